@@ -1,0 +1,442 @@
+/* conf: loads and checks refbot.conf. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "kvfile.h"
+#include "util.h"
+
+char *
+read_file(const char *path, size_t *lenp)
+{
+	struct buf b;
+	char chunk[65536];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return NULL;
+	buf_init(&b);
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			int saved = errno;
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			buf_free(&b);
+			errno = saved;
+			return NULL;
+		}
+		buf_add(&b, chunk, (size_t)n);
+	}
+	close(fd);
+	if (lenp != NULL)
+		*lenp = b.len;
+	return buf_steal(&b);
+}
+
+/* What a key is, so the table below drives both checking and storing. */
+enum ktype { K_STR, K_INT, K_BOOL, K_TLS, K_LIST, K_SECRET_FILE,
+    K_SECRET_ENV, K_ADDR, K_SIZE };
+
+struct keydef {
+	const char *key;
+	enum ktype type;
+	size_t off;		/* offset into struct config */
+	int required;
+};
+
+#define O(f) offsetof(struct config, f)
+static const struct keydef keys[] = {
+	{ "database", K_STR, O(database), 1 },
+	{ "templates", K_STR, O(templates), 1 },
+	{ "imap_url", K_STR, O(imap.url), 1 },
+	{ "imap_tls", K_TLS, O(imap.tls), 0 },
+	{ "imap_ca_file", K_STR, O(imap.ca_file), 0 },
+	{ "imap_user", K_STR, O(imap.user), 1 },
+	{ "imap_password_file", K_SECRET_FILE, O(imap.password), 0 },
+	{ "imap_password_env", K_SECRET_ENV, O(imap.password), 0 },
+	{ "imap_mailbox", K_STR, O(imap_mailbox), 0 },
+	{ "imap_processed_folder", K_STR, O(processed_folder), 0 },
+	{ "imap_rejected_folder", K_STR, O(rejected_folder), 0 },
+	{ "imap_idle", K_BOOL, O(use_idle), 0 },
+	{ "poll_interval", K_INT, O(poll_interval), 0 },
+	{ "smtp_url", K_STR, O(smtp.url), 1 },
+	{ "smtp_tls", K_TLS, O(smtp.tls), 0 },
+	{ "smtp_ca_file", K_STR, O(smtp.ca_file), 0 },
+	{ "smtp_user", K_STR, O(smtp.user), 0 },
+	{ "smtp_password_file", K_SECRET_FILE, O(smtp.password), 0 },
+	{ "smtp_password_env", K_SECRET_ENV, O(smtp.password), 0 },
+	{ "envelope_from", K_ADDR, O(envelope_from), 0 },
+	{ "intake_address", K_ADDR, O(intake_address), 1 },
+	{ "from_name", K_STR, O(from_name), 0 },
+	{ "staff_addresses", K_LIST, O(staff), 1 },
+	{ "message_id_domain", K_STR, O(message_id_domain), 1 },
+	{ "max_message_size", K_SIZE, O(max_message_size), 0 },
+};
+#undef O
+
+static int
+valid_addr(const char *a)
+{
+	const char *at = strchr(a, '@');
+
+	return at != NULL && at != a && at[1] != '\0' &&
+	    strchr(at + 1, '@') == NULL && strpbrk(a, " \t<>,;\"") == NULL;
+}
+
+static char *
+read_secret_file(const char *path, int line, const char *cfgpath,
+    char **errstr)
+{
+	struct stat st;
+	char *s;
+	size_t len;
+
+	if (stat(path, &st) != 0) {
+		*errstr = xasprintf("%s:%d: cannot read password file %s: %s",
+		    cfgpath, line, path, strerror(errno));
+		return NULL;
+	}
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		*errstr = xasprintf("%s:%d: password file %s is accessible by "
+		    "group or others; run: chmod 600 %s", cfgpath, line, path,
+		    path);
+		return NULL;
+	}
+	if ((s = read_file(path, &len)) == NULL) {
+		*errstr = xasprintf("%s:%d: cannot read password file %s: %s",
+		    cfgpath, line, path, strerror(errno));
+		return NULL;
+	}
+	/* The first line is the secret; editors add a newline. */
+	s[strcspn(s, "\r\n")] = '\0';
+	if (*s == '\0') {
+		*errstr = xasprintf("%s:%d: password file %s is empty",
+		    cfgpath, line, path);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static int
+set_key(struct config *cfg, const struct keydef *k, const struct kv_entry *e,
+    char **errstr)
+{
+	void *field = (char *)cfg + k->off;
+	const char *v = e->value;
+	char *end;
+	long n;
+
+	switch (k->type) {
+	case K_STR:
+		if (*v == '\0')
+			goto empty;
+		*(char **)field = xstrdup(v);
+		break;
+	case K_ADDR:
+		if (!valid_addr(v)) {
+			*errstr = xasprintf("%s:%d: %s: '%s' is not an email "
+			    "address", cfg->path, e->line, k->key, v);
+			return -1;
+		}
+		*(char **)field = xstrdup(v);
+		ascii_lower(*(char **)field);
+		break;
+	case K_INT:
+		n = strtol(v, &end, 10);
+		if (*v == '\0' || *end != '\0' || n < 1 || n > 86400) {
+			*errstr = xasprintf("%s:%d: %s must be a number of "
+			    "seconds from 1 to 86400", cfg->path, e->line,
+			    k->key);
+			return -1;
+		}
+		*(int *)field = (int)n;
+		break;
+	case K_SIZE:
+		n = strtol(v, &end, 10);
+		if (*end == 'k' || *end == 'K')
+			n *= 1024, end++;
+		else if (*end == 'm' || *end == 'M')
+			n *= 1024 * 1024, end++;
+		if (*v == '\0' || *end != '\0' || n < 1024 ||
+		    n > 1024L * 1024 * 1024) {
+			*errstr = xasprintf("%s:%d: %s must be a size from 1k "
+			    "to 1024M", cfg->path, e->line, k->key);
+			return -1;
+		}
+		*(size_t *)field = (size_t)n;
+		break;
+	case K_BOOL:
+		if ((*(int *)field = kv_bool(v)) < 0) {
+			*errstr = xasprintf("%s:%d: %s must be yes or no",
+			    cfg->path, e->line, k->key);
+			return -1;
+		}
+		break;
+	case K_TLS:
+		if (strcmp(v, "implicit") == 0)
+			*(enum tls_mode *)field = TLS_IMPLICIT;
+		else if (strcmp(v, "starttls") == 0)
+			*(enum tls_mode *)field = TLS_STARTTLS;
+		else if (strcmp(v, "none") == 0)
+			*(enum tls_mode *)field = TLS_NONE;
+		else {
+			*errstr = xasprintf("%s:%d: %s must be implicit, "
+			    "starttls or none", cfg->path, e->line, k->key);
+			return -1;
+		}
+		break;
+	case K_LIST: {
+		size_t i;
+		cfg->staff = kv_split_list(v, &cfg->nstaff);
+		if (cfg->nstaff == 0)
+			goto empty;
+		for (i = 0; i < cfg->nstaff; i++) {
+			if (!valid_addr(cfg->staff[i])) {
+				*errstr = xasprintf("%s:%d: %s: '%s' is not an "
+				    "email address", cfg->path, e->line,
+				    k->key, cfg->staff[i]);
+				return -1;
+			}
+			ascii_lower(cfg->staff[i]);
+		}
+		break;
+	}
+	case K_SECRET_FILE:
+		if (*(char **)field != NULL)
+			goto twice;
+		if ((*(char **)field = read_secret_file(v, e->line, cfg->path,
+		    errstr)) == NULL)
+			return -1;
+		break;
+	case K_SECRET_ENV: {
+		const char *s = getenv(v);
+		if (*(char **)field != NULL)
+			goto twice;
+		if (s == NULL || *s == '\0') {
+			*errstr = xasprintf("%s:%d: %s: environment variable "
+			    "%s is not set", cfg->path, e->line, k->key, v);
+			return -1;
+		}
+		*(char **)field = xstrdup(s);
+		break;
+	}
+	}
+	return 0;
+empty:
+	*errstr = xasprintf("%s:%d: %s is empty", cfg->path, e->line, k->key);
+	return -1;
+twice:
+	*errstr = xasprintf("%s:%d: %s: a password is already given by "
+	    "another key", cfg->path, e->line, k->key);
+	return -1;
+}
+
+/* Splits scheme://host[:port][/...] into the endpoint. */
+static int
+parse_url(struct endpoint *ep, const char *plain, const char *tls,
+    int plain_port, int tls_port, const char *cfgpath, const char *key,
+    int line, int tls_given, char **errstr)
+{
+	const char *p = ep->url, *host, *colon, *end;
+	size_t slen;
+	long port;
+
+	if (strncmp(p, tls, strlen(tls)) == 0 &&
+	    strncmp(p + strlen(tls), "://", 3) == 0) {
+		slen = strlen(tls);
+		if (!tls_given)
+			ep->tls = TLS_IMPLICIT;
+		ep->port = tls_port;
+	} else if (strncmp(p, plain, strlen(plain)) == 0 &&
+	    strncmp(p + strlen(plain), "://", 3) == 0) {
+		slen = strlen(plain);
+		if (!tls_given)
+			ep->tls = TLS_STARTTLS;
+		ep->port = plain_port;
+	} else {
+		*errstr = xasprintf("%s:%d: %s must start with %s:// or %s://",
+		    cfgpath, line, key, plain, tls);
+		return -1;
+	}
+	host = p + slen + 3;
+	end = host + strcspn(host, "/");
+	colon = memchr(host, ':', (size_t)(end - host));
+	if (host[0] == '[') {	/* [v6]:port */
+		const char *rb = memchr(host, ']', (size_t)(end - host));
+		if (rb == NULL)
+			goto bad;
+		ep->host = xstrndup(host + 1, (size_t)(rb - host - 1));
+		colon = rb[1] == ':' ? rb + 1 : NULL;
+	} else
+		ep->host = xstrndup(host, (size_t)((colon ? colon : end) - host));
+	if (*ep->host == '\0')
+		goto bad;
+	if (colon != NULL) {
+		char *e;
+		port = strtol(colon + 1, &e, 10);
+		if (e != end || port < 1 || port > 65535)
+			goto bad;
+		ep->port = (int)port;
+	}
+	return 0;
+bad:
+	*errstr = xasprintf("%s:%d: %s: cannot read host and port in '%s'",
+	    cfgpath, line, key, ep->url);
+	return -1;
+}
+
+static int
+key_line(const struct kvfile *kv, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < kv->n; i++)
+		if (strcmp(kv->entries[i].key, key) == 0)
+			return kv->entries[i].line;
+	return 0;
+}
+
+int
+config_load(const char *path, struct config *out, char **errstr)
+{
+	struct config cfg;
+	struct kvfile kv;
+	char *text, *err = NULL;
+	size_t len, i, j;
+	unsigned char seen[nitems(keys)];
+
+	memset(&cfg, 0, sizeof(cfg));
+	memset(seen, 0, sizeof(seen));
+	if ((text = read_file(path, &len)) == NULL) {
+		*errstr = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (kvfile_parse(text, len, &kv, &err) != 0) {
+		*errstr = xasprintf("%s:%s", path, err);
+		free(err);
+		free(text);
+		return -1;
+	}
+	free(text);
+	cfg.path = xstrdup(path);
+	cfg.poll_interval = 60;
+	cfg.use_idle = 1;
+	cfg.max_message_size = 25 * 1024 * 1024;
+
+	for (i = 0; i < kv.n; i++) {
+		const struct kv_entry *e = &kv.entries[i];
+
+		if (*e->section != '\0') {
+			*errstr = xasprintf("%s:%d: refbot.conf has no "
+			    "sections ([%s])", path, e->line, e->section);
+			goto fail;
+		}
+		for (j = 0; j < nitems(keys); j++)
+			if (strcmp(keys[j].key, e->key) == 0)
+				break;
+		if (j == nitems(keys)) {
+			*errstr = xasprintf("%s:%d: unknown key '%s'", path,
+			    e->line, e->key);
+			goto fail;
+		}
+		if (seen[j]) {
+			*errstr = xasprintf("%s:%d: '%s' is set twice", path,
+			    e->line, e->key);
+			goto fail;
+		}
+		seen[j] = 1;
+		if (set_key(&cfg, &keys[j], e, errstr) != 0)
+			goto fail;
+	}
+	for (j = 0; j < nitems(keys); j++)
+		if (keys[j].required && !seen[j]) {
+			*errstr = xasprintf("%s:%d: required key '%s' is "
+			    "missing", path, kv.n ? kv.entries[kv.n - 1].line :
+			    1, keys[j].key);
+			goto fail;
+		}
+	if (parse_url(&cfg.imap, "imap", "imaps", 143, 993, path, "imap_url",
+	    key_line(&kv, "imap_url"), key_line(&kv, "imap_tls") != 0,
+	    errstr) != 0)
+		goto fail;
+	if (parse_url(&cfg.smtp, "smtp", "smtps", 25, 465, path, "smtp_url",
+	    key_line(&kv, "smtp_url"), key_line(&kv, "smtp_tls") != 0,
+	    errstr) != 0)
+		goto fail;
+	if (cfg.imap.password == NULL) {
+		*errstr = xasprintf("%s:%d: no IMAP password: set "
+		    "imap_password_file or imap_password_env", path,
+		    key_line(&kv, "imap_user"));
+		goto fail;
+	}
+	if ((cfg.smtp.user == NULL) != (cfg.smtp.password == NULL)) {
+		*errstr = xasprintf("%s:%d: smtp_user and a smtp password go "
+		    "together", path, key_line(&kv, cfg.smtp.user ?
+		    "smtp_user" : "smtp_password_file"));
+		goto fail;
+	}
+	if (cfg.imap_mailbox == NULL)
+		cfg.imap_mailbox = xstrdup("INBOX");
+	if (cfg.processed_folder == NULL)
+		cfg.processed_folder = xstrdup("Processed");
+	if (cfg.rejected_folder == NULL)
+		cfg.rejected_folder = xstrdup("Rejected");
+	if (cfg.envelope_from == NULL)
+		cfg.envelope_from = xstrdup(cfg.intake_address);
+	if (cfg.from_name == NULL)
+		cfg.from_name = xstrdup("Referrals");
+	kvfile_free(&kv);
+	*out = cfg;
+	return 0;
+fail:
+	kvfile_free(&kv);
+	config_free(&cfg);
+	return -1;
+}
+
+static void
+endpoint_free(struct endpoint *ep)
+{
+	free(ep->url);
+	free(ep->host);
+	free(ep->ca_file);
+	free(ep->user);
+	if (ep->password != NULL) {
+		/* Do not leave the secret in freed memory. */
+		volatile char *p = ep->password;
+		while (*p)
+			*p++ = 0;
+		free(ep->password);
+	}
+}
+
+void
+config_free(struct config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	free(cfg->path);
+	free(cfg->database);
+	free(cfg->templates);
+	endpoint_free(&cfg->imap);
+	free(cfg->imap_mailbox);
+	free(cfg->processed_folder);
+	free(cfg->rejected_folder);
+	endpoint_free(&cfg->smtp);
+	free(cfg->envelope_from);
+	free(cfg->intake_address);
+	free(cfg->from_name);
+	kv_list_free(cfg->staff, cfg->nstaff);
+	free(cfg->message_id_domain);
+	memset(cfg, 0, sizeof(*cfg));
+}

@@ -1,0 +1,62 @@
+/*
+ * conf: refbot.conf, read whole and rejected whole on any error.
+ *
+ * Every error names the file and line ("FILE:LINE: what").  Secrets come
+ * from a file that only its owner may read, or from the environment; they
+ * are held here and never logged.
+ */
+#ifndef REFBOT_CONF_H
+#define REFBOT_CONF_H
+
+#include <stddef.h>
+
+enum tls_mode {
+	TLS_IMPLICIT,	/* imaps:// smtps:// */
+	TLS_STARTTLS,	/* the default for imap:// smtp:// */
+	TLS_NONE,	/* only when the config says so */
+};
+
+struct endpoint {
+	char *url;
+	char *host;
+	int port;
+	enum tls_mode tls;
+	char *ca_file;		/* NULL: the system trust store */
+	char *user;		/* NULL: no login (SMTP only) */
+	char *password;
+};
+
+struct config {
+	char *path;
+	char *database;
+	char *templates;
+
+	struct endpoint imap;
+	char *imap_mailbox;
+	char *processed_folder;
+	char *rejected_folder;
+	int poll_interval;	/* seconds, when IDLE is not offered */
+	int use_idle;
+
+	struct endpoint smtp;
+	char *envelope_from;
+
+	char *intake_address;
+	char *from_name;
+	char **staff;
+	size_t nstaff;
+	char *message_id_domain;
+	size_t max_message_size;
+};
+
+/*
+ * Reads path.  Returns 0 with *cfg filled (free with config_free), or -1
+ * with *errstr = "PATH:LINE: what is wrong" (caller frees).
+ */
+int config_load(const char *path, struct config *cfg, char **errstr);
+void config_free(struct config *);
+
+/* Reads a whole file; NULL with errno set on failure.  Caller frees. */
+char *read_file(const char *path, size_t *len);
+
+#endif

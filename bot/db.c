@@ -1,0 +1,865 @@
+/*
+ * db: SQLite storage.  Prepared statements only, cached per SQL text; the
+ * schema is versioned with PRAGMA user_version and migrated forward.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "db.h"
+#include "util.h"
+
+#define STMT_CACHE 64
+
+struct db {
+	sqlite3 *h;
+	struct {
+		const char *sql;	/* static strings: compared by pointer */
+		sqlite3_stmt *st;
+	} cache[STMT_CACHE];
+	size_t ncache;
+};
+
+/* Each step is one schema version; never edit a released one. */
+static const char *migrations[] = {
+	/* 1: the walking skeleton */
+	"CREATE TABLE messages ("
+	"  id INTEGER PRIMARY KEY,"
+	"  mailbox TEXT NOT NULL,"
+	"  uidvalidity INTEGER NOT NULL,"
+	"  uid INTEGER NOT NULL,"
+	"  message_id TEXT,"
+	"  size INTEGER NOT NULL,"
+	"  raw BLOB NOT NULL,"
+	"  received_at INTEGER NOT NULL,"
+	"  disposition TEXT NOT NULL DEFAULT 'pending',"
+	"  detail TEXT,"
+	"  referral_id INTEGER REFERENCES referrals(id),"
+	"  moved INTEGER NOT NULL DEFAULT 0,"
+	"  processed_at INTEGER,"
+	"  UNIQUE (mailbox, uidvalidity, uid));"
+	"CREATE INDEX messages_message_id ON messages(message_id);"
+	"CREATE TABLE partners ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  email TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  lang TEXT NOT NULL DEFAULT 'en',"
+	"  active INTEGER NOT NULL DEFAULT 1,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE referrals ("
+	"  id INTEGER PRIMARY KEY,"
+	"  partner_id INTEGER REFERENCES partners(id),"
+	"  message_row INTEGER REFERENCES messages(id),"
+	"  status TEXT NOT NULL,"
+	"  client TEXT,"
+	"  contact_name TEXT,"
+	"  subject TEXT,"
+	"  inbound_message_id TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE INDEX referrals_status ON referrals(status);"
+	"CREATE TABLE referral_fields ("
+	"  referral_id INTEGER NOT NULL REFERENCES referrals(id),"
+	"  key TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  PRIMARY KEY (referral_id, key));"
+	"CREATE TABLE history ("
+	"  id INTEGER PRIMARY KEY,"
+	"  referral_id INTEGER NOT NULL REFERENCES referrals(id),"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT,"
+	"  event TEXT NOT NULL,"
+	"  from_status TEXT,"
+	"  to_status TEXT,"
+	"  detail TEXT);"
+	"CREATE INDEX history_referral ON history(referral_id);"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  referral_id INTEGER REFERENCES referrals(id),"
+	"  kind TEXT NOT NULL,"
+	"  mail_from TEXT NOT NULL,"
+	"  rcpt TEXT NOT NULL,"
+	"  message_id TEXT NOT NULL UNIQUE,"
+	"  data BLOB NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'pending',"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at INTEGER NOT NULL,"
+	"  last_error TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  sent_at INTEGER);"
+	"CREATE INDEX outbox_due ON outbox(status, next_attempt_at);",
+};
+
+static int64_t
+now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+int
+db_open(const char *path, int create, struct db **out, char **errstr)
+{
+	struct db *db = xcalloc(1, sizeof(*db));
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	char *err = NULL;
+
+	if (create)
+		flags |= SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
+		*errstr = xasprintf("%s: %s%s", path, db->h ?
+		    sqlite3_errmsg(db->h) : "cannot open",
+		    create ? "" : " (run 'refbot init' first)");
+		sqlite3_close(db->h);
+		free(db);
+		return -1;
+	}
+	sqlite3_busy_timeout(db->h, 10000);
+	sqlite3_extended_result_codes(db->h, 1);
+	/*
+	 * WAL lets the CLI read while the daemon writes; synchronous=NORMAL
+	 * is durable across a process crash (only an OS crash can lose the
+	 * last commits), which is what the exactly-once guarantees need.
+	 */
+	if (sqlite3_exec(db->h, "PRAGMA journal_mode=WAL;"
+	    "PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;", NULL, NULL,
+	    &err) != SQLITE_OK) {
+		*errstr = xasprintf("%s: %s", path, err ? err : "?");
+		sqlite3_free(err);
+		db_close(db);
+		return -1;
+	}
+	*out = db;
+	return 0;
+}
+
+void
+db_close(struct db *db)
+{
+	size_t i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < db->ncache; i++)
+		sqlite3_finalize(db->cache[i].st);
+	sqlite3_close(db->h);
+	free(db);
+}
+
+const char *
+db_errmsg(struct db *db)
+{
+	return sqlite3_errmsg(db->h);
+}
+
+/* A ready statement for sql (a string literal), reset and unbound. */
+static sqlite3_stmt *
+stmt(struct db *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+
+	for (i = 0; i < db->ncache; i++)
+		if (db->cache[i].sql == sql) {
+			sqlite3_reset(db->cache[i].st);
+			sqlite3_clear_bindings(db->cache[i].st);
+			return db->cache[i].st;
+		}
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	if (db->ncache < STMT_CACHE) {
+		db->cache[db->ncache].sql = sql;
+		db->cache[db->ncache].st = st;
+		db->ncache++;
+	} else {
+		/* More distinct statements than slots: a programming error. */
+		abort();
+	}
+	return st;
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+static char *
+col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+/* Runs a statement that returns no rows. */
+static int
+exec_done(sqlite3_stmt *st)
+{
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+exec_sql(struct db *db, const char *sql)
+{
+	return sqlite3_exec(db->h, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+int
+db_schema_version(struct db *db)
+{
+	static const char sql[] = "PRAGMA user_version";
+	sqlite3_stmt *st = stmt(db, sql);
+	int v = -1;
+
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	if (st != NULL)
+		sqlite3_reset(st);
+	return v;
+}
+
+int
+db_migrate(struct db *db, char **errstr)
+{
+	int v = db_schema_version(db);
+	int target = (int)nitems(migrations);
+	char *err = NULL, *sql;
+
+	if (v < 0) {
+		*errstr = xasprintf("reading the schema version: %s",
+		    db_errmsg(db));
+		return -1;
+	}
+	if (v > target) {
+		*errstr = xasprintf("the database has schema version %d, newer "
+		    "than this refbot (%d): upgrade refbot", v, target);
+		return -1;
+	}
+	for (; v < target; v++) {
+		sql = xasprintf("BEGIN IMMEDIATE;%s;PRAGMA user_version=%d;"
+		    "COMMIT;", migrations[v], v + 1);
+		if (sqlite3_exec(db->h, sql, NULL, NULL, &err) != SQLITE_OK) {
+			*errstr = xasprintf("migrating to schema version %d: "
+			    "%s", v + 1, err ? err : "?");
+			sqlite3_free(err);
+			free(sql);
+			exec_sql(db, "ROLLBACK");
+			return -1;
+		}
+		free(sql);
+	}
+	return target;
+}
+
+int
+db_begin(struct db *db)
+{
+	return exec_sql(db, "BEGIN IMMEDIATE");
+}
+
+int
+db_commit(struct db *db)
+{
+	return exec_sql(db, "COMMIT");
+}
+
+void
+db_rollback(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		exec_sql(db, "ROLLBACK");
+}
+
+int
+db_message_lookup(struct db *db, const char *mailbox, uint32_t uidvalidity,
+    uint32_t uid, int64_t *id, char **disposition, int *moved)
+{
+	static const char sql[] = "SELECT id, disposition, moved FROM messages "
+	    "WHERE mailbox = ? AND uidvalidity = ? AND uid = ?";
+	sqlite3_stmt *st = stmt(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, mailbox);
+	sqlite3_bind_int64(st, 2, uidvalidity);
+	sqlite3_bind_int64(st, 3, uid);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		*disposition = col_text(st, 1);
+		*moved = sqlite3_column_int(st, 2);
+		sqlite3_reset(st);
+		return 1;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_message_insert(struct db *db, const char *mailbox, uint32_t uidvalidity,
+    uint32_t uid, const char *raw, size_t len, int64_t *id)
+{
+	static const char sql[] = "INSERT INTO messages (mailbox, uidvalidity, "
+	    "uid, size, raw, received_at) VALUES (?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, mailbox);
+	sqlite3_bind_int64(st, 2, uidvalidity);
+	sqlite3_bind_int64(st, 3, uid);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)len);
+	sqlite3_bind_blob64(st, 5, raw, len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, now_s());
+	if (exec_done(st) != 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(db->h);
+	return 0;
+}
+
+int
+db_message_seen_id(struct db *db, const char *message_id, int64_t id)
+{
+	static const char sql[] = "SELECT 1 FROM messages WHERE message_id = ? "
+	    "AND id <> ? AND disposition <> 'pending' LIMIT 1";
+	sqlite3_stmt *st = stmt(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, message_id);
+	sqlite3_bind_int64(st, 2, id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_message_dispose(struct db *db, int64_t id, const char *message_id,
+    const char *disposition, const char *detail, int64_t referral_id)
+{
+	static const char sql[] = "UPDATE messages SET message_id = ?, "
+	    "disposition = ?, detail = ?, referral_id = ?, processed_at = ? "
+	    "WHERE id = ?";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, message_id);
+	bind_text(st, 2, disposition);
+	bind_text(st, 3, detail);
+	if (referral_id > 0)
+		sqlite3_bind_int64(st, 4, referral_id);
+	sqlite3_bind_int64(st, 5, now_s());
+	sqlite3_bind_int64(st, 6, id);
+	return exec_done(st);
+}
+
+int
+db_message_set_moved(struct db *db, int64_t id)
+{
+	static const char sql[] = "UPDATE messages SET moved = 1 WHERE id = ?";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return exec_done(st);
+}
+
+int
+db_message_raw(struct db *db, int64_t id, char **raw, size_t *len)
+{
+	static const char sql[] = "SELECT raw FROM messages WHERE id = ?";
+	sqlite3_stmt *st = stmt(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*len = (size_t)sqlite3_column_bytes(st, 0);
+		*raw = xstrndup(sqlite3_column_blob(st, 0) ?
+		    sqlite3_column_blob(st, 0) : "", *len);
+		sqlite3_reset(st);
+		return 1;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void
+partner_row(sqlite3_stmt *st, struct partner *p)
+{
+	p->id = sqlite3_column_int64(st, 0);
+	p->name = col_text(st, 1);
+	p->email = col_text(st, 2);
+	p->lang = col_text(st, 3);
+	p->active = sqlite3_column_int(st, 4);
+	p->created_at = sqlite3_column_int64(st, 5);
+}
+
+int
+db_partner_by_email(struct db *db, const char *email, struct partner *p)
+{
+	static const char sql[] = "SELECT id, name, email, lang, active, "
+	    "created_at FROM partners WHERE email = ?";
+	sqlite3_stmt *st = stmt(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, email);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		partner_row(st, p);
+		sqlite3_reset(st);
+		return 1;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_partner_add(struct db *db, const char *name, const char *email,
+    const char *lang, int64_t *id)
+{
+	static const char sql[] = "INSERT INTO partners (name, email, lang, "
+	    "created_at) VALUES (?, ?, ?, ?)";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, name);
+	bind_text(st, 2, email);
+	bind_text(st, 3, lang);
+	sqlite3_bind_int64(st, 4, now_s());
+	if (exec_done(st) != 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(db->h);
+	return 0;
+}
+
+int
+db_partner_each(struct db *db, int (*cb)(const struct partner *, void *),
+    void *arg)
+{
+	static const char sql[] = "SELECT id, name, email, lang, active, "
+	    "created_at FROM partners ORDER BY id";
+	sqlite3_stmt *st = stmt(db, sql);
+	struct partner p;
+	int rc, stop = 0;
+
+	if (st == NULL)
+		return -1;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		partner_row(st, &p);
+		stop = cb(&p, arg);
+		partner_free(&p);
+	}
+	sqlite3_reset(st);
+	return stop || rc == SQLITE_DONE ? 0 : -1;
+}
+
+void
+partner_free(struct partner *p)
+{
+	if (p == NULL)
+		return;
+	free(p->name);
+	free(p->email);
+	free(p->lang);
+	memset(p, 0, sizeof(*p));
+}
+
+int
+db_referral_insert(struct db *db, int64_t partner_id, int64_t message_row,
+    const char *status, const char *client, const char *contact_name,
+    const char *subject, const char *inbound_message_id, int64_t *id)
+{
+	static const char sql[] = "INSERT INTO referrals (partner_id, "
+	    "message_row, status, client, contact_name, subject, "
+	    "inbound_message_id, created_at, updated_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = stmt(db, sql);
+	int64_t now = now_s();
+
+	if (st == NULL)
+		return -1;
+	if (partner_id > 0)
+		sqlite3_bind_int64(st, 1, partner_id);
+	if (message_row > 0)
+		sqlite3_bind_int64(st, 2, message_row);
+	bind_text(st, 3, status);
+	bind_text(st, 4, client);
+	bind_text(st, 5, contact_name);
+	bind_text(st, 6, subject);
+	bind_text(st, 7, inbound_message_id);
+	sqlite3_bind_int64(st, 8, now);
+	sqlite3_bind_int64(st, 9, now);
+	if (exec_done(st) != 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(db->h);
+	return 0;
+}
+
+int
+db_referral_field(struct db *db, int64_t id, const char *key,
+    const char *value)
+{
+	static const char sql[] = "INSERT OR REPLACE INTO referral_fields "
+	    "(referral_id, key, value) VALUES (?, ?, ?)";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, key);
+	bind_text(st, 3, value);
+	return exec_done(st);
+}
+
+int
+db_history_add(struct db *db, int64_t referral_id, const char *actor,
+    const char *event, const char *from_status, const char *to_status,
+    const char *detail)
+{
+	static const char sql[] = "INSERT INTO history (referral_id, at, "
+	    "actor, event, from_status, to_status, detail) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, referral_id);
+	sqlite3_bind_int64(st, 2, now_s());
+	bind_text(st, 3, actor);
+	bind_text(st, 4, event);
+	bind_text(st, 5, from_status);
+	bind_text(st, 6, to_status);
+	bind_text(st, 7, detail);
+	return exec_done(st);
+}
+
+#define REFERRAL_COLUMNS "r.id, r.status, r.partner_id, p.name, p.email, " \
+	"r.client, r.contact_name, r.subject, r.inbound_message_id, " \
+	"r.created_at, r.updated_at FROM referrals r " \
+	"LEFT JOIN partners p ON p.id = r.partner_id "
+
+static void
+referral_row(sqlite3_stmt *st, struct referral *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(st, 0);
+	r->status = col_text(st, 1);
+	r->partner_id = sqlite3_column_int64(st, 2);
+	r->partner_name = col_text(st, 3);
+	r->partner_email = col_text(st, 4);
+	r->client = col_text(st, 5);
+	r->contact_name = col_text(st, 6);
+	r->subject = col_text(st, 7);
+	r->inbound_message_id = col_text(st, 8);
+	r->created_at = sqlite3_column_int64(st, 9);
+	r->updated_at = sqlite3_column_int64(st, 10);
+}
+
+int
+db_referral_get(struct db *db, int64_t id, struct referral *r)
+{
+	static const char sql[] = "SELECT " REFERRAL_COLUMNS "WHERE r.id = ?";
+	static const char fsql[] = "SELECT key, value FROM referral_fields "
+	    "WHERE referral_id = ? ORDER BY rowid";
+	static const char hsql[] = "SELECT at, actor, event, from_status, "
+	    "to_status, detail FROM history WHERE referral_id = ? ORDER BY id";
+	sqlite3_stmt *st = stmt(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	referral_row(st, r);
+	sqlite3_reset(st);
+
+	if ((st = stmt(db, fsql)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r->fields = xreallocarray(r->fields, r->nfields + 1,
+		    sizeof(*r->fields));
+		r->fields[r->nfields].key = col_text(st, 0);
+		r->fields[r->nfields].value = col_text(st, 1);
+		r->nfields++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE || (st = stmt(db, hsql)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct history_entry *h;
+		r->history = xreallocarray(r->history, r->nhistory + 1,
+		    sizeof(*r->history));
+		h = &r->history[r->nhistory++];
+		h->at = sqlite3_column_int64(st, 0);
+		h->actor = col_text(st, 1);
+		h->event = col_text(st, 2);
+		h->from_status = col_text(st, 3);
+		h->to_status = col_text(st, 4);
+		h->detail = col_text(st, 5);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	return 1;
+fail:
+	referral_free(r);
+	return -1;
+}
+
+int
+db_referral_each(struct db *db, const char *status,
+    int (*cb)(const struct referral *, void *), void *arg)
+{
+	static const char sql[] = "SELECT " REFERRAL_COLUMNS
+	    "WHERE ?1 IS NULL OR r.status = ?1 ORDER BY r.id DESC";
+	sqlite3_stmt *st = stmt(db, sql);
+	struct referral r;
+	int rc, stop = 0;
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, status);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		referral_row(st, &r);
+		stop = cb(&r, arg);
+		referral_free(&r);
+	}
+	sqlite3_reset(st);
+	return stop || rc == SQLITE_DONE ? 0 : -1;
+}
+
+void
+referral_free(struct referral *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	free(r->status);
+	free(r->partner_name);
+	free(r->partner_email);
+	free(r->client);
+	free(r->contact_name);
+	free(r->subject);
+	free(r->inbound_message_id);
+	for (i = 0; i < r->nfields; i++) {
+		free(r->fields[i].key);
+		free(r->fields[i].value);
+	}
+	free(r->fields);
+	for (i = 0; i < r->nhistory; i++) {
+		free(r->history[i].actor);
+		free(r->history[i].event);
+		free(r->history[i].from_status);
+		free(r->history[i].to_status);
+		free(r->history[i].detail);
+	}
+	free(r->history);
+	memset(r, 0, sizeof(*r));
+}
+
+int
+db_outbox_add(struct db *db, const struct outmail *m, int64_t *id)
+{
+	static const char sql[] = "INSERT INTO outbox (referral_id, kind, "
+	    "mail_from, rcpt, message_id, data, next_attempt_at, created_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = stmt(db, sql);
+	int64_t now = now_s();
+
+	if (st == NULL)
+		return -1;
+	if (m->referral_id > 0)
+		sqlite3_bind_int64(st, 1, m->referral_id);
+	bind_text(st, 2, m->kind);
+	bind_text(st, 3, m->mail_from);
+	bind_text(st, 4, m->rcpt);
+	bind_text(st, 5, m->message_id);
+	sqlite3_bind_blob64(st, 6, m->data, m->len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, now);
+	sqlite3_bind_int64(st, 8, now);
+	if (exec_done(st) != 0)
+		return -1;
+	if (id != NULL)
+		*id = sqlite3_last_insert_rowid(db->h);
+	return 0;
+}
+
+#define OUTBOX_COLUMNS "id, referral_id, kind, mail_from, rcpt, message_id, " \
+	"data, status, attempts, next_attempt_at, last_error, created_at, " \
+	"sent_at FROM outbox "
+
+static void
+outmail_row(sqlite3_stmt *st, struct outmail *m, int with_data)
+{
+	memset(m, 0, sizeof(*m));
+	m->id = sqlite3_column_int64(st, 0);
+	m->referral_id = sqlite3_column_int64(st, 1);
+	m->kind = col_text(st, 2);
+	m->mail_from = col_text(st, 3);
+	m->rcpt = col_text(st, 4);
+	m->message_id = col_text(st, 5);
+	m->len = (size_t)sqlite3_column_bytes(st, 6);
+	if (with_data)
+		m->data = xstrndup(sqlite3_column_blob(st, 6) ?
+		    sqlite3_column_blob(st, 6) : "", m->len);
+	m->status = col_text(st, 7);
+	m->attempts = sqlite3_column_int(st, 8);
+	m->next_attempt_at = sqlite3_column_int64(st, 9);
+	m->last_error = col_text(st, 10);
+	m->created_at = sqlite3_column_int64(st, 11);
+	m->sent_at = sqlite3_column_int64(st, 12);
+}
+
+int
+db_outbox_next_due(struct db *db, int64_t now, struct outmail *m)
+{
+	static const char sql[] = "SELECT " OUTBOX_COLUMNS "WHERE status = "
+	    "'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id "
+	    "LIMIT 1";
+	sqlite3_stmt *st = stmt(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		outmail_row(st, m, 1);
+		sqlite3_reset(st);
+		return 1;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_outbox_next_time(struct db *db, int64_t *when)
+{
+	static const char sql[] = "SELECT min(next_attempt_at) FROM outbox "
+	    "WHERE status = 'pending'";
+	sqlite3_stmt *st = stmt(db, sql);
+	int rc, found = 0;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*when = sqlite3_column_int64(st, 0);
+		found = 1;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? found : -1;
+}
+
+int
+db_outbox_sent(struct db *db, int64_t id, int64_t now)
+{
+	static const char sql[] = "UPDATE outbox SET status = 'sent', "
+	    "sent_at = ?, attempts = attempts + 1, last_error = NULL "
+	    "WHERE id = ?";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, id);
+	return exec_done(st);
+}
+
+int
+db_outbox_defer(struct db *db, int64_t id, int64_t next, const char *err)
+{
+	static const char sql[] = "UPDATE outbox SET attempts = attempts + 1, "
+	    "next_attempt_at = ?, last_error = ? WHERE id = ?";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, next);
+	bind_text(st, 2, err);
+	sqlite3_bind_int64(st, 3, id);
+	return exec_done(st);
+}
+
+int
+db_outbox_fail(struct db *db, int64_t id, const char *err)
+{
+	static const char sql[] = "UPDATE outbox SET status = 'failed', "
+	    "attempts = attempts + 1, last_error = ? WHERE id = ?";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, err);
+	sqlite3_bind_int64(st, 2, id);
+	return exec_done(st);
+}
+
+int
+db_outbox_each(struct db *db, const char *status,
+    int (*cb)(const struct outmail *, void *), void *arg)
+{
+	static const char sql[] = "SELECT " OUTBOX_COLUMNS
+	    "WHERE ?1 IS NULL OR status = ?1 ORDER BY id";
+	sqlite3_stmt *st = stmt(db, sql);
+	struct outmail m;
+	int rc, stop = 0;
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, status);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		outmail_row(st, &m, 0);
+		stop = cb(&m, arg);
+		outmail_free(&m);
+	}
+	sqlite3_reset(st);
+	return stop || rc == SQLITE_DONE ? 0 : -1;
+}
+
+void
+outmail_free(struct outmail *m)
+{
+	if (m == NULL)
+		return;
+	free(m->kind);
+	free(m->mail_from);
+	free(m->rcpt);
+	free(m->message_id);
+	free(m->data);
+	free(m->status);
+	free(m->last_error);
+	memset(m, 0, sizeof(*m));
+}

@@ -1,0 +1,135 @@
+/*
+ * db: the only module that talks to SQLite.
+ *
+ * Everything refbot keeps lives in one database file in WAL mode: the raw
+ * inbound messages with their disposition, partners, referrals with their
+ * fields and history, and the outbox.  Functions return 0 (or 1 for
+ * "found") on success and -1 on an SQLite error, with the text in
+ * db_errmsg().  Strings in returned structs are owned by the struct; free
+ * them with the matching *_free().
+ */
+#ifndef REFBOT_DB_H
+#define REFBOT_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+
+int db_open(const char *path, int create, struct db **out, char **errstr);
+void db_close(struct db *);
+const char *db_errmsg(struct db *);
+/* Brings the schema to the current version; returns it, or -1. */
+int db_migrate(struct db *, char **errstr);
+int db_schema_version(struct db *);
+int db_begin(struct db *);
+int db_commit(struct db *);
+void db_rollback(struct db *);
+
+/* Inbound messages. */
+int db_message_lookup(struct db *, const char *mailbox, uint32_t uidvalidity,
+    uint32_t uid, int64_t *id, char **disposition, int *moved);
+int db_message_insert(struct db *, const char *mailbox, uint32_t uidvalidity,
+    uint32_t uid, const char *raw, size_t len, int64_t *id);
+/* Another message (not id) already handled with this Message-ID? */
+int db_message_seen_id(struct db *, const char *message_id, int64_t id);
+/* Records the outcome, and the Message-ID found by parsing (may be NULL). */
+int db_message_dispose(struct db *, int64_t id, const char *message_id,
+    const char *disposition, const char *detail, int64_t referral_id);
+int db_message_set_moved(struct db *, int64_t id);
+int db_message_raw(struct db *, int64_t id, char **raw, size_t *len);
+
+/* Partners. */
+struct partner {
+	int64_t id;
+	char *name;
+	char *email;
+	char *lang;
+	int active;
+	int64_t created_at;
+};
+int db_partner_by_email(struct db *, const char *email, struct partner *);
+int db_partner_add(struct db *, const char *name, const char *email,
+    const char *lang, int64_t *id);
+int db_partner_each(struct db *, int (*cb)(const struct partner *, void *),
+    void *arg);
+void partner_free(struct partner *);
+
+/* Referrals. */
+struct kvpair {
+	char *key;
+	char *value;
+};
+
+struct history_entry {
+	int64_t at;
+	char *actor;
+	char *event;
+	char *from_status;
+	char *to_status;
+	char *detail;
+};
+
+struct referral {
+	int64_t id;
+	char *status;
+	int64_t partner_id;
+	char *partner_name;
+	char *partner_email;
+	char *client;
+	char *contact_name;
+	char *subject;
+	char *inbound_message_id;
+	int64_t created_at;
+	int64_t updated_at;
+	struct kvpair *fields;
+	size_t nfields;
+	struct history_entry *history;
+	size_t nhistory;
+};
+
+int db_referral_insert(struct db *, int64_t partner_id, int64_t message_row,
+    const char *status, const char *client, const char *contact_name,
+    const char *subject, const char *inbound_message_id, int64_t *id);
+int db_referral_field(struct db *, int64_t id, const char *key,
+    const char *value);
+int db_history_add(struct db *, int64_t referral_id, const char *actor,
+    const char *event, const char *from_status, const char *to_status,
+    const char *detail);
+/* Loads one referral with fields and history; 1 found, 0 not, -1 error. */
+int db_referral_get(struct db *, int64_t id, struct referral *);
+/* Each referral (without fields/history), newest first; status may be NULL. */
+int db_referral_each(struct db *, const char *status,
+    int (*cb)(const struct referral *, void *), void *arg);
+void referral_free(struct referral *);
+
+/* Outbox. */
+struct outmail {
+	int64_t id;
+	int64_t referral_id;	/* 0 if none */
+	char *kind;		/* "ack", "incomplete", "not-partner", ... */
+	char *mail_from;
+	char *rcpt;
+	char *message_id;
+	char *data;		/* the complete message, CRLF line ends */
+	size_t len;
+	char *status;		/* "pending", "sent", "failed" */
+	int attempts;
+	int64_t next_attempt_at;
+	char *last_error;
+	int64_t created_at;
+	int64_t sent_at;
+};
+int db_outbox_add(struct db *, const struct outmail *, int64_t *id);
+/* The oldest pending mail due at now; 1 found, 0 none, -1 error. */
+int db_outbox_next_due(struct db *, int64_t now, struct outmail *);
+/* When the next pending mail falls due; 1 found, 0 none, -1 error. */
+int db_outbox_next_time(struct db *, int64_t *when);
+int db_outbox_sent(struct db *, int64_t id, int64_t now);
+int db_outbox_defer(struct db *, int64_t id, int64_t next, const char *err);
+int db_outbox_fail(struct db *, int64_t id, const char *err);
+int db_outbox_each(struct db *, const char *status,
+    int (*cb)(const struct outmail *, void *), void *arg);
+void outmail_free(struct outmail *);
+
+#endif

@@ -1,0 +1,197 @@
+/* mailout: composes outbound RFC 5322 messages. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+#include <libetpan/libetpan.h>
+
+#include "log.h"
+#include "mailout.h"
+#include "util.h"
+
+char *
+header_clean(const char *s)
+{
+	char *c = xstrdup(s ? s : ""), *p;
+
+	for (p = c; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	return c;
+}
+
+static int
+is_ascii(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
+static void
+add_base64(struct buf *b, const char *s, size_t n)
+{
+	MMAPString *m = mmap_string_new("");
+	int col = 0;
+
+	if (m == NULL)
+		fatalx("out of memory");
+	mailmime_base64_write_mem(m, &col, s, n);
+	/* libetpan ends its output with CRLF; a word must not. */
+	while (m->len > 0 && (m->str[m->len - 1] == '\n' ||
+	    m->str[m->len - 1] == '\r'))
+		m->len--;
+	buf_add(b, m->str, m->len);
+	mmap_string_free(m);
+}
+
+/*
+ * Appends s as RFC 2047 encoded words, each at most 45 input bytes cut
+ * on a UTF-8 character boundary, folded onto continuation lines.
+ */
+static void
+add_encoded_words(struct buf *b, const char *s)
+{
+	size_t n = strlen(s), i = 0;
+
+	while (i < n) {
+		size_t k = n - i > 45 ? 45 : n - i;
+		/* Do not split a multibyte character. */
+		while (i + k < n && k > 0 &&
+		    ((unsigned char)s[i + k] & 0xc0) == 0x80)
+			k--;
+		if (i > 0)
+			buf_adds(b, "\r\n ");
+		buf_adds(b, "=?UTF-8?B?");
+		add_base64(b, s + i, k);
+		buf_adds(b, "?=");
+		i += k;
+	}
+}
+
+/* Unstructured text (Subject): plain if it is short ASCII, else encoded. */
+static void
+add_text_header(struct buf *b, const char *name, const char *value)
+{
+	char *v = header_clean(value);
+
+	buf_addf(b, "%s: ", name);
+	if (is_ascii(v) && strlen(v) < 900)
+		buf_adds(b, v);
+	else
+		add_encoded_words(b, v);
+	buf_adds(b, "\r\n");
+	free(v);
+}
+
+static void
+add_address_header(struct buf *b, const char *name, const char *display,
+    const char *addr)
+{
+	char *d = header_clean(display), *a = header_clean(addr), *p;
+
+	buf_addf(b, "%s: ", name);
+	if (*d != '\0') {
+		if (!is_ascii(d))
+			add_encoded_words(b, d);
+		else {
+			buf_addc(b, '"');
+			for (p = d; *p != '\0'; p++) {
+				if (*p == '"' || *p == '\\')
+					buf_addc(b, '\\');
+				buf_addc(b, *p);
+			}
+			buf_addc(b, '"');
+		}
+		buf_addc(b, ' ');
+	}
+	/* An address never carries spaces or angle brackets. */
+	for (p = a; *p != '\0'; p++)
+		if (*p == ' ' || *p == '<' || *p == '>')
+			*p = '_';
+	buf_addf(b, "<%s>\r\n", a);
+	free(d);
+	free(a);
+}
+
+static void
+add_id_list(struct buf *b, const char *name, const char *ids)
+{
+	char *c = header_clean(ids), *save = NULL, *tok;
+	int first = 1;
+
+	buf_addf(b, "%s:", name);
+	for (tok = strtok_r(c, " ", &save); tok != NULL;
+	    tok = strtok_r(NULL, " ", &save)) {
+		if (strpbrk(tok, "<>") != NULL)
+			continue;
+		buf_addf(b, "%s<%s>", first ? " " : "\r\n ", tok);
+		first = 0;
+	}
+	buf_adds(b, "\r\n");
+	free(c);
+}
+
+char *
+mailout_compose(const struct mailout *m, size_t *len)
+{
+	struct buf b;
+	MMAPString *qp;
+	char date[64];
+	struct tm tm;
+	time_t now = time(NULL);
+	int col = 0;
+
+	buf_init(&b);
+	localtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z", &tm);
+	buf_addf(&b, "Date: %s\r\n", date);
+	add_address_header(&b, "From", m->from_name, m->from_addr);
+	add_address_header(&b, "To", "", m->to_addr);
+	if (m->reply_to != NULL)
+		add_address_header(&b, "Reply-To", "", m->reply_to);
+	add_text_header(&b, "Subject", m->subject);
+	add_id_list(&b, "Message-ID", m->message_id);
+	if (m->in_reply_to != NULL && *m->in_reply_to != '\0')
+		add_id_list(&b, "In-Reply-To", m->in_reply_to);
+	if (m->references != NULL && *m->references != '\0')
+		add_id_list(&b, "References", m->references);
+	buf_addf(&b, "Auto-Submitted: %s\r\n", m->auto_submitted ?
+	    m->auto_submitted : "auto-generated");
+	buf_adds(&b, "X-Auto-Response-Suppress: All\r\n");
+	buf_adds(&b, MAILOUT_LOOP_HEADER ": 1\r\n");
+	buf_adds(&b, "MIME-Version: 1.0\r\n");
+	buf_adds(&b, "Content-Type: text/plain; charset=UTF-8\r\n");
+	buf_adds(&b, "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
+
+	if ((qp = mmap_string_new("")) == NULL)
+		fatalx("out of memory");
+	mailmime_quoted_printable_write_mem(qp, &col, 1, m->body,
+	    strlen(m->body));
+	buf_add(&b, qp->str, qp->len);
+	mmap_string_free(qp);
+	if (b.len < 2 || memcmp(b.data + b.len - 2, "\r\n", 2) != 0)
+		buf_adds(&b, "\r\n");
+	*len = b.len;
+	return buf_steal(&b);
+}
+
+char *
+mailout_message_id(const char *tag, const char *domain)
+{
+	unsigned char r[10];
+	char hex[sizeof(r) * 2 + 1];
+	size_t i;
+
+	if (gnutls_rnd(GNUTLS_RND_NONCE, r, sizeof(r)) != 0)
+		fatalx("gnutls_rnd failed");
+	for (i = 0; i < sizeof(r); i++)
+		snprintf(hex + 2 * i, 3, "%02x", r[i]);
+	return xasprintf("%s.%s@%s", tag, hex, domain);
+}

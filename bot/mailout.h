@@ -1,0 +1,39 @@
+/*
+ * mailout: builds the bytes of every message refbot sends.
+ *
+ * Header values may come from partners (a client name in a subject), so
+ * every value is cleaned of CR, LF and other control characters before it
+ * is written, and non-ASCII text is RFC 2047-encoded: partner text can
+ * never add or change a header.  Bodies are UTF-8, quoted-printable.
+ */
+#ifndef REFBOT_MAILOUT_H
+#define REFBOT_MAILOUT_H
+
+#include <stddef.h>
+
+struct mailout {
+	const char *from_name;
+	const char *from_addr;
+	const char *to_addr;
+	const char *reply_to;		/* NULL: none */
+	const char *subject;		/* UTF-8 */
+	const char *body;		/* UTF-8, "\n" line ends */
+	const char *message_id;		/* without <> */
+	const char *in_reply_to;	/* without <>; NULL: none */
+	const char *references;		/* ids without <>, space separated */
+	const char *auto_submitted;	/* "auto-replied" / "auto-generated" */
+};
+
+/* The loop marker on everything refbot sends (PRODUCT.md, loop prevention). */
+#define MAILOUT_LOOP_HEADER "X-Refbot-Loop"
+
+/* Returns the message with CRLF line ends; *len is its size.  Caller frees. */
+char *mailout_compose(const struct mailout *, size_t *len);
+
+/* A new unique Message-ID (without <>) "TAG.RANDOM@domain".  Caller frees. */
+char *mailout_message_id(const char *tag, const char *domain);
+
+/* s with every control character turned into a space.  Caller frees. */
+char *header_clean(const char *s);
+
+#endif

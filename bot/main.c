@@ -1,0 +1,532 @@
+/* main: the refbot command line. */
+#include "config.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "json.h"
+#include "log.h"
+#include "refbot.h"
+#include "run.h"
+#include "util.h"
+
+static volatile sig_atomic_t stop_flag;
+
+static const char usage_text[] =
+"usage: refbot [--config FILE] [-v] [--syslog] COMMAND [ARGS]\n"
+"\n"
+"Commands:\n"
+"  init                          create or upgrade the database\n"
+"  run [--once]                  process the intake mailbox and send mail;\n"
+"                                with --once, one pass and exit\n"
+"  referral list [--status S] [--format text|json]\n"
+"  referral show REF [--format text|json]\n"
+"  partner add EMAIL --name NAME [--lang en|ja]\n"
+"  partner list [--format text|json]\n"
+"  outbox list [--status pending|sent|failed] [--format text|json]\n"
+"\n"
+"Options:\n"
+"  -c, --config FILE   configuration file (default: $REFBOT_CONFIG, else\n"
+"                      " SYSCONFDIR "/refbot/refbot.conf)\n"
+"  -v, --verbose       debug logging\n"
+"      --syslog        log to syslog instead of stderr\n"
+"  -h, --help          this text\n"
+"  -V, --version       the version\n"
+"\n"
+"Exit codes follow sysexits(3): 64 usage, 69 server unavailable,\n"
+"74 database, 75 try again later, 76 TLS, 77 login refused, 78 config.\n";
+
+static int
+usage(void)
+{
+	fputs(usage_text, stderr);
+	return EX_USAGE_;
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static void
+iso_time(int64_t t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Parses --format text|json; returns 0 text, 1 json, -1 bad. */
+static int
+parse_format(const char *s)
+{
+	if (strcmp(s, "text") == 0)
+		return 0;
+	if (strcmp(s, "json") == 0)
+		return 1;
+	fprintf(stderr, "refbot: --format must be text or json\n");
+	return -1;
+}
+
+static int
+open_or_complain(struct refbot *rb, const char *conf, int create)
+{
+	char *err = NULL;
+	int rc = refbot_open(rb, conf, create, &err);
+
+	if (rc != 0) {
+		fprintf(stderr, "refbot: %s\n", err);
+		free(err);
+	}
+	return rc;
+}
+
+static int
+cmd_init(const char *conf, int argc, char **argv)
+{
+	struct refbot rb;
+	int rc;
+
+	if (argc > 1)
+		return usage();
+	if ((rc = open_or_complain(&rb, conf, 1)) != 0)
+		return rc;
+	printf("database %s ready (schema version %d)\n", rb.cfg.database,
+	    db_schema_version(rb.db));
+	refbot_close(&rb);
+	return 0;
+}
+
+static int
+cmd_run(const char *conf, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "once", no_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct refbot rb;
+	struct sigaction sa;
+	int once = 0, c, rc;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+o", opts, NULL)) != -1) {
+		if (c != 'o')
+			return usage();
+		once = 1;
+	}
+	if (optind != argc)
+		return usage();
+	if ((rc = open_or_complain(&rb, conf, 0)) != 0)
+		return rc;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: waits wake up */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	log_info("refbot %s starting%s", PACKAGE_VERSION, once ?
+	    " (one pass)" : "");
+	rc = run(&rb, once, &stop_flag);
+	log_info("refbot stopping (exit %d)", rc);
+	refbot_close(&rb);
+	return rc;
+}
+
+struct list_ctx {
+	int json;
+	int n;
+	struct buf out;
+};
+
+static int
+print_referral_row(const struct referral *r, void *arg)
+{
+	struct list_ctx *lc = arg;
+	char ref[24], created[32], updated[32];
+
+	refbot_ref(r->id, ref, sizeof(ref));
+	iso_time(r->created_at, created, sizeof(created));
+	iso_time(r->updated_at, updated, sizeof(updated));
+	if (!lc->json) {
+		printf("%-10s  %-12s  %s  %-20s  %s\n", ref, r->status, created,
+		    r->partner_name ? r->partner_name : "-",
+		    r->client ? r->client : "-");
+		return 0;
+	}
+	buf_adds(&lc->out, lc->n++ ? ",\n  {" : "\n  {");
+	json_kv_str(&lc->out, "ref", ref, 1);
+	json_kv_int(&lc->out, "id", r->id, 0);
+	json_kv_str(&lc->out, "status", r->status, 0);
+	json_kv_str(&lc->out, "partner", r->partner_name, 0);
+	json_kv_str(&lc->out, "partner_email", r->partner_email, 0);
+	json_kv_str(&lc->out, "client", r->client, 0);
+	json_kv_str(&lc->out, "contact_name", r->contact_name, 0);
+	json_kv_str(&lc->out, "created_at", created, 0);
+	json_kv_str(&lc->out, "updated_at", updated, 0);
+	buf_addc(&lc->out, '}');
+	return 0;
+}
+
+static int
+referral_list(struct refbot *rb, int json, const char *status)
+{
+	struct list_ctx lc = { json, 0, { NULL, 0, 0 } };
+
+	if (db_referral_each(rb->db, status, print_referral_row, &lc) != 0) {
+		fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb->db));
+		buf_free(&lc.out);
+		return EX_IOERR_;
+	}
+	if (json)
+		printf("[%s%s]\n", lc.out.data ? lc.out.data : "",
+		    lc.n ? "\n" : "");
+	buf_free(&lc.out);
+	return 0;
+}
+
+static int
+referral_show(struct refbot *rb, int json, const char *refstr)
+{
+	struct referral r;
+	struct buf b;
+	char ref[24], when[32];
+	int64_t id = refbot_parse_ref(refstr);
+	size_t i;
+	int found;
+
+	if (id == 0) {
+		fprintf(stderr, "refbot: '%s' is not a reference like "
+		    "REF-000123\n", refstr);
+		return EX_USAGE_;
+	}
+	if ((found = db_referral_get(rb->db, id, &r)) <= 0) {
+		if (found < 0)
+			fprintf(stderr, "refbot: database: %s\n",
+			    db_errmsg(rb->db));
+		else
+			fprintf(stderr, "refbot: no referral %s\n", refstr);
+		return found < 0 ? EX_IOERR_ : EX_DATAERR_;
+	}
+	refbot_ref(r.id, ref, sizeof(ref));
+	buf_init(&b);
+	if (!json) {
+		iso_time(r.created_at, when, sizeof(when));
+		buf_addf(&b, "%s  %s\nPartner:  %s <%s>\nReceived: %s\n"
+		    "Subject:  %s\n\nFields:\n", ref, r.status,
+		    r.partner_name ? r.partner_name : "-",
+		    r.partner_email ? r.partner_email : "-", when,
+		    r.subject ? r.subject : "");
+		for (i = 0; i < r.nfields; i++)
+			buf_addf(&b, "  %s: %s\n", r.fields[i].key,
+			    r.fields[i].value);
+		buf_adds(&b, "\nHistory:\n");
+		for (i = 0; i < r.nhistory; i++) {
+			iso_time(r.history[i].at, when, sizeof(when));
+			buf_addf(&b, "  %s  %-10s %s -> %s  %s\n", when,
+			    r.history[i].event, r.history[i].from_status ?
+			    r.history[i].from_status : "-",
+			    r.history[i].to_status ? r.history[i].to_status :
+			    "-", r.history[i].actor ? r.history[i].actor : "");
+		}
+	} else {
+		buf_addc(&b, '{');
+		json_kv_str(&b, "ref", ref, 1);
+		json_kv_int(&b, "id", r.id, 0);
+		json_kv_str(&b, "status", r.status, 0);
+		json_kv_str(&b, "partner", r.partner_name, 0);
+		json_kv_str(&b, "partner_email", r.partner_email, 0);
+		json_kv_str(&b, "subject", r.subject, 0);
+		json_kv_str(&b, "message_id", r.inbound_message_id, 0);
+		iso_time(r.created_at, when, sizeof(when));
+		json_kv_str(&b, "created_at", when, 0);
+		json_key(&b, "fields", 0);
+		buf_addc(&b, '{');
+		for (i = 0; i < r.nfields; i++)
+			json_kv_str(&b, r.fields[i].key, r.fields[i].value,
+			    i == 0);
+		buf_addc(&b, '}');
+		json_key(&b, "history", 0);
+		buf_addc(&b, '[');
+		for (i = 0; i < r.nhistory; i++) {
+			buf_adds(&b, i ? ",{" : "{");
+			iso_time(r.history[i].at, when, sizeof(when));
+			json_kv_str(&b, "at", when, 1);
+			json_kv_str(&b, "event", r.history[i].event, 0);
+			json_kv_str(&b, "actor", r.history[i].actor, 0);
+			json_kv_str(&b, "from", r.history[i].from_status, 0);
+			json_kv_str(&b, "to", r.history[i].to_status, 0);
+			json_kv_str(&b, "detail", r.history[i].detail, 0);
+			buf_addc(&b, '}');
+		}
+		buf_adds(&b, "]}\n");
+	}
+	fputs(b.data, stdout);
+	buf_free(&b);
+	referral_free(&r);
+	return 0;
+}
+
+static int
+cmd_referral(const char *conf, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "status", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct refbot rb;
+	const char *status = NULL, *verb;
+	int json = 0, c, rc;
+
+	if (argc < 2)
+		return usage();
+	verb = argv[1];
+	argc--, argv++;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+f:s:", opts, NULL)) != -1) {
+		if (c == 'f') {
+			if ((json = parse_format(optarg)) < 0)
+				return EX_USAGE_;
+		} else if (c == 's')
+			status = optarg;
+		else
+			return usage();
+	}
+	if (strcmp(verb, "list") == 0 && optind == argc) {
+		if ((rc = open_or_complain(&rb, conf, 0)) != 0)
+			return rc;
+		rc = referral_list(&rb, json, status);
+	} else if (strcmp(verb, "show") == 0 && optind == argc - 1) {
+		if ((rc = open_or_complain(&rb, conf, 0)) != 0)
+			return rc;
+		rc = referral_show(&rb, json, argv[optind]);
+	} else
+		return usage();
+	refbot_close(&rb);
+	return rc;
+}
+
+static int
+print_partner(const struct partner *p, void *arg)
+{
+	struct list_ctx *lc = arg;
+
+	if (!lc->json) {
+		printf("%-5lld %-30s %-30s %s%s\n", (long long)p->id, p->name,
+		    p->email, p->lang, p->active ? "" : " (inactive)");
+		return 0;
+	}
+	buf_adds(&lc->out, lc->n++ ? ",\n  {" : "\n  {");
+	json_kv_int(&lc->out, "id", p->id, 1);
+	json_kv_str(&lc->out, "name", p->name, 0);
+	json_kv_str(&lc->out, "email", p->email, 0);
+	json_kv_str(&lc->out, "lang", p->lang, 0);
+	json_key(&lc->out, "active", 0);
+	buf_adds(&lc->out, p->active ? "true}" : "false}");
+	return 0;
+}
+
+static int
+cmd_partner(const char *conf, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "lang", required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct refbot rb;
+	struct list_ctx lc = { 0, 0, { NULL, 0, 0 } };
+	const char *name = NULL, *lang = "en", *verb;
+	char *email;
+	int64_t id;
+	int c, rc;
+
+	if (argc < 2)
+		return usage();
+	verb = argv[1];
+	argc--, argv++;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+f:n:l:", opts, NULL)) != -1) {
+		if (c == 'f') {
+			if ((lc.json = parse_format(optarg)) < 0)
+				return EX_USAGE_;
+		} else if (c == 'n')
+			name = optarg;
+		else if (c == 'l')
+			lang = optarg;
+		else
+			return usage();
+	}
+	if (strcmp(verb, "add") == 0) {
+		if (optind != argc - 1 || name == NULL)
+			return usage();
+		if (strcmp(lang, "en") != 0 && strcmp(lang, "ja") != 0) {
+			fprintf(stderr, "refbot: --lang must be en or ja\n");
+			return EX_USAGE_;
+		}
+		email = xstrdup(argv[optind]);
+		ascii_lower(email);
+		if (strchr(email, '@') == NULL) {
+			fprintf(stderr, "refbot: '%s' is not an email "
+			    "address\n", email);
+			free(email);
+			return EX_USAGE_;
+		}
+		if ((rc = open_or_complain(&rb, conf, 0)) != 0) {
+			free(email);
+			return rc;
+		}
+		if (db_partner_add(rb.db, name, email, lang, &id) != 0) {
+			fprintf(stderr, "refbot: cannot add partner %s: %s\n",
+			    email, db_errmsg(rb.db));
+			rc = EX_DATAERR_;
+		} else
+			printf("partner %lld added: %s <%s>\n", (long long)id,
+			    name, email);
+		free(email);
+	} else if (strcmp(verb, "list") == 0 && optind == argc) {
+		if ((rc = open_or_complain(&rb, conf, 0)) != 0)
+			return rc;
+		if (db_partner_each(rb.db, print_partner, &lc) != 0) {
+			fprintf(stderr, "refbot: database: %s\n",
+			    db_errmsg(rb.db));
+			rc = EX_IOERR_;
+		} else if (lc.json)
+			printf("[%s%s]\n", lc.out.data ? lc.out.data : "",
+			    lc.n ? "\n" : "");
+		buf_free(&lc.out);
+	} else
+		return usage();
+	refbot_close(&rb);
+	return rc;
+}
+
+static int
+print_outmail(const struct outmail *m, void *arg)
+{
+	struct list_ctx *lc = arg;
+	char created[32], sent[32];
+
+	iso_time(m->created_at, created, sizeof(created));
+	iso_time(m->sent_at, sent, sizeof(sent));
+	if (!lc->json) {
+		printf("%-6lld %-8s %-12s %-3d %s %s\n", (long long)m->id,
+		    m->status, m->kind, m->attempts, created,
+		    m->last_error ? m->last_error : "");
+		return 0;
+	}
+	buf_adds(&lc->out, lc->n++ ? ",\n  {" : "\n  {");
+	json_kv_int(&lc->out, "id", m->id, 1);
+	json_kv_int(&lc->out, "referral_id", m->referral_id, 0);
+	json_kv_str(&lc->out, "kind", m->kind, 0);
+	json_kv_str(&lc->out, "status", m->status, 0);
+	json_kv_str(&lc->out, "rcpt", m->rcpt, 0);
+	json_kv_str(&lc->out, "message_id", m->message_id, 0);
+	json_kv_int(&lc->out, "attempts", m->attempts, 0);
+	json_kv_str(&lc->out, "created_at", created, 0);
+	json_kv_str(&lc->out, "sent_at", m->sent_at ? sent : NULL, 0);
+	json_kv_str(&lc->out, "last_error", m->last_error, 0);
+	buf_addc(&lc->out, '}');
+	return 0;
+}
+
+static int
+cmd_outbox(const char *conf, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "status", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct refbot rb;
+	struct list_ctx lc = { 0, 0, { NULL, 0, 0 } };
+	const char *status = NULL;
+	int c, rc;
+
+	if (argc < 2 || strcmp(argv[1], "list") != 0)
+		return usage();
+	argc--, argv++;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+f:s:", opts, NULL)) != -1) {
+		if (c == 'f') {
+			if ((lc.json = parse_format(optarg)) < 0)
+				return EX_USAGE_;
+		} else if (c == 's')
+			status = optarg;
+		else
+			return usage();
+	}
+	if (optind != argc)
+		return usage();
+	if ((rc = open_or_complain(&rb, conf, 0)) != 0)
+		return rc;
+	if (db_outbox_each(rb.db, status, print_outmail, &lc) != 0) {
+		fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb.db));
+		rc = EX_IOERR_;
+	} else if (lc.json)
+		printf("[%s%s]\n", lc.out.data ? lc.out.data : "",
+		    lc.n ? "\n" : "");
+	buf_free(&lc.out);
+	refbot_close(&rb);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "syslog", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct {
+		const char *name;
+		int (*fn)(const char *, int, char **);
+	} cmds[] = {
+		{ "init", cmd_init },
+		{ "run", cmd_run },
+		{ "referral", cmd_referral },
+		{ "partner", cmd_partner },
+		{ "outbox", cmd_outbox },
+	};
+	const char *conf = getenv("REFBOT_CONFIG");
+	int c, verbose = 0, use_syslog = 0;
+	size_t i;
+
+	if (conf == NULL || *conf == '\0')
+		conf = SYSCONFDIR "/refbot/refbot.conf";
+	while ((c = getopt_long(argc, argv, "+c:vhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': conf = optarg; break;
+		case 'v': verbose = 1; break;
+		case 's': use_syslog = 1; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		case 'V': printf("refbot %s\n", PACKAGE_VERSION); return 0;
+		default: return usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		return usage();
+	log_init(use_syslog, verbose);
+	for (i = 0; i < nitems(cmds); i++)
+		if (strcmp(argv[0], cmds[i].name) == 0)
+			return cmds[i].fn(conf, argc, argv);
+	fprintf(stderr, "refbot: unknown command '%s'\n", argv[0]);
+	return usage();
+}

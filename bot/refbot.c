@@ -1,0 +1,133 @@
+/* refbot: opening and closing the process-wide state. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "refbot.h"
+#include "render.h"
+#include "util.h"
+
+int
+refbot_open(struct refbot *rb, const char *confpath, int create,
+    char **errstr)
+{
+	char *path, *text, *err = NULL;
+	size_t len;
+
+	memset(rb, 0, sizeof(*rb));
+	rb->sla_hours = 24;
+	if (config_load(confpath, &rb->cfg, errstr) != 0)
+		return EX_CONFIG_;
+	path = xasprintf("%s/referral.template", rb->cfg.templates);
+	if ((text = read_file(path, &len)) == NULL) {
+		*errstr = xasprintf("%s: %s", path, strerror(errno));
+		free(path);
+		goto fail_config;
+	}
+	if (template_parse(text, len, &rb->tmpl, &err) != 0) {
+		*errstr = xasprintf("%s:%s", path, err);
+		free(err);
+		free(text);
+		free(path);
+		goto fail_config;
+	}
+	free(text);
+	free(path);
+	if (db_open(rb->cfg.database, create, &rb->db, errstr) != 0) {
+		template_free(&rb->tmpl);
+		config_free(&rb->cfg);
+		return EX_IOERR_;
+	}
+	if (create) {
+		if (db_migrate(rb->db, &err) < 0)
+			goto fail_db;
+	} else if (db_schema_version(rb->db) < 1) {
+		err = xstrdup("the database is not initialised: run "
+		    "'refbot init'");
+		goto fail_db;
+	} else if (db_migrate(rb->db, &err) < 0)
+		goto fail_db;
+	return 0;
+fail_db:
+	*errstr = xasprintf("%s: %s", rb->cfg.database, err);
+	free(err);
+	refbot_close(rb);
+	return EX_IOERR_;
+fail_config:
+	config_free(&rb->cfg);
+	return EX_CONFIG_;
+}
+
+void
+refbot_close(struct refbot *rb)
+{
+	db_close(rb->db);
+	template_free(&rb->tmpl);
+	config_free(&rb->cfg);
+	memset(rb, 0, sizeof(*rb));
+}
+
+int
+refbot_mail_text(struct refbot *rb, const char *name, const char *lang,
+    const struct render_var *vars, size_t nvars, char **subject,
+    char **body, char **errstr)
+{
+	char *path, *text, *out, *unknown = NULL;
+
+	path = xasprintf("%s/mail/%s.%s.txt", rb->cfg.templates, name,
+	    lang ? lang : "en");
+	if ((text = read_file(path, NULL)) == NULL && lang != NULL &&
+	    strcmp(lang, "en") != 0) {
+		free(path);
+		path = xasprintf("%s/mail/%s.en.txt", rb->cfg.templates, name);
+		text = read_file(path, NULL);
+	}
+	if (text == NULL) {
+		*errstr = xasprintf("%s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	out = render(text, vars, nvars, &unknown);
+	free(text);
+	if (unknown != NULL) {
+		*errstr = xasprintf("%s: unknown placeholder {{%s}}", path,
+		    unknown);
+		free(unknown);
+		free(out);
+		free(path);
+		return -1;
+	}
+	if (render_split(out, subject, body) != 0) {
+		*errstr = xasprintf("%s: the first line must be 'Subject: ...'",
+		    path);
+		free(out);
+		free(path);
+		return -1;
+	}
+	free(out);
+	free(path);
+	return 0;
+}
+
+void
+refbot_ref(int64_t id, char *buf, size_t size)
+{
+	snprintf(buf, size, "REF-%06lld", (long long)id);
+}
+
+int64_t
+refbot_parse_ref(const char *s)
+{
+	char *end;
+	long long v;
+
+	if (ascii_strncasecmp(s, "REF-", 4) == 0)
+		s += 4;
+	if (*s < '0' || *s > '9')
+		return 0;
+	v = strtoll(s, &end, 10);
+	return *end == '\0' && v > 0 ? (int64_t)v : 0;
+}

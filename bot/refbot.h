@@ -1,0 +1,60 @@
+/*
+ * refbot: the state one refbot process works with — configuration,
+ * database, qualification template — and the exit codes it uses.
+ */
+#ifndef REFBOT_REFBOT_H
+#define REFBOT_REFBOT_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "db.h"
+#include "template.h"
+
+/* sysexits(3) codes, as Postfix and friends use them. */
+#define EX_OK_ 0
+#define EX_USAGE_ 64
+#define EX_DATAERR_ 65
+#define EX_NOINPUT_ 66
+#define EX_UNAVAILABLE_ 69
+#define EX_SOFTWARE_ 70
+#define EX_IOERR_ 74
+#define EX_TEMPFAIL_ 75
+#define EX_PROTOCOL_ 76
+#define EX_NOPERM_ 77
+#define EX_CONFIG_ 78
+
+struct refbot {
+	struct config cfg;
+	struct db *db;
+	struct template tmpl;
+	int sla_hours;
+};
+
+/*
+ * Loads the configuration and the template, and opens the database
+ * (creating it when create is set).  Returns 0, or an EX_* code with
+ * *errstr set (caller frees).
+ */
+int refbot_open(struct refbot *, const char *confpath, int create,
+    char **errstr);
+void refbot_close(struct refbot *);
+
+/*
+ * Reads templates/mail/NAME.LANG.txt (falling back to English), fills in
+ * vars and splits it into subject and body.  Returns 0, or -1 with
+ * *errstr set.
+ */
+struct render_var;
+int refbot_mail_text(struct refbot *, const char *name, const char *lang,
+    const struct render_var *vars, size_t nvars, char **subject,
+    char **body, char **errstr);
+
+/* "REF-000123" into buf (at least 24 bytes). */
+void refbot_ref(int64_t id, char *buf, size_t size);
+/* Parses "REF-000123", "000123" or "123"; 0 if invalid. */
+int64_t refbot_parse_ref(const char *s);
+
+#endif

@@ -1,0 +1,254 @@
+/* run: the main loop of "refbot run". */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "imap.h"
+#include "intake.h"
+#include "log.h"
+#include "outbox.h"
+#include "run.h"
+#include "smtp.h"
+#include "util.h"
+
+#define FETCH_BATCH 50
+#define IDLE_RENEW (25 * 60)	/* servers may drop IDLE after 30 min */
+
+struct runner {
+	struct refbot *rb;
+	struct imap *im;
+	struct smtp *smtp;
+	volatile sig_atomic_t *stop;
+	int retry;		/* messages left for a later pass */
+};
+
+static int
+imap_exit_code(int rc)
+{
+	switch (rc) {
+	case IMAP_EAUTH: return EX_NOPERM_;
+	case IMAP_ETLS: return EX_PROTOCOL_;
+	case IMAP_EBOX: return EX_CONFIG_;
+	default: return EX_UNAVAILABLE_;
+	}
+}
+
+/* Moves a handled message out of the intake mailbox and records it. */
+static int
+file_message(struct runner *r, int64_t row, uint32_t uid, const char *folder)
+{
+	char *err = NULL;
+	int rc;
+
+	if ((rc = imap_move(r->im, uid, folder, &err)) != IMAP_OK) {
+		log_warnx("message %lld: %s", (long long)row, err);
+		free(err);
+		return rc;
+	}
+	if (db_message_set_moved(r->rb->db, row) != 0)
+		log_warnx("message %lld: moved, but recording it failed: %s",
+		    (long long)row, db_errmsg(r->rb->db));
+	return IMAP_OK;
+}
+
+static const char *
+folder_for(struct runner *r, const char *disposition)
+{
+	if (strcmp(disposition, "unreadable") == 0 ||
+	    strcmp(disposition, "too-large") == 0)
+		return r->rb->cfg.rejected_folder;
+	return r->rb->cfg.processed_folder;
+}
+
+static int
+fetched(uint32_t uid, const char *raw, size_t len, void *arg)
+{
+	struct runner *r = arg;
+	struct refbot *rb = r->rb;
+	char *disp = NULL;
+	int64_t row;
+	int moved, found;
+	enum intake_result res;
+
+	found = db_message_lookup(rb->db, rb->cfg.imap_mailbox,
+	    imap_uidvalidity(r->im), uid, &row, &disp, &moved);
+	if (found < 0) {
+		log_warnx("uid %u: database: %s", uid, db_errmsg(rb->db));
+		r->retry++;
+		return IMAP_OK;
+	}
+	if (found == 0) {
+		if (db_message_insert(rb->db, rb->cfg.imap_mailbox,
+		    imap_uidvalidity(r->im), uid, raw, len, &row) != 0) {
+			log_warnx("uid %u: cannot store the message, leaving "
+			    "it on the server: %s", uid, db_errmsg(rb->db));
+			r->retry++;
+			return IMAP_OK;
+		}
+		log_info("message %lld: stored (uid %u, %zu bytes)",
+		    (long long)row, uid, len);
+	} else if (strcmp(disp, "pending") != 0) {
+		/* Handled before a crash or a failed move: just file it. */
+		int rc = file_message(r, row, uid, folder_for(r, disp));
+		free(disp);
+		return rc == IMAP_ECONN ? IMAP_ECONN : IMAP_OK;
+	}
+	free(disp);
+
+	res = intake_process(rb, row, raw, len);
+	if (res == INTAKE_RETRY) {
+		r->retry++;
+		return IMAP_OK;
+	}
+	if (file_message(r, row, uid, res == INTAKE_REJECTED ?
+	    rb->cfg.rejected_folder : rb->cfg.processed_folder) == IMAP_ECONN)
+		return IMAP_ECONN;
+	return *r->stop ? -1 : IMAP_OK;
+}
+
+/* One pass over the intake mailbox. */
+static int
+process_mailbox(struct runner *r)
+{
+	uint32_t *uids = NULL;
+	size_t n = 0, i;
+	char *err = NULL;
+	int rc;
+
+	r->retry = 0;
+	if ((rc = imap_search_all(r->im, &uids, &n, &err)) != IMAP_OK) {
+		log_warnx("%s", err);
+		free(err);
+		return rc;
+	}
+	if (n > 0)
+		log_debug("%zu messages in the intake mailbox", n);
+	for (i = 0; i < n && !*r->stop; i += FETCH_BATCH) {
+		size_t k = n - i < FETCH_BATCH ? n - i : FETCH_BATCH;
+		rc = imap_fetch(r->im, uids + i, k, fetched, r, &err);
+		if (rc == -1)	/* stopped by a signal between messages */
+			break;
+		if (rc != IMAP_OK) {
+			log_warnx("%s", err ? err : "IMAP fetch failed");
+			free(err);
+			free(uids);
+			return rc;
+		}
+	}
+	free(uids);
+	return IMAP_OK;
+}
+
+static int
+connect_imap(struct runner *r, int once)
+{
+	char *err = NULL;
+	int rc;
+
+	if ((rc = imap_open(&r->rb->cfg, &r->im, &err)) != IMAP_OK) {
+		log_warnx("%s", err);
+		free(err);
+		return rc;
+	}
+	log_info("connected to IMAP %s:%d, mailbox %s%s",
+	    r->rb->cfg.imap.host, r->rb->cfg.imap.port,
+	    r->rb->cfg.imap_mailbox, imap_has_idle(r->im) && !once &&
+	    r->rb->cfg.use_idle ? " (IDLE)" : "");
+	return IMAP_OK;
+}
+
+/* Sleeps up to seconds, waking each second to check *stop. */
+static void
+nap(volatile sig_atomic_t *stop, int seconds)
+{
+	while (seconds-- > 0 && !*stop)
+		sleep(1);
+}
+
+/* Seconds until the outbox next has something due, capped at cap. */
+static int
+outbox_wait(struct refbot *rb, int cap)
+{
+	int64_t when, now = (int64_t)time(NULL);
+
+	if (db_outbox_next_time(rb->db, &when) != 1)
+		return cap;
+	if (when <= now)
+		return 1;
+	return when - now < cap ? (int)(when - now) : cap;
+}
+
+int
+run(struct refbot *rb, int once, volatile sig_atomic_t *stop)
+{
+	struct runner r;
+	int rc, backoff = 5, changed, wait, status = EX_OK_;
+	char *err = NULL;
+
+	memset(&r, 0, sizeof(r));
+	r.rb = rb;
+	r.stop = stop;
+	r.smtp = smtp_new(&rb->cfg);
+
+	while (!*stop) {
+		if (r.im == NULL) {
+			rc = connect_imap(&r, once);
+			if (rc != IMAP_OK) {
+				if (once) {
+					/* Still send what is queued. */
+					outbox_drain(rb, r.smtp, stop);
+					status = imap_exit_code(rc);
+					break;
+				}
+				log_info("reconnecting in %ds", backoff);
+				nap(stop, backoff);
+				backoff = backoff < 300 ? backoff * 2 : 600;
+				continue;
+			}
+			backoff = 5;
+		}
+		rc = process_mailbox(&r);
+		if (rc == IMAP_ECONN) {
+			imap_close(r.im);
+			r.im = NULL;
+			if (once) {
+				status = EX_UNAVAILABLE_;
+				break;
+			}
+			continue;
+		}
+		if (outbox_drain(rb, r.smtp, stop) < 0 && once) {
+			status = EX_IOERR_;
+			break;
+		}
+		if (once)
+			break;
+
+		wait = outbox_wait(rb, IDLE_RENEW);
+		if (r.retry > 0 && wait > rb->cfg.poll_interval)
+			wait = rb->cfg.poll_interval;
+		if (rb->cfg.use_idle && imap_has_idle(r.im)) {
+			rc = imap_idle(r.im, wait, stop, &changed, &err);
+		} else {
+			nap(stop, wait < rb->cfg.poll_interval ? wait :
+			    rb->cfg.poll_interval);
+			rc = *stop ? IMAP_OK : imap_noop(r.im, &err);
+		}
+		if (rc != IMAP_OK) {
+			log_warnx("%s", err);
+			free(err);
+			err = NULL;
+			imap_close(r.im);
+			r.im = NULL;
+		}
+	}
+	imap_close(r.im);
+	smtp_free(r.smtp);
+	/* A message left for later is not a failure, but say so. */
+	if (once && status == EX_OK_ && r.retry > 0)
+		status = EX_TEMPFAIL_;
+	return status;
+}

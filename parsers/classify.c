@@ -1,0 +1,99 @@
+/* classify: loop prevention (PRODUCT.md) and thread recognition. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify.h"
+#include "util.h"
+
+int
+classify_our_id(const char *id, const char *our_domain)
+{
+	const char *at;
+
+	if (id == NULL || (at = strrchr(id, '@')) == NULL)
+		return 0;
+	return ascii_strcasecmp(at + 1, our_domain) == 0;
+}
+
+static int
+sender_is_robot(const char *addr)
+{
+	static const char *locals[] = { "mailer-daemon", "postmaster",
+	    "noreply", "no-reply", "no_reply", "donotreply", "do-not-reply",
+	    "bounce", "bounces" };
+	const char *at;
+	size_t i, n;
+
+	if (addr == NULL)
+		return 0;
+	at = strchr(addr, '@');
+	n = at ? (size_t)(at - addr) : strlen(addr);
+	for (i = 0; i < nitems(locals); i++) {
+		size_t k = strlen(locals[i]);
+		/* "noreply+x@", "bounces-123@" are robots too. */
+		if (n >= k && ascii_strncasecmp(addr, locals[i], k) == 0 &&
+		    (n == k || addr[k] == '+' || addr[k] == '-' ||
+		    addr[k] == '.'))
+			return 1;
+	}
+	return 0;
+}
+
+const char *
+classify_automatic(const struct message *msg, const char *our_domain,
+    const char *loop_header)
+{
+	const char *v;
+
+	if (message_header(msg, loop_header) != NULL)
+		return "our own mail came back (loop marker)";
+	if (classify_our_id(msg->message_id, our_domain))
+		return "our own mail came back (Message-ID)";
+	if ((v = message_header(msg, "Auto-Submitted")) != NULL &&
+	    ascii_strncasecmp(v, "no", 2) != 0)
+		return "Auto-Submitted";
+	if ((v = message_header(msg, "Precedence")) != NULL &&
+	    (ascii_strcasecmp(v, "bulk") == 0 ||
+	    ascii_strcasecmp(v, "junk") == 0 ||
+	    ascii_strcasecmp(v, "list") == 0))
+		return "Precedence";
+	if (message_header(msg, "X-Autoreply") != NULL ||
+	    message_header(msg, "X-Autorespond") != NULL)
+		return "X-Autoreply";
+	if (message_header(msg, "List-Id") != NULL)
+		return "List-Id";
+	if ((v = message_header(msg, "X-Auto-Response-Suppress")) != NULL &&
+	    (strstr(v, "All") != NULL || strstr(v, "OOF") != NULL) &&
+	    message_header(msg, "X-MS-Exchange-Generated-Message-Source"))
+		return "Exchange automatic message";
+	if (msg->has_return_path && msg->return_path_empty)
+		return "empty Return-Path (a bounce)";
+	if (msg->from_addr == NULL)
+		return "no From address";
+	if (sender_is_robot(msg->from_addr))
+		return "automatic sender address";
+	if (strcmp(msg->content_type, "multipart/report") == 0)
+		return "delivery or read report";
+	return NULL;
+}
+
+int64_t
+classify_ref_tag(const char *s)
+{
+	const char *p = s;
+
+	while (s != NULL && (p = strstr(p, "[REF-")) != NULL) {
+		char *end;
+		long long v;
+
+		p += 5;
+		if (*p < '0' || *p > '9')
+			continue;
+		v = strtoll(p, &end, 10);
+		if (*end == ']' && v > 0 && end - p <= 12)
+			return (int64_t)v;
+	}
+	return 0;
+}

@@ -1,0 +1,29 @@
+/*
+ * classify: what kind of inbound mail this is, before anything answers it.
+ * Pure: reads a parsed message.
+ */
+#ifndef REFBOT_CLASSIFY_H
+#define REFBOT_CLASSIFY_H
+
+#include <stdint.h>
+
+#include "message.h"
+
+/*
+ * Returns why msg is automatic mail that must never be answered (an
+ * auto-reply, bounce, list mail, our own mail coming back), as a static
+ * string, or NULL for mail a person wrote.  our_domain is the host part
+ * of refbot's own Message-IDs; loop_header is our loop-marker header.
+ */
+const char *classify_automatic(const struct message *msg,
+    const char *our_domain, const char *loop_header);
+
+/*
+ * Finds a "[REF-000123]" tag in s; returns the referral id, or 0.
+ */
+int64_t classify_ref_tag(const char *s);
+
+/* Non-zero when the id (without <>) is one refbot made under our_domain. */
+int classify_our_id(const char *id, const char *our_domain);
+
+#endif
