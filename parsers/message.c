@@ -79,6 +79,9 @@ charset_to_utf8(const char *bytes, size_t n, const char *charset, char **used)
 	if (ascii_strcasecmp(cs, "UTF-8") == 0 && !utf8_valid(bytes, n))
 		cs = charset_sniff(bytes, n);
 	*used = xstrdup(cs);
+	for (char *u = *used; *u != '\0'; u++)
+		if (*u >= 'a' && *u <= 'z')
+			*u -= 'a' - 'A';
 	if (ascii_strcasecmp(cs, "UTF-8") == 0)
 		return utf8_sanitize(bytes, n);
 	if (charconv_buffer("UTF-8", cs, bytes, n, &out, &outlen) !=
@@ -305,6 +308,14 @@ read_fields(struct mailimf_fields *fields, struct message *msg)
 		} else if (f->fld_type == MAILIMF_FIELD_OPTIONAL_FIELD) {
 			struct mailimf_optional_field *o =
 			    f->fld_data.fld_optional_field;
+			/* libetpan leaves "Return-Path: <>" unparsed. */
+			if (ascii_strcasecmp(o->fld_name, "Return-Path") == 0) {
+				char *v = strtrim(xstrdup(o->fld_value));
+				msg->has_return_path = 1;
+				msg->return_path_empty = *v == '\0' ||
+				    strcmp(v, "<>") == 0;
+				free(v);
+			}
 			if (msg->nheaders == cap) {
 				cap = cap ? cap * 2 : 16;
 				msg->headers = xreallocarray(msg->headers, cap,

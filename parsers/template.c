@@ -431,6 +431,9 @@ form_read(const struct template *t, const char *text, struct form *out)
 				else
 					lines[cur] = lineno;
 				buf_add(&vals[cur], p + ov[4], ov[5] - ov[4]);
+				/* Only free text runs on to following lines. */
+				if (fd->type != FIELD_TEXT)
+					cur = -1;
 			} else if (cur >= 0) {
 				buf_addc(&vals[cur], '\n');
 				buf_add(&vals[cur], p, n);
@@ -446,6 +449,12 @@ form_read(const struct template *t, const char *text, struct form *out)
 
 	for (i = 0; i < t->nfields; i++) {
 		char *v = strtrim(buf_steal(&vals[i]));
+		/* Typed values are read in half-width: ｙａｍａｄａ＠ is yamada@. */
+		if (t->fields[i].type != FIELD_TEXT) {
+			char *folded = text_fold(v);
+			free(v);
+			v = folded;
+		}
 		if (*v == '\0') {
 			free(v);
 			if (t->fields[i].required)

@@ -1,0 +1,75 @@
+/*
+ * check: a tiny test harness.  Each test function is one TAP line,
+ * "ok N - name" or "not ok N - name", with "# " lines saying what failed;
+ * tests/run counts those lines and make check uses the exit code.
+ */
+#ifndef REFBOT_CHECK_H
+#define REFBOT_CHECK_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int check_count, check_failed, check_cur_failed;
+
+#define EXPECT(c) do { \
+	if (!(c)) { \
+		printf("#   %s:%d: expected %s\n", __FILE__, __LINE__, #c); \
+		check_cur_failed = 1; \
+	} \
+} while (0)
+
+#define EXPECT_STR(a, b) do { \
+	const char *a_ = (a), *b_ = (b); \
+	if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0) { \
+		printf("#   %s:%d: %s is \"%s\", expected \"%s\"\n", \
+		    __FILE__, __LINE__, #a, a_ ? a_ : "(null)", \
+		    b_ ? b_ : "(null)"); \
+		check_cur_failed = 1; \
+	} \
+} while (0)
+
+#define EXPECT_CONTAINS(hay, needle) do { \
+	const char *h_ = (hay), *n_ = (needle); \
+	if (h_ == NULL || strstr(h_, n_) == NULL) { \
+		printf("#   %s:%d: %s is \"%s\", expected it to contain " \
+		    "\"%s\"\n", __FILE__, __LINE__, #hay, h_ ? h_ : "(null)", \
+		    n_); \
+		check_cur_failed = 1; \
+	} \
+} while (0)
+
+static inline void
+check_run(const char *name, void (*fn)(void))
+{
+	check_cur_failed = 0;
+	fn();
+	check_count++;
+	if (check_cur_failed)
+		check_failed++;
+	printf("%s %d - %s\n", check_cur_failed ? "not ok" : "ok",
+	    check_count, name);
+	fflush(stdout);
+}
+
+#define RUN(fn) check_run(#fn, fn)
+
+static inline int
+check_done(void)
+{
+	printf("1..%d\n", check_count);
+	return check_failed ? 1 : 0;
+}
+
+/* A path under the source tree (make distcheck builds elsewhere). */
+static inline char *
+srcpath(const char *rel)
+{
+	const char *src = getenv("srcdir");
+	static char buf[4096];
+
+	snprintf(buf, sizeof(buf), "%s/%s", src && *src ? src : ".", rel);
+	return buf;
+}
+
+#endif

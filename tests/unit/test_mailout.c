@@ -1,0 +1,163 @@
+/* Unit tests for outbound message composition (bot/mailout.c). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "mailout.h"
+#include "message.h"
+#include "render.h"
+#include "util.h"
+
+static struct mailout
+sample(void)
+{
+	struct mailout m;
+
+	memset(&m, 0, sizeof(m));
+	m.from_name = "Referral desk";
+	m.from_addr = "intake@example.test";
+	m.to_addr = "partner1@example.test";
+	m.subject = "[REF-000001] Referral received: Acme";
+	m.body = "Line one\nLine two with ünïcödé\n";
+	m.message_id = "r1.ack.0011@refbot.example.test";
+	m.in_reply_to = "orig@partner.example";
+	m.references = "older@partner.example orig@partner.example";
+	m.auto_submitted = "auto-replied";
+	return m;
+}
+
+/* The header block of a composed message. */
+static char *
+headers_of(const char *msg)
+{
+	const char *end = strstr(msg, "\r\n\r\n");
+
+	return xstrndup(msg, end ? (size_t)(end - msg) : strlen(msg));
+}
+
+static void
+test_headers_present(void)
+{
+	struct mailout m = sample();
+	size_t len;
+	char *msg = mailout_compose(&m, &len), *h = headers_of(msg);
+
+	EXPECT_CONTAINS(h, "From: \"Referral desk\" <intake@example.test>");
+	EXPECT_CONTAINS(h, "To: <partner1@example.test>");
+	EXPECT_CONTAINS(h, "Subject: [REF-000001] Referral received: Acme");
+	EXPECT_CONTAINS(h, "Message-ID: <r1.ack.0011@refbot.example.test>");
+	EXPECT_CONTAINS(h, "In-Reply-To: <orig@partner.example>");
+	EXPECT_CONTAINS(h, "References: <older@partner.example>\r\n "
+	    "<orig@partner.example>");
+	EXPECT_CONTAINS(h, "Auto-Submitted: auto-replied");
+	EXPECT_CONTAINS(h, "X-Auto-Response-Suppress: All");
+	EXPECT_CONTAINS(h, MAILOUT_LOOP_HEADER ": 1");
+	EXPECT_CONTAINS(h, "Content-Transfer-Encoding: quoted-printable");
+	EXPECT(strlen(msg) == len);
+	free(h);
+	free(msg);
+}
+
+static void
+test_crlf_only(void)
+{
+	struct mailout m = sample();
+	size_t len, i;
+	char *msg = mailout_compose(&m, &len);
+
+	for (i = 0; i < len; i++)
+		if (msg[i] == '\n' && (i == 0 || msg[i - 1] != '\r'))
+			break;
+	EXPECT(i == len);
+	free(msg);
+}
+
+static void
+test_header_injection(void)
+{
+	struct mailout m = sample();
+	size_t len;
+	char *msg, *h;
+
+	m.subject = "Acme\r\nBcc: victim@example.test\nX-Evil: 1";
+	m.from_name = "Desk\r\nX-Injected: yes";
+	m.in_reply_to = "a@b\r\nX-Thread: 1";
+	msg = mailout_compose(&m, &len);
+	h = headers_of(msg);
+	EXPECT(strstr(h, "\r\nBcc:") == NULL);
+	EXPECT(strstr(h, "\r\nX-Evil:") == NULL);
+	EXPECT(strstr(h, "\r\nX-Injected:") == NULL);
+	EXPECT(strstr(h, "\r\nX-Thread:") == NULL);
+	free(h);
+	free(msg);
+}
+
+static void
+test_japanese_subject_round_trip(void)
+{
+	struct mailout m = sample();
+	struct message parsed;
+	size_t len;
+	char *msg, *err = NULL;
+
+	m.subject = "[REF-000002] ご紹介を受け付けました: 株式会社サンプル"
+	    "（とても長い会社名が続きます。ここまで来ても折り返されます）";
+	m.body = "山田様\n\nありがとうございます。\n";
+	msg = mailout_compose(&m, &len);
+	EXPECT_CONTAINS(msg, "Subject: =?UTF-8?B?");
+	EXPECT(message_parse(msg, len, 0, &parsed, &err) == MESSAGE_OK);
+	if (err == NULL) {
+		EXPECT_STR(parsed.subject, m.subject);
+		EXPECT_STR(parsed.text, m.body);
+		message_free(&parsed);
+	}
+	free(err);
+	free(msg);
+}
+
+static void
+test_message_ids_unique(void)
+{
+	char *a = mailout_message_id("r1.ack", "refbot.example.test");
+	char *b = mailout_message_id("r1.ack", "refbot.example.test");
+
+	EXPECT(strcmp(a, b) != 0);
+	EXPECT(strncmp(a, "r1.ack.", 7) == 0);
+	EXPECT_CONTAINS(a, "@refbot.example.test");
+	free(a);
+	free(b);
+}
+
+static void
+test_render(void)
+{
+	const struct render_var vars[] = { { "ref", "REF-000001" },
+	    { "client", "Acme" } };
+	char *unknown = NULL, *s, *subj, *body;
+
+	s = render("Subject: [{{ref}}] {{client}}\n\nHi {{who}} {{{{x}}\n",
+	    vars, nitems(vars), &unknown);
+	EXPECT_STR(s, "Subject: [REF-000001] Acme\n\nHi  {{x}}\n");
+	EXPECT_STR(unknown, "who");
+	EXPECT(render_split(s, &subj, &body) == 0);
+	EXPECT_STR(subj, "[REF-000001] Acme");
+	EXPECT_STR(body, "Hi  {{x}}\n");
+	free(subj);
+	free(body);
+	free(unknown);
+	free(s);
+}
+
+int
+main(void)
+{
+	RUN(test_headers_present);
+	RUN(test_crlf_only);
+	RUN(test_header_injection);
+	RUN(test_japanese_subject_round_trip);
+	RUN(test_message_ids_unique);
+	RUN(test_render);
+	return check_done();
+}

@@ -1,0 +1,231 @@
+/*
+ * Table-driven tests over the .eml fixtures in tests/data: what the
+ * message parser, the classifier and the form reader conclude from each.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "classify.h"
+#include "message.h"
+#include "template.h"
+#include "util.h"
+
+static struct template tmpl;
+
+struct fixture {
+	const char *file;
+	const char *from;		/* expected From address */
+	const char *subject;		/* substring of the decoded subject */
+	const char *charset;		/* charset the text came from */
+	const char *automatic;		/* substring of the reason, or NULL */
+	int64_t ref_tag;
+	const char *client;		/* the form's client field, or NULL */
+	const char *contact_name;
+	int nproblems;			/* -1: do not check */
+};
+
+static const struct fixture fixtures[] = {
+	{ "plain-en.eml", "partner1@example.test", "Acme Widgets", "UTF-8",
+	    NULL, 0, "Acme Widgets Ltd", "Jane Smith", 0 },
+	{ "ja-iso2022jp.eml", "partner1@example.test", "株式会社サンプル",
+	    "ISO-2022-JP-2", NULL, 0, "株式会社サンプル", "山田 太郎", 0 },
+	{ "ja-utf8-qp.eml", "partner1@example.test", "ご紹介", "UTF-8", NULL,
+	    0, "株式会社サンプル", "山田 太郎", 0 },
+	{ "ja-sjis-base64.eml", "partner1@example.test", "sjis", "CP932",
+	    NULL, 0, "株式会社サンプル", "山田 太郎", 0 },
+	{ "multipart-alt.eml", "partner1@example.test", "alt", "UTF-8", NULL,
+	    0, "Acme Widgets Ltd", "Jane Smith", 0 },
+	{ "incomplete.eml", "partner1@example.test", "incomplete", "UTF-8",
+	    NULL, 0, "Foo Corp", "Bob", 4 },
+	{ "quoted-below.eml", "partner1@example.test", "quoted", "UTF-8",
+	    NULL, 0, "Real Client KK", "Hanako Sato", 0 },
+	{ "autoreply.eml", "partner1@example.test", "Automatic reply",
+	    "UTF-8", "Auto-Submitted", 0, NULL, NULL, -1 },
+	{ "bounce.eml", "mailer-daemon@example.test", "Undelivered", NULL,
+	    "Return-Path", 0, NULL, NULL, -1 },
+	{ "reply-tagged.eml", "staff1@example.test", "REF-000042", "UTF-8",
+	    NULL, 42, NULL, NULL, -1 },
+	{ "invalid-utf8.eml", "partner1@example.test", "broken", NULL, NULL,
+	    0, NULL, "X", -1 },
+};
+
+static char *
+slurp(const char *rel, size_t *len)
+{
+	FILE *f = fopen(srcpath(rel), "rb");
+	struct buf b;
+	char chunk[4096];
+	size_t n;
+
+	if (f == NULL)
+		return NULL;
+	buf_init(&b);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	*len = b.len;
+	return buf_steal(&b);
+}
+
+static const struct fixture *cur;
+
+static void
+test_fixture(void)
+{
+	struct message msg;
+	struct form form;
+	char *raw, *err = NULL, *path = xasprintf("tests/data/%s", cur->file);
+	const char *why;
+	size_t len;
+
+	raw = slurp(path, &len);
+	free(path);
+	EXPECT(raw != NULL);
+	if (raw == NULL)
+		return;
+	if (message_parse(raw, len, 1 << 20, &msg, &err) != MESSAGE_OK) {
+		printf("#   parse error: %s\n", err);
+		check_cur_failed = 1;
+		free(err);
+		free(raw);
+		return;
+	}
+	EXPECT_STR(msg.from_addr, cur->from);
+	EXPECT_CONTAINS(msg.subject, cur->subject);
+	if (cur->charset != NULL)
+		EXPECT_STR(msg.charset, cur->charset);
+	EXPECT(utf8_valid(msg.text, strlen(msg.text)));
+	EXPECT(utf8_valid(msg.subject, strlen(msg.subject)));
+	why = classify_automatic(&msg, "refbot.example.test", "X-Refbot-Loop");
+	if (cur->automatic == NULL) {
+		if (why != NULL)
+			printf("#   classified automatic: %s\n", why);
+		EXPECT(why == NULL);
+	} else
+		EXPECT_CONTAINS(why, cur->automatic);
+	EXPECT(classify_ref_tag(msg.subject) == cur->ref_tag);
+
+	form_read(&tmpl, msg.text, &form);
+	if (cur->client != NULL)
+		EXPECT_STR(form_get(&form, "client"), cur->client);
+	if (cur->contact_name != NULL)
+		EXPECT_STR(form_get(&form, "contact_name"), cur->contact_name);
+	if (cur->nproblems >= 0)
+		EXPECT(form.nproblems == (size_t)cur->nproblems);
+	form_free(&form);
+	message_free(&msg);
+	free(raw);
+}
+
+static void
+test_sjis_keeps_nec_extensions(void)
+{
+	struct message msg;
+	char *err = NULL, *raw;
+	size_t len;
+
+	raw = slurp("tests/data/ja-sjis-base64.eml", &len);
+	EXPECT(raw != NULL);
+	if (raw == NULL || message_parse(raw, len, 0, &msg, &err) != 0) {
+		free(err);
+		free(raw);
+		check_cur_failed = 1;
+		return;
+	}
+	/* ① only survives when Shift_JIS is decoded as CP932. */
+	EXPECT_CONTAINS(msg.text, "①");
+	message_free(&msg);
+	free(raw);
+}
+
+static void
+test_invalid_bytes_replaced(void)
+{
+	struct message msg;
+	char *err = NULL, *raw;
+	size_t len;
+
+	raw = slurp("tests/data/invalid-utf8.eml", &len);
+	if (raw == NULL || message_parse(raw, len, 0, &msg, &err) != 0) {
+		free(err);
+		free(raw);
+		check_cur_failed = 1;
+		return;
+	}
+	EXPECT(utf8_valid(msg.text, strlen(msg.text)));
+	EXPECT_CONTAINS(msg.text, "Client: Bad");
+	message_free(&msg);
+	free(raw);
+}
+
+static void
+test_size_cap(void)
+{
+	struct message msg;
+	char *err = NULL;
+	const char raw[] = "Subject: x\r\n\r\nbody\r\n";
+
+	EXPECT(message_parse(raw, sizeof(raw) - 1, 8, &msg, &err) ==
+	    MESSAGE_TOO_LARGE);
+	EXPECT_CONTAINS(err, "limit");
+	free(err);
+}
+
+static void
+test_rfc2047(void)
+{
+	char *s = mime_decode_header("=?UTF-8?B?5pel5pys6Kqe?= and "
+	    "=?ISO-2022-JP?B?GyRCRnxLXDhsGyhC?=");
+
+	EXPECT_STR(s, "日本語 and 日本語");
+	free(s);
+}
+
+static void
+test_our_ids(void)
+{
+	EXPECT(classify_our_id("r1.ack.abc@refbot.example.test",
+	    "refbot.example.test"));
+	EXPECT(!classify_our_id("r1.ack.abc@example.test",
+	    "refbot.example.test"));
+	EXPECT(!classify_our_id(NULL, "refbot.example.test"));
+	EXPECT(classify_ref_tag("Re: [REF-000123] x") == 123);
+	EXPECT(classify_ref_tag("[REF-] [REF-12x] none") == 0);
+}
+
+int
+main(void)
+{
+	FILE *f;
+	struct buf b;
+	char chunk[4096], *err = NULL;
+	size_t i, n;
+
+	if ((f = fopen(srcpath("templates/referral.template"), "rb")) == NULL)
+		return 99;
+	buf_init(&b);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	if (template_parse(b.data, b.len, &tmpl, &err) != 0) {
+		printf("# %s\n", err);
+		return 99;
+	}
+	buf_free(&b);
+
+	for (i = 0; i < nitems(fixtures); i++) {
+		cur = &fixtures[i];
+		check_run(fixtures[i].file, test_fixture);
+	}
+	RUN(test_sjis_keeps_nec_extensions);
+	RUN(test_invalid_bytes_replaced);
+	RUN(test_size_cap);
+	RUN(test_rfc2047);
+	RUN(test_our_ids);
+	template_free(&tmpl);
+	return check_done();
+}

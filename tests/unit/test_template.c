@@ -1,0 +1,204 @@
+/* Unit tests for the qualification template and form reader. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "template.h"
+#include "util.h"
+
+static struct template tmpl;
+
+static int
+load_default(void)
+{
+	FILE *f = fopen(srcpath("templates/referral.template"), "rb");
+	struct buf b;
+	char chunk[4096], *err = NULL;
+	size_t n;
+	int rc;
+
+	if (f == NULL)
+		return -1;
+	buf_init(&b);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	rc = template_parse(b.data, b.len, &tmpl, &err);
+	if (rc != 0)
+		printf("# template error: %s\n", err);
+	free(err);
+	buf_free(&b);
+	return rc;
+}
+
+static void
+test_default_template_loads(void)
+{
+	EXPECT(tmpl.nfields == 12);
+	EXPECT(template_field(&tmpl, "client") != NULL);
+	EXPECT(template_field(&tmpl, "client")->required);
+	EXPECT(template_field(&tmpl, "contact_email")->type == FIELD_EMAIL);
+	EXPECT(!template_field(&tmpl, "budget")->required);
+	EXPECT_STR(template_field(&tmpl, "client")->title, "Client");
+}
+
+static char *
+parse_error(const char *text)
+{
+	struct template t;
+	char *err = NULL;
+
+	if (template_parse(text, strlen(text), &t, &err) == 0) {
+		template_free(&t);
+		return NULL;
+	}
+	return err;
+}
+
+static void
+test_template_errors_name_line(void)
+{
+	char *err;
+
+	err = parse_error("[field a]\nlabels = A\n\n[field b]\nlabels = B\n"
+	    "type = colour\n");
+	EXPECT_CONTAINS(err, "6: unknown type 'colour'");
+	free(err);
+	err = parse_error("labels = A\n");
+	EXPECT_CONTAINS(err, "1: settings must be under a [field KEY]");
+	free(err);
+	err = parse_error("[field a]\nlabels = Name\n[field b]\nlabels = NAME\n");
+	EXPECT_CONTAINS(err, "4: label 'name' is used by fields 'a' and 'b'");
+	free(err);
+	err = parse_error("[field a]\nlabels = A\nrequired = perhaps\n");
+	EXPECT_CONTAINS(err, "3: 'required' must be yes or no");
+	free(err);
+	err = parse_error("[field a]\nlabels = A\ncolour = red\n");
+	EXPECT_CONTAINS(err, "3: unknown key 'colour'");
+	free(err);
+	err = parse_error("[field a]\nrequired = yes\n");
+	EXPECT_CONTAINS(err, "2: field 'a' has no labels");
+	free(err);
+}
+
+static void
+test_fold(void)
+{
+	char *s = text_fold("ＣＯＮＴＡＣＴ　Ｎａｍｅ  x");
+
+	EXPECT_STR(s, "contact name x");
+	free(s);
+	s = text_fold("担当者名");
+	EXPECT_STR(s, "担当者名");
+	free(s);
+}
+
+static void
+test_english_form(void)
+{
+	struct form f;
+
+	form_read(&tmpl, "Hi,\n\nclient: Acme\nCONTACT NAME : Jane\n"
+	    "Contact email:jane@acme.example\nService needed: Audit\n"
+	    "Challenge: first line\n  second line\n\nClient aware: Yes\n"
+	    "Thanks\n", &f);
+	EXPECT_STR(form_get(&f, "client"), "Acme");
+	EXPECT_STR(form_get(&f, "contact_name"), "Jane");
+	EXPECT_STR(form_get(&f, "contact_email"), "jane@acme.example");
+	EXPECT_STR(form_get(&f, "challenge"), "first line\n  second line");
+	EXPECT_STR(form_get(&f, "client_aware"), "yes");
+	EXPECT(f.nproblems == 0);
+	form_free(&f);
+}
+
+static void
+test_japanese_form(void)
+{
+	struct form f;
+
+	form_read(&tmpl, "■クライアント名：株式会社サンプル\n"
+	    "担当者名: 山田 太郎\nメール：yamada@sample.example\n"
+	    "必要なサービス：監査\n課題：連結決算\nクライアントの了承：はい\n",
+	    &f);
+	EXPECT_STR(form_get(&f, "client"), "株式会社サンプル");
+	EXPECT_STR(form_get(&f, "contact_name"), "山田 太郎");
+	EXPECT(f.nproblems == 0);
+	form_free(&f);
+}
+
+static void
+test_missing_and_invalid(void)
+{
+	struct form f;
+	size_t i;
+	int saw_email = 0, saw_aware = 0, saw_service = 0;
+
+	form_read(&tmpl, "Client: Foo\nContact name: Bob\n"
+	    "Contact email: bob at foo\nClient aware: perhaps\n", &f);
+	for (i = 0; i < f.nproblems; i++) {
+		const char *k = f.problems[i].field->key;
+		if (strcmp(k, "contact_email") == 0) {
+			saw_email = 1;
+			EXPECT(f.problems[i].kind == PROBLEM_INVALID);
+		} else if (strcmp(k, "client_aware") == 0)
+			saw_aware = 1;
+		else if (strcmp(k, "service") == 0) {
+			saw_service = 1;
+			EXPECT(f.problems[i].kind == PROBLEM_MISSING);
+		}
+	}
+	EXPECT(saw_email && saw_aware && saw_service);
+	EXPECT(f.nproblems == 4);	/* + challenge missing */
+	form_free(&f);
+}
+
+static void
+test_quotes_and_signature_ignored(void)
+{
+	struct form f;
+
+	form_read(&tmpl, "Client: Real\n> Contact name: Quoted\n\n-- \n"
+	    "Contact name: Signature\n", &f);
+	EXPECT_STR(form_get(&f, "client"), "Real");
+	EXPECT(form_get(&f, "contact_name") == NULL);
+	form_free(&f);
+}
+
+static void
+test_hostile_line(void)
+{
+	struct form f;
+	struct buf b;
+	int i;
+
+	/* A very long line with many colons must be read in bounded time. */
+	buf_init(&b);
+	for (i = 0; i < 20000; i++)
+		buf_adds(&b, "a:");
+	buf_adds(&b, "\nClient: Still read\n");
+	form_read(&tmpl, b.data, &f);
+	EXPECT_STR(form_get(&f, "client"), "Still read");
+	form_free(&f);
+	buf_free(&b);
+}
+
+int
+main(void)
+{
+	if (load_default() != 0) {
+		printf("not ok 1 - load the default template\n1..1\n");
+		return 1;
+	}
+	RUN(test_default_template_loads);
+	RUN(test_template_errors_name_line);
+	RUN(test_fold);
+	RUN(test_english_form);
+	RUN(test_japanese_form);
+	RUN(test_missing_and_invalid);
+	RUN(test_quotes_and_signature_ignored);
+	RUN(test_hostile_line);
+	template_free(&tmpl);
+	return check_done();
+}
