@@ -117,7 +117,7 @@ cmd_run(const char *conf, int argc, char **argv)
 	int once = 0, c, rc;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+o", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o", opts, NULL)) != -1) {
 		if (c != 'o')
 			return usage();
 		once = 1;
@@ -293,7 +293,7 @@ cmd_referral(const char *conf, int argc, char **argv)
 	verb = argv[1];
 	argc--, argv++;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+f:s:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:s:", opts, NULL)) != -1) {
 		if (c == 'f') {
 			if ((json = parse_format(optarg)) < 0)
 				return EX_USAGE_;
@@ -357,7 +357,7 @@ cmd_partner(const char *conf, int argc, char **argv)
 	verb = argv[1];
 	argc--, argv++;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+f:n:l:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:n:l:", opts, NULL)) != -1) {
 		if (c == 'f') {
 			if ((lc.json = parse_format(optarg)) < 0)
 				return EX_USAGE_;
@@ -458,7 +458,7 @@ cmd_outbox(const char *conf, int argc, char **argv)
 		return usage();
 	argc--, argv++;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+f:s:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:s:", opts, NULL)) != -1) {
 		if (c == 'f') {
 			if ((lc.json = parse_format(optarg)) < 0)
 				return EX_USAGE_;

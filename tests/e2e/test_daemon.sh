@@ -1,0 +1,46 @@
+#!/bin/bash
+# The daemon: "refbot run" waits in IMAP IDLE, picks up a referral that
+# arrives while it runs, acknowledges it without a restart, and exits
+# cleanly on SIGTERM.
+. "$(dirname "$0")/lib.sh"
+sandbox_start
+
+rb init >/dev/null
+rb partner add partner1@example.test --name "Partner One" >/dev/null
+
+"$REFBOT" --config "$CONF" run 2>"$SB/daemon.log" &
+DAEMON_PID=$!
+
+# Wait until it is idling, so the referral really arrives during IDLE.
+for _ in $(seq 100); do
+	grep -q "(IDLE)" "$SB/daemon.log" && break
+	sleep 0.1
+done
+check "the daemon connects and waits in IDLE" grep -q "(IDLE)" "$SB/daemon.log"
+
+"$MAILTOOL" send --env "$SB/env" --from partner1 --to intake --eml "$REFBOT_SRC/tests/data/plain-en.eml"
+check "the acknowledgement arrives while the daemon runs" \
+	"$MAILTOOL" wait --env "$SB/env" --user partner1 --count 1 --timeout 30
+check "the referral is stored" [ "$(rb referral list --format json | pyjson 'len(j)')" = 1 ]
+
+# A second referral: the daemon went back to IDLE after the first.
+"$MAILTOOL" send --env "$SB/env" --from partner1 --to intake --eml "$REFBOT_SRC/tests/data/multipart-alt.eml"
+check "a second referral is acknowledged too" \
+	"$MAILTOOL" wait --env "$SB/env" --user partner1 --count 2 --timeout 30
+
+kill -TERM "$DAEMON_PID"
+for _ in $(seq 100); do
+	kill -0 "$DAEMON_PID" 2>/dev/null || break
+	sleep 0.1
+done
+if kill -0 "$DAEMON_PID" 2>/dev/null; then
+	not_ok "SIGTERM stops the daemon within 10 s"
+else
+	wait "$DAEMON_PID"
+	rc=$?
+	check "SIGTERM stops the daemon within 10 s, exit 0 (got $rc)" [ "$rc" -eq 0 ]
+fi
+DAEMON_PID=""
+check "exactly two acknowledgements" [ "$("$MAILTOOL" count --env "$SB/env" --user partner1)" = 2 ]
+
+finish
