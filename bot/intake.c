@@ -42,7 +42,9 @@ intake_fields_text(const struct form *f)
 		buf_addc(&b, '\n');
 	}
 	if (b.len == 0)
-		buf_adds(&b, "  (nothing)\n");
+		buf_adds(&b, "  (nothing)");
+	else
+		b.data[--b.len] = '\0';	/* the text supplies line breaks */
 	return buf_steal(&b);
 }
 
@@ -55,10 +57,12 @@ problems_text(const struct form *f, int blank)
 	buf_init(&b);
 	for (i = 0; i < f->nproblems; i++) {
 		const struct form_problem *p = &f->problems[i];
+		if (i > 0)
+			buf_addc(&b, '\n');
 		if (blank)
-			buf_addf(&b, "%s: \n", p->field->title);
+			buf_addf(&b, "%s: ", p->field->title);
 		else
-			buf_addf(&b, "  - %s: %s\n", p->field->title,
+			buf_addf(&b, "  - %s: %s", p->field->title,
 			    p->kind == PROBLEM_MISSING ? "missing" : p->reason);
 	}
 	return buf_steal(&b);

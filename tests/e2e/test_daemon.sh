@@ -43,4 +43,19 @@ fi
 DAEMON_PID=""
 check "exactly two acknowledgements" [ "$("$MAILTOOL" count --env "$SB/env" --user partner1)" = 2 ]
 
+# Without IDLE (a server that lacks it, or imap_idle = no) it polls.
+sed 's/^poll_interval = .*/poll_interval = 1/' "$CONF" >"$SB/poll.conf"
+echo "imap_idle = no" >>"$SB/poll.conf"
+"$REFBOT" --config "$SB/poll.conf" run 2>"$SB/poll.log" &
+DAEMON_PID=$!
+sleep 1
+"$MAILTOOL" send --env "$SB/env" --from partner1 --to intake --eml "$REFBOT_SRC/tests/data/quoted-below.eml" >/dev/null
+check "polling picks up a referral too" \
+	"$MAILTOOL" wait --env "$SB/env" --user partner1 --count 3 --timeout 30
+check "and did not use IDLE" bash -c "! grep -q '(IDLE)' '$SB/poll.log'"
+kill -TERM "$DAEMON_PID"
+wait "$DAEMON_PID"
+check "the polling daemon stops on SIGTERM with exit 0" [ $? -eq 0 ]
+DAEMON_PID=""
+
 finish
