@@ -92,6 +92,15 @@ static const char *migrations[] = {
 	"  created_at INTEGER NOT NULL,"
 	"  sent_at INTEGER);"
 	"CREATE INDEX outbox_due ON outbox(status, next_attempt_at);",
+	/* 2: parsing (issue 3): attachments, processing attempts */
+	"ALTER TABLE messages ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE attachments ("
+	"  id INTEGER PRIMARY KEY,"
+	"  message_row INTEGER NOT NULL REFERENCES messages(id),"
+	"  name TEXT NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  size INTEGER NOT NULL);"
+	"CREATE INDEX attachments_message ON attachments(message_row);",
 };
 
 static int64_t
@@ -368,6 +377,58 @@ db_message_dispose(struct db *db, int64_t id, const char *message_id,
 		sqlite3_bind_int64(st, 4, referral_id);
 	sqlite3_bind_int64(st, 5, now_s());
 	sqlite3_bind_int64(st, 6, id);
+	return exec_done(st);
+}
+
+int
+db_message_attempt(struct db *db, int64_t id)
+{
+	static const char sql[] = "UPDATE messages SET attempts = attempts + 1 "
+	    "WHERE id = ? RETURNING attempts";
+	sqlite3_stmt *st = stmt(db, sql);
+	int rc, n = -1;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	while (rc == SQLITE_ROW)
+		rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? n : -1;
+}
+
+int
+db_attachment_add(struct db *db, int64_t row, const char *name,
+    const char *type, size_t size)
+{
+	static const char sql[] = "INSERT INTO attachments (message_row, name, "
+	    "type, size) VALUES (?, ?, ?, ?)";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, row);
+	bind_text(st, 2, name);
+	bind_text(st, 3, type);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)size);
+	return exec_done(st);
+}
+
+int
+db_referral_set_status(struct db *db, int64_t id, const char *status)
+{
+	static const char sql[] = "UPDATE referrals SET status = ?, "
+	    "updated_at = ? WHERE id = ?";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, status);
+	sqlite3_bind_int64(st, 2, now_s());
+	sqlite3_bind_int64(st, 3, id);
 	return exec_done(st);
 }
 

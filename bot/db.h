@@ -37,6 +37,10 @@ int db_message_seen_id(struct db *, const char *message_id, int64_t id);
 int db_message_dispose(struct db *, int64_t id, const char *message_id,
     const char *disposition, const char *detail, int64_t referral_id);
 int db_message_set_moved(struct db *, int64_t id);
+/* Counts one more attempt to process the message; returns the count. */
+int db_message_attempt(struct db *, int64_t id);
+int db_attachment_add(struct db *, int64_t message_row, const char *name,
+    const char *type, size_t size);
 int db_message_raw(struct db *, int64_t id, char **raw, size_t *len);
 
 /* Partners. */
@@ -91,8 +95,10 @@ struct referral {
 int db_referral_insert(struct db *, int64_t partner_id, int64_t message_row,
     const char *status, const char *client, const char *contact_name,
     const char *subject, const char *inbound_message_id, int64_t *id);
+/* Sets (or replaces) one field of a referral. */
 int db_referral_field(struct db *, int64_t id, const char *key,
     const char *value);
+int db_referral_set_status(struct db *, int64_t id, const char *status);
 int db_history_add(struct db *, int64_t referral_id, const char *actor,
     const char *event, const char *from_status, const char *to_status,
     const char *detail);

@@ -1,30 +1,60 @@
-/* intake: classifying and acting on one inbound message. */
+/*
+ * intake: classifying and acting on one inbound message.
+ *
+ * The parser runs first in a throwaway child process: libetpan's MIME
+ * parser has known bugs, and a crash there must quarantine that one
+ * message, not kill the daemon or make it loop on the same mail.
+ */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-#include "classify.h"
+#include "analyze.h"
 #include "intake.h"
 #include "log.h"
 #include "mailout.h"
-#include "message.h"
 #include "outbox.h"
 #include "render.h"
 #include "util.h"
 
+/* Attempts to process one message before it is quarantined. */
+#define MAX_ATTEMPTS 3
+/* CPU seconds the parser may spend on one message. */
+#define PARSE_CPU_LIMIT 20
+
 struct job {
 	struct refbot *rb;
 	int64_t row;
-	struct message msg;
+	struct analysis a;
 	const char *disposition;
 	char *detail;
 	int64_t referral_id;
 };
 
+/* Which language to write to a partner in: theirs, else the mail's. */
+static const char *
+partner_lang(const struct partner *p, const struct analysis *a)
+{
+	if (p != NULL && p->lang != NULL && (strcmp(p->lang, "en") == 0 ||
+	    strcmp(p->lang, "ja") == 0))
+		return p->lang;
+	return a->lang;
+}
+
+static const char *
+field_title(const struct tfield *f, const char *lang)
+{
+	return strcmp(lang, "ja") == 0 ? f->title_ja : f->title;
+}
+
 char *
-intake_fields_text(const struct form *f)
+intake_fields_text(const struct form *f, const char *lang)
 {
 	struct buf b;
 	size_t i;
@@ -32,24 +62,24 @@ intake_fields_text(const struct form *f)
 
 	buf_init(&b);
 	for (i = 0; i < f->nvalues; i++) {
-		buf_addf(&b, "  %s: ", f->values[i].field->title);
+		if (i > 0)
+			buf_addc(&b, '\n');
+		buf_addf(&b, "  %s: ", field_title(f->values[i].field, lang));
 		/* Continuation lines stay visibly part of the field. */
 		for (p = f->values[i].value; *p != '\0'; p++) {
 			buf_addc(&b, *p);
 			if (*p == '\n')
 				buf_adds(&b, "    ");
 		}
-		buf_addc(&b, '\n');
 	}
 	if (b.len == 0)
-		buf_adds(&b, "  (nothing)");
-	else
-		b.data[--b.len] = '\0';	/* the text supplies line breaks */
+		buf_adds(&b, "  -");
 	return buf_steal(&b);
 }
 
+/* "  - Contact email: not an email address", one line per problem. */
 static char *
-problems_text(const struct form *f, int blank)
+problems_text(struct refbot *rb, const struct form *f, const char *lang)
 {
 	struct buf b;
 	size_t i;
@@ -57,14 +87,53 @@ problems_text(const struct form *f, int blank)
 	buf_init(&b);
 	for (i = 0; i < f->nproblems; i++) {
 		const struct form_problem *p = &f->problems[i];
-		if (i > 0)
-			buf_addc(&b, '\n');
-		if (blank)
-			buf_addf(&b, "%s: ", p->field->title);
+		char *why;
+
+		if (p->group != NULL)
+			why = xstrdup(strcmp(lang, "ja") == 0 &&
+			    p->group->reason_ja ? p->group->reason_ja :
+			    p->group->reason ? p->group->reason : "");
 		else
-			buf_addf(&b, "  - %s: %s", p->field->title,
-			    p->kind == PROBLEM_MISSING ? "missing" : p->reason);
+			why = refbot_reason(rb, lang, p->code, p->arg);
+		buf_addf(&b, "%s  - %s: %s", i ? "\n" : "",
+		    field_title(p->field, lang), why);
+		free(why);
 	}
+	return buf_steal(&b);
+}
+
+/* The template's reason for every checklist rule that failed. */
+static char *
+rules_text(const struct form *f, const char *lang)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	for (i = 0; i < f->nfailed; i++) {
+		const struct tfield *fd = f->failed[i];
+		const char *why = strcmp(lang, "ja") == 0 && fd->reason_ja ?
+		    fd->reason_ja : fd->reason ? fd->reason : "";
+		buf_addf(&b, "%s  - %s: %s", i ? "\n" : "",
+		    field_title(fd, lang), why);
+	}
+	return buf_steal(&b);
+}
+
+/* "Label: " lines for the partner to fill in, one per field to fix. */
+static char *
+blank_lines(const struct form *f, const char *lang)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	for (i = 0; i < f->nproblems; i++)
+		buf_addf(&b, "%s%s: ", b.len ? "\n" : "",
+		    field_title(f->problems[i].field, lang));
+	for (i = 0; i < f->nfailed; i++)
+		buf_addf(&b, "%s%s: ", b.len ? "\n" : "",
+		    field_title(f->failed[i], lang));
 	return buf_steal(&b);
 }
 
@@ -78,15 +147,19 @@ references_for(const struct message *msg)
 	return xasprintf("%s %s", msg->references, msg->message_id);
 }
 
-/* Queues a reply to the sender of msg from the text templates/mail/NAME. */
+/*
+ * Queues mail built from templates/mail/NAME.LANG.txt.  With reply set it
+ * answers the inbound message (threaded, auto-replied); otherwise it is a
+ * notice (auto-generated).
+ */
 static int
-queue_reply(struct job *j, const char *name, const char *lang,
+queue_mail(struct job *j, const char *name, const char *lang,
     const char *rcpt, const char *tag, const struct render_var *vars,
-    size_t nvars, int64_t *outbox_id)
+    size_t nvars, int reply, int64_t *outbox_id)
 {
 	struct refbot *rb = j->rb;
 	struct mailout m;
-	char *subject = NULL, *body = NULL, *err = NULL, *refs;
+	char *subject = NULL, *body = NULL, *err = NULL, *refs = NULL;
 	int rc;
 
 	if (refbot_mail_text(rb, name, lang, vars, nvars, &subject, &body,
@@ -96,7 +169,6 @@ queue_reply(struct job *j, const char *name, const char *lang,
 		free(err);
 		return -1;
 	}
-	refs = references_for(&j->msg);
 	memset(&m, 0, sizeof(m));
 	m.from_name = rb->cfg.from_name;
 	m.from_addr = rb->cfg.intake_address;
@@ -104,9 +176,12 @@ queue_reply(struct job *j, const char *name, const char *lang,
 	m.subject = subject;
 	m.body = body;
 	m.message_id = mailout_message_id(tag, rb->cfg.message_id_domain);
-	m.in_reply_to = j->msg.message_id;
-	m.references = refs;
-	m.auto_submitted = "auto-replied";
+	if (reply) {
+		refs = references_for(&j->a.msg);
+		m.in_reply_to = j->a.msg.message_id;
+		m.references = refs;
+	}
+	m.auto_submitted = reply ? "auto-replied" : "auto-generated";
 	rc = outbox_queue(rb, j->referral_id, name, &m, outbox_id);
 	if (rc != 0)
 		log_warnx("message %lld: outbox: %s", (long long)j->row,
@@ -115,6 +190,259 @@ queue_reply(struct job *j, const char *name, const char *lang,
 	free(refs);
 	free(subject);
 	free(body);
+	return rc;
+}
+
+/* Tells every staff address about a message that needs a person. */
+static int
+alert_staff(struct refbot *rb, int64_t row, const char *what,
+    const char *reason, const char *folder)
+{
+	struct job j;
+	char msg[32];
+	size_t i;
+	int rc = 0;
+
+	memset(&j, 0, sizeof(j));
+	j.rb = rb;
+	j.row = row;
+	snprintf(msg, sizeof(msg), "#%lld", (long long)row);
+	{
+		const struct render_var vars[] = {
+			{ "what", what }, { "message", msg },
+			{ "reason", reason }, { "folder", folder },
+		};
+		for (i = 0; i < rb->cfg.nstaff && rc == 0; i++)
+			rc = queue_mail(&j, "staff-alert", "en",
+			    rb->cfg.staff[i], "alert", vars, nitems(vars), 0,
+			    NULL);
+	}
+	return rc;
+}
+
+static const char *
+status_for(enum form_outcome o)
+{
+	switch (o) {
+	case OUTCOME_QUALIFIED: return "NEW";
+	case OUTCOME_INCOMPLETE: return "INCOMPLETE";
+	case OUTCOME_DISQUALIFIED: return "DISQUALIFIED";
+	}
+	return "?";
+}
+
+/* The acknowledgement, or what is missing, or why it cannot go ahead. */
+static int
+send_outcome(struct job *j, const struct form *f, const char *partner_name,
+    const char *lang, const char *rcpt, int64_t *outbox_id)
+{
+	struct refbot *rb = j->rb;
+	static const char *names[] = { "ack", "incomplete", "disqualified" };
+	const char *name = names[f->outcome];
+	const char *client = form_get(f, "client");
+	char ref[24], sla[16], tag[48];
+	char *fields, *problems, *reasons, *blanks;
+	int rc;
+
+	refbot_ref(j->referral_id, ref, sizeof(ref));
+	snprintf(sla, sizeof(sla), "%d", rb->sla_hours);
+	snprintf(tag, sizeof(tag), "r%lld.%s", (long long)j->referral_id,
+	    name);
+	fields = intake_fields_text(f, lang);
+	problems = problems_text(rb, f, lang);
+	reasons = rules_text(f, lang);
+	blanks = blank_lines(f, lang);
+	{
+		const struct render_var vars[] = {
+			{ "ref", ref },
+			{ "client", client ? client : "?" },
+			{ "partner_name", partner_name },
+			{ "fields", fields },
+			{ "problems", problems },
+			{ "reasons", reasons },
+			{ "blank_lines", blanks },
+			{ "sla_hours", sla },
+			{ "from_name", rb->cfg.from_name },
+			{ "marker", MAILOUT_REPLY_MARKER },
+		};
+		rc = queue_mail(j, name, lang, rcpt, tag, vars, nitems(vars),
+		    1, outbox_id);
+	}
+	free(fields);
+	free(problems);
+	free(reasons);
+	free(blanks);
+	return rc;
+}
+
+static int
+submission(struct job *j, const struct partner *p)
+{
+	struct refbot *rb = j->rb;
+	const struct form *f = &j->a.form;
+	const char *status = status_for(f->outcome);
+	char ref[24];
+	int64_t outbox_id = 0;
+	size_t i;
+
+	if (db_referral_insert(rb->db, p->id, j->row, status,
+	    form_get(f, "client"), form_get(f, "contact_name"),
+	    j->a.msg.subject, j->a.msg.message_id, &j->referral_id) != 0)
+		return -1;
+	for (i = 0; i < f->nvalues; i++)
+		if (db_referral_field(rb->db, j->referral_id,
+		    f->values[i].field->key, f->values[i].value) != 0)
+			return -1;
+	if (db_history_add(rb->db, j->referral_id, "partner", "received", NULL,
+	    status, NULL) != 0)
+		return -1;
+	if (send_outcome(j, f, p->name, partner_lang(p, &j->a),
+	    j->a.msg.from_addr, &outbox_id) != 0)
+		return -1;
+	refbot_ref(j->referral_id, ref, sizeof(ref));
+	j->disposition = f->outcome == OUTCOME_QUALIFIED ? "referral" :
+	    f->outcome == OUTCOME_INCOMPLETE ? "incomplete" : "disqualified";
+	j->detail = xasprintf("%s %s, %zu fields, %zu problems, %zu rules "
+	    "failed", ref, status, f->nvalues, f->nproblems, f->nfailed);
+	log_info("message %lld: %s %s from partner %lld, reply queued "
+	    "(outbox %lld)", (long long)j->row, ref, status, (long long)p->id,
+	    (long long)outbox_id);
+	return 0;
+}
+
+/*
+ * The partner's own new text in a reply: everything above our marker
+ * (and above the "On ... wrote:" line that introduces the quote).
+ */
+static char *
+reply_new_text(const char *text)
+{
+	const char *m = strstr(text, MAILOUT_REPLY_MARKER), *start;
+	char *s;
+	size_t len;
+
+	if (m == NULL)
+		return xstrdup(text);
+	start = m;
+	while (start > text && start[-1] != '\n')
+		start--;
+	s = xstrndup(text, (size_t)(start - text));
+	/* Drop a trailing attribution line ending in ':' if any. */
+	len = strlen(strtrim(s));
+	if (len > 0 && (s[len - 1] == ':' || strncmp(s + len - 3, "：", 3)
+	    == 0)) {
+		char *nl = strrchr(s, '\n');
+		if (nl != NULL)
+			*nl = '\0';
+		else
+			*s = '\0';
+	}
+	return s;
+}
+
+/*
+ * A partner's corrections to an INCOMPLETE or DISQUALIFIED referral: the
+ * "Label: value" lines are merged over what we had and the whole referral
+ * is evaluated again.
+ */
+static int
+correction(struct job *j, const struct referral *r, const struct partner *p)
+{
+	struct refbot *rb = j->rb;
+	struct form upd, merged;
+	const char **keys, **vals;
+	char *text = reply_new_text(j->a.msg.text), ref[24];
+	const char *status;
+	size_t i, k, n = 0;
+	int rc = -1;
+
+	form_read_lines(&rb->tmpl, text, &upd);
+	free(text);
+	refbot_ref(r->id, ref, sizeof(ref));
+	if (upd.nvalues == 0) {
+		form_free(&upd);
+		j->disposition = "reply";
+		j->detail = xasprintf("reply about %s with no field lines", ref);
+		return db_history_add(rb->db, r->id, "partner", "reply", NULL,
+		    NULL, "no field lines");
+	}
+	keys = xcalloc(r->nfields + upd.nvalues, sizeof(*keys));
+	vals = xcalloc(r->nfields + upd.nvalues, sizeof(*vals));
+	for (i = 0; i < upd.nvalues; i++) {
+		keys[n] = upd.values[i].field->key;
+		vals[n++] = upd.values[i].value;
+	}
+	for (i = 0; i < r->nfields; i++) {
+		for (k = 0; k < upd.nvalues; k++)
+			if (!strcmp(upd.values[k].field->key, r->fields[i].key))
+				break;
+		if (k == upd.nvalues) {
+			keys[n] = r->fields[i].key;
+			vals[n++] = r->fields[i].value;
+		}
+	}
+	form_evaluate(&rb->tmpl, keys, vals, n, &merged);
+	status = status_for(merged.outcome);
+	j->referral_id = r->id;
+	for (i = 0; i < upd.nvalues; i++)
+		if (db_referral_field(rb->db, r->id, upd.values[i].field->key,
+		    upd.values[i].value) != 0)
+			goto out;
+	if (db_referral_set_status(rb->db, r->id, status) != 0 ||
+	    db_history_add(rb->db, r->id, "partner", "corrected", r->status,
+	    status, NULL) != 0 ||
+	    send_outcome(j, &merged, p->name, partner_lang(p, &j->a),
+	    j->a.msg.from_addr, NULL) != 0)
+		goto out;
+	j->disposition = "correction";
+	j->detail = xasprintf("%s %s -> %s, %zu fields updated", ref,
+	    r->status, status, upd.nvalues);
+	log_info("message %lld: %s corrected by the partner: %s -> %s",
+	    (long long)j->row, ref, r->status, status);
+	rc = 0;
+out:
+	free(keys);
+	free(vals);
+	form_free(&upd);
+	form_free(&merged);
+	return rc;
+}
+
+/* A reply in one of our threads. */
+static int
+reply(struct job *j)
+{
+	struct refbot *rb = j->rb;
+	struct referral r;
+	struct partner p;
+	int found, rc = 0;
+
+	found = j->a.ref > 0 ? db_referral_get(rb->db, j->a.ref, &r) : 0;
+	if (found < 0)
+		return -1;
+	if (found > 0 && r.partner_email != NULL &&
+	    strcmp(r.partner_email, j->a.msg.from_addr) == 0 &&
+	    (strcmp(r.status, "INCOMPLETE") == 0 ||
+	    strcmp(r.status, "DISQUALIFIED") == 0)) {
+		if ((rc = db_partner_by_email(rb->db, r.partner_email, &p)) > 0) {
+			rc = correction(j, &r, &p);
+			partner_free(&p);
+		}
+		referral_free(&r);
+		return rc < 0 ? -1 : 0;
+	}
+	/* Staff keywords and partner follow-ups build on this. */
+	j->disposition = "reply";
+	j->detail = xasprintf("reply about referral %lld, recorded",
+	    (long long)j->a.ref);
+	if (found > 0) {
+		j->referral_id = r.id;
+		rc = db_history_add(rb->db, r.id, "mail", "reply", NULL, NULL,
+		    NULL);
+		referral_free(&r);
+	}
+	log_info("message %lld: reply about referral %lld recorded",
+	    (long long)j->row, (long long)j->a.ref);
 	return rc;
 }
 
@@ -130,77 +458,10 @@ is_staff(const struct config *cfg, const char *addr)
 }
 
 static int
-submission(struct job *j, const struct partner *p)
-{
-	struct refbot *rb = j->rb;
-	struct form form;
-	char ref[24], sla[16], tag[48], *fields, *problems, *blanks;
-	const char *client, *status;
-	int64_t outbox_id = 0;
-	size_t i;
-	int rc = -1;
-
-	form_read(&rb->tmpl, j->msg.text, &form);
-	status = form.nproblems == 0 ? "NEW" : "INCOMPLETE";
-	client = form_get(&form, "client");
-	if (db_referral_insert(rb->db, p->id, j->row, status, client,
-	    form_get(&form, "contact_name"), j->msg.subject,
-	    j->msg.message_id, &j->referral_id) != 0)
-		goto out;
-	for (i = 0; i < form.nvalues; i++)
-		if (db_referral_field(rb->db, j->referral_id,
-		    form.values[i].field->key, form.values[i].value) != 0)
-			goto out;
-	if (db_history_add(rb->db, j->referral_id, "partner", "received", NULL,
-	    status, NULL) != 0)
-		goto out;
-
-	refbot_ref(j->referral_id, ref, sizeof(ref));
-	snprintf(sla, sizeof(sla), "%d", rb->sla_hours);
-	snprintf(tag, sizeof(tag), "r%lld.%s", (long long)j->referral_id,
-	    form.nproblems == 0 ? "ack" : "inc");
-	fields = intake_fields_text(&form);
-	problems = problems_text(&form, 0);
-	blanks = problems_text(&form, 1);
-	{
-		const struct render_var vars[] = {
-			{ "ref", ref },
-			{ "client", client ? client : "?" },
-			{ "partner_name", p->name },
-			{ "fields", fields },
-			{ "problems", problems },
-			{ "blank_lines", blanks },
-			{ "sla_hours", sla },
-			{ "from_name", rb->cfg.from_name },
-		};
-		rc = queue_reply(j, form.nproblems == 0 ? "ack" : "incomplete",
-		    p->lang, j->msg.from_addr, tag, vars, nitems(vars),
-		    &outbox_id);
-	}
-	free(fields);
-	free(problems);
-	free(blanks);
-	if (rc != 0)
-		goto out;
-	j->disposition = form.nproblems == 0 ? "referral" : "incomplete";
-	j->detail = xasprintf("%s %s, %zu fields, %zu problems", ref, status,
-	    form.nvalues, form.nproblems);
-	log_info("message %lld: %s %s from partner %lld, reply queued "
-	    "(outbox %lld)", (long long)j->row, ref, status, (long long)p->id,
-	    (long long)outbox_id);
-out:
-	if (rc != 0 && j->referral_id == 0)
-		log_warnx("message %lld: database: %s", (long long)j->row,
-		    db_errmsg(rb->db));
-	form_free(&form);
-	return rc;
-}
-
-static int
 unknown_sender(struct job *j)
 {
 	const struct render_var vars[] = {
-		{ "subject", j->msg.subject },
+		{ "subject", j->a.msg.subject },
 		{ "from_name", j->rb->cfg.from_name },
 		{ "intake_address", j->rb->cfg.intake_address },
 	};
@@ -209,8 +470,8 @@ unknown_sender(struct job *j)
 	j->detail = xstrdup("sender is not a registered partner");
 	log_info("message %lld: sender is not a registered partner",
 	    (long long)j->row);
-	return queue_reply(j, "not-partner", "en", j->msg.from_addr, "np",
-	    vars, nitems(vars), NULL);
+	return queue_mail(j, "not-partner", j->a.lang, j->a.msg.from_addr,
+	    "np", vars, nitems(vars), 1, NULL);
 }
 
 /* Everything inside the transaction; -1 means roll back and retry. */
@@ -219,12 +480,10 @@ decide(struct job *j)
 {
 	struct refbot *rb = j->rb;
 	struct partner p;
-	const char *why;
-	int64_t ref;
 	int r;
 
-	if (j->msg.message_id != NULL &&
-	    (r = db_message_seen_id(rb->db, j->msg.message_id, j->row)) != 0) {
+	if (j->a.msg.message_id != NULL &&
+	    (r = db_message_seen_id(rb->db, j->a.msg.message_id, j->row))) {
 		if (r < 0)
 			return -1;
 		j->disposition = "duplicate-message";
@@ -234,33 +493,28 @@ decide(struct job *j)
 		    (long long)j->row);
 		return 0;
 	}
-	if ((why = classify_automatic(&j->msg, rb->cfg.message_id_domain,
-	    MAILOUT_LOOP_HEADER)) != NULL) {
+	switch (j->a.kind) {
+	case KIND_AUTOMATIC:
 		j->disposition = "automatic";
-		j->detail = xstrdup(why);
+		j->detail = xstrdup(j->a.automatic);
 		log_info("message %lld: automatic mail (%s), not answered",
-		    (long long)j->row, why);
+		    (long long)j->row, j->a.automatic);
 		return 0;
+	case KIND_REPLY:
+		return reply(j);
+	case KIND_SUBMISSION:
+		break;
+	case KIND_UNREADABLE:
+		return -1;	/* handled before the transaction */
 	}
-	ref = classify_ref_tag(j->msg.subject);
-	if (ref > 0 || classify_our_id(j->msg.in_reply_to,
-	    rb->cfg.message_id_domain)) {
-		/* Staff keywords and partner follow-ups build on this. */
-		j->disposition = "reply";
-		j->detail = xasprintf("reply about referral %lld, not acted "
-		    "on yet", (long long)ref);
-		log_info("message %lld: reply about referral %lld recorded",
-		    (long long)j->row, (long long)ref);
-		return 0;
-	}
-	if (is_staff(&rb->cfg, j->msg.from_addr)) {
+	if (is_staff(&rb->cfg, j->a.msg.from_addr)) {
 		j->disposition = "staff-mail";
 		j->detail = xstrdup("new mail from staff, not a referral");
 		log_info("message %lld: mail from staff recorded",
 		    (long long)j->row);
 		return 0;
 	}
-	if ((r = db_partner_by_email(rb->db, j->msg.from_addr, &p)) < 0)
+	if ((r = db_partner_by_email(rb->db, j->a.msg.from_addr, &p)) < 0)
 		return -1;
 	if (r == 0 || !p.active) {
 		if (r > 0)
@@ -272,45 +526,130 @@ decide(struct job *j)
 	return r;
 }
 
+/*
+ * Parses the message in a child process with a CPU limit.  Returns 0
+ * when the parser survives it, else -1 with *why set.
+ */
+static int
+probe_parse(struct refbot *rb, const char *raw, size_t len, char **why)
+{
+	struct analyze_opts o = { &rb->tmpl, rb->cfg.message_id_domain,
+	    MAILOUT_LOOP_HEADER, rb->cfg.max_message_size };
+	struct analysis a;
+	struct rlimit rl = { PARSE_CPU_LIMIT, PARSE_CPU_LIMIT + 1 };
+	pid_t pid;
+	int status;
+
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		*why = xstrdup("cannot fork the parser");
+		return -1;
+	}
+	if (pid == 0) {
+		setrlimit(RLIMIT_CPU, &rl);
+		analyze(raw, len, &o, &a);
+		analysis_free(&a);
+		_exit(0);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFSIGNALED(status))
+		*why = xasprintf("the MIME parser crashed on it (signal %d)",
+		    WTERMSIG(status));
+	else
+		*why = xasprintf("the MIME parser failed on it (status %d)",
+		    WEXITSTATUS(status));
+	return -1;
+}
+
+/* Records a message nobody can read and tells staff, in one transaction. */
+static enum intake_result
+reject(struct refbot *rb, int64_t row, const char *disposition,
+    const char *why)
+{
+	log_warnx("message %lld: %s: %s", (long long)row, disposition, why);
+	if (db_begin(rb->db) != 0)
+		return INTAKE_RETRY;
+	if (db_message_dispose(rb->db, row, NULL, disposition, why, 0) != 0 ||
+	    alert_staff(rb, row, "A message could not be read and was set "
+	    "aside", why, rb->cfg.rejected_folder) != 0 ||
+	    db_commit(rb->db) != 0) {
+		db_rollback(rb->db);
+		return INTAKE_RETRY;
+	}
+	return INTAKE_REJECTED;
+}
+
 enum intake_result
 intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len)
 {
+	struct analyze_opts o = { &rb->tmpl, rb->cfg.message_id_domain,
+	    MAILOUT_LOOP_HEADER, rb->cfg.max_message_size };
 	struct job j;
-	char *err = NULL;
-	int r;
+	char *why = NULL;
+	enum intake_result res;
+	size_t i;
+	int n;
+
+	/*
+	 * Counted before the work, in its own commit: if processing kills
+	 * the process, the count survives the restart and the message is
+	 * set aside instead of crashing us again and again.
+	 */
+	if ((n = db_message_attempt(rb->db, row)) < 0) {
+		log_warnx("message %lld: database: %s", (long long)row,
+		    db_errmsg(rb->db));
+		return INTAKE_RETRY;
+	}
+	if (n > MAX_ATTEMPTS) {
+		why = xasprintf("processing it failed %d times", n - 1);
+		res = reject(rb, row, "quarantined", why);
+		free(why);
+		return res;
+	}
+	if (len <= rb->cfg.max_message_size && probe_parse(rb, raw, len,
+	    &why) != 0) {
+		res = reject(rb, row, "unreadable", why);
+		free(why);
+		return res;
+	}
 
 	memset(&j, 0, sizeof(j));
 	j.rb = rb;
 	j.row = row;
-	r = message_parse(raw, len, rb->cfg.max_message_size, &j.msg, &err);
-	if (r != MESSAGE_OK) {
-		log_warnx("message %lld: unreadable: %s", (long long)row, err);
-		if (db_message_dispose(rb->db, row, NULL, r == MESSAGE_TOO_LARGE ?
-		    "too-large" : "unreadable", err, 0) != 0) {
-			free(err);
-			return INTAKE_RETRY;
-		}
-		free(err);
-		return INTAKE_REJECTED;
+	analyze(raw, len, &o, &j.a);
+	if (j.a.kind == KIND_UNREADABLE) {
+		res = reject(rb, row, j.a.parse_status == MESSAGE_TOO_LARGE ?
+		    "too-large" : "unreadable", j.a.error);
+		analysis_free(&j.a);
+		return res;
 	}
 	if (db_begin(rb->db) != 0) {
 		log_warnx("message %lld: database: %s", (long long)row,
 		    db_errmsg(rb->db));
-		message_free(&j.msg);
+		analysis_free(&j.a);
 		return INTAKE_RETRY;
 	}
+	for (i = 0; i < j.a.msg.nattachments; i++)
+		if (db_attachment_add(rb->db, row, j.a.msg.attachments[i].name,
+		    j.a.msg.attachments[i].type,
+		    j.a.msg.attachments[i].size) != 0)
+			goto retry;
 	if (decide(&j) != 0 ||
-	    db_message_dispose(rb->db, row, j.msg.message_id, j.disposition,
+	    db_message_dispose(rb->db, row, j.a.msg.message_id, j.disposition,
 	    j.detail, j.referral_id) != 0 ||
-	    db_commit(rb->db) != 0) {
-		log_warnx("message %lld: not processed, will retry: %s",
-		    (long long)row, db_errmsg(rb->db));
-		db_rollback(rb->db);
-		free(j.detail);
-		message_free(&j.msg);
-		return INTAKE_RETRY;
-	}
+	    db_commit(rb->db) != 0)
+		goto retry;
 	free(j.detail);
-	message_free(&j.msg);
+	analysis_free(&j.a);
 	return INTAKE_PROCESSED;
+retry:
+	log_warnx("message %lld: not processed, will retry: %s",
+	    (long long)row, db_errmsg(rb->db));
+	db_rollback(rb->db);
+	free(j.detail);
+	analysis_free(&j.a);
+	return INTAKE_RETRY;
 }

@@ -10,6 +10,61 @@
 #include "render.h"
 #include "util.h"
 
+/* Loads templates/mail/reasons.LANG.txt, which must name every code. */
+static int
+load_reasons(struct refbot *rb, const char *lang, struct kvfile *kv,
+    char **errstr)
+{
+	static const char *codes[] = { "missing", "email", "phone", "yesno",
+	    "date", "money", "enum", "pattern", "too_long" };
+	char *path, *text, *err = NULL;
+	size_t len, i, j;
+
+	path = xasprintf("%s/mail/reasons.%s.txt", rb->cfg.templates, lang);
+	if ((text = read_file(path, &len)) == NULL) {
+		*errstr = xasprintf("%s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	if (kvfile_parse(text, len, kv, &err) != 0) {
+		*errstr = xasprintf("%s:%s", path, err);
+		free(err);
+		free(text);
+		free(path);
+		return -1;
+	}
+	free(text);
+	for (i = 0; i < nitems(codes); i++) {
+		for (j = 0; j < kv->n; j++)
+			if (strcmp(kv->entries[j].key, codes[i]) == 0)
+				break;
+		if (j == kv->n) {
+			*errstr = xasprintf("%s:%d: no text for '%s'", path,
+			    kv->n ? kv->entries[kv->n - 1].line : 1, codes[i]);
+			kvfile_free(kv);
+			free(path);
+			return -1;
+		}
+	}
+	free(path);
+	return 0;
+}
+
+char *
+refbot_reason(struct refbot *rb, const char *lang, const char *code,
+    const char *arg)
+{
+	const struct kvfile *kv = lang != NULL && strcmp(lang, "ja") == 0 ?
+	    &rb->reasons_ja : &rb->reasons_en;
+	const struct render_var vars[] = { { "arg", arg ? arg : "" } };
+	size_t i;
+
+	for (i = 0; i < kv->n; i++)
+		if (strcmp(kv->entries[i].key, code) == 0)
+			return render(kv->entries[i].value, vars, 1, NULL);
+	return xstrdup(code);
+}
+
 int
 refbot_open(struct refbot *rb, const char *confpath, int create,
     char **errstr)
@@ -36,7 +91,18 @@ refbot_open(struct refbot *rb, const char *confpath, int create,
 	}
 	free(text);
 	free(path);
+	if (load_reasons(rb, "en", &rb->reasons_en, errstr) != 0) {
+		template_free(&rb->tmpl);
+		goto fail_config;
+	}
+	if (load_reasons(rb, "ja", &rb->reasons_ja, errstr) != 0) {
+		kvfile_free(&rb->reasons_en);
+		template_free(&rb->tmpl);
+		goto fail_config;
+	}
 	if (db_open(rb->cfg.database, create, &rb->db, errstr) != 0) {
+		kvfile_free(&rb->reasons_en);
+		kvfile_free(&rb->reasons_ja);
 		template_free(&rb->tmpl);
 		config_free(&rb->cfg);
 		return EX_IOERR_;
@@ -65,6 +131,8 @@ void
 refbot_close(struct refbot *rb)
 {
 	db_close(rb->db);
+	kvfile_free(&rb->reasons_en);
+	kvfile_free(&rb->reasons_ja);
 	template_free(&rb->tmpl);
 	config_free(&rb->cfg);
 	memset(rb, 0, sizeof(*rb));

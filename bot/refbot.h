@@ -11,6 +11,7 @@
 
 #include "conf.h"
 #include "db.h"
+#include "kvfile.h"
 #include "template.h"
 
 /* sysexits(3) codes, as Postfix and friends use them. */
@@ -30,8 +31,14 @@ struct refbot {
 	struct config cfg;
 	struct db *db;
 	struct template tmpl;
+	struct kvfile reasons_en;	/* templates/mail/reasons.en.txt */
+	struct kvfile reasons_ja;
 	int sla_hours;
 };
+
+/* The words for a form problem code in lang, with {{arg}} filled in. */
+char *refbot_reason(struct refbot *, const char *lang, const char *code,
+    const char *arg);
 
 /*
  * Loads the configuration and the template, and opens the database

@@ -58,7 +58,8 @@ static const char *
 folder_for(struct runner *r, const char *disposition)
 {
 	if (strcmp(disposition, "unreadable") == 0 ||
-	    strcmp(disposition, "too-large") == 0)
+	    strcmp(disposition, "too-large") == 0 ||
+	    strcmp(disposition, "quarantined") == 0)
 		return r->rb->cfg.rejected_folder;
 	return r->rb->cfg.processed_folder;
 }

@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,7 +54,45 @@ charset_alias(const char *cs)
 	return cs;
 }
 
-/* A guess for text whose charset label is missing. */
+/* Non-zero when the bytes convert from cs without a single error. */
+static int
+converts_cleanly(const char *bytes, size_t n, const char *cs)
+{
+	iconv_t cd = iconv_open("UTF-8", cs);
+	char out[4096], *in = (char *)bytes, *o;
+	size_t inleft = n, outleft;
+	int ok = 1;
+
+	if (cd == (iconv_t)-1)
+		return 0;
+	while (inleft > 0 && ok) {
+		o = out;
+		outleft = sizeof(out);
+		if (iconv(cd, &in, &inleft, &o, &outleft) == (size_t)-1 &&
+		    errno != E2BIG)
+			ok = 0;
+	}
+	iconv_close(cd);
+	return ok;
+}
+
+static int
+has_high_bytes(const char *bytes, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)bytes[i] >= 0x80)
+			return 1;
+	return 0;
+}
+
+/*
+ * A guess from the bytes, for text whose label is missing or wrong:
+ * ISO-2022-JP announces itself with escapes; UTF-8 validates; Japanese
+ * 8-bit text is CP932 or EUC-JP, whichever decodes cleanly; the rest is
+ * most likely Windows Western.
+ */
 static const char *
 charset_sniff(const char *bytes, size_t n)
 {
@@ -61,6 +101,10 @@ charset_sniff(const char *bytes, size_t n)
 		return "ISO-2022-JP-2";
 	if (utf8_valid(bytes, n))
 		return "UTF-8";
+	if (converts_cleanly(bytes, n, "CP932"))
+		return "CP932";
+	if (converts_cleanly(bytes, n, "EUC-JP"))
+		return "EUC-JP";
 	return "WINDOWS-1252";
 }
 
@@ -75,8 +119,14 @@ charset_to_utf8(const char *bytes, size_t n, const char *charset, char **used)
 		cs = charset_sniff(bytes, n);
 	else
 		cs = charset_alias(charset);
-	/* A UTF-8 label on text that is really ISO-2022-JP, and vice versa. */
+	/*
+	 * Labels that lie: "UTF-8" (or ASCII) on bytes that are not, and
+	 * Outlook's "iso-2022-jp" on bytes that are really UTF-8.
+	 */
 	if (ascii_strcasecmp(cs, "UTF-8") == 0 && !utf8_valid(bytes, n))
+		cs = charset_sniff(bytes, n);
+	else if (ascii_strncasecmp(cs, "ISO-2022-JP", 11) == 0 &&
+	    has_high_bytes(bytes, n))
 		cs = charset_sniff(bytes, n);
 	*used = xstrdup(cs);
 	for (char *u = *used; *u != '\0'; u++)
@@ -137,7 +187,27 @@ content_type_string(const struct mailmime_content *ct)
 struct text_pick {
 	struct mailmime *plain;
 	struct mailmime *html;
+	struct message *msg;
 };
+
+static void
+add_attachment(struct message *msg, struct mailmime *part, char *type)
+{
+	struct mailmime_single_fields sf;
+	struct attachment *a;
+	const char *name;
+
+	mailmime_single_fields_init(&sf, part->mm_mime_fields,
+	    part->mm_content_type);
+	name = sf.fld_disposition_filename ? sf.fld_disposition_filename :
+	    sf.fld_content_name;
+	msg->attachments = xreallocarray(msg->attachments,
+	    msg->nattachments + 1, sizeof(*msg->attachments));
+	a = &msg->attachments[msg->nattachments++];
+	a->name = name ? mime_decode_header(name) : xstrdup("");
+	a->type = type;
+	a->size = part->mm_length;
+}
 
 static int
 is_attachment(struct mailmime *part)
@@ -166,13 +236,17 @@ pick_text(struct mailmime *m, int depth, struct text_pick *pick)
 		return;
 	switch (m->mm_type) {
 	case MAILMIME_SINGLE:
-		if (is_attachment(m))
-			return;
 		ct = content_type_string(m->mm_content_type);
-		if (strcmp(ct, "text/plain") == 0 && pick->plain == NULL)
+		if (!is_attachment(m) && strcmp(ct, "text/plain") == 0 &&
+		    pick->plain == NULL)
 			pick->plain = m;
-		else if (strcmp(ct, "text/html") == 0 && pick->html == NULL)
+		else if (!is_attachment(m) && strcmp(ct, "text/html") == 0 &&
+		    pick->html == NULL)
 			pick->html = m;
+		else if (strcmp(ct, "text/html") != 0 || is_attachment(m)) {
+			add_attachment(pick->msg, m, ct);
+			ct = NULL;
+		}
 		free(ct);
 		break;
 	case MAILMIME_MULTIPLE:
@@ -184,6 +258,9 @@ pick_text(struct mailmime *m, int depth, struct text_pick *pick)
 		if (depth == 0)
 			pick_text(m->mm_data.mm_message.mm_msg_mime,
 			    depth + 1, pick);
+		else	/* a forwarded mail: context, not the form */
+			add_attachment(pick->msg, m,
+			    xstrdup("message/rfc822"));
 		break;
 	}
 }
@@ -335,7 +412,7 @@ message_parse(const char *raw, size_t len, size_t max_size,
     struct message *msg, char **errstr)
 {
 	struct mailmime *mime = NULL;
-	struct text_pick pick = { NULL, NULL };
+	struct text_pick pick = { NULL, NULL, msg };
 	size_t idx = 0;
 	int r;
 
@@ -403,6 +480,11 @@ message_free(struct message *msg)
 	free(msg->text);
 	free(msg->text_type);
 	free(msg->charset);
+	for (i = 0; i < msg->nattachments; i++) {
+		free(msg->attachments[i].name);
+		free(msg->attachments[i].type);
+	}
+	free(msg->attachments);
 	memset(msg, 0, sizeof(*msg));
 }
 

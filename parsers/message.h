@@ -16,6 +16,12 @@ struct header {
 	char *value;	/* unfolded, not RFC 2047-decoded */
 };
 
+struct attachment {
+	char *name;		/* decoded file name; "" if none */
+	char *type;		/* lowercased "type/subtype" */
+	size_t size;		/* encoded size in the message */
+};
+
 struct message {
 	char *from_addr;	/* lowercased addr-spec; NULL if none */
 	char *from_name;	/* decoded display name; NULL if none */
@@ -34,6 +40,9 @@ struct message {
 	char *text;		/* the chosen text part, UTF-8 */
 	char *text_type;	/* its content type, e.g. "text/plain" */
 	char *charset;		/* the charset it was converted from */
+
+	struct attachment *attachments;	/* parts that are not the text */
+	size_t nattachments;
 };
 
 enum message_err {

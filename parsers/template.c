@@ -122,7 +122,22 @@ tfield_free(struct tfield *f)
 {
 	free(f->key);
 	free(f->title);
+	free(f->title_ja);
 	kv_list_free(f->labels, f->nlabels);
+	pcre2_code_free(f->pattern);
+	kv_list_free(f->values, f->nvalues);
+	free(f->values_text);
+	free(f->reason);
+	free(f->reason_ja);
+}
+
+static int
+has_non_ascii(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 1;
+	return 0;
 }
 
 static int
@@ -140,7 +155,14 @@ set_field_key(struct tfield *f, const struct kv_entry *e, char **errstr)
 		}
 		kv_list_free(f->labels, f->nlabels);
 		free(f->title);
+		free(f->title_ja);
 		f->title = xstrdup(labels[0]);
+		f->title_ja = NULL;
+		for (i = 0; i < n && f->title_ja == NULL; i++)
+			if (has_non_ascii(labels[i]))
+				f->title_ja = xstrdup(labels[i]);
+		if (f->title_ja == NULL)
+			f->title_ja = xstrdup(labels[0]);
 		for (i = 0; i < n; i++) {
 			char *folded = text_fold(labels[i]);
 			free(labels[i]);
@@ -175,10 +197,151 @@ set_field_key(struct tfield *f, const struct kv_entry *e, char **errstr)
 			return -1;
 		}
 		f->max_length = (size_t)v;
+	} else if (strcmp(e->key, "pattern") == 0) {
+		int err;
+		PCRE2_SIZE off;
+		PCRE2_UCHAR msg[256];
+
+		pcre2_code_free(f->pattern);
+		f->pattern = pcre2_compile((PCRE2_SPTR)e->value,
+		    PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP |
+		    PCRE2_CASELESS | PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
+		if (f->pattern == NULL) {
+			pcre2_get_error_message(err, msg, sizeof(msg));
+			*errstr = xasprintf("%d: 'pattern' is not a valid "
+			    "regular expression at offset %zu: %s", e->line,
+			    (size_t)off, (const char *)msg);
+			return -1;
+		}
+		(void)pcre2_jit_compile(f->pattern, PCRE2_JIT_COMPLETE);
+	} else if (strcmp(e->key, "values") == 0) {
+		kv_list_free(f->values, f->nvalues);
+		free(f->values_text);
+		f->values = kv_split_list(e->value, &f->nvalues);
+		f->values_text = xstrdup(e->value);
+		for (i = 0; i < f->nvalues; i++) {
+			char *folded = text_fold(f->values[i]);
+			free(f->values[i]);
+			f->values[i] = folded;
+		}
+	} else if (strcmp(e->key, "must") == 0) {
+		if ((f->must = kv_bool(e->value)) < 0) {
+			*errstr = xasprintf("%d: 'must' must be yes or no",
+			    e->line);
+			return -1;
+		}
+	} else if (strcmp(e->key, "reason") == 0) {
+		free(f->reason);
+		f->reason = xstrdup(e->value);
+	} else if (strcmp(e->key, "reason_ja") == 0) {
+		free(f->reason_ja);
+		f->reason_ja = xstrdup(e->value);
 	} else {
 		*errstr = xasprintf("%d: unknown key '%s' in a field (known: "
-		    "labels, required, type, max_length)", e->line, e->key);
+		    "labels, required, type, max_length, pattern, values, "
+		    "must, reason, reason_ja)", e->line, e->key);
 		return -1;
+	}
+	return 0;
+}
+
+/* Settings of a [one_of NAME] section; field names are resolved later. */
+static int
+set_group_key(struct tgroup *g, char ***names, size_t *nnames,
+    const struct kv_entry *e, char **errstr)
+{
+	if (strcmp(e->key, "fields") == 0) {
+		kv_list_free(*names, *nnames);
+		*names = kv_split_list(e->value, nnames);
+	} else if (strcmp(e->key, "reason") == 0) {
+		free(g->reason);
+		g->reason = xstrdup(e->value);
+	} else if (strcmp(e->key, "reason_ja") == 0) {
+		free(g->reason_ja);
+		g->reason_ja = xstrdup(e->value);
+	} else {
+		*errstr = xasprintf("%d: unknown key '%s' in a one_of group "
+		    "(known: fields, reason, reason_ja)", e->line, e->key);
+		return -1;
+	}
+	return 0;
+}
+
+/* The pending field names of each [one_of] group, resolved at the end. */
+struct group_names {
+	char **names;
+	size_t n;
+	int line;
+};
+
+static int
+resolve_groups(struct template *t, struct group_names *gn, char **errstr)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->ngroups; i++) {
+		struct tgroup *g = &t->groups[i];
+
+		if (gn[i].n < 2) {
+			*errstr = xasprintf("%d: one_of group '%s' needs "
+			    "'fields' naming at least two fields", gn[i].line,
+			    g->name);
+			return -1;
+		}
+		g->fields = xcalloc(gn[i].n, sizeof(*g->fields));
+		for (j = 0; j < gn[i].n; j++) {
+			g->fields[j] = (struct tfield *)template_field(t,
+			    gn[i].names[j]);
+			if (g->fields[j] == NULL) {
+				*errstr = xasprintf("%d: one_of group '%s' "
+				    "names an unknown field '%s'", gn[i].line,
+				    g->name, gn[i].names[j]);
+				return -1;
+			}
+		}
+		g->nfields = gn[i].n;
+	}
+	return 0;
+}
+
+static int
+check_labels(const struct template *t, char **errstr)
+{
+	size_t i, j, k, m;
+
+	for (i = 0; i < t->nfields; i++) {
+		if (t->fields[i].nlabels == 0) {
+			*errstr = xasprintf("%d: field '%s' has no labels",
+			    t->fields[i].line, t->fields[i].key);
+			return -1;
+		}
+		if (t->fields[i].type == FIELD_ENUM &&
+		    t->fields[i].nvalues == 0) {
+			*errstr = xasprintf("%d: enum field '%s' needs 'values'",
+			    t->fields[i].line, t->fields[i].key);
+			return -1;
+		}
+		if (t->fields[i].must >= 0 &&
+		    t->fields[i].type != FIELD_YESNO) {
+			*errstr = xasprintf("%d: 'must' applies to yesno fields "
+			    "only ('%s')", t->fields[i].line, t->fields[i].key);
+			return -1;
+		}
+		/* One label naming two fields would make reading ambiguous. */
+		for (j = 0; j < i; j++)
+			for (k = 0; k < t->fields[i].nlabels; k++)
+				for (m = 0; m < t->fields[j].nlabels; m++)
+					if (!strcmp(t->fields[i].labels[k],
+					    t->fields[j].labels[m])) {
+						*errstr = xasprintf("%d: label "
+						    "'%s' is used by fields "
+						    "'%s' and '%s'",
+						    t->fields[i].line,
+						    t->fields[i].labels[k],
+						    t->fields[j].key,
+						    t->fields[i].key);
+						return -1;
+					}
 	}
 	return 0;
 }
@@ -190,8 +353,11 @@ template_parse(const char *text, size_t len, struct template *t,
 	struct kvfile kv;
 	struct template nt;
 	struct tfield *cur = NULL;
+	struct tgroup *curg = NULL;
+	struct group_names *gn = NULL;
 	const char *cur_section = NULL;
-	size_t i, j, k;
+	size_t i;
+	int rc = -1;
 
 	memset(&nt, 0, sizeof(nt));
 	if (kvfile_parse(text, len, &kv, errstr) != 0)
@@ -201,58 +367,59 @@ template_parse(const char *text, size_t len, struct template *t,
 
 		if (cur_section == NULL || strcmp(cur_section, e->section)) {
 			const char *name;
+			int group = strncmp(e->section, "one_of ", 7) == 0;
+
 			cur_section = e->section;
-			if (strncmp(e->section, "field ", 6) != 0) {
+			if (!group && strncmp(e->section, "field ", 6) != 0) {
 				*errstr = xasprintf("%d: settings must be under "
-				    "a [field KEY] section", e->line);
-				goto fail;
+				    "a [field KEY] or [one_of NAME] section",
+				    e->line);
+				goto out;
 			}
-			name = e->section + 6;
+			name = e->section + (group ? 7 : 6);
 			while (*name == ' ')
 				name++;
-			if (*name == '\0' || template_field(&nt, name)) {
+			if (*name == '\0' || (!group &&
+			    template_field(&nt, name) != NULL)) {
 				*errstr = xasprintf("%d: field key '%s' is "
 				    "empty or used twice", e->line, name);
-				goto fail;
+				goto out;
 			}
-			nt.fields = xreallocarray(nt.fields, nt.nfields + 1,
-			    sizeof(*nt.fields));
-			cur = &nt.fields[nt.nfields++];
-			memset(cur, 0, sizeof(*cur));
-			cur->key = xstrdup(name);
-			cur->line = e->line;
+			if (group) {
+				nt.groups = xreallocarray(nt.groups,
+				    nt.ngroups + 1, sizeof(*nt.groups));
+				gn = xreallocarray(gn, nt.ngroups + 1,
+				    sizeof(*gn));
+				curg = &nt.groups[nt.ngroups];
+				memset(curg, 0, sizeof(*curg));
+				memset(&gn[nt.ngroups], 0, sizeof(*gn));
+				gn[nt.ngroups].line = e->line;
+				curg->name = xstrdup(name);
+				nt.ngroups++;
+				cur = NULL;
+			} else {
+				nt.fields = xreallocarray(nt.fields,
+				    nt.nfields + 1, sizeof(*nt.fields));
+				cur = &nt.fields[nt.nfields++];
+				memset(cur, 0, sizeof(*cur));
+				cur->key = xstrdup(name);
+				cur->line = e->line;
+				cur->must = -1;
+				curg = NULL;
+			}
 		}
-		if (set_field_key(cur, e, errstr) != 0)
-			goto fail;
+		if (cur != NULL ? set_field_key(cur, e, errstr) :
+		    set_group_key(curg, &gn[nt.ngroups - 1].names,
+		    &gn[nt.ngroups - 1].n, e, errstr))
+			goto out;
 	}
 	if (nt.nfields == 0) {
 		*errstr = xstrdup("1: the template defines no [field ...]");
-		goto fail;
+		goto out;
 	}
-	for (i = 0; i < nt.nfields; i++) {
-		if (nt.fields[i].nlabels == 0) {
-			*errstr = xasprintf("%d: field '%s' has no labels",
-			    nt.fields[i].line, nt.fields[i].key);
-			goto fail;
-		}
-		/* One label naming two fields would make reading ambiguous. */
-		for (j = 0; j < i; j++)
-			for (k = 0; k < nt.fields[i].nlabels; k++) {
-				size_t m;
-				for (m = 0; m < nt.fields[j].nlabels; m++)
-					if (!strcmp(nt.fields[i].labels[k],
-					    nt.fields[j].labels[m])) {
-						*errstr = xasprintf("%d: label "
-						    "'%s' is used by fields "
-						    "'%s' and '%s'",
-						    nt.fields[i].line,
-						    nt.fields[i].labels[k],
-						    nt.fields[j].key,
-						    nt.fields[i].key);
-						goto fail;
-					}
-			}
-	}
+	if (check_labels(&nt, errstr) != 0 ||
+	    resolve_groups(&nt, gn, errstr) != 0)
+		goto out;
 	/*
 	 * A label is up to 60 characters without a colon, optionally after
 	 * a bullet; the value is the rest of the line.
@@ -261,15 +428,21 @@ template_parse(const char *text, size_t len, struct template *t,
 	    "\\s*[:：]\\s*(.*)$");
 	nt.email_re = compile("^[^\\s@<>()\\[\\],;:\"]+@[^\\s@<>()\\[\\],;:\"]+"
 	    "\\.[^\\s@<>()\\[\\],;:\".]+$");
-	if (nt.line_re == NULL || nt.email_re == NULL)
+	nt.date_re = compile("^(\\d{4}[-/.年]\\d{1,2}([-/.月]\\d{1,2}日?)?|"
+	    "\\d{1,2}[/月]\\d{1,2}日?)$");
+	if (nt.line_re == NULL || nt.email_re == NULL || nt.date_re == NULL)
 		abort();	/* our own fixed patterns: a broken invariant */
+	rc = 0;
+out:
+	for (i = 0; i < nt.ngroups; i++)
+		kv_list_free(gn[i].names, gn[i].n);
+	free(gn);
 	kvfile_free(&kv);
-	*t = nt;
-	return 0;
-fail:
-	kvfile_free(&kv);
-	template_free(&nt);
-	return -1;
+	if (rc == 0)
+		*t = nt;
+	else
+		template_free(&nt);
+	return rc;
 }
 
 void
@@ -282,8 +455,16 @@ template_free(struct template *t)
 	for (i = 0; i < t->nfields; i++)
 		tfield_free(&t->fields[i]);
 	free(t->fields);
+	for (i = 0; i < t->ngroups; i++) {
+		free(t->groups[i].name);
+		free(t->groups[i].fields);
+		free(t->groups[i].reason);
+		free(t->groups[i].reason_ja);
+	}
+	free(t->groups);
 	pcre2_code_free(t->line_re);
 	pcre2_code_free(t->email_re);
+	pcre2_code_free(t->date_re);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -336,52 +517,93 @@ yesno_value(const char *v)
 }
 
 static void
-add_problem(struct form *f, const struct tfield *field, enum problem_kind k,
-    char *reason)
+add_problem(struct form *f, const struct tfield *field,
+    const struct tgroup *group, enum problem_kind k, const char *code,
+    char *arg)
 {
 	f->problems = xreallocarray(f->problems, f->nproblems + 1,
 	    sizeof(*f->problems));
 	f->problems[f->nproblems].field = field;
+	f->problems[f->nproblems].group = group;
 	f->problems[f->nproblems].kind = k;
-	f->problems[f->nproblems].reason = reason;
+	f->problems[f->nproblems].code = code;
+	f->problems[f->nproblems].arg = arg;
 	f->nproblems++;
 }
 
+static int
+has_digit(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s >= '0' && *s <= '9')
+			return 1;
+	return 0;
+}
+
+/* The type's rule, then the template's pattern; adds at most one problem. */
 static void
 check_value(const struct template *t, struct form *f,
     const struct form_value *v)
 {
 	const struct tfield *fd = v->field;
-	size_t digits = 0;
+	size_t digits = 0, i, len = strlen(v->value);
 	const char *p;
 
-	if (fd->max_length > 0 && strlen(v->value) > fd->max_length) {
-		add_problem(f, fd, PROBLEM_INVALID, xasprintf("longer than %zu "
-		    "characters", fd->max_length));
+	if (fd->max_length > 0 && len > fd->max_length) {
+		add_problem(f, fd, NULL, PROBLEM_INVALID, "too_long",
+		    xasprintf("%zu", fd->max_length));
 		return;
 	}
 	switch (fd->type) {
 	case FIELD_EMAIL:
-		if (match(t->email_re, v->value, strlen(v->value), NULL, 0) <= 0)
-			add_problem(f, fd, PROBLEM_INVALID,
-			    xstrdup("not an email address"));
+		if (match(t->email_re, v->value, len, NULL, 0) <= 0) {
+			add_problem(f, fd, NULL, PROBLEM_INVALID, "email", NULL);
+			return;
+		}
 		break;
 	case FIELD_PHONE:
 		for (p = v->value; *p != '\0'; p++)
 			if (*p >= '0' && *p <= '9')
 				digits++;
-		if (digits < 6)
-			add_problem(f, fd, PROBLEM_INVALID,
-			    xstrdup("not a phone number"));
+		if (digits < 6) {
+			add_problem(f, fd, NULL, PROBLEM_INVALID, "phone", NULL);
+			return;
+		}
 		break;
 	case FIELD_YESNO:
-		if (yesno_value(v->value) < 0)
-			add_problem(f, fd, PROBLEM_INVALID,
-			    xstrdup("answer yes or no"));
+		if (yesno_value(v->value) < 0) {
+			add_problem(f, fd, NULL, PROBLEM_INVALID, "yesno", NULL);
+			return;
+		}
 		break;
-	default:
+	case FIELD_DATE:
+		if (match(t->date_re, v->value, len, NULL, 0) <= 0) {
+			add_problem(f, fd, NULL, PROBLEM_INVALID, "date", NULL);
+			return;
+		}
+		break;
+	case FIELD_MONEY:
+		if (!has_digit(v->value) && strstr(v->value, "万") == NULL) {
+			add_problem(f, fd, NULL, PROBLEM_INVALID, "money", NULL);
+			return;
+		}
+		break;
+	case FIELD_ENUM:
+		for (i = 0; i < fd->nvalues; i++)
+			if (strcmp(v->value, fd->values[i]) == 0)
+				break;
+		if (i == fd->nvalues) {
+			add_problem(f, fd, NULL, PROBLEM_INVALID, "enum",
+			    xstrdup(fd->values_text));
+			return;
+		}
+		break;
+	case FIELD_TEXT:
 		break;
 	}
+	if (fd->pattern != NULL && match(fd->pattern, v->value, len, NULL,
+	    0) <= 0)
+		add_problem(f, fd, NULL, PROBLEM_INVALID, "pattern", NULL);
 }
 
 static int
@@ -395,28 +617,28 @@ is_blank(const char *s, size_t n)
 	return 1;
 }
 
-void
-form_read(const struct template *t, const char *text, struct form *out)
+/*
+ * The reading pass: one buffer per template field.  Lines that name a
+ * label start a field; free-text fields continue on following lines.
+ */
+static void
+read_values(const struct template *t, const char *text, struct buf *vals,
+    int *lines)
 {
-	struct buf *vals = xcalloc(t->nfields, sizeof(*vals));
-	int *lines = xcalloc(t->nfields, sizeof(*lines));
-	long cur = -1;
 	const char *p = text;
+	long cur = -1;
 	int lineno = 0;
-	size_t i;
 
-	memset(out, 0, sizeof(*out));
 	while (*p != '\0') {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
 		size_t ov[6];
 
 		lineno++;
-		if (n == 3 && strncmp(p, "-- ", 3) == 0)
+		if ((n == 3 && strncmp(p, "-- ", 3) == 0) ||
+		    (n == 2 && strncmp(p, "--", 2) == 0))
 			break;
-		if (n > 0 && p[0] == '>') {
-			cur = -1;
-		} else if (is_blank(p, n)) {
+		if ((n > 0 && p[0] == '>') || is_blank(p, n)) {
 			cur = -1;
 		} else if (match(t->line_re, p, n, ov, 3) > 0) {
 			char *label = xstrndup(p + ov[2], ov[3] - ov[2]);
@@ -446,32 +668,150 @@ form_read(const struct template *t, const char *text, struct form *out)
 		if (*p == '\n')
 			p++;
 	}
+}
+
+/* Normalises v as its field's type reads it; returns a new string. */
+static char *
+normalise(const struct tfield *fd, const char *v)
+{
+	char *s = strtrim(xstrdup(v));
+
+	/* Typed values are read in half-width: ｙａｍａｄａ＠ is yamada@. */
+	if (fd->type != FIELD_TEXT) {
+		char *folded = text_fold(s);
+		free(s);
+		s = folded;
+	}
+	return s;
+}
+
+static void
+add_value(struct form *f, const struct tfield *fd, char *v, int line)
+{
+	f->values = xreallocarray(f->values, f->nvalues + 1,
+	    sizeof(*f->values));
+	f->values[f->nvalues].field = fd;
+	f->values[f->nvalues].value = v;
+	f->values[f->nvalues].line = line;
+	f->nvalues++;
+}
+
+/* Required fields, one_of groups, types and checklist rules. */
+static void
+evaluate(const struct template *t, struct form *f)
+{
+	size_t i, j, k;
 
 	for (i = 0; i < t->nfields; i++) {
-		char *v = strtrim(buf_steal(&vals[i]));
-		/* Typed values are read in half-width: ｙａｍａｄａ＠ is yamada@. */
-		if (t->fields[i].type != FIELD_TEXT) {
-			char *folded = text_fold(v);
-			free(v);
-			v = folded;
-		}
-		if (*v == '\0') {
-			free(v);
-			if (t->fields[i].required)
-				add_problem(out, &t->fields[i], PROBLEM_MISSING,
-				    xstrdup("required"));
+		const struct tfield *fd = &t->fields[i];
+		const struct form_value *v = NULL;
+
+		for (j = 0; j < f->nvalues; j++)
+			if (f->values[j].field == fd)
+				v = &f->values[j];
+		if (v == NULL) {
+			if (fd->required)
+				add_problem(f, fd, NULL, PROBLEM_MISSING,
+				    "missing", NULL);
 			continue;
 		}
-		out->values = xreallocarray(out->values, out->nvalues + 1,
-		    sizeof(*out->values));
-		out->values[out->nvalues].field = &t->fields[i];
-		out->values[out->nvalues].value = v;
-		out->values[out->nvalues].line = lines[i];
-		check_value(t, out, &out->values[out->nvalues]);
-		out->nvalues++;
+		k = f->nproblems;
+		check_value(t, f, v);
+		if (k == f->nproblems && fd->must >= 0 &&
+		    yesno_value(v->value) != fd->must) {
+			f->failed = xreallocarray(f->failed, f->nfailed + 1,
+			    sizeof(*f->failed));
+			f->failed[f->nfailed++] = fd;
+		}
 	}
+	for (i = 0; i < t->ngroups; i++) {
+		const struct tgroup *g = &t->groups[i];
+		int have = 0;
+
+		for (j = 0; j < g->nfields && !have; j++)
+			for (k = 0; k < f->nvalues; k++)
+				if (f->values[k].field == g->fields[j])
+					have = 1;
+		if (!have)
+			add_problem(f, g->fields[0], g, PROBLEM_MISSING,
+			    "one_of", NULL);
+	}
+	/* A failed rule decides, whatever else is missing. */
+	if (f->nfailed > 0)
+		f->outcome = OUTCOME_DISQUALIFIED;
+	else if (f->nproblems > 0)
+		f->outcome = OUTCOME_INCOMPLETE;
+	else
+		f->outcome = OUTCOME_QUALIFIED;
+}
+
+static void
+read_form(const struct template *t, const char *text, struct form *out,
+    int check)
+{
+	struct buf *vals = xcalloc(t->nfields, sizeof(*vals));
+	int *lines = xcalloc(t->nfields, sizeof(*lines));
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	read_values(t, text, vals, lines);
+	for (i = 0; i < t->nfields; i++) {
+		char *v = normalise(&t->fields[i],
+		    vals[i].data ? vals[i].data : "");
+
+		buf_free(&vals[i]);
+		if (*v == '\0')
+			free(v);
+		else
+			add_value(out, &t->fields[i], v, lines[i]);
+	}
+	if (check)
+		evaluate(t, out);
 	free(vals);
 	free(lines);
+}
+
+void
+form_read(const struct template *t, const char *text, struct form *out)
+{
+	read_form(t, text, out, 1);
+}
+
+void
+form_read_lines(const struct template *t, const char *text,
+    struct form *out)
+{
+	read_form(t, text, out, 0);
+}
+
+void
+form_evaluate(const struct template *t, const char *const *keys,
+    const char *const *values, size_t n, struct form *out)
+{
+	size_t i, j;
+
+	memset(out, 0, sizeof(*out));
+	/* Template order, so echoes read the same way every time. */
+	for (i = 0; i < t->nfields; i++)
+		for (j = 0; j < n; j++)
+			if (strcmp(keys[j], t->fields[i].key) == 0 &&
+			    *values[j] != '\0') {
+				add_value(out, &t->fields[i],
+				    normalise(&t->fields[i], values[j]), 0);
+				break;
+			}
+	evaluate(t, out);
+}
+
+const char *
+form_outcome_name(enum form_outcome o)
+{
+	switch (o) {
+	case OUTCOME_QUALIFIED: return "qualified";
+	case OUTCOME_INCOMPLETE: return "incomplete";
+	case OUTCOME_DISQUALIFIED: return "disqualified";
+	}
+	return "?";
 }
 
 void
@@ -484,9 +824,10 @@ form_free(struct form *f)
 	for (i = 0; i < f->nvalues; i++)
 		free(f->values[i].value);
 	for (i = 0; i < f->nproblems; i++)
-		free(f->problems[i].reason);
+		free(f->problems[i].arg);
 	free(f->values);
 	free(f->problems);
+	free(f->failed);
 	memset(f, 0, sizeof(*f));
 }
 

@@ -23,19 +23,39 @@ enum field_type {
 struct tfield {
 	char *key;
 	char *title;		/* first label: used when echoing */
+	char *title_ja;		/* first Japanese label, or the title */
 	char **labels;		/* normalised for matching */
 	size_t nlabels;
 	int required;
 	enum field_type type;
 	size_t max_length;	/* in bytes; 0 = no limit */
-	int line;		/* of its [field] header, for errors */
+	void *pattern;		/* pcre2_code *: extra validation, or NULL */
+	char **values;		/* enum: the accepted values (folded) */
+	size_t nvalues;
+	char *values_text;	/* enum: as written, for messages */
+	int must;		/* yesno checklist rule: 1 yes, 0 no, -1 none */
+	char *reason;		/* why the rule failed, English */
+	char *reason_ja;	/* and Japanese */
+	int line;		/* of its first setting, for errors */
+};
+
+/* "One of these fields is required" (contact email or phone). */
+struct tgroup {
+	char *name;
+	struct tfield **fields;	/* borrowed from the template */
+	size_t nfields;
+	char *reason;
+	char *reason_ja;
 };
 
 struct template {
 	struct tfield *fields;
 	size_t nfields;
+	struct tgroup *groups;
+	size_t ngroups;
 	void *line_re;		/* pcre2_code *: "label: value" */
 	void *email_re;		/* pcre2_code *: addr-spec check */
+	void *date_re;		/* pcre2_code *: a date */
 };
 
 /*
@@ -55,10 +75,24 @@ struct form_value {
 
 enum problem_kind { PROBLEM_MISSING, PROBLEM_INVALID };
 
+/*
+ * What is wrong with a field.  code names the rule ("missing", "email",
+ * "phone", "yesno", "date", "money", "enum", "pattern", "too_long",
+ * "one_of"); the words shown to people live in templates/mail/reasons.*.
+ * arg is the rule's parameter (the maximum length, the enum values).
+ */
 struct form_problem {
 	const struct tfield *field;
+	const struct tgroup *group;	/* for "one_of" */
 	enum problem_kind kind;
-	char *reason;
+	const char *code;
+	char *arg;
+};
+
+enum form_outcome {
+	OUTCOME_QUALIFIED,
+	OUTCOME_INCOMPLETE,	/* a required field missing or invalid */
+	OUTCOME_DISQUALIFIED,	/* a checklist rule failed */
 };
 
 struct form {
@@ -66,15 +100,35 @@ struct form {
 	size_t nvalues;
 	struct form_problem *problems;
 	size_t nproblems;
+	const struct tfield **failed;	/* checklist rules that failed */
+	size_t nfailed;
+	enum form_outcome outcome;
 };
 
 /*
  * Reads the fields of a submission from UTF-8 text.  Lines that name a
  * template label start a field; following non-blank lines continue it.
  * Quoted lines (">") are skipped and a "-- " signature ends the form.
- * Then checks required fields and types.  Never fails.
+ * Then checks required fields, types and checklist rules.  Never fails.
  */
 void form_read(const struct template *, const char *text, struct form *out);
+
+/*
+ * Reads only the fields present in text (a partner's corrections): no
+ * required-field or rule checks.  Never fails.
+ */
+void form_read_lines(const struct template *, const char *text,
+    struct form *out);
+
+/*
+ * Checks a complete set of values (key, value pairs, in any order)
+ * against the template, filling problems, failed rules and outcome of
+ * out, which takes copies of the values.
+ */
+void form_evaluate(const struct template *, const char *const *keys,
+    const char *const *values, size_t n, struct form *out);
+
+const char *form_outcome_name(enum form_outcome);
 void form_free(struct form *);
 const char *form_get(const struct form *, const char *key);
 

@@ -1,0 +1,114 @@
+/* analyze: classification and form reading of one message. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze.h"
+#include "classify.h"
+#include "util.h"
+
+const char *
+detect_lang(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t ja = 0, latin = 0;
+
+	/*
+	 * Kana and CJK ideographs are three-byte UTF-8 sequences starting
+	 * E3 (kana, U+3040..U+30FF) or E4..E9 (U+4E00..U+9FFF).  A mail with
+	 * a few Japanese words among English labels is still Japanese: one
+	 * Japanese character is worth about three Latin letters.
+	 */
+	for (; *p != '\0'; p++) {
+		if (*p == 0xe3 || (*p >= 0xe4 && *p <= 0xe9))
+			ja++;
+		else if ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')
+			latin++;
+	}
+	return ja >= 10 || (ja > 0 && ja * 3 >= latin) ? "ja" : "en";
+}
+
+/* "r123.ack.xxxx@our.domain" names referral 123. */
+static int64_t
+ref_from_our_id(const char *id, const char *our_domain)
+{
+	char *end;
+	long long v;
+
+	if (id == NULL || !classify_our_id(id, our_domain) || id[0] != 'r')
+		return 0;
+	v = strtoll(id + 1, &end, 10);
+	return *end == '.' && v > 0 ? (int64_t)v : 0;
+}
+
+static int
+names_our_mail(const struct message *msg, const char *our_domain)
+{
+	char *refs, *tok, *save = NULL;
+	int ours = 0;
+
+	if (classify_our_id(msg->in_reply_to, our_domain))
+		return 1;
+	if (msg->references == NULL)
+		return 0;
+	refs = xstrdup(msg->references);
+	for (tok = strtok_r(refs, " ", &save); tok != NULL && !ours;
+	    tok = strtok_r(NULL, " ", &save))
+		ours = classify_our_id(tok, our_domain);
+	free(refs);
+	return ours;
+}
+
+void
+analyze(const char *raw, size_t len, const struct analyze_opts *o,
+    struct analysis *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->lang = "en";
+	a->parse_status = message_parse(raw, len, o->max_size, &a->msg,
+	    &a->error);
+	if (a->parse_status != MESSAGE_OK) {
+		a->kind = KIND_UNREADABLE;
+		return;
+	}
+	a->lang = detect_lang(a->msg.text);
+	if ((a->automatic = classify_automatic(&a->msg, o->our_domain,
+	    o->loop_header)) != NULL) {
+		a->kind = KIND_AUTOMATIC;
+		return;
+	}
+	a->ref = classify_ref_tag(a->msg.subject);
+	a->ours = names_our_mail(&a->msg, o->our_domain);
+	if (a->ref == 0)
+		a->ref = ref_from_our_id(a->msg.in_reply_to, o->our_domain);
+	if (a->ref > 0 || a->ours) {
+		a->kind = KIND_REPLY;
+		return;
+	}
+	a->kind = KIND_SUBMISSION;
+	form_read(o->tmpl, a->msg.text, &a->form);
+}
+
+void
+analysis_free(struct analysis *a)
+{
+	if (a == NULL)
+		return;
+	free(a->error);
+	message_free(&a->msg);
+	form_free(&a->form);
+	memset(a, 0, sizeof(*a));
+}
+
+const char *
+mail_kind_name(enum mail_kind k)
+{
+	switch (k) {
+	case KIND_SUBMISSION: return "submission";
+	case KIND_AUTOMATIC: return "automatic";
+	case KIND_REPLY: return "reply";
+	case KIND_UNREADABLE: return "unreadable";
+	}
+	return "?";
+}
