@@ -138,6 +138,32 @@ add_id_list(struct buf *b, const char *name, const char *ids)
 	free(c);
 }
 
+/*
+ * Trailing blanks carry no meaning in mail, and libetpan 1.9.4's
+ * quoted-printable writer doubles a line's trailing space ("x =20"), so
+ * they are dropped before encoding.
+ */
+static char *
+rstrip_lines(const char *s)
+{
+	struct buf b;
+
+	buf_init(&b);
+	while (*s != '\0') {
+		size_t n = strcspn(s, "\n"), k = n;
+
+		while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t'))
+			k--;
+		buf_add(&b, s, k);
+		s += n;
+		if (*s == '\n') {
+			buf_addc(&b, '\n');
+			s++;
+		}
+	}
+	return buf_steal(&b);
+}
+
 char *
 mailout_compose(const struct mailout *m, size_t *len)
 {
@@ -146,6 +172,7 @@ mailout_compose(const struct mailout *m, size_t *len)
 	char date[64];
 	struct tm tm;
 	time_t now = time(NULL);
+	char *body;
 	int col = 0;
 
 	buf_init(&b);
@@ -172,8 +199,9 @@ mailout_compose(const struct mailout *m, size_t *len)
 
 	if ((qp = mmap_string_new("")) == NULL)
 		fatalx("out of memory");
-	mailmime_quoted_printable_write_mem(qp, &col, 1, m->body,
-	    strlen(m->body));
+	body = rstrip_lines(m->body);
+	mailmime_quoted_printable_write_mem(qp, &col, 1, body, strlen(body));
+	free(body);
 	buf_add(&b, qp->str, qp->len);
 	mmap_string_free(qp);
 	if (b.len < 2 || memcmp(b.data + b.len - 2, "\r\n", 2) != 0)
