@@ -21,6 +21,7 @@
 #include "mailout.h"
 #include "outbox.h"
 #include "render.h"
+#include "reply.h"
 #include "util.h"
 
 /* Attempts to process one message before it is quarantined. */
@@ -263,7 +264,7 @@ send_outcome(struct job *j, const struct form *f, const char *partner_name,
 			{ "blank_lines", blanks },
 			{ "sla_hours", sla },
 			{ "from_name", rb->cfg.from_name },
-			{ "marker", MAILOUT_REPLY_MARKER },
+			{ "marker", REPLY_MARKER },
 		};
 		rc = queue_mail(j, name, lang, rcpt, tag, vars, nitems(vars),
 		    1, outbox_id);
@@ -311,36 +312,6 @@ submission(struct job *j, const struct partner *p)
 }
 
 /*
- * The partner's own new text in a reply: everything above our marker
- * (and above the "On ... wrote:" line that introduces the quote).
- */
-static char *
-reply_new_text(const char *text)
-{
-	const char *m = strstr(text, MAILOUT_REPLY_MARKER), *start;
-	char *s;
-	size_t len;
-
-	if (m == NULL)
-		return xstrdup(text);
-	start = m;
-	while (start > text && start[-1] != '\n')
-		start--;
-	s = xstrndup(text, (size_t)(start - text));
-	/* Drop a trailing attribution line ending in ':' if any. */
-	len = strlen(strtrim(s));
-	if (len > 0 && (s[len - 1] == ':' || strncmp(s + len - 3, "：", 3)
-	    == 0)) {
-		char *nl = strrchr(s, '\n');
-		if (nl != NULL)
-			*nl = '\0';
-		else
-			*s = '\0';
-	}
-	return s;
-}
-
-/*
  * A partner's corrections to an INCOMPLETE or DISQUALIFIED referral: the
  * "Label: value" lines are merged over what we had and the whole referral
  * is evaluated again.
@@ -350,14 +321,16 @@ correction(struct job *j, const struct referral *r, const struct partner *p)
 {
 	struct refbot *rb = j->rb;
 	struct form upd, merged;
+	struct reply_text rt;
 	const char **keys, **vals;
-	char *text = reply_new_text(j->a.msg.text), ref[24];
+	char ref[24];
 	const char *status;
 	size_t i, k, n = 0;
 	int rc = -1;
 
-	form_read_lines(&rb->tmpl, text, &upd);
-	free(text);
+	reply_extract(j->a.msg.text, REPLY_MARKER, &rt);
+	form_read_lines(&rb->tmpl, rt.visible, &upd);
+	reply_text_free(&rt);
 	refbot_ref(r->id, ref, sizeof(ref));
 	if (upd.nvalues == 0) {
 		form_free(&upd);

@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include "reply.h"	/* REPLY_MARKER */
+
 struct mailout {
 	const char *from_name;
 	const char *from_addr;
@@ -23,14 +25,6 @@ struct mailout {
 	const char *references;		/* ids without <>, space separated */
 	const char *auto_submitted;	/* "auto-replied" / "auto-generated" */
 };
-
-/*
- * The first line of every mail that invites a reply: replies are cut here
- * first, so nothing we wrote is ever read back as the partner's or staff
- * member's words.
- */
-#define MAILOUT_REPLY_MARKER \
-	"----- Please reply above this line / この行より上にご返信ください -----"
 
 /* The loop marker on everything refbot sends (PRODUCT.md, loop prevention). */
 #define MAILOUT_LOOP_HEADER "X-Refbot-Loop"

@@ -6,6 +6,7 @@
 
 #include "analyze.h"
 #include "classify.h"
+#include "reply.h"
 #include "util.h"
 
 const char *
@@ -64,6 +65,8 @@ void
 analyze(const char *raw, size_t len, const struct analyze_opts *o,
     struct analysis *a)
 {
+	struct reply_text rt;
+
 	memset(a, 0, sizeof(*a));
 	a->lang = "en";
 	a->parse_status = message_parse(raw, len, o->max_size, &a->msg,
@@ -87,7 +90,18 @@ analyze(const char *raw, size_t len, const struct analyze_opts *o,
 		return;
 	}
 	a->kind = KIND_SUBMISSION;
-	form_read(o->tmpl, a->msg.text, &a->form);
+	/*
+	 * The form is what the partner wrote, not an earlier message quoted
+	 * or a client's mail forwarded below it; only when nothing is found
+	 * there is the whole text read.
+	 */
+	reply_extract(a->msg.text, REPLY_MARKER, &rt);
+	form_read(o->tmpl, rt.visible, &a->form);
+	if (a->form.nvalues == 0) {
+		form_free(&a->form);
+		form_read(o->tmpl, a->msg.text, &a->form);
+	}
+	reply_text_free(&rt);
 }
 
 void

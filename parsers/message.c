@@ -413,6 +413,7 @@ message_parse(const char *raw, size_t len, size_t max_size,
 {
 	struct mailmime *mime = NULL;
 	struct text_pick pick = { NULL, NULL, msg };
+	char *copy;
 	size_t idx = 0;
 	int r;
 
@@ -422,9 +423,18 @@ message_parse(const char *raw, size_t len, size_t max_size,
 		    "limit", len, max_size);
 		return MESSAGE_TOO_LARGE;
 	}
-	r = mailmime_parse(raw, len, &idx, &mime);
+	/*
+	 * libetpan's quoted-printable decoder reads two bytes past a "=" at
+	 * the very end of a part; parts point into this buffer, so a copy
+	 * with NUL padding keeps those reads inside memory we own.
+	 */
+	copy = xmalloc(len + 8);
+	memcpy(copy, raw, len);
+	memset(copy + len, 0, 8);
+	r = mailmime_parse(copy, len, &idx, &mime);
 	if (r != MAILIMF_NO_ERROR || mime == NULL) {
 		*errstr = xasprintf("MIME parser error %d", r);
+		free(copy);
 		return MESSAGE_UNPARSABLE;
 	}
 	if (mime->mm_type == MAILMIME_MESSAGE) {
@@ -454,6 +464,7 @@ message_parse(const char *raw, size_t len, size_t max_size,
 	}
 	strip_cr(msg->text);
 	mailmime_free(mime);
+	free(copy);
 	return MESSAGE_OK;
 }
 

@@ -55,6 +55,9 @@ text_fold(const char *s)
 			adv = 3;
 		}
 		if (adv == 1 && c >= 0x80) {
+			/* A space before Japanese text is still a space. */
+			if (space && b.len > 0 && (c & 0xc0) != 0x80)
+				buf_addc(&b, ' ');
 			space = 0;
 			buf_addc(&b, (char)c);
 			p++;

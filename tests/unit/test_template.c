@@ -93,6 +93,9 @@ test_fold(void)
 	s = text_fold("担当者名");
 	EXPECT_STR(s, "担当者名");
 	free(s);
+	s = text_fold("メモ　社内 向け");
+	EXPECT_STR(s, "メモ 社内 向け");
+	free(s);
 }
 
 static void

@@ -1,0 +1,1161 @@
+/*
+ * keyword: reads the status keyword a staff member puts on the first line
+ * of a reply, its argument, and money amounts.
+ *
+ * Matching happens on folded text (text_fold: full-width ASCII and U+3000
+ * folded, ASCII lowercased) so "ＷＯＮ" is "won"; what is handed back
+ * (arguments, reasons, scope) is cut from the original, so Japanese text
+ * and capitals survive.  Folding keeps every character that is not white
+ * space as exactly one character, which is what orig_pos() relies on to
+ * map a folded offset back.  Money is integer minor units
+ * throughout: floating point never touches an amount.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "keyword.h"
+#include "kvfile.h"
+#include "template.h"
+#include "util.h"
+
+#define MATCH_LIMIT 100000
+#define HEAP_LIMIT_KIB 4096
+#define AMOUNT_MAX 10000000000000LL	/* 10^13 minor units */
+#define AMOUNT_NONE (-2)		/* amount_scan: no amount here */
+#define ALIAS_MAX 64
+
+struct alias {
+	char *word;		/* folded: what a line is compared with */
+	char *shown;		/* as the file wrote it, for help text */
+	enum kw kw;
+};
+
+struct keyword_table {
+	struct alias *aliases;
+	size_t n;
+};
+
+/* Indexed by enum kw. */
+static const struct kwinfo {
+	const char *name;
+	enum kw_arg arg;
+	int required;
+	const char *help;
+} kwinfo[] = {
+	[KW_NONE] = { "", KW_ARG_NONE, 0, "" },
+	[KW_CONTACTED] = { "CONTACTED", KW_ARG_NONE, 0, "CONTACTED" },
+	[KW_MEETING] = { "MEETING", KW_ARG_OPTIONAL_DATE, 0,
+	    "MEETING [date]" },
+	[KW_PROPOSAL] = { "PROPOSAL", KW_ARG_OPTIONAL_AMOUNT, 0,
+	    "PROPOSAL [amount]" },
+	[KW_WON] = { "WON", KW_ARG_AMOUNT, 1, "WON <amount> [scope]" },
+	[KW_LOST] = { "LOST", KW_ARG_TEXT_REQUIRED, 1, "LOST <reason>" },
+	[KW_DECLINED] = { "DECLINED", KW_ARG_TEXT_REQUIRED, 1,
+	    "DECLINED <reason>" },
+	[KW_NOTE] = { "NOTE", KW_ARG_TEXT, 0, "NOTE <text>" },
+	[KW_REOPEN] = { "REOPEN", KW_ARG_NONE, 0, "REOPEN" },
+	[KW_STATUS] = { "STATUS", KW_ARG_REF, 0, "STATUS [REF-000123]" },
+	[KW_UNSUBSCRIBE] = { "UNSUBSCRIBE", KW_ARG_NONE, 0, "UNSUBSCRIBE" },
+	[KW_CREDIT] = { "CREDIT", KW_ARG_REF, 1, "CREDIT <REF-000123>" },
+	[KW_REVENUE] = { "REVENUE", KW_ARG_AMOUNT, 1, "REVENUE <amount>" },
+};
+
+/*
+ * An amount, on folded text: an optional "約" (about), currency code,
+ * sign or symbol, digits with optional comma grouping and decimals, an
+ * optional multiplier, an optional currency word.  Possessive digits and
+ * the final look-ahead keep "12 000" or "12,000 3 months" from being read
+ * as a shorter number.
+ */
+#define AMOUNT_RE \
+	"^(?:約|およそ|approx\\.?|~|〜)?\\s?" \
+	"(?:(usd|jpy|eur|gbp|us\\$)\\s?)?([-−▲△])?\\s?([$¥￥\\\\€£])?\\s?" \
+	"([-−▲△])?\\s?([0-9]++(?:,[0-9]++)*+)(?:\\.([0-9]++))?+\\s?" \
+	"(百万|千|万|億|k|m)?\\s?" \
+	"(円|yen|usd|jpy|eur|gbp|ドル|dollars?|ユーロ|euros?|ポンド)?" \
+	"(?![\\p{L}\\p{N}_]|\\s[0-9]|[.,][0-9])"
+/* What an attempt at an amount starts with, to tell it from plain text. */
+#define AMOUNT_START_RE \
+	"^(?:[-−▲△+.0-9$¥￥\\\\€£]|(?:usd|jpy|eur|gbp)\\s?[0-9])"
+#define DATE_YMD_RE \
+	"^([0-9]{4})\\s?[-/.年]\\s?([0-9]{1,2})\\s?[-/.月]\\s?([0-9]{1,2})" \
+	"(?:\\s?日)?(?![0-9]|[-/.][0-9])"
+#define DATE_MD_RE \
+	"^([0-9]{1,2})\\s?[/月]\\s?([0-9]{1,2})(?:\\s?日)?(?![0-9]|[/.][0-9])"
+#define REF_RE "^\\[?ref\\s?[-#]?\\s?([0-9]{1,12})\\]?(?![0-9a-z_])"
+
+static const struct {
+	const char *word;
+	const char *code;	/* "$" means any dollar: USD, AUD, ... */
+} money_words[] = {
+	{ "usd", "USD" }, { "us$", "USD" }, { "$", "$" }, { "ドル", "$" },
+	{ "dollar", "$" }, { "dollars", "$" },
+	{ "jpy", "JPY" }, { "¥", "JPY" }, { "￥", "JPY" }, { "円", "JPY" },
+	{ "yen", "JPY" },
+	/* Japanese fonts draw the backslash as a yen sign. */
+	{ "\\", "JPY" },
+	{ "eur", "EUR" }, { "€", "EUR" }, { "euro", "EUR" }, { "euros", "EUR" },
+	{ "ユーロ", "EUR" },
+	{ "gbp", "GBP" }, { "£", "GBP" }, { "ポンド", "GBP" },
+};
+
+static const struct {
+	const char *word;
+	int exp;
+} multipliers[] = {
+	{ "k", 3 }, { "千", 3 }, { "万", 4 }, { "m", 6 }, { "百万", 6 },
+	{ "億", 8 },
+};
+
+/*
+ * text_fold, one word at a time.  text_fold drops a space that comes
+ * before a non-ASCII character ("メモ　社内" folds to "メモ社内"), and here
+ * that space is what ends a keyword, so it never sees one.
+ */
+static char *
+fold(const char *s)
+{
+	const unsigned char *u;
+	struct buf b;
+	size_t n;
+	char *word, *f;
+
+	buf_init(&b);
+	for (;;) {
+		u = (const unsigned char *)s;
+		if (*u == ' ' || *u == '\t')
+			s++;
+		else if (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80)
+			s += 3;
+		else if (*u == '\0')
+			break;
+		else {
+			for (n = 0; s[n] != '\0' && s[n] != ' ' &&
+			    s[n] != '\t' && strncmp(s + n, "\xe3\x80\x80", 3);
+			    n++)
+				;
+			word = xstrndup(s, n);
+			f = text_fold(word);
+			if (b.len > 0)
+				buf_addc(&b, ' ');
+			buf_adds(&b, f);
+			free(f);
+			free(word);
+			s += n;
+		}
+	}
+	return buf_steal(&b);
+}
+
+/* Compiled per call: commands are rare, and this keeps the module pure. */
+static int
+rx(const char *pattern, const char *s, size_t *ov, int nov)
+{
+	pcre2_code *re;
+	pcre2_match_data *md;
+	pcre2_match_context *mc;
+	PCRE2_SIZE off, *v;
+	int err, rc, i;
+
+	re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+	    PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_MATCH_INVALID_UTF,
+	    &err, &off, NULL);
+	if (re == NULL)
+		abort();	/* our own fixed patterns: a broken invariant */
+	md = pcre2_match_data_create_from_pattern(re, NULL);
+	mc = pcre2_match_context_create(NULL);
+	pcre2_set_match_limit(mc, MATCH_LIMIT);
+	pcre2_set_heap_limit(mc, HEAP_LIMIT_KIB);
+	rc = pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, mc);
+	if (rc > 0) {
+		v = pcre2_get_ovector_pointer(md);
+		for (i = 0; i < 2 * nov; i++)
+			ov[i] = i < 2 * rc ? v[i] : PCRE2_UNSET;
+	}
+	pcre2_match_context_free(mc);
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
+	return rc;
+}
+
+static char *
+group(const char *s, const size_t *ov, int i)
+{
+	if (ov[2 * i] == PCRE2_UNSET)
+		return NULL;
+	return xstrndup(s + ov[2 * i], ov[2 * i + 1] - ov[2 * i]);
+}
+
+/* Input is sanitised UTF-8, so a lead byte tells the length. */
+static size_t
+cp_len(const char *p)
+{
+	unsigned char c = (unsigned char)*p;
+
+	return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+}
+
+static unsigned int
+cp_decode(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = cp_len(s), i;
+	unsigned int cp;
+
+	if (n == 1)
+		return p[0];
+	cp = p[0] & (0x7f >> n);
+	for (i = 1; i < n; i++)
+		cp = (cp << 6) | (p[i] & 0x3f);
+	return cp;
+}
+
+/*
+ * Length of a white-space character at p, or 0.  Besides ASCII: U+00A0,
+ * U+3000, U+200B and U+FEFF, which HTML conversion and IMEs leave behind.
+ */
+static size_t
+blank_len(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (*u == ' ' || *u == '\t' || *u == '\r' || *u == '\f' || *u == '\v')
+		return 1;
+	if (u[0] == 0xc2 && u[1] == 0xa0)
+		return 2;
+	if ((u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80) ||
+	    (u[0] == 0xe2 && u[1] == 0x80 && u[2] == 0x8b) ||
+	    (u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf))
+		return 3;
+	return 0;
+}
+
+static int
+is_blank(const char *p, const char *end)
+{
+	size_t k;
+
+	while (p < end) {
+		if ((k = blank_len(p)) == 0)
+			return 0;
+		p += k;
+	}
+	return 1;
+}
+
+/* A copy of n bytes at p without white space at either end. */
+static char *
+trim_dup(const char *p, size_t n)
+{
+	const char *end = p + n, *q, *last;
+	size_t k;
+
+	while (p < end && (k = blank_len(p)) > 0)
+		p += k;
+	for (q = last = p; q < end;) {
+		if ((k = blank_len(q)) > 0)
+			q += k;
+		else {
+			q += cp_len(q);
+			last = q < end ? q : end;
+		}
+	}
+	return xstrndup(p, (size_t)(last - p));
+}
+
+/* As trim_dup, but NULL when nothing is left. */
+static char *
+trim_or_null(const char *s, size_t n)
+{
+	char *t = trim_dup(s, n);
+
+	if (*t == '\0') {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/*
+ * The place in orig that corresponds to offset off in folded = fold(orig):
+ * after as many non-space characters, since folding keeps each of those
+ * as one character and only collapses or drops spaces.
+ */
+static const char *
+orig_pos(const char *orig, const char *folded, size_t off)
+{
+	const unsigned char *u;
+	size_t n = 0, i;
+
+	for (i = 0; i < off; i++)
+		if (folded[i] != ' ' &&
+		    ((unsigned char)folded[i] & 0xc0) != 0x80)
+			n++;
+	while (n > 0 && *orig != '\0') {
+		u = (const unsigned char *)orig;
+		if (*u == ' ' || *u == '\t')
+			orig++;
+		else if (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80)
+			orig += 3;
+		else {
+			orig += cp_len(orig);
+			n--;
+		}
+	}
+	return orig;
+}
+
+/*
+ * Non-zero when the character at p (folded) continues a word, so a
+ * keyword just before it is not a whole word: letters of any script do,
+ * digits do not ("成約1,200,000円" and "WON12000" are WON), punctuation
+ * and symbols do not ("CONTACTED." is CONTACTED).
+ */
+static int
+continues_word(const char *p)
+{
+	unsigned int c = cp_decode(p);
+
+	if (c < 0x80)
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    c == '_';
+	if ((c >= 0x80 && c <= 0xbf) || c == 0xd7 || c == 0xf7 ||
+	    (c >= 0x2000 && c <= 0x2bff) || (c >= 0x3000 && c <= 0x303f) ||
+	    c == 0x30fb || (c >= 0xfe30 && c <= 0xfe4f) ||
+	    (c >= 0xff5f && c <= 0xff65) || (c >= 0xffe0 && c <= 0xffee))
+		return 0;
+	return 1;
+}
+
+/*
+ * Skips what may separate a keyword from its argument, or an amount or
+ * date from the words after it: spaces, ": * ; / ? !", "、。", and "," "."
+ * or a dash unless a digit follows (".5m" and "-12000" stay amounts, to
+ * be read or refused there).
+ */
+static size_t
+skip_seps(const char *f, size_t off)
+{
+	for (;;) {
+		const char *p = f + off;
+
+		if (*p != '\0' && strchr(" :*;/?!", *p) != NULL)
+			off++;
+		else if ((*p == ',' || *p == '.' || *p == '-') &&
+		    !(p[1] >= '0' && p[1] <= '9'))
+			off++;
+		else if (strncmp(p, "、", 3) == 0 || strncmp(p, "。", 3) == 0 ||
+		    strncmp(p, "–", 3) == 0 || strncmp(p, "—", 3) == 0)
+			off += 3;
+		else
+			return off;
+	}
+}
+
+/* The original words of arg after folded offset off, or NULL. */
+static char *
+rest_of(const char *arg, const char *farg, size_t off)
+{
+	const char *p = orig_pos(arg, farg, skip_seps(farg, off));
+
+	return trim_or_null(p, strlen(p));
+}
+
+/* A quotable excerpt of s: a long line is cut on a character boundary. */
+static char *
+excerpt(const char *s)
+{
+	size_t n = 0;
+
+	if (strlen(s) <= 60)
+		return xstrdup(s);
+	while (n + cp_len(s + n) <= 57)
+		n += cp_len(s + n);
+	return xasprintf("%.*s...", (int)n, s);
+}
+
+static const char *
+currency_code(const char *currency)
+{
+	return currency != NULL && *currency != '\0' ? currency : "JPY";
+}
+
+static int
+minor_digits(const char *code)
+{
+	if (ascii_strcasecmp(code, "JPY") == 0 ||
+	    ascii_strcasecmp(code, "KRW") == 0)
+		return 0;
+	return 2;
+}
+
+/* Non-zero when a currency word in the amount agrees with the config. */
+static int
+money_word_ok(const char *word, const char *code)
+{
+	size_t i, n = strlen(code);
+
+	for (i = 0; i < nitems(money_words); i++)
+		if (strcmp(word, money_words[i].word) == 0)
+			break;
+	if (i == nitems(money_words))
+		return 0;
+	if (strcmp(money_words[i].code, "$") == 0)
+		return n == 3 && (code[2] == 'D' || code[2] == 'd');
+	return ascii_strcasecmp(money_words[i].code, code) == 0;
+}
+
+/*
+ * Reads an amount at the start of folded text f = fold(orig) (orig is
+ * quoted in errors).  Returns minor units and sets *end to where it
+ * stopped in f; AMOUNT_NONE when f does not start with an amount; -1
+ * with *errstr when it does but the amount is refused.
+ */
+static int64_t
+amount_scan(const char *orig, const char *f, const char *currency,
+    size_t *end, char **errstr)
+{
+	static const int money_groups[] = { 1, 3, 8 };	/* code, symbol, word */
+	const char *code = currency_code(currency);
+	size_t ov[18], i, len, sig = 0;
+	char *g[9], *tok, digits[40];
+	const char *q;
+	int md = minor_digits(code), exp = 0, s, commas;
+	int64_t v = 0, result = -1;
+
+	if (rx(AMOUNT_RE, f, ov, 9) <= 0)
+		return AMOUNT_NONE;
+	*end = ov[1];
+	/* g[0], the whole amount, as written; the parts folded. */
+	g[0] = xstrndup(orig, (size_t)(orig_pos(orig, f, ov[1]) - orig));
+	for (i = 1; i < 9; i++)
+		g[i] = group(f, ov, (int)i);
+	tok = excerpt(g[0]);
+
+	if (g[2] != NULL || g[4] != NULL) {
+		*errstr = xasprintf("\"%s\": an amount cannot be negative.",
+		    tok);
+		goto out;
+	}
+	for (i = 0; i < nitems(money_groups); i++) {
+		const char *w = g[money_groups[i]];
+
+		if (w != NULL && !money_word_ok(w, code)) {
+			*errstr = xasprintf("\"%s\" is not in %s, the currency "
+			    "refbot keeps amounts in.", tok, code);
+			goto out;
+		}
+	}
+	/* "1,2000" or "12,00" (a decimal comma) could mean two things. */
+	commas = strchr(g[5], ',') != NULL;
+	if (commas) {
+		q = g[5];
+		len = strcspn(q, ",");
+		if (len > 3)
+			goto ambiguous;
+		for (q += len; *q == ','; q += len) {
+			len = strcspn(++q, ",");
+			if (len != 3)
+				goto ambiguous;
+		}
+	}
+	if (g[7] != NULL)
+		for (i = 0; i < nitems(multipliers); i++)
+			if (strcmp(g[7], multipliers[i].word) == 0)
+				exp = multipliers[i].exp;
+	/* "12.000" is twelve to some readers and twelve thousand to others. */
+	if (g[6] != NULL && strlen(g[6]) == 3 && !commas && exp == 0)
+		goto ambiguous;
+
+	s = 0;
+	if (g[6] != NULL) {
+		s = (int)strlen(g[6]);
+		while (s > 0 && g[6][s - 1] == '0')
+			s--;
+	}
+	if (s > exp + md) {
+		if (md == 0)
+			*errstr = xasprintf("\"%s\": %s amounts are whole "
+			    "numbers, without decimals.", tok, code);
+		else
+			*errstr = xasprintf("\"%s\": %s amounts have at most "
+			    "%d decimals.", tok, code, md);
+		goto out;
+	}
+	/* The significant digits, then scaled by 10^(exp + md - s). */
+	for (q = g[5]; *q != '\0'; q++)
+		if (*q != ',' && (sig > 0 || *q != '0')) {
+			if (sig == 20)
+				goto too_large;
+			digits[sig++] = *q;
+		}
+	for (i = 0; i < (size_t)s; i++)
+		if (sig > 0 || g[6][i] != '0') {
+			if (sig == 20)
+				goto too_large;
+			digits[sig++] = g[6][i];
+		}
+	if (sig > 15)
+		goto too_large;
+	for (i = 0; i < sig; i++)
+		v = v * 10 + (digits[i] - '0');
+	for (i = 0; i < (size_t)(exp + md - s); i++) {
+		if (v > AMOUNT_MAX)
+			goto too_large;
+		v *= 10;
+	}
+	if (v > AMOUNT_MAX)
+		goto too_large;
+	if (v == 0) {
+		*errstr = xasprintf("\"%s\": the amount must be more than "
+		    "zero.", tok);
+		goto out;
+	}
+	result = v;
+	goto out;
+ambiguous:
+	*errstr = xasprintf("\"%s\" is ambiguous: write commas only between "
+	    "groups of three digits and a point for decimals, e.g. "
+	    "1,200,000 or 12,000.50.", tok);
+	goto out;
+too_large:
+	*errstr = xasprintf("\"%s\" is too large to be an amount.", tok);
+out:
+	for (i = 0; i < 9; i++)
+		free(g[i]);
+	free(tok);
+	return result;
+}
+
+int64_t
+amount_parse(const char *s, const char *currency, char **errstr)
+{
+	char *clean = utf8_sanitize(s, strlen(s));
+	char *f = fold(clean), *ex;
+	size_t end = 0;
+	int64_t v;
+
+	v = amount_scan(clean, f, currency, &end, errstr);
+	if (v == AMOUNT_NONE || (v > 0 && f[end] != '\0')) {
+		ex = excerpt(clean);
+		*errstr = xasprintf("\"%s\" is not an amount; write it like "
+		    "1,200,000, ¥1,200,000, 120万円, 12k or USD 12,000.50.",
+		    ex);
+		free(ex);
+		v = -1;
+	}
+	free(f);
+	free(clean);
+	return v;
+}
+
+char *
+amount_format(int64_t minor, const char *currency)
+{
+	static const struct {
+		const char *code, *sign;
+	} signs[] = {
+		{ "JPY", "¥" }, { "USD", "$" }, { "EUR", "€" }, { "GBP", "£" },
+	};
+	const char *code = currency_code(currency), *sign = NULL;
+	int md = minor_digits(code), i;
+	uint64_t m = minor < 0 ? -(uint64_t)minor : (uint64_t)minor;
+	uint64_t unit = 1, whole;
+	char num[32];
+	struct buf b;
+	size_t n, k;
+
+	for (i = 0; i < md; i++)
+		unit *= 10;
+	for (k = 0; k < nitems(signs); k++)
+		if (ascii_strcasecmp(code, signs[k].code) == 0)
+			sign = signs[k].sign;
+	buf_init(&b);
+	if (minor < 0)
+		buf_addc(&b, '-');
+	if (sign != NULL)
+		buf_adds(&b, sign);
+	else
+		buf_addf(&b, "%s ", code);
+	whole = m / unit;
+	n = (size_t)snprintf(num, sizeof(num), "%llu",
+	    (unsigned long long)whole);
+	for (k = 0; k < n; k++) {
+		if (k > 0 && (n - k) % 3 == 0)
+			buf_addc(&b, ',');
+		buf_addc(&b, num[k]);
+	}
+	if (md > 0)
+		buf_addf(&b, ".%0*llu", md, (unsigned long long)(m % unit));
+	return buf_steal(&b);
+}
+
+static int
+is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int
+month_days(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+/* Days since an arbitrary epoch; only differences are used. */
+static long
+day_number(int y, int m, int d)
+{
+	long n = 365L * y + (y - 1) / 4 - (y - 1) / 100 + (y - 1) / 400;
+	int i;
+
+	for (i = 1; i < m; i++)
+		n += month_days(y, i);
+	return n + d;
+}
+
+/*
+ * The year that puts month/day nearest today: "12/3" written in January
+ * is last December's meeting, written in November it is this one.
+ * Returns 0 when no year near today has that day (2/29).
+ */
+static int
+nearest_year(const struct tm *today, int m, int d)
+{
+	int base = today->tm_year + 1900, y, best = 0;
+	long now = day_number(base, today->tm_mon + 1, today->tm_mday);
+	long diff, bestdiff = 0;
+
+	for (y = base - 1; y <= base + 1; y++) {
+		if (d > month_days(y, m))
+			continue;
+		diff = labs(day_number(y, m, d) - now);
+		if (best == 0 || diff <= bestdiff) {
+			best = y;
+			bestdiff = diff;
+		}
+	}
+	return best;
+}
+
+/*
+ * Reads a date at the start of folded text f: 2026-12-03, 2026/12/3,
+ * 2026年12月3日, 12/3, 12月3日 (month first).  Returns 1 with iso filled
+ * and *end set, 0 when f does not start with a date, -1 when it starts
+ * with one that does not exist (*end set).
+ */
+static int
+date_scan(const char *f, const struct tm *today, char *iso, size_t isolen,
+    size_t *end)
+{
+	size_t ov[8];
+	int y, m, d;
+
+	if (rx(DATE_YMD_RE, f, ov, 4) > 0) {
+		y = atoi(f + ov[2]);
+		m = atoi(f + ov[4]);
+		d = atoi(f + ov[6]);
+	} else if (rx(DATE_MD_RE, f, ov, 3) > 0) {
+		y = 0;
+		m = atoi(f + ov[2]);
+		d = atoi(f + ov[4]);
+	} else
+		return 0;
+	*end = ov[1];
+	if (m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	if (y == 0 && (y = nearest_year(today, m, d)) == 0)
+		return -1;
+	if (y < 2000 || y > 2099 || d > month_days(y, m))
+		return -1;
+	snprintf(iso, isolen, "%04d-%02d-%02d", y, m, d);
+	return 1;
+}
+
+/* Reads "REF-000123" at the start of folded f; returns the id or 0. */
+static int64_t
+ref_scan(const char *f, size_t *end)
+{
+	size_t ov[4];
+
+	if (rx(REF_RE, f, ov, 2) <= 0)
+		return 0;
+	*end = ov[1];
+	return strtoll(f + ov[2], NULL, 10);
+}
+
+/* The lines after the keyword line, without blank lines around them. */
+static char *
+relay_text(const char *p)
+{
+	struct buf b;
+	size_t keep = 0, n;
+
+	buf_init(&b);
+	while (*p != '\0') {
+		n = strcspn(p, "\n");
+		if (!is_blank(p, p + n)) {
+			buf_add(&b, p, n > 0 && p[n - 1] == '\r' ? n - 1 : n);
+			keep = b.len;
+			buf_addc(&b, '\n');
+		} else if (b.len > 0)
+			buf_addc(&b, '\n');
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+	if (b.data != NULL) {
+		b.data[keep] = '\0';
+		b.len = keep;
+	}
+	return buf_steal(&b);
+}
+
+static char *
+first_line(const char *s)
+{
+	return trim_or_null(s, strcspn(s, "\n"));
+}
+
+/*
+ * Which keyword folded f starts with as a whole word; the longest name
+ * or alias wins ("連絡済み" over "連絡済").  *len is its length.  *near
+ * is set to a Japanese alias f starts with that runs into a word.
+ */
+static enum kw
+match_keyword(const struct keyword_table *t, const char *f, size_t *len,
+    const char **near)
+{
+	enum kw best = KW_NONE;
+	size_t i, n;
+
+	*len = 0;
+	*near = NULL;
+	for (i = 1; i < nitems(kwinfo); i++) {
+		n = strlen(kwinfo[i].name);
+		if (ascii_strncasecmp(f, kwinfo[i].name, n) != 0)
+			continue;
+		if (!continues_word(f + n) && n > *len) {
+			best = (enum kw)i;
+			*len = n;
+		}
+	}
+	for (i = 0; t != NULL && i < t->n; i++) {
+		n = strlen(t->aliases[i].word);
+		if (strncmp(f, t->aliases[i].word, n) != 0)
+			continue;
+		/* "成約しました": Japanese has no spaces to show the word. */
+		if (continues_word(f + n)) {
+			if ((unsigned char)t->aliases[i].word[n - 1] >= 0x80)
+				*near = t->aliases[i].shown;
+		} else if (n > *len) {
+			best = t->aliases[i].kw;
+			*len = n;
+		}
+	}
+	return best;
+}
+
+static char *
+known_list(const struct keyword_table *t)
+{
+	struct buf b;
+	size_t i, j;
+	int first;
+
+	buf_init(&b);
+	for (i = 1; i < nitems(kwinfo); i++) {
+		buf_addf(&b, "%s%s", i > 1 ? ", " : "", kwinfo[i].name);
+		first = 1;
+		for (j = 0; t != NULL && j < t->n; j++)
+			if (t->aliases[j].kw == (enum kw)i) {
+				buf_addf(&b, "%s%s", first ? " (" : ", ",
+				    t->aliases[j].shown);
+				first = 0;
+			}
+		if (!first)
+			buf_addc(&b, ')');
+	}
+	return buf_steal(&b);
+}
+
+static void
+read_amount(struct keyword_cmd *cmd, const char *currency)
+{
+	const struct kwinfo *ki = &kwinfo[cmd->kw];
+	char *f, *err = NULL, *ex;
+	size_t end = 0, ov[2];
+	int64_t v;
+
+	if (cmd->arg == NULL) {
+		if (ki->arg == KW_ARG_AMOUNT)
+			cmd->error = xasprintf("%s needs an amount, e.g. "
+			    "\"%s 1,200,000\".", ki->name, ki->name);
+		return;
+	}
+	f = fold(cmd->arg);
+	v = amount_scan(cmd->arg, f, currency, &end, &err);
+	if (v > 0) {
+		cmd->amount_minor = v;
+		cmd->text = rest_of(cmd->arg, f, end);
+	} else if (v == -1) {
+		cmd->error = xasprintf("%s: %s", ki->name, err);
+	} else if (ki->arg == KW_ARG_AMOUNT || rx(AMOUNT_START_RE, f, ov,
+	    1) > 0) {
+		ex = excerpt(cmd->arg);
+		cmd->error = xasprintf("%s: \"%s\" is not an amount; write it "
+		    "first, like \"%s 1,200,000\", \"%s 120万円\" or \"%s "
+		    "12k\".", ki->name, ex, ki->name, ki->name, ki->name);
+		free(ex);
+	} else
+		cmd->text = xstrdup(cmd->arg);
+	free(err);
+	free(f);
+}
+
+static void
+read_date(struct keyword_cmd *cmd, const struct tm *today)
+{
+	char *f, *ex, iso[32];
+	size_t end = 0;
+	int r;
+
+	if (cmd->arg == NULL)
+		return;
+	f = fold(cmd->arg);
+	r = date_scan(f, today, iso, sizeof(iso), &end);
+	if (r > 0) {
+		cmd->date = xstrdup(iso);
+		cmd->text = rest_of(cmd->arg, f, end);
+	} else if (r < 0) {
+		ex = xstrndup(f, end);
+		cmd->error = xasprintf("%s: \"%s\" is not a valid date; write "
+		    "it like 2026-12-03, 12/3 or 12月3日.", cmd->name, ex);
+		free(ex);
+	} else
+		cmd->text = xstrdup(cmd->arg);	/* "next week" */
+	free(f);
+}
+
+static void
+read_ref(struct keyword_cmd *cmd)
+{
+	char *f;
+	size_t end = 0;
+
+	if (cmd->arg != NULL) {
+		f = fold(cmd->arg);
+		if ((cmd->ref = ref_scan(f, &end)) > 0)
+			cmd->text = rest_of(cmd->arg, f, end);
+		else
+			cmd->text = xstrdup(cmd->arg);
+		free(f);
+	}
+	if (cmd->ref == 0 && kwinfo[cmd->kw].required)
+		cmd->error = xasprintf("%s needs the referral it is about, "
+		    "e.g. \"%s REF-000123\".", cmd->name, cmd->name);
+}
+
+/*
+ * A reason or note is the rest of the keyword line; when that is empty,
+ * the first line of the text below it, so "LOST" on its own line with
+ * the reason underneath works too.
+ */
+static void
+read_text(struct keyword_cmd *cmd)
+{
+	if (cmd->arg != NULL)
+		cmd->text = xstrdup(cmd->arg);
+	else
+		cmd->text = first_line(cmd->relay);
+	if (cmd->text == NULL && kwinfo[cmd->kw].arg == KW_ARG_TEXT_REQUIRED)
+		cmd->error = xasprintf("%s needs a reason: write it after the "
+		    "keyword (\"%s the client chose another firm\") or on the "
+		    "next line.", cmd->name, cmd->name);
+}
+
+/*
+ * HTML conversion turns bold into "*WON*" or "**WON 12000**": the stars
+ * before the keyword are skipped when matching; as many at the end of the
+ * line are dropped here.
+ */
+static void
+unbold(char *line)
+{
+	size_t lead = strspn(line, "*"), n = strlen(line);
+
+	while (lead-- > 0 && n > 1 && line[n - 1] == '*')
+		line[--n] = '\0';
+	strtrim(line);
+}
+
+int
+keyword_parse_on(const struct keyword_table *t, const char *text,
+    const char *currency, const struct tm *today, struct keyword_cmd *cmd)
+{
+	char *clean, *line, *folded, *known, *ex;
+	const char *p, *eol, *f, *near;
+	size_t len, off;
+
+	memset(cmd, 0, sizeof(*cmd));
+	cmd->name = "";
+	cmd->amount_minor = -1;
+	clean = utf8_sanitize(text, strlen(text));
+	for (p = clean;; p = eol + 1) {
+		eol = p + strcspn(p, "\n");
+		if (!is_blank(p, eol))
+			break;
+		if (*eol == '\0') {
+			known = known_list(t);
+			cmd->error = xasprintf("The reply is empty: start it "
+			    "with a keyword; known: %s.", known);
+			free(known);
+			free(clean);
+			return -1;
+		}
+	}
+	line = trim_dup(p, (size_t)(eol - p));
+	unbold(line);
+	folded = fold(line);
+	for (f = folded; *f == '*' || *f == ' '; f++)
+		;
+	cmd->kw = match_keyword(t, f, &len, &near);
+	if (cmd->kw == KW_NONE) {
+		known = known_list(t);
+		ex = excerpt(line);
+		if (near != NULL)
+			cmd->error = xasprintf("\"%s\" is not a keyword; "
+			    "known: %s.  Write %s alone, or followed by a "
+			    "space and its argument.", ex, known, near);
+		else
+			cmd->error = xasprintf("\"%s\" is not a keyword; "
+			    "known: %s.", ex, known);
+		free(ex);
+		free(known);
+		free(folded);
+		free(line);
+		free(clean);
+		return -1;
+	}
+	cmd->name = kwinfo[cmd->kw].name;
+	off = skip_seps(folded, (size_t)(f - folded) + len);
+	p = orig_pos(line, folded, off);
+	cmd->arg = trim_or_null(p, strlen(p));
+	cmd->relay = relay_text(*eol == '\n' ? eol + 1 : eol);
+
+	switch (kwinfo[cmd->kw].arg) {
+	case KW_ARG_AMOUNT:
+	case KW_ARG_OPTIONAL_AMOUNT:
+		read_amount(cmd, currency);
+		break;
+	case KW_ARG_OPTIONAL_DATE:
+		read_date(cmd, today);
+		break;
+	case KW_ARG_REF:
+		read_ref(cmd);
+		break;
+	case KW_ARG_TEXT:
+	case KW_ARG_TEXT_REQUIRED:
+		read_text(cmd);
+		break;
+	case KW_ARG_NONE:
+		if (cmd->arg != NULL)
+			cmd->text = xstrdup(cmd->arg);
+		break;
+	}
+	free(folded);
+	free(line);
+	free(clean);
+	return 0;
+}
+
+int
+keyword_parse(const struct keyword_table *t, const char *text,
+    const char *currency, struct keyword_cmd *cmd)
+{
+	time_t now = time(NULL);
+	struct tm today;
+
+	localtime_r(&now, &today);
+	return keyword_parse_on(t, text, currency, &today, cmd);
+}
+
+void
+keyword_cmd_free(struct keyword_cmd *cmd)
+{
+	if (cmd == NULL)
+		return;
+	free(cmd->arg);
+	free(cmd->date);
+	free(cmd->text);
+	free(cmd->relay);
+	free(cmd->error);
+	memset(cmd, 0, sizeof(*cmd));
+	cmd->name = "";
+	cmd->amount_minor = -1;
+}
+
+const char *
+keyword_arg_help(enum kw kw)
+{
+	if ((size_t)kw >= nitems(kwinfo))
+		return "";
+	return kwinfo[kw].help;
+}
+
+enum kw_arg
+keyword_arg(enum kw kw)
+{
+	if ((size_t)kw >= nitems(kwinfo))
+		return KW_ARG_NONE;
+	return kwinfo[kw].arg;
+}
+
+static enum kw
+kw_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 1; i < nitems(kwinfo); i++)
+		if (ascii_strcasecmp(name, kwinfo[i].name) == 0)
+			return (enum kw)i;
+	return KW_NONE;
+}
+
+/* Why a folded alias cannot be matched reliably, or NULL. */
+static const char *
+alias_problem(const char *w)
+{
+	if (strlen(w) > ALIAS_MAX)
+		return "is longer than 64 bytes";
+	if (strpbrk(w, " :*") != NULL)
+		return "may not contain a space, ':' or '*'";
+	if (*w >= '0' && *w <= '9')
+		return "may not start with a digit";
+	return NULL;
+}
+
+static int
+add_aliases(struct keyword_table *t, const struct kv_entry *e, enum kw kw,
+    char **errstr)
+{
+	char **words;
+	size_t n, i, j;
+	const char *why;
+	enum kw other;
+	int rc = -1;
+
+	words = kv_split_list(e->value, &n);
+	for (i = 0; i < n; i++) {
+		char *w = fold(words[i]);
+
+		if ((why = alias_problem(w)) != NULL) {
+			*errstr = xasprintf("%d: alias '%s' %s", e->line,
+			    words[i], why);
+			free(w);
+			goto out;
+		}
+		if ((other = kw_by_name(w)) != KW_NONE) {
+			free(w);
+			if (other == kw)
+				continue;
+			*errstr = xasprintf("%d: alias '%s' is the keyword %s "
+			    "itself", e->line, words[i], kwinfo[other].name);
+			goto out;
+		}
+		for (j = 0; j < t->n; j++)
+			if (strcmp(t->aliases[j].word, w) == 0)
+				break;
+		if (j < t->n) {
+			free(w);
+			if (t->aliases[j].kw == kw)
+				continue;
+			*errstr = xasprintf("%d: alias '%s' is already used by "
+			    "%s", e->line, words[i],
+			    kwinfo[t->aliases[j].kw].name);
+			goto out;
+		}
+		t->aliases = xreallocarray(t->aliases, t->n + 1,
+		    sizeof(*t->aliases));
+		t->aliases[t->n].word = w;
+		t->aliases[t->n].shown = xstrdup(words[i]);
+		t->aliases[t->n].kw = kw;
+		t->n++;
+	}
+	rc = 0;
+out:
+	kv_list_free(words, n);
+	return rc;
+}
+
+int
+keyword_table_parse(const char *text, size_t len, struct keyword_table **out,
+    char **errstr)
+{
+	struct kvfile kv;
+	struct keyword_table *t;
+	int seen[nitems(kwinfo)] = { 0 };
+	enum kw kw;
+	char *known;
+	size_t i;
+
+	if (kvfile_parse(text, len, &kv, errstr) != 0)
+		return -1;
+	t = xcalloc(1, sizeof(*t));
+	for (i = 0; i < kv.n; i++) {
+		const struct kv_entry *e = &kv.entries[i];
+
+		if (*e->section != '\0') {
+			*errstr = xasprintf("%d: the keyword file has no "
+			    "[sections]", e->line);
+			goto fail;
+		}
+		if ((kw = kw_by_name(e->key)) == KW_NONE) {
+			known = known_list(NULL);
+			*errstr = xasprintf("%d: unknown keyword '%s' (known: "
+			    "%s)", e->line, e->key, known);
+			free(known);
+			goto fail;
+		}
+		if (seen[kw]) {
+			*errstr = xasprintf("%d: %s is already listed on line "
+			    "%d", e->line, kwinfo[kw].name, seen[kw]);
+			goto fail;
+		}
+		seen[kw] = e->line;
+		if (add_aliases(t, e, kw, errstr) != 0)
+			goto fail;
+	}
+	kvfile_free(&kv);
+	*out = t;
+	return 0;
+fail:
+	kvfile_free(&kv);
+	keyword_table_free(t);
+	return -1;
+}
+
+void
+keyword_table_free(struct keyword_table *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->n; i++) {
+		free(t->aliases[i].word);
+		free(t->aliases[i].shown);
+	}
+	free(t->aliases);
+	free(t);
+}

@@ -1,0 +1,103 @@
+/*
+ * keyword: the status keyword on the first line of a staff reply
+ * ("WON 1,200,000円", "LOST budget cut"), the alias table that maps
+ * Japanese and other words to the canonical keywords
+ * (templates/keywords.txt), and money amounts in integer minor units.
+ *
+ * Pure: bytes in, structs out; no I/O, no logging.  keyword_parse reads
+ * the clock only to place a year-less date such as "12/3";
+ * keyword_parse_on takes "today" from the caller instead.
+ */
+#ifndef REFBOT_KEYWORD_H
+#define REFBOT_KEYWORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct keyword_table;
+
+/*
+ * Parses the alias file: "CANONICAL = alias, alias" lines (see
+ * templates/keywords.txt).  Returns 0 and *out (free with
+ * keyword_table_free), or -1 with *errstr = "LINE: why" (caller frees).
+ */
+int keyword_table_parse(const char *text, size_t len,
+    struct keyword_table **out, char **errstr);
+void keyword_table_free(struct keyword_table *);
+
+enum kw {
+	KW_NONE = 0,
+	KW_CONTACTED,
+	KW_MEETING,
+	KW_PROPOSAL,
+	KW_WON,
+	KW_LOST,
+	KW_DECLINED,
+	KW_NOTE,
+	KW_REOPEN,
+	KW_STATUS,
+	KW_UNSUBSCRIBE,
+	KW_CREDIT,
+	KW_REVENUE,
+};
+
+enum kw_arg {
+	KW_ARG_NONE,
+	KW_ARG_OPTIONAL_DATE,
+	KW_ARG_OPTIONAL_AMOUNT,
+	KW_ARG_AMOUNT,
+	KW_ARG_TEXT_REQUIRED,
+	KW_ARG_TEXT,
+	KW_ARG_REF,		/* required for CREDIT, optional for STATUS */
+};
+
+/* Every pointer member is owned by the command: keyword_cmd_free. */
+struct keyword_cmd {
+	enum kw kw;
+	const char *name;	/* canonical English name, static; or "" */
+	char *arg;		/* rest of the keyword line, trimmed; or NULL */
+	int64_t amount_minor;	/* WON/PROPOSAL/REVENUE, minor units; or -1 */
+	char *date;		/* MEETING: "YYYY-MM-DD" if one was read */
+	int64_t ref;		/* STATUS/CREDIT: 123 for REF-000123; or 0 */
+	/*
+	 * The words of the argument after any amount, date or REF: WON's
+	 * scope, MEETING's "next week", LOST's reason, NOTE's text.  For
+	 * LOST, DECLINED and NOTE an empty argument is taken from the first
+	 * non-blank line of relay.  NULL if none.
+	 */
+	char *text;
+	char *relay;		/* the lines after the keyword line, or "" */
+	char *error;		/* NULL, or a sentence saying what is wrong */
+};
+
+/*
+ * Reads the first non-blank line of text (a reply already stripped of
+ * quotes and signatures).  Returns 0 when it starts with a keyword or
+ * alias: *cmd is filled, with cmd->error set when the argument is
+ * missing or unreadable.  Returns -1 when it does not (or text is blank):
+ * cmd->kw is KW_NONE and cmd->error says what the known keywords are.
+ * A NULL table knows only the English names.  currency is the ISO code
+ * amounts are kept in ("JPY", "USD", ...; NULL means JPY).  Either way
+ * the caller frees *cmd with keyword_cmd_free.
+ */
+int keyword_parse(const struct keyword_table *, const char *text,
+    const char *currency, struct keyword_cmd *cmd);
+int keyword_parse_on(const struct keyword_table *, const char *text,
+    const char *currency, const struct tm *today, struct keyword_cmd *cmd);
+void keyword_cmd_free(struct keyword_cmd *);
+
+/* The keyword and its argument for help text: "WON <amount>"; static. */
+const char *keyword_arg_help(enum kw);
+enum kw_arg keyword_arg(enum kw);
+
+/*
+ * Reads a whole string as an amount in currency ("¥1,200,000", "120万円",
+ * "12k", "USD 12,000.50", full-width digits).  Returns minor units
+ * (> 0 and at most 10^13), or -1 with *errstr set (caller frees).
+ */
+int64_t amount_parse(const char *s, const char *currency, char **errstr);
+/* "¥1,200,000", "$12,000.00", "€5.50"; caller frees. */
+char *amount_format(int64_t minor, const char *currency);
+
+#endif
