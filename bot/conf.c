@@ -44,7 +44,7 @@ read_file(const char *path, size_t *lenp)
 
 /* What a key is, so the table below drives both checking and storing. */
 enum ktype { K_STR, K_INT, K_BOOL, K_TLS, K_LIST, K_SECRET_FILE,
-    K_SECRET_ENV, K_ADDR, K_SIZE };
+    K_SECRET_ENV, K_ADDR, K_SIZE, K_HOURS, K_COUNT };
 
 struct keydef {
 	const char *key;
@@ -55,8 +55,8 @@ struct keydef {
 
 #define O(f) offsetof(struct config, f)
 static const struct keydef keys[] = {
-	{ "database", K_STR, O(database), 1 },
-	{ "templates", K_STR, O(templates), 1 },
+	{ "database", K_STR, O(database), 0 },
+	{ "templates", K_STR, O(templates), 0 },
 	{ "imap_url", K_STR, O(imap.url), 1 },
 	{ "imap_tls", K_TLS, O(imap.tls), 0 },
 	{ "imap_ca_file", K_STR, O(imap.ca_file), 0 },
@@ -80,6 +80,13 @@ static const struct keydef keys[] = {
 	{ "staff_addresses", K_LIST, O(staff), 1 },
 	{ "message_id_domain", K_STR, O(message_id_domain), 1 },
 	{ "max_message_size", K_SIZE, O(max_message_size), 0 },
+	{ "secret_file", K_SECRET_FILE, O(secret), 0 },
+	{ "secret_env", K_SECRET_ENV, O(secret), 0 },
+	{ "currency", K_STR, O(currency), 0 },
+	{ "sla_hours", K_HOURS, O(sla_hours), 0 },
+	{ "auto_reply_limit", K_COUNT, O(auto_reply_limit), 0 },
+	{ "require_auth_results", K_BOOL, O(require_auth), 0 },
+	{ "authserv_id", K_STR, O(authserv_id), 0 },
 };
 #undef O
 
@@ -161,6 +168,18 @@ set_key(struct config *cfg, const struct keydef *k, const struct kv_entry *e,
 		}
 		*(int *)field = (int)n;
 		break;
+	case K_HOURS:
+	case K_COUNT:
+		n = strtol(v, &end, 10);
+		if (*v == '\0' || *end != '\0' || n < (k->type == K_HOURS) ||
+		    n > 10000) {
+			*errstr = xasprintf("%s:%d: %s must be a number from %d "
+			    "to 10000", cfg->path, e->line, k->key,
+			    k->type == K_HOURS);
+			return -1;
+		}
+		*(int *)field = (int)n;
+		break;
 	case K_SIZE:
 		n = strtol(v, &end, 10);
 		if (*end == 'k' || *end == 'K')
@@ -236,8 +255,8 @@ empty:
 	*errstr = xasprintf("%s:%d: %s is empty", cfg->path, e->line, k->key);
 	return -1;
 twice:
-	*errstr = xasprintf("%s:%d: %s: a password is already given by "
-	    "another key", cfg->path, e->line, k->key);
+	*errstr = xasprintf("%s:%d: %s: already given by another key",
+	    cfg->path, e->line, k->key);
 	return -1;
 }
 
@@ -332,6 +351,8 @@ config_load(const char *path, struct config *out, char **errstr)
 	cfg.poll_interval = 60;
 	cfg.use_idle = 1;
 	cfg.max_message_size = 25 * 1024 * 1024;
+	cfg.sla_hours = 24;
+	cfg.auto_reply_limit = 10;
 
 	for (i = 0; i < kv.n; i++) {
 		const struct kv_entry *e = &kv.entries[i];
@@ -385,6 +406,19 @@ config_load(const char *path, struct config *out, char **errstr)
 		    "smtp_user" : "smtp_password_file"));
 		goto fail;
 	}
+	if (cfg.require_auth && cfg.authserv_id == NULL) {
+		*errstr = xasprintf("%s:%d: require_auth_results needs "
+		    "authserv_id (the receiving server's name in "
+		    "Authentication-Results)", path,
+		    key_line(&kv, "require_auth_results"));
+		goto fail;
+	}
+	if (cfg.database == NULL)
+		cfg.database = xstrdup(LOCALSTATEDIR "/lib/refbot/refbot.db");
+	if (cfg.templates == NULL)
+		cfg.templates = xstrdup(PKGDATADIR "/templates");
+	if (cfg.currency == NULL)
+		cfg.currency = xstrdup("JPY");
 	if (cfg.imap_mailbox == NULL)
 		cfg.imap_mailbox = xstrdup("INBOX");
 	if (cfg.processed_folder == NULL)
@@ -438,5 +472,13 @@ config_free(struct config *cfg)
 	free(cfg->from_name);
 	kv_list_free(cfg->staff, cfg->nstaff);
 	free(cfg->message_id_domain);
+	if (cfg->secret != NULL) {
+		volatile char *p = cfg->secret;
+		while (*p)
+			*p++ = 0;
+		free(cfg->secret);
+	}
+	free(cfg->currency);
+	free(cfg->authserv_id);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -47,6 +47,13 @@ struct config {
 	size_t nstaff;
 	char *message_id_domain;
 	size_t max_message_size;
+
+	char *secret;		/* HMAC key for signed reply addresses */
+	char *currency;		/* ISO 4217 code for amounts, e.g. JPY */
+	int sla_hours;		/* first response due after this long */
+	int auto_reply_limit;	/* automatic replies per sender per hour */
+	int require_auth;	/* staff mail must pass DKIM or SPF */
+	char *authserv_id;	/* whose Authentication-Results to trust */
 };
 
 /*

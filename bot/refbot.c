@@ -73,9 +73,9 @@ refbot_open(struct refbot *rb, const char *confpath, int create,
 	size_t len;
 
 	memset(rb, 0, sizeof(*rb));
-	rb->sla_hours = 24;
 	if (config_load(confpath, &rb->cfg, errstr) != 0)
 		return EX_CONFIG_;
+	rb->sla_hours = rb->cfg.sla_hours;
 	path = xasprintf("%s/referral.template", rb->cfg.templates);
 	if ((text = read_file(path, &len)) == NULL) {
 		*errstr = xasprintf("%s: %s", path, strerror(errno));

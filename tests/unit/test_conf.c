@@ -80,6 +80,8 @@ test_good_config(void)
 	EXPECT_STR(cfg.processed_folder, "Processed");
 	EXPECT_STR(cfg.envelope_from, "intake@example.test");
 	EXPECT(cfg.poll_interval == 60);
+	EXPECT_STR(cfg.currency, "JPY");
+	EXPECT(cfg.sla_hours == 24);
 	config_free(&cfg);
 }
 
@@ -103,7 +105,7 @@ test_missing_required_key(void)
 
 	EXPECT(config_load(path, &cfg, &err) != 0);
 	EXPECT_CONTAINS(err, "short.conf:");
-	EXPECT_CONTAINS(err, "required key 'templates' is missing");
+	EXPECT_CONTAINS(err, "required key 'imap_url' is missing");
 	free(err);
 	free(path);
 }
