@@ -438,6 +438,17 @@ fail:
 	return -1;
 }
 
+int
+config_is_staff(const struct config *cfg, const char *addr)
+{
+	size_t i;
+
+	for (i = 0; addr != NULL && i < cfg->nstaff; i++)
+		if (strcmp(cfg->staff[i], addr) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 endpoint_free(struct endpoint *ep)
 {

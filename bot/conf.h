@@ -63,6 +63,9 @@ struct config {
 int config_load(const char *path, struct config *cfg, char **errstr);
 void config_free(struct config *);
 
+/* Non-zero when addr (lowercased) is one of staff_addresses. */
+int config_is_staff(const struct config *, const char *addr);
+
 /* Reads a whole file; NULL with errno set on failure.  Caller frees. */
 char *read_file(const char *path, size_t *len);
 

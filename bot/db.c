@@ -101,6 +101,11 @@ static const char *migrations[] = {
 	"  type TEXT NOT NULL,"
 	"  size INTEGER NOT NULL);"
 	"CREATE INDEX attachments_message ON attachments(message_row);",
+	/* 3: staff keywords (issue 4): refbot's own settings */
+	"CREATE TABLE settings ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL);"
+	"ALTER TABLE history ADD COLUMN message_id TEXT;",
 };
 
 static int64_t
@@ -433,6 +438,40 @@ db_referral_set_status(struct db *db, int64_t id, const char *status)
 }
 
 int
+db_setting_get(struct db *db, const char *key, char **value)
+{
+	static const char sql[] = "SELECT value FROM settings WHERE key = ?";
+	sqlite3_stmt *st = stmt(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*value = col_text(st, 0);
+		sqlite3_reset(st);
+		return 1;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_setting_put(struct db *db, const char *key, const char *value)
+{
+	static const char sql[] = "INSERT OR REPLACE INTO settings (key, "
+	    "value) VALUES (?, ?)";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, key);
+	bind_text(st, 2, value);
+	return exec_done(st);
+}
+
+int
 db_message_set_moved(struct db *db, int64_t id)
 {
 	static const char sql[] = "UPDATE messages SET moved = 1 WHERE id = ?";
@@ -602,9 +641,18 @@ db_history_add(struct db *db, int64_t referral_id, const char *actor,
     const char *event, const char *from_status, const char *to_status,
     const char *detail)
 {
+	return db_history_add_mid(db, referral_id, actor, event, from_status,
+	    to_status, detail, NULL);
+}
+
+int
+db_history_add_mid(struct db *db, int64_t referral_id, const char *actor,
+    const char *event, const char *from_status, const char *to_status,
+    const char *detail, const char *message_id)
+{
 	static const char sql[] = "INSERT INTO history (referral_id, at, "
-	    "actor, event, from_status, to_status, detail) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?)";
+	    "actor, event, from_status, to_status, detail, message_id) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *st = stmt(db, sql);
 
 	if (st == NULL)
@@ -616,7 +664,55 @@ db_history_add(struct db *db, int64_t referral_id, const char *actor,
 	bind_text(st, 5, from_status);
 	bind_text(st, 6, to_status);
 	bind_text(st, 7, detail);
+	bind_text(st, 8, message_id);
 	return exec_done(st);
+}
+
+int
+db_history_reopen_to(struct db *db, int64_t referral_id, const char *closed,
+    char **status)
+{
+	static const char sql[] = "SELECT from_status FROM history WHERE "
+	    "referral_id = ? AND to_status = ? AND from_status <> to_status "
+	    "ORDER BY id DESC LIMIT 1";
+	sqlite3_stmt *st = stmt(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, referral_id);
+	bind_text(st, 2, closed);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*status = col_text(st, 0);
+		sqlite3_reset(st);
+		return *status != NULL;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_outbox_thread_id(struct db *db, int64_t referral_id, char **message_id)
+{
+	/* The partner's thread starts at the first mail we sent them. */
+	static const char sql[] = "SELECT message_id FROM outbox WHERE "
+	    "referral_id = ? AND kind IN ('ack', 'incomplete', "
+	    "'disqualified') ORDER BY id LIMIT 1";
+	sqlite3_stmt *st = stmt(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, referral_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*message_id = col_text(st, 0);
+		sqlite3_reset(st);
+		return 1;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 #define REFERRAL_COLUMNS "r.id, r.status, r.partner_id, p.name, p.email, " \

@@ -26,6 +26,10 @@ int db_begin(struct db *);
 int db_commit(struct db *);
 void db_rollback(struct db *);
 
+/* refbot's own settings: 1 found, 0 not, -1 error; *value caller frees. */
+int db_setting_get(struct db *, const char *key, char **value);
+int db_setting_put(struct db *, const char *key, const char *value);
+
 /* Inbound messages. */
 int db_message_lookup(struct db *, const char *mailbox, uint32_t uidvalidity,
     uint32_t uid, int64_t *id, char **disposition, int *moved);
@@ -102,6 +106,14 @@ int db_referral_set_status(struct db *, int64_t id, const char *status);
 int db_history_add(struct db *, int64_t referral_id, const char *actor,
     const char *event, const char *from_status, const char *to_status,
     const char *detail);
+int db_history_add_mid(struct db *, int64_t referral_id, const char *actor,
+    const char *event, const char *from_status, const char *to_status,
+    const char *detail, const char *message_id);
+/* The state a referral was in before it moved to closed; 1/0/-1. */
+int db_history_reopen_to(struct db *, int64_t referral_id, const char *closed,
+    char **status);
+/* The Message-ID of the first mail sent to the partner about it; 1/0/-1. */
+int db_outbox_thread_id(struct db *, int64_t referral_id, char **message_id);
 /* Loads one referral with fields and history; 1 found, 0 not, -1 error. */
 int db_referral_get(struct db *, int64_t id, struct referral *);
 /* Each referral (without fields/history), newest first; status may be NULL. */

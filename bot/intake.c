@@ -13,14 +13,18 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "analyze.h"
 #include "intake.h"
+#include "keyword.h"
 #include "log.h"
 #include "mailout.h"
-#include "outbox.h"
+#include "notify.h"
+#include "token.h"
 #include "render.h"
+#include "replies.h"
 #include "reply.h"
 #include "util.h"
 
@@ -148,79 +152,6 @@ references_for(const struct message *msg)
 	return xasprintf("%s %s", msg->references, msg->message_id);
 }
 
-/*
- * Queues mail built from templates/mail/NAME.LANG.txt.  With reply set it
- * answers the inbound message (threaded, auto-replied); otherwise it is a
- * notice (auto-generated).
- */
-static int
-queue_mail(struct job *j, const char *name, const char *lang,
-    const char *rcpt, const char *tag, const struct render_var *vars,
-    size_t nvars, int reply, int64_t *outbox_id)
-{
-	struct refbot *rb = j->rb;
-	struct mailout m;
-	char *subject = NULL, *body = NULL, *err = NULL, *refs = NULL;
-	int rc;
-
-	if (refbot_mail_text(rb, name, lang, vars, nvars, &subject, &body,
-	    &err) != 0) {
-		log_warnx("message %lld: cannot build the %s mail: %s",
-		    (long long)j->row, name, err);
-		free(err);
-		return -1;
-	}
-	memset(&m, 0, sizeof(m));
-	m.from_name = rb->cfg.from_name;
-	m.from_addr = rb->cfg.intake_address;
-	m.to_addr = rcpt;
-	m.subject = subject;
-	m.body = body;
-	m.message_id = mailout_message_id(tag, rb->cfg.message_id_domain);
-	if (reply) {
-		refs = references_for(&j->a.msg);
-		m.in_reply_to = j->a.msg.message_id;
-		m.references = refs;
-	}
-	m.auto_submitted = reply ? "auto-replied" : "auto-generated";
-	rc = outbox_queue(rb, j->referral_id, name, &m, outbox_id);
-	if (rc != 0)
-		log_warnx("message %lld: outbox: %s", (long long)j->row,
-		    db_errmsg(rb->db));
-	free((char *)m.message_id);
-	free(refs);
-	free(subject);
-	free(body);
-	return rc;
-}
-
-/* Tells every staff address about a message that needs a person. */
-static int
-alert_staff(struct refbot *rb, int64_t row, const char *what,
-    const char *reason, const char *folder)
-{
-	struct job j;
-	char msg[32];
-	size_t i;
-	int rc = 0;
-
-	memset(&j, 0, sizeof(j));
-	j.rb = rb;
-	j.row = row;
-	snprintf(msg, sizeof(msg), "#%lld", (long long)row);
-	{
-		const struct render_var vars[] = {
-			{ "what", what }, { "message", msg },
-			{ "reason", reason }, { "folder", folder },
-		};
-		for (i = 0; i < rb->cfg.nstaff && rc == 0; i++)
-			rc = queue_mail(&j, "staff-alert", "en",
-			    rb->cfg.staff[i], "alert", vars, nitems(vars), 0,
-			    NULL);
-	}
-	return rc;
-}
-
 static const char *
 status_for(enum form_outcome o)
 {
@@ -232,47 +163,92 @@ status_for(enum form_outcome o)
 	return "?";
 }
 
-/* The acknowledgement, or what is missing, or why it cannot go ahead. */
+/*
+ * The acknowledgement, or what is missing, or why it cannot go ahead, to
+ * the partner; and for a referral staff must act on or should know was
+ * turned away, a notification to every staff address.
+ */
 static int
-send_outcome(struct job *j, const struct form *f, const char *partner_name,
-    const char *lang, const char *rcpt, int64_t *outbox_id)
+send_outcome(struct job *j, const struct form *f, const struct partner *p,
+    const char *rcpt)
 {
 	struct refbot *rb = j->rb;
 	static const char *names[] = { "ack", "incomplete", "disqualified" };
-	const char *name = names[f->outcome];
+	const char *lang = partner_lang(p, &j->a);
 	const char *client = form_get(f, "client");
-	char ref[24], sla[16], tag[48];
-	char *fields, *problems, *reasons, *blanks;
+	char ref[24], sla[16], due[40], *fields, *problems, *reasons, *blanks;
+	char *refs = references_for(&j->a.msg), *fields_en, *reasons_en;
+	time_t t = time(NULL) + (time_t)rb->sla_hours * 3600;
+	struct notify n;
+	struct tm tm;
 	int rc;
 
 	refbot_ref(j->referral_id, ref, sizeof(ref));
 	snprintf(sla, sizeof(sla), "%d", rb->sla_hours);
-	snprintf(tag, sizeof(tag), "r%lld.%s", (long long)j->referral_id,
-	    name);
+	gmtime_r(&t, &tm);
+	strftime(due, sizeof(due), "%Y-%m-%d %H:%M UTC", &tm);
 	fields = intake_fields_text(f, lang);
 	problems = problems_text(rb, f, lang);
 	reasons = rules_text(f, lang);
 	blanks = blank_lines(f, lang);
+	fields_en = intake_fields_text(f, "en");
+	reasons_en = rules_text(f, "en");
 	{
 		const struct render_var vars[] = {
 			{ "ref", ref },
 			{ "client", client ? client : "?" },
-			{ "partner_name", partner_name },
+			{ "partner_name", p->name },
+			{ "partner_email", p->email },
 			{ "fields", fields },
 			{ "problems", problems },
 			{ "reasons", reasons },
 			{ "blank_lines", blanks },
 			{ "sla_hours", sla },
+			{ "due", due },
 			{ "from_name", rb->cfg.from_name },
 			{ "marker", REPLY_MARKER },
 		};
-		rc = queue_mail(j, name, lang, rcpt, tag, vars, nitems(vars),
-		    1, outbox_id);
+		memset(&n, 0, sizeof(n));
+		n.name = names[f->outcome];
+		n.lang = lang;
+		n.rcpt = rcpt;
+		n.referral_id = j->referral_id;
+		n.role = ROLE_PARTNER;
+		n.vars = vars;
+		n.nvars = nitems(vars);
+		n.in_reply_to = j->a.msg.message_id;
+		n.references = refs;
+		n.auto_reply = 1;
+		rc = notify_queue(rb, &n, NULL);
+		if (rc == 0 && f->outcome != OUTCOME_INCOMPLETE) {
+			/* Staff read English; they see the fields as read. */
+			const struct render_var svars[] = {
+				{ "ref", ref },
+				{ "client", client ? client : "?" },
+				{ "partner_name", p->name },
+				{ "partner_email", p->email },
+				{ "fields", fields_en },
+				{ "reasons", reasons_en },
+				{ "due", due },
+				{ "marker", REPLY_MARKER },
+			};
+			memset(&n, 0, sizeof(n));
+			n.name = f->outcome == OUTCOME_QUALIFIED ? "staff-new" :
+			    "staff-disqualified";
+			n.referral_id = j->referral_id;
+			n.role = ROLE_STAFF;
+			n.vars = svars;
+			n.nvars = nitems(svars);
+			rc = notify_staff(rb, &n);
+		}
 	}
+	free(refs);
 	free(fields);
 	free(problems);
 	free(reasons);
 	free(blanks);
+	free(fields_en);
+	free(reasons_en);
 	return rc;
 }
 
@@ -283,7 +259,6 @@ submission(struct job *j, const struct partner *p)
 	const struct form *f = &j->a.form;
 	const char *status = status_for(f->outcome);
 	char ref[24];
-	int64_t outbox_id = 0;
 	size_t i;
 
 	if (db_referral_insert(rb->db, p->id, j->row, status,
@@ -297,17 +272,15 @@ submission(struct job *j, const struct partner *p)
 	if (db_history_add(rb->db, j->referral_id, "partner", "received", NULL,
 	    status, NULL) != 0)
 		return -1;
-	if (send_outcome(j, f, p->name, partner_lang(p, &j->a),
-	    j->a.msg.from_addr, &outbox_id) != 0)
+	if (send_outcome(j, f, p, j->a.msg.from_addr) != 0)
 		return -1;
 	refbot_ref(j->referral_id, ref, sizeof(ref));
 	j->disposition = f->outcome == OUTCOME_QUALIFIED ? "referral" :
 	    f->outcome == OUTCOME_INCOMPLETE ? "incomplete" : "disqualified";
 	j->detail = xasprintf("%s %s, %zu fields, %zu problems, %zu rules "
 	    "failed", ref, status, f->nvalues, f->nproblems, f->nfailed);
-	log_info("message %lld: %s %s from partner %lld, reply queued "
-	    "(outbox %lld)", (long long)j->row, ref, status, (long long)p->id,
-	    (long long)outbox_id);
+	log_info("message %lld: %s %s from partner %lld, replies queued",
+	    (long long)j->row, ref, status, (long long)p->id);
 	return 0;
 }
 
@@ -333,11 +306,9 @@ correction(struct job *j, const struct referral *r, const struct partner *p)
 	reply_text_free(&rt);
 	refbot_ref(r->id, ref, sizeof(ref));
 	if (upd.nvalues == 0) {
+		/* Not corrections: a question or a remark (replies.c). */
 		form_free(&upd);
-		j->disposition = "reply";
-		j->detail = xasprintf("reply about %s with no field lines", ref);
-		return db_history_add(rb->db, r->id, "partner", "reply", NULL,
-		    NULL, "no field lines");
+		return 0;
 	}
 	keys = xcalloc(r->nfields + upd.nvalues, sizeof(*keys));
 	vals = xcalloc(r->nfields + upd.nvalues, sizeof(*vals));
@@ -364,8 +335,7 @@ correction(struct job *j, const struct referral *r, const struct partner *p)
 	if (db_referral_set_status(rb->db, r->id, status) != 0 ||
 	    db_history_add(rb->db, r->id, "partner", "corrected", r->status,
 	    status, NULL) != 0 ||
-	    send_outcome(j, &merged, p->name, partner_lang(p, &j->a),
-	    j->a.msg.from_addr, NULL) != 0)
+	    send_outcome(j, &merged, p, j->a.msg.from_addr) != 0)
 		goto out;
 	j->disposition = "correction";
 	j->detail = xasprintf("%s %s -> %s, %zu fields updated", ref,
@@ -381,54 +351,72 @@ out:
 	return rc;
 }
 
+/* Copies what replies.c decided into the job. */
+static void
+take(struct job *j, struct reply_outcome *out)
+{
+	j->disposition = out->disposition;
+	free(j->detail);
+	j->detail = out->detail;
+	out->detail = NULL;
+}
+
 /* A reply in one of our threads. */
 static int
 reply(struct job *j)
 {
 	struct refbot *rb = j->rb;
+	struct reply_outcome out = { NULL, NULL };
 	struct referral r;
 	struct partner p;
-	int found, rc = 0;
+	int64_t id = j->a.ref, tid;
+	int role = 0, found, rc = 0, staff;
 
-	found = j->a.ref > 0 ? db_referral_get(rb->db, j->a.ref, &r) : 0;
+	if (replies_token(rb, &j->a, &tid, &role))
+		id = tid;
+	found = id > 0 ? db_referral_get(rb->db, id, &r) : 0;
 	if (found < 0)
 		return -1;
-	if (found > 0 && r.partner_email != NULL &&
-	    strcmp(r.partner_email, j->a.msg.from_addr) == 0 &&
-	    (strcmp(r.status, "INCOMPLETE") == 0 ||
-	    strcmp(r.status, "DISQUALIFIED") == 0)) {
-		if ((rc = db_partner_by_email(rb->db, r.partner_email, &p)) > 0) {
-			rc = correction(j, &r, &p);
+	if (found == 0) {
+		j->disposition = "reply";
+		j->detail = xasprintf("reply about an unknown referral %lld",
+		    (long long)id);
+		log_info("message %lld: reply about unknown referral %lld",
+		    (long long)j->row, (long long)id);
+		return 0;
+	}
+	j->referral_id = r.id;
+	staff = config_is_staff(&rb->cfg, j->a.msg.from_addr);
+	if (!staff && r.partner_email != NULL &&
+	    strcmp(r.partner_email, j->a.msg.from_addr) == 0) {
+		found = db_partner_by_email(rb->db, r.partner_email, &p);
+		if (found > 0) {
+			if (strcmp(r.status, "INCOMPLETE") == 0 ||
+			    strcmp(r.status, "DISQUALIFIED") == 0)
+				rc = correction(j, &r, &p);
+			if (rc == 0 && j->disposition == NULL) {
+				rc = replies_partner(rb, j->row, &j->a, &r, &p,
+				    &out);
+				take(j, &out);
+			}
 			partner_free(&p);
-		}
-		referral_free(&r);
-		return rc < 0 ? -1 : 0;
+		} else
+			rc = found;
+	} else if (staff || role == ROLE_STAFF) {
+		/* replies_staff also refuses a staff token from a stranger. */
+		rc = replies_staff(rb, j->row, &j->a, &r, &out);
+		take(j, &out);
+	} else {
+		j->disposition = "reply";
+		j->detail = xasprintf("reply about referral %lld from neither "
+		    "staff nor its partner", (long long)r.id);
+		log_info("message %lld: reply about referral %lld from an "
+		    "outsider recorded", (long long)j->row, (long long)r.id);
 	}
-	/* Staff keywords and partner follow-ups build on this. */
-	j->disposition = "reply";
-	j->detail = xasprintf("reply about referral %lld, recorded",
-	    (long long)j->a.ref);
-	if (found > 0) {
-		j->referral_id = r.id;
-		rc = db_history_add(rb->db, r.id, "mail", "reply", NULL, NULL,
-		    NULL);
-		referral_free(&r);
-	}
-	log_info("message %lld: reply about referral %lld recorded",
-	    (long long)j->row, (long long)j->a.ref);
-	return rc;
+	referral_free(&r);
+	return rc < 0 ? -1 : 0;
 }
 
-static int
-is_staff(const struct config *cfg, const char *addr)
-{
-	size_t i;
-
-	for (i = 0; i < cfg->nstaff; i++)
-		if (strcmp(cfg->staff[i], addr) == 0)
-			return 1;
-	return 0;
-}
 
 static int
 unknown_sender(struct job *j)
@@ -438,13 +426,76 @@ unknown_sender(struct job *j)
 		{ "from_name", j->rb->cfg.from_name },
 		{ "intake_address", j->rb->cfg.intake_address },
 	};
+	struct notify n;
+	char *refs = references_for(&j->a.msg);
+	int rc;
 
 	j->disposition = "unknown-sender";
 	j->detail = xstrdup("sender is not a registered partner");
 	log_info("message %lld: sender is not a registered partner",
 	    (long long)j->row);
-	return queue_mail(j, "not-partner", j->a.lang, j->a.msg.from_addr,
-	    "np", vars, nitems(vars), 1, NULL);
+	memset(&n, 0, sizeof(n));
+	n.name = "not-partner";
+	n.lang = j->a.lang;
+	n.rcpt = j->a.msg.from_addr;
+	n.vars = vars;
+	n.nvars = nitems(vars);
+	n.in_reply_to = j->a.msg.message_id;
+	n.references = refs;
+	n.auto_reply = 1;
+	rc = notify_queue(j->rb, &n, NULL);
+	free(refs);
+	return rc;
+}
+
+/*
+ * "STATUS REF-000123" sent to the intake address (first line or
+ * subject): answered to the referring partner only.  Returns 1 when the
+ * message was such a request, 0 when it was not, -1 on a database error.
+ */
+static int
+status_request(struct job *j, const struct partner *p)
+{
+	struct refbot *rb = j->rb;
+	struct keyword_cmd cmd;
+	struct referral r;
+	int found, rc = 1;
+
+	if (keyword_parse(rb->keywords, j->a.msg.text, rb->cfg.currency,
+	    &cmd) != 0 || cmd.kw != KW_STATUS) {
+		keyword_cmd_free(&cmd);
+		if (keyword_parse(rb->keywords, j->a.msg.subject,
+		    rb->cfg.currency, &cmd) != 0 || cmd.kw != KW_STATUS) {
+			keyword_cmd_free(&cmd);
+			return 0;
+		}
+	}
+	/* "Status of my referrals?" without a reference is not a request. */
+	if (cmd.ref <= 0) {
+		keyword_cmd_free(&cmd);
+		return 0;
+	}
+	found = db_referral_get(rb->db, cmd.ref, &r);
+	if (found < 0) {
+		keyword_cmd_free(&cmd);
+		return -1;
+	}
+	j->disposition = "status-request";
+	if (found > 0 && r.partner_email != NULL &&
+	    strcmp(r.partner_email, p->email) == 0) {
+		j->referral_id = r.id;
+		j->detail = xasprintf("status of referral %lld sent",
+		    (long long)r.id);
+		if (replies_status(rb, &j->a, &r, p) != 0)
+			rc = -1;
+	} else
+		j->detail = xasprintf("status of referral %lld asked by "
+		    "someone else: not answered", (long long)cmd.ref);
+	log_info("message %lld: %s", (long long)j->row, j->detail);
+	if (found > 0)
+		referral_free(&r);
+	keyword_cmd_free(&cmd);
+	return rc;
 }
 
 /* Everything inside the transaction; -1 means roll back and retry. */
@@ -480,7 +531,7 @@ decide(struct job *j)
 	case KIND_UNREADABLE:
 		return -1;	/* handled before the transaction */
 	}
-	if (is_staff(&rb->cfg, j->a.msg.from_addr)) {
+	if (config_is_staff(&rb->cfg, j->a.msg.from_addr)) {
 		j->disposition = "staff-mail";
 		j->detail = xstrdup("new mail from staff, not a referral");
 		log_info("message %lld: mail from staff recorded",
@@ -494,9 +545,10 @@ decide(struct job *j)
 			partner_free(&p);
 		return unknown_sender(j);
 	}
-	r = submission(j, &p);
+	if ((r = status_request(j, &p)) == 0)
+		r = submission(j, &p);
 	partner_free(&p);
-	return r;
+	return r < 0 ? -1 : 0;
 }
 
 /*
@@ -546,7 +598,7 @@ reject(struct refbot *rb, int64_t row, const char *disposition,
 	if (db_begin(rb->db) != 0)
 		return INTAKE_RETRY;
 	if (db_message_dispose(rb->db, row, NULL, disposition, why, 0) != 0 ||
-	    alert_staff(rb, row, "A message could not be read and was set "
+	    notify_alert(rb, row, "A message could not be read and was set "
 	    "aside", why, rb->cfg.rejected_folder) != 0 ||
 	    db_commit(rb->db) != 0) {
 		db_rollback(rb->db);
@@ -619,8 +671,11 @@ intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len)
 	analysis_free(&j.a);
 	return INTAKE_PROCESSED;
 retry:
-	log_warnx("message %lld: not processed, will retry: %s",
-	    (long long)row, db_errmsg(rb->db));
+	/* A database error says what; other causes were logged already. */
+	log_warnx("message %lld: not processed, will retry%s%s",
+	    (long long)row, strcmp(db_errmsg(rb->db), "not an error") ? ": " :
+	    "", strcmp(db_errmsg(rb->db), "not an error") ?
+	    db_errmsg(rb->db) : "");
 	db_rollback(rb->db);
 	free(j.detail);
 	analysis_free(&j.a);

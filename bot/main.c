@@ -11,6 +11,8 @@
 
 #include "analyze.h"
 #include "json.h"
+#include "keyword.h"
+#include "reply.h"
 #include "mailout.h"
 #include "log.h"
 #include "refbot.h"
@@ -488,8 +490,16 @@ cmd_outbox(const char *conf, int argc, char **argv)
 	return rc;
 }
 
+/* What a reply says: its new text and the keyword on its first line. */
+struct reply_view {
+	struct reply_text rt;
+	struct keyword_cmd cmd;
+	int is_kw;
+};
+
 static void
-parse_json(const struct analysis *a, struct buf *b)
+parse_json(const struct analysis *a, const struct reply_view *rv,
+    struct buf *b)
 {
 	size_t i;
 
@@ -550,12 +560,23 @@ parse_json(const struct analysis *a, struct buf *b)
 		buf_addc(b, '}');
 	}
 	buf_addc(b, ']');
+	if (a->kind == KIND_REPLY) {
+		json_kv_str(b, "visible", rv->rt.visible, 0);
+		json_kv_str(b, "keyword", rv->is_kw ? rv->cmd.name : NULL, 0);
+		json_kv_str(b, "argument", rv->cmd.arg, 0);
+		json_kv_int(b, "amount_minor", rv->cmd.amount_minor, 0);
+		json_kv_str(b, "date", rv->cmd.date, 0);
+		json_kv_str(b, "words", rv->cmd.text, 0);
+		json_kv_str(b, "relay", rv->cmd.relay, 0);
+		json_kv_str(b, "keyword_error", rv->cmd.error, 0);
+	}
 	json_kv_str(b, "text", a->msg.text, 0);
 	buf_adds(b, "}\n");
 }
 
 static void
-parse_text(const struct analysis *a, struct buf *b)
+parse_text(const struct analysis *a, const struct reply_view *rv,
+    struct buf *b)
 {
 	size_t i;
 
@@ -579,6 +600,17 @@ parse_text(const struct analysis *a, struct buf *b)
 		buf_addf(b, "attached:  %s (%s, %zu bytes)\n",
 		    a->msg.attachments[i].name, a->msg.attachments[i].type,
 		    a->msg.attachments[i].size);
+	if (a->kind == KIND_REPLY) {
+		if (rv->is_kw && rv->cmd.error == NULL)
+			buf_addf(b, "keyword:   %s%s%s\n", rv->cmd.name,
+			    rv->cmd.arg ? " " : "", rv->cmd.arg ?
+			    rv->cmd.arg : "");
+		else
+			buf_addf(b, "keyword:   none (%s)\n", rv->cmd.error ?
+			    rv->cmd.error : "?");
+		buf_addf(b, "relay:     %s\n", rv->cmd.relay ?
+		    rv->cmd.relay : "");
+	}
 	if (a->kind != KIND_SUBMISSION)
 		return;
 	buf_adds(b, "\nfields:\n");
@@ -609,8 +641,10 @@ cmd_parse(const char *conf, int argc, char **argv)
 	struct template tmpl;
 	struct analyze_opts o;
 	struct analysis a;
+	struct reply_view rv;
+	struct keyword_table *kt = NULL;
 	struct buf in, out;
-	const char *tpath = NULL;
+	const char *tpath = NULL, *currency = "JPY";
 	char *path = NULL, *text, *err = NULL, chunk[65536];
 	size_t len, n;
 	int json = 0, c, have_cfg = 0;
@@ -643,6 +677,7 @@ cmd_parse(const char *conf, int argc, char **argv)
 		path = xasprintf("%s/referral.template", cfg.templates);
 		o.our_domain = cfg.message_id_domain;
 		o.max_size = cfg.max_message_size;
+		currency = cfg.currency;
 		tpath = path;
 	}
 	if ((text = read_file(tpath, &len)) == NULL ||
@@ -658,16 +693,44 @@ cmd_parse(const char *conf, int argc, char **argv)
 	}
 	free(text);
 	o.tmpl = &tmpl;
+	/* The keyword aliases sit beside the template. */
+	{
+		const char *slash = strrchr(tpath, '/');
+		char *kpath = xasprintf("%.*s%skeywords.txt", slash ?
+		    (int)(slash - tpath + 1) : 0, tpath, "");
+
+		if ((text = read_file(kpath, &len)) != NULL) {
+			if (keyword_table_parse(text, len, &kt, &err) != 0) {
+				fprintf(stderr, "refbot: %s:%s\n", kpath, err);
+				free(err);
+				err = NULL;
+				kt = NULL;
+			}
+			free(text);
+		}
+		free(kpath);
+	}
 
 	buf_init(&in);
 	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
 		buf_add(&in, chunk, n);
 	analyze(in.data ? in.data : "", in.len, &o, &a);
+	memset(&rv, 0, sizeof(rv));
+	if (a.kind == KIND_REPLY) {
+		reply_extract(a.msg.text, REPLY_MARKER, &rv.rt);
+		rv.is_kw = keyword_parse(kt, rv.rt.visible, currency,
+		    &rv.cmd) == 0;
+	}
 	buf_init(&out);
 	if (json)
-		parse_json(&a, &out);
+		parse_json(&a, &rv, &out);
 	else
-		parse_text(&a, &out);
+		parse_text(&a, &rv, &out);
+	if (a.kind == KIND_REPLY) {
+		reply_text_free(&rv.rt);
+		keyword_cmd_free(&rv.cmd);
+	}
+	keyword_table_free(kt);
 	fputs(out.data, stdout);
 	buf_free(&out);
 	buf_free(&in);

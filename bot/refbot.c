@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gnutls/crypto.h>
+
+#include "log.h"
 #include "refbot.h"
 #include "render.h"
 #include "util.h"
@@ -65,6 +68,63 @@ refbot_reason(struct refbot *rb, const char *lang, const char *code,
 	return xstrdup(code);
 }
 
+/*
+ * The key for reply tokens: the configured secret, else a random one
+ * that refbot makes once and keeps in its database.
+ */
+static int
+load_secret(struct refbot *rb, char **errstr)
+{
+	unsigned char r[32];
+	char hex[sizeof(r) * 2 + 1];
+	size_t i;
+	int found;
+
+	if (rb->cfg.secret != NULL) {
+		rb->secret = xstrdup(rb->cfg.secret);
+		return 0;
+	}
+	if ((found = db_setting_get(rb->db, "hmac_key", &rb->secret)) > 0)
+		return 0;
+	if (found == 0) {
+		if (gnutls_rnd(GNUTLS_RND_KEY, r, sizeof(r)) != 0)
+			fatalx("gnutls_rnd failed");
+		for (i = 0; i < sizeof(r); i++)
+			snprintf(hex + 2 * i, 3, "%02x", r[i]);
+		if (db_setting_put(rb->db, "hmac_key", hex) == 0) {
+			rb->secret = xstrdup(hex);
+			return 0;
+		}
+	}
+	*errstr = xasprintf("%s: cannot keep the token key: %s",
+	    rb->cfg.database, db_errmsg(rb->db));
+	return -1;
+}
+
+static int
+load_keywords(struct refbot *rb, char **errstr)
+{
+	char *path, *text, *err = NULL;
+	size_t len;
+
+	path = xasprintf("%s/keywords.txt", rb->cfg.templates);
+	if ((text = read_file(path, &len)) == NULL) {
+		*errstr = xasprintf("%s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	if (keyword_table_parse(text, len, &rb->keywords, &err) != 0) {
+		*errstr = xasprintf("%s:%s", path, err);
+		free(err);
+		free(text);
+		free(path);
+		return -1;
+	}
+	free(text);
+	free(path);
+	return 0;
+}
+
 int
 refbot_open(struct refbot *rb, const char *confpath, int create,
     char **errstr)
@@ -100,7 +160,14 @@ refbot_open(struct refbot *rb, const char *confpath, int create,
 		template_free(&rb->tmpl);
 		goto fail_config;
 	}
+	if (load_keywords(rb, errstr) != 0) {
+		kvfile_free(&rb->reasons_en);
+		kvfile_free(&rb->reasons_ja);
+		template_free(&rb->tmpl);
+		goto fail_config;
+	}
 	if (db_open(rb->cfg.database, create, &rb->db, errstr) != 0) {
+		keyword_table_free(rb->keywords);
 		kvfile_free(&rb->reasons_en);
 		kvfile_free(&rb->reasons_ja);
 		template_free(&rb->tmpl);
@@ -116,6 +183,10 @@ refbot_open(struct refbot *rb, const char *confpath, int create,
 		goto fail_db;
 	} else if (db_migrate(rb->db, &err) < 0)
 		goto fail_db;
+	if (load_secret(rb, errstr) != 0) {
+		refbot_close(rb);
+		return EX_IOERR_;
+	}
 	return 0;
 fail_db:
 	*errstr = xasprintf("%s: %s", rb->cfg.database, err);
@@ -131,6 +202,8 @@ void
 refbot_close(struct refbot *rb)
 {
 	db_close(rb->db);
+	keyword_table_free(rb->keywords);
+	free(rb->secret);
 	kvfile_free(&rb->reasons_en);
 	kvfile_free(&rb->reasons_ja);
 	template_free(&rb->tmpl);

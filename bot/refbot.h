@@ -11,6 +11,7 @@
 
 #include "conf.h"
 #include "db.h"
+#include "keyword.h"
 #include "kvfile.h"
 #include "template.h"
 
@@ -33,6 +34,8 @@ struct refbot {
 	struct template tmpl;
 	struct kvfile reasons_en;	/* templates/mail/reasons.en.txt */
 	struct kvfile reasons_ja;
+	struct keyword_table *keywords;	/* templates/keywords.txt */
+	char *secret;			/* HMAC key for reply tokens */
 	int sla_hours;
 };
 

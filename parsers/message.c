@@ -13,6 +13,7 @@
 
 #include <libetpan/libetpan.h>
 
+#include "html.h"
 #include "message.h"
 #include "util.h"
 
@@ -323,6 +324,37 @@ id_list(clist *ids)
 	return buf_steal(&b);
 }
 
+/* Appends the addr-specs of an address list, space separated. */
+static void
+add_addresses(struct buf *b, struct mailimf_address_list *list)
+{
+	clistiter *it, *mt;
+
+	if (list == NULL)
+		return;
+	for (it = clist_begin(list->ad_list); it != NULL; it = clist_next(it)) {
+		struct mailimf_address *a = clist_content(it);
+		clist *mbs;
+
+		if (a->ad_type == MAILIMF_ADDRESS_MAILBOX) {
+			if (a->ad_data.ad_mailbox->mb_addr_spec == NULL)
+				continue;
+			buf_addf(b, "%s%s", b->len ? " " : "",
+			    a->ad_data.ad_mailbox->mb_addr_spec);
+			continue;
+		}
+		if (a->ad_data.ad_group->grp_mb_list == NULL)
+			continue;
+		mbs = a->ad_data.ad_group->grp_mb_list->mb_list;
+		for (mt = clist_begin(mbs); mt != NULL; mt = clist_next(mt)) {
+			struct mailimf_mailbox *mb = clist_content(mt);
+			if (mb->mb_addr_spec != NULL)
+				buf_addf(b, "%s%s", b->len ? " " : "",
+				    mb->mb_addr_spec);
+		}
+	}
+}
+
 static void
 read_fields(struct mailimf_fields *fields, struct message *msg)
 {
@@ -358,6 +390,16 @@ read_fields(struct mailimf_fields *fields, struct message *msg)
 				ascii_lower(msg->reply_to_addr);
 			}
 		}
+	}
+	{
+		struct buf to;
+		buf_init(&to);
+		if (sf.fld_to != NULL)
+			add_addresses(&to, sf.fld_to->to_addr_list);
+		if (sf.fld_cc != NULL)
+			add_addresses(&to, sf.fld_cc->cc_addr_list);
+		msg->to_addrs = buf_steal(&to);
+		ascii_lower(msg->to_addrs);
 	}
 	if (sf.fld_subject != NULL)
 		msg->subject = mime_decode_header(sf.fld_subject->sbj_value);
@@ -446,6 +488,14 @@ message_parse(const char *raw, size_t len, size_t max_size,
 	}
 	if (msg->subject == NULL)
 		msg->subject = xstrdup("");
+	if (msg->to_addrs == NULL)
+		msg->to_addrs = xstrdup("");
+	else {
+		char *clean = utf8_sanitize(msg->to_addrs,
+		    strlen(msg->to_addrs));
+		free(msg->to_addrs);
+		msg->to_addrs = clean;
+	}
 	if (msg->content_type == NULL)
 		msg->content_type = xstrdup("text/plain");
 
@@ -454,9 +504,10 @@ message_parse(const char *raw, size_t len, size_t max_size,
 		msg->text = part_text(pick.plain, &msg->charset);
 		msg->text_type = xstrdup("text/plain");
 	} else if (pick.html != NULL) {
-		/* HTML-to-text comes with the full parser (issue 3). */
-		msg->text = part_text(pick.html, &msg->charset);
+		char *html = part_text(pick.html, &msg->charset);
+		msg->text = html_to_text(html, strlen(html));
 		msg->text_type = xstrdup("text/html");
+		free(html);
 	} else {
 		msg->text = xstrdup("");
 		msg->text_type = xstrdup("none");
@@ -478,6 +529,7 @@ message_free(struct message *msg)
 	free(msg->from_addr);
 	free(msg->from_name);
 	free(msg->reply_to_addr);
+	free(msg->to_addrs);
 	free(msg->subject);
 	free(msg->message_id);
 	free(msg->in_reply_to);

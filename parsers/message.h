@@ -26,6 +26,8 @@ struct message {
 	char *from_addr;	/* lowercased addr-spec; NULL if none */
 	char *from_name;	/* decoded display name; NULL if none */
 	char *reply_to_addr;	/* NULL if none */
+	char *to_addrs;		/* To and Cc addr-specs, lowercased, space
+				   separated; "" if none */
 	char *subject;		/* decoded; "" if none */
 	char *message_id;	/* without <>; NULL if none */
 	char *in_reply_to;	/* first id, without <>; NULL if none */

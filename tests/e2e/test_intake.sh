@@ -54,7 +54,8 @@ check "second run exits 0" [ $? -eq 0 ]
 check "a redelivered message makes no second referral" [ "$(rb referral list --format json | pyjson 'len(j)')" = 2 ]
 sleep 1
 check "still exactly one acknowledgement for partner1" [ "$("$MAILTOOL" count --env "$SB/env" --user partner1)" = 1 ]
-check "outbox shows three sent, none pending" [ "$(rb outbox list --format json | pyjson '",".join(sorted(set(m["status"] for m in j))) + str(len(j))')" = sent3 ]
+# Three replies to senders and a notification per staff member per referral.
+check "outbox shows seven sent, none pending" [ "$(rb outbox list --format json | pyjson '",".join(sorted(set(m["status"] for m in j))) + str(len(j))')" = sent7 ]
 check "no addresses or bodies in the info log" bash -c "! grep -qE 'jane|acme|partner1@|Jane Smith' '$SB/run1.log'"
 
 finish

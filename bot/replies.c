@@ -1,0 +1,535 @@
+/* replies: staff commands and partner follow-ups on a referral. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "classify.h"
+#include "keyword.h"
+#include "log.h"
+#include "notify.h"
+#include "replies.h"
+#include "reply.h"
+#include "status.h"
+#include "token.h"
+#include "util.h"
+
+const char *
+replies_partner_lang(const struct partner *p, const struct analysis *a)
+{
+	if (p != NULL && p->lang != NULL && (strcmp(p->lang, "en") == 0 ||
+	    strcmp(p->lang, "ja") == 0))
+		return p->lang;
+	return a->lang;
+}
+
+/* Checks "local+TAG@domain" against the intake address's local part. */
+static int
+plus_token(struct refbot *rb, const char *addr, size_t n, int64_t *id,
+    int *role)
+{
+	const char *intake = rb->cfg.intake_address;
+	size_t local = strcspn(intake, "@");
+	const char *key;
+	size_t keylen;
+	char *tag;
+	int ok;
+
+	if (n <= local + 1 || strncmp(addr, intake, local) != 0 ||
+	    addr[local] != '+')
+		return 0;
+	tag = xstrndup(addr + local + 1, n - local - 1);
+	key = notify_key(rb, &keylen);
+	ok = token_check(key, keylen, tag, id, role);
+	free(tag);
+	return ok;
+}
+
+/* Tries every space-separated word of list (addresses or ids). */
+static int
+list_token(struct refbot *rb, const char *list, int ids, int64_t *id,
+    int *role)
+{
+	const char *p = list, *key;
+	size_t n, keylen;
+
+	key = notify_key(rb, &keylen);
+	while (p != NULL && *p != '\0') {
+		while (*p == ' ' || *p == ',' || *p == '<')
+			p++;
+		n = strcspn(p, " ,>");
+		if (n > 0) {
+			if (ids) {
+				char *w = xstrndup(p, n);
+				int ok = strchr(w, '@') != NULL &&
+				    classify_our_id(w, rb->cfg.message_id_domain) &&
+				    token_check(key, keylen, w, id, role);
+				free(w);
+				if (ok)
+					return 1;
+			} else if (plus_token(rb, p, n, id, role))
+				return 1;
+		}
+		p += n;
+	}
+	return 0;
+}
+
+int
+replies_token(struct refbot *rb, const struct analysis *a, int64_t *id,
+    int *role)
+{
+	static const char *addr_headers[] = { "Delivered-To", "X-Original-To",
+	    "Envelope-To" };
+	const struct message *m = &a->msg;
+	size_t i;
+
+	/* The signed reply address, where the provider kept it. */
+	for (i = 0; i < m->nheaders; i++) {
+		size_t k;
+		for (k = 0; k < nitems(addr_headers); k++)
+			if (ascii_strcasecmp(m->headers[i].name,
+			    addr_headers[k]) == 0 && list_token(rb,
+			    m->headers[i].value, 0, id, role))
+				return 1;
+	}
+	if (list_token(rb, m->to_addrs, 0, id, role))
+		return 1;
+	/* Our Message-ID, which only someone who got our mail knows. */
+	if (m->in_reply_to != NULL && list_token(rb, m->in_reply_to, 1, id,
+	    role))
+		return 1;
+	return m->references != NULL && list_token(rb, m->references, 1, id,
+	    role);
+}
+
+/*
+ * With require_auth_results, staff mail must carry DKIM or SPF "pass"
+ * in an Authentication-Results header from our own receiving server.
+ */
+static int
+auth_results_pass(struct refbot *rb, const struct message *m)
+{
+	size_t i, idlen = strlen(rb->cfg.authserv_id);
+
+	for (i = 0; i < m->nheaders; i++) {
+		const char *v = m->headers[i].value;
+
+		if (ascii_strcasecmp(m->headers[i].name,
+		    "Authentication-Results") != 0)
+			continue;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		if (ascii_strncasecmp(v, rb->cfg.authserv_id, idlen) != 0 ||
+		    (v[idlen] != ';' && v[idlen] != ' '))
+			continue;
+		if (strstr(v, "dkim=pass") != NULL ||
+		    strstr(v, "spf=pass") != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+static char *
+format_amount(struct refbot *rb, int64_t minor)
+{
+	return minor >= 0 ? amount_format(minor, rb->cfg.currency) : NULL;
+}
+
+/* Tells a staff member why their command did nothing. */
+static int
+staff_error(struct refbot *rb, const struct analysis *a,
+    const struct referral *r, const char *problem, const char *error)
+{
+	struct notify n;
+	char ref[24], *allowed = status_allowed(r->status);
+	int rc;
+
+	refbot_ref(r->id, ref, sizeof(ref));
+	{
+		const struct render_var vars[] = {
+			{ "ref", ref }, { "client", r->client ? r->client : "?" },
+			{ "problem", problem }, { "error", error },
+			{ "status", r->status },
+			{ "allowed", *allowed ? allowed : "NOTE" },
+			{ "marker", REPLY_MARKER },
+		};
+		memset(&n, 0, sizeof(n));
+		n.name = "staff-error";
+		n.rcpt = a->msg.from_addr;
+		n.referral_id = r->id;
+		n.role = ROLE_STAFF;
+		n.vars = vars;
+		n.nvars = nitems(vars);
+		n.in_reply_to = a->msg.message_id;
+		n.auto_reply = 1;
+		rc = notify_queue(rb, &n, NULL);
+	}
+	free(allowed);
+	return rc;
+}
+
+/* Looks up KEYWORD and KEYWORD.word in templates/mail/progress-lines. */
+static int
+progress_line(struct refbot *rb, const char *lang, const char *kw,
+    const struct render_var *vars, size_t nvars, char **line, char **word)
+{
+	struct kvfile kv;
+	char *path, *text, *err = NULL, *wkey = xasprintf("%s.word", kw);
+	size_t len, i;
+
+	*line = *word = NULL;
+	path = xasprintf("%s/mail/progress-lines.%s.txt", rb->cfg.templates,
+	    lang);
+	if ((text = read_file(path, &len)) == NULL ||
+	    kvfile_parse(text, len, &kv, &err) != 0) {
+		log_warnx("%s: %s", path, err ? err : "cannot read");
+		free(err);
+		free(text);
+		free(path);
+		free(wkey);
+		return -1;
+	}
+	for (i = 0; i < kv.n; i++) {
+		if (strcmp(kv.entries[i].key, kw) == 0)
+			*line = render(kv.entries[i].value, vars, nvars, NULL);
+		else if (strcmp(kv.entries[i].key, wkey) == 0)
+			*word = xstrdup(kv.entries[i].value);
+	}
+	kvfile_free(&kv);
+	free(text);
+	free(wkey);
+	if (*line == NULL || *word == NULL) {
+		log_warnx("%s: no line for %s", path, kw);
+		free(*line);
+		free(*word);
+		free(path);
+		return -1;
+	}
+	free(path);
+	return 0;
+}
+
+/* The progress update to the partner, threaded under our first mail. */
+static int
+partner_update(struct refbot *rb, const struct referral *r,
+    const struct keyword_cmd *cmd, const char *lang)
+{
+	struct notify n;
+	char ref[24], *amount = format_amount(rb, cmd->amount_minor);
+	char *thread = NULL, *refs, *line = NULL, *word = NULL, *relay;
+	char *amt_part, *date_part, *text_part;
+	int ja = strcmp(lang, "ja") == 0, rc;
+
+	refbot_ref(r->id, ref, sizeof(ref));
+	amt_part = amount ? xasprintf(ja ? "（%s）" : " (%s)", amount) :
+	    xstrdup("");
+	date_part = cmd->date ? xasprintf(ja ? "（%s）" : " for %s",
+	    cmd->date) : xstrdup("");
+	/* WON's scope reads after the amount; LOST/DECLINED's is the reason. */
+	text_part = cmd->text == NULL ? xstrdup(cmd->kw == KW_WON ? "" : "-") :
+	    cmd->kw == KW_WON ? xasprintf(ja ? "（%s）" : " — %s", cmd->text) :
+	    xstrdup(cmd->text);
+	{
+		const struct render_var lvars[] = {
+			{ "client", r->client ? r->client : ref },
+			{ "amount", amt_part }, { "date", date_part },
+			{ "text", text_part },
+		};
+		if (progress_line(rb, lang, cmd->name, lvars, nitems(lvars),
+		    &line, &word) != 0) {
+			free(amount);
+			free(amt_part);
+			free(date_part);
+			free(text_part);
+			return -1;
+		}
+	}
+	relay = cmd->relay && *cmd->relay ? xasprintf("\n%s\n", cmd->relay) :
+	    xstrdup("");
+	if (db_outbox_thread_id(rb->db, r->id, &thread) < 0)
+		thread = NULL;
+	refs = thread && r->inbound_message_id ? xasprintf("%s %s",
+	    r->inbound_message_id, thread) : thread ? xstrdup(thread) : NULL;
+	{
+		const struct render_var vars[] = {
+			{ "ref", ref },
+			{ "client", r->client ? r->client : "?" },
+			{ "partner_name", r->partner_name ? r->partner_name :
+			    "" },
+			{ "headline", line }, { "status_word", word },
+			{ "relay", relay }, { "from_name", rb->cfg.from_name },
+			{ "marker", REPLY_MARKER },
+		};
+		memset(&n, 0, sizeof(n));
+		n.name = "progress";
+		n.lang = lang;
+		n.rcpt = r->partner_email;
+		n.referral_id = r->id;
+		n.role = ROLE_PARTNER;
+		n.vars = vars;
+		n.nvars = nitems(vars);
+		n.in_reply_to = thread;
+		n.references = refs;
+		rc = notify_queue(rb, &n, NULL);
+	}
+	free(amount);
+	free(amt_part);
+	free(date_part);
+	free(text_part);
+	free(line);
+	free(word);
+	free(relay);
+	free(thread);
+	free(refs);
+	return rc;
+}
+
+/* One alert to staff about a command that was not accepted. */
+static int
+unverified(struct refbot *rb, int64_t row, const struct referral *r,
+    const char *reason, struct reply_outcome *out)
+{
+	struct notify n;
+	char ref[24], msg[32];
+
+	refbot_ref(r->id, ref, sizeof(ref));
+	snprintf(msg, sizeof(msg), "#%lld", (long long)row);
+	out->disposition = "unverified-command";
+	out->detail = xasprintf("%s: %s", ref, reason);
+	log_warnx("message %lld: command about %s not accepted: %s",
+	    (long long)row, ref, reason);
+	{
+		const struct render_var vars[] = {
+			{ "ref", ref }, { "reason", reason }, { "message", msg },
+		};
+		memset(&n, 0, sizeof(n));
+		n.name = "staff-unverified";
+		n.vars = vars;
+		n.nvars = nitems(vars);
+		if (notify_staff(rb, &n) != 0)
+			return -1;
+	}
+	return db_history_add(rb->db, r->id, "mail", "unverified-command",
+	    NULL, NULL, reason);
+}
+
+int
+replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
+    const struct referral *r, struct reply_outcome *out)
+{
+	struct keyword_cmd cmd;
+	struct reply_text rt;
+	struct partner p;
+	char ref[24], *reopen = NULL, *detail, *amount;
+	const char *to, *lang = "en";
+	int64_t tid;
+	int role, rc = 0, found;
+
+	refbot_ref(r->id, ref, sizeof(ref));
+	if (!config_is_staff(&rb->cfg, a->msg.from_addr))
+		return unverified(rb, row, r, "the sender is not a staff "
+		    "address", out);
+	if (!replies_token(rb, a, &tid, &role) || tid != r->id ||
+	    role != ROLE_STAFF)
+		return unverified(rb, row, r, "no valid signed reply address "
+		    "or reference to refbot's staff notification", out);
+	if (rb->cfg.require_auth && !auth_results_pass(rb, &a->msg))
+		return unverified(rb, row, r, "no DKIM or SPF pass from the "
+		    "trusted receiving server", out);
+
+	reply_extract(a->msg.text, REPLY_MARKER, &rt);
+	if (keyword_parse(rb->keywords, rt.visible, rb->cfg.currency,
+	    &cmd) != 0 || cmd.error != NULL) {
+		out->disposition = "staff-error";
+		out->detail = xasprintf("%s: %s", ref, cmd.error);
+		log_info("message %lld: staff command about %s not "
+		    "understood", (long long)row, ref);
+		rc = staff_error(rb, a, r, "keyword not understood",
+		    cmd.error);
+		goto done;
+	}
+	switch (cmd.kw) {
+	case KW_STATUS:
+	case KW_UNSUBSCRIBE:
+	case KW_CREDIT:
+	case KW_REVENUE: {
+		char *e = xasprintf("%s is not a staff command for a "
+		    "referral in this version", cmd.name);
+		out->disposition = "staff-error";
+		out->detail = xasprintf("%s: %s", ref, e);
+		rc = staff_error(rb, a, r, cmd.name, e);
+		free(e);
+		goto done;
+	}
+	default:
+		break;
+	}
+	if (cmd.kw == KW_REOPEN &&
+	    db_history_reopen_to(rb->db, r->id, r->status, &reopen) < 0) {
+		rc = -1;
+		goto done;
+	}
+	if ((to = status_next(r->status, cmd.kw, reopen)) == NULL) {
+		char *e = xasprintf("%s is not possible while %s is %s",
+		    cmd.name, ref, r->status);
+		out->disposition = "staff-error";
+		out->detail = xasprintf("%s: %s", ref, e);
+		log_info("message %lld: %s not allowed for %s (%s)",
+		    (long long)row, cmd.name, ref, r->status);
+		rc = staff_error(rb, a, r, "not allowed now", e);
+		free(e);
+		goto done;
+	}
+	amount = format_amount(rb, cmd.amount_minor);
+	detail = xasprintf("%s%s%s%s%s", amount ? amount : "",
+	    amount && cmd.text ? " " : "", cmd.text ? cmd.text : "",
+	    cmd.date ? " " : "", cmd.date ? cmd.date : "");
+	free(amount);
+	if ((strcmp(to, r->status) != 0 &&
+	    db_referral_set_status(rb->db, r->id, to) != 0) ||
+	    db_history_add_mid(rb->db, r->id, a->msg.from_addr, cmd.name,
+	    r->status, to, *detail ? detail : NULL, a->msg.message_id) != 0) {
+		free(detail);
+		rc = -1;
+		goto done;
+	}
+	free(detail);
+	if (cmd.kw != KW_NOTE) {
+		found = r->partner_email ? db_partner_by_email(rb->db,
+		    r->partner_email, &p) : 0;
+		if (found < 0) {
+			rc = -1;
+			goto done;
+		}
+		if (found > 0) {
+			/* The partner's language, not the staff member's. */
+			if (strcmp(p.lang, "ja") == 0)
+				lang = "ja";
+			else if (strcmp(p.lang, "en") != 0)
+				lang = detect_lang(r->client ? r->client : "");
+			partner_free(&p);
+		}
+		if (r->partner_email != NULL &&
+		    partner_update(rb, r, &cmd, lang) != 0) {
+			rc = -1;
+			goto done;
+		}
+	}
+	out->disposition = "command";
+	out->detail = xasprintf("%s %s: %s -> %s", ref, cmd.name, r->status,
+	    to);
+	log_info("message %lld: %s %s by staff: %s -> %s", (long long)row, ref,
+	    cmd.name, r->status, to);
+done:
+	free(reopen);
+	keyword_cmd_free(&cmd);
+	reply_text_free(&rt);
+	return rc;
+}
+
+int
+replies_status(struct refbot *rb, const struct analysis *a,
+    const struct referral *r, const struct partner *p)
+{
+	struct notify n;
+	struct buf h;
+	char ref[24], when[32];
+	const char *lang = replies_partner_lang(p, a);
+	size_t i;
+	int rc;
+
+	refbot_ref(r->id, ref, sizeof(ref));
+	buf_init(&h);
+	for (i = 0; i < r->nhistory; i++) {
+		const struct history_entry *e = &r->history[i];
+		time_t t = (time_t)e->at;
+		struct tm tm;
+
+		/* Internal notes and refused commands stay internal. */
+		if (e->to_status == NULL || (e->from_status != NULL &&
+		    strcmp(e->from_status, e->to_status) == 0))
+			continue;
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d", &tm);
+		buf_addf(&h, "%s  %s  %s\n", when, e->to_status, e->event);
+	}
+	{
+		const struct render_var vars[] = {
+			{ "ref", ref }, { "client", r->client ? r->client : "?" },
+			{ "partner_name", p->name }, { "status", r->status },
+			{ "history", h.data ? h.data : "" },
+			{ "from_name", rb->cfg.from_name },
+			{ "marker", REPLY_MARKER },
+		};
+		memset(&n, 0, sizeof(n));
+		n.name = "status";
+		n.lang = lang;
+		n.rcpt = p->email;
+		n.referral_id = r->id;
+		n.role = ROLE_PARTNER;
+		n.vars = vars;
+		n.nvars = nitems(vars);
+		n.in_reply_to = a->msg.message_id;
+		n.auto_reply = 1;
+		rc = notify_queue(rb, &n, NULL);
+	}
+	buf_free(&h);
+	return rc;
+}
+
+int
+replies_partner(struct refbot *rb, int64_t row, const struct analysis *a,
+    const struct referral *r, const struct partner *p,
+    struct reply_outcome *out)
+{
+	struct keyword_cmd cmd;
+	struct reply_text rt;
+	struct notify n;
+	char ref[24];
+	int rc;
+
+	refbot_ref(r->id, ref, sizeof(ref));
+	reply_extract(a->msg.text, REPLY_MARKER, &rt);
+	if (keyword_parse(rb->keywords, rt.visible, rb->cfg.currency,
+	    &cmd) == 0 && cmd.kw == KW_STATUS) {
+		out->disposition = "status-request";
+		out->detail = xasprintf("%s: status sent to the partner", ref);
+		log_info("message %lld: status of %s sent to the partner",
+		    (long long)row, ref);
+		rc = replies_status(rb, a, r, p);
+		goto done;
+	}
+	/* Anything else: keep it with the referral and pass it to staff. */
+	out->disposition = "partner-reply";
+	out->detail = xasprintf("%s: forwarded to staff", ref);
+	log_info("message %lld: partner's reply about %s forwarded to staff",
+	    (long long)row, ref);
+	if (db_history_add_mid(rb->db, r->id, "partner", "partner-reply",
+	    NULL, NULL, rt.visible, a->msg.message_id) != 0) {
+		rc = -1;
+		goto done;
+	}
+	{
+		const struct render_var vars[] = {
+			{ "ref", ref }, { "client", r->client ? r->client : "?" },
+			{ "partner_name", p->name },
+			{ "partner_email", p->email }, { "status", r->status },
+			{ "text", *rt.visible ? rt.visible : a->msg.text },
+			{ "marker", REPLY_MARKER },
+		};
+		memset(&n, 0, sizeof(n));
+		n.name = "staff-forward";
+		n.referral_id = r->id;
+		n.role = ROLE_STAFF;
+		n.vars = vars;
+		n.nvars = nitems(vars);
+		rc = notify_staff(rb, &n);
+	}
+done:
+	keyword_cmd_free(&cmd);
+	reply_text_free(&rt);
+	return rc;
+}

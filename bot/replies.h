@@ -1,0 +1,49 @@
+/*
+ * replies: mail in one of our threads about a known referral — staff
+ * keyword commands (who may command, the state machine, the partner's
+ * progress update) and partner follow-ups (STATUS, anything else
+ * forwarded to staff).  Runs inside intake's transaction.
+ */
+#ifndef REFBOT_REPLIES_H
+#define REFBOT_REPLIES_H
+
+#include <stdint.h>
+
+#include "analyze.h"
+#include "db.h"
+#include "refbot.h"
+
+struct reply_outcome {
+	const char *disposition;
+	char *detail;		/* owned; the caller frees */
+};
+
+/*
+ * The referral this reply is about, proven by a valid token (signed
+ * reply address or our Message-ID in In-Reply-To/References): 1 with
+ * *id and *role set, 0 if no valid token names one.
+ */
+int replies_token(struct refbot *, const struct analysis *, int64_t *id,
+    int *role);
+
+/* A staff member's reply about r.  Returns 0, or -1 on a database error. */
+int replies_staff(struct refbot *, int64_t row, const struct analysis *,
+    const struct referral *r, struct reply_outcome *);
+
+/*
+ * The referring partner's reply about r that is not a correction: STATUS
+ * is answered, anything else is recorded and forwarded to staff.
+ */
+int replies_partner(struct refbot *, int64_t row, const struct analysis *,
+    const struct referral *r, const struct partner *p,
+    struct reply_outcome *);
+
+/* Answers STATUS to the referring partner (also for "STATUS REF-n"). */
+int replies_status(struct refbot *, const struct analysis *,
+    const struct referral *r, const struct partner *p);
+
+/* The language to write to a partner in: theirs, else the mail's. */
+const char *replies_partner_lang(const struct partner *,
+    const struct analysis *);
+
+#endif

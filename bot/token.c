@@ -1,0 +1,79 @@
+/* token: HMAC tokens for signed reply addresses (GnuTLS HMAC). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gnutls/crypto.h>
+
+#include "log.h"
+#include "token.h"
+#include "util.h"
+
+/* Lowercase base32 without padding: safe in local parts and ids. */
+static const char b32[] = "abcdefghijklmnopqrstuvwxyz234567";
+
+void
+token_make(const char *key, size_t keylen, int64_t id, int role, char *out)
+{
+	unsigned char mac[32];
+	char msg[64];
+	int n, i, bit;
+
+	n = snprintf(msg, sizeof(msg), "r%lld.%c", (long long)id, role);
+	if (gnutls_hmac_fast(GNUTLS_MAC_SHA256, key, keylen, msg, (size_t)n,
+	    mac) != 0)
+		fatalx("gnutls_hmac_fast failed");
+	for (i = 0; i < TOKEN_LEN; i++) {
+		bit = i * 5;
+		out[i] = b32[((mac[bit / 8] << 8 | mac[bit / 8 + 1]) >>
+		    (11 - bit % 8)) & 31];
+	}
+	out[TOKEN_LEN] = '\0';
+}
+
+char *
+token_tag(const char *key, size_t keylen, int64_t id, int role)
+{
+	char tok[TOKEN_LEN + 1];
+
+	token_make(key, keylen, id, role, tok);
+	return xasprintf("r%lld.%c.%s", (long long)id, role, tok);
+}
+
+char *
+token_address(const char *key, size_t keylen, const char *intake,
+    int64_t id, int role)
+{
+	const char *at = strchr(intake, '@');
+	char *tag = token_tag(key, keylen, id, role), *addr;
+
+	addr = xasprintf("%.*s+%s%s", (int)(at - intake), intake, tag, at);
+	free(tag);
+	return addr;
+}
+
+int
+token_check(const char *key, size_t keylen, const char *s, int64_t *id,
+    int *role)
+{
+	char tok[TOKEN_LEN + 1], *end;
+	long long v;
+	int r;
+
+	if (s == NULL || (s[0] != 'r' && s[0] != 'R'))
+		return 0;
+	v = strtoll(s + 1, &end, 10);
+	if (v <= 0 || end[0] != '.' || (end[1] != ROLE_STAFF &&
+	    end[1] != ROLE_PARTNER) || end[2] != '.')
+		return 0;
+	r = end[1];
+	token_make(key, keylen, v, r, tok);
+	/* Mail systems may change case in local parts. */
+	if (ascii_strncasecmp(end + 3, tok, TOKEN_LEN) != 0)
+		return 0;
+	*id = v;
+	*role = r;
+	return 1;
+}

@@ -1,0 +1,41 @@
+/*
+ * token: signed reply addresses and Message-IDs.
+ *
+ * A token is an HMAC-SHA256 of "r<referral id>.<role>" under refbot's
+ * secret key, cut to 10 base32 characters.  It rides in the Reply-To
+ * plus-address (referrals+r123.s.k7f3q9ab2c@firm.example) and in the
+ * Message-ID of the mail we send (r123.s.k7f3q9ab2c.<random>@our-domain),
+ * so a staff command proves the sender saw our mail: knowing a staff
+ * address is not enough to forge one.
+ */
+#ifndef REFBOT_TOKEN_H
+#define REFBOT_TOKEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TOKEN_LEN 10
+
+/* Roles a token is issued for. */
+#define ROLE_STAFF 's'
+#define ROLE_PARTNER 'p'
+
+/* Writes the token for (id, role) into out (TOKEN_LEN + 1 bytes). */
+void token_make(const char *key, size_t keylen, int64_t id, int role,
+    char *out);
+
+/* The reply address "local+r<id>.<role>.<token>@domain".  Caller frees. */
+char *token_address(const char *key, size_t keylen, const char *intake,
+    int64_t id, int role);
+/* "r<id>.<role>.<token>" for a Message-ID's left part.  Caller frees. */
+char *token_tag(const char *key, size_t keylen, int64_t id, int role);
+
+/*
+ * Looks for "r<id>.<role>.<token>" at the start of s (an address's plus
+ * part or a Message-ID) and checks the token.  Returns 1 with *id and
+ * *role set when it is valid, 0 otherwise.
+ */
+int token_check(const char *key, size_t keylen, const char *s, int64_t *id,
+    int *role);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * status: the referral pipeline as a state machine — which keyword may
+ * move a referral from which state, and where to.  Pure.
+ *
+ *   NEW, CONTACTED, MEETING, PROPOSAL      open
+ *   WON, LOST, DECLINED                    closed (REOPEN goes back)
+ *   INCOMPLETE, DISQUALIFIED               waiting for the partner
+ */
+#ifndef REFBOT_STATUS_H
+#define REFBOT_STATUS_H
+
+#include "keyword.h"
+
+/*
+ * The state kw moves a referral in state from to: a static string, the
+ * same state for NOTE, or NULL when kw is not allowed from there.
+ * REOPEN needs the state before the referral was closed: reopen_to.
+ */
+const char *status_next(const char *from, enum kw kw, const char *reopen_to);
+
+/* "CONTACTED, MEETING [date], ..." — what may be sent from a state. */
+char *status_allowed(const char *from);
+
+int status_is_open(const char *status);
+
+#endif
