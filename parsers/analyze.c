@@ -75,6 +75,16 @@ analyze(const char *raw, size_t len, const struct analyze_opts *o,
 		a->kind = KIND_UNREADABLE;
 		return;
 	}
+	/* A multipart whose delimiters match nothing shows a person nothing. */
+	if (strcmp(a->msg.text_type, "none") == 0 &&
+	    a->msg.nattachments == 0 &&
+	    strncmp(a->msg.content_type, "multipart/", 10) == 0) {
+		a->kind = KIND_UNREADABLE;
+		a->parse_status = MESSAGE_UNPARSABLE;
+		a->error = xstrdup("a multipart message with no part that can "
+		    "be read (its boundary matches no delimiter)");
+		return;
+	}
 	a->lang = detect_lang(a->msg.text);
 	if ((a->automatic = classify_automatic(&a->msg, o->our_domain,
 	    o->loop_header)) != NULL) {

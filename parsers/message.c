@@ -17,20 +17,155 @@
 #include "message.h"
 #include "util.h"
 
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes a B or Q encoded-word's text with libetpan's decoders. */
+static void
+decode_word(struct buf *out, int enc, const char *text, size_t n)
+{
+	char *tmp = xstrndup(text, n), *dec = NULL, *q;
+	size_t idx = 0, dlen = 0;
+
+	if (enc == 'Q')	/* "_" is a space in the Q encoding only */
+		for (q = tmp; *q != '\0'; q++)
+			if (*q == '_')
+				*q = ' ';
+	if (mailmime_part_parse(tmp, n, &idx, enc == 'B' ?
+	    MAILMIME_MECHANISM_BASE64 : MAILMIME_MECHANISM_QUOTED_PRINTABLE,
+	    &dec, &dlen) == MAILIMF_NO_ERROR && dec != NULL) {
+		buf_add(out, dec, dlen);
+		mailmime_decoded_part_free(dec);
+	} else
+		buf_add(out, text, n);
+	free(tmp);
+}
+
+/* Parses "=?charset?X?text?=" at p; fills the parts and returns its end. */
+static const char *
+encoded_word(const char *p, char **charset, int *enc, const char **text,
+    size_t *tlen)
+{
+	const char *cs, *q, *e, *end;
+
+	if (p[0] != '=' || p[1] != '?')
+		return NULL;
+	cs = p + 2;
+	if ((q = strchr(cs, '?')) == NULL || q == cs || q - cs > 40)
+		return NULL;
+	if ((q[1] != 'B' && q[1] != 'b' && q[1] != 'Q' && q[1] != 'q') ||
+	    q[2] != '?')
+		return NULL;
+	e = q + 3;
+	if ((end = strstr(e, "?=")) == NULL)
+		return NULL;
+	*charset = xstrndup(cs, (size_t)(q - cs));
+	/* RFC 2231 adds a language: "UTF-8*ja". */
+	(*charset)[strcspn(*charset, "*")] = '\0';
+	*enc = q[1] == 'B' || q[1] == 'b' ? 'B' : 'Q';
+	*text = e;
+	*tlen = (size_t)(end - e);
+	return end + 2;
+}
+
+static void
+flush_run(struct buf *out, struct buf *run, char **run_cs)
+{
+	char *used, *u;
+
+	if (run->len > 0) {
+		u = charset_to_utf8(run->data, run->len, *run_cs, &used);
+		buf_adds(out, u);
+		free(u);
+		free(used);
+	}
+	buf_reset(run);
+	free(*run_cs);
+	*run_cs = NULL;
+}
+
+/*
+ * RFC 2047, as real mailers write it: adjacent encoded words in one
+ * charset are joined before conversion, because Japanese mailers split a
+ * multibyte character (or an ISO-2022-JP escape) across two words.
+ */
 char *
 mime_decode_header(const char *value)
 {
-	size_t idx = 0;
-	char *out = NULL, *clean;
+	struct buf out, run, plain, space;
+	char *run_cs = NULL, *cs, *used, *u;
+	const char *p = value, *text, *next;
+	size_t tlen;
+	int enc, last_encoded = 0;
 
 	if (value == NULL)
 		return xstrdup("");
-	if (mailmime_encoded_phrase_parse("utf-8", value, strlen(value), &idx,
-	    "utf-8", &out) != MAILIMF_NO_ERROR || out == NULL)
-		return utf8_sanitize(value, strlen(value));
-	clean = utf8_sanitize(out, strlen(out));
-	free(out);
-	return clean;
+	buf_init(&out);
+	buf_init(&run);
+	buf_init(&plain);
+	buf_init(&space);
+	while (*p != '\0') {
+		if ((next = encoded_word(p, &cs, &enc, &text, &tlen)) != NULL) {
+			if (plain.len > 0) {
+				flush_run(&out, &run, &run_cs);
+				u = charset_to_utf8(plain.data, plain.len, NULL,
+				    &used);
+				buf_adds(&out, u);
+				free(u);
+				free(used);
+				buf_reset(&plain);
+			}
+			/* Space between two encoded words is not text. */
+			if (!last_encoded && space.len > 0)
+				buf_add(&out, space.data, space.len);
+			buf_reset(&space);
+			if (run_cs != NULL && ascii_strcasecmp(run_cs, cs) != 0)
+				flush_run(&out, &run, &run_cs);
+			if (run_cs == NULL)
+				run_cs = cs;
+			else
+				free(cs);
+			decode_word(&run, enc, text, tlen);
+			last_encoded = 1;
+			p = next;
+			continue;
+		}
+		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
+			if (*p == ' ' || *p == '\t')
+				buf_addc(&space, *p);
+			p++;
+			continue;
+		}
+		flush_run(&out, &run, &run_cs);
+		if (space.len > 0) {
+			buf_add(&plain, space.data, space.len);
+			buf_reset(&space);
+		}
+		buf_addc(&plain, *p++);
+		last_encoded = 0;
+	}
+	flush_run(&out, &run, &run_cs);
+	if (plain.len > 0) {
+		u = charset_to_utf8(plain.data, plain.len, NULL, &used);
+		buf_adds(&out, u);
+		free(u);
+		free(used);
+	}
+	buf_free(&run);
+	buf_free(&plain);
+	buf_free(&space);
+	u = buf_steal(&out);
+	strtrim(u);
+	return u;
 }
 
 /* Glibc's SHIFT_JIS lacks the NEC/IBM extensions Japanese mail uses. */
@@ -109,40 +244,154 @@ charset_sniff(const char *bytes, size_t n)
 	return "WINDOWS-1252";
 }
 
+/* Mostly UTF-8, with a few bad bytes: the label is right, the text damaged. */
+static int
+mostly_utf8(const char *bytes, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)bytes;
+	size_t i = 0, good = 0, bad = 0;
+
+	while (i < n) {
+		size_t k = p[i] < 0x80 ? 1 : 0;
+
+		if (k == 0) {
+			/* Length of a well-formed sequence at p + i, or 0. */
+			size_t want = p[i] >= 0xf0 ? 4 : p[i] >= 0xe0 ? 3 :
+			    p[i] >= 0xc2 ? 2 : 0;
+			if (want > 0 && i + want <= n &&
+			    utf8_valid(bytes + i, want)) {
+				good++;
+				k = want;
+			} else {
+				bad++;
+				k = 1;
+			}
+		}
+		i += k;
+	}
+	return good > 0 && good >= bad * 4;
+}
+
+/*
+ * ISO-2022-JP rewritten as Shift_JIS bytes, so that CP932 decodes it:
+ * glibc's ISO-2022-JP decoders reject the NEC row-13 characters (①, ㈱,
+ * №) that Japanese Windows mailers put in ISO-2022-JP mail.  Returns
+ * NULL when the text uses escapes this does not know (JIS X 0212 ...).
+ */
+static char *
+iso2022jp_to_sjis(const char *bytes, size_t n, size_t *outlen)
+{
+	const unsigned char *p = (const unsigned char *)bytes;
+	struct buf b;
+	enum { ASCII, KANJI, KANA } mode = ASCII;
+	size_t i = 0;
+
+	buf_init(&b);
+	while (i < n) {
+		if (p[i] == 0x1b) {
+			if (i + 2 < n && p[i + 1] == '$' &&
+			    (p[i + 2] == 'B' || p[i + 2] == '@'))
+				mode = KANJI;
+			else if (i + 2 < n && p[i + 1] == '(' &&
+			    (p[i + 2] == 'B' || p[i + 2] == 'J'))
+				mode = ASCII;
+			else if (i + 2 < n && p[i + 1] == '(' && p[i + 2] == 'I')
+				mode = KANA;
+			else {
+				buf_free(&b);
+				return NULL;
+			}
+			i += 3;
+			continue;
+		}
+		if (p[i] == '\n' || p[i] == '\r' || mode == ASCII ||
+		    p[i] < 0x21 || p[i] > 0x7e) {
+			/* Line ends reset to ASCII in well-behaved mail. */
+			if (p[i] == '\n')
+				mode = ASCII;
+			buf_addc(&b, (char)p[i++]);
+			continue;
+		}
+		if (mode == KANA) {
+			buf_addc(&b, (char)(p[i++] | 0x80));
+			continue;
+		}
+		if (i + 1 >= n || p[i + 1] < 0x21 || p[i + 1] > 0x7e) {
+			buf_addc(&b, '?');
+			i++;
+			continue;
+		}
+		{
+			unsigned j1 = p[i], j2 = p[i + 1];
+			unsigned s1 = ((j1 + 1) >> 1) + (j1 <= 0x5e ? 0x70 :
+			    0xb0);
+			unsigned s2 = j1 & 1 ? j2 + (j2 > 0x5f ? 0x20 : 0x1f) :
+			    j2 + 0x7e;
+			buf_addc(&b, (char)s1);
+			buf_addc(&b, (char)s2);
+		}
+		i += 2;
+	}
+	*outlen = b.len;
+	return buf_steal(&b);
+}
+
+static char *
+convert(const char *bytes, size_t n, const char *cs)
+{
+	char *out = NULL, *clean;
+	size_t outlen = 0;
+
+	if (charconv_buffer("UTF-8", cs, bytes, n, &out, &outlen) !=
+	    MAIL_CHARCONV_NO_ERROR || out == NULL)
+		return NULL;
+	clean = utf8_sanitize(out, outlen);
+	charconv_buffer_free(out);
+	return clean;
+}
+
 char *
 charset_to_utf8(const char *bytes, size_t n, const char *charset, char **used)
 {
 	const char *cs;
-	char *out = NULL, *clean;
-	size_t outlen = 0;
+	char *clean, *sjis, *u;
+	size_t slen;
+	int esc = memmem(bytes, n, "\x1b$B", 3) != NULL ||
+	    memmem(bytes, n, "\x1b$@", 3) != NULL;
 
 	if (charset == NULL || *charset == '\0')
 		cs = charset_sniff(bytes, n);
 	else
 		cs = charset_alias(charset);
 	/*
-	 * Labels that lie: "UTF-8" (or ASCII) on bytes that are not, and
-	 * Outlook's "iso-2022-jp" on bytes that are really UTF-8.
+	 * Labels that lie: "UTF-8" or ASCII on ISO-2022-JP or 8-bit text,
+	 * and Outlook's "iso-2022-jp" on bytes that are really UTF-8.  A
+	 * UTF-8 text with a few broken bytes keeps its label.
 	 */
-	if (ascii_strcasecmp(cs, "UTF-8") == 0 && !utf8_valid(bytes, n))
+	if (ascii_strcasecmp(cs, "UTF-8") == 0 && (esc ||
+	    (!utf8_valid(bytes, n) && !mostly_utf8(bytes, n))))
 		cs = charset_sniff(bytes, n);
 	else if (ascii_strncasecmp(cs, "ISO-2022-JP", 11) == 0 &&
 	    has_high_bytes(bytes, n))
 		cs = charset_sniff(bytes, n);
 	*used = xstrdup(cs);
-	for (char *u = *used; *u != '\0'; u++)
+	for (u = *used; *u != '\0'; u++)
 		if (*u >= 'a' && *u <= 'z')
 			*u -= 'a' - 'A';
 	if (ascii_strcasecmp(cs, "UTF-8") == 0)
 		return utf8_sanitize(bytes, n);
-	if (charconv_buffer("UTF-8", cs, bytes, n, &out, &outlen) !=
-	    MAIL_CHARCONV_NO_ERROR || out == NULL) {
+	if (ascii_strncasecmp(cs, "ISO-2022-JP", 11) == 0 &&
+	    (sjis = iso2022jp_to_sjis(bytes, n, &slen)) != NULL) {
+		clean = convert(sjis, slen, "CP932");
+		free(sjis);
+		if (clean != NULL)
+			return clean;
+	}
+	if ((clean = convert(bytes, n, cs)) == NULL) {
 		free(*used);
 		*used = xasprintf("%s (unknown; read as UTF-8)", cs);
 		return utf8_sanitize(bytes, n);
 	}
-	clean = utf8_sanitize(out, outlen);
-	charconv_buffer_free(out);
 	return clean;
 }
 
@@ -191,23 +440,103 @@ struct text_pick {
 	struct message *msg;
 };
 
+/*
+ * RFC 2231 parameters: "name*=charset'lang'%E8%B3..." and continuations
+ * "name*0*=...; name*1*=...", which libetpan leaves as plain parameters.
+ * Returns the decoded UTF-8 value, or NULL when there is none.
+ */
+static char *
+rfc2231_value(char **names, char **values, size_t n, const char *want)
+{
+	struct buf raw;
+	char *charset = NULL, *u, *used;
+	size_t wl = strlen(want), i;
+	int part, found = 0;
+
+	buf_init(&raw);
+	for (part = -1; part < 100; part++) {
+		for (i = 0; i < n; i++) {
+			const char *nm = names[i], *v = values[i];
+			int encoded, idx = -1;
+
+			if (ascii_strncasecmp(nm, want, wl) != 0 || nm[wl] != '*')
+				continue;
+			nm += wl + 1;
+			if (*nm >= '0' && *nm <= '9') {
+				idx = (int)strtol(nm, (char **)&nm, 10);
+				encoded = *nm == '*';
+			} else
+				encoded = 1;
+			if (idx != part)
+				continue;
+			found = 1;
+			if (encoded && charset == NULL && (idx <= 0)) {
+				const char *q = strchr(v, '\'');
+				const char *q2 = q ? strchr(q + 1, '\'') : NULL;
+				if (q != NULL && q2 != NULL) {
+					charset = xstrndup(v, (size_t)(q - v));
+					v = q2 + 1;
+				}
+			}
+			for (; *v != '\0'; v++) {
+				int hi, lo;
+				if (encoded && v[0] == '%' && v[1] && v[2] &&
+				    (hi = hexval(v[1])) >= 0 &&
+				    (lo = hexval(v[2])) >= 0) {
+					buf_addc(&raw, (char)(hi << 4 | lo));
+					v += 2;
+				} else
+					buf_addc(&raw, *v);
+			}
+		}
+		if (part >= 0 && !found)
+			break;
+		if (part == -1 && found)
+			break;	/* an unsplit name*= value */
+	}
+	if (!found) {
+		free(charset);
+		buf_free(&raw);
+		return NULL;
+	}
+	u = charset_to_utf8(raw.data ? raw.data : "", raw.len, charset, &used);
+	free(used);
+	free(charset);
+	buf_free(&raw);
+	return u;
+}
+
 static void
-add_attachment(struct message *msg, struct mailmime *part, char *type)
+param_lists(struct mailmime *part, char ***names, char ***values, size_t *n)
 {
 	struct mailmime_single_fields sf;
-	struct attachment *a;
-	const char *name;
+	clistiter *it;
 
+	*names = *values = NULL;
+	*n = 0;
 	mailmime_single_fields_init(&sf, part->mm_mime_fields,
 	    part->mm_content_type);
-	name = sf.fld_disposition_filename ? sf.fld_disposition_filename :
-	    sf.fld_content_name;
-	msg->attachments = xreallocarray(msg->attachments,
-	    msg->nattachments + 1, sizeof(*msg->attachments));
-	a = &msg->attachments[msg->nattachments++];
-	a->name = name ? mime_decode_header(name) : xstrdup("");
-	a->type = type;
-	a->size = part->mm_length;
+	if (sf.fld_disposition != NULL)
+		for (it = clist_begin(sf.fld_disposition->dsp_parms);
+		    it != NULL; it = clist_next(it)) {
+			struct mailmime_disposition_parm *dp = clist_content(it);
+			if (dp->pa_type != MAILMIME_DISPOSITION_PARM_PARAMETER)
+				continue;
+			*names = xreallocarray(*names, *n + 1, sizeof(char *));
+			*values = xreallocarray(*values, *n + 1, sizeof(char *));
+			(*names)[*n] = dp->pa_data.pa_parameter->pa_name;
+			(*values)[(*n)++] = dp->pa_data.pa_parameter->pa_value;
+		}
+	if (part->mm_content_type != NULL &&
+	    part->mm_content_type->ct_parameters != NULL)
+		for (it = clist_begin(part->mm_content_type->ct_parameters);
+		    it != NULL; it = clist_next(it)) {
+			struct mailmime_parameter *pp = clist_content(it);
+			*names = xreallocarray(*names, *n + 1, sizeof(char *));
+			*values = xreallocarray(*values, *n + 1, sizeof(char *));
+			(*names)[*n] = pp->pa_name;
+			(*values)[(*n)++] = pp->pa_value;
+		}
 }
 
 static int
@@ -221,6 +550,33 @@ is_attachment(struct mailmime *part)
 	    sf.fld_disposition->dsp_type != NULL &&
 	    sf.fld_disposition->dsp_type->dsp_type ==
 	    MAILMIME_DISPOSITION_TYPE_ATTACHMENT;
+}
+
+static void
+add_attachment(struct message *msg, struct mailmime *part, char *type)
+{
+	struct mailmime_single_fields sf;
+	struct attachment *a;
+	const char *name;
+	char **names, **values, *ext;
+	size_t n;
+
+	mailmime_single_fields_init(&sf, part->mm_mime_fields,
+	    part->mm_content_type);
+	name = sf.fld_disposition_filename ? sf.fld_disposition_filename :
+	    sf.fld_content_name;
+	param_lists(part, &names, &values, &n);
+	ext = rfc2231_value(names, values, n, "filename");
+	if (ext == NULL)
+		ext = rfc2231_value(names, values, n, "name");
+	free(names);
+	free(values);
+	msg->attachments = xreallocarray(msg->attachments,
+	    msg->nattachments + 1, sizeof(*msg->attachments));
+	a = &msg->attachments[msg->nattachments++];
+	a->name = ext ? ext : name ? mime_decode_header(name) : xstrdup("");
+	a->type = type;
+	a->size = part->mm_length;
 }
 
 /*
@@ -266,6 +622,43 @@ pick_text(struct mailmime *m, int depth, struct text_pick *pick)
 	}
 }
 
+/*
+ * RFC 3676 format=flowed (iPhone, Thunderbird): a line ending in a space
+ * continues on the next, so a value wrapped by the mailer is one line.
+ */
+static char *
+unflow(const char *t, int delsp)
+{
+	struct buf b;
+
+	buf_init(&b);
+	while (*t != '\0') {
+		size_t n = strcspn(t, "\n"), k = n;
+
+		if (k > 0 && t[k - 1] == '\r')
+			k--;
+		/* Space-stuffing protects lines starting with a space. */
+		if (k > 0 && t[0] == ' ') {
+			t++;
+			n--;
+			k--;
+		}
+		if (k > 0 && t[k - 1] == ' ' && !(k == 3 &&
+		    strncmp(t, "-- ", 3) == 0)) {
+			buf_add(&b, t, delsp ? k - 1 : k);
+			t += n + (t[n] == '\n');
+			continue;
+		}
+		buf_add(&b, t, k);
+		t += n;
+		if (*t == '\n') {
+			buf_addc(&b, '\n');
+			t++;
+		}
+	}
+	return buf_steal(&b);
+}
+
 static char *
 part_text(struct mailmime *part, char **charset)
 {
@@ -292,6 +685,18 @@ part_text(struct mailmime *part, char **charset)
 	}
 	text = charset_to_utf8(decoded, dlen, sf.fld_content_charset, charset);
 	mailmime_decoded_part_free(decoded);
+	if (part->mm_content_type != NULL) {
+		char *fmt = mailmime_content_param_get(part->mm_content_type,
+		    "format");
+		char *delsp = mailmime_content_param_get(part->mm_content_type,
+		    "delsp");
+		if (fmt != NULL && ascii_strcasecmp(fmt, "flowed") == 0) {
+			char *u = unflow(text, delsp != NULL &&
+			    ascii_strcasecmp(delsp, "yes") == 0);
+			free(text);
+			text = u;
+		}
+	}
 	return text;
 }
 
@@ -449,6 +854,32 @@ read_fields(struct mailimf_fields *fields, struct message *msg)
 	}
 }
 
+/* Non-zero when some boundary="..." parameter contains a backslash. */
+static int
+escaped_boundary(const char *raw, size_t len)
+{
+	const char *p = raw, *end = raw + len;
+
+	while ((p = memmem(p, (size_t)(end - p), "oundary", 7)) != NULL) {
+		const char *q = p + 7;
+
+		p = q;
+		while (q < end && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q >= end || *q != '=')
+			continue;
+		q++;
+		while (q < end && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q >= end || *q != '"')
+			continue;
+		for (q++; q < end && *q != '"' && *q != '\n'; q++)
+			if (*q == '\\')
+				return 1;
+	}
+	return 0;
+}
+
 int
 message_parse(const char *raw, size_t len, size_t max_size,
     struct message *msg, char **errstr)
@@ -466,6 +897,16 @@ message_parse(const char *raw, size_t len, size_t max_size,
 		return MESSAGE_TOO_LARGE;
 	}
 	/*
+	 * libetpan 1.9.4 writes past a heap buffer when a boundary parameter
+	 * holds an escaped quote (boundary="\""); such mail is refused
+	 * before it reaches the parser.
+	 */
+	if (escaped_boundary(raw, len)) {
+		*errstr = xstrdup("a MIME boundary with an escaped quote, "
+		    "which the MIME parser cannot read safely");
+		return MESSAGE_UNPARSABLE;
+	}
+	/*
 	 * libetpan's quoted-printable decoder reads two bytes past a "=" at
 	 * the very end of a part; parts point into this buffer, so a copy
 	 * with NUL padding keeps those reads inside memory we own.
@@ -480,6 +921,16 @@ message_parse(const char *raw, size_t len, size_t max_size,
 		return MESSAGE_UNPARSABLE;
 	}
 	if (mime->mm_type == MAILMIME_MESSAGE) {
+		struct mailimf_fields *f = mime->mm_data.mm_message.mm_fields;
+
+		/* Text without a single header is not a mail at all. */
+		if (f == NULL || clist_begin(f->fld_list) == NULL) {
+			*errstr = xstrdup("no header fields: not a mail "
+			    "message");
+			mailmime_free(mime);
+			free(copy);
+			return MESSAGE_UNPARSABLE;
+		}
 		read_fields(mime->mm_data.mm_message.mm_fields, msg);
 		if (mime->mm_data.mm_message.mm_msg_mime != NULL)
 			msg->content_type = content_type_string(
@@ -499,6 +950,28 @@ message_parse(const char *raw, size_t len, size_t max_size,
 	if (msg->content_type == NULL)
 		msg->content_type = xstrdup("text/plain");
 
+	/*
+	 * A multipart whose boundary matches no delimiter line is, by RFC
+	 * 2046, all preamble: there is nothing a person would see.
+	 */
+	if (mime->mm_type == MAILMIME_MESSAGE &&
+	    mime->mm_data.mm_message.mm_msg_mime != NULL &&
+	    strncmp(msg->content_type, "multipart/", 10) == 0) {
+		char *bd = mailmime_extract_boundary(
+		    mime->mm_data.mm_message.mm_msg_mime->mm_content_type);
+		char *delim = bd ? xasprintf("\n--%s", bd) : NULL;
+		int found = delim && memmem(copy, len, delim, strlen(delim));
+
+		free(delim);
+		free(bd);
+		if (!found) {
+			*errstr = xstrdup("a multipart message whose boundary "
+			    "matches no part");
+			mailmime_free(mime);
+			free(copy);
+			return MESSAGE_UNPARSABLE;
+		}
+	}
 	pick_text(mime, 0, &pick);
 	if (pick.plain != NULL) {
 		msg->text = part_text(pick.plain, &msg->charset);

@@ -620,6 +620,22 @@ is_blank(const char *s, size_t n)
 	return 1;
 }
 
+/* A value's next line, without the indentation that marked it as such. */
+static void
+add_continuation(struct buf *v, const char *p, size_t n)
+{
+	while (n > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		n--;
+	}
+	if (n >= 3 && memcmp(p, "\xe3\x80\x80", 3) == 0) {
+		p += 3;
+		n -= 3;
+	}
+	buf_addc(v, '\n');
+	buf_add(v, p, n);
+}
+
 /*
  * The reading pass: one buffer per template field.  Lines that name a
  * label start a field; free-text fields continue on following lines.
@@ -659,14 +675,10 @@ read_values(const struct template *t, const char *text, struct buf *vals,
 				/* Only free text runs on to following lines. */
 				if (fd->type != FIELD_TEXT)
 					cur = -1;
-			} else if (cur >= 0) {
-				buf_addc(&vals[cur], '\n');
-				buf_add(&vals[cur], p, n);
-			}
-		} else if (cur >= 0) {
-			buf_addc(&vals[cur], '\n');
-			buf_add(&vals[cur], p, n);
-		}
+			} else if (cur >= 0)
+				add_continuation(&vals[cur], p, n);
+		} else if (cur >= 0)
+			add_continuation(&vals[cur], p, n);
 		p += n;
 		if (*p == '\n')
 			p++;
@@ -684,6 +696,12 @@ normalise(const struct tfield *fd, const char *v)
 		char *folded = text_fold(s);
 		free(s);
 		s = folded;
+	}
+	/* はい, Y, true: one answer, stored one way. */
+	if (fd->type == FIELD_YESNO && yesno_value(s) >= 0) {
+		int yes = yesno_value(s);
+		free(s);
+		s = xstrdup(yes ? "yes" : "no");
 	}
 	return s;
 }

@@ -110,7 +110,7 @@ test_english_form(void)
 	EXPECT_STR(form_get(&f, "client"), "Acme");
 	EXPECT_STR(form_get(&f, "contact_name"), "Jane");
 	EXPECT_STR(form_get(&f, "contact_email"), "jane@acme.example");
-	EXPECT_STR(form_get(&f, "challenge"), "first line\n  second line");
+	EXPECT_STR(form_get(&f, "challenge"), "first line\nsecond line");
 	EXPECT_STR(form_get(&f, "client_aware"), "yes");
 	EXPECT(f.nproblems == 0);
 	form_free(&f);
