@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 static int check_count, check_failed, check_cur_failed;
 
 #define EXPECT(c) do { \
@@ -70,6 +72,26 @@ srcpath(const char *rel)
 
 	snprintf(buf, sizeof(buf), "%s/%s", src && *src ? src : ".", rel);
 	return buf;
+}
+
+/* A file under the source tree, whole; NULL if unreadable.  Caller frees. */
+static inline char *
+check_slurp(const char *rel, size_t *len)
+{
+	FILE *f = fopen(srcpath(rel), "rb");
+	struct buf b;
+	char chunk[65536];
+	size_t n;
+
+	if (f == NULL)
+		return NULL;
+	buf_init(&b);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	if (len != NULL)
+		*len = b.len;
+	return buf_steal(&b);
 }
 
 #endif

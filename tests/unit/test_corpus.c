@@ -22,26 +22,6 @@
 
 static struct template tmpl;
 static const char *cur_name;
-static const char *corpus_dir;
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct buf b;
-	char chunk[65536];
-	size_t n;
-
-	if (f == NULL)
-		return NULL;
-	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	if (len != NULL)
-		*len = b.len;
-	return buf_steal(&b);
-}
 
 static const char *
 field_value(const struct analysis *a, const char *key)
@@ -179,11 +159,11 @@ test_one(void)
 	char *path, *raw, *exp;
 	size_t len;
 
-	path = xasprintf("%s/%s.eml", corpus_dir, cur_name);
-	raw = slurp(path, &len);
+	path = xasprintf("tests/data/corpus/%s.eml", cur_name);
+	raw = check_slurp(path, &len);
 	free(path);
-	path = xasprintf("%s/%s.expect", corpus_dir, cur_name);
-	exp = slurp(path, NULL);
+	path = xasprintf("tests/data/corpus/%s.expect", cur_name);
+	exp = check_slurp(path, NULL);
 	free(path);
 	if (raw == NULL || exp == NULL) {
 		printf("#   %s: .eml or .expect missing\n", cur_name);
@@ -213,15 +193,14 @@ main(void)
 	struct dirent *de;
 	DIR *d;
 
-	text = slurp(srcpath("templates/referral.template"), &len);
+	text = check_slurp("templates/referral.template", &len);
 	if (text == NULL || template_parse(text, len, &tmpl, &err) != 0) {
 		printf("# template: %s\n", err ? err : "cannot read");
 		return 99;
 	}
 	free(text);
-	corpus_dir = xstrdup(srcpath("tests/data/corpus"));
-	if ((d = opendir(corpus_dir)) == NULL) {
-		printf("# %s: cannot open\n", corpus_dir);
+	if ((d = opendir(srcpath("tests/data/corpus"))) == NULL) {
+		printf("# %s: cannot open\n", srcpath("tests/data/corpus"));
 		return 99;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -239,7 +218,6 @@ main(void)
 		free(names[i]);
 	}
 	free(names);
-	free((char *)corpus_dir);
 	template_free(&tmpl);
 	return check_done();
 }

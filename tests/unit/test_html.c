@@ -181,24 +181,6 @@ static const char *samples[] = {
 
 static const char *cur_sample;
 
-static char *
-slurp(const char *rel, size_t *len)
-{
-	FILE *f = fopen(srcpath(rel), "rb");
-	struct buf b;
-	char chunk[4096];
-	size_t n;
-
-	if (f == NULL)
-		return NULL;
-	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	*len = b.len;
-	return buf_steal(&b);
-}
-
 static void
 test_sample(void)
 {
@@ -207,8 +189,8 @@ test_sample(void)
 	char *html, *want, *got;
 	size_t hlen, elen;
 
-	html = slurp(hpath, &hlen);
-	want = slurp(epath, &elen);
+	html = check_slurp(hpath, &hlen);
+	want = check_slurp(epath, &elen);
 	EXPECT(html != NULL);
 	EXPECT(want != NULL);
 	if (html != NULL && want != NULL) {

@@ -53,24 +53,6 @@ static const struct fixture fixtures[] = {
 	    0, NULL, "X", -1 },
 };
 
-static char *
-slurp(const char *rel, size_t *len)
-{
-	FILE *f = fopen(srcpath(rel), "rb");
-	struct buf b;
-	char chunk[4096];
-	size_t n;
-
-	if (f == NULL)
-		return NULL;
-	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	*len = b.len;
-	return buf_steal(&b);
-}
-
 static const struct fixture *cur;
 
 static void
@@ -82,7 +64,7 @@ test_fixture(void)
 	const char *why;
 	size_t len;
 
-	raw = slurp(path, &len);
+	raw = check_slurp(path, &len);
 	free(path);
 	EXPECT(raw != NULL);
 	if (raw == NULL)
@@ -128,7 +110,7 @@ test_sjis_keeps_nec_extensions(void)
 	char *err = NULL, *raw;
 	size_t len;
 
-	raw = slurp("tests/data/ja-sjis-base64.eml", &len);
+	raw = check_slurp("tests/data/ja-sjis-base64.eml", &len);
 	EXPECT(raw != NULL);
 	if (raw == NULL || message_parse(raw, len, 0, &msg, &err) != 0) {
 		free(err);
@@ -149,7 +131,7 @@ test_invalid_bytes_replaced(void)
 	char *err = NULL, *raw;
 	size_t len;
 
-	raw = slurp("tests/data/invalid-utf8.eml", &len);
+	raw = check_slurp("tests/data/invalid-utf8.eml", &len);
 	if (raw == NULL || message_parse(raw, len, 0, &msg, &err) != 0) {
 		free(err);
 		free(raw);
@@ -200,22 +182,16 @@ test_our_ids(void)
 int
 main(void)
 {
-	FILE *f;
-	struct buf b;
-	char chunk[4096], *err = NULL;
+	char *text, *err = NULL;
 	size_t i, n;
 
-	if ((f = fopen(srcpath("templates/referral.template"), "rb")) == NULL)
+	if ((text = check_slurp("templates/referral.template", &n)) == NULL)
 		return 99;
-	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	if (template_parse(b.data, b.len, &tmpl, &err) != 0) {
+	if (template_parse(text, n, &tmpl, &err) != 0) {
 		printf("# %s\n", err);
 		return 99;
 	}
-	buf_free(&b);
+	free(text);
 
 	for (i = 0; i < nitems(fixtures); i++) {
 		cur = &fixtures[i];

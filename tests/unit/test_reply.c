@@ -95,23 +95,6 @@ static const struct {
 #define MARKER_WORDS \
 	"Please reply above this line / この行より上にご返信ください"
 
-static char *
-slurp(const char *rel)
-{
-	FILE *f = fopen(srcpath(rel), "rb");
-	struct buf b;
-	char chunk[4096];
-	size_t n;
-
-	if (f == NULL)
-		return NULL;
-	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	return buf_steal(&b);
-}
-
 static void
 add_utf8(struct buf *b, unsigned long c)
 {
@@ -200,7 +183,7 @@ static const struct upstream *cur_up;
 static void
 load_upstream(void)
 {
-	char *json = slurp(UPSTREAM "/fixtures.json");
+	char *json = check_slurp(UPSTREAM "/fixtures.json", NULL);
 	const char *p, *next;
 
 	if (json == NULL)
@@ -241,7 +224,7 @@ test_upstream(void)
 	if (cur_up->file == NULL)
 		return;
 	path = xasprintf(UPSTREAM "/%s", cur_up->file);
-	text = slurp(path);
+	text = check_slurp(path, NULL);
 	free(path);
 	EXPECT(text != NULL);
 	if (text == NULL)
@@ -266,10 +249,10 @@ test_own(void)
 	size_t n;
 
 	path = xasprintf(OWN "/%s.txt", own[cur_own].name);
-	text = slurp(path);
+	text = check_slurp(path, NULL);
 	free(path);
 	path = xasprintf(OWN "/%s.expected", own[cur_own].name);
-	want = slurp(path);
+	want = check_slurp(path, NULL);
 	free(path);
 	EXPECT(text != NULL && want != NULL);
 	if (text != NULL && want != NULL) {
@@ -495,13 +478,13 @@ test_fuzz(void)
 
 	for (i = 0; i < nupstream && nseeds < nitems(seeds); i++) {
 		in = xasprintf(UPSTREAM "/%s", upstream[i].file);
-		if ((seeds[nseeds] = slurp(in)) != NULL)
+		if ((seeds[nseeds] = check_slurp(in, NULL)) != NULL)
 			nseeds++;
 		free(in);
 	}
 	for (i = 0; i < nitems(own) && nseeds < nitems(seeds); i++) {
 		in = xasprintf(OWN "/%s.txt", own[i].name);
-		if ((seeds[nseeds] = slurp(in)) != NULL)
+		if ((seeds[nseeds] = check_slurp(in, NULL)) != NULL)
 			nseeds++;
 		free(in);
 	}

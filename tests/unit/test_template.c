@@ -13,23 +13,17 @@ static struct template tmpl;
 static int
 load_default(void)
 {
-	FILE *f = fopen(srcpath("templates/referral.template"), "rb");
-	struct buf b;
-	char chunk[4096], *err = NULL;
-	size_t n;
+	char *text, *err = NULL;
+	size_t len;
 	int rc;
 
-	if (f == NULL)
+	if ((text = check_slurp("templates/referral.template", &len)) == NULL)
 		return -1;
-	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	rc = template_parse(b.data, b.len, &tmpl, &err);
+	rc = template_parse(text, len, &tmpl, &err);
 	if (rc != 0)
 		printf("# template error: %s\n", err);
 	free(err);
-	buf_free(&b);
+	free(text);
 	return rc;
 }
 
