@@ -941,6 +941,45 @@ db_outbox_next_time(struct db *db, int64_t *when)
 }
 
 int
+db_outbox_recent_replies(struct db *db, const char *rcpt, int64_t since)
+{
+	/* Answers to a person's mail; notices and staff mail do not count. */
+	static const char sql[] = "SELECT count(*) FROM outbox WHERE rcpt = ? "
+	    "AND created_at >= ? AND kind IN ('ack', 'incomplete', "
+	    "'disqualified', 'not-partner', 'status')";
+	sqlite3_stmt *st = stmt(db, sql);
+	int rc, n = -1;
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, rcpt);
+	sqlite3_bind_int64(st, 2, since);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+int
+db_outbox_retry(struct db *db, int64_t id, int all_failed)
+{
+	static const char sql[] = "UPDATE outbox SET status = 'pending', "
+	    "next_attempt_at = ?3 WHERE status <> 'sent' AND "
+	    "((?1 > 0 AND id = ?1) OR (?2 AND status = 'failed'))";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, all_failed);
+	sqlite3_bind_int64(st, 3, now_s());
+	if (exec_done(st) != 0)
+		return -1;
+	return sqlite3_changes(db->h);
+}
+
+int
 db_outbox_sent(struct db *db, int64_t id, int64_t now)
 {
 	static const char sql[] = "UPDATE outbox SET status = 'sent', "

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <gnutls/crypto.h>
 
 #include "analyze.h"
 #include "intake.h"
@@ -40,6 +43,8 @@ struct job {
 	const char *disposition;
 	char *detail;
 	int64_t referral_id;
+	int withheld;		/* the sender's reply cap held a reply back */
+	char *dedup_id;		/* Message-ID, or one made from the content */
 };
 
 /* Which language to write to a partner in: theirs, else the mail's. */
@@ -220,6 +225,10 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 		n.references = refs;
 		n.auto_reply = 1;
 		rc = notify_queue(rb, &n, NULL);
+		if (rc == NOTIFY_WITHHELD) {
+			j->withheld = 1;
+			rc = 0;
+		}
 		if (rc == 0 && f->outcome != OUTCOME_INCOMPLETE) {
 			/* Staff read English; they see the fields as read. */
 			const struct render_var svars[] = {
@@ -445,6 +454,10 @@ unknown_sender(struct job *j)
 	n.auto_reply = 1;
 	rc = notify_queue(j->rb, &n, NULL);
 	free(refs);
+	if (rc == NOTIFY_WITHHELD) {
+		j->withheld = 1;
+		rc = 0;
+	}
 	return rc;
 }
 
@@ -506,8 +519,7 @@ decide(struct job *j)
 	struct partner p;
 	int r;
 
-	if (j->a.msg.message_id != NULL &&
-	    (r = db_message_seen_id(rb->db, j->a.msg.message_id, j->row))) {
+	if ((r = db_message_seen_id(rb->db, j->dedup_id, j->row)) != 0) {
 		if (r < 0)
 			return -1;
 		j->disposition = "duplicate-message";
@@ -549,6 +561,38 @@ decide(struct job *j)
 		r = submission(j, &p);
 	partner_free(&p);
 	return r < 0 ? -1 : 0;
+}
+
+/*
+ * The key that recognises the same message seen twice: its Message-ID,
+ * or for mail without one, a digest of its bytes from the first header
+ * refbot did not add to the end (delivery headers differ per copy).
+ */
+static char *
+dedup_id(const struct message *msg, const char *raw, size_t len)
+{
+	unsigned char d[32];
+	char hex[65];
+	const char *p = raw;
+	size_t i;
+
+	if (msg->message_id != NULL)
+		return xstrdup(msg->message_id);
+	/* Skip Return-Path/Delivered-To/Received lines added in transit. */
+	while ((size_t)(p - raw) < len && (strncasecmp(p, "Return-Path:",
+	    12) == 0 || strncasecmp(p, "Delivered-To:", 13) == 0 ||
+	    strncasecmp(p, "Received:", 9) == 0 || *p == ' ' || *p == '\t')) {
+		const char *nl = memchr(p, '\n', len - (size_t)(p - raw));
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, p, len - (size_t)(p - raw),
+	    d) != 0)
+		fatalx("gnutls_hash_fast failed");
+	for (i = 0; i < sizeof(d); i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	return xasprintf("sha256.%s@no-message-id.invalid", hex);
 }
 
 /*
@@ -651,9 +695,11 @@ intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len)
 		analysis_free(&j.a);
 		return res;
 	}
+	j.dedup_id = dedup_id(&j.a.msg, raw, len);
 	if (db_begin(rb->db) != 0) {
 		log_warnx("message %lld: database: %s", (long long)row,
 		    db_errmsg(rb->db));
+		free(j.dedup_id);
 		analysis_free(&j.a);
 		return INTAKE_RETRY;
 	}
@@ -662,12 +708,21 @@ intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len)
 		    j.a.msg.attachments[i].type,
 		    j.a.msg.attachments[i].size) != 0)
 			goto retry;
-	if (decide(&j) != 0 ||
-	    db_message_dispose(rb->db, row, j.a.msg.message_id, j.disposition,
+	if (decide(&j) != 0)
+		goto retry;
+	if (j.withheld) {
+		char *d = xasprintf("%s; reply withheld (more than %d to this "
+		    "sender in an hour)", j.detail ? j.detail : "",
+		    rb->cfg.auto_reply_limit);
+		free(j.detail);
+		j.detail = d;
+	}
+	if (db_message_dispose(rb->db, row, j.dedup_id, j.disposition,
 	    j.detail, j.referral_id) != 0 ||
 	    db_commit(rb->db) != 0)
 		goto retry;
 	free(j.detail);
+	free(j.dedup_id);
 	analysis_free(&j.a);
 	return INTAKE_PROCESSED;
 retry:
@@ -678,6 +733,7 @@ retry:
 	    db_errmsg(rb->db) : "");
 	db_rollback(rb->db);
 	free(j.detail);
+	free(j.dedup_id);
 	analysis_free(&j.a);
 	return INTAKE_RETRY;
 }

@@ -19,7 +19,7 @@
 #include "run.h"
 #include "util.h"
 
-static volatile sig_atomic_t stop_flag;
+static volatile sig_atomic_t stop_flag, hup_flag, wake_flag;
 
 static const char usage_text[] =
 "usage: refbot [--config FILE] [-v] [--syslog] COMMAND [ARGS]\n"
@@ -33,6 +33,7 @@ static const char usage_text[] =
 "  partner add EMAIL --name NAME [--lang en|ja]\n"
 "  partner list [--format text|json]\n"
 "  outbox list [--status pending|sent|failed] [--format text|json]\n"
+"  outbox retry ID|--all-failed   send again now (never mail already sent)\n"
 "  parse [--format text|json] [--template FILE] < MESSAGE.eml\n"
 "                                what refbot concludes from one message,\n"
 "                                touching no server and no database\n"
@@ -58,8 +59,11 @@ usage(void)
 static void
 on_signal(int sig)
 {
-	(void)sig;
-	stop_flag = 1;
+	if (sig == SIGHUP)
+		hup_flag = 1;
+	else
+		stop_flag = 1;
+	wake_flag = 1;
 }
 
 static void
@@ -140,11 +144,12 @@ cmd_run(const char *conf, int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	log_info("refbot %s starting%s", PACKAGE_VERSION, once ?
 	    " (one pass)" : "");
-	rc = run(&rb, once, &stop_flag);
+	rc = run(&rb, once, &stop_flag, &hup_flag, &wake_flag);
 	log_info("refbot stopping (exit %d)", rc);
 	refbot_close(&rb);
 	return rc;
@@ -450,20 +455,49 @@ print_outmail(const struct outmail *m, void *arg)
 }
 
 static int
+outbox_retry(struct refbot *rb, const char *idstr, int all_failed)
+{
+	char *end = NULL;
+	long long id = idstr ? strtoll(idstr, &end, 10) : 0;
+	int n;
+
+	if ((idstr != NULL && (*end != '\0' || id <= 0)) ||
+	    (idstr == NULL) == !all_failed) {
+		fprintf(stderr, "refbot: outbox retry takes an outbox id or "
+		    "--all-failed\n");
+		return EX_USAGE_;
+	}
+	if ((n = db_outbox_retry(rb->db, id, all_failed)) < 0) {
+		fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb->db));
+		return EX_IOERR_;
+	}
+	if (n == 0 && !all_failed) {
+		fprintf(stderr, "refbot: outbox %lld: no such mail, or it was "
+		    "sent already\n", id);
+		return EX_DATAERR_;
+	}
+	printf("%d mail(s) queued to be sent now\n", n);
+	return 0;
+}
+
+static int
 cmd_outbox(const char *conf, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "status", required_argument, NULL, 's' },
+		{ "all-failed", no_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct refbot rb;
 	struct list_ctx lc = { 0, 0, { NULL, 0, 0 } };
-	const char *status = NULL;
-	int c, rc;
+	const char *status = NULL, *verb;
+	int c, rc, all_failed = 0;
 
-	if (argc < 2 || strcmp(argv[1], "list") != 0)
+	if (argc < 2 || (strcmp(argv[1], "list") != 0 &&
+	    strcmp(argv[1], "retry") != 0))
 		return usage();
+	verb = argv[1];
 	argc--, argv++;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "f:s:", opts, NULL)) != -1) {
@@ -472,8 +506,20 @@ cmd_outbox(const char *conf, int argc, char **argv)
 				return EX_USAGE_;
 		} else if (c == 's')
 			status = optarg;
+		else if (c == 'a')
+			all_failed = 1;
 		else
 			return usage();
+	}
+	if (strcmp(verb, "retry") == 0) {
+		if (argc - optind > 1)
+			return usage();
+		if ((rc = open_or_complain(&rb, conf, 0)) != 0)
+			return rc;
+		rc = outbox_retry(&rb, optind < argc ? argv[optind] : NULL,
+		    all_failed);
+		refbot_close(&rb);
+		return rc;
 	}
 	if (optind != argc)
 		return usage();

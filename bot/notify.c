@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "mailout.h"
@@ -29,6 +30,23 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 	size_t keylen;
 	int rc;
 
+	/*
+	 * A sender who gets more than auto_reply_limit answers an hour is
+	 * most likely a robot we failed to recognise: stop answering it.
+	 */
+	if (n->auto_reply) {
+		int sent = db_outbox_recent_replies(rb->db, n->rcpt,
+		    (int64_t)time(NULL) - 3600);
+		if (sent < 0) {
+			log_warnx("outbox: %s", db_errmsg(rb->db));
+			return -1;
+		}
+		if (sent >= rb->cfg.auto_reply_limit) {
+			log_info("reply withheld: %d answers to this sender "
+			    "in the last hour", sent);
+			return NOTIFY_WITHHELD;
+		}
+	}
 	if (refbot_mail_text(rb, n->name, n->lang, n->vars, n->nvars, &subject,
 	    &body, &err) != 0) {
 		log_warnx("cannot build the %s mail: %s", n->name, err);

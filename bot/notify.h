@@ -26,10 +26,14 @@ struct notify {
 	int auto_reply;			/* answers a person's mail (RFC 3834) */
 };
 
+/* notify_queue's answer when the per-sender cap holds a reply back. */
+#define NOTIFY_WITHHELD 1
+
 /*
  * Builds and queues one mail; fills *message_id (caller frees) when
- * non-NULL.  Returns 0, or -1 (logged) when the text or the database
- * failed.
+ * non-NULL.  Returns 0; NOTIFY_WITHHELD when n answers a sender who
+ * already had auto_reply_limit answers in the last hour (nothing is
+ * queued); or -1 (logged) when the text or the database failed.
  */
 int notify_queue(struct refbot *, const struct notify *, char **message_id);
 

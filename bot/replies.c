@@ -168,7 +168,7 @@ staff_error(struct refbot *rb, const struct analysis *a,
 		rc = notify_queue(rb, &n, NULL);
 	}
 	free(allowed);
-	return rc;
+	return rc < 0 ? -1 : 0;	/* a withheld reply is not a failure */
 }
 
 /* Looks up KEYWORD and KEYWORD.word in templates/mail/progress-lines. */
@@ -477,7 +477,7 @@ replies_status(struct refbot *rb, const struct analysis *a,
 		rc = notify_queue(rb, &n, NULL);
 	}
 	buf_free(&h);
-	return rc;
+	return rc < 0 ? -1 : 0;	/* a withheld reply is not a failure */
 }
 
 int

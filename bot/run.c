@@ -182,8 +182,35 @@ outbox_wait(struct refbot *rb, int cap)
 	return when - now < cap ? (int)(when - now) : cap;
 }
 
+/*
+ * SIGHUP: the configuration and templates are read again; a new set that
+ * does not load is refused whole and the running one kept.
+ */
+static void
+reload(struct runner *r)
+{
+	struct refbot fresh;
+	char *err = NULL;
+
+	if (refbot_open(&fresh, r->rb->cfg.path, 0, &err) != 0) {
+		log_warnx("reload refused, keeping the running configuration: "
+		    "%s", err);
+		free(err);
+		return;
+	}
+	/* Connections hold pointers into the old configuration. */
+	imap_close(r->im);
+	r->im = NULL;
+	smtp_free(r->smtp);
+	refbot_close(r->rb);
+	*r->rb = fresh;
+	r->smtp = smtp_new(&r->rb->cfg);
+	log_info("configuration and templates reloaded");
+}
+
 int
-run(struct refbot *rb, int once, volatile sig_atomic_t *stop)
+run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
+    volatile sig_atomic_t *hup, volatile sig_atomic_t *wake)
 {
 	struct runner r;
 	int rc, backoff = 5, changed, wait, status = EX_OK_;
@@ -195,6 +222,12 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop)
 	r.smtp = smtp_new(&rb->cfg);
 
 	while (!*stop) {
+		if (*hup) {
+			*hup = 0;
+			*wake = 0;
+			reload(&r);
+		}
+		*wake = *stop || *hup;
 		if (r.im == NULL) {
 			rc = connect_imap(&r, once);
 			if (rc != IMAP_OK) {
@@ -205,7 +238,7 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop)
 					break;
 				}
 				log_info("reconnecting in %ds", backoff);
-				nap(stop, backoff);
+				nap(wake, backoff);
 				backoff = backoff < 300 ? backoff * 2 : 600;
 				continue;
 			}
@@ -232,11 +265,11 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop)
 		if (r.retry > 0 && wait > rb->cfg.poll_interval)
 			wait = rb->cfg.poll_interval;
 		if (rb->cfg.use_idle && imap_has_idle(r.im)) {
-			rc = imap_idle(r.im, wait, stop, &changed, &err);
+			rc = imap_idle(r.im, wait, wake, &changed, &err);
 		} else {
-			nap(stop, wait < rb->cfg.poll_interval ? wait :
+			nap(wake, wait < rb->cfg.poll_interval ? wait :
 			    rb->cfg.poll_interval);
-			rc = *stop ? IMAP_OK : imap_noop(r.im, &err);
+			rc = *wake ? IMAP_OK : imap_noop(r.im, &err);
 		}
 		if (rc != IMAP_OK) {
 			log_warnx("%s", err);

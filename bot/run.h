@@ -11,9 +11,11 @@
 
 /*
  * With once set, processes what is in the mailbox, drains the outbox and
- * returns.  Otherwise runs until *stop is set, reconnecting as needed.
- * Returns an EX_* code.
+ * returns.  Otherwise runs until *stop is set, reconnecting as needed,
+ * and reloads the configuration when *hup is set.  Signal handlers set
+ * *wake along with either, to end a wait early.  Returns an EX_* code.
  */
-int run(struct refbot *, int once, volatile sig_atomic_t *stop);
+int run(struct refbot *, int once, volatile sig_atomic_t *stop,
+    volatile sig_atomic_t *hup, volatile sig_atomic_t *wake);
 
 #endif

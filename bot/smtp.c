@@ -1,4 +1,7 @@
-/* smtp: sends one message per call over a reused libcurl handle. */
+/*
+ * smtp: sends one message per call over a reused libcurl handle, and
+ * checks a server without sending (refbot doctor).
+ */
 #include "config.h"
 
 #include <stdlib.h>
@@ -36,6 +39,15 @@ read_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* No SMTP reply is ever a body to keep; never let curl print one. */
+static size_t
+discard_cb(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	(void)ptr;
+	(void)arg;
+	return size * nmemb;
+}
+
 struct smtp *
 smtp_new(const struct config *cfg)
 {
@@ -69,18 +81,13 @@ smtp_free(struct smtp *s)
 	free(s);
 }
 
-int
-smtp_send(struct smtp *s, const char *from, const char *rcpt,
-    const char *data, size_t len, char **errstr)
+/* What every request needs: the server, TLS, timeouts and the login. */
+static void
+setup(struct smtp *s)
 {
 	const struct endpoint *ep = &s->cfg->smtp;
-	struct curl_slist *rcpts = NULL;
-	struct upload up = { data, len, 0 };
-	CURLcode cc;
-	long code = 0;
 	CURL *c = s->curl;
 
-	rcpts = curl_slist_append(rcpts, rcpt);
 	s->errbuf[0] = '\0';
 	curl_easy_setopt(c, CURLOPT_URL, s->url);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, s->errbuf);
@@ -97,6 +104,30 @@ smtp_send(struct smtp *s, const char *from, const char *rcpt,
 		curl_easy_setopt(c, CURLOPT_USERNAME, ep->user);
 		curl_easy_setopt(c, CURLOPT_PASSWORD, ep->password);
 	}
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard_cb);
+}
+
+static char *
+error_text(struct smtp *s, CURLcode cc, long code)
+{
+	const struct endpoint *ep = &s->cfg->smtp;
+
+	return xasprintf("SMTP %s:%d: %s%s%s (reply %ld)", ep->host, ep->port,
+	    curl_easy_strerror(cc), s->errbuf[0] ? ": " : "", s->errbuf, code);
+}
+
+int
+smtp_send(struct smtp *s, const char *from, const char *rcpt,
+    const char *data, size_t len, char **errstr)
+{
+	struct curl_slist *rcpts = NULL;
+	struct upload up = { data, len, 0 };
+	CURLcode cc;
+	long code = 0;
+	CURL *c = s->curl;
+
+	rcpts = curl_slist_append(rcpts, rcpt);
+	setup(s);
 	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
 	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpts);
 	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
@@ -111,12 +142,105 @@ smtp_send(struct smtp *s, const char *from, const char *rcpt,
 	if (cc == CURLE_OK)
 		return SMTP_OK;
 
-	*errstr = xasprintf("SMTP %s:%d: %s%s%s (reply %ld)", ep->host,
-	    ep->port, curl_easy_strerror(cc), s->errbuf[0] ? ": " : "",
-	    s->errbuf, code);
+	*errstr = error_text(s, cc, code);
 	if (cc == CURLE_LOGIN_DENIED)
 		return SMTP_CONFIG;
 	if (code >= 500 && code < 600)
 		return SMTP_PERM;
 	return SMTP_TEMP;
+}
+
+/*
+ * What the server's replies said during smtp_check.  libcurl hands every
+ * reply line to the header callback; only the EHLO after the last "220"
+ * (the greeting, or the go-ahead for STARTTLS) counts, because a server
+ * may offer AUTH only once the connection is encrypted.
+ */
+struct check_state {
+	int auth_offered;
+};
+
+static size_t
+check_line_cb(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct check_state *st = arg;
+	size_t n = size * nmemb;
+
+	if (n >= 3 && memcmp(ptr, "220", 3) == 0)
+		st->auth_offered = 0;
+	else if (n >= 9 && memcmp(ptr, "250", 3) == 0 &&
+	    (ptr[3] == '-' || ptr[3] == ' ') &&
+	    ascii_strncasecmp(ptr + 4, "AUTH", 4) == 0 &&
+	    (ptr[8] == ' ' || ptr[8] == '='))
+		st->auth_offered = 1;
+	return n;
+}
+
+static int
+tls_failure(CURLcode cc)
+{
+	switch (cc) {
+	case CURLE_USE_SSL_FAILED:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int
+smtp_check(struct smtp *s, char **errstr)
+{
+	const struct endpoint *ep = &s->cfg->smtp;
+	struct check_state st = { 0 };
+	CURLcode cc;
+	long code = 0;
+	CURL *c = s->curl;
+
+	setup(s);
+	/*
+	 * NOOP as a custom command: with no upload and no recipients libcurl
+	 * sends it after the whole session setup (EHLO, STARTTLS, AUTH) and
+	 * no MAIL FROM, so nothing can be queued.  A fresh connection, so
+	 * the check sees the greeting and EHLO.
+	 */
+	curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
+	curl_easy_setopt(c, CURLOPT_UPLOAD, 0L);
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, NULL);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "NOOP");
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, check_line_cb);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &st);
+
+	cc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	/* Leave the handle as smtp_send expects it. */
+	curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 0L);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, NULL);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, NULL);
+
+	if (cc != CURLE_OK) {
+		*errstr = error_text(s, cc, code);
+		if (cc == CURLE_LOGIN_DENIED)
+			return SMTP_CONFIG;
+		if (tls_failure(cc))
+			return SMTP_TLS;
+		if (code >= 500 && code < 600)
+			return SMTP_PERM;
+		return SMTP_TEMP;
+	}
+	/* libcurl skips the login silently when AUTH is not offered. */
+	if (ep->user != NULL && !st.auth_offered) {
+		*errstr = xasprintf("SMTP %s:%d: smtp_user is set, but the "
+		    "server offers no AUTH%s, so refbot would send without "
+		    "logging in", ep->host, ep->port, ep->tls == TLS_NONE ?
+		    "" : " over TLS");
+		return SMTP_CONFIG;
+	}
+	return SMTP_OK;
 }

@@ -58,4 +58,28 @@ wait "$DAEMON_PID"
 check "the polling daemon stops on SIGTERM with exit 0" [ $? -eq 0 ]
 DAEMON_PID=""
 
+# SIGHUP reloads the configuration; a broken one is refused whole.
+cp "$CONF" "$SB/live.conf"
+"$REFBOT" --config "$SB/live.conf" run 2>"$SB/hup.log" &
+DAEMON_PID=$!
+for _ in $(seq 100); do grep -q "(IDLE)" "$SB/hup.log" && break; sleep 0.1; done
+echo "bogus_key = 1" >>"$SB/live.conf"
+kill -HUP "$DAEMON_PID"
+for _ in $(seq 50); do grep -q "reload refused" "$SB/hup.log" && break; sleep 0.1; done
+check "a broken configuration is refused on SIGHUP, with the reason" \
+	grep -q "reload refused.*unknown key 'bogus_key'" "$SB/hup.log"
+check "and the daemon keeps running" kill -0 "$DAEMON_PID"
+sed -i '/^bogus_key/d' "$SB/live.conf"
+echo "from_name = Reloaded Desk" >>"$SB/live.conf"
+kill -HUP "$DAEMON_PID"
+for _ in $(seq 50); do grep -q "reloaded" "$SB/hup.log" && break; sleep 0.1; done
+check "a good configuration is taken on SIGHUP" grep -q "configuration and templates reloaded" "$SB/hup.log"
+"$MAILTOOL" send --env "$SB/env" --from partner1 --to intake --eml "$REFBOT_SRC/tests/data/ja-utf8-qp.eml" >/dev/null
+"$MAILTOOL" wait --env "$SB/env" --user partner1 --count 4 --timeout 30 >/dev/null
+check "mail after the reload uses the new settings" \
+	[ "$("$MAILTOOL" fetch --env "$SB/env" --user partner1 --format json | pyjson '"Reloaded Desk" in j[3]["headers"]["From"]')" = True ]
+kill -TERM "$DAEMON_PID"
+wait "$DAEMON_PID"
+DAEMON_PID=""
+
 finish

@@ -1,0 +1,754 @@
+/*
+ * doctor: checks what an operator can get wrong, one line per check.
+ *
+ * Every check loads what it checks itself, the way refbot would, but
+ * reports each problem instead of stopping at the first one, and changes
+ * nothing: the database is opened without creating or migrating it, and
+ * IMAP folders are only looked up (created only with --fix).
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "db.h"
+#include "doctor.h"
+#include "imap.h"
+#include "keyword.h"
+#include "kvfile.h"
+#include "refbot.h"
+#include "render.h"
+#include "smtp.h"
+#include "template.h"
+#include "util.h"
+
+/* The user refbot.service runs as: files it must read should be its. */
+#define SERVICE_USER "refbot"
+
+struct doctor {
+	int fix;
+	int verbose;
+	int status;		/* exit code of the first failure */
+	int as_root;		/* and SERVICE_USER exists: svc_uid is set */
+	uid_t svc_uid;
+};
+
+static void
+line(const char *tag, const char *check, const char *fmt, va_list ap)
+{
+	printf("%-4s %s: ", tag, check);
+	vprintf(fmt, ap);
+	putchar('\n');
+}
+
+static void ok(struct doctor *, const char *, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+static void warn(struct doctor *, const char *, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+static void fail(struct doctor *, int, const char *, const char *, ...)
+    __attribute__((format(printf, 4, 5)));
+static void detail(struct doctor *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+ok(struct doctor *d, const char *check, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)d;
+	va_start(ap, fmt);
+	line("OK", check, fmt, ap);
+	va_end(ap);
+}
+
+/* Worth a look, but refbot works: the exit code stays 0. */
+static void
+warn(struct doctor *d, const char *check, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)d;
+	va_start(ap, fmt);
+	line("WARN", check, fmt, ap);
+	va_end(ap);
+}
+
+/* fmt says what is wrong, then " — " and what to do. */
+static void
+fail(struct doctor *d, int code, const char *check, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (d->status == 0)
+		d->status = code;
+	va_start(ap, fmt);
+	line("FAIL", check, fmt, ap);
+	va_end(ap);
+}
+
+static void
+detail(struct doctor *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!d->verbose)
+		return;
+	fputs("     ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static const char *
+owner_name(uid_t uid, char *buf, size_t size)
+{
+	const struct passwd *pw = getpwuid(uid);
+
+	if (pw != NULL)
+		return pw->pw_name;
+	snprintf(buf, size, "uid %ld", (long)uid);
+	return buf;
+}
+
+/*
+ * Run as root, doctor can read what the service user cannot: say so for
+ * a file or directory the service needs for itself.
+ */
+static void
+check_service_owner(struct doctor *d, const char *check, const char *path,
+    const struct stat *st, int is_dir)
+{
+	char buf[32];
+
+	if (!d->as_root || st->st_uid == d->svc_uid)
+		return;
+	warn(d, check, "%s is owned by %s, but refbot.service runs as %s "
+	    "and may not %s it — chown %s %s", path,
+	    owner_name(st->st_uid, buf, sizeof(buf)), SERVICE_USER,
+	    is_dir ? "write in" : "read", SERVICE_USER, path);
+}
+
+/* The configuration file: it loads, and only its owner can change it. */
+static int
+check_config(struct doctor *d, const char *path, struct config *cfg)
+{
+	struct stat st;
+	char *err = NULL, buf[32];
+
+	if (stat(path, &st) != 0) {
+		fail(d, EX_CONFIG_, "config", "%s: %s — copy %s to it and edit "
+		    "it (see refbot.conf(5)), or name another file with "
+		    "--config or REFBOT_CONFIG", path, strerror(errno),
+		    SYSCONFDIR "/refbot/refbot.conf.example");
+		return -1;
+	}
+	if (config_load(path, cfg, &err) != 0) {
+		fail(d, EX_CONFIG_, "config", "%s — correct it (see "
+		    "refbot.conf(5)); the other checks need a configuration "
+		    "that loads", err);
+		free(err);
+		return -1;
+	}
+	ok(d, "config", "%s loads: IMAP %s, SMTP %s, %zu staff address%s",
+	    path, cfg->imap.url, cfg->smtp.url, cfg->nstaff,
+	    cfg->nstaff == 1 ? "" : "es");
+
+	/*
+	 * The file holds no secrets (they are in owner-only files or the
+	 * environment), so others may read it; but whoever can change it
+	 * can point refbot at another server or another password file.
+	 */
+	if (st.st_mode & S_IWOTH)
+		fail(d, EX_CONFIG_, "config permissions", "%s can be changed "
+		    "by any user (mode %04o) — chmod go-w %s", path,
+		    (unsigned)(st.st_mode & 07777), path);
+	else if (st.st_mode & S_IWGRP)
+		warn(d, "config permissions", "%s can be changed by its group "
+		    "(mode %04o) — chmod g-w %s unless everyone in that group "
+		    "may run refbot", path, (unsigned)(st.st_mode & 07777),
+		    path);
+	else
+		ok(d, "config permissions", "mode %04o, owner %s; the file "
+		    "holds no secrets", (unsigned)(st.st_mode & 07777),
+		    owner_name(st.st_uid, buf, sizeof(buf)));
+	return 0;
+}
+
+/*
+ * config_load already refused secret files others can read; here each
+ * source is named, so the operator sees where refbot takes it from.
+ */
+static void
+check_secrets(struct doctor *d, const char *path)
+{
+	static const struct {
+		const char *key;
+		const char *what;
+		int env;
+	} keys[] = {
+		{ "imap_password_file", "IMAP password", 0 },
+		{ "imap_password_env", "IMAP password", 1 },
+		{ "smtp_password_file", "SMTP password", 0 },
+		{ "smtp_password_env", "SMTP password", 1 },
+		{ "secret_file", "reply-token key", 0 },
+		{ "secret_env", "reply-token key", 1 },
+	};
+	struct kvfile kv;
+	struct stat st;
+	char *text, *err = NULL, buf[32];
+	size_t len, i, j;
+
+	if ((text = read_file(path, &len)) == NULL)
+		return;		/* it loaded a moment ago */
+	if (kvfile_parse(text, len, &kv, &err) != 0) {
+		free(err);
+		free(text);
+		return;
+	}
+	free(text);
+	for (i = 0; i < nitems(keys); i++) {
+		for (j = 0; j < kv.n; j++)
+			if (strcmp(kv.entries[j].key, keys[i].key) == 0)
+				break;
+		if (j == kv.n)
+			continue;
+		if (keys[i].env) {
+			ok(d, "secrets", "%s from environment variable %s "
+			    "(refbot.service needs it too: Environment= or "
+			    "EnvironmentFile= in a drop-in)", keys[i].what,
+			    kv.entries[j].value);
+			continue;
+		}
+		if (stat(kv.entries[j].value, &st) != 0)
+			continue;	/* config_load would have failed */
+		ok(d, "secrets", "%s from %s (mode %04o, owner %s)",
+		    keys[i].what, kv.entries[j].value,
+		    (unsigned)(st.st_mode & 07777),
+		    owner_name(st.st_uid, buf, sizeof(buf)));
+		check_service_owner(d, "secrets", kv.entries[j].value, &st, 0);
+	}
+	kvfile_free(&kv);
+}
+
+/*
+ * Staff mail clients write Message-IDs under the firm's domain; refbot
+ * takes mail with a Message-ID under message_id_domain for its own and
+ * never answers it.  The two must differ.
+ */
+static void
+check_identity(struct doctor *d, const struct config *cfg)
+{
+	const char *dom = cfg->message_id_domain, *at;
+	size_t i;
+
+	at = strrchr(cfg->intake_address, '@');
+	if (at != NULL && ascii_strcasecmp(at + 1, dom) == 0) {
+		fail(d, EX_CONFIG_, "identity", "message_id_domain %s is the "
+		    "intake address's domain: replies written there would be "
+		    "taken for refbot's own mail and never answered — use a "
+		    "host name only refbot uses, e.g. refbot.%s", dom, dom);
+		return;
+	}
+	for (i = 0; i < cfg->nstaff; i++) {
+		at = strrchr(cfg->staff[i], '@');
+		if (at != NULL && ascii_strcasecmp(at + 1, dom) == 0) {
+			fail(d, EX_CONFIG_, "identity", "message_id_domain %s "
+			    "is the domain of staff address %s: staff replies "
+			    "would be taken for refbot's own mail and ignored "
+			    "— use a host name only refbot uses, e.g. "
+			    "refbot.%s", dom, cfg->staff[i], dom);
+			return;
+		}
+	}
+	ok(d, "identity", "mail from %s, Message-IDs under %s",
+	    cfg->intake_address, dom);
+}
+
+/* Reads DIR/NAME into *text; on failure reports it under check. */
+static int
+load(struct doctor *d, const char *check, const char *path, char **text,
+    size_t *len)
+{
+	if ((*text = read_file(path, len)) != NULL)
+		return 0;
+	fail(d, EX_CONFIG_, check, "%s: %s — check 'templates' in the "
+	    "configuration, or reinstall the templates", path,
+	    strerror(errno));
+	return -1;
+}
+
+static void
+check_template(struct doctor *d, const struct config *cfg)
+{
+	struct template t;
+	char *path, *text, *err = NULL;
+	size_t len, i, nreq = 0;
+
+	path = xasprintf("%s/referral.template", cfg->templates);
+	if (load(d, "template", path, &text, &len) != 0) {
+		free(path);
+		return;
+	}
+	if (template_parse(text, len, &t, &err) != 0) {
+		fail(d, EX_CONFIG_, "template", "%s:%s — correct that line "
+		    "(see refbot-template(5))", path, err);
+		free(err);
+		free(text);
+		free(path);
+		return;
+	}
+	for (i = 0; i < t.nfields; i++)
+		nreq += t.fields[i].required != 0;
+	ok(d, "template", "%s: %zu fields (%zu required), %zu one_of "
+	    "group%s", path, t.nfields, nreq, t.ngroups,
+	    t.ngroups == 1 ? "" : "s");
+	for (i = 0; i < t.nfields; i++)
+		detail(d, "%s%s: %s", t.fields[i].key,
+		    t.fields[i].required ? " (required)" : "",
+		    t.fields[i].title);
+	template_free(&t);
+	free(text);
+	free(path);
+}
+
+static void
+check_keywords(struct doctor *d, const struct config *cfg)
+{
+	struct keyword_table *kt = NULL;
+	char *path, *text, *err = NULL;
+	size_t len;
+
+	path = xasprintf("%s/keywords.txt", cfg->templates);
+	if (load(d, "keywords", path, &text, &len) != 0) {
+		free(path);
+		return;
+	}
+	if (keyword_table_parse(text, len, &kt, &err) != 0) {
+		fail(d, EX_CONFIG_, "keywords", "%s:%s — correct that line "
+		    "(the file's header says what is allowed)", path, err);
+		free(err);
+	} else
+		ok(d, "keywords", "%s: the staff keyword aliases load", path);
+	keyword_table_free(kt);
+	free(text);
+	free(path);
+}
+
+/* reasons.LANG.txt: a text for every problem code the template reports. */
+static void
+check_reasons(struct doctor *d, const struct config *cfg, const char *lang)
+{
+	/* The codes of struct form_problem (template.h) but "one_of". */
+	static const char *codes[] = { "missing", "email", "phone", "yesno",
+	    "date", "money", "enum", "pattern", "too_long" };
+	struct kvfile kv;
+	struct buf missing;
+	char *path, *text, *err = NULL, check[32];
+	size_t len, i, j;
+
+	snprintf(check, sizeof(check), "reasons.%s", lang);
+	path = xasprintf("%s/mail/reasons.%s.txt", cfg->templates, lang);
+	if (load(d, check, path, &text, &len) != 0) {
+		free(path);
+		return;
+	}
+	if (kvfile_parse(text, len, &kv, &err) != 0) {
+		fail(d, EX_CONFIG_, check, "%s:%s — correct that line", path,
+		    err);
+		free(err);
+		free(text);
+		free(path);
+		return;
+	}
+	buf_init(&missing);
+	for (i = 0; i < nitems(codes); i++) {
+		for (j = 0; j < kv.n; j++)
+			if (strcmp(kv.entries[j].key, codes[i]) == 0)
+				break;
+		if (j == kv.n)
+			buf_addf(&missing, "%s%s", missing.len ? ", " : "",
+			    codes[i]);
+	}
+	if (missing.len > 0)
+		fail(d, EX_CONFIG_, check, "%s has no text for %s — add a line "
+		    "'CODE = text' for each (see refbot-template(5))", path,
+		    missing.data);
+	else
+		ok(d, check, "%s: a text for each of the %zu problem codes",
+		    path, nitems(codes));
+	buf_free(&missing);
+	kvfile_free(&kv);
+	free(text);
+	free(path);
+}
+
+/*
+ * A mail text starts with its "Subject:" line; 0 if usable.  With
+ * phrases set, a "key = value" list of phrases (like reasons.en.txt) is
+ * accepted too: the folder holds both kinds.
+ */
+static int
+check_one_text(struct doctor *d, const char *path, int fallback,
+    int phrases)
+{
+	struct kvfile kv;
+	char *text, *subject = NULL, *body = NULL, *err = NULL;
+	size_t len;
+
+	if ((text = read_file(path, &len)) == NULL) {
+		if (errno == ENOENT && fallback) {
+			warn(d, "mail texts", "%s is missing: partners who "
+			    "write in that language get the English text — "
+			    "add it if that is not intended", path);
+			return 0;
+		}
+		fail(d, EX_CONFIG_, "mail texts", "%s: %s — reinstall the "
+		    "templates or restore the file", path, strerror(errno));
+		return -1;
+	}
+	if (render_split(text, &subject, &body) != 0) {
+		if (phrases && kvfile_parse(text, len, &kv, &err) == 0) {
+			kvfile_free(&kv);
+			free(text);
+			return 0;
+		}
+		free(err);
+		fail(d, EX_CONFIG_, "mail texts", "%s: the first line must be "
+		    "'Subject: ...' — add it (see refbot-template(5))", path);
+		free(text);
+		return -1;
+	}
+	free(subject);
+	free(body);
+	free(text);
+	return 0;
+}
+
+struct mail_text {
+	const char *name;
+	int ja;			/* a Japanese version is expected */
+};
+
+/* Whether file is one of texts, so it was checked already. */
+static int
+listed(const struct mail_text *texts, size_t n, const char *file)
+{
+	char name[256];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%s.en.txt", texts[i].name);
+		if (strcmp(file, name) == 0)
+			return 1;
+		snprintf(name, sizeof(name), "%s.ja.txt", texts[i].name);
+		if (texts[i].ja && strcmp(file, name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The texts refbot sends (English required, Japanese falling back to
+ * English), and any other text in the folder, which may be newer than
+ * this list.
+ */
+static void
+check_mail_texts(struct doctor *d, const struct config *cfg)
+{
+	static const struct mail_text texts[] = {
+		{ "ack", 1 }, { "incomplete", 1 }, { "disqualified", 1 },
+		{ "not-partner", 1 }, { "staff-alert", 0 },
+	};
+	struct dirent **names = NULL;
+	char *dirpath, *path;
+	size_t i, n = 0;
+	int bad = 0, nnames, k;
+
+	dirpath = xasprintf("%s/mail", cfg->templates);
+	for (i = 0; i < nitems(texts); i++) {
+		path = xasprintf("%s/%s.en.txt", dirpath, texts[i].name);
+		bad |= check_one_text(d, path, 0, 0);
+		free(path);
+		n++;
+		if (!texts[i].ja)
+			continue;
+		path = xasprintf("%s/%s.ja.txt", dirpath, texts[i].name);
+		bad |= check_one_text(d, path, 1, 0);
+		free(path);
+		n++;
+	}
+	/* Sorted, so that two runs print the same lines. */
+	nnames = scandir(dirpath, &names, NULL, alphasort);
+	for (k = 0; k < nnames; k++) {
+		const char *name = names[k]->d_name;
+		size_t len = strlen(name);
+
+		if (len > 4 && strcmp(name + len - 4, ".txt") == 0 &&
+		    strncmp(name, "reasons.", 8) != 0 &&
+		    !listed(texts, nitems(texts), name)) {
+			path = xasprintf("%s/%s", dirpath, name);
+			detail(d, "checking %s", path);
+			bad |= check_one_text(d, path, 0, 1);
+			free(path);
+			n++;
+		}
+		free(names[k]);
+	}
+	free(names);
+	if (!bad)
+		ok(d, "mail texts", "%s: %zu texts, each with its Subject: "
+		    "line or a list of phrases", dirpath, n);
+	free(dirpath);
+}
+
+/* The database exists, is refbot's, and its folder takes the WAL. */
+static void
+check_database(struct doctor *d, const struct config *cfg)
+{
+	const char *path = cfg->database, *slash = strrchr(path, '/');
+	struct db *db = NULL;
+	struct stat st;
+	char *dir, *err = NULL;
+	int v;
+
+	dir = slash == NULL ? xstrdup(".") : slash == path ? xstrdup("/") :
+	    xstrndup(path, (size_t)(slash - path));
+	if (stat(dir, &st) != 0) {
+		fail(d, EX_IOERR_, "database", "folder %s: %s — create it "
+		    "(install -d -m 0750 -o %s %s), then run 'refbot init'",
+		    dir, strerror(errno), SERVICE_USER, dir);
+		free(dir);
+		return;
+	}
+	check_service_owner(d, "database", dir, &st, 1);
+	if (access(dir, W_OK) != 0) {
+		fail(d, EX_IOERR_, "database", "folder %s is not writable by "
+		    "this user, and SQLite keeps its journal beside the "
+		    "database — run doctor as the user refbot runs as, or make "
+		    "the folder theirs", dir);
+		free(dir);
+		return;
+	}
+	free(dir);
+	if (db_open(path, 0, &db, &err) != 0) {
+		fail(d, EX_IOERR_, "database", "%s — run 'refbot init' (as the "
+		    "user refbot runs as) to create it", err);
+		free(err);
+		return;
+	}
+	if ((v = db_schema_version(db)) < 0)
+		fail(d, EX_IOERR_, "database", "%s: cannot read its schema "
+		    "version: %s — check that 'database' names a refbot "
+		    "database", path, db_errmsg(db));
+	else if (v == 0)
+		fail(d, EX_IOERR_, "database", "%s is not initialised — run "
+		    "'refbot init'", path);
+	else
+		ok(d, "database", "%s: schema version %d", path, v);
+	db_close(db);
+}
+
+static void
+tls_verdict(struct doctor *d, const char *check, const struct endpoint *ep,
+    const char *key)
+{
+	if (ep->tls == TLS_NONE) {
+		warn(d, check, "plaintext (%s = none): the password and the "
+		    "mail cross the network unencrypted — use TLS unless the "
+		    "server is on this host", key);
+		return;
+	}
+	ok(d, check, "%s, certificate for %s verified against %s",
+	    ep->tls == TLS_IMPLICIT ? "TLS from the start" : "STARTTLS",
+	    ep->host, ep->ca_file != NULL ? ep->ca_file :
+	    "the system trust store");
+}
+
+static void
+check_folder(struct doctor *d, struct imap *im, const char *folder,
+    const char *key)
+{
+	char check[64], *err = NULL;
+	int rc;
+
+	snprintf(check, sizeof(check), "folder %s", folder);
+	rc = imap_folder_exists(im, folder, &err);
+	if (rc == IMAP_OK) {
+		ok(d, check, "exists (%s)", key);
+		return;
+	}
+	if (rc != IMAP_EBOX) {
+		fail(d, EX_UNAVAILABLE_, check, "%s — check the connection "
+		    "and run doctor again", err);
+		free(err);
+		return;
+	}
+	if (!d->fix) {
+		fail(d, EX_CONFIG_, check, "%s, and refbot cannot file mail "
+		    "there — run 'refbot doctor --fix' to create it, or set "
+		    "%s to an existing folder", err, key);
+		free(err);
+		return;
+	}
+	free(err);
+	err = NULL;
+	if ((rc = imap_ensure_folder(im, folder, &err)) == IMAP_OK &&
+	    (rc = imap_folder_exists(im, folder, &err)) == IMAP_OK) {
+		ok(d, check, "created (%s)", key);
+		return;
+	}
+	fail(d, rc == IMAP_ECONN ? EX_UNAVAILABLE_ : EX_CONFIG_, check,
+	    "%s — create it with a mail client, or set %s to an existing "
+	    "folder", err, key);
+	free(err);
+}
+
+static void
+check_imap(struct doctor *d, const struct config *cfg)
+{
+	const struct endpoint *ep = &cfg->imap;
+	struct imap *im = NULL;
+	char *err = NULL;
+	int rc;
+
+	if ((rc = imap_open(cfg, &im, &err)) != IMAP_OK)
+		strtrim(err);
+	switch (rc) {
+	case IMAP_OK:
+	case IMAP_EAUTH:
+	case IMAP_EBOX:
+		/* imap_open verifies the certificate before LOGIN. */
+		tls_verdict(d, "imap tls", ep, "imap_tls");
+		break;
+	case IMAP_ETLS:
+		fail(d, EX_PROTOCOL_, "imap tls", "%s — if the server's "
+		    "certificate is from a private CA, set imap_ca_file to "
+		    "that CA; imap_url must name a host the certificate is "
+		    "for", err);
+		break;
+	default:
+		fail(d, EX_UNAVAILABLE_, "imap", "%s — check the host and "
+		    "port in imap_url, and that the server runs and is "
+		    "reachable from here", err);
+		break;
+	}
+	if (rc == IMAP_EAUTH)
+		fail(d, EX_NOPERM_, "imap", "%s — check imap_user and the "
+		    "password (imap_password_file or imap_password_env)", err);
+	else if (rc == IMAP_EBOX)
+		fail(d, EX_CONFIG_, "imap", "%s — set imap_mailbox to the "
+		    "mailbox referrals arrive in (usually INBOX)", err);
+	free(err);
+	if (rc != IMAP_OK)
+		return;
+
+	ok(d, "imap", "logged in as %s at %s:%d, mailbox %s selected; %s",
+	    ep->user, ep->host, ep->port, cfg->imap_mailbox,
+	    !cfg->use_idle ? "polling (imap_idle = no)" : imap_has_idle(im) ?
+	    "IDLE offered" : "no IDLE, polling");
+	detail(d, "UIDVALIDITY %u, poll_interval %d s",
+	    (unsigned)imap_uidvalidity(im), cfg->poll_interval);
+	check_folder(d, im, cfg->processed_folder, "imap_processed_folder");
+	if (strcmp(cfg->rejected_folder, cfg->processed_folder) != 0)
+		check_folder(d, im, cfg->rejected_folder,
+		    "imap_rejected_folder");
+	imap_close(im);
+}
+
+static void
+check_smtp(struct doctor *d, const struct config *cfg)
+{
+	const struct endpoint *ep = &cfg->smtp;
+	struct smtp *s = smtp_new(cfg);
+	char *err = NULL;
+	int rc;
+
+	if ((rc = smtp_check(s, &err)) != SMTP_OK)
+		strtrim(err);
+	smtp_free(s);
+	switch (rc) {
+	case SMTP_OK:
+		tls_verdict(d, "smtp tls", ep, "smtp_tls");
+		if (ep->user != NULL)
+			ok(d, "smtp", "%s:%d accepts the session: logged in as "
+			    "%s, no mail sent", ep->host, ep->port, ep->user);
+		else
+			ok(d, "smtp", "%s:%d accepts the session without a "
+			    "login (smtp_user not set), no mail sent", ep->host,
+			    ep->port);
+		break;
+	case SMTP_TLS:
+		fail(d, EX_PROTOCOL_, "smtp tls", "%s — if the server's "
+		    "certificate is from a private CA, set smtp_ca_file to "
+		    "that CA; smtp_url must name a host the certificate is "
+		    "for, and smtp:// needs a server that offers STARTTLS",
+		    err);
+		break;
+	case SMTP_CONFIG:
+		tls_verdict(d, "smtp tls", ep, "smtp_tls");
+		fail(d, EX_NOPERM_, "smtp", "%s — check smtp_user and the "
+		    "password, and that smtp_url is the server's submission "
+		    "port (usually 587), where logins are offered", err);
+		break;
+	case SMTP_PERM:
+		fail(d, EX_UNAVAILABLE_, "smtp", "%s — the server refuses "
+		    "this host: check smtp_url, or ask the server's "
+		    "administrator to accept it", err);
+		break;
+	default:
+		fail(d, EX_UNAVAILABLE_, "smtp", "%s — check the host and "
+		    "port in smtp_url, and that the server runs and is "
+		    "reachable from here", err);
+		break;
+	}
+	free(err);
+}
+
+int
+doctor_run(const char *confpath, int fix, int verbose)
+{
+	const struct passwd *pw;
+	struct doctor d;
+	struct config cfg;
+
+	memset(&d, 0, sizeof(d));
+	d.fix = fix;
+	d.verbose = verbose;
+	if (geteuid() == 0 && (pw = getpwnam(SERVICE_USER)) != NULL) {
+		d.as_root = 1;
+		d.svc_uid = pw->pw_uid;
+	}
+	/* A server closing the connection must not kill the check. */
+	signal(SIGPIPE, SIG_IGN);
+
+	if (check_config(&d, confpath, &cfg) != 0) {
+		fflush(stdout);
+		return d.status;
+	}
+	check_secrets(&d, confpath);
+	check_identity(&d, &cfg);
+	check_template(&d, &cfg);
+	check_keywords(&d, &cfg);
+	check_reasons(&d, &cfg, "en");
+	check_reasons(&d, &cfg, "ja");
+	check_mail_texts(&d, &cfg);
+	check_database(&d, &cfg);
+	check_imap(&d, &cfg);
+	check_smtp(&d, &cfg);
+	config_free(&cfg);
+	if (d.status != 0)
+		printf("refbot doctor: something failed; fix the FAIL lines "
+		    "above and run it again\n");
+	fflush(stdout);
+	return d.status;
+}
