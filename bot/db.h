@@ -143,7 +143,7 @@ int db_outbox_add(struct db *, const struct outmail *, int64_t *id);
 int db_outbox_next_due(struct db *, int64_t now, struct outmail *);
 /* When the next pending mail falls due; 1 found, 0 none, -1 error. */
 int db_outbox_next_time(struct db *, int64_t *when);
-/* Replies (acknowledgements and the like) sent to rcpt since then. */
+/* Capped replies (not acknowledgements) queued for rcpt since then. */
 int db_outbox_recent_replies(struct db *, const char *rcpt, int64_t since);
 /*
  * Makes mail due now: row id (if > 0) or every failed row; returns how

@@ -33,8 +33,11 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 	/*
 	 * A sender who gets more than auto_reply_limit answers an hour is
 	 * most likely a robot we failed to recognise: stop answering it.
+	 * Acknowledgements of qualified referrals are exempt: no robot
+	 * writes a qualified referral, and a partner's backlog after an
+	 * outage must all be acknowledged.
 	 */
-	if (n->auto_reply) {
+	if (n->auto_reply && strcmp(n->name, "ack") != 0) {
 		int sent = db_outbox_recent_replies(rb->db, n->rcpt,
 		    (int64_t)time(NULL) - 3600);
 		if (sent < 0) {
