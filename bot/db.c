@@ -106,6 +106,8 @@ static const char *migrations[] = {
 	"  key TEXT PRIMARY KEY,"
 	"  value TEXT NOT NULL);"
 	"ALTER TABLE history ADD COLUMN message_id TEXT;",
+	/* 4: bounces (issue 5): a partner address that hard-bounced */
+	"ALTER TABLE partners ADD COLUMN bounced TEXT;",
 };
 
 static int64_t
@@ -974,6 +976,50 @@ db_outbox_retry(struct db *db, int64_t id, int all_failed)
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int(st, 2, all_failed);
 	sqlite3_bind_int64(st, 3, now_s());
+	if (exec_done(st) != 0)
+		return -1;
+	return sqlite3_changes(db->h);
+}
+
+int
+db_outbox_bounce(struct db *db, const char *message_id, const char *why,
+    struct outmail *m)
+{
+	static const char sql[] = "UPDATE outbox SET status = 'bounced', "
+	    "last_error = ? WHERE message_id = ? RETURNING id, referral_id, "
+	    "kind, rcpt";
+	sqlite3_stmt *st = stmt(db, sql);
+	int rc, found = 0;
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, why);
+	bind_text(st, 2, message_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(m, 0, sizeof(*m));
+		m->id = sqlite3_column_int64(st, 0);
+		m->referral_id = sqlite3_column_int64(st, 1);
+		m->kind = col_text(st, 2);
+		m->rcpt = col_text(st, 3);
+		found = 1;
+		rc = sqlite3_step(st);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? found : -1;
+}
+
+int
+db_partner_bounced(struct db *db, const char *email, const char *why)
+{
+	static const char sql[] = "UPDATE partners SET bounced = ? "
+	    "WHERE email = ?";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, why);
+	bind_text(st, 2, email);
 	if (exec_done(st) != 0)
 		return -1;
 	return sqlite3_changes(db->h);

@@ -151,6 +151,14 @@ int db_outbox_recent_replies(struct db *, const char *rcpt, int64_t since);
  */
 int db_outbox_retry(struct db *, int64_t id, int all_failed);
 int db_outbox_sent(struct db *, int64_t id, int64_t now);
+/*
+ * Marks the mail with this Message-ID bounced; fills id, referral_id,
+ * kind and rcpt of *m (free with outmail_free).  1 found, 0 not, -1.
+ */
+int db_outbox_bounce(struct db *, const char *message_id, const char *why,
+    struct outmail *m);
+/* Flags a partner address that hard-bounced; returns rows changed or -1. */
+int db_partner_bounced(struct db *, const char *email, const char *why);
 int db_outbox_defer(struct db *, int64_t id, int64_t next, const char *err);
 int db_outbox_fail(struct db *, int64_t id, const char *err);
 int db_outbox_each(struct db *, const char *status,

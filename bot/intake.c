@@ -20,6 +20,7 @@
 #include <gnutls/crypto.h>
 
 #include "analyze.h"
+#include "classify.h"
 #include "intake.h"
 #include "keyword.h"
 #include "log.h"
@@ -511,6 +512,53 @@ status_request(struct job *j, const struct partner *p)
 	return rc;
 }
 
+/*
+ * A delivery report about mail we sent: the outbox row is marked, and a
+ * hard bounce (failed, 5.x.x) to a partner's address flags the partner
+ * and tells staff, once per report.
+ */
+static int
+bounce(struct job *j)
+{
+	struct refbot *rb = j->rb;
+	struct outmail m;
+	const char *action = j->a.dsn_action ? j->a.dsn_action : "?";
+	const char *st = j->a.dsn_status ? j->a.dsn_status : "?";
+	char *why = xasprintf("%s %s", action, st);
+	int hard = strcasecmp(action, "failed") == 0 && st[0] == '5';
+	int found, rc = 0, partner = 0;
+
+	found = db_outbox_bounce(rb->db, j->a.dsn_message_id, why, &m);
+	if (found < 0) {
+		free(why);
+		return -1;
+	}
+	j->disposition = "bounce";
+	if (found == 0) {
+		j->detail = xasprintf("report (%s) about mail we have no record "
+		    "of", why);
+		free(why);
+		return 0;
+	}
+	j->referral_id = m.referral_id;
+	if (hard && (partner = db_partner_bounced(rb->db, m.rcpt, why)) < 0)
+		rc = -1;
+	if (rc == 0 && partner > 0) {
+		char *what = xasprintf("A partner's address bounced (outbox "
+		    "%lld, %s)", (long long)m.id, m.kind);
+		rc = notify_alert(rb, j->row, what, why,
+		    rb->cfg.processed_folder);
+		free(what);
+	}
+	j->detail = xasprintf("outbox %lld (%s) %s%s", (long long)m.id, m.kind,
+	    why, partner > 0 ? "; partner address flagged" : "");
+	log_info("message %lld: delivery report for outbox %lld: %s",
+	    (long long)j->row, (long long)m.id, why);
+	outmail_free(&m);
+	free(why);
+	return rc;
+}
+
 /* Everything inside the transaction; -1 means roll back and retry. */
 static int
 decide(struct job *j)
@@ -531,6 +579,10 @@ decide(struct job *j)
 	}
 	switch (j->a.kind) {
 	case KIND_AUTOMATIC:
+		if (j->a.dsn_message_id != NULL &&
+		    classify_our_id(j->a.dsn_message_id,
+		    rb->cfg.message_id_domain))
+			return bounce(j);
 		j->disposition = "automatic";
 		j->detail = xstrdup(j->a.automatic);
 		log_info("message %lld: automatic mail (%s), not answered",

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "analyze.h"
 #include "classify.h"
@@ -61,6 +62,71 @@ names_our_mail(const struct message *msg, const char *our_domain)
 	return ours;
 }
 
+/*
+ * The value of the first "Name:" line at or after from (case-insensitive,
+ * at a line start), trimmed, or NULL.
+ */
+static char *
+raw_field(const char *raw, size_t len, const char *from, const char *name)
+{
+	size_t nl = strlen(name);
+	const char *p = from, *end = raw + len;
+
+	while (p < end) {
+		if ((p == raw || p[-1] == '\n') && (size_t)(end - p) > nl &&
+		    strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
+			const char *v = p + nl + 1, *e = v;
+			while (e < end && *e != '\n' && *e != '\r')
+				e++;
+			return strtrim(xstrndup(v, (size_t)(e - v)));
+		}
+		p = memchr(p, '\n', (size_t)(end - p));
+		if (p == NULL)
+			break;
+		p++;
+	}
+	return NULL;
+}
+
+/*
+ * RFC 3464: the report names the recipient, what happened and, in the
+ * returned headers, our Message-ID.  Read from the raw bytes: the
+ * delivery-status part is plain 7-bit text.
+ */
+static void
+read_dsn(const char *raw, size_t len, struct analysis *a)
+{
+	const char *body, *ds;
+	char *v;
+
+	if (strcmp(a->msg.content_type, "multipart/report") != 0)
+		return;
+	body = memmem(raw, len, "\n\n", 2);
+	if (body == NULL)
+		body = memmem(raw, len, "\r\n\r\n", 4);
+	if (body == NULL)
+		return;
+	if ((v = raw_field(raw, len, body, "Final-Recipient")) != NULL) {
+		char *semi = strchr(v, ';');
+		a->dsn_recipient = strtrim(xstrdup(semi ? semi + 1 : v));
+		ascii_lower(a->dsn_recipient);
+		free(v);
+	}
+	a->dsn_action = raw_field(raw, len, body, "Action");
+	a->dsn_status = raw_field(raw, len, body, "Status");
+	/* The returned message follows the delivery-status fields. */
+	ds = a->dsn_action ? memmem(body, len - (size_t)(body - raw),
+	    "\nAction:", 8) : body;
+	if (ds != NULL && (v = raw_field(raw, len, ds, "Message-ID")) != NULL) {
+		size_t n = strlen(v);
+		if (n > 2 && v[0] == '<' && v[n - 1] == '>') {
+			a->dsn_message_id = xstrndup(v + 1, n - 2);
+			free(v);
+		} else
+			a->dsn_message_id = v;
+	}
+}
+
 void
 analyze(const char *raw, size_t len, const struct analyze_opts *o,
     struct analysis *a)
@@ -89,6 +155,7 @@ analyze(const char *raw, size_t len, const struct analyze_opts *o,
 	if ((a->automatic = classify_automatic(&a->msg, o->our_domain,
 	    o->loop_header)) != NULL) {
 		a->kind = KIND_AUTOMATIC;
+		read_dsn(raw, len, a);
 		return;
 	}
 	a->ref = classify_ref_tag(a->msg.subject);
@@ -120,6 +187,10 @@ analysis_free(struct analysis *a)
 	if (a == NULL)
 		return;
 	free(a->error);
+	free(a->dsn_recipient);
+	free(a->dsn_action);
+	free(a->dsn_status);
+	free(a->dsn_message_id);
 	message_free(&a->msg);
 	form_free(&a->form);
 	memset(a, 0, sizeof(*a));

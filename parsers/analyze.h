@@ -30,6 +30,12 @@ struct analysis {
 	int ours;		/* In-Reply-To/References name our mail */
 	const char *lang;	/* "ja" or "en": the language it is written in */
 	struct form form;	/* submissions only */
+
+	/* A delivery status notification (multipart/report), if this is one. */
+	char *dsn_recipient;	/* Final-Recipient, lowercased */
+	char *dsn_action;	/* "failed", "delayed", ... */
+	char *dsn_status;	/* "5.1.1" */
+	char *dsn_message_id;	/* the returned message's Message-ID */
 };
 
 struct analyze_opts {
