@@ -84,6 +84,7 @@ static const struct keydef keys[] = {
 	{ "secret_env", K_SECRET_ENV, O(secret), 0 },
 	{ "currency", K_STR, O(currency), 0 },
 	{ "sla_hours", K_HOURS, O(sla_hours), 0 },
+	{ "escalation_address", K_ADDR, O(escalation_address), 0 },
 	{ "auto_reply_limit", K_COUNT, O(auto_reply_limit), 0 },
 	{ "require_auth_results", K_BOOL, O(require_auth), 0 },
 	{ "authserv_id", K_STR, O(authserv_id), 0 },
@@ -491,5 +492,6 @@ config_free(struct config *cfg)
 	}
 	free(cfg->currency);
 	free(cfg->authserv_id);
+	free(cfg->escalation_address);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -108,6 +108,12 @@ static const char *migrations[] = {
 	"ALTER TABLE history ADD COLUMN message_id TEXT;",
 	/* 4: bounces (issue 5): a partner address that hard-bounced */
 	"ALTER TABLE partners ADD COLUMN bounced TEXT;",
+	/* 5: SLA (issue 6): first response, reminder and escalation sent */
+	"ALTER TABLE referrals ADD COLUMN first_response_at INTEGER;"
+	"ALTER TABLE referrals ADD COLUMN sla_reminded INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"ALTER TABLE referrals ADD COLUMN sla_escalated INTEGER NOT NULL "
+	"  DEFAULT 0;",
 };
 
 static int64_t
@@ -421,6 +427,63 @@ db_attachment_add(struct db *db, int64_t row, const char *name,
 	bind_text(st, 2, name);
 	bind_text(st, 3, type);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)size);
+	return exec_done(st);
+}
+
+int
+db_referral_responded(struct db *db, int64_t id, int64_t at)
+{
+	static const char sql[] = "UPDATE referrals SET first_response_at = ? "
+	    "WHERE id = ? AND first_response_at IS NULL";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, at);
+	sqlite3_bind_int64(st, 2, id);
+	return exec_done(st);
+}
+
+int
+db_sla_due(struct db *db, int64_t now, int64_t sla, int escalate,
+    int64_t *id)
+{
+	/* Still NEW: nobody has answered it yet. */
+	static const char rsql[] = "SELECT id FROM referrals WHERE status = "
+	    "'NEW' AND sla_reminded = 0 AND created_at + ? <= ? ORDER BY id "
+	    "LIMIT 1";
+	static const char esql[] = "SELECT id FROM referrals WHERE status = "
+	    "'NEW' AND sla_escalated = 0 AND created_at + 2 * ? <= ? ORDER BY "
+	    "id LIMIT 1";
+	sqlite3_stmt *st = stmt(db, escalate ? esql : rsql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, sla);
+	sqlite3_bind_int64(st, 2, now);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		return 1;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_sla_mark(struct db *db, int64_t id, int escalate)
+{
+	static const char rsql[] = "UPDATE referrals SET sla_reminded = 1 "
+	    "WHERE id = ?";
+	static const char esql[] = "UPDATE referrals SET sla_reminded = 1, "
+	    "sla_escalated = 1 WHERE id = ?";
+	sqlite3_stmt *st = stmt(db, escalate ? esql : rsql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
 	return exec_done(st);
 }
 

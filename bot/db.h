@@ -103,6 +103,15 @@ int db_referral_insert(struct db *, int64_t partner_id, int64_t message_row,
 int db_referral_field(struct db *, int64_t id, const char *key,
     const char *value);
 int db_referral_set_status(struct db *, int64_t id, const char *status);
+/* Records the first staff response (only the first one counts). */
+int db_referral_responded(struct db *, int64_t id, int64_t at);
+/*
+ * The next referral still NEW sla seconds (escalate: twice that) after
+ * it arrived whose reminder (escalation) was not sent; 1/0/-1.
+ */
+int db_sla_due(struct db *, int64_t now, int64_t sla, int escalate,
+    int64_t *id);
+int db_sla_mark(struct db *, int64_t id, int escalate);
 int db_history_add(struct db *, int64_t referral_id, const char *actor,
     const char *event, const char *from_status, const char *to_status,
     const char *detail);

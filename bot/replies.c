@@ -12,6 +12,7 @@
 #include "notify.h"
 #include "replies.h"
 #include "reply.h"
+#include "sla.h"
 #include "status.h"
 #include "token.h"
 #include "util.h"
@@ -397,6 +398,12 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 		goto done;
 	}
 	free(detail);
+	/* The first keyword is the first response the SLA measures. */
+	if (cmd.kw != KW_NOTE &&
+	    db_referral_responded(rb->db, r->id, sla_now()) != 0) {
+		rc = -1;
+		goto done;
+	}
 	if (cmd.kw != KW_NOTE) {
 		found = r->partner_email ? db_partner_by_email(rb->db,
 		    r->partner_email, &p) : 0;

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "run.h"
+#include "sla.h"
 #include "smtp.h"
 #include "util.h"
 
@@ -253,6 +254,11 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 				break;
 			}
 			continue;
+		}
+		/* Reminders are queued first so this pass sends them. */
+		if (sla_run(rb) < 0 && once) {
+			status = EX_IOERR_;
+			break;
 		}
 		if (outbox_drain(rb, r.smtp, stop) < 0 && once) {
 			status = EX_IOERR_;

@@ -1,0 +1,93 @@
+/* sla: reminders and escalations for unanswered referrals. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "notify.h"
+#include "reply.h"
+#include "sla.h"
+#include "token.h"
+#include "util.h"
+
+int64_t
+sla_now(void)
+{
+	const char *off = getenv("REFBOT_CLOCK_OFFSET");
+
+	return (int64_t)time(NULL) + (off ? strtoll(off, NULL, 10) : 0);
+}
+
+static int
+send_one(struct refbot *rb, int64_t id, int escalate)
+{
+	struct referral r;
+	struct notify n;
+	char ref[24], hours[16], age[24];
+	int found, rc;
+
+	if ((found = db_referral_get(rb->db, id, &r)) <= 0)
+		return found < 0 ? -1 : 0;
+	refbot_ref(id, ref, sizeof(ref));
+	snprintf(hours, sizeof(hours), "%d", rb->sla_hours);
+	snprintf(age, sizeof(age), "%lld", (long long)((sla_now() -
+	    r.created_at) / 3600));
+	{
+		const struct render_var vars[] = {
+			{ "ref", ref }, { "client", r.client ? r.client : "?" },
+			{ "partner_name", r.partner_name ? r.partner_name :
+			    "?" },
+			{ "sla_hours", hours }, { "age_hours", age },
+			{ "marker", REPLY_MARKER },
+		};
+		memset(&n, 0, sizeof(n));
+		n.name = escalate ? "sla-escalation" : "sla-reminder";
+		n.referral_id = id;
+		n.role = ROLE_STAFF;
+		n.vars = vars;
+		n.nvars = nitems(vars);
+		if (escalate && rb->cfg.escalation_address != NULL) {
+			n.rcpt = rb->cfg.escalation_address;
+			rc = notify_queue(rb, &n, NULL);
+		} else
+			rc = notify_staff(rb, &n);
+	}
+	if (rc == 0)
+		rc = db_sla_mark(rb->db, id, escalate);
+	if (rc == 0)
+		rc = db_history_add(rb->db, id, "refbot", escalate ?
+		    "sla-escalated" : "sla-reminded", NULL, NULL, NULL);
+	if (rc == 0)
+		log_info("%s: %s sent (no response after %s hours)", ref,
+		    escalate ? "escalation" : "reminder", age);
+	referral_free(&r);
+	return rc;
+}
+
+int
+sla_run(struct refbot *rb)
+{
+	int64_t now = sla_now(), sla = (int64_t)rb->sla_hours * 3600, id;
+	int esc, found, sent = 0;
+
+	/* Escalations first: they also settle the reminder. */
+	for (esc = 1; esc >= 0; esc--) {
+		while ((found = db_sla_due(rb->db, now, sla, esc, &id)) > 0) {
+			if (db_begin(rb->db) != 0)
+				return -1;
+			if (send_one(rb, id, esc) != 0 ||
+			    db_commit(rb->db) != 0) {
+				log_warnx("SLA: %s", db_errmsg(rb->db));
+				db_rollback(rb->db);
+				return -1;
+			}
+			sent++;
+		}
+		if (found < 0)
+			return -1;
+	}
+	return sent;
+}

@@ -1,0 +1,23 @@
+/*
+ * sla: the first-response promise.  A referral still NEW sla_hours after
+ * it arrived gets one reminder to staff; at twice that, one escalation to
+ * the escalation address.  Each is recorded in the same transaction as
+ * its outbox row, so restarts never send either twice.
+ */
+#ifndef REFBOT_SLA_H
+#define REFBOT_SLA_H
+
+#include <stdint.h>
+
+#include "refbot.h"
+
+/* Sends what is due; returns how many, or -1 on a database error. */
+int sla_run(struct refbot *);
+
+/*
+ * The clock the SLA runs on: the system time, moved by
+ * REFBOT_CLOCK_OFFSET seconds when that is set (for tests and drills).
+ */
+int64_t sla_now(void);
+
+#endif
