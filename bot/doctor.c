@@ -42,6 +42,9 @@ struct doctor {
 	uid_t svc_uid;
 };
 
+static void line(const char *, const char *, const char *, va_list)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 line(const char *tag, const char *check, const char *fmt, va_list ap)
 {
@@ -274,7 +277,7 @@ check_identity(struct doctor *d, const struct config *cfg)
 	    cfg->intake_address, dom);
 }
 
-/* Reads DIR/NAME into *text; on failure reports it under check. */
+/* Reads path into *text; on failure reports it under check. */
 static int
 load(struct doctor *d, const char *check, const char *path, char **text,
     size_t *len)
@@ -540,9 +543,17 @@ check_database(struct doctor *d, const struct config *cfg)
 		return;
 	}
 	free(dir);
+	if (stat(path, &st) != 0) {
+		fail(d, EX_IOERR_, "database", "%s: %s — run 'refbot init' (as "
+		    "the user refbot runs as) to create it", path,
+		    strerror(errno));
+		return;
+	}
+	check_service_owner(d, "database", path, &st, 0);
 	if (db_open(path, 0, &db, &err) != 0) {
-		fail(d, EX_IOERR_, "database", "%s — run 'refbot init' (as the "
-		    "user refbot runs as) to create it", err);
+		fail(d, EX_IOERR_, "database", "%s — check that 'database' "
+		    "names a refbot database this user may read and write",
+		    err);
 		free(err);
 		return;
 	}
@@ -578,39 +589,34 @@ static void
 check_folder(struct doctor *d, struct imap *im, const char *folder,
     const char *key)
 {
-	char check[64], *err = NULL;
+	char *check, *err = NULL;
 	int rc;
 
-	snprintf(check, sizeof(check), "folder %s", folder);
+	check = xasprintf("folder %s", folder);
 	rc = imap_folder_exists(im, folder, &err);
-	if (rc == IMAP_OK) {
+	if (rc == IMAP_OK)
 		ok(d, check, "exists (%s)", key);
-		return;
-	}
-	if (rc != IMAP_EBOX) {
+	else if (rc != IMAP_EBOX)
 		fail(d, EX_UNAVAILABLE_, check, "%s — check the connection "
 		    "and run doctor again", err);
-		free(err);
-		return;
-	}
-	if (!d->fix) {
+	else if (!d->fix)
 		fail(d, EX_CONFIG_, check, "%s, and refbot cannot file mail "
 		    "there — run 'refbot doctor --fix' to create it, or set "
 		    "%s to an existing folder", err, key);
+	else {
 		free(err);
-		return;
+		err = NULL;
+		if ((rc = imap_ensure_folder(im, folder, &err)) == IMAP_OK &&
+		    (rc = imap_folder_exists(im, folder, &err)) == IMAP_OK)
+			ok(d, check, "created (%s)", key);
+		else
+			fail(d, rc == IMAP_ECONN ? EX_UNAVAILABLE_ :
+			    EX_CONFIG_, check, "%s — create it with a mail "
+			    "client, or set %s to an existing folder", err,
+			    key);
 	}
 	free(err);
-	err = NULL;
-	if ((rc = imap_ensure_folder(im, folder, &err)) == IMAP_OK &&
-	    (rc = imap_folder_exists(im, folder, &err)) == IMAP_OK) {
-		ok(d, check, "created (%s)", key);
-		return;
-	}
-	fail(d, rc == IMAP_ECONN ? EX_UNAVAILABLE_ : EX_CONFIG_, check,
-	    "%s — create it with a mail client, or set %s to an existing "
-	    "folder", err, key);
-	free(err);
+	free(check);
 }
 
 static void
@@ -746,9 +752,6 @@ doctor_run(const char *confpath, int fix, int verbose)
 	check_imap(&d, &cfg);
 	check_smtp(&d, &cfg);
 	config_free(&cfg);
-	if (d.status != 0)
-		printf("refbot doctor: something failed; fix the FAIL lines "
-		    "above and run it again\n");
 	fflush(stdout);
 	return d.status;
 }

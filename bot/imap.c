@@ -381,6 +381,43 @@ imap_ensure_folder(struct imap *im, const char *folder, char **errstr)
 }
 
 int
+imap_folder_exists(struct imap *im, const char *folder, char **errstr)
+{
+	clist *list = NULL;
+	clistiter *it;
+	int r, found = 0, noselect = 0;
+
+	r = mailimap_list(im->h, "", folder, &list);
+	if (r != MAILIMAP_NO_ERROR) {
+		*errstr = xasprintf("IMAP LIST failed: %s", server_text(im));
+		return classify(r);
+	}
+	for (it = list != NULL ? clist_begin(list) : NULL; it != NULL;
+	    it = clist_next(it)) {
+		struct mailimap_mailbox_list *mb = clist_content(it);
+
+		found = 1;
+		/* A hierarchy level only: MOVE and COPY into it fail. */
+		if (mb->mb_flag != NULL &&
+		    mb->mb_flag->mbf_type == MAILIMAP_MBX_LIST_FLAGS_SFLAG &&
+		    mb->mb_flag->mbf_sflag == MAILIMAP_MBX_LIST_SFLAG_NOSELECT)
+			noselect = 1;
+	}
+	if (list != NULL)
+		mailimap_list_result_free(list);
+	if (!found) {
+		*errstr = xasprintf("IMAP: folder %s does not exist", folder);
+		return IMAP_EBOX;
+	}
+	if (noselect) {
+		*errstr = xasprintf("IMAP: folder %s exists but cannot hold "
+		    "mail (\\Noselect)", folder);
+		return IMAP_EBOX;
+	}
+	return IMAP_OK;
+}
+
+int
 imap_idle(struct imap *im, int seconds, volatile sig_atomic_t *stop,
     int *changed, char **errstr)
 {

@@ -56,6 +56,12 @@ int imap_move(struct imap *, uint32_t uid, const char *folder,
 int imap_ensure_folder(struct imap *, const char *folder, char **errstr);
 
 /*
+ * Whether folder exists and can hold mail, by LIST (nothing is created):
+ * IMAP_OK; IMAP_EBOX, missing or \Noselect, with *errstr saying which.
+ */
+int imap_folder_exists(struct imap *, const char *folder, char **errstr);
+
+/*
  * Waits in IDLE up to seconds for the server to report a change; returns
  * IMAP_OK either way (*changed says which) or IMAP_ECONN.  Checks *stop
  * every second so a signal ends the wait promptly.

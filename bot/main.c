@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "analyze.h"
+#include "doctor.h"
 #include "json.h"
 #include "keyword.h"
 #include "reply.h"
@@ -21,6 +22,8 @@
 
 static volatile sig_atomic_t stop_flag, hup_flag, wake_flag;
 
+static int verbose_flag;
+
 static const char usage_text[] =
 "usage: refbot [--config FILE] [-v] [--syslog] COMMAND [ARGS]\n"
 "\n"
@@ -28,6 +31,9 @@ static const char usage_text[] =
 "  init                          create or upgrade the database\n"
 "  run [--once]                  process the intake mailbox and send mail;\n"
 "                                with --once, one pass and exit\n"
+"  doctor [--fix]                check the configuration, files, database\n"
+"                                and servers, one line per check; with\n"
+"                                --fix, create missing IMAP folders\n"
 "  referral list [--status S] [--format text|json]\n"
 "  referral show REF [--format text|json]\n"
 "  partner add EMAIL --name NAME [--lang en|ja]\n"
@@ -153,6 +159,32 @@ cmd_run(const char *conf, int argc, char **argv)
 	log_info("refbot stopping (exit %d)", rc);
 	refbot_close(&rb);
 	return rc;
+}
+
+static int
+cmd_doctor(const char *conf, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "fix", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int fix = 0, c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+		if (c == 'f')
+			fix = 1;
+		else if (c == 'h') {
+			fputs("usage: refbot [--config FILE] [-v] doctor "
+			    "[--fix]\n", stdout);
+			return 0;
+		} else
+			return usage();
+	}
+	if (optind != argc)
+		return usage();
+	return doctor_run(conf, fix, verbose_flag);
 }
 
 struct list_ctx {
@@ -805,6 +837,7 @@ main(int argc, char **argv)
 	} cmds[] = {
 		{ "init", cmd_init },
 		{ "run", cmd_run },
+		{ "doctor", cmd_doctor },
 		{ "referral", cmd_referral },
 		{ "partner", cmd_partner },
 		{ "outbox", cmd_outbox },
@@ -819,7 +852,7 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+c:vhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': conf = optarg; break;
-		case 'v': verbose = 1; break;
+		case 'v': verbose = verbose_flag = 1; break;
 		case 's': use_syslog = 1; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("refbot %s\n", PACKAGE_VERSION); return 0;
