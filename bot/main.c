@@ -864,6 +864,12 @@ main(int argc, char **argv)
 	if (argc < 1)
 		return usage();
 	log_init(use_syslog, verbose);
+	/* "refbot COMMAND --help" answers like "refbot --help". */
+	for (c = 1; c < argc; c++)
+		if (strcmp(argv[c], "--help") == 0 || strcmp(argv[c], "-h") == 0) {
+			fputs(usage_text, stdout);
+			return 0;
+		}
 	for (i = 0; i < nitems(cmds); i++)
 		if (strcmp(argv[0], cmds[i].name) == 0)
 			return cmds[i].fn(conf, argc, argv);

@@ -1,6 +1,7 @@
 /* run: the main loop of "refbot run". */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -118,7 +119,7 @@ process_mailbox(struct runner *r)
 	uint32_t *uids = NULL;
 	size_t n = 0, i;
 	char *err = NULL;
-	int rc;
+	int rc, tty;
 
 	r->retry = 0;
 	if ((rc = imap_search_all(r->im, &uids, &n, &err)) != IMAP_OK) {
@@ -128,8 +129,12 @@ process_mailbox(struct runner *r)
 	}
 	if (n > 0)
 		log_debug("%zu messages in the intake mailbox", n);
+	/* A backlog shows progress on a terminal, and nothing elsewhere. */
+	tty = n >= 2 * FETCH_BATCH && isatty(STDERR_FILENO);
 	for (i = 0; i < n && !*r->stop; i += FETCH_BATCH) {
 		size_t k = n - i < FETCH_BATCH ? n - i : FETCH_BATCH;
+		if (tty)
+			fprintf(stderr, "\rrefbot: %zu of %zu messages", i, n);
 		rc = imap_fetch(r->im, uids + i, k, fetched, r, &err);
 		if (rc == -1)	/* stopped by a signal between messages */
 			break;
@@ -140,6 +145,9 @@ process_mailbox(struct runner *r)
 			return rc;
 		}
 	}
+	if (tty)
+		fprintf(stderr, "\rrefbot: %zu of %zu messages\n", i < n ? i : n,
+		    n);
 	free(uids);
 	return IMAP_OK;
 }
