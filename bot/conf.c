@@ -85,6 +85,7 @@ static const struct keydef keys[] = {
 	{ "currency", K_STR, O(currency), 0 },
 	{ "sla_hours", K_HOURS, O(sla_hours), 0 },
 	{ "escalation_address", K_ADDR, O(escalation_address), 0 },
+	{ "protection_days", K_COUNT, O(protection_days), 0 },
 	{ "auto_reply_limit", K_COUNT, O(auto_reply_limit), 0 },
 	{ "require_auth_results", K_BOOL, O(require_auth), 0 },
 	{ "authserv_id", K_STR, O(authserv_id), 0 },
@@ -353,6 +354,7 @@ config_load(const char *path, struct config *out, char **errstr)
 	cfg.use_idle = 1;
 	cfg.max_message_size = 25 * 1024 * 1024;
 	cfg.sla_hours = 24;
+	cfg.protection_days = 90;
 	cfg.auto_reply_limit = 10;
 
 	for (i = 0; i < kv.n; i++) {

@@ -52,6 +52,7 @@ struct config {
 	char *currency;		/* ISO 4217 code for amounts, e.g. JPY */
 	int sla_hours;		/* first response due after this long */
 	char *escalation_address;	/* past twice the SLA; NULL: staff */
+	int protection_days;	/* the first referral of a client wins */
 	int auto_reply_limit;	/* automatic replies per sender per hour */
 	int require_auth;	/* staff mail must pass DKIM or SPF */
 	char *authserv_id;	/* whose Authentication-Results to trust */

@@ -114,6 +114,15 @@ static const char *migrations[] = {
 	"  DEFAULT 0;"
 	"ALTER TABLE referrals ADD COLUMN sla_escalated INTEGER NOT NULL "
 	"  DEFAULT 0;",
+	/* 6: attribution (issue 6): the keys that find the same client */
+	"ALTER TABLE referrals ADD COLUMN client_key TEXT;"
+	"ALTER TABLE referrals ADD COLUMN contact_email TEXT;"
+	"ALTER TABLE referrals ADD COLUMN email_domain TEXT;"
+	"ALTER TABLE referrals ADD COLUMN duplicate_of INTEGER "
+	"  REFERENCES referrals(id);"
+	"CREATE INDEX referrals_client_key ON referrals(client_key);"
+	"CREATE INDEX referrals_contact_email ON referrals(contact_email);"
+	"CREATE INDEX referrals_email_domain ON referrals(email_domain);",
 };
 
 static int64_t
@@ -428,6 +437,60 @@ db_attachment_add(struct db *db, int64_t row, const char *name,
 	bind_text(st, 3, type);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)size);
 	return exec_done(st);
+}
+
+int
+db_referral_keys(struct db *db, int64_t id, const char *client_key,
+    const char *contact_email, const char *email_domain,
+    int64_t duplicate_of)
+{
+	static const char sql[] = "UPDATE referrals SET client_key = ?, "
+	    "contact_email = ?, email_domain = ?, duplicate_of = ? "
+	    "WHERE id = ?";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, client_key && *client_key ? client_key : NULL);
+	bind_text(st, 2, contact_email);
+	bind_text(st, 3, email_domain);
+	if (duplicate_of > 0)
+		sqlite3_bind_int64(st, 4, duplicate_of);
+	sqlite3_bind_int64(st, 5, id);
+	return exec_done(st);
+}
+
+int
+db_referral_first(struct db *db, int64_t since, const char *client_key,
+    const char *contact_email, const char *email_domain, int64_t *id)
+{
+	/*
+	 * The first formal referral of the same client still counting: not
+	 * a duplicate itself, not waiting for the partner, not turned away.
+	 */
+	static const char sql[] = "SELECT id FROM referrals WHERE "
+	    "created_at >= ?1 AND duplicate_of IS NULL AND status NOT IN "
+	    "('INCOMPLETE', 'DISQUALIFIED', 'DUPLICATE') AND "
+	    "((?2 IS NOT NULL AND client_key = ?2) OR "
+	    "(?3 IS NOT NULL AND contact_email = ?3) OR "
+	    "(?4 IS NOT NULL AND email_domain = ?4)) ORDER BY id LIMIT 1";
+	sqlite3_stmt *st = stmt(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, since);
+	bind_text(st, 2, client_key && *client_key ? client_key : NULL);
+	bind_text(st, 3, contact_email);
+	bind_text(st, 4, email_domain);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		return 1;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int

@@ -103,6 +103,16 @@ int db_referral_insert(struct db *, int64_t partner_id, int64_t message_row,
 int db_referral_field(struct db *, int64_t id, const char *key,
     const char *value);
 int db_referral_set_status(struct db *, int64_t id, const char *status);
+/* Stores the keys duplicate detection compares, and the first referral. */
+int db_referral_keys(struct db *, int64_t id, const char *client_key,
+    const char *contact_email, const char *email_domain,
+    int64_t duplicate_of);
+/*
+ * The first formal referral since then with the same company key,
+ * contact email or (non-free-mail) domain; 1 with *id, 0, or -1.
+ */
+int db_referral_first(struct db *, int64_t since, const char *client_key,
+    const char *contact_email, const char *email_domain, int64_t *id);
 /* Records the first staff response (only the first one counts). */
 int db_referral_responded(struct db *, int64_t id, int64_t at);
 /*

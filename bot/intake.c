@@ -25,6 +25,7 @@
 #include "keyword.h"
 #include "log.h"
 #include "mailout.h"
+#include "normalize.h"
 #include "notify.h"
 #include "token.h"
 #include "render.h"
@@ -47,16 +48,6 @@ struct job {
 	int withheld;		/* the sender's reply cap held a reply back */
 	char *dedup_id;		/* Message-ID, or one made from the content */
 };
-
-/* Which language to write to a partner in: theirs, else the mail's. */
-static const char *
-partner_lang(const struct partner *p, const struct analysis *a)
-{
-	if (p != NULL && p->lang != NULL && (strcmp(p->lang, "en") == 0 ||
-	    strcmp(p->lang, "ja") == 0))
-		return p->lang;
-	return a->lang;
-}
 
 static const char *
 field_title(const struct tfield *f, const char *lang)
@@ -180,7 +171,7 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 {
 	struct refbot *rb = j->rb;
 	static const char *names[] = { "ack", "incomplete", "disqualified" };
-	const char *lang = partner_lang(p, &j->a);
+	const char *lang = replies_partner_lang(p, &j->a);
 	const char *client = form_get(f, "client");
 	char ref[24], sla[16], due[40], *fields, *problems, *reasons, *blanks;
 	char *refs = references_for(&j->a.msg), *fields_en, *reasons_en;
@@ -262,36 +253,132 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 	return rc;
 }
 
+/*
+ * A qualified referral of a client another (or the same) partner already
+ * referred within the protection window: the first formal referral keeps
+ * the credit, this partner is told politely, staff see both.
+ */
+static int
+send_duplicate(struct job *j, const struct form *f, const struct partner *p,
+    int64_t first_id)
+{
+	struct refbot *rb = j->rb;
+	struct referral first;
+	struct notify n;
+	const char *lang = replies_partner_lang(p, &j->a);
+	const char *client = form_get(f, "client");
+	char ref[24], first_ref[24], date[16], *refs, *fields, *same;
+	struct tm tm;
+	time_t t;
+	int rc, found;
+
+	if ((found = db_referral_get(rb->db, first_id, &first)) <= 0)
+		return found < 0 ? -1 : 0;
+	refbot_ref(j->referral_id, ref, sizeof(ref));
+	refbot_ref(first_id, first_ref, sizeof(first_ref));
+	t = (time_t)first.created_at;
+	gmtime_r(&t, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	same = first.partner_id == p->id ? xasprintf(strcmp(lang, "ja") == 0 ?
+	    "（貴社からのご紹介 %s）" : ", by you, as %s", first_ref) :
+	    xstrdup("");
+	refs = references_for(&j->a.msg);
+	fields = intake_fields_text(f, "en");
+	{
+		const struct render_var vars[] = {
+			{ "ref", ref }, { "client", client ? client : "?" },
+			{ "partner_name", p->name },
+			{ "partner_email", p->email },
+			{ "first_ref", first_ref }, { "first_date", date },
+			{ "first_partner", first.partner_name ?
+			    first.partner_name : "?" },
+			{ "same_partner", same }, { "fields", fields },
+			{ "from_name", rb->cfg.from_name },
+			{ "marker", REPLY_MARKER },
+		};
+		memset(&n, 0, sizeof(n));
+		n.name = "duplicate";
+		n.lang = lang;
+		n.rcpt = j->a.msg.from_addr;
+		n.referral_id = j->referral_id;
+		n.role = ROLE_PARTNER;
+		n.vars = vars;
+		n.nvars = nitems(vars);
+		n.in_reply_to = j->a.msg.message_id;
+		n.references = refs;
+		n.auto_reply = 1;
+		rc = notify_queue(rb, &n, NULL);
+		if (rc == NOTIFY_WITHHELD) {
+			j->withheld = 1;
+			rc = 0;
+		}
+		if (rc == 0) {
+			memset(&n, 0, sizeof(n));
+			n.name = "staff-duplicate";
+			n.referral_id = j->referral_id;
+			n.role = ROLE_STAFF;
+			n.vars = vars;
+			n.nvars = nitems(vars);
+			rc = notify_staff(rb, &n);
+		}
+	}
+	free(same);
+	free(refs);
+	free(fields);
+	referral_free(&first);
+	return rc;
+}
+
 static int
 submission(struct job *j, const struct partner *p)
 {
 	struct refbot *rb = j->rb;
 	const struct form *f = &j->a.form;
 	const char *status = status_for(f->outcome);
-	char ref[24];
+	const char *email = form_get(f, "contact_email");
+	char *key = normalize_company(form_get(f, "client"));
+	char *domain = normalize_domain(email), ref[24];
+	int64_t first = 0;
 	size_t i;
+	int rc = -1;
 
+	if (f->outcome == OUTCOME_QUALIFIED && db_referral_first(rb->db,
+	    (int64_t)time(NULL) - (int64_t)rb->cfg.protection_days * 86400,
+	    key, email, domain, &first) < 0)
+		goto out;
+	if (first > 0)
+		status = "DUPLICATE";
 	if (db_referral_insert(rb->db, p->id, j->row, status,
 	    form_get(f, "client"), form_get(f, "contact_name"),
-	    j->a.msg.subject, j->a.msg.message_id, &j->referral_id) != 0)
-		return -1;
+	    j->a.msg.subject, j->a.msg.message_id, &j->referral_id) != 0 ||
+	    db_referral_keys(rb->db, j->referral_id, key, email, domain,
+	    first) != 0)
+		goto out;
 	for (i = 0; i < f->nvalues; i++)
 		if (db_referral_field(rb->db, j->referral_id,
 		    f->values[i].field->key, f->values[i].value) != 0)
-			return -1;
+			goto out;
 	if (db_history_add(rb->db, j->referral_id, "partner", "received", NULL,
 	    status, NULL) != 0)
-		return -1;
-	if (send_outcome(j, f, p, j->a.msg.from_addr) != 0)
-		return -1;
+		goto out;
+	if ((first > 0 ? send_duplicate(j, f, p, first) :
+	    send_outcome(j, f, p, j->a.msg.from_addr)) != 0)
+		goto out;
 	refbot_ref(j->referral_id, ref, sizeof(ref));
-	j->disposition = f->outcome == OUTCOME_QUALIFIED ? "referral" :
+	j->disposition = first > 0 ? "duplicate" :
+	    f->outcome == OUTCOME_QUALIFIED ? "referral" :
 	    f->outcome == OUTCOME_INCOMPLETE ? "incomplete" : "disqualified";
-	j->detail = xasprintf("%s %s, %zu fields, %zu problems, %zu rules "
-	    "failed", ref, status, f->nvalues, f->nproblems, f->nfailed);
+	j->detail = first > 0 ? xasprintf("%s DUPLICATE of referral %lld", ref,
+	    (long long)first) : xasprintf("%s %s, %zu fields, %zu problems, "
+	    "%zu rules failed", ref, status, f->nvalues, f->nproblems,
+	    f->nfailed);
 	log_info("message %lld: %s %s from partner %lld, replies queued",
 	    (long long)j->row, ref, status, (long long)p->id);
-	return 0;
+	rc = 0;
+out:
+	free(key);
+	free(domain);
+	return rc;
 }
 
 /*

@@ -36,7 +36,7 @@ static const char usage_text[] =
 "                                --fix, create missing IMAP folders\n"
 "  referral list [--status S] [--format text|json]\n"
 "  referral show REF [--format text|json]\n"
-"  partner add EMAIL --name NAME [--lang en|ja]\n"
+"  partner add EMAIL --name NAME [--lang en|ja|auto]\n"
 "  partner list [--format text|json]\n"
 "  outbox list [--status pending|sent|failed] [--format text|json]\n"
 "  outbox retry ID|--all-failed   send again now (never mail already sent)\n"
@@ -392,7 +392,7 @@ cmd_partner(const char *conf, int argc, char **argv)
 	};
 	struct refbot rb;
 	struct list_ctx lc = { 0, 0, { NULL, 0, 0 } };
-	const char *name = NULL, *lang = "en", *verb;
+	const char *name = NULL, *lang = "auto", *verb;
 	char *email;
 	int64_t id;
 	int c, rc;
@@ -416,8 +416,10 @@ cmd_partner(const char *conf, int argc, char **argv)
 	if (strcmp(verb, "add") == 0) {
 		if (optind != argc - 1 || name == NULL)
 			return usage();
-		if (strcmp(lang, "en") != 0 && strcmp(lang, "ja") != 0) {
-			fprintf(stderr, "refbot: --lang must be en or ja\n");
+		if (strcmp(lang, "en") != 0 && strcmp(lang, "ja") != 0 &&
+		    strcmp(lang, "auto") != 0) {
+			fprintf(stderr, "refbot: --lang must be en, ja or auto "
+			    "(the language each mail is written in)\n");
 			return EX_USAGE_;
 		}
 		email = xstrdup(argv[optind]);

@@ -45,13 +45,18 @@ normalize_company(const char *name)
 		remove_all(s, f);
 		free(f);
 	}
-	/* ASCII punctuation becomes a word break; other bytes are kept. */
-	for (w = s; *w != '\0'; w++) {
+	/*
+	 * Dots and apostrophes join ("K.K." is "kk"); other ASCII
+	 * punctuation breaks words; other bytes are kept.
+	 */
+	for (w = out = s; *w != '\0'; w++) {
 		p = (const unsigned char *)w;
-		if (*p < 0x80 && !((*p >= 'a' && *p <= 'z') ||
-		    (*p >= '0' && *p <= '9')))
-			*w = ' ';
+		if (*p == '.' || *p == '\'')
+			continue;
+		*out++ = *p < 0x80 && !((*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9')) ? ' ' : *w;
 	}
+	*out = '\0';
 	buf_init(&b);
 	for (tok = strtok_r(s, " ", &save); tok != NULL;
 	    tok = strtok_r(NULL, " ", &save)) {

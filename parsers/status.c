@@ -24,6 +24,7 @@ static const struct {
 	{ "DECLINED", { KW_REOPEN, KW_NOTE } },
 	{ "INCOMPLETE", { KW_CONTACTED, KW_DECLINED, KW_NOTE } },
 	{ "DISQUALIFIED", { KW_DECLINED, KW_NOTE } },
+	{ "DUPLICATE", { KW_DECLINED, KW_NOTE } },
 };
 
 static const char *

@@ -1,0 +1,43 @@
+#!/bin/bash
+# Attribution: two partners refer the same client; the first formal
+# referral keeps the credit, the second partner is told politely, staff
+# see both, linked.  A different client from the second partner is new.
+. "$(dirname "$0")/lib.sh"
+sandbox_start
+
+rb init >/dev/null
+rb partner add partner1@example.test --name "Partner One" >/dev/null
+rb partner add partner2@example.test --name "Partner Two" >/dev/null
+send() { "$MAILTOOL" send --env "$SB/env" "$@" >/dev/null; }
+run_once() { "$MAILTOOL" wait --env "$SB/env" --user intake --count 1 --timeout 20 >/dev/null; rb run --once 2>>"$SB/run.log"; }
+
+send --from partner1 --to intake --eml "$REFBOT_SRC/tests/data/plain-en.eml"
+run_once
+send --from partner2 --to intake --subject "Referral" --body $'Client: ACME WIDGETS, LTD.\nContact name: J. Smith\nContact email: j.smith@acme.example\nService needed: Tax\nChallenge: Japan entry\nClient aware: yes\n'
+run_once
+list=$(rb referral list --format json)
+check "the first referral is NEW" [ "$(echo "$list" | pyjson '[r["status"] for r in j if r["ref"] == "REF-000001"][0]')" = NEW ]
+check "the second, same company by another name, is DUPLICATE" [ "$(echo "$list" | pyjson '[r["status"] for r in j if r["ref"] == "REF-000002"][0]')" = DUPLICATE ]
+check "it is linked to the first" [ "$(sqlite3 "$SB/refbot.db" "select duplicate_of from referrals where id = 2")" = 1 ]
+check "the second partner is told politely" "$MAILTOOL" wait --env "$SB/env" --user partner2 --count 1 --timeout 20
+check "that the first formal referral is credited" [ "$("$MAILTOOL" fetch --env "$SB/env" --user partner2 --format json | pyjson '"already in our pipeline" in j[0]["headers"]["Subject"] and "first formal referral" in j[0]["text"]')" = True ]
+check "staff see both" "$MAILTOOL" wait --env "$SB/env" --user staff1 --count 2 --timeout 20
+check "the staff mail names the first referral" [ "$("$MAILTOOL" fetch --env "$SB/env" --user staff1 --format json | pyjson '"first: REF-000001" in j[1]["headers"]["Subject"]')" = True ]
+check "the first partner hears nothing more" [ "$("$MAILTOOL" count --env "$SB/env" --user partner1)" = 1 ]
+
+send --from partner2 --to intake --subject "Another" --body $'Client: Globex KK\nContact name: Hank\nContact email: hank@globex.example\nService needed: Audit\nChallenge: Close\nClient aware: yes\n'
+run_once
+check "a different client from the second partner is NEW" [ "$(rb referral show REF-000003 --format json | pyjson 'j["status"]')" = NEW ]
+
+# Same email domain (not free-mail) is the same client.
+send --from partner2 --to intake --subject "Acme again" --body $'Client: Acme Europe\nContact name: Bob\nContact email: bob@acme.example\nService needed: Tax\nChallenge: EU\nClient aware: yes\n'
+run_once
+check "the same company domain is a duplicate" [ "$(rb referral show REF-000004 --format json | pyjson 'j["status"]')" = DUPLICATE ]
+# A free-mail domain proves nothing.
+send --from partner1 --to intake --subject "Freelancer" --body $'Client: Lone Consultant\nContact name: Ann\nContact email: ann@gmail.com\nService needed: Tax\nChallenge: Setup\nClient aware: yes\n'
+run_once
+send --from partner2 --to intake --subject "Other freelancer" --body $'Client: Other Person\nContact name: Ben\nContact email: ben@gmail.com\nService needed: Tax\nChallenge: Setup\nClient aware: yes\n'
+run_once
+check "two clients on gmail.com are not duplicates" [ "$(rb referral show REF-000006 --format json | pyjson 'j["status"]')" = NEW ]
+
+finish
