@@ -123,6 +123,15 @@ static const char *migrations[] = {
 	"CREATE INDEX referrals_client_key ON referrals(client_key);"
 	"CREATE INDEX referrals_contact_email ON referrals(contact_email);"
 	"CREATE INDEX referrals_email_domain ON referrals(email_domain);",
+	/* 7: the partner programme (issue 6): domains, tier and terms */
+	"ALTER TABLE partners ADD COLUMN domains TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE partners ADD COLUMN tier INTEGER NOT NULL DEFAULT 3;"
+	"ALTER TABLE partners ADD COLUMN terms TEXT NOT NULL "
+	"  DEFAULT 'percent';"
+	"ALTER TABLE partners ADD COLUMN rate_bp INTEGER;"
+	"ALTER TABLE partners ADD COLUMN flat_fee INTEGER;"
+	"ALTER TABLE partners ADD COLUMN newsletter INTEGER NOT NULL "
+	"  DEFAULT 1;",
 };
 
 static int64_t
@@ -633,6 +642,10 @@ db_message_raw(struct db *db, int64_t id, char **raw, size_t *len)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+#define PARTNER_COLUMNS "id, name, email, lang, active, created_at, " \
+	"domains, tier, terms, rate_bp, flat_fee, newsletter, bounced " \
+	"FROM partners "
+
 static void
 partner_row(sqlite3_stmt *st, struct partner *p)
 {
@@ -642,19 +655,76 @@ partner_row(sqlite3_stmt *st, struct partner *p)
 	p->lang = col_text(st, 3);
 	p->active = sqlite3_column_int(st, 4);
 	p->created_at = sqlite3_column_int64(st, 5);
+	p->domains = col_text(st, 6);
+	p->tier = sqlite3_column_int(st, 7);
+	p->terms = col_text(st, 8);
+	p->rate_bp = sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int64(st, 9);
+	p->flat_fee = sqlite3_column_type(st, 10) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int64(st, 10);
+	p->newsletter = sqlite3_column_int(st, 11);
+	p->bounced = col_text(st, 12);
 }
 
-int
-db_partner_by_email(struct db *db, const char *email, struct partner *p)
+/* Runs a one-row partner query with one text parameter. */
+static int
+partner_query(struct db *db, const char *sql, const char *arg,
+    struct partner *p)
 {
-	static const char sql[] = "SELECT id, name, email, lang, active, "
-	    "created_at FROM partners WHERE email = ?";
 	sqlite3_stmt *st = stmt(db, sql);
 	int rc;
 
 	if (st == NULL)
 		return -1;
-	bind_text(st, 1, email);
+	bind_text(st, 1, arg);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		partner_row(st, p);
+		sqlite3_reset(st);
+		return 1;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_partner_by_email(struct db *db, const char *email, struct partner *p)
+{
+	static const char sql[] = "SELECT " PARTNER_COLUMNS "WHERE email = ?";
+
+	return partner_query(db, sql, email, p);
+}
+
+int
+db_partner_by_sender(struct db *db, const char *email, struct partner *p)
+{
+	/* A whole domain identifies a partner firm whose staff all refer. */
+	static const char sql[] = "SELECT " PARTNER_COLUMNS "WHERE ',' || "
+	    "replace(domains, ' ', '') || ',' LIKE '%,' || ? || ',%' "
+	    "ORDER BY active DESC, id LIMIT 1";
+	const char *at = email ? strrchr(email, '@') : NULL;
+	int r;
+
+	if ((r = db_partner_by_email(db, email, p)) != 0 || at == NULL ||
+	    at[1] == '\0' || strpbrk(at + 1, "%_,") != NULL)
+		return r;
+	return partner_query(db, sql, at + 1, p);
+}
+
+int
+db_partner_find(struct db *db, const char *key, struct partner *p)
+{
+	static const char sql[] = "SELECT " PARTNER_COLUMNS "WHERE id = ?";
+	char *end;
+	long long id = strtoll(key, &end, 10);
+	sqlite3_stmt *st;
+	int rc;
+
+	if (*key == '\0' || *end != '\0' || id <= 0)
+		return db_partner_by_email(db, key, p);
+	if ((st = stmt(db, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		partner_row(st, p);
@@ -686,11 +756,36 @@ db_partner_add(struct db *db, const char *name, const char *email,
 }
 
 int
+db_partner_update(struct db *db, const struct partner *p)
+{
+	static const char sql[] = "UPDATE partners SET name = ?, email = ?, "
+	    "lang = ?, active = ?, domains = ?, tier = ?, terms = ?, "
+	    "rate_bp = ?, flat_fee = ?, newsletter = ? WHERE id = ?";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, p->name);
+	bind_text(st, 2, p->email);
+	bind_text(st, 3, p->lang);
+	sqlite3_bind_int(st, 4, p->active);
+	bind_text(st, 5, p->domains ? p->domains : "");
+	sqlite3_bind_int(st, 6, p->tier);
+	bind_text(st, 7, p->terms ? p->terms : "percent");
+	if (p->rate_bp >= 0)
+		sqlite3_bind_int64(st, 8, p->rate_bp);
+	if (p->flat_fee >= 0)
+		sqlite3_bind_int64(st, 9, p->flat_fee);
+	sqlite3_bind_int(st, 10, p->newsletter);
+	sqlite3_bind_int64(st, 11, p->id);
+	return exec_done(st);
+}
+
+int
 db_partner_each(struct db *db, int (*cb)(const struct partner *, void *),
     void *arg)
 {
-	static const char sql[] = "SELECT id, name, email, lang, active, "
-	    "created_at FROM partners ORDER BY id";
+	static const char sql[] = "SELECT " PARTNER_COLUMNS "ORDER BY id";
 	sqlite3_stmt *st = stmt(db, sql);
 	struct partner p;
 	int rc, stop = 0;
@@ -714,6 +809,9 @@ partner_free(struct partner *p)
 	free(p->name);
 	free(p->email);
 	free(p->lang);
+	free(p->domains);
+	free(p->terms);
+	free(p->bounced);
 	memset(p, 0, sizeof(*p));
 }
 

@@ -52,11 +52,24 @@ struct partner {
 	int64_t id;
 	char *name;
 	char *email;
-	char *lang;
+	char *lang;		/* "en", "ja", or "auto": the mail's language */
 	int active;
 	int64_t created_at;
+	char *domains;		/* comma-separated domains that are theirs */
+	int tier;		/* 1 strategic, 2 active, 3 referral network */
+	char *terms;		/* percent, recurring, flat, reciprocal */
+	int64_t rate_bp;	/* commission in basis points; -1: tier table */
+	int64_t flat_fee;	/* minor units, for flat terms; -1: none */
+	int newsletter;
+	char *bounced;		/* why the address hard-bounced, or NULL */
 };
 int db_partner_by_email(struct db *, const char *email, struct partner *);
+/* The partner for a sender: the exact address, else one of its domains. */
+int db_partner_by_sender(struct db *, const char *email, struct partner *);
+/* By id ("12") or address; 1 found, 0 not, -1 error. */
+int db_partner_find(struct db *, const char *key, struct partner *);
+/* Writes every field of p back (by p->id). */
+int db_partner_update(struct db *, const struct partner *);
 int db_partner_add(struct db *, const char *name, const char *email,
     const char *lang, int64_t *id);
 int db_partner_each(struct db *, int (*cb)(const struct partner *, void *),

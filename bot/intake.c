@@ -689,7 +689,7 @@ decide(struct job *j)
 		    (long long)j->row);
 		return 0;
 	}
-	if ((r = db_partner_by_email(rb->db, j->a.msg.from_addr, &p)) < 0)
+	if ((r = db_partner_by_sender(rb->db, j->a.msg.from_addr, &p)) < 0)
 		return -1;
 	if (r == 0 || !p.active) {
 		if (r > 0)

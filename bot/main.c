@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "analyze.h"
+#include "cli.h"
 #include "doctor.h"
 #include "json.h"
 #include "keyword.h"
@@ -36,8 +37,14 @@ static const char usage_text[] =
 "                                --fix, create missing IMAP folders\n"
 "  referral list [--status S] [--format text|json]\n"
 "  referral show REF [--format text|json]\n"
-"  partner add EMAIL --name NAME [--lang en|ja|auto]\n"
-"  partner list [--format text|json]\n"
+"  partner add EMAIL --name NAME [PARTNER OPTIONS]\n"
+"  partner set PARTNER [PARTNER OPTIONS]   (PARTNER: id or address)\n"
+"  partner list|show [PARTNER] [--format text|json]\n"
+"  partner deactivate PARTNER\n"
+"  partner import FILE.csv       email,name,lang,domains,tier,terms,rate\n"
+"    PARTNER OPTIONS: --name N --lang en|ja|auto --domain D (repeatable)\n"
+"      --tier 1|2|3 --terms percent|recurring|flat|reciprocal\n"
+"      --rate 15% --fee AMOUNT --newsletter on|off --active on|off\n"
 "  outbox list [--status pending|sent|failed] [--format text|json]\n"
 "  outbox retry ID|--all-failed   send again now (never mail already sent)\n"
 "  parse [--format text|json] [--template FILE] < MESSAGE.eml\n"
@@ -55,7 +62,7 @@ static const char usage_text[] =
 "Exit codes follow sysexits(3): 64 usage, 69 server unavailable,\n"
 "74 database, 75 try again later, 76 TLS, 77 login refused, 78 config.\n";
 
-static int
+int
 usage(void)
 {
 	fputs(usage_text, stderr);
@@ -72,7 +79,7 @@ on_signal(int sig)
 	wake_flag = 1;
 }
 
-static void
+void
 iso_time(int64_t t, char *buf, size_t size)
 {
 	time_t tt = (time_t)t;
@@ -83,7 +90,7 @@ iso_time(int64_t t, char *buf, size_t size)
 }
 
 /* Parses --format text|json; returns 0 text, 1 json, -1 bad. */
-static int
+int
 parse_format(const char *s)
 {
 	if (strcmp(s, "text") == 0)
@@ -94,7 +101,7 @@ parse_format(const char *s)
 	return -1;
 }
 
-static int
+int
 open_or_complain(struct refbot *rb, const char *conf, int create)
 {
 	char *err = NULL;
@@ -187,11 +194,6 @@ cmd_doctor(const char *conf, int argc, char **argv)
 	return doctor_run(conf, fix, verbose_flag);
 }
 
-struct list_ctx {
-	int json;
-	int n;
-	struct buf out;
-};
 
 static int
 print_referral_row(const struct referral *r, void *arg)
@@ -355,104 +357,6 @@ cmd_referral(const char *conf, int argc, char **argv)
 		if ((rc = open_or_complain(&rb, conf, 0)) != 0)
 			return rc;
 		rc = referral_show(&rb, json, argv[optind]);
-	} else
-		return usage();
-	refbot_close(&rb);
-	return rc;
-}
-
-static int
-print_partner(const struct partner *p, void *arg)
-{
-	struct list_ctx *lc = arg;
-
-	if (!lc->json) {
-		printf("%-5lld %-30s %-30s %s%s\n", (long long)p->id, p->name,
-		    p->email, p->lang, p->active ? "" : " (inactive)");
-		return 0;
-	}
-	buf_adds(&lc->out, lc->n++ ? ",\n  {" : "\n  {");
-	json_kv_int(&lc->out, "id", p->id, 1);
-	json_kv_str(&lc->out, "name", p->name, 0);
-	json_kv_str(&lc->out, "email", p->email, 0);
-	json_kv_str(&lc->out, "lang", p->lang, 0);
-	json_key(&lc->out, "active", 0);
-	buf_adds(&lc->out, p->active ? "true}" : "false}");
-	return 0;
-}
-
-static int
-cmd_partner(const char *conf, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "lang", required_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct refbot rb;
-	struct list_ctx lc = { 0, 0, { NULL, 0, 0 } };
-	const char *name = NULL, *lang = "auto", *verb;
-	char *email;
-	int64_t id;
-	int c, rc;
-
-	if (argc < 2)
-		return usage();
-	verb = argv[1];
-	argc--, argv++;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "f:n:l:", opts, NULL)) != -1) {
-		if (c == 'f') {
-			if ((lc.json = parse_format(optarg)) < 0)
-				return EX_USAGE_;
-		} else if (c == 'n')
-			name = optarg;
-		else if (c == 'l')
-			lang = optarg;
-		else
-			return usage();
-	}
-	if (strcmp(verb, "add") == 0) {
-		if (optind != argc - 1 || name == NULL)
-			return usage();
-		if (strcmp(lang, "en") != 0 && strcmp(lang, "ja") != 0 &&
-		    strcmp(lang, "auto") != 0) {
-			fprintf(stderr, "refbot: --lang must be en, ja or auto "
-			    "(the language each mail is written in)\n");
-			return EX_USAGE_;
-		}
-		email = xstrdup(argv[optind]);
-		ascii_lower(email);
-		if (strchr(email, '@') == NULL) {
-			fprintf(stderr, "refbot: '%s' is not an email "
-			    "address\n", email);
-			free(email);
-			return EX_USAGE_;
-		}
-		if ((rc = open_or_complain(&rb, conf, 0)) != 0) {
-			free(email);
-			return rc;
-		}
-		if (db_partner_add(rb.db, name, email, lang, &id) != 0) {
-			fprintf(stderr, "refbot: cannot add partner %s: %s\n",
-			    email, db_errmsg(rb.db));
-			rc = EX_DATAERR_;
-		} else
-			printf("partner %lld added: %s <%s>\n", (long long)id,
-			    name, email);
-		free(email);
-	} else if (strcmp(verb, "list") == 0 && optind == argc) {
-		if ((rc = open_or_complain(&rb, conf, 0)) != 0)
-			return rc;
-		if (db_partner_each(rb.db, print_partner, &lc) != 0) {
-			fprintf(stderr, "refbot: database: %s\n",
-			    db_errmsg(rb.db));
-			rc = EX_IOERR_;
-		} else if (lc.json)
-			printf("[%s%s]\n", lc.out.data ? lc.out.data : "",
-			    lc.n ? "\n" : "");
-		buf_free(&lc.out);
 	} else
 		return usage();
 	refbot_close(&rb);

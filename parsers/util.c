@@ -298,12 +298,22 @@ utf8_sanitize(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	struct buf b;
-	size_t i = 0, k;
+	size_t i = 0, run, k;
 
 	buf_init(&b);
+	buf_grow(&b, n);
+	b.data[0] = '\0';
 	while (i < n) {
+		/* Copy a run of plain ASCII (no NUL) in one go. */
+		for (run = i; run < n && p[run] < 0x80 && p[run] != 0; run++)
+			;
+		if (run > i) {
+			buf_add(&b, p + i, run - i);
+			i = run;
+			continue;
+		}
 		k = utf8_seq(p + i, n - i);
-		if (k == 0 || (k == 1 && p[i] == 0)) {
+		if (k == 0 || p[i] == 0) {
 			if (p[i] != 0)
 				buf_adds(&b, "\xef\xbf\xbd");
 			i++;

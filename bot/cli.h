@@ -1,0 +1,29 @@
+/*
+ * cli: what the command-line modules share — the usage text, --format,
+ * opening refbot with the error on stderr, list output.
+ */
+#ifndef REFBOT_CLI_H
+#define REFBOT_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "refbot.h"
+#include "util.h"
+
+struct list_ctx {
+	int json;
+	int n;
+	struct buf out;
+};
+
+int usage(void);
+/* --format text|json: 0 text, 1 json, -1 (said on stderr) otherwise. */
+int parse_format(const char *);
+/* refbot_open with the error on stderr; returns its EX_* code. */
+int open_or_complain(struct refbot *, const char *conf, int create);
+void iso_time(int64_t t, char *buf, size_t size);
+
+int cmd_partner(const char *conf, int argc, char **argv);
+
+#endif

@@ -1,0 +1,420 @@
+/* cli_partner: "refbot partner ..." — the partner registry. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "json.h"
+#include "keyword.h"
+#include "kvfile.h"
+
+/* Options given on the command line; unset ones leave a field alone. */
+struct popts {
+	const char *name, *lang, *tier, *terms, *rate, *fee, *newsletter;
+	const char *active;
+	char *domains;		/* appended with each --domain */
+	int json;
+};
+
+static int
+bad(const char *what)
+{
+	fprintf(stderr, "refbot: %s\n", what);
+	return EX_USAGE_;
+}
+
+/* "15", "15%" or "12.5%" as basis points; -1 if unreadable. */
+static int64_t
+parse_rate(const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || (*end != '\0' && strcmp(end, "%") != 0) || v < 0 ||
+	    v > 100)
+		return -1;
+	return (int64_t)(v * 100 + 0.5);
+}
+
+/* Applies the options to p; returns 0 or an EX_* code (said on stderr). */
+static int
+apply(struct refbot *rb, struct partner *p, const struct popts *o)
+{
+	char *err = NULL;
+	int b;
+
+	if (o->name != NULL) {
+		free(p->name);
+		p->name = xstrdup(o->name);
+	}
+	if (o->lang != NULL) {
+		if (strcmp(o->lang, "en") && strcmp(o->lang, "ja") &&
+		    strcmp(o->lang, "auto"))
+			return bad("--lang must be en, ja or auto");
+		free(p->lang);
+		p->lang = xstrdup(o->lang);
+	}
+	if (o->domains != NULL) {
+		free(p->domains);
+		p->domains = xstrdup(o->domains);
+		ascii_lower(p->domains);
+	}
+	if (o->tier != NULL) {
+		if (strcmp(o->tier, "1") && strcmp(o->tier, "2") &&
+		    strcmp(o->tier, "3"))
+			return bad("--tier must be 1 (strategic), 2 (active) "
+			    "or 3 (referral network)");
+		p->tier = atoi(o->tier);
+	}
+	if (o->terms != NULL) {
+		if (strcmp(o->terms, "percent") && strcmp(o->terms,
+		    "recurring") && strcmp(o->terms, "flat") &&
+		    strcmp(o->terms, "reciprocal"))
+			return bad("--terms must be percent, recurring, flat "
+			    "or reciprocal");
+		free(p->terms);
+		p->terms = xstrdup(o->terms);
+	}
+	if (o->rate != NULL) {
+		if (strcmp(o->rate, "tier") == 0)
+			p->rate_bp = -1;
+		else if ((p->rate_bp = parse_rate(o->rate)) < 0)
+			return bad("--rate must be a percentage such as 15% "
+			    "(or 'tier' for the tier table)");
+	}
+	if (o->fee != NULL) {
+		if ((p->flat_fee = amount_parse(o->fee, rb->cfg.currency,
+		    &err)) < 0) {
+			fprintf(stderr, "refbot: --fee: %s\n", err);
+			free(err);
+			return EX_USAGE_;
+		}
+	}
+	if (o->newsletter != NULL) {
+		if ((b = kv_bool(o->newsletter)) < 0)
+			return bad("--newsletter must be on or off");
+		p->newsletter = b;
+	}
+	if (o->active != NULL) {
+		if ((b = kv_bool(o->active)) < 0)
+			return bad("--active must be on or off");
+		p->active = b;
+	}
+	return 0;
+}
+
+static int
+print_partner(const struct partner *p, void *arg)
+{
+	struct list_ctx *lc = arg;
+	char rate[32];
+
+	if (p->rate_bp >= 0)
+		snprintf(rate, sizeof(rate), "%lld.%02lld%%",
+		    (long long)p->rate_bp / 100, (long long)p->rate_bp % 100);
+	else
+		snprintf(rate, sizeof(rate), "tier table");
+	if (!lc->json) {
+		printf("%-5lld %-28s %-30s %-4s tier %d  %s %s%s%s%s\n",
+		    (long long)p->id, p->name, p->email, p->lang, p->tier,
+		    p->terms, rate, p->active ? "" : "  (inactive)",
+		    p->bounced ? "  (address bounced)" : "",
+		    p->domains && *p->domains ? "" : "");
+		if (p->domains && *p->domains)
+			printf("      domains: %s\n", p->domains);
+		return 0;
+	}
+	buf_adds(&lc->out, lc->n++ ? ",\n  {" : "\n  {");
+	json_kv_int(&lc->out, "id", p->id, 1);
+	json_kv_str(&lc->out, "name", p->name, 0);
+	json_kv_str(&lc->out, "email", p->email, 0);
+	json_kv_str(&lc->out, "lang", p->lang, 0);
+	json_kv_str(&lc->out, "domains", p->domains, 0);
+	json_kv_int(&lc->out, "tier", p->tier, 0);
+	json_kv_str(&lc->out, "terms", p->terms, 0);
+	json_kv_int(&lc->out, "rate_bp", p->rate_bp, 0);
+	json_kv_int(&lc->out, "flat_fee", p->flat_fee, 0);
+	json_key(&lc->out, "newsletter", 0);
+	buf_adds(&lc->out, p->newsletter ? "true" : "false");
+	json_kv_str(&lc->out, "bounced", p->bounced, 0);
+	json_key(&lc->out, "active", 0);
+	buf_adds(&lc->out, p->active ? "true}" : "false}");
+	return 0;
+}
+
+/* Adds a partner, then applies the options; 0 or an EX_* code. */
+static int
+add_one(struct refbot *rb, const char *addr, const struct popts *o,
+    int quiet)
+{
+	struct partner p;
+	char *email = strtrim(xstrdup(addr));
+	int64_t id;
+	int rc;
+
+	ascii_lower(email);
+	if (strchr(email, '@') == NULL || strpbrk(email, " <>,;") != NULL) {
+		fprintf(stderr, "refbot: '%s' is not an email address\n",
+		    email);
+		free(email);
+		return EX_DATAERR_;
+	}
+	if (db_begin(rb->db) != 0)
+		goto dberr;
+	if (db_partner_add(rb->db, o->name ? o->name : email, email,
+	    o->lang ? o->lang : "auto", &id) != 0) {
+		fprintf(stderr, "refbot: cannot add partner %s: %s\n", email,
+		    db_errmsg(rb->db));
+		db_rollback(rb->db);
+		free(email);
+		return EX_DATAERR_;
+	}
+	if (db_partner_find(rb->db, email, &p) <= 0)
+		goto dberr;
+	if ((rc = apply(rb, &p, o)) != 0 || db_partner_update(rb->db, &p)) {
+		partner_free(&p);
+		db_rollback(rb->db);
+		free(email);
+		return rc ? rc : EX_IOERR_;
+	}
+	if (db_commit(rb->db) != 0) {
+		partner_free(&p);
+		goto dberr;
+	}
+	if (!quiet)
+		printf("partner %lld added: %s <%s>\n", (long long)id, p.name,
+		    email);
+	partner_free(&p);
+	free(email);
+	return 0;
+dberr:
+	fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb->db));
+	db_rollback(rb->db);
+	free(email);
+	return EX_IOERR_;
+}
+
+/* Splits one CSV line (RFC 4180 quoting) into at most max fields. */
+static size_t
+csv_fields(char *line, char **f, size_t max)
+{
+	size_t n = 0;
+	char *r = line, *w;
+
+	while (n < max) {
+		f[n++] = w = r;
+		if (*r == '"') {
+			r++;
+			for (; *r != '\0'; r++) {
+				if (*r == '"' && r[1] == '"')
+					*w++ = *r++;
+				else if (*r == '"') {
+					r++;
+					break;
+				} else
+					*w++ = *r;
+			}
+			while (*r != '\0' && *r != ',')
+				r++;
+		} else
+			while (*r != '\0' && *r != ',')
+				*w++ = *r++;
+		if (*r == '\0') {
+			*w = '\0';
+			break;
+		}
+		*w = '\0';
+		r++;
+	}
+	return n;
+}
+
+/* email,name,lang,domains,tier,terms,rate — a header line is skipped. */
+static int
+import_csv(struct refbot *rb, const char *path)
+{
+	char *text = read_file(path, NULL), *line, *save = NULL, *f[7];
+	int lineno = 0, added = 0, rc = 0, r;
+	size_t n, i;
+
+	if (text == NULL) {
+		fprintf(stderr, "refbot: %s: %s\n", path, strerror(errno));
+		return EX_NOINPUT_;
+	}
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		struct popts o;
+		char *dom;
+
+		lineno++;
+		line[strcspn(line, "\r")] = '\0';
+		if (*strtrim(line) == '\0' || *line == '#')
+			continue;
+		memset(f, 0, sizeof(f));
+		n = csv_fields(line, f, 7);
+		for (i = 0; i < n; i++)
+			strtrim(f[i]);
+		if (lineno == 1 && ascii_strcasecmp(f[0], "email") == 0)
+			continue;
+		memset(&o, 0, sizeof(o));
+		o.name = n > 1 && *f[1] ? f[1] : NULL;
+		o.lang = n > 2 && *f[2] ? f[2] : NULL;
+		dom = n > 3 && *f[3] ? xstrdup(f[3]) : NULL;
+		/* Domains may be separated by spaces or semicolons in CSV. */
+		for (char *c = dom; c && *c; c++)
+			if (*c == ';' || *c == ' ')
+				*c = ',';
+		o.domains = dom;
+		o.tier = n > 4 && *f[4] ? f[4] : NULL;
+		o.terms = n > 5 && *f[5] ? f[5] : NULL;
+		o.rate = n > 6 && *f[6] ? f[6] : NULL;
+		if ((r = add_one(rb, f[0], &o, 1)) != 0) {
+			fprintf(stderr, "refbot: %s:%d: partner not added\n",
+			    path, lineno);
+			rc = r;
+		} else
+			added++;
+		free(dom);
+	}
+	free(text);
+	printf("%d partner(s) imported from %s\n", added, path);
+	return rc;
+}
+
+static int
+show(struct refbot *rb, const char *key, struct list_ctx *lc)
+{
+	struct partner p;
+	int found = db_partner_find(rb->db, key, &p);
+
+	if (found <= 0) {
+		fprintf(stderr, "refbot: %s\n", found < 0 ? db_errmsg(rb->db) :
+		    "no such partner");
+		return found < 0 ? EX_IOERR_ : EX_DATAERR_;
+	}
+	print_partner(&p, lc);
+	partner_free(&p);
+	if (lc->json)
+		printf("%s\n", lc->out.data + 3);	/* one object, no list */
+	return 0;
+}
+
+static int
+set(struct refbot *rb, const char *key, const struct popts *o)
+{
+	struct partner p;
+	int found = db_partner_find(rb->db, key, &p), rc;
+
+	if (found <= 0) {
+		fprintf(stderr, "refbot: %s\n", found < 0 ? db_errmsg(rb->db) :
+		    "no such partner");
+		return found < 0 ? EX_IOERR_ : EX_DATAERR_;
+	}
+	if ((rc = apply(rb, &p, o)) == 0) {
+		if (db_partner_update(rb->db, &p) != 0) {
+			fprintf(stderr, "refbot: database: %s\n",
+			    db_errmsg(rb->db));
+			rc = EX_IOERR_;
+		} else
+			printf("partner %lld updated\n", (long long)p.id);
+	}
+	partner_free(&p);
+	return rc;
+}
+
+int
+cmd_partner(const char *conf, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "lang", required_argument, NULL, 'l' },
+		{ "domain", required_argument, NULL, 'd' },
+		{ "tier", required_argument, NULL, 't' },
+		{ "terms", required_argument, NULL, 'T' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "fee", required_argument, NULL, 'F' },
+		{ "newsletter", required_argument, NULL, 'N' },
+		{ "active", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct refbot rb;
+	struct list_ctx lc = { 0, 0, { NULL, 0, 0 } };
+	struct popts o;
+	const char *verb;
+	int c, rc, nargs;
+
+	if (argc < 2)
+		return usage();
+	verb = argv[1];
+	argc--, argv++;
+	memset(&o, 0, sizeof(o));
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "f:n:l:d:t:T:r:F:N:a:", opts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if ((lc.json = parse_format(optarg)) < 0)
+				goto usage_err;
+			break;
+		case 'n': o.name = optarg; break;
+		case 'l': o.lang = optarg; break;
+		case 'd': {
+			char *d = o.domains ? xasprintf("%s,%s", o.domains,
+			    optarg) : xstrdup(optarg);
+			free(o.domains);
+			o.domains = d;
+			break;
+		}
+		case 't': o.tier = optarg; break;
+		case 'T': o.terms = optarg; break;
+		case 'r': o.rate = optarg; break;
+		case 'F': o.fee = optarg; break;
+		case 'N': o.newsletter = optarg; break;
+		case 'a': o.active = optarg; break;
+		default:
+			goto usage_err;
+		}
+	}
+	nargs = argc - optind;
+	if ((strcmp(verb, "list") == 0 && nargs != 0) ||
+	    (strcmp(verb, "list") != 0 && nargs != 1) ||
+	    (strcmp(verb, "add") == 0 && o.name == NULL))
+		goto usage_err;
+	if ((rc = open_or_complain(&rb, conf, 0)) != 0) {
+		free(o.domains);
+		return rc;
+	}
+	if (strcmp(verb, "add") == 0)
+		rc = add_one(&rb, argv[optind], &o, 0);
+	else if (strcmp(verb, "set") == 0)
+		rc = set(&rb, argv[optind], &o);
+	else if (strcmp(verb, "deactivate") == 0) {
+		o.active = "off";
+		rc = set(&rb, argv[optind], &o);
+	} else if (strcmp(verb, "show") == 0)
+		rc = show(&rb, argv[optind], &lc);
+	else if (strcmp(verb, "import") == 0)
+		rc = import_csv(&rb, argv[optind]);
+	else if (strcmp(verb, "list") == 0) {
+		if (db_partner_each(rb.db, print_partner, &lc) != 0) {
+			fprintf(stderr, "refbot: database: %s\n",
+			    db_errmsg(rb.db));
+			rc = EX_IOERR_;
+		} else if (lc.json)
+			printf("[%s%s]\n", lc.out.data ? lc.out.data : "",
+			    lc.n ? "\n" : "");
+	} else
+		rc = usage();
+	buf_free(&lc.out);
+	free(o.domains);
+	refbot_close(&rb);
+	return rc;
+usage_err:
+	free(o.domains);
+	return usage();
+}

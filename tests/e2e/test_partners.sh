@@ -1,0 +1,46 @@
+#!/bin/bash
+# The partner registry: add with a whole domain, show, set, import a CSV,
+# deactivate; mail from a colleague at a partner's domain is theirs; mail
+# from a deactivated partner is treated as from a stranger.
+export SANDBOX_EXTRA_USERS="stranger colleague"
+. "$(dirname "$0")/lib.sh"
+sandbox_start
+rb init >/dev/null
+
+check "add with options" rb partner add partner1@example.test --name "Partner One" \
+	--lang ja --tier 1 --terms percent --rate 12.5% --domain partner-one.example
+show=$(rb partner show partner1@example.test --format json)
+check "show gives the stored terms" [ "$(echo "$show" | pyjson '(j["name"], j["lang"], j["tier"], j["rate_bp"], j["domains"])')" = "('Partner One', 'ja', 1, 1250, 'partner-one.example')" ]
+check "set changes only what is given" rb partner set 1 --tier 2 --newsletter off
+check "the change is stored" [ "$(rb partner show 1 --format json | pyjson '(j["tier"], j["newsletter"], j["rate_bp"])')" = "(2, False, 1250)" ]
+check "bad values are refused with a reason" bash -c "'$REFBOT' --config '$CONF' partner set 1 --tier 9 2>&1 | grep -q 'must be 1'"
+rb partner set 1 --tier 9 >/dev/null 2>&1
+check "and exit 64" [ $? -eq 64 ]
+
+printf 'email,name,lang,domains,tier,terms,rate\npartner2@example.test,"Two, KK",en,,3,flat,\n"colleague@example.test",Colleague Firm,auto,,2,percent,15%%\nnot-an-address,Broken,en,,3,percent,\n' >"$SB/p.csv"
+rb partner import "$SB/p.csv" >"$SB/import.out" 2>&1
+check "import reports the bad line by number" grep -q "p.csv:4: partner not added" "$SB/import.out"
+check "and imports the good ones" [ "$(rb partner list --format json | pyjson 'len(j)')" = 3 ]
+check "quoted CSV names survive" [ "$(rb partner show partner2@example.test --format json | pyjson 'j["name"]')" = "Two, KK" ]
+
+# A whole domain identifies the firm: mail from another address there is theirs.
+rb partner set partner2@example.test --domain example.test >/dev/null
+sed 's/partner1@example.test/stranger@example.test/' "$REFBOT_SRC/tests/data/plain-en.eml" >"$SB/colleague.eml"
+"$MAILTOOL" send --env "$SB/env" --from stranger --to intake --eml "$SB/colleague.eml" >/dev/null
+"$MAILTOOL" wait --env "$SB/env" --user intake --count 1 --timeout 20 >/dev/null
+rb run --once 2>>"$SB/run.log"
+check "a colleague at the partner's domain is credited to the firm" \
+	[ "$(rb referral list --format json | pyjson 'j[0]["partner"] if j else None')" = "Two, KK" ]
+
+rb partner deactivate partner2@example.test >/dev/null
+rb partner set partner2@example.test --domain "" >/dev/null 2>&1
+check "deactivate" [ "$(rb partner show partner2@example.test --format json | pyjson 'j["active"]')" = False ]
+sed 's/plain-en@partner.example/plain-en-2@partner.example/; s/partner1@example.test/partner2@example.test/' \
+	"$REFBOT_SRC/tests/data/plain-en.eml" >"$SB/p2.eml"
+"$MAILTOOL" send --env "$SB/env" --from partner2 --to intake --eml "$SB/p2.eml" >/dev/null
+"$MAILTOOL" wait --env "$SB/env" --user intake --count 1 --timeout 20 >/dev/null
+rb run --once 2>>"$SB/run.log"
+check "a deactivated partner's mail is not a referral" [ "$(rb referral list --format json | pyjson 'len(j)')" = 1 ]
+check "they are told how to become a partner" [ "$(sqlite3 "$SB/refbot.db" "select count(*) from messages where disposition = 'unknown-sender'")" -ge 1 ]
+
+finish
