@@ -25,5 +25,6 @@ int open_or_complain(struct refbot *, const char *conf, int create);
 void iso_time(int64_t t, char *buf, size_t size);
 
 int cmd_partner(const char *conf, int argc, char **argv);
+int cmd_payout(const char *conf, int argc, char **argv);
 
 #endif

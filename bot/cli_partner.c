@@ -296,10 +296,34 @@ show(struct refbot *rb, const char *key, struct list_ctx *lc)
 		    "no such partner");
 		return found < 0 ? EX_IOERR_ : EX_DATAERR_;
 	}
+	int64_t earned = 0, paid = 0;
+	char *e, *pd, *bal;
+
+	if (db_ledger_totals(rb->db, p.id, &earned, &paid) != 0) {
+		partner_free(&p);
+		fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb->db));
+		return EX_IOERR_;
+	}
 	print_partner(&p, lc);
 	partner_free(&p);
-	if (lc->json)
-		printf("%s\n", lc->out.data + 3);	/* one object, no list */
+	if (lc->json) {
+		/* One object with the money added, not a list. */
+		lc->out.data[--lc->out.len] = '\0';
+		json_kv_int(&lc->out, "commission_earned", earned, 0);
+		json_kv_int(&lc->out, "paid", paid, 0);
+		json_kv_int(&lc->out, "balance", earned - paid, 0);
+		printf("%s}\n", lc->out.data + 3);
+		return 0;
+	}
+	e = amount_format(earned, rb->cfg.currency);
+	pd = amount_format(paid, rb->cfg.currency);
+	bal = amount_format(earned >= paid ? earned - paid : paid - earned,
+	    rb->cfg.currency);
+	printf("      commission earned %s, paid %s, balance %s%s\n", e, pd,
+	    earned < paid ? "-" : "", bal);
+	free(e);
+	free(pd);
+	free(bal);
 	return 0;
 }
 
@@ -417,4 +441,70 @@ cmd_partner(const char *conf, int argc, char **argv)
 usage_err:
 	free(o.domains);
 	return usage();
+}
+
+/* "refbot payout add PARTNER AMOUNT [--ref REF] [--note TEXT]" */
+int
+cmd_payout(const char *conf, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "ref", required_argument, NULL, 'r' },
+		{ "note", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct refbot rb;
+	struct partner p;
+	const char *refstr = NULL, *note = NULL;
+	char *err = NULL, *paid_s, *bal_s;
+	int64_t amount, ref = 0, earned = 0, paid = 0;
+	int c, rc, found;
+
+	if (argc < 2 || strcmp(argv[1], "add") != 0)
+		return usage();
+	argc--, argv++;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "r:n:", opts, NULL)) != -1) {
+		if (c == 'r')
+			refstr = optarg;
+		else if (c == 'n')
+			note = optarg;
+		else
+			return usage();
+	}
+	if (argc - optind != 2)
+		return usage();
+	if (refstr != NULL && (ref = refbot_parse_ref(refstr)) == 0)
+		return bad("--ref must be a reference like REF-000123");
+	if ((rc = open_or_complain(&rb, conf, 0)) != 0)
+		return rc;
+	if ((amount = amount_parse(argv[optind + 1], rb.cfg.currency,
+	    &err)) < 0) {
+		fprintf(stderr, "refbot: %s\n", err);
+		free(err);
+		refbot_close(&rb);
+		return EX_USAGE_;
+	}
+	if ((found = db_partner_find(rb.db, argv[optind], &p)) <= 0) {
+		fprintf(stderr, "refbot: %s\n", found < 0 ? db_errmsg(rb.db) :
+		    "no such partner");
+		refbot_close(&rb);
+		return found < 0 ? EX_IOERR_ : EX_DATAERR_;
+	}
+	if (db_ledger_add(rb.db, p.id, ref, "payout", amount, -1, -1,
+	    note) != 0 || db_ledger_totals(rb.db, p.id, &earned, &paid) != 0) {
+		fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb.db));
+		rc = EX_IOERR_;
+	} else {
+		paid_s = amount_format(paid, rb.cfg.currency);
+		bal_s = amount_format(earned - paid >= 0 ? earned - paid :
+		    paid - earned, rb.cfg.currency);
+		printf("payout recorded for %s: paid in total %s, balance "
+		    "%s%s\n", p.name, paid_s, earned - paid < 0 ? "-" : "",
+		    bal_s);
+		free(paid_s);
+		free(bal_s);
+	}
+	partner_free(&p);
+	refbot_close(&rb);
+	return rc;
 }

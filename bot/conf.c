@@ -44,7 +44,7 @@ read_file(const char *path, size_t *lenp)
 
 /* What a key is, so the table below drives both checking and storing. */
 enum ktype { K_STR, K_INT, K_BOOL, K_TLS, K_LIST, K_SECRET_FILE,
-    K_SECRET_ENV, K_ADDR, K_SIZE, K_HOURS, K_COUNT };
+    K_SECRET_ENV, K_ADDR, K_SIZE, K_HOURS, K_COUNT, K_TIERS };
 
 struct keydef {
 	const char *key;
@@ -86,6 +86,7 @@ static const struct keydef keys[] = {
 	{ "sla_hours", K_HOURS, O(sla_hours), 0 },
 	{ "escalation_address", K_ADDR, O(escalation_address), 0 },
 	{ "protection_days", K_COUNT, O(protection_days), 0 },
+	{ "tier_rates", K_TIERS, O(tiers), 0 },
 	{ "auto_reply_limit", K_COUNT, O(auto_reply_limit), 0 },
 	{ "require_auth_results", K_BOOL, O(require_auth), 0 },
 	{ "authserv_id", K_STR, O(authserv_id), 0 },
@@ -170,6 +171,16 @@ set_key(struct config *cfg, const struct keydef *k, const struct kv_entry *e,
 		}
 		*(int *)field = (int)n;
 		break;
+	case K_TIERS: {
+		char *err = NULL;
+		if (tier_table_parse(v, (struct tier_table *)field, &err)) {
+			*errstr = xasprintf("%s:%d: %s: %s", cfg->path,
+			    e->line, k->key, err);
+			free(err);
+			return -1;
+		}
+		break;
+	}
 	case K_HOURS:
 	case K_COUNT:
 		n = strtol(v, &end, 10);
@@ -355,6 +366,9 @@ config_load(const char *path, struct config *out, char **errstr)
 	cfg.max_message_size = 25 * 1024 * 1024;
 	cfg.sla_hours = 24;
 	cfg.protection_days = 90;
+	/* The guide's example: 1-3 a year 10 %, 4-10 15 %, 11+ 20 %. */
+	if (tier_table_parse("3:10, 10:15, *:20", &cfg.tiers, &err) != 0)
+		abort();	/* our own constant: a broken invariant */
 	cfg.auto_reply_limit = 10;
 
 	for (i = 0; i < kv.n; i++) {

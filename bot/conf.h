@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "commission.h"
+
 enum tls_mode {
 	TLS_IMPLICIT,	/* imaps:// smtps:// */
 	TLS_STARTTLS,	/* the default for imap:// smtp:// */
@@ -53,6 +55,7 @@ struct config {
 	int sla_hours;		/* first response due after this long */
 	char *escalation_address;	/* past twice the SLA; NULL: staff */
 	int protection_days;	/* the first referral of a client wins */
+	struct tier_table tiers;	/* referrals a year -> commission rate */
 	int auto_reply_limit;	/* automatic replies per sender per hour */
 	int require_auth;	/* staff mail must pass DKIM or SPF */
 	char *authserv_id;	/* whose Authentication-Results to trust */

@@ -132,6 +132,18 @@ static const char *migrations[] = {
 	"ALTER TABLE partners ADD COLUMN flat_fee INTEGER;"
 	"ALTER TABLE partners ADD COLUMN newsletter INTEGER NOT NULL "
 	"  DEFAULT 1;",
+	/* 8: commissions (issue 6): the ledger, in integer minor units */
+	"CREATE TABLE ledger ("
+	"  id INTEGER PRIMARY KEY,"
+	"  partner_id INTEGER NOT NULL REFERENCES partners(id),"
+	"  referral_id INTEGER REFERENCES referrals(id),"
+	"  kind TEXT NOT NULL,"
+	"  amount INTEGER NOT NULL,"
+	"  basis INTEGER,"
+	"  rate_bp INTEGER,"
+	"  note TEXT,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX ledger_partner ON ledger(partner_id);",
 };
 
 static int64_t
@@ -500,6 +512,79 @@ db_referral_first(struct db *db, int64_t since, const char *client_key,
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_ledger_add(struct db *db, int64_t partner_id, int64_t referral_id,
+    const char *kind, int64_t amount, int64_t basis, int64_t rate_bp,
+    const char *note)
+{
+	static const char sql[] = "INSERT INTO ledger (partner_id, "
+	    "referral_id, kind, amount, basis, rate_bp, note, created_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, partner_id);
+	if (referral_id > 0)
+		sqlite3_bind_int64(st, 2, referral_id);
+	bind_text(st, 3, kind);
+	sqlite3_bind_int64(st, 4, amount);
+	if (basis >= 0)
+		sqlite3_bind_int64(st, 5, basis);
+	if (rate_bp >= 0)
+		sqlite3_bind_int64(st, 6, rate_bp);
+	bind_text(st, 7, note);
+	sqlite3_bind_int64(st, 8, now_s());
+	return exec_done(st);
+}
+
+int
+db_ledger_totals(struct db *db, int64_t partner_id, int64_t *earned,
+    int64_t *paid)
+{
+	static const char sql[] = "SELECT coalesce(sum(CASE WHEN kind = "
+	    "'commission' THEN amount END), 0), coalesce(sum(CASE WHEN kind "
+	    "= 'payout' THEN amount END), 0) FROM ledger WHERE partner_id = ?";
+	sqlite3_stmt *st = stmt(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, partner_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*earned = sqlite3_column_int64(st, 0);
+		*paid = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+db_partner_year_count(struct db *db, int64_t partner_id, int64_t from,
+    int64_t to, int64_t upto_id)
+{
+	/* Referrals that count toward the tier: not duplicates, not refused. */
+	static const char sql[] = "SELECT count(*) FROM referrals WHERE "
+	    "partner_id = ? AND created_at >= ? AND created_at < ? AND "
+	    "id <= ? AND duplicate_of IS NULL AND status NOT IN "
+	    "('INCOMPLETE', 'DISQUALIFIED', 'DUPLICATE')";
+	sqlite3_stmt *st = stmt(db, sql);
+	int rc, n = -1;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, partner_id);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+	sqlite3_bind_int64(st, 4, upto_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return n;
 }
 
 int

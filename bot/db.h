@@ -126,6 +126,16 @@ int db_referral_keys(struct db *, int64_t id, const char *client_key,
  */
 int db_referral_first(struct db *, int64_t since, const char *client_key,
     const char *contact_email, const char *email_domain, int64_t *id);
+/* A ledger line: kind "commission" or "payout"; basis/rate -1 if none. */
+int db_ledger_add(struct db *, int64_t partner_id, int64_t referral_id,
+    const char *kind, int64_t amount, int64_t basis, int64_t rate_bp,
+    const char *note);
+/* All commission earned and all paid out to a partner. */
+int db_ledger_totals(struct db *, int64_t partner_id, int64_t *earned,
+    int64_t *paid);
+/* A partner's referrals counting toward its tier in [from, to), up to id. */
+int db_partner_year_count(struct db *, int64_t partner_id, int64_t from,
+    int64_t to, int64_t upto_id);
 /* Records the first staff response (only the first one counts). */
 int db_referral_responded(struct db *, int64_t id, int64_t at);
 /*

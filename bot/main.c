@@ -42,6 +42,8 @@ static const char usage_text[] =
 "  partner list|show [PARTNER] [--format text|json]\n"
 "  partner deactivate PARTNER\n"
 "  partner import FILE.csv       email,name,lang,domains,tier,terms,rate\n"
+"  payout add PARTNER AMOUNT [--ref REF] [--note TEXT]\n"
+"                                record a commission payment\n"
 "    PARTNER OPTIONS: --name N --lang en|ja|auto --domain D (repeatable)\n"
 "      --tier 1|2|3 --terms percent|recurring|flat|reciprocal\n"
 "      --rate 15% --fee AMOUNT --newsletter on|off --active on|off\n"
@@ -746,6 +748,7 @@ main(int argc, char **argv)
 		{ "doctor", cmd_doctor },
 		{ "referral", cmd_referral },
 		{ "partner", cmd_partner },
+		{ "payout", cmd_payout },
 		{ "outbox", cmd_outbox },
 		{ "parse", cmd_parse },
 	};

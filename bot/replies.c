@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "classify.h"
+#include "commission.h"
 #include "keyword.h"
 #include "log.h"
 #include "notify.h"
@@ -172,16 +173,15 @@ staff_error(struct refbot *rb, const struct analysis *a,
 	return rc < 0 ? -1 : 0;	/* a withheld reply is not a failure */
 }
 
-/* Looks up KEYWORD and KEYWORD.word in templates/mail/progress-lines. */
-static int
-progress_line(struct refbot *rb, const char *lang, const char *kw,
-    const struct render_var *vars, size_t nvars, char **line, char **word)
+/* One line of templates/mail/progress-lines.LANG.txt, filled in; or NULL. */
+static char *
+lines_text(struct refbot *rb, const char *lang, const char *key,
+    const struct render_var *vars, size_t nvars)
 {
 	struct kvfile kv;
-	char *path, *text, *err = NULL, *wkey = xasprintf("%s.word", kw);
+	char *path, *text, *err = NULL, *line = NULL;
 	size_t len, i;
 
-	*line = *word = NULL;
 	path = xasprintf("%s/mail/progress-lines.%s.txt", rb->cfg.templates,
 	    lang);
 	if ((text = read_file(path, &len)) == NULL ||
@@ -190,33 +190,40 @@ progress_line(struct refbot *rb, const char *lang, const char *kw,
 		free(err);
 		free(text);
 		free(path);
-		free(wkey);
-		return -1;
+		return NULL;
 	}
-	for (i = 0; i < kv.n; i++) {
-		if (strcmp(kv.entries[i].key, kw) == 0)
-			*line = render(kv.entries[i].value, vars, nvars, NULL);
-		else if (strcmp(kv.entries[i].key, wkey) == 0)
-			*word = xstrdup(kv.entries[i].value);
-	}
+	for (i = 0; i < kv.n && line == NULL; i++)
+		if (strcmp(kv.entries[i].key, key) == 0)
+			line = render(kv.entries[i].value, vars, nvars, NULL);
+	if (line == NULL)
+		log_warnx("%s: no line for %s", path, key);
 	kvfile_free(&kv);
 	free(text);
+	free(path);
+	return line;
+}
+
+static int
+progress_line(struct refbot *rb, const char *lang, const char *kw,
+    const struct render_var *vars, size_t nvars, char **line, char **word)
+{
+	char *wkey = xasprintf("%s.word", kw);
+
+	*line = lines_text(rb, lang, kw, vars, nvars);
+	*word = lines_text(rb, lang, wkey, vars, nvars);
 	free(wkey);
 	if (*line == NULL || *word == NULL) {
-		log_warnx("%s: no line for %s", path, kw);
 		free(*line);
 		free(*word);
-		free(path);
 		return -1;
 	}
-	free(path);
 	return 0;
 }
 
 /* The progress update to the partner, threaded under our first mail. */
 static int
 partner_update(struct refbot *rb, const struct referral *r,
-    const struct keyword_cmd *cmd, const char *lang)
+    const struct keyword_cmd *cmd, const char *lang, const char *earned)
 {
 	struct notify n;
 	char ref[24], *amount = format_amount(rb, cmd->amount_minor);
@@ -261,6 +268,7 @@ partner_update(struct refbot *rb, const struct referral *r,
 			{ "partner_name", r->partner_name ? r->partner_name :
 			    "" },
 			{ "headline", line }, { "status_word", word },
+			{ "commission", earned ? earned : "" },
 			{ "relay", relay }, { "from_name", rb->cfg.from_name },
 			{ "marker", REPLY_MARKER },
 		};
@@ -286,6 +294,68 @@ partner_update(struct refbot *rb, const struct referral *r,
 	free(thread);
 	free(refs);
 	return rc;
+}
+
+/*
+ * WON writes the partner's commission to the ledger under their terms
+ * (a flat fee, or a percentage: their own rate, else the tier table by
+ * their referrals that calendar year), and returns the sentence for
+ * their update in *text ("" for reciprocal terms).
+ */
+static int
+commission(struct refbot *rb, const struct referral *r,
+    const struct partner *p, const struct keyword_cmd *cmd,
+    const char *lang, char **text)
+{
+	int64_t rate = -1, amount = 0, from, to;
+	time_t t = (time_t)r->created_at;
+	struct tm tm;
+	char *money, *pct, *key;
+	int n;
+
+	if (strcmp(p->terms, "reciprocal") == 0)
+		return 0;
+	if (strcmp(p->terms, "flat") == 0)
+		amount = p->flat_fee > 0 ? p->flat_fee : 0;
+	else {
+		gmtime_r(&t, &tm);
+		tm.tm_mon = 0;
+		tm.tm_mday = 1;
+		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+		from = (int64_t)timegm(&tm);
+		tm.tm_year++;
+		to = (int64_t)timegm(&tm);
+		if (p->rate_bp >= 0)
+			rate = p->rate_bp;
+		else if ((n = db_partner_year_count(rb->db, p->id, from, to,
+		    r->id)) < 0)
+			return -1;
+		else
+			rate = tier_rate(&rb->cfg.tiers, n > 0 ? n : 1);
+		amount = commission_of(cmd->amount_minor, rate);
+	}
+	if (amount <= 0)
+		return 0;
+	if (db_ledger_add(rb->db, p->id, r->id, "commission", amount,
+	    cmd->amount_minor, rate, cmd->name) != 0)
+		return -1;
+	money = amount_format(amount, rb->cfg.currency);
+	pct = rate >= 0 ? (rate % 100 ? xasprintf("%lld.%02lld%%",
+	    (long long)rate / 100, (long long)rate % 100) :
+	    xasprintf("%lld%%", (long long)rate / 100)) : xstrdup("");
+	key = xstrdup(rate >= 0 ? "WON.commission" : "WON.fee");
+	{
+		const struct render_var vars[] = {
+			{ "commission_amount", money }, { "commission_rate", pct },
+		};
+		char *line = lines_text(rb, lang, key, vars, nitems(vars));
+		*text = line ? xasprintf("\n%s\n", line) : NULL;
+		free(line);
+	}
+	free(key);
+	free(money);
+	free(pct);
+	return 0;
 }
 
 /* One alert to staff about a command that was not accepted. */
@@ -324,7 +394,7 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 	struct keyword_cmd cmd;
 	struct reply_text rt;
 	struct partner p;
-	char ref[24], *reopen = NULL, *detail, *amount;
+	char ref[24], *reopen = NULL, *detail, *amount, *earned = NULL;
 	const char *to, *lang = "en";
 	int64_t tid;
 	int role, rc = 0, found;
@@ -417,10 +487,16 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 				lang = "ja";
 			else if (strcmp(p.lang, "en") != 0)
 				lang = detect_lang(r->client ? r->client : "");
+			if (cmd.kw == KW_WON &&
+			    commission(rb, r, &p, &cmd, lang, &earned) != 0) {
+				partner_free(&p);
+				rc = -1;
+				goto done;
+			}
 			partner_free(&p);
 		}
 		if (r->partner_email != NULL &&
-		    partner_update(rb, r, &cmd, lang) != 0) {
+		    partner_update(rb, r, &cmd, lang, earned) != 0) {
 			rc = -1;
 			goto done;
 		}
@@ -432,6 +508,7 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 	    cmd.name, r->status, to);
 done:
 	free(reopen);
+	free(earned);
 	keyword_cmd_free(&cmd);
 	reply_text_free(&rt);
 	return rc;
