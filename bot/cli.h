@@ -26,5 +26,7 @@ void iso_time(int64_t t, char *buf, size_t size);
 
 int cmd_partner(const char *conf, int argc, char **argv);
 int cmd_payout(const char *conf, int argc, char **argv);
+int cmd_report(const char *conf, int argc, char **argv);
+int cmd_given(const char *conf, int argc, char **argv);
 
 #endif

@@ -144,6 +144,13 @@ static const char *migrations[] = {
 	"  note TEXT,"
 	"  created_at INTEGER NOT NULL);"
 	"CREATE INDEX ledger_partner ON ledger(partner_id);",
+	/* 9: reports (issue 6): revenue won, referrals given to partners */
+	"ALTER TABLE referrals ADD COLUMN won_amount INTEGER;"
+	"CREATE TABLE given ("
+	"  id INTEGER PRIMARY KEY,"
+	"  partner_id INTEGER NOT NULL REFERENCES partners(id),"
+	"  at INTEGER NOT NULL,"
+	"  note TEXT);",
 };
 
 static int64_t
@@ -585,6 +592,106 @@ db_partner_year_count(struct db *db, int64_t partner_id, int64_t from,
 		n = sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
 	return n;
+}
+
+int
+db_referral_won(struct db *db, int64_t id, int64_t amount)
+{
+	static const char sql[] = "UPDATE referrals SET won_amount = ? "
+	    "WHERE id = ?";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, amount);
+	sqlite3_bind_int64(st, 2, id);
+	return exec_done(st);
+}
+
+int
+db_given_add(struct db *db, int64_t partner_id, int64_t at, const char *note)
+{
+	static const char sql[] = "INSERT INTO given (partner_id, at, note) "
+	    "VALUES (?, ?, ?)";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, partner_id);
+	sqlite3_bind_int64(st, 2, at);
+	bind_text(st, 3, note);
+	return exec_done(st);
+}
+
+int
+db_report(struct db *db, int64_t from, int64_t to, int64_t partner_id,
+    int64_t sla, int64_t now, int (*cb)(const struct report_row *, void *),
+    void *arg)
+{
+	/*
+	 * One row per partner (partner_id 0: all), the numbers of F8.  The
+	 * response times come back as a list for the median, which SQL
+	 * cannot give directly.
+	 */
+	static const char sql[] =
+	    "SELECT p.id, p.name,"
+	    " (SELECT count(*) FROM referrals r WHERE r.partner_id = p.id AND"
+	    "   r.created_at >= ?1 AND r.created_at < ?2),"
+	    " (SELECT count(*) FROM referrals r WHERE r.partner_id = p.id AND"
+	    "   r.created_at >= ?1 AND r.created_at < ?2 AND"
+	    "   r.status = 'DUPLICATE'),"
+	    " (SELECT count(*) FROM referrals r WHERE r.partner_id = p.id AND"
+	    "   r.created_at >= ?1 AND r.created_at < ?2 AND r.status = 'WON'),"
+	    " (SELECT coalesce(sum(r.won_amount), 0) FROM referrals r WHERE"
+	    "   r.partner_id = p.id AND r.created_at >= ?1 AND"
+	    "   r.created_at < ?2 AND r.status = 'WON'),"
+	    " (SELECT coalesce(sum(l.amount), 0) FROM ledger l WHERE"
+	    "   l.partner_id = p.id AND l.kind = 'commission' AND"
+	    "   l.created_at >= ?1 AND l.created_at < ?2),"
+	    " (SELECT coalesce(sum(l.amount), 0) FROM ledger l WHERE"
+	    "   l.partner_id = p.id AND l.kind = 'payout' AND"
+	    "   l.created_at >= ?1 AND l.created_at < ?2),"
+	    " (SELECT count(*) FROM given g WHERE g.partner_id = p.id AND"
+	    "   g.at >= ?1 AND g.at < ?2),"
+	    " (SELECT count(*) FROM referrals r WHERE r.partner_id = p.id AND"
+	    "   r.created_at >= ?1 AND r.created_at < ?2 AND"
+	    "   r.status NOT IN ('INCOMPLETE', 'DISQUALIFIED', 'DUPLICATE') AND"
+	    "   ((r.first_response_at IS NULL AND ?5 - r.created_at > ?4) OR"
+	    "    r.first_response_at - r.created_at > ?4)),"
+	    " (SELECT group_concat(r.first_response_at - r.created_at) FROM"
+	    "   (SELECT * FROM referrals r2 WHERE r2.partner_id = p.id AND"
+	    "   r2.created_at >= ?1 AND r2.created_at < ?2 AND"
+	    "   r2.first_response_at IS NOT NULL ORDER BY"
+	    "   r2.first_response_at - r2.created_at) r)"
+	    " FROM partners p WHERE ?3 = 0 OR p.id = ?3 ORDER BY p.id";
+	sqlite3_stmt *st = stmt(db, sql);
+	struct report_row row;
+	int rc, stop = 0;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	sqlite3_bind_int64(st, 3, partner_id);
+	sqlite3_bind_int64(st, 4, sla);
+	sqlite3_bind_int64(st, 5, now);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&row, 0, sizeof(row));
+		row.partner_id = sqlite3_column_int64(st, 0);
+		row.name = (const char *)sqlite3_column_text(st, 1);
+		row.received = sqlite3_column_int64(st, 2);
+		row.duplicates = sqlite3_column_int64(st, 3);
+		row.won = sqlite3_column_int64(st, 4);
+		row.revenue = sqlite3_column_int64(st, 5);
+		row.commission = sqlite3_column_int64(st, 6);
+		row.paid = sqlite3_column_int64(st, 7);
+		row.given = sqlite3_column_int64(st, 8);
+		row.sla_breaches = sqlite3_column_int64(st, 9);
+		row.response_times = (const char *)sqlite3_column_text(st, 10);
+		stop = cb(&row, arg);
+	}
+	sqlite3_reset(st);
+	return stop || rc == SQLITE_DONE ? 0 : -1;
 }
 
 int

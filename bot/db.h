@@ -136,6 +136,23 @@ int db_ledger_totals(struct db *, int64_t partner_id, int64_t *earned,
 /* A partner's referrals counting toward its tier in [from, to), up to id. */
 int db_partner_year_count(struct db *, int64_t partner_id, int64_t from,
     int64_t to, int64_t upto_id);
+/* The amount of a WON, for revenue reports. */
+int db_referral_won(struct db *, int64_t id, int64_t amount);
+/* A referral the firm gave to a partner (reciprocity). */
+int db_given_add(struct db *, int64_t partner_id, int64_t at,
+    const char *note);
+
+/* One partner's numbers for a period (strings valid during the call). */
+struct report_row {
+	int64_t partner_id;
+	const char *name;
+	int64_t received, duplicates, won, revenue, commission, paid, given;
+	int64_t sla_breaches;
+	const char *response_times;	/* seconds, ascending, comma-separated */
+};
+int db_report(struct db *, int64_t from, int64_t to, int64_t partner_id,
+    int64_t sla, int64_t now, int (*cb)(const struct report_row *, void *),
+    void *arg);
 /* Records the first staff response (only the first one counts). */
 int db_referral_responded(struct db *, int64_t id, int64_t at);
 /*

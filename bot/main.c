@@ -44,6 +44,11 @@ static const char usage_text[] =
 "  partner import FILE.csv       email,name,lang,domains,tier,terms,rate\n"
 "  payout add PARTNER AMOUNT [--ref REF] [--note TEXT]\n"
 "                                record a commission payment\n"
+"  given add PARTNER [--note TEXT]   a referral the firm gave the partner\n"
+"  report [--from DATE] [--to DATE] [--partner P] [--format text|csv|json]\n"
+"                                per partner and overall: received, given,\n"
+"                                won, conversion, revenue, commission,\n"
+"                                median first response, SLA breaches\n"
 "    PARTNER OPTIONS: --name N --lang en|ja|auto --domain D (repeatable)\n"
 "      --tier 1|2|3 --terms percent|recurring|flat|reciprocal\n"
 "      --rate 15% --fee AMOUNT --newsletter on|off --active on|off\n"
@@ -749,6 +754,8 @@ main(int argc, char **argv)
 		{ "referral", cmd_referral },
 		{ "partner", cmd_partner },
 		{ "payout", cmd_payout },
+		{ "report", cmd_report },
+		{ "given", cmd_given },
 		{ "outbox", cmd_outbox },
 		{ "parse", cmd_parse },
 	};

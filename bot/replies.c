@@ -488,7 +488,9 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 			else if (strcmp(p.lang, "en") != 0)
 				lang = detect_lang(r->client ? r->client : "");
 			if (cmd.kw == KW_WON &&
-			    commission(rb, r, &p, &cmd, lang, &earned) != 0) {
+			    (db_referral_won(rb->db, r->id,
+			    cmd.amount_minor) != 0 ||
+			    commission(rb, r, &p, &cmd, lang, &earned) != 0)) {
 				partner_free(&p);
 				rc = -1;
 				goto done;

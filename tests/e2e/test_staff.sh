@@ -108,6 +108,17 @@ run_once
 check "STATUS is answered to the partner" wait_for partner1 6
 check "with the state and history" [ "$(fetch partner1 | pyjson '"is WON" in j[5]["text"] and "CONTACTED" in j[5]["text"]')" = True ]
 
+# F8: the report has the numbers, as JSON and CSV.
+rb given add partner1@example.test --note "sent them a client" >/dev/null
+rep=$(rb report --format json)
+check "report: received, given, won, revenue, commission per partner" \
+	[ "$(echo "$rep" | pyjson '[(p["received"], p["given"], p["won"], p["conversion"], p["revenue"], p["commission"]) for p in j["partners"] if p["partner"] == "Partner One"][0]')" = "(1, 1, 1, '100%', 12000000, 1200000)" ]
+check "report: the overall row adds up" [ "$(echo "$rep" | pyjson 'j["overall"]["revenue"]')" = 12000000 ]
+check "report: a first response time was measured" [ "$(echo "$rep" | pyjson 'j["overall"]["median_first_response_hours"] != "-"')" = True ]
+check "report: CSV has a header and a row per partner plus overall" \
+	[ "$(rb report --format csv | wc -l)" = 3 ]
+check "report: an empty period has zeros" [ "$(rb report --from 2001-01-01 --to 2001-12-31 --format json | pyjson 'j["overall"]["received"]')" = 0 ]
+
 # refbot parse shows what it reads from a staff reply.
 printf 'From: staff1@example.test\nTo: intake@example.test\nSubject: Re: [REF-000001] x\nMessage-ID: <p1@x>\n\nWON 1,200,000円 audit\nThanks all\n\n> quoted\n' >"$SB/staff.eml"
 parsed=$(rb parse --format json <"$SB/staff.eml")

@@ -1,0 +1,297 @@
+/*
+ * cli_report: "refbot report" (F8: per partner and overall, for any
+ * period, as text, CSV or JSON) and "refbot given add" (referrals the
+ * firm gave to a partner, for reciprocity).
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "json.h"
+#include "keyword.h"
+#include "sla.h"
+
+struct totals {
+	int format;		/* 0 text, 1 json, 2 csv */
+	const char *currency;
+	int n;
+	struct buf out;
+	struct report_row all;
+	int64_t *times;		/* every response time, for the median */
+	size_t ntimes;
+};
+
+/* YYYY-MM-DD as the UTC midnight starting it; -1 if not a date. */
+static int64_t
+parse_day(const char *s)
+{
+	struct tm tm;
+	char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%d", &tm);
+	if (end == NULL || *end != '\0')
+		return -1;
+	return (int64_t)timegm(&tm);
+}
+
+static int
+cmp64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The median of a sorted list, in hours with one decimal; "-" if none. */
+static void
+median_text(const int64_t *v, size_t n, char *buf, size_t size)
+{
+	int64_t m;
+
+	if (n == 0) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	m = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	snprintf(buf, size, "%lld.%lld", (long long)(m / 3600),
+	    (long long)(m % 3600 * 10 / 3600));
+}
+
+static size_t
+parse_times(const char *s, int64_t **v)
+{
+	size_t n = 0;
+	char *end;
+
+	*v = NULL;
+	while (s != NULL && *s != '\0') {
+		*v = xreallocarray(*v, n + 1, sizeof(**v));
+		(*v)[n++] = strtoll(s, &end, 10);
+		s = *end == ',' ? end + 1 : end;
+		if (end == s && *s != '\0')
+			break;
+	}
+	return n;
+}
+
+static void
+emit(struct totals *t, const char *name, int64_t id,
+    const struct report_row *r, const char *median)
+{
+	char conv[16], *rev = amount_format(r->revenue, t->currency);
+	char *com = amount_format(r->commission, t->currency);
+	int64_t counted = r->received - r->duplicates;
+
+	if (counted > 0)
+		snprintf(conv, sizeof(conv), "%lld%%",
+		    (long long)(r->won * 100 / counted));
+	else
+		snprintf(conv, sizeof(conv), "-");
+	if (t->format == 0)
+		buf_addf(&t->out, "%-24.24s %8lld %5lld %4lld %5s %14s %12s "
+		    "%6s %4lld %4lld\n", name, (long long)r->received,
+		    (long long)r->given, (long long)r->won, conv, rev, com,
+		    median, (long long)r->sla_breaches,
+		    (long long)r->duplicates);
+	else if (t->format == 2)
+		buf_addf(&t->out, "%lld,\"%s\",%lld,%lld,%lld,%s,%lld,%lld,"
+		    "%s,%lld,%lld\n", (long long)id, name, (long long)r->received,
+		    (long long)r->given, (long long)r->won, conv,
+		    (long long)r->revenue, (long long)r->commission, median,
+		    (long long)r->sla_breaches, (long long)r->duplicates);
+	else {
+		buf_adds(&t->out, t->n++ ? ",\n  {" : "\n  {");
+		json_kv_int(&t->out, "partner_id", id, 1);
+		json_kv_str(&t->out, "partner", name, 0);
+		json_kv_int(&t->out, "received", r->received, 0);
+		json_kv_int(&t->out, "given", r->given, 0);
+		json_kv_int(&t->out, "won", r->won, 0);
+		json_kv_str(&t->out, "conversion", conv, 0);
+		json_kv_int(&t->out, "revenue", r->revenue, 0);
+		json_kv_int(&t->out, "commission", r->commission, 0);
+		json_kv_int(&t->out, "paid", r->paid, 0);
+		json_kv_str(&t->out, "median_first_response_hours", median, 0);
+		json_kv_int(&t->out, "sla_breaches", r->sla_breaches, 0);
+		json_kv_int(&t->out, "duplicates", r->duplicates, 0);
+		buf_addc(&t->out, '}');
+	}
+	free(rev);
+	free(com);
+}
+
+static int
+row_cb(const struct report_row *r, void *arg)
+{
+	struct totals *t = arg;
+	int64_t *v;
+	size_t n = parse_times(r->response_times, &v), i;
+	char median[32];
+	char *name = xstrdup(r->name ? r->name : "?"), *q;
+
+	/* CSV and the table cannot carry a quote or a line break. */
+	for (q = name; *q != '\0'; q++)
+		if (*q == '"' || *q == '\n')
+			*q = '\'';
+	median_text(v, n, median, sizeof(median));
+	emit(t, name, r->partner_id, r, median);
+	free(name);
+	t->all.received += r->received;
+	t->all.duplicates += r->duplicates;
+	t->all.won += r->won;
+	t->all.revenue += r->revenue;
+	t->all.commission += r->commission;
+	t->all.paid += r->paid;
+	t->all.given += r->given;
+	t->all.sla_breaches += r->sla_breaches;
+	for (i = 0; i < n; i++) {
+		t->times = xreallocarray(t->times, t->ntimes + 1,
+		    sizeof(*t->times));
+		t->times[t->ntimes++] = v[i];
+	}
+	free(v);
+	return 0;
+}
+
+int
+cmd_report(const char *conf, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ "partner", required_argument, NULL, 'p' },
+		{ "format", required_argument, NULL, 'F' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct refbot rb;
+	struct partner p;
+	struct totals t;
+	const char *partner = NULL;
+	int64_t from = 0, to = sla_now() + 86400, pid = 0;
+	char median[32];
+	int c, rc;
+
+	memset(&t, 0, sizeof(t));
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "f:t:p:F:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if ((from = parse_day(optarg)) < 0)
+				goto baddate;
+			break;
+		case 't':
+			if ((to = parse_day(optarg)) < 0)
+				goto baddate;
+			to += 86400;	/* the whole last day */
+			break;
+		case 'p': partner = optarg; break;
+		case 'F':
+			if (strcmp(optarg, "csv") == 0)
+				t.format = 2;
+			else if ((t.format = parse_format(optarg)) < 0)
+				return EX_USAGE_;
+			break;
+		default:
+			return usage();
+		}
+	}
+	if (optind != argc)
+		return usage();
+	if ((rc = open_or_complain(&rb, conf, 0)) != 0)
+		return rc;
+	if (partner != NULL) {
+		if ((c = db_partner_find(rb.db, partner, &p)) <= 0) {
+			fprintf(stderr, "refbot: %s\n", c < 0 ?
+			    db_errmsg(rb.db) : "no such partner");
+			refbot_close(&rb);
+			return c < 0 ? EX_IOERR_ : EX_DATAERR_;
+		}
+		pid = p.id;
+		partner_free(&p);
+	}
+	t.currency = rb.cfg.currency;
+	if (t.format == 0)
+		buf_addf(&t.out, "%-24s %8s %5s %4s %5s %14s %12s %6s %4s %4s\n",
+		    "partner", "received", "given", "won", "conv", "revenue",
+		    "commission", "resp.h", "sla!", "dup");
+	else if (t.format == 2)
+		buf_adds(&t.out, "partner_id,partner,received,given,won,"
+		    "conversion,revenue,commission,median_first_response_hours,"
+		    "sla_breaches,duplicates\n");
+	else
+		buf_adds(&t.out, "{\"partners\":[");
+	if (db_report(rb.db, from, to, pid, (int64_t)rb.sla_hours * 3600,
+	    sla_now(), row_cb, &t) != 0) {
+		fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb.db));
+		buf_free(&t.out);
+		free(t.times);
+		refbot_close(&rb);
+		return EX_IOERR_;
+	}
+	qsort(t.times, t.ntimes, sizeof(*t.times), cmp64);
+	median_text(t.times, t.ntimes, median, sizeof(median));
+	if (t.format == 1) {
+		buf_adds(&t.out, t.n ? "\n],\"overall\":" : "],\"overall\":");
+		t.n = 0;
+		emit(&t, "overall", 0, &t.all, median);
+		buf_adds(&t.out, "}\n");
+		fputs(t.out.data, stdout);
+	} else {
+		emit(&t, "overall", 0, &t.all, median);
+		fputs(t.out.data, stdout);
+	}
+	buf_free(&t.out);
+	free(t.times);
+	refbot_close(&rb);
+	return 0;
+baddate:
+	fprintf(stderr, "refbot: dates are written YYYY-MM-DD\n");
+	return EX_USAGE_;
+}
+
+/* "refbot given add PARTNER [--note TEXT]" */
+int
+cmd_given(const char *conf, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "note", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct refbot rb;
+	struct partner p;
+	const char *note = NULL;
+	int c, rc, found;
+
+	if (argc < 2 || strcmp(argv[1], "add") != 0)
+		return usage();
+	argc--, argv++;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
+		if (c != 'n')
+			return usage();
+		note = optarg;
+	}
+	if (argc - optind != 1)
+		return usage();
+	if ((rc = open_or_complain(&rb, conf, 0)) != 0)
+		return rc;
+	if ((found = db_partner_find(rb.db, argv[optind], &p)) <= 0) {
+		fprintf(stderr, "refbot: %s\n", found < 0 ? db_errmsg(rb.db) :
+		    "no such partner");
+		refbot_close(&rb);
+		return found < 0 ? EX_IOERR_ : EX_DATAERR_;
+	}
+	if (db_given_add(rb.db, p.id, sla_now(), note) != 0) {
+		fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb.db));
+		rc = EX_IOERR_;
+	} else
+		printf("referral given to %s recorded\n", p.name);
+	partner_free(&p);
+	refbot_close(&rb);
+	return rc;
+}
