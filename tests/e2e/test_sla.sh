@@ -36,7 +36,8 @@ check "and only one" [ "$(count boss)" = 1 ]
 check "the history records both" [ "$(rb referral show REF-000001 --format json | pyjson '[h["event"] for h in j["history"]][1:]')" = "['sla-reminded', 'sla-escalated']" ]
 
 # Answered in time: no reminder, and the first response time is kept.
-"$MAILTOOL" send --env "$SB/env" --from partner1 --to intake --eml "$REFBOT_SRC/tests/data/multipart-alt.eml" >/dev/null
+# (Another client: the same one again would be a duplicate.)
+"$MAILTOOL" send --env "$SB/env" --from partner1 --to intake --eml "$REFBOT_SRC/tests/data/ja-utf8-qp.eml" >/dev/null
 "$MAILTOOL" wait --env "$SB/env" --user intake --count 1 --timeout 20 >/dev/null
 at 0
 "$MAILTOOL" wait --env "$SB/env" --user staff1 --count 3 --timeout 20 >/dev/null
