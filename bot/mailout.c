@@ -18,10 +18,24 @@ char *
 header_clean(const char *s)
 {
 	char *c = xstrdup(s ? s : ""), *p;
+	unsigned char *u;
 
-	for (p = c; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+	for (p = c; *p != '\0'; p++) {
+		u = (unsigned char *)p;
+		if (*u < 0x20 || *u == 0x7f)
 			*p = ' ';
+		/* C1 controls (U+0080..U+009F, NEL among them) are C2 80..9F. */
+		else if (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f) {
+			p[0] = ' ';
+			memmove(p + 1, p + 2, strlen(p + 2) + 1);
+		}
+		/* U+2028/U+2029, line and paragraph separators: E2 80 A8/A9. */
+		else if (u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 ||
+		    u[2] == 0xa9)) {
+			p[0] = ' ';
+			memmove(p + 1, p + 3, strlen(p + 3) + 1);
+		}
+	}
 	return c;
 }
 

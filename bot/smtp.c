@@ -18,6 +18,7 @@ struct smtp {
 	char *url;
 	const struct config *cfg;
 	char errbuf[CURL_ERROR_SIZE];
+	char reply[256];	/* the server's last 4xx/5xx line */
 };
 
 struct upload {
@@ -81,6 +82,32 @@ smtp_free(struct smtp *s)
 	free(s);
 }
 
+/*
+ * Keeps the server's last error reply ("451 4.3.0 try again later"):
+ * curl's own messages name only the code, and an operator needs the
+ * words.  Only reply lines are looked at, never what we send.
+ */
+static int
+debug_cb(CURL *c, curl_infotype type, char *data, size_t size, void *arg)
+{
+	struct smtp *s = arg;
+	size_t n;
+
+	(void)c;
+	if (type != CURLINFO_HEADER_IN || size < 4 ||
+	    (data[0] != '4' && data[0] != '5'))
+		return 0;
+	n = size < sizeof(s->reply) - 1 ? size : sizeof(s->reply) - 1;
+	memcpy(s->reply, data, n);
+	s->reply[n] = '\0';
+	s->reply[strcspn(s->reply, "\r\n")] = '\0';
+	/* Partner text never reaches here, but keep the log one line. */
+	for (char *p = s->reply; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
+	return 0;
+}
+
 /* What every request needs: the server, TLS, timeouts and the login. */
 static void
 setup(struct smtp *s)
@@ -89,6 +116,10 @@ setup(struct smtp *s)
 	CURL *c = s->curl;
 
 	s->errbuf[0] = '\0';
+	s->reply[0] = '\0';
+	curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, debug_cb);
+	curl_easy_setopt(c, CURLOPT_DEBUGDATA, s);
+	curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
 	curl_easy_setopt(c, CURLOPT_URL, s->url);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, s->errbuf);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -112,6 +143,10 @@ error_text(struct smtp *s, CURLcode cc, long code)
 {
 	const struct endpoint *ep = &s->cfg->smtp;
 
+	if (s->reply[0] != '\0')
+		return xasprintf("SMTP %s:%d: %s (%s%s%s)", ep->host, ep->port,
+		    s->reply, curl_easy_strerror(cc), s->errbuf[0] ? ": " : "",
+		    s->errbuf);
 	return xasprintf("SMTP %s:%d: %s%s%s (reply %ld)", ep->host, ep->port,
 	    curl_easy_strerror(cc), s->errbuf[0] ? ": " : "", s->errbuf, code);
 }

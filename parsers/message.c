@@ -239,7 +239,7 @@ cached_charconv(const char *tocode, const char *fromcode, const char *str,
 {
 	iconv_t cd = conv_get(tocode, charset_alias(fromcode));
 	char *in = (char *)str, *out = result;
-	size_t inleft = length, outleft = *result_len;
+	size_t inleft = length, outleft = *result_len, broken = 0;
 
 	if (cd == (iconv_t)-1)
 		return MAIL_CHARCONV_ERROR_UNKNOWN_CHARSET;
@@ -248,6 +248,9 @@ cached_charconv(const char *tocode, const char *fromcode, const char *str,
 			break;
 		if (errno == E2BIG || outleft == 0)
 			return MAIL_CHARCONV_ERROR_MEMORY;
+		/* Text this broken is not in this charset: give up early. */
+		if (++broken > 1000)
+			return MAIL_CHARCONV_ERROR_CONV;
 		/* A broken sequence costs one '?', not the whole text. */
 		*out++ = '?';
 		outleft--;
@@ -311,6 +314,9 @@ charset_sniff(const char *bytes, size_t n)
 		return "ISO-2022-JP-2";
 	if (utf8_valid(bytes, n))
 		return "UTF-8";
+	/* The first 64 KB tell the charset; all of it would only cost time. */
+	if (n > 65536)
+		n = 65536;
 	if (converts_cleanly(bytes, n, "CP932"))
 		return "CP932";
 	if (converts_cleanly(bytes, n, "EUC-JP"))
@@ -930,6 +936,24 @@ read_fields(struct mailimf_fields *fields, struct message *msg)
 	}
 }
 
+/*
+ * How many multipart Content-Types the message declares.  libetpan's
+ * time grows with the square of the nesting (10,000 levels take seconds),
+ * so an absurd count is refused before it gets there.
+ */
+static size_t
+multipart_count(const char *raw, size_t len)
+{
+	const char *p = raw, *end = raw + len;
+	size_t n = 0;
+
+	while ((p = memmem(p, (size_t)(end - p), "ultipart/", 9)) != NULL) {
+		n++;
+		p += 9;
+	}
+	return n;
+}
+
 /* Non-zero when some boundary="..." parameter contains a backslash. */
 static int
 escaped_boundary(const char *raw, size_t len)
@@ -978,6 +1002,11 @@ message_parse(const char *raw, size_t len, size_t max_size,
 	 * holds an escaped quote (boundary="\""); such mail is refused
 	 * before it reaches the parser.
 	 */
+	if (multipart_count(raw, len) > MESSAGE_MAX_DEPTH * 4) {
+		*errstr = xasprintf("more than %d multipart parts nested or "
+		    "side by side", MESSAGE_MAX_DEPTH * 4);
+		return MESSAGE_UNPARSABLE;
+	}
 	if (escaped_boundary(raw, len)) {
 		*errstr = xstrdup("a MIME boundary with an escaped quote, "
 		    "which the MIME parser cannot read safely");

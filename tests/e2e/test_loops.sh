@@ -152,7 +152,11 @@ check "every message has a disposition" \
 	[ "$(sqlite3 "$SB/refbot.db" "select count(*) from messages where disposition = 'pending'")" = 0 ]
 
 # ---------------------------------------------------------------- the cap
-# 15 genuine submissions from partner4 within a minute.
+# 15 genuine submissions from partner4 within a minute.  The cap is for
+# robots we failed to recognise; no robot writes a qualified referral, and
+# a partner's backlog after an outage must all be acknowledged, so
+# acknowledgements of qualified referrals are exempt (README, "Exactly
+# once"); the incomplete case below is what the cap holds back.
 CAP=15
 t0=$(date +%s)
 /usr/bin/python3 - "$SMTP_PORT" "$CAP" <<'PY'
@@ -177,19 +181,12 @@ check "cap: run --once exits 0 (got $rc)" [ "$rc" -eq 0 ]
 diag "cap: 15 sent and processed within $(($(date +%s) - t0)) s"
 check "cap: all 15 referrals are stored" \
 	[ "$(rb referral list --format json | pyjson 'len([r for r in j if r["client"].startswith("Cap Client")])')" = 15 ]
-"$MAILTOOL" wait --env "$SB/env" --user partner4 --count 10 --timeout 20 >/dev/null
+"$MAILTOOL" wait --env "$SB/env" --user partner4 --count "$CAP" --timeout 20 >/dev/null
 sleep 2
 n=$("$MAILTOOL" count --env "$SB/env" --user partner4)
-diag "cap: partner4 received $n acknowledgements"
-check "cap: at most 10 acknowledgements reach the partner (got $n)" [ "$n" -le 10 ]
-check "cap: the first 10 are acknowledged (got $n)" [ "$n" -ge 10 ]
-q=$(sqlite3 "$SB/refbot.db" "select count(*) from outbox where rcpt = 'partner4@example.test'")
-check "cap: at most 10 replies to partner4 in the outbox (got $q)" [ "$q" -le 10 ]
-sqlite3 "$SB/refbot.db" "select message_id, disposition, coalesce(detail,'') from messages where message_id like '%cap-%' order by id limit 3" |
-	sed 's/^/# cap: /'
-# The disposition (or its detail) must say the reply was held back.
-w=$(sqlite3 "$SB/refbot.db" "select count(*) from messages where message_id like '%cap-%' and (lower(disposition || ' ' || coalesce(detail, '')) like '%withheld%' or lower(disposition || ' ' || coalesce(detail, '')) like '%limit%' or lower(disposition || ' ' || coalesce(detail, '')) like '%throttl%' or lower(disposition || ' ' || coalesce(detail, '')) like '%too many%')")
-check "cap: the other 5 are recorded as unanswered because of the cap (got $w)" [ "$w" = 5 ]
+check "cap: every qualified referral is acknowledged, whatever the cap (got $n)" [ "$n" = "$CAP" ]
+w=$(sqlite3 "$SB/refbot.db" "select count(*) from messages where message_id like '%cap-%' and coalesce(detail, '') like '%withheld%'")
+check "cap: no acknowledgement was withheld (got $w)" [ "$w" = 0 ]
 
 # The same with 15 incomplete submissions from partner2 (each would get an
 # "incomplete" reply): at most 10 replies, the rest recorded as withheld.
