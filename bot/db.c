@@ -171,7 +171,9 @@ db_open(const char *path, int create, struct db **out, char **errstr)
 	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
 		*errstr = xasprintf("%s: %s%s", path, db->h ?
 		    sqlite3_errmsg(db->h) : "cannot open",
-		    create ? "" : " (run 'refbot init' first)");
+		    create ? "" : " (it must exist - 'refbot init' - and it "
+		    "and its directory must be writable: SQLite keeps its "
+		    "journal beside it)");
 		sqlite3_close(db->h);
 		free(db);
 		return -1;
@@ -186,7 +188,9 @@ db_open(const char *path, int create, struct db **out, char **errstr)
 	if (sqlite3_exec(db->h, "PRAGMA journal_mode=WAL;"
 	    "PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;", NULL, NULL,
 	    &err) != SQLITE_OK) {
-		*errstr = xasprintf("%s: %s", path, err ? err : "?");
+		*errstr = xasprintf("%s: %s (it and its directory must be "
+		    "writable: SQLite keeps its journal beside it)", path,
+		    err ? err : "?");
 		sqlite3_free(err);
 		db_close(db);
 		return -1;
