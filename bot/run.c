@@ -117,7 +117,7 @@ static int
 process_mailbox(struct runner *r)
 {
 	uint32_t *uids = NULL;
-	size_t n = 0, i;
+	size_t n = 0, i, k;
 	char *err = NULL;
 	int rc, tty;
 
@@ -127,15 +127,35 @@ process_mailbox(struct runner *r)
 		free(err);
 		return rc;
 	}
+	/*
+	 * Mail filed before stays visible (flagged \Deleted) on a server
+	 * with neither MOVE nor UIDPLUS: leave it alone rather than copy it
+	 * to the folder again on every pass.
+	 */
+	for (i = k = 0; i < n; i++) {
+		int64_t row;
+		char *disp = NULL;
+		int moved = 0;
+
+		if (db_message_lookup(r->rb->db, r->rb->cfg.imap_mailbox,
+		    imap_uidvalidity(r->im), uids[i], &row, &disp, &moved) > 0 &&
+		    moved) {
+			free(disp);
+			continue;
+		}
+		free(disp);
+		uids[k++] = uids[i];
+	}
+	n = k;
 	if (n > 0)
 		log_debug("%zu messages in the intake mailbox", n);
 	/* A backlog shows progress on a terminal, and nothing elsewhere. */
 	tty = n >= 2 * FETCH_BATCH && isatty(STDERR_FILENO);
 	for (i = 0; i < n && !*r->stop; i += FETCH_BATCH) {
-		size_t k = n - i < FETCH_BATCH ? n - i : FETCH_BATCH;
+		size_t batch = n - i < FETCH_BATCH ? n - i : FETCH_BATCH;
 		if (tty)
 			fprintf(stderr, "\rrefbot: %zu of %zu messages", i, n);
-		rc = imap_fetch(r->im, uids + i, k, fetched, r, &err);
+		rc = imap_fetch(r->im, uids + i, batch, fetched, r, &err);
 		if (rc == -1)	/* stopped by a signal between messages */
 			break;
 		if (rc != IMAP_OK) {
