@@ -233,7 +233,8 @@ cmd_report(const char *conf, int argc, char **argv)
 		refbot_close(&rb);
 		return EX_IOERR_;
 	}
-	qsort(t.times, t.ntimes, sizeof(*t.times), cmp64);
+	if (t.ntimes > 1)
+		qsort(t.times, t.ntimes, sizeof(*t.times), cmp64);
 	median_text(t.times, t.ntimes, median, sizeof(median));
 	if (t.format == 1) {
 		buf_adds(&t.out, t.n ? "\n],\"overall\":" : "],\"overall\":");

@@ -151,32 +151,34 @@ analyze(const char *raw, size_t len, const struct analyze_opts *o,
 		    "be read (its boundary matches no delimiter)");
 		return;
 	}
-	a->lang = detect_lang(a->msg.text);
+	/*
+	 * What the sender wrote, without what they quoted or forwarded: the
+	 * form is read from it, and its language is theirs (a quote of our
+	 * own bilingual mail says nothing about the partner).
+	 */
+	reply_extract(a->msg.text, REPLY_MARKER, &rt);
+	a->lang = detect_lang(*rt.visible ? rt.visible : a->msg.text);
 	if ((a->automatic = classify_automatic(&a->msg, o->our_domain,
 	    o->loop_header)) != NULL) {
 		a->kind = KIND_AUTOMATIC;
 		read_dsn(raw, len, a);
-		return;
-	}
-	a->ref = classify_ref_tag(a->msg.subject);
-	a->ours = names_our_mail(&a->msg, o->our_domain);
-	if (a->ref == 0)
-		a->ref = ref_from_our_id(a->msg.in_reply_to, o->our_domain);
-	if (a->ref > 0 || a->ours) {
-		a->kind = KIND_REPLY;
-		return;
-	}
-	a->kind = KIND_SUBMISSION;
-	/*
-	 * The form is what the partner wrote, not an earlier message quoted
-	 * or a client's mail forwarded below it; only when nothing is found
-	 * there is the whole text read.
-	 */
-	reply_extract(a->msg.text, REPLY_MARKER, &rt);
-	form_read(o->tmpl, rt.visible, &a->form);
-	if (a->form.nvalues == 0) {
-		form_free(&a->form);
-		form_read(o->tmpl, a->msg.text, &a->form);
+	} else {
+		a->ref = classify_ref_tag(a->msg.subject);
+		a->ours = names_our_mail(&a->msg, o->our_domain);
+		if (a->ref == 0)
+			a->ref = ref_from_our_id(a->msg.in_reply_to,
+			    o->our_domain);
+		if (a->ref > 0 || a->ours)
+			a->kind = KIND_REPLY;
+		else {
+			/* Only when nothing is found there is all read. */
+			a->kind = KIND_SUBMISSION;
+			form_read(o->tmpl, rt.visible, &a->form);
+			if (a->form.nvalues == 0) {
+				form_free(&a->form);
+				form_read(o->tmpl, a->msg.text, &a->form);
+			}
+		}
 	}
 	reply_text_free(&rt);
 }
