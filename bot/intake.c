@@ -562,19 +562,16 @@ status_request(struct job *j, const struct partner *p)
 	struct referral r;
 	int found, rc = 1;
 
+	/* The first line, else the subject, must be STATUS with a reference. */
 	if (keyword_parse(rb->keywords, j->a.msg.text, rb->cfg.currency,
-	    &cmd) != 0 || cmd.kw != KW_STATUS) {
+	    &cmd) != 0 || cmd.kw != KW_STATUS || cmd.ref <= 0) {
 		keyword_cmd_free(&cmd);
 		if (keyword_parse(rb->keywords, j->a.msg.subject,
-		    rb->cfg.currency, &cmd) != 0 || cmd.kw != KW_STATUS) {
+		    rb->cfg.currency, &cmd) != 0 || cmd.kw != KW_STATUS ||
+		    cmd.ref <= 0) {
 			keyword_cmd_free(&cmd);
 			return 0;
 		}
-	}
-	/* "Status of my referrals?" without a reference is not a request. */
-	if (cmd.ref <= 0) {
-		keyword_cmd_free(&cmd);
-		return 0;
 	}
 	found = db_referral_get(rb->db, cmd.ref, &r);
 	if (found < 0) {
