@@ -769,18 +769,92 @@ probe_parse(struct refbot *rb, const char *raw, size_t len, char **why)
 	return -1;
 }
 
-/* Records a message nobody can read and tells staff, in one transaction. */
+/*
+ * The sender of mail the parser cannot read, from its first header block
+ * by plain text search (the parser is what failed), or NULL.  Only an
+ * address without any sign of automatic mail is returned.
+ */
+static char *
+raw_sender(const char *raw, size_t len)
+{
+	const char *p = raw, *end = raw + len, *hdr_end;
+	char *from = NULL;
+
+	hdr_end = memmem(raw, len, "\n\n", 2);
+	if (hdr_end == NULL)
+		hdr_end = memmem(raw, len, "\r\n\r\n", 4);
+	if (hdr_end != NULL)
+		end = hdr_end;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (n > 15 && strncasecmp(p, "Auto-Submitted:", 15) == 0 &&
+		    memmem(p, n, "no", 2) == NULL) {
+			free(from);
+			return NULL;
+		}
+		if (from == NULL && n > 5 && strncasecmp(p, "From:", 5) == 0) {
+			const char *lt = memchr(p, '<', n), *gt;
+			const char *a = lt ? lt + 1 : p + 5;
+			gt = memchr(a, lt ? '>' : '\r', (size_t)(p + n - a));
+			from = strtrim(xstrndup(a, gt ? (size_t)(gt - a) :
+			    (size_t)(p + n - a)));
+		}
+		p += n + 1;
+	}
+	if (from != NULL && (strchr(from, '@') == NULL ||
+	    strpbrk(from, " \t\"<>,;") != NULL)) {
+		free(from);
+		return NULL;
+	}
+	if (from != NULL)
+		ascii_lower(from);
+	return from;
+}
+
+/*
+ * Records a message nobody can read and tells staff, in one transaction;
+ * a registered partner who sent it is told too, so nothing they sent
+ * disappears without a word.
+ */
 static enum intake_result
 reject(struct refbot *rb, int64_t row, const char *disposition,
-    const char *why)
+    const char *why, const char *raw, size_t len)
 {
+	struct partner p;
+	char *from = raw_sender(raw, len);
+	int found = 0, rc;
+
 	log_warnx("message %lld: %s: %s", (long long)row, disposition, why);
-	if (db_begin(rb->db) != 0)
+	if (db_begin(rb->db) != 0) {
+		free(from);
 		return INTAKE_RETRY;
-	if (db_message_dispose(rb->db, row, NULL, disposition, why, 0) != 0 ||
+	}
+	rc = db_message_dispose(rb->db, row, NULL, disposition, why, 0) != 0 ||
 	    notify_alert(rb, row, "A message could not be read and was set "
-	    "aside", why, rb->cfg.rejected_folder) != 0 ||
-	    db_commit(rb->db) != 0) {
+	    "aside", why, rb->cfg.rejected_folder) != 0;
+	if (rc == 0 && from != NULL &&
+	    (found = db_partner_by_sender(rb->db, from, &p)) > 0) {
+		const struct render_var vars[] = {
+			{ "partner_name", p.name }, { "reason", why },
+			{ "from_name", rb->cfg.from_name },
+			{ "intake_address", rb->cfg.intake_address },
+		};
+		struct notify n;
+
+		memset(&n, 0, sizeof(n));
+		n.name = "unreadable";
+		n.lang = strcmp(p.lang, "ja") == 0 ? "ja" : "en";
+		n.rcpt = from;
+		n.vars = vars;
+		n.nvars = nitems(vars);
+		n.auto_reply = 1;
+		rc = notify_queue(rb, &n, NULL) < 0;
+		partner_free(&p);
+	}
+	free(from);
+	if (rc != 0 || found < 0 || db_commit(rb->db) != 0) {
 		db_rollback(rb->db);
 		return INTAKE_RETRY;
 	}
@@ -810,13 +884,13 @@ intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len)
 	}
 	if (n > MAX_ATTEMPTS) {
 		why = xasprintf("processing it failed %d times", n - 1);
-		res = reject(rb, row, "quarantined", why);
+		res = reject(rb, row, "quarantined", why, raw, len);
 		free(why);
 		return res;
 	}
 	if (len <= rb->cfg.max_message_size && probe_parse(rb, raw, len,
 	    &why) != 0) {
-		res = reject(rb, row, "unreadable", why);
+		res = reject(rb, row, "unreadable", why, raw, len);
 		free(why);
 		return res;
 	}
@@ -827,7 +901,7 @@ intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len)
 	analyze(raw, len, &o, &j.a);
 	if (j.a.kind == KIND_UNREADABLE) {
 		res = reject(rb, row, j.a.parse_status == MESSAGE_TOO_LARGE ?
-		    "too-large" : "unreadable", j.a.error);
+		    "too-large" : "unreadable", j.a.error, raw, len);
 		analysis_free(&j.a);
 		return res;
 	}

@@ -68,8 +68,9 @@ check "an oversized message is filed in Rejected" [ "$("$MAILTOOL" count --env "
 check "its disposition is recorded" [ "$(sqlite3 "$SB/refbot.db" "select disposition from messages order by id desc limit 1")" = too-large ]
 check "each staff member is told once" "$MAILTOOL" wait --env "$SB/env" --user staff1 --count 1 --timeout 20
 check "staff2 too" "$MAILTOOL" wait --env "$SB/env" --user staff2 --count 1 --timeout 20
-sleep 1
-check "the sender gets nothing back" [ "$("$MAILTOOL" count --env "$SB/env" --user partner1)" = 2 ]
+check "the partner is told it could not be read, and why" \
+	"$MAILTOOL" wait --env "$SB/env" --user partner1 --count 3 --timeout 20
+check "in a few clear words" [ "$("$MAILTOOL" fetch --env "$SB/env" --user partner1 --format json | pyjson '"could not read" in j[2]["headers"]["Subject"] and "1024-byte limit" in j[2]["text"]')" = True ]
 check "every message has a disposition" [ "$(sqlite3 "$SB/refbot.db" "select count(*) from messages where disposition = 'pending'")" = 0 ]
 
 # 5. A delivery report for our acknowledgement to partner1 (a hard
@@ -119,6 +120,6 @@ check "the report is recorded as a bounce" [ "$(sqlite3 "$SB/refbot.db" "select 
 check "the acknowledgement is marked bounced with the status" [ "$(sqlite3 "$SB/refbot.db" "select status || ' ' || last_error from outbox where message_id = '$ack_id'")" = "bounced failed 5.1.1" ]
 check "the partner's address is flagged" [ "$(sqlite3 "$SB/refbot.db" "select bounced from partners where email = 'partner1@example.test'")" = "failed 5.1.1" ]
 check "staff are told" "$MAILTOOL" wait --env "$SB/env" --user staff1 --count $((staff_before + 1)) --timeout 20
-check "nobody answered the report" [ "$("$MAILTOOL" count --env "$SB/env" --user partner1)" = 2 ]
+check "nobody answered the report" [ "$("$MAILTOOL" count --env "$SB/env" --user partner1)" = 3 ]
 
 finish
