@@ -28,5 +28,6 @@ int cmd_partner(const char *conf, int argc, char **argv);
 int cmd_payout(const char *conf, int argc, char **argv);
 int cmd_report(const char *conf, int argc, char **argv);
 int cmd_given(const char *conf, int argc, char **argv);
+int cmd_statement(const char *conf, int argc, char **argv);
 
 #endif

@@ -151,6 +151,12 @@ static const char *migrations[] = {
 	"  partner_id INTEGER NOT NULL REFERENCES partners(id),"
 	"  at INTEGER NOT NULL,"
 	"  note TEXT);",
+	/* 10: statements (issue 6): sent once per partner and quarter */
+	"CREATE TABLE statements_sent ("
+	"  partner_id INTEGER NOT NULL REFERENCES partners(id),"
+	"  quarter TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  PRIMARY KEY (partner_id, quarter));",
 };
 
 static int64_t
@@ -1524,4 +1530,75 @@ outmail_free(struct outmail *m)
 	free(m->status);
 	free(m->last_error);
 	memset(m, 0, sizeof(*m));
+}
+
+int
+db_statement(struct db *db, int64_t partner_id, int64_t from, int64_t to,
+    struct statement *out, int (*cb)(const struct referral *, void *),
+    void *arg)
+{
+	static const char tsql[] =
+	    "SELECT"
+	    " (SELECT coalesce(sum(won_amount), 0) FROM referrals WHERE"
+	    "   partner_id = ?1 AND created_at >= ?2 AND created_at < ?3 AND"
+	    "   status = 'WON'),"
+	    " (SELECT coalesce(sum(amount), 0) FROM ledger WHERE"
+	    "   partner_id = ?1 AND kind = 'commission' AND created_at >= ?2"
+	    "   AND created_at < ?3),"
+	    " (SELECT coalesce(sum(amount), 0) FROM ledger WHERE"
+	    "   partner_id = ?1 AND kind = 'payout' AND created_at >= ?2 AND"
+	    "   created_at < ?3),"
+	    " (SELECT coalesce(sum(CASE WHEN kind = 'commission' THEN amount"
+	    "   ELSE -amount END), 0) FROM ledger WHERE partner_id = ?1 AND"
+	    "   created_at < ?3)";
+	static const char rsql[] = "SELECT " REFERRAL_COLUMNS
+	    "WHERE r.partner_id = ? AND r.created_at >= ? AND r.created_at < ? "
+	    "ORDER BY r.id";
+	sqlite3_stmt *st = stmt(db, tsql);
+	struct referral r;
+	int rc, stop = 0;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, partner_id);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->revenue = sqlite3_column_int64(st, 0);
+		out->earned = sqlite3_column_int64(st, 1);
+		out->paid = sqlite3_column_int64(st, 2);
+		out->balance = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW || (st = stmt(db, rsql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, partner_id);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		referral_row(st, &r);
+		stop = cb(&r, arg);
+		referral_free(&r);
+	}
+	sqlite3_reset(st);
+	return stop || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_statement_mark(struct db *db, int64_t partner_id, const char *quarter)
+{
+	/* OR IGNORE: a second --send of the quarter changes nothing. */
+	static const char sql[] = "INSERT OR IGNORE INTO statements_sent "
+	    "(partner_id, quarter, at) VALUES (?, ?, ?)";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, partner_id);
+	bind_text(st, 2, quarter);
+	sqlite3_bind_int64(st, 3, now_s());
+	if (exec_done(st) != 0)
+		return -1;
+	return sqlite3_changes(db->h);
 }

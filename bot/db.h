@@ -153,6 +153,16 @@ struct report_row {
 int db_report(struct db *, int64_t from, int64_t to, int64_t partner_id,
     int64_t sla, int64_t now, int (*cb)(const struct report_row *, void *),
     void *arg);
+struct statement {
+	int64_t revenue, earned, paid;	/* in the quarter */
+	int64_t balance;		/* earned minus paid, at its end */
+};
+/* A partner's quarter: totals, and each referral of it through cb. */
+int db_statement(struct db *, int64_t partner_id, int64_t from, int64_t to,
+    struct statement *, int (*cb)(const struct referral *, void *),
+    void *arg);
+/* 1 when this is the first time the quarter's statement goes out, 0 if not. */
+int db_statement_mark(struct db *, int64_t partner_id, const char *quarter);
 /* Records the first staff response (only the first one counts). */
 int db_referral_responded(struct db *, int64_t id, int64_t at);
 /*

@@ -45,6 +45,10 @@ static const char usage_text[] =
 "  payout add PARTNER AMOUNT [--ref REF] [--note TEXT]\n"
 "                                record a commission payment\n"
 "  given add PARTNER [--note TEXT]   a referral the firm gave the partner\n"
+"  statement --quarter 2026Q4 [--partner P] [--send]\n"
+"                                each partner's quarter: referrals, revenue,\n"
+"                                commission, paid, balance; --send mails it\n"
+"                                (once per partner and quarter)\n"
 "  report [--from DATE] [--to DATE] [--partner P] [--format text|csv|json]\n"
 "                                per partner and overall: received, given,\n"
 "                                won, conversion, revenue, commission,\n"
@@ -756,6 +760,7 @@ main(int argc, char **argv)
 		{ "payout", cmd_payout },
 		{ "report", cmd_report },
 		{ "given", cmd_given },
+		{ "statement", cmd_statement },
 		{ "outbox", cmd_outbox },
 		{ "parse", cmd_parse },
 	};

@@ -119,6 +119,21 @@ check "report: CSV has a header and a row per partner plus overall" \
 	[ "$(rb report --format csv | wc -l)" = 3 ]
 check "report: an empty period has zeros" [ "$(rb report --from 2001-01-01 --to 2001-12-31 --format json | pyjson 'j["overall"]["received"]')" = 0 ]
 
+# F6: the quarter's statement, printed and then sent once.
+quarter="$(date -u +%Y)Q$(( ($(date -u +%-m) - 1) / 3 + 1 ))"
+stmt=$(rb statement --quarter "$quarter" --partner partner1@example.test)
+check "statement: revenue, commission, paid and balance" \
+	bash -c "grep -q 'Revenue won from them: *¥12,000,000' <<<'$stmt' && grep -q 'Commission earned: *¥1,200,000' <<<'$stmt' && grep -q 'Paid to you this quarter: *¥200,000' <<<'$stmt' && grep -q 'Balance at quarter end: *¥1,000,000' <<<'$stmt'"
+check "statement: lists the quarter's referrals" grep -q "REF-000001  WON" <<<"$stmt"
+before=$("$MAILTOOL" count --env "$SB/env" --user partner1)
+rb statement --quarter "$quarter" --send >/dev/null
+rb statement --quarter "$quarter" --send >"$SB/stmt2.out"
+rb run --once 2>>"$SB/run.log"
+check "statement: sent to the partner" "$MAILTOOL" wait --env "$SB/env" --user partner1 --count $((before + 1)) --timeout 20
+sleep 1
+check "statement: exactly once per partner and quarter" [ "$("$MAILTOOL" count --env "$SB/env" --user partner1)" = $((before + 1)) ]
+check "statement: the second --send says so" grep -q "sent before" "$SB/stmt2.out"
+
 # refbot parse shows what it reads from a staff reply.
 printf 'From: staff1@example.test\nTo: intake@example.test\nSubject: Re: [REF-000001] x\nMessage-ID: <p1@x>\n\nWON 1,200,000円 audit\nThanks all\n\n> quoted\n' >"$SB/staff.eml"
 parsed=$(rb parse --format json <"$SB/staff.eml")
