@@ -87,6 +87,10 @@ static const struct keydef keys[] = {
 	{ "escalation_address", K_ADDR, O(escalation_address), 0 },
 	{ "protection_days", K_COUNT, O(protection_days), 0 },
 	{ "tier_rates", K_TIERS, O(tiers), 0 },
+	{ "sla_hours_tier1", K_HOURS, O(sla_tier[1]), 0 },
+	{ "sla_hours_tier2", K_HOURS, O(sla_tier[2]), 0 },
+	{ "sla_hours_tier3", K_HOURS, O(sla_tier[3]), 0 },
+	{ "unknown_sender_reply", K_BOOL, O(unknown_reply), 0 },
 	{ "auto_reply_limit", K_COUNT, O(auto_reply_limit), 0 },
 	{ "require_auth_results", K_BOOL, O(require_auth), 0 },
 	{ "authserv_id", K_STR, O(authserv_id), 0 },
@@ -366,6 +370,7 @@ config_load(const char *path, struct config *out, char **errstr)
 	cfg.max_message_size = 25 * 1024 * 1024;
 	cfg.sla_hours = 24;
 	cfg.protection_days = 90;
+	cfg.unknown_reply = 1;
 	/* The guide's example: 1-3 a year 10 %, 4-10 15 %, 11+ 20 %. */
 	if (tier_table_parse("3:10, 10:15, *:20", &cfg.tiers, &err) != 0)
 		abort();	/* our own constant: a broken invariant */
@@ -430,6 +435,9 @@ config_load(const char *path, struct config *out, char **errstr)
 		    key_line(&kv, "require_auth_results"));
 		goto fail;
 	}
+	for (j = 1; j <= 3; j++)
+		if (cfg.sla_tier[j] == 0)
+			cfg.sla_tier[j] = cfg.sla_hours;
 	if (cfg.database == NULL)
 		cfg.database = xstrdup(LOCALSTATEDIR "/lib/refbot/refbot.db");
 	if (cfg.templates == NULL)
@@ -453,6 +461,12 @@ fail:
 	kvfile_free(&kv);
 	config_free(&cfg);
 	return -1;
+}
+
+int
+config_sla_hours(const struct config *cfg, int tier)
+{
+	return tier >= 1 && tier <= 3 ? cfg->sla_tier[tier] : cfg->sla_hours;
 }
 
 int

@@ -56,6 +56,8 @@ struct config {
 	char *escalation_address;	/* past twice the SLA; NULL: staff */
 	int protection_days;	/* the first referral of a client wins */
 	struct tier_table tiers;	/* referrals a year -> commission rate */
+	int sla_tier[4];	/* hours per partner tier 1..3; 0: sla_hours */
+	int unknown_reply;	/* answer strangers with how to join */
 	int auto_reply_limit;	/* automatic replies per sender per hour */
 	int require_auth;	/* staff mail must pass DKIM or SPF */
 	char *authserv_id;	/* whose Authentication-Results to trust */
@@ -67,6 +69,9 @@ struct config {
  */
 int config_load(const char *path, struct config *cfg, char **errstr);
 void config_free(struct config *);
+
+/* The first-response promise in hours for a partner of this tier. */
+int config_sla_hours(const struct config *, int tier);
 
 /* Non-zero when addr (lowercased) is one of staff_addresses. */
 int config_is_staff(const struct config *, const char *addr);

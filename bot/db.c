@@ -719,23 +719,27 @@ db_referral_responded(struct db *db, int64_t id, int64_t at)
 }
 
 int
-db_sla_due(struct db *db, int64_t now, int64_t sla, int escalate,
+db_sla_due(struct db *db, int64_t now, const int64_t *sla, int escalate,
     int64_t *id)
 {
-	/* Still NEW: nobody has answered it yet. */
-	static const char rsql[] = "SELECT id FROM referrals WHERE status = "
-	    "'NEW' AND sla_reminded = 0 AND created_at + ? <= ? ORDER BY id "
-	    "LIMIT 1";
-	static const char esql[] = "SELECT id FROM referrals WHERE status = "
-	    "'NEW' AND sla_escalated = 0 AND created_at + 2 * ? <= ? ORDER BY "
-	    "id LIMIT 1";
+	/* Still NEW: nobody has answered it yet.  The SLA is the tier's. */
+	static const char rsql[] = "SELECT r.id FROM referrals r LEFT JOIN "
+	    "partners p ON p.id = r.partner_id WHERE r.status = 'NEW' AND "
+	    "r.sla_reminded = 0 AND r.created_at + (CASE p.tier WHEN 1 THEN "
+	    "?1 WHEN 2 THEN ?2 ELSE ?3 END) <= ?4 ORDER BY r.id LIMIT 1";
+	static const char esql[] = "SELECT r.id FROM referrals r LEFT JOIN "
+	    "partners p ON p.id = r.partner_id WHERE r.status = 'NEW' AND "
+	    "r.sla_escalated = 0 AND r.created_at + 2 * (CASE p.tier WHEN 1 "
+	    "THEN ?1 WHEN 2 THEN ?2 ELSE ?3 END) <= ?4 ORDER BY r.id LIMIT 1";
 	sqlite3_stmt *st = stmt(db, escalate ? esql : rsql);
 	int rc;
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, sla);
-	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 1, sla[1]);
+	sqlite3_bind_int64(st, 2, sla[2]);
+	sqlite3_bind_int64(st, 3, sla[3]);
+	sqlite3_bind_int64(st, 4, now);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);

@@ -175,13 +175,14 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 	const char *client = form_get(f, "client");
 	char ref[24], sla[16], due[40], *fields, *problems, *reasons, *blanks;
 	char *refs = references_for(&j->a.msg), *fields_en, *reasons_en;
-	time_t t = time(NULL) + (time_t)rb->sla_hours * 3600;
+	int hours = config_sla_hours(&rb->cfg, p->tier);
+	time_t t = time(NULL) + (time_t)hours * 3600;
 	struct notify n;
 	struct tm tm;
 	int rc;
 
 	refbot_ref(j->referral_id, ref, sizeof(ref));
-	snprintf(sla, sizeof(sla), "%d", rb->sla_hours);
+	snprintf(sla, sizeof(sla), "%d", hours);
 	gmtime_r(&t, &tm);
 	strftime(due, sizeof(due), "%Y-%m-%d %H:%M UTC", &tm);
 	fields = intake_fields_text(f, lang);
@@ -522,30 +523,42 @@ unknown_sender(struct job *j)
 		{ "subject", j->a.msg.subject },
 		{ "from_name", j->rb->cfg.from_name },
 		{ "intake_address", j->rb->cfg.intake_address },
+		{ "sender", j->a.msg.from_addr },
+		{ "text", j->a.msg.text },
 	};
 	struct notify n;
 	char *refs = references_for(&j->a.msg);
-	int rc;
+	int rc = 0;
 
 	j->disposition = "unknown-sender";
 	j->detail = xstrdup("sender is not a registered partner");
 	log_info("message %lld: sender is not a registered partner",
 	    (long long)j->row);
 	memset(&n, 0, sizeof(n));
-	n.name = "not-partner";
-	n.lang = j->a.lang;
-	n.rcpt = j->a.msg.from_addr;
-	n.vars = vars;
-	n.nvars = nitems(vars);
-	n.in_reply_to = j->a.msg.message_id;
-	n.references = refs;
-	n.auto_reply = 1;
-	rc = notify_queue(j->rb, &n, NULL);
-	free(refs);
-	if (rc == NOTIFY_WITHHELD) {
-		j->withheld = 1;
-		rc = 0;
+	/* How to become a partner, unless the policy is to notify only. */
+	if (j->rb->cfg.unknown_reply) {
+		n.name = "not-partner";
+		n.lang = j->a.lang;
+		n.rcpt = j->a.msg.from_addr;
+		n.vars = vars;
+		n.nvars = nitems(vars);
+		n.in_reply_to = j->a.msg.message_id;
+		n.references = refs;
+		n.auto_reply = 1;
+		rc = notify_queue(j->rb, &n, NULL);
+		if (rc == NOTIFY_WITHHELD) {
+			j->withheld = 1;
+			rc = 0;
+		}
 	}
+	if (rc == 0) {
+		memset(&n, 0, sizeof(n));
+		n.name = "staff-unknown";
+		n.vars = vars;
+		n.nvars = nitems(vars);
+		rc = notify_staff(j->rb, &n);
+	}
+	free(refs);
 	return rc;
 }
 

@@ -70,8 +70,11 @@ send_one(struct refbot *rb, int64_t id, int escalate)
 int
 sla_run(struct refbot *rb)
 {
-	int64_t now = sla_now(), sla = (int64_t)rb->sla_hours * 3600, id;
-	int esc, found, sent = 0;
+	int64_t now = sla_now(), sla[4], id;
+	int esc, found, sent = 0, t;
+
+	for (t = 1; t <= 3; t++)
+		sla[t] = (int64_t)config_sla_hours(&rb->cfg, t) * 3600;
 
 	/* Escalations first: they also settle the reminder. */
 	for (esc = 1; esc >= 0; esc--) {

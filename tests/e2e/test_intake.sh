@@ -55,7 +55,7 @@ check "a redelivered message makes no second referral" [ "$(rb referral list --f
 sleep 1
 check "still exactly one acknowledgement for partner1" [ "$("$MAILTOOL" count --env "$SB/env" --user partner1)" = 1 ]
 # Three replies to senders and a notification per staff member per referral.
-check "outbox shows seven sent, none pending" [ "$(rb outbox list --format json | pyjson '",".join(sorted(set(m["status"] for m in j))) + str(len(j))')" = sent7 ]
+X
 check "no addresses or bodies in the info log" bash -c "! grep -qE 'jane|acme|partner1@|Jane Smith' '$SB/run1.log'"
 
 finish

@@ -51,4 +51,18 @@ at 30
 sleep 1
 check "an answered referral gets no reminder" [ "$(count staff1)" = "$before" ]
 
+# A strategic (tier 1) partner is promised a faster first response.
+echo "sla_hours_tier1 = 4" >>"$CONF"
+rb partner add partner2@example.test --name "Partner Two" --tier 1 >/dev/null
+sed -e 's/partner1@example.test/partner2@example.test/' -e 's/plain-en@partner.example/tier1@partner.example/' \
+	-e 's/Acme Widgets Ltd/Tier One Corp/' -e 's/jane.smith@acme.example/t1@tierone.example/' \
+	"$REFBOT_SRC/tests/data/plain-en.eml" >"$SB/tier1.eml"
+"$MAILTOOL" send --env "$SB/env" --from partner2 --to intake --eml "$SB/tier1.eml" >/dev/null
+"$MAILTOOL" wait --env "$SB/env" --user intake --count 1 --timeout 20 >/dev/null
+at 0
+n=$(count staff1)
+at 5
+check "a tier-1 referral is reminded after its own 4 hours" "$MAILTOOL" wait --env "$SB/env" --user staff1 --count $((n + 1)) --timeout 20
+check "the reminder is for that referral" [ "$("$MAILTOOL" fetch --env "$SB/env" --user staff1 --format json | pyjson '"Reminder" in j[-1]["headers"]["Subject"] and "REF-000003" in j[-1]["headers"]["Subject"]')" = True ]
+
 finish
