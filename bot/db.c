@@ -605,6 +605,42 @@ db_partner_year_count(struct db *db, int64_t partner_id, int64_t from,
 }
 
 int
+db_referral_duplicate(struct db *db, int64_t id, int64_t of,
+    const char *status)
+{
+	static const char sql[] = "UPDATE referrals SET duplicate_of = ?, "
+	    "status = ?, updated_at = ? WHERE id = ?";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	if (of > 0)
+		sqlite3_bind_int64(st, 1, of);
+	bind_text(st, 2, status);
+	sqlite3_bind_int64(st, 3, now_s());
+	sqlite3_bind_int64(st, 4, id);
+	return exec_done(st);
+}
+
+int
+db_referral_duplicate_of(struct db *db, int64_t id, int64_t *of)
+{
+	static const char sql[] = "SELECT coalesce(duplicate_of, 0) FROM "
+	    "referrals WHERE id = ?";
+	sqlite3_stmt *st = stmt(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*of = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
 db_referral_won(struct db *db, int64_t id, int64_t amount)
 {
 	static const char sql[] = "UPDATE referrals SET won_amount = ? "

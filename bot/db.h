@@ -136,6 +136,10 @@ int db_ledger_totals(struct db *, int64_t partner_id, int64_t *earned,
 /* A partner's referrals counting toward its tier in [from, to), up to id. */
 int db_partner_year_count(struct db *, int64_t partner_id, int64_t from,
     int64_t to, int64_t upto_id);
+/* Marks a referral a duplicate of another (of > 0) or not, with status. */
+int db_referral_duplicate(struct db *, int64_t id, int64_t of,
+    const char *status);
+int db_referral_duplicate_of(struct db *, int64_t id, int64_t *of);
 /* The amount of a WON, for revenue reports. */
 int db_referral_won(struct db *, int64_t id, int64_t amount);
 /* A referral the firm gave to a partner (reciprocity). */

@@ -358,6 +358,62 @@ commission(struct refbot *rb, const struct referral *r,
 	return 0;
 }
 
+/*
+ * CREDIT REF-n on a duplicate: staff give the credit to this referral
+ * instead of the first one (which becomes the duplicate).  Returns 0;
+ * 2 when it names the first (nothing changes); 1 when it names neither;
+ * -1 on a database error.
+ */
+static int
+credit(struct refbot *rb, const struct referral *r,
+    const struct keyword_cmd *cmd)
+{
+	int64_t first;
+
+	if (db_referral_duplicate_of(rb->db, r->id, &first) != 0)
+		return -1;
+	if (cmd->ref != r->id && cmd->ref != first)
+		return 1;
+	if (cmd->ref == first)	/* already credited there: just noted */
+		return 2;
+	if (db_referral_duplicate(rb->db, r->id, 0, "NEW") != 0 ||
+	    (first > 0 && (db_referral_duplicate(rb->db, first, r->id,
+	    "DUPLICATE") != 0 || db_history_add(rb->db, first, "staff",
+	    "CREDIT", NULL, "DUPLICATE", "credit moved to a later referral")
+	    != 0)))
+		return -1;
+	return 0;
+}
+
+/*
+ * REVENUE <amount> on a WON referral of a partner with recurring terms:
+ * one more commission line.  Returns 0, 1 when the terms are not
+ * recurring, or -1 on a database error.
+ */
+static int
+revenue(struct refbot *rb, const struct referral *r,
+    const struct keyword_cmd *cmd)
+{
+	struct partner p;
+	int64_t rate;
+	int found;
+
+	found = r->partner_email ? db_partner_by_email(rb->db,
+	    r->partner_email, &p) : 0;
+	if (found <= 0)
+		return found < 0 ? -1 : 1;
+	if (strcmp(p.terms, "recurring") != 0) {
+		partner_free(&p);
+		return 1;
+	}
+	rate = p.rate_bp >= 0 ? p.rate_bp : tier_rate(&rb->cfg.tiers, 1);
+	found = db_ledger_add(rb->db, p.id, r->id, "commission",
+	    commission_of(cmd->amount_minor, rate), cmd->amount_minor, rate,
+	    "REVENUE") != 0 ? -1 : 0;
+	partner_free(&p);
+	return found;
+}
+
 /* One alert to staff about a command that was not accepted. */
 static int
 unverified(struct refbot *rb, int64_t row, const struct referral *r,
@@ -424,9 +480,7 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 	}
 	switch (cmd.kw) {
 	case KW_STATUS:
-	case KW_UNSUBSCRIBE:
-	case KW_CREDIT:
-	case KW_REVENUE: {
+	case KW_UNSUBSCRIBE: {
 		char *e = xasprintf("%s is not a staff command for a "
 		    "referral in this version", cmd.name);
 		out->disposition = "staff-error";
@@ -454,6 +508,27 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 		free(e);
 		goto done;
 	}
+	if (cmd.kw == KW_CREDIT || cmd.kw == KW_REVENUE) {
+		int e = cmd.kw == KW_CREDIT ? credit(rb, r, &cmd) :
+		    revenue(rb, r, &cmd);
+		if (e < 0) {
+			rc = -1;
+			goto done;
+		}
+		if (e == 2)
+			to = r->status;
+		else if (e > 0) {
+			char *why = cmd.kw == KW_CREDIT ? xasprintf("CREDIT "
+			    "names %s or the referral it duplicates", ref) :
+			    xstrdup("REVENUE counts only for partners on "
+			    "recurring terms");
+			out->disposition = "staff-error";
+			out->detail = xasprintf("%s: %s", ref, why);
+			rc = staff_error(rb, a, r, "not possible", why);
+			free(why);
+			goto done;
+		}
+	}
 	amount = format_amount(rb, cmd.amount_minor);
 	detail = xasprintf("%s%s%s%s%s", amount ? amount : "",
 	    amount && cmd.text ? " " : "", cmd.text ? cmd.text : "",
@@ -469,12 +544,13 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 	}
 	free(detail);
 	/* The first keyword is the first response the SLA measures. */
-	if (cmd.kw != KW_NOTE &&
+	if (cmd.kw != KW_NOTE && cmd.kw != KW_REVENUE &&
 	    db_referral_responded(rb->db, r->id, sla_now()) != 0) {
 		rc = -1;
 		goto done;
 	}
-	if (cmd.kw != KW_NOTE) {
+	/* Internal records do not go to the partner. */
+	if (cmd.kw != KW_NOTE && cmd.kw != KW_REVENUE && cmd.kw != KW_CREDIT) {
 		found = r->partner_email ? db_partner_by_email(rb->db,
 		    r->partner_email, &p) : 0;
 		if (found < 0) {

@@ -19,12 +19,12 @@ static const struct {
 	    KW_NOTE } },
 	{ "PROPOSAL", { KW_MEETING, KW_PROPOSAL, KW_WON, KW_LOST,
 	    KW_DECLINED, KW_NOTE } },
-	{ "WON", { KW_REOPEN, KW_NOTE } },
+	{ "WON", { KW_REOPEN, KW_NOTE, KW_REVENUE } },
 	{ "LOST", { KW_REOPEN, KW_NOTE } },
 	{ "DECLINED", { KW_REOPEN, KW_NOTE } },
 	{ "INCOMPLETE", { KW_CONTACTED, KW_DECLINED, KW_NOTE } },
 	{ "DISQUALIFIED", { KW_DECLINED, KW_NOTE } },
-	{ "DUPLICATE", { KW_DECLINED, KW_NOTE } },
+	{ "DUPLICATE", { KW_CREDIT, KW_DECLINED, KW_NOTE } },
 };
 
 static const char *
@@ -59,8 +59,11 @@ status_next(const char *from, enum kw kw, const char *reopen_to)
 		for (k = 0; k < nitems(moves[i].kws) && moves[i].kws[k]; k++) {
 			if (moves[i].kws[k] != kw)
 				continue;
-			if (kw == KW_NOTE)
+			/* These record something; the state stays. */
+			if (kw == KW_NOTE || kw == KW_REVENUE)
 				return moves[i].from;
+			if (kw == KW_CREDIT)
+				return "NEW";
 			if (kw == KW_REOPEN)
 				return reopen_to != NULL &&
 				    status_is_open(reopen_to) ? reopen_to :

@@ -25,6 +25,14 @@ check "staff see both" "$MAILTOOL" wait --env "$SB/env" --user staff1 --count 2 
 check "the staff mail names the first referral" [ "$("$MAILTOOL" fetch --env "$SB/env" --user staff1 --format json | pyjson '"first: REF-000001" in j[1]["headers"]["Subject"]')" = True ]
 check "the first partner hears nothing more" [ "$("$MAILTOOL" count --env "$SB/env" --user partner1)" = 1 ]
 
+# Staff move the credit to the second referral with CREDIT.
+dup_note=$("$MAILTOOL" fetch --env "$SB/env" --user staff1 --format json | pyjson '[m for m in j if "Duplicate referral" in m["headers"]["Subject"]][0]["headers"]["Reply-To"].strip("<>")')
+send --from staff1 --to "$dup_note" --subject "Re: [REF-000002]" --body "CREDIT REF-000002"
+run_once
+check "CREDIT gives the second referral the credit" [ "$(rb referral show REF-000002 --format json | pyjson 'j["status"]')" = NEW ]
+check "and the first becomes its duplicate" [ "$(sqlite3 "$SB/refbot.db" "select status || ' ' || duplicate_of from referrals where id = 1")" = "DUPLICATE 2" ]
+check "the second is no longer linked" [ "$(sqlite3 "$SB/refbot.db" "select coalesce(duplicate_of, 0) from referrals where id = 2")" = 0 ]
+
 send --from partner2 --to intake --subject "Another" --body $'Client: Globex KK\nContact name: Hank\nContact email: hank@globex.example\nService needed: Audit\nChallenge: Close\nClient aware: yes\n'
 run_once
 check "a different client from the second partner is NEW" [ "$(rb referral show REF-000003 --format json | pyjson 'j["status"]')" = NEW ]
@@ -32,7 +40,7 @@ check "a different client from the second partner is NEW" [ "$(rb referral show 
 # Same email domain (not free-mail) is the same client.
 send --from partner2 --to intake --subject "Acme again" --body $'Client: Acme Europe\nContact name: Bob\nContact email: bob@acme.example\nService needed: Tax\nChallenge: EU\nClient aware: yes\n'
 run_once
-check "the same company domain is a duplicate" [ "$(rb referral show REF-000004 --format json | pyjson 'j["status"]')" = DUPLICATE ]
+check "the same company domain is a duplicate (of the credited one)" [ "$(sqlite3 "$SB/refbot.db" "select status || ' ' || duplicate_of from referrals where id = 4")" = "DUPLICATE 2" ]
 # A free-mail domain proves nothing.
 send --from partner1 --to intake --subject "Freelancer" --body $'Client: Lone Consultant\nContact name: Ann\nContact email: ann@gmail.com\nService needed: Tax\nChallenge: Setup\nClient aware: yes\n'
 run_once

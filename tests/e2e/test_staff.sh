@@ -119,11 +119,22 @@ check "report: CSV has a header and a row per partner plus overall" \
 	[ "$(rb report --format csv | wc -l)" = 3 ]
 check "report: an empty period has zeros" [ "$(rb report --from 2001-01-01 --to 2001-12-31 --format json | pyjson 'j["overall"]["received"]')" = 0 ]
 
+# REVENUE adds commission only for partners on recurring terms.
+send --from staff1 --to "$reply_to" --subject "Re: [REF-000001]" --body "REVENUE 1,000,000"
+run_once
+check "REVENUE is refused for percent terms" [ "$(sqlite3 "$SB/refbot.db" "select count(*) from ledger where note = 'REVENUE'")" = 0 ]
+rb partner set partner1@example.test --terms recurring >/dev/null
+send --from staff1 --to "$reply_to" --subject "Re: [REF-000001]" --body "REVENUE 1,000,000"
+run_once
+check "REVENUE on recurring terms writes 10% to the ledger" [ "$(sqlite3 "$SB/refbot.db" "select amount from ledger where note = 'REVENUE'")" = 100000 ]
+check "and the state stays WON" [ "$(status)" = WON ]
+rb partner set partner1@example.test --terms percent >/dev/null
+
 # F6: the quarter's statement, printed and then sent once.
 quarter="$(date -u +%Y)Q$(( ($(date -u +%-m) - 1) / 3 + 1 ))"
 stmt=$(rb statement --quarter "$quarter" --partner partner1@example.test)
-check "statement: revenue, commission, paid and balance" \
-	bash -c "grep -q 'Revenue won from them: *¥12,000,000' <<<'$stmt' && grep -q 'Commission earned: *¥1,200,000' <<<'$stmt' && grep -q 'Paid to you this quarter: *¥200,000' <<<'$stmt' && grep -q 'Balance at quarter end: *¥1,000,000' <<<'$stmt'"
+check "statement: revenue, commission (WON and REVENUE), paid and balance" \
+	bash -c "grep -q 'Revenue won from them: *¥12,000,000' <<<'$stmt' && grep -q 'Commission earned: *¥1,300,000' <<<'$stmt' && grep -q 'Paid to you this quarter: *¥200,000' <<<'$stmt' && grep -q 'Balance at quarter end: *¥1,100,000' <<<'$stmt'"
 check "statement: lists the quarter's referrals" grep -q "REF-000001  WON" <<<"$stmt"
 before=$("$MAILTOOL" count --env "$SB/env" --user partner1)
 rb statement --quarter "$quarter" --send >/dev/null
