@@ -29,5 +29,6 @@ int cmd_payout(const char *conf, int argc, char **argv);
 int cmd_report(const char *conf, int argc, char **argv);
 int cmd_given(const char *conf, int argc, char **argv);
 int cmd_statement(const char *conf, int argc, char **argv);
+int cmd_cost(const char *conf, int argc, char **argv);
 
 #endif

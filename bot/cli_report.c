@@ -174,8 +174,8 @@ cmd_report(const char *conf, int argc, char **argv)
 	struct partner p;
 	struct totals t;
 	const char *partner = NULL;
-	int64_t from = 0, to = sla_now() + 86400, pid = 0;
-	char median[32];
+	int64_t from = 0, to = sla_now() + 86400, pid = 0, costs = 0, spent;
+	char median[32], roi[32];
 	int c, rc;
 
 	memset(&t, 0, sizeof(t));
@@ -238,15 +238,37 @@ cmd_report(const char *conf, int argc, char **argv)
 	if (t.ntimes > 1)
 		qsort(t.times, t.ntimes, sizeof(*t.times), cmp64);
 	median_text(t.times, t.ntimes, median, sizeof(median));
+	if (db_costs(rb.db, from, to, &costs) != 0) {
+		fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb.db));
+		costs = 0;
+	}
+	/*
+	 * The programme's return: what the referrals brought in against
+	 * what they cost (commission plus recorded costs), when costs exist.
+	 */
+	spent = t.all.commission + costs;
+	if (spent > 0)
+		snprintf(roi, sizeof(roi), "%lld%%", (long long)((t.all.revenue -
+		    spent) * 100 / spent));
+	else
+		snprintf(roi, sizeof(roi), "-");
 	if (t.format == 1) {
 		buf_adds(&t.out, t.n ? "\n],\"overall\":" : "],\"overall\":");
 		t.n = 0;
 		emit(&t, "overall", 0, &t.all, median);
-		buf_adds(&t.out, "}\n");
+		t.out.data[--t.out.len] = '\0';	/* reopen the object */
+		json_kv_int(&t.out, "costs", costs, 0);
+		json_kv_str(&t.out, "roi", roi, 0);
+		buf_adds(&t.out, "}}\n");
 		fputs(t.out.data, stdout);
 	} else {
+		char *cs = amount_format(costs, t.currency);
 		emit(&t, "overall", 0, &t.all, median);
 		fputs(t.out.data, stdout);
+		if (t.format == 0)
+			printf("\nprogramme costs %s; return on commission and "
+			    "costs %s\n", cs, roi);
+		free(cs);
 	}
 	buf_free(&t.out);
 	free(t.times);
@@ -512,6 +534,46 @@ cmd_statement(const char *conf, int argc, char **argv)
 			partner_free(&p);
 		}
 	free(a.ids);
+	refbot_close(&rb);
+	return rc;
+}
+
+/* "refbot cost add AMOUNT [--note TEXT]" */
+int
+cmd_cost(const char *conf, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "note", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct refbot rb;
+	const char *note = NULL;
+	char *err = NULL;
+	int64_t amount;
+	int c, rc;
+
+	if (argc < 2 || strcmp(argv[1], "add") != 0)
+		return usage();
+	argc--, argv++;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
+		if (c != 'n')
+			return usage();
+		note = optarg;
+	}
+	if (argc - optind != 1)
+		return usage();
+	if ((rc = open_or_complain(&rb, conf, 0)) != 0)
+		return rc;
+	if ((amount = amount_parse(argv[optind], rb.cfg.currency, &err)) < 0) {
+		fprintf(stderr, "refbot: %s\n", err);
+		free(err);
+		rc = EX_USAGE_;
+	} else if (db_cost_add(rb.db, amount, sla_now(), note) != 0) {
+		fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb.db));
+		rc = EX_IOERR_;
+	} else
+		printf("programme cost recorded\n");
 	refbot_close(&rb);
 	return rc;
 }

@@ -157,6 +157,12 @@ static const char *migrations[] = {
 	"  quarter TEXT NOT NULL,"
 	"  at INTEGER NOT NULL,"
 	"  PRIMARY KEY (partner_id, quarter));",
+	/* 11: programme costs (issue 6), for the ROI in reports */
+	"CREATE TABLE costs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  amount INTEGER NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  note TEXT);",
 };
 
 static int64_t
@@ -1641,4 +1647,38 @@ db_statement_mark(struct db *db, int64_t partner_id, const char *quarter)
 	if (exec_done(st) != 0)
 		return -1;
 	return sqlite3_changes(db->h);
+}
+
+int
+db_cost_add(struct db *db, int64_t amount, int64_t at, const char *note)
+{
+	static const char sql[] = "INSERT INTO costs (amount, at, note) "
+	    "VALUES (?, ?, ?)";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, amount);
+	sqlite3_bind_int64(st, 2, at);
+	bind_text(st, 3, note);
+	return exec_done(st);
+}
+
+int
+db_costs(struct db *db, int64_t from, int64_t to, int64_t *total)
+{
+	static const char sql[] = "SELECT coalesce(sum(amount), 0) FROM costs "
+	    "WHERE at >= ? AND at < ?";
+	sqlite3_stmt *st = stmt(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*total = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
 }

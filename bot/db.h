@@ -167,6 +167,9 @@ int db_statement(struct db *, int64_t partner_id, int64_t from, int64_t to,
     void *arg);
 /* 1 when this is the first time the quarter's statement goes out, 0 if not. */
 int db_statement_mark(struct db *, int64_t partner_id, const char *quarter);
+/* What running the programme cost (events, materials, time). */
+int db_cost_add(struct db *, int64_t amount, int64_t at, const char *note);
+int db_costs(struct db *, int64_t from, int64_t to, int64_t *total);
 /* Records the first staff response (only the first one counts). */
 int db_referral_responded(struct db *, int64_t id, int64_t at);
 /*

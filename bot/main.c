@@ -14,6 +14,7 @@
 #include "doctor.h"
 #include "json.h"
 #include "keyword.h"
+#include "replies.h"
 #include "reply.h"
 #include "mailout.h"
 #include "log.h"
@@ -37,6 +38,7 @@ static const char usage_text[] =
 "                                --fix, create missing IMAP folders\n"
 "  referral list [--status S] [--format text|json]\n"
 "  referral show REF [--format text|json]\n"
+"  referral credit REF           give a duplicate the credit instead\n"
 "  partner add EMAIL --name NAME [PARTNER OPTIONS]\n"
 "  partner set PARTNER [PARTNER OPTIONS]   (PARTNER: id or address)\n"
 "  partner list|show [PARTNER] [--format text|json]\n"
@@ -45,6 +47,7 @@ static const char usage_text[] =
 "  payout add PARTNER AMOUNT [--ref REF] [--note TEXT]\n"
 "                                record a commission payment\n"
 "  given add PARTNER [--note TEXT]   a referral the firm gave the partner\n"
+"  cost add AMOUNT [--note TEXT]  a programme cost, for the ROI in reports\n"
 "  statement --quarter 2026Q4 [--partner P] [--send]\n"
 "                                each partner's quarter: referrals, revenue,\n"
 "                                commission, paid, balance; --send mails it\n"
@@ -368,6 +371,26 @@ cmd_referral(const char *conf, int argc, char **argv)
 		if ((rc = open_or_complain(&rb, conf, 0)) != 0)
 			return rc;
 		rc = referral_show(&rb, json, argv[optind]);
+	} else if (strcmp(verb, "credit") == 0 && optind == argc - 1) {
+		int64_t id = refbot_parse_ref(argv[optind]);
+
+		if (id == 0)
+			return usage();
+		if ((rc = open_or_complain(&rb, conf, 0)) != 0)
+			return rc;
+		if (db_begin(rb.db) != 0 || (rc = replies_credit(&rb, id)) < 0 ||
+		    (rc == 0 && db_history_add(rb.db, id, "cli", "CREDIT",
+		    "DUPLICATE", "NEW", NULL) != 0) || db_commit(rb.db) != 0) {
+			db_rollback(rb.db);
+			fprintf(stderr, "refbot: database: %s\n",
+			    db_errmsg(rb.db));
+			rc = EX_IOERR_;
+		} else if (rc == 1) {
+			fprintf(stderr, "refbot: %s is not a duplicate\n",
+			    argv[optind]);
+			rc = EX_DATAERR_;
+		} else
+			printf("%s now has the credit\n", argv[optind]);
 	} else
 		return usage();
 	refbot_close(&rb);
@@ -761,6 +784,7 @@ main(int argc, char **argv)
 		{ "report", cmd_report },
 		{ "given", cmd_given },
 		{ "statement", cmd_statement },
+		{ "cost", cmd_cost },
 		{ "outbox", cmd_outbox },
 		{ "parse", cmd_parse },
 	};

@@ -376,11 +376,22 @@ credit(struct refbot *rb, const struct referral *r,
 		return 1;
 	if (cmd->ref == first)	/* already credited there: just noted */
 		return 2;
-	if (db_referral_duplicate(rb->db, r->id, 0, "NEW") != 0 ||
-	    (first > 0 && (db_referral_duplicate(rb->db, first, r->id,
-	    "DUPLICATE") != 0 || db_history_add(rb->db, first, "staff",
-	    "CREDIT", NULL, "DUPLICATE", "credit moved to a later referral")
-	    != 0)))
+	return replies_credit(rb, r->id) < 0 ? -1 : 0;
+}
+
+int
+replies_credit(struct refbot *rb, int64_t id)
+{
+	int64_t first;
+
+	if (db_referral_duplicate_of(rb->db, id, &first) != 0)
+		return -1;
+	if (first <= 0)
+		return 1;
+	if (db_referral_duplicate(rb->db, id, 0, "NEW") != 0 ||
+	    db_referral_duplicate(rb->db, first, id, "DUPLICATE") != 0 ||
+	    db_history_add(rb->db, first, "staff", "CREDIT", NULL,
+	    "DUPLICATE", "credit moved to a later referral") != 0)
 		return -1;
 	return 0;
 }

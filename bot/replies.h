@@ -42,6 +42,12 @@ int replies_partner(struct refbot *, int64_t row, const struct analysis *,
 int replies_status(struct refbot *, const struct analysis *,
     const struct referral *r, const struct partner *p);
 
+/*
+ * Gives a DUPLICATE referral the credit: it becomes NEW and the referral
+ * it duplicated becomes its duplicate.  0, 1 if it is not a duplicate, -1.
+ */
+int replies_credit(struct refbot *, int64_t id);
+
 /* The language to write to a partner in: theirs, else the mail's. */
 const char *replies_partner_lang(const struct partner *,
     const struct analysis *);

@@ -33,6 +33,11 @@ check "CREDIT gives the second referral the credit" [ "$(rb referral show REF-00
 check "and the first becomes its duplicate" [ "$(sqlite3 "$SB/refbot.db" "select status || ' ' || duplicate_of from referrals where id = 1")" = "DUPLICATE 2" ]
 check "the second is no longer linked" [ "$(sqlite3 "$SB/refbot.db" "select coalesce(duplicate_of, 0) from referrals where id = 2")" = 0 ]
 
+check "the CLI can move it back" rb referral credit REF-000001
+check "and then REF-000001 has it again" [ "$(sqlite3 "$SB/refbot.db" "select status || ' ' || coalesce(duplicate_of, 0) from referrals where id in (1, 2) order by id" | tr '\n' ,)" = "NEW 0,DUPLICATE 1," ]
+check "crediting a referral that is no duplicate is refused" bash -c "! '$REFBOT' --config '$CONF' referral credit REF-000001 2>/dev/null"
+rb referral credit REF-000002 >/dev/null
+
 send --from partner2 --to intake --subject "Another" --body $'Client: Globex KK\nContact name: Hank\nContact email: hank@globex.example\nService needed: Audit\nChallenge: Close\nClient aware: yes\n'
 run_once
 check "a different client from the second partner is NEW" [ "$(rb referral show REF-000003 --format json | pyjson 'j["status"]')" = NEW ]

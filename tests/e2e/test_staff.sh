@@ -117,6 +117,8 @@ check "report: the overall row adds up" [ "$(echo "$rep" | pyjson 'j["overall"][
 check "report: a first response time was measured" [ "$(echo "$rep" | pyjson 'j["overall"]["median_first_response_hours"] != "-"')" = True ]
 check "report: CSV has a header and a row per partner plus overall" \
 	[ "$(rb report --format csv | wc -l)" = 3 ]
+rb cost add 800000 --note "partner event" >/dev/null
+check "report: ROI over commission and costs" [ "$(rb report --format json | pyjson '(j["overall"]["costs"], j["overall"]["roi"])')" = "(800000, '500%')" ]
 check "report: an empty period has zeros" [ "$(rb report --from 2001-01-01 --to 2001-12-31 --format json | pyjson 'j["overall"]["received"]')" = 0 ]
 
 # REVENUE adds commission only for partners on recurring terms.
