@@ -23,6 +23,8 @@ int parse_format(const char *);
 /* refbot_open with the error on stderr; returns its EX_* code. */
 int open_or_complain(struct refbot *, const char *conf, int create);
 void iso_time(int64_t t, char *buf, size_t size);
+/* A partner by id or address; 0, or an EX_* code said on stderr. */
+int find_partner(struct refbot *, const char *key, struct partner *);
 
 int cmd_partner(const char *conf, int argc, char **argv);
 int cmd_payout(const char *conf, int argc, char **argv);

@@ -146,6 +146,18 @@ print_partner(const struct partner *p, void *arg)
 	return 0;
 }
 
+int
+find_partner(struct refbot *rb, const char *key, struct partner *p)
+{
+	int found = db_partner_find(rb->db, key, p);
+
+	if (found > 0)
+		return 0;
+	fprintf(stderr, "refbot: %s\n", found < 0 ? db_errmsg(rb->db) :
+	    "no such partner");
+	return found < 0 ? EX_IOERR_ : EX_DATAERR_;
+}
+
 /* Adds a partner, then applies the options; 0 or an EX_* code. */
 static int
 add_one(struct refbot *rb, const char *addr, const struct popts *o,
@@ -289,15 +301,12 @@ static int
 show(struct refbot *rb, const char *key, struct list_ctx *lc)
 {
 	struct partner p;
-	int found = db_partner_find(rb->db, key, &p);
-
-	if (found <= 0) {
-		fprintf(stderr, "refbot: %s\n", found < 0 ? db_errmsg(rb->db) :
-		    "no such partner");
-		return found < 0 ? EX_IOERR_ : EX_DATAERR_;
-	}
 	int64_t earned = 0, paid = 0;
 	char *e, *pd, *bal;
+	int rc;
+
+	if ((rc = find_partner(rb, key, &p)) != 0)
+		return rc;
 
 	if (db_ledger_totals(rb->db, p.id, &earned, &paid) != 0) {
 		partner_free(&p);
@@ -331,13 +340,10 @@ static int
 set(struct refbot *rb, const char *key, const struct popts *o)
 {
 	struct partner p;
-	int found = db_partner_find(rb->db, key, &p), rc;
+	int rc;
 
-	if (found <= 0) {
-		fprintf(stderr, "refbot: %s\n", found < 0 ? db_errmsg(rb->db) :
-		    "no such partner");
-		return found < 0 ? EX_IOERR_ : EX_DATAERR_;
-	}
+	if ((rc = find_partner(rb, key, &p)) != 0)
+		return rc;
 	if ((rc = apply(rb, &p, o)) == 0) {
 		if (db_partner_update(rb->db, &p) != 0) {
 			fprintf(stderr, "refbot: database: %s\n",
@@ -457,7 +463,7 @@ cmd_payout(const char *conf, int argc, char **argv)
 	const char *refstr = NULL, *note = NULL;
 	char *err = NULL, *paid_s, *bal_s;
 	int64_t amount, ref = 0, earned = 0, paid = 0;
-	int c, rc, found;
+	int c, rc;
 
 	if (argc < 2 || strcmp(argv[1], "add") != 0)
 		return usage();
@@ -484,11 +490,9 @@ cmd_payout(const char *conf, int argc, char **argv)
 		refbot_close(&rb);
 		return EX_USAGE_;
 	}
-	if ((found = db_partner_find(rb.db, argv[optind], &p)) <= 0) {
-		fprintf(stderr, "refbot: %s\n", found < 0 ? db_errmsg(rb.db) :
-		    "no such partner");
+	if ((rc = find_partner(&rb, argv[optind], &p)) != 0) {
 		refbot_close(&rb);
-		return found < 0 ? EX_IOERR_ : EX_DATAERR_;
+		return rc;
 	}
 	if (db_ledger_add(rb.db, p.id, ref, "payout", amount, -1, -1,
 	    note) != 0 || db_ledger_totals(rb.db, p.id, &earned, &paid) != 0) {

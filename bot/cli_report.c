@@ -207,11 +207,9 @@ cmd_report(const char *conf, int argc, char **argv)
 	if ((rc = open_or_complain(&rb, conf, 0)) != 0)
 		return rc;
 	if (partner != NULL) {
-		if ((c = db_partner_find(rb.db, partner, &p)) <= 0) {
-			fprintf(stderr, "refbot: %s\n", c < 0 ?
-			    db_errmsg(rb.db) : "no such partner");
+		if ((rc = find_partner(&rb, partner, &p)) != 0) {
 			refbot_close(&rb);
-			return c < 0 ? EX_IOERR_ : EX_DATAERR_;
+			return rc;
 		}
 		pid = p.id;
 		partner_free(&p);
@@ -290,7 +288,7 @@ cmd_given(const char *conf, int argc, char **argv)
 	struct refbot rb;
 	struct partner p;
 	const char *note = NULL;
-	int c, rc, found;
+	int c, rc;
 
 	if (argc < 2 || strcmp(argv[1], "add") != 0)
 		return usage();
@@ -305,11 +303,9 @@ cmd_given(const char *conf, int argc, char **argv)
 		return usage();
 	if ((rc = open_or_complain(&rb, conf, 0)) != 0)
 		return rc;
-	if ((found = db_partner_find(rb.db, argv[optind], &p)) <= 0) {
-		fprintf(stderr, "refbot: %s\n", found < 0 ? db_errmsg(rb.db) :
-		    "no such partner");
+	if ((rc = find_partner(&rb, argv[optind], &p)) != 0) {
 		refbot_close(&rb);
-		return found < 0 ? EX_IOERR_ : EX_DATAERR_;
+		return rc;
 	}
 	if (db_given_add(rb.db, p.id, sla_now(), note) != 0) {
 		fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb.db));
@@ -514,11 +510,9 @@ cmd_statement(const char *conf, int argc, char **argv)
 		return rc;
 	a.rb = &rb;
 	if (partner != NULL) {
-		if ((c = db_partner_find(rb.db, partner, &p)) <= 0) {
-			fprintf(stderr, "refbot: %s\n", c < 0 ?
-			    db_errmsg(rb.db) : "no such partner");
+		if ((rc = find_partner(&rb, partner, &p)) != 0) {
 			refbot_close(&rb);
-			return c < 0 ? EX_IOERR_ : EX_DATAERR_;
+			return rc;
 		}
 		rc = statement_one(&rb, &p, a.quarter, a.from, a.to, a.send);
 		partner_free(&p);

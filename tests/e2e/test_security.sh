@@ -94,11 +94,12 @@ sqlite3 "$SB/refbot.db" "select message_id || ': ' || disposition || ' ' || coal
 check "injection: every partner submission became a referral" \
 	[ "$(sqlite3 "$SB/refbot.db" "select count(*) from messages where message_id like '%p_-%evil.example%' and disposition = 'referral'")" = "$NP" ]
 waitmail partner1 "$NP"
-waitmail staff1 "$NP"
+waitmail staff1 $((NP + NS))
 waitmail stranger "$NS"
 sleep 1
 check "injection: partner1 got one ack per submission ($(count partner1) of $NP)" [ "$(count partner1)" = "$NP" ]
-check "injection: staff1 got one notice per referral ($(count staff1) of $NP)" [ "$(count staff1)" = "$NP" ]
+# One notice per referral, and one per stranger (staff hear about those).
+check "injection: staff1 got one notice per referral and stranger ($(count staff1) of $((NP + NS)))" [ "$(count staff1)" = $((NP + NS)) ]
 check "injection: the stranger got one reply per message ($(count stranger) of $NS)" [ "$(count stranger)" = "$NS" ]
 
 # hdrcheck MODE USER=ADDR...: reads every message in those users' Maildirs
@@ -230,7 +231,7 @@ waitmail intake 1
 rb -v run --once 2>"$SB/verbose1.log"
 rc=$?
 check "verbose run exits 0 (got $rc)" [ "$rc" -eq 0 ]
-waitmail staff1 $((NP + 1))
+waitmail staff1 $((NP + NS + 1))
 note=$("$MAILTOOL" fetch --env "$SB/env" --user staff1 --format json |
 	pyjson 'json.dumps(([m for m in j if "Logcheck" in (m["headers"]["Subject"] or "")] or [{}])[0])')
 reply_to=$(echo "$note" | pyjson 'j["headers"]["Reply-To"].strip("<>")')
