@@ -12,12 +12,15 @@
 
 static int log_syslog;
 static int log_verbose;
+static int log_journal;		/* stderr goes to systemd's journal */
 
 void
 log_init(int use_syslog, int verbose)
 {
 	log_syslog = use_syslog;
 	log_verbose = verbose;
+	/* systemd sets JOURNAL_STREAM for a service's stderr. */
+	log_journal = getenv("JOURNAL_STREAM") != NULL;
 	if (use_syslog)
 		openlog("refbot", LOG_PID | LOG_NDELAY, LOG_MAIL);
 }
@@ -34,8 +37,13 @@ vlog(int pri, const char *prefix, const char *fmt, va_list ap,
 		    suffix ? suffix : "");
 		return;
 	}
-	fprintf(stderr, "refbot: %s%s%s%s\n", prefix, msg, suffix ? ": " : "",
-	    suffix ? suffix : "");
+	/* The journal reads the level from a "<N>" prefix (sd-daemon(3)). */
+	if (log_journal)
+		fprintf(stderr, "<%d>%s%s%s%s\n", pri, prefix, msg,
+		    suffix ? ": " : "", suffix ? suffix : "");
+	else
+		fprintf(stderr, "refbot: %s%s%s%s\n", prefix, msg,
+		    suffix ? ": " : "", suffix ? suffix : "");
 }
 
 void
@@ -66,7 +74,7 @@ log_info(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog(LOG_INFO, "", fmt, ap, NULL);
+	vlog(LOG_INFO, "info: ", fmt, ap, NULL);
 	va_end(ap);
 }
 
