@@ -470,7 +470,13 @@ check_mail_texts(struct doctor *d, const struct config *cfg)
 {
 	static const struct mail_text texts[] = {
 		{ "ack", 1 }, { "incomplete", 1 }, { "disqualified", 1 },
-		{ "not-partner", 1 }, { "staff-alert", 0 },
+		{ "not-partner", 1 }, { "duplicate", 1 }, { "progress", 1 },
+		{ "status", 1 }, { "statement", 1 }, { "unreadable", 1 },
+		{ "staff-alert", 0 }, { "staff-new", 0 },
+		{ "staff-disqualified", 0 }, { "staff-duplicate", 0 },
+		{ "staff-error", 0 }, { "staff-forward", 0 },
+		{ "staff-unknown", 0 }, { "staff-unverified", 0 },
+		{ "sla-reminder", 0 }, { "sla-escalation", 0 },
 	};
 	struct dirent **names = NULL;
 	char *dirpath, *path;
