@@ -868,28 +868,6 @@ db_message_set_moved(struct db *db, int64_t id)
 	return exec_done(st);
 }
 
-int
-db_message_raw(struct db *db, int64_t id, char **raw, size_t *len)
-{
-	static const char sql[] = "SELECT raw FROM messages WHERE id = ?";
-	sqlite3_stmt *st = stmt(db, sql);
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*len = (size_t)sqlite3_column_bytes(st, 0);
-		*raw = xstrndup(sqlite3_column_blob(st, 0) ?
-		    sqlite3_column_blob(st, 0) : "", *len);
-		sqlite3_reset(st);
-		return 1;
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 #define PARTNER_COLUMNS "id, name, email, lang, active, created_at, " \
 	"domains, tier, terms, rate_bp, flat_fee, newsletter, bounced " \
 	"FROM partners "

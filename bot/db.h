@@ -45,7 +45,6 @@ int db_message_set_moved(struct db *, int64_t id);
 int db_message_attempt(struct db *, int64_t id);
 int db_attachment_add(struct db *, int64_t message_row, const char *name,
     const char *type, size_t size);
-int db_message_raw(struct db *, int64_t id, char **raw, size_t *len);
 
 /* Partners. */
 struct partner {

@@ -55,7 +55,8 @@ field_title(const struct tfield *f, const char *lang)
 	return strcmp(lang, "ja") == 0 ? f->title_ja : f->title;
 }
 
-char *
+/* The echo of fields read, one "  Label: value" line each, in lang. */
+static char *
 intake_fields_text(const struct form *f, const char *lang)
 {
 	struct buf b;

@@ -21,11 +21,4 @@ enum intake_result {
 enum intake_result intake_process(struct refbot *, int64_t row,
     const char *raw, size_t len);
 
-/*
- * The echo of fields read, one "  Label: value" per field, with labels in
- * lang ("en" or "ja").  Caller frees.
- */
-struct form;
-char *intake_fields_text(const struct form *, const char *lang);
-
 #endif
