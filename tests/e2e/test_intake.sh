@@ -54,8 +54,10 @@ check "second run exits 0" [ $? -eq 0 ]
 check "a redelivered message makes no second referral" [ "$(rb referral list --format json | pyjson 'len(j)')" = 2 ]
 sleep 1
 check "still exactly one acknowledgement for partner1" [ "$("$MAILTOOL" count --env "$SB/env" --user partner1)" = 1 ]
-# Three replies to senders and a notification per staff member per referral.
-X
+# Three replies to senders, and per staff member a notification for each
+# referral and one about the stranger.
+check "outbox shows nine sent, none pending" [ "$(rb outbox list --format json | pyjson '",".join(sorted(set(m["status"] for m in j))) + str(len(j))')" = sent9 ]
+check "staff are told about the stranger" [ "$("$MAILTOOL" fetch --env "$SB/env" --user staff1 --format json | pyjson 'sum("not a partner" in m["headers"]["Subject"] for m in j)')" = 1 ]
 check "no addresses or bodies in the info log" bash -c "! grep -qE 'jane|acme|partner1@|Jane Smith' '$SB/run1.log'"
 
 finish
