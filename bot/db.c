@@ -292,18 +292,26 @@ exec_sql(struct db *db, const char *sql)
 	return sqlite3_exec(db->h, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
+/* Steps a query of one integer (a count, a sum); the value, or -1. */
+static int64_t
+step_int(sqlite3_stmt *st)
+{
+	int64_t v = -1;
+
+	if (st == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return v;
+}
+
 int
 db_schema_version(struct db *db)
 {
 	static const char sql[] = "PRAGMA user_version";
-	sqlite3_stmt *st = stmt(db, sql);
-	int v = -1;
 
-	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	if (st != NULL)
-		sqlite3_reset(st);
-	return v;
+	return (int)step_int(stmt(db, sql));
 }
 
 int
@@ -595,7 +603,6 @@ db_partner_year_count(struct db *db, int64_t partner_id, int64_t from,
 	    "id <= ? AND duplicate_of IS NULL AND status NOT IN "
 	    "('INCOMPLETE', 'DISQUALIFIED', 'DUPLICATE')";
 	sqlite3_stmt *st = stmt(db, sql);
-	int rc, n = -1;
 
 	if (st == NULL)
 		return -1;
@@ -603,11 +610,7 @@ db_partner_year_count(struct db *db, int64_t partner_id, int64_t from,
 	sqlite3_bind_int64(st, 2, from);
 	sqlite3_bind_int64(st, 3, to);
 	sqlite3_bind_int64(st, 4, upto_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return n;
+	return (int)step_int(st);
 }
 
 int
@@ -634,16 +637,11 @@ db_referral_duplicate_of(struct db *db, int64_t id, int64_t *of)
 	static const char sql[] = "SELECT coalesce(duplicate_of, 0) FROM "
 	    "referrals WHERE id = ?";
 	sqlite3_stmt *st = stmt(db, sql);
-	int rc;
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*of = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	return (*of = step_int(st)) < 0 ? -1 : 0;
 }
 
 int
@@ -1400,17 +1398,12 @@ db_outbox_recent_replies(struct db *db, const char *rcpt, int64_t since)
 	    "AND created_at >= ? AND kind IN ('incomplete', 'disqualified', "
 	    "'duplicate', 'not-partner', 'status', 'staff-error')";
 	sqlite3_stmt *st = stmt(db, sql);
-	int rc, n = -1;
 
 	if (st == NULL)
 		return -1;
 	bind_text(st, 1, rcpt);
 	sqlite3_bind_int64(st, 2, since);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return n;
+	return (int)step_int(st);
 }
 
 int
@@ -1648,15 +1641,10 @@ db_costs(struct db *db, int64_t from, int64_t to, int64_t *total)
 	static const char sql[] = "SELECT coalesce(sum(amount), 0) FROM costs "
 	    "WHERE at >= ? AND at < ?";
 	sqlite3_stmt *st = stmt(db, sql);
-	int rc;
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, from);
 	sqlite3_bind_int64(st, 2, to);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*total = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	return (*total = step_int(st)) < 0 ? -1 : 0;
 }
