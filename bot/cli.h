@@ -32,5 +32,6 @@ int cmd_report(const char *conf, int argc, char **argv);
 int cmd_given(const char *conf, int argc, char **argv);
 int cmd_statement(const char *conf, int argc, char **argv);
 int cmd_cost(const char *conf, int argc, char **argv);
+int cmd_newsletter(const char *conf, int argc, char **argv);
 
 #endif

@@ -97,6 +97,14 @@ apply(struct refbot *rb, struct partner *p, const struct popts *o)
 	if (o->newsletter != NULL) {
 		if ((b = kv_bool(o->newsletter)) < 0)
 			return bad("--newsletter must be on or off");
+		/*
+		 * Turning it on is the operator saying the address works:
+		 * a hard bounce no longer keeps the newsletter from it.
+		 */
+		if (b && p->bounced != NULL) {
+			free(p->bounced);
+			p->bounced = NULL;
+		}
 		p->newsletter = b;
 	}
 	if (o->active != NULL) {
@@ -123,7 +131,7 @@ print_partner(const struct partner *p, void *arg)
 		    (long long)p->id, p->name, p->email, p->lang, p->tier,
 		    p->terms, rate, p->active ? "" : "  (inactive)",
 		    p->bounced ? "  (address bounced)" : "",
-		    p->domains && *p->domains ? "" : "");
+		    p->newsletter ? "" : "  (no newsletter)");
 		if (p->domains && *p->domains)
 			printf("      domains: %s\n", p->domains);
 		return 0;
@@ -141,6 +149,7 @@ print_partner(const struct partner *p, void *arg)
 	json_key(&lc->out, "newsletter", 0);
 	buf_adds(&lc->out, p->newsletter ? "true" : "false");
 	json_kv_str(&lc->out, "bounced", p->bounced, 0);
+	json_kv_int(&lc->out, "soft_bounces", p->soft_bounces, 0);
 	json_key(&lc->out, "active", 0);
 	buf_adds(&lc->out, p->active ? "true}" : "false}");
 	return 0;

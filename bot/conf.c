@@ -44,7 +44,8 @@ read_file(const char *path, size_t *lenp)
 
 /* What a key is, so the table below drives both checking and storing. */
 enum ktype { K_STR, K_INT, K_BOOL, K_TLS, K_LIST, K_SECRET_FILE,
-    K_SECRET_ENV, K_ADDR, K_SIZE, K_HOURS, K_COUNT, K_TIERS };
+    K_SECRET_ENV, K_ADDR, K_SIZE, K_HOURS, K_COUNT, K_TIERS, K_DAY, K_HOUR,
+    K_TZ };
 
 struct keydef {
 	const char *key;
@@ -94,6 +95,13 @@ static const struct keydef keys[] = {
 	{ "auto_reply_limit", K_COUNT, O(auto_reply_limit), 0 },
 	{ "require_auth_results", K_BOOL, O(require_auth), 0 },
 	{ "authserv_id", K_STR, O(authserv_id), 0 },
+	{ "timezone", K_TZ, O(timezone), 0 },
+	{ "newsletter_day", K_DAY, O(newsletter_day), 0 },
+	{ "newsletter_hour", K_HOUR, O(newsletter_hour), 0 },
+	{ "newsletter_rate", K_HOURS, O(newsletter_rate), 0 },
+	{ "newsletter_max_failures", K_HOURS, O(newsletter_max_failures), 0 },
+	{ "newsletter_reminder_days", K_COUNT, O(newsletter_reminder_days),
+	    0 },
 };
 #undef O
 
@@ -197,6 +205,34 @@ set_key(struct config *cfg, const struct keydef *k, const struct kv_entry *e,
 		}
 		*(int *)field = (int)n;
 		break;
+	case K_DAY:
+	case K_HOUR: {
+		int lo = k->type == K_DAY ? 1 : 0;
+		int hi = k->type == K_DAY ? 28 : 23;
+		n = strtol(v, &end, 10);
+		if (*v == '\0' || *end != '\0' || n < lo || n > hi) {
+			/* Day 28 at most: every month has one. */
+			*errstr = xasprintf("%s:%d: %s must be a number from %d "
+			    "to %d", cfg->path, e->line, k->key, lo, hi);
+			return -1;
+		}
+		*(int *)field = (int)n;
+		break;
+	}
+	case K_TZ: {
+		char *zone = xasprintf("/usr/share/zoneinfo/%s", v);
+		int ok = strcmp(v, "UTC") == 0 || (*v != '\0' && *v != '/' &&
+		    strstr(v, "..") == NULL && access(zone, R_OK) == 0);
+		free(zone);
+		if (!ok) {
+			*errstr = xasprintf("%s:%d: %s: unknown time zone '%s' "
+			    "(a name such as Asia/Tokyo or UTC)", cfg->path,
+			    e->line, k->key, v);
+			return -1;
+		}
+		*(char **)field = xstrdup(v);
+		break;
+	}
 	case K_SIZE:
 		n = strtol(v, &end, 10);
 		if (*end == 'k' || *end == 'K')
@@ -375,6 +411,11 @@ config_load(const char *path, struct config *out, char **errstr)
 	if (tier_table_parse("3:10, 10:15, *:20", &cfg.tiers, &err) != 0)
 		abort();	/* our own constant: a broken invariant */
 	cfg.auto_reply_limit = 10;
+	cfg.newsletter_day = 1;
+	cfg.newsletter_hour = 9;
+	cfg.newsletter_rate = 60;
+	cfg.newsletter_max_failures = 10;
+	cfg.newsletter_reminder_days = 3;
 
 	for (i = 0; i < kv.n; i++) {
 		const struct kv_entry *e = &kv.entries[i];
@@ -523,5 +564,6 @@ config_free(struct config *cfg)
 	free(cfg->currency);
 	free(cfg->authserv_id);
 	free(cfg->escalation_address);
+	free(cfg->timezone);
 	memset(cfg, 0, sizeof(*cfg));
 }

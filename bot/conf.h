@@ -61,6 +61,13 @@ struct config {
 	int auto_reply_limit;	/* automatic replies per sender per hour */
 	int require_auth;	/* staff mail must pass DKIM or SPF */
 	char *authserv_id;	/* whose Authentication-Results to trust */
+
+	char *timezone;		/* TZ name for the calendar; NULL: local */
+	int newsletter_day;	/* day of the month the newsletter goes */
+	int newsletter_hour;	/* and the hour, in timezone */
+	int newsletter_rate;	/* newsletters per minute at most */
+	int newsletter_max_failures;	/* in a row before the send stops */
+	int newsletter_reminder_days;	/* remind staff this long before */
 };
 
 /*

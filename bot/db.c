@@ -163,6 +163,23 @@ static const char *migrations[] = {
 	"  amount INTEGER NOT NULL,"
 	"  at INTEGER NOT NULL,"
 	"  note TEXT);",
+	/* 12: the monthly newsletter (issue 7) */
+	"CREATE TABLE newsletter_profiles ("
+	"  month TEXT NOT NULL,"
+	"  lang TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  author TEXT,"
+	"  confirmed INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (month, lang));"
+	"CREATE TABLE newsletter_sends ("
+	"  partner_id INTEGER NOT NULL REFERENCES partners(id),"
+	"  month TEXT NOT NULL,"
+	"  outbox_id INTEGER REFERENCES outbox(id),"
+	"  created_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (partner_id, month));"
+	"ALTER TABLE partners ADD COLUMN soft_bounces INTEGER NOT NULL "
+	"  DEFAULT 0;",
 };
 
 static int64_t
@@ -867,8 +884,8 @@ db_message_set_moved(struct db *db, int64_t id)
 }
 
 #define PARTNER_COLUMNS "id, name, email, lang, active, created_at, " \
-	"domains, tier, terms, rate_bp, flat_fee, newsletter, bounced " \
-	"FROM partners "
+	"domains, tier, terms, rate_bp, flat_fee, newsletter, bounced, " \
+	"soft_bounces FROM partners "
 
 static void
 partner_row(sqlite3_stmt *st, struct partner *p)
@@ -888,6 +905,7 @@ partner_row(sqlite3_stmt *st, struct partner *p)
 	    sqlite3_column_int64(st, 10);
 	p->newsletter = sqlite3_column_int(st, 11);
 	p->bounced = col_text(st, 12);
+	p->soft_bounces = sqlite3_column_int(st, 13);
 }
 
 /* Runs a one-row partner query with one text parameter. */
@@ -984,7 +1002,8 @@ db_partner_update(struct db *db, const struct partner *p)
 {
 	static const char sql[] = "UPDATE partners SET name = ?, email = ?, "
 	    "lang = ?, active = ?, domains = ?, tier = ?, terms = ?, "
-	    "rate_bp = ?, flat_fee = ?, newsletter = ? WHERE id = ?";
+	    "rate_bp = ?, flat_fee = ?, newsletter = ?, bounced = ? "
+	    "WHERE id = ?";
 	sqlite3_stmt *st = stmt(db, sql);
 
 	if (st == NULL)
@@ -1001,7 +1020,8 @@ db_partner_update(struct db *db, const struct partner *p)
 	if (p->flat_fee >= 0)
 		sqlite3_bind_int64(st, 9, p->flat_fee);
 	sqlite3_bind_int(st, 10, p->newsletter);
-	sqlite3_bind_int64(st, 11, p->id);
+	bind_text(st, 11, p->bounced);
+	sqlite3_bind_int64(st, 12, p->id);
 	return exec_done(st);
 }
 
@@ -1350,10 +1370,12 @@ outmail_row(sqlite3_stmt *st, struct outmail *m, int with_data)
 }
 
 int
-db_outbox_next_due(struct db *db, int64_t now, struct outmail *m)
+db_outbox_next_due(struct db *db, int64_t now, int bulk, struct outmail *m)
 {
+	/* Mail about referrals first: a newsletter never delays an ack. */
 	static const char sql[] = "SELECT " OUTBOX_COLUMNS "WHERE status = "
-	    "'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id "
+	    "'pending' AND next_attempt_at <= ?1 AND (?2 OR kind <> "
+	    "'newsletter') ORDER BY kind = 'newsletter', next_attempt_at, id "
 	    "LIMIT 1";
 	sqlite3_stmt *st = stmt(db, sql);
 	int rc;
@@ -1361,6 +1383,7 @@ db_outbox_next_due(struct db *db, int64_t now, struct outmail *m)
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, bulk);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		outmail_row(st, m, 1);
@@ -1647,4 +1670,243 @@ db_costs(struct db *db, int64_t from, int64_t to, int64_t *total)
 	sqlite3_bind_int64(st, 1, from);
 	sqlite3_bind_int64(st, 2, to);
 	return (*total = step_int(st)) < 0 ? -1 : 0;
+}
+
+int
+db_newsletter_profile_put(struct db *db, const char *month, const char *lang,
+    const char *body, const char *author, int confirmed)
+{
+	static const char sql[] = "INSERT OR REPLACE INTO newsletter_profiles "
+	    "(month, lang, body, author, confirmed, updated_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, month);
+	bind_text(st, 2, lang);
+	bind_text(st, 3, body);
+	bind_text(st, 4, author);
+	sqlite3_bind_int(st, 5, confirmed);
+	sqlite3_bind_int64(st, 6, now_s());
+	return exec_done(st);
+}
+
+int
+db_newsletter_profile_get(struct db *db, const char *month, const char *lang,
+    int drafts, char **body)
+{
+	static const char sql[] = "SELECT body FROM newsletter_profiles "
+	    "WHERE month = ? AND lang = ? AND (confirmed OR ?)";
+	sqlite3_stmt *st = stmt(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, month);
+	bind_text(st, 2, lang);
+	sqlite3_bind_int(st, 3, drafts);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*body = col_text(st, 0);
+		sqlite3_reset(st);
+		return 1;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_newsletter_confirm(struct db *db, const char *month)
+{
+	static const char sql[] = "UPDATE newsletter_profiles SET confirmed "
+	    "= 1, updated_at = ? WHERE month = ? AND NOT confirmed";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now_s());
+	bind_text(st, 2, month);
+	if (exec_done(st) != 0)
+		return -1;
+	return sqlite3_changes(db->h);
+}
+
+int
+db_newsletter_claim(struct db *db, int64_t partner_id, const char *month)
+{
+	/* The primary key makes a second claim of the month a no-op. */
+	static const char sql[] = "INSERT OR IGNORE INTO newsletter_sends "
+	    "(partner_id, month, created_at) VALUES (?, ?, ?)";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, partner_id);
+	bind_text(st, 2, month);
+	sqlite3_bind_int64(st, 3, now_s());
+	if (exec_done(st) != 0)
+		return -1;
+	return sqlite3_changes(db->h);
+}
+
+int
+db_newsletter_claimed(struct db *db, int64_t partner_id, const char *month,
+    int64_t outbox_id)
+{
+	static const char sql[] = "UPDATE newsletter_sends SET outbox_id = ? "
+	    "WHERE partner_id = ? AND month = ?";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, outbox_id);
+	sqlite3_bind_int64(st, 2, partner_id);
+	bind_text(st, 3, month);
+	return exec_done(st);
+}
+
+int
+db_newsletter_progress(struct db *db, const char *month,
+    struct newsletter_progress *p)
+{
+	static const char sql[] = "SELECT count(*), "
+	    "coalesce(sum(o.status = 'sent' OR o.status = 'bounced'), 0), "
+	    "coalesce(sum(o.status = 'failed'), 0), "
+	    "coalesce(sum(o.status = 'held'), 0) "
+	    "FROM newsletter_sends s LEFT JOIN outbox o ON o.id = s.outbox_id "
+	    "WHERE s.month = ?";
+	sqlite3_stmt *st = stmt(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, month);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		p->total = sqlite3_column_int64(st, 0);
+		p->sent = sqlite3_column_int64(st, 1);
+		p->failed = sqlite3_column_int64(st, 2);
+		p->held = sqlite3_column_int64(st, 3);
+		p->pending = p->total - p->sent - p->failed - p->held;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+db_outbox_hold(struct db *db, const char *kind, int release)
+{
+	static const char hold[] = "UPDATE outbox SET status = 'held' "
+	    "WHERE kind = ? AND status = 'pending'";
+	static const char resume[] = "UPDATE outbox SET status = 'pending', "
+	    "next_attempt_at = ? WHERE kind = ? AND status = 'held'";
+	sqlite3_stmt *st = stmt(db, release ? resume : hold);
+
+	if (st == NULL)
+		return -1;
+	if (release) {
+		sqlite3_bind_int64(st, 1, now_s());
+		bind_text(st, 2, kind);
+	} else
+		bind_text(st, 1, kind);
+	if (exec_done(st) != 0)
+		return -1;
+	return sqlite3_changes(db->h);
+}
+
+int
+db_partner_soft_bounce(struct db *db, const char *email)
+{
+	static const char sql[] = "UPDATE partners SET soft_bounces = "
+	    "soft_bounces + 1 WHERE email = ?";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, email);
+	if (exec_done(st) != 0)
+		return -1;
+	return sqlite3_changes(db->h);
+}
+
+int
+db_partner_numbers(struct db *db, int64_t partner_id, int64_t year_from,
+    int64_t now, struct partner_numbers *n)
+{
+	static const char sql[] = "SELECT "
+	    "coalesce(sum(created_at >= ?2 AND created_at <= ?3 AND status NOT "
+	    "IN ('INCOMPLETE', 'DISQUALIFIED', 'DUPLICATE')), 0), "
+	    "coalesce(sum(status IN ('NEW', 'CONTACTED', 'MEETING', "
+	    "'PROPOSAL')), 0), "
+	    "coalesce(sum(status = 'WON' AND updated_at >= ?2), 0), "
+	    "coalesce(sum(status = 'WON'), 0) "
+	    "FROM referrals WHERE partner_id = ?1";
+	sqlite3_stmt *st = stmt(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	memset(n, 0, sizeof(*n));
+	sqlite3_bind_int64(st, 1, partner_id);
+	sqlite3_bind_int64(st, 2, year_from);
+	sqlite3_bind_int64(st, 3, now);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		n->sent_year = sqlite3_column_int64(st, 0);
+		n->open = sqlite3_column_int64(st, 1);
+		n->won_year = sqlite3_column_int64(st, 2);
+		n->won_all = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return -1;
+	return db_ledger_totals(db, partner_id, &n->earned, &n->paid);
+}
+
+int
+db_partner_referrals(struct db *db, int64_t partner_id, int open,
+    int64_t won_from, int64_t won_to,
+    int (*cb)(const struct referral *, void *), void *arg)
+{
+	/*
+	 * open: the referrals still in the pipeline; otherwise those that
+	 * became WON in [won_from, won_to), by the history's WON entry.
+	 */
+	static const char open_sql[] = "SELECT id, status, client, created_at, "
+	    "updated_at FROM referrals WHERE partner_id = ? AND status IN "
+	    "('NEW', 'CONTACTED', 'MEETING', 'PROPOSAL') ORDER BY id";
+	static const char won_sql[] = "SELECT r.id, r.status, r.client, "
+	    "r.created_at, max(h.at) FROM referrals r JOIN history h ON "
+	    "h.referral_id = r.id AND h.to_status = 'WON' WHERE r.partner_id "
+	    "= ? AND r.status = 'WON' GROUP BY r.id HAVING max(h.at) >= ? AND "
+	    "max(h.at) < ? ORDER BY r.id";
+	sqlite3_stmt *st = stmt(db, open ? open_sql : won_sql);
+	struct referral r;
+	int rc, stop = 0;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, partner_id);
+	if (!open) {
+		sqlite3_bind_int64(st, 2, won_from);
+		sqlite3_bind_int64(st, 3, won_to);
+	}
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof(r));
+		r.id = sqlite3_column_int64(st, 0);
+		r.status = col_text(st, 1);
+		r.client = col_text(st, 2);
+		r.created_at = sqlite3_column_int64(st, 3);
+		r.updated_at = sqlite3_column_int64(st, 4);
+		r.partner_id = partner_id;
+		stop = cb(&r, arg);
+		referral_free(&r);
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return -1;
+	}
+	sqlite3_reset(st);
+	return 0;
 }

@@ -61,6 +61,7 @@ struct partner {
 	int64_t flat_fee;	/* minor units, for flat terms; -1: none */
 	int newsletter;
 	char *bounced;		/* why the address hard-bounced, or NULL */
+	int soft_bounces;	/* temporary delivery failures reported */
 };
 int db_partner_by_email(struct db *, const char *email, struct partner *);
 /* The partner for a sender: the exact address, else one of its domains. */
@@ -214,8 +215,11 @@ struct outmail {
 	int64_t sent_at;
 };
 int db_outbox_add(struct db *, const struct outmail *, int64_t *id);
-/* The oldest pending mail due at now; 1 found, 0 none, -1 error. */
-int db_outbox_next_due(struct db *, int64_t now, struct outmail *);
+/*
+ * The oldest pending mail due at now, newsletters last and only when bulk
+ * is set; 1 found, 0 none, -1 error.
+ */
+int db_outbox_next_due(struct db *, int64_t now, int bulk, struct outmail *);
 /* When the next pending mail falls due; 1 found, 0 none, -1 error. */
 int db_outbox_next_time(struct db *, int64_t *when);
 /* Capped replies (not acknowledgements) queued for rcpt since then. */
@@ -239,5 +243,50 @@ int db_outbox_fail(struct db *, int64_t id, const char *err);
 int db_outbox_each(struct db *, const char *status,
     int (*cb)(const struct outmail *, void *), void *arg);
 void outmail_free(struct outmail *);
+/*
+ * Holds every pending mail of this kind (status "held": never sent), or
+ * with release, makes held mail of this kind pending and due now.
+ * Returns the rows changed, or -1.
+ */
+int db_outbox_hold(struct db *, const char *kind, int release);
+
+/* The newsletter: the month's profile ("YYYY-MM") per language. */
+int db_newsletter_profile_put(struct db *, const char *month,
+    const char *lang, const char *body, const char *author, int confirmed);
+/* 1 with *body (caller frees), 0 if none (confirmed, or any with drafts). */
+int db_newsletter_profile_get(struct db *, const char *month,
+    const char *lang, int drafts, char **body);
+/* Confirms the month's draft profiles; returns how many, or -1. */
+int db_newsletter_confirm(struct db *, const char *month);
+/* 1 when the month's issue is now the partner's, 0 if it already was. */
+int db_newsletter_claim(struct db *, int64_t partner_id, const char *month);
+/* Records the outbox row that carries a claimed issue. */
+int db_newsletter_claimed(struct db *, int64_t partner_id, const char *month,
+    int64_t outbox_id);
+struct newsletter_progress {
+	int64_t total, sent, failed, held, pending;
+};
+int db_newsletter_progress(struct db *, const char *month,
+    struct newsletter_progress *);
+/* Counts a soft (temporary) bounce; rows changed or -1. */
+int db_partner_soft_bounce(struct db *, const char *email);
+
+/* One partner's numbers for the newsletter. */
+struct partner_numbers {
+	int64_t sent_year;	/* referrals since year_from (not rejected) */
+	int64_t open;		/* still in the pipeline */
+	int64_t won_year, won_all;
+	int64_t earned, paid;	/* commission, all time */
+};
+int db_partner_numbers(struct db *, int64_t partner_id, int64_t year_from,
+    int64_t now, struct partner_numbers *);
+/*
+ * A partner's open referrals (open set), or those won in [won_from,
+ * won_to), each with id, status, client and created_at; cb returns
+ * non-zero to stop.
+ */
+int db_partner_referrals(struct db *, int64_t partner_id, int open,
+    int64_t won_from, int64_t won_to,
+    int (*cb)(const struct referral *, void *), void *arg);
 
 #endif

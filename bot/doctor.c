@@ -477,6 +477,11 @@ check_mail_texts(struct doctor *d, const struct config *cfg)
 		{ "staff-error", 0 }, { "staff-forward", 0 },
 		{ "staff-unknown", 0 }, { "staff-unverified", 0 },
 		{ "sla-reminder", 0 }, { "sla-escalation", 0 },
+		{ "newsletter", 1 }, { "newsletter-unsubscribed", 1 },
+		{ "staff-newsletter-profile", 0 },
+		{ "staff-newsletter-reminder", 0 },
+		{ "staff-newsletter-reply", 0 },
+		{ "staff-newsletter-halted", 0 },
 	};
 	struct dirent **names = NULL;
 	char *dirpath, *path;

@@ -25,6 +25,7 @@
 #include "keyword.h"
 #include "log.h"
 #include "mailout.h"
+#include "newsletter.h"
 #include "normalize.h"
 #include "notify.h"
 #include "token.h"
@@ -641,6 +642,9 @@ bounce(struct job *j)
 	j->referral_id = m.referral_id;
 	if (hard && (partner = db_partner_bounced(rb->db, m.rcpt, why)) < 0)
 		rc = -1;
+	/* A soft bounce (delayed, 4.x.x) is only counted. */
+	if (!hard && db_partner_soft_bounce(rb->db, m.rcpt) < 0)
+		rc = -1;
 	if (rc == 0 && partner > 0) {
 		char *what = xasprintf("A partner's address bounced (outbox "
 		    "%lld, %s)", (long long)m.id, m.kind);
@@ -674,6 +678,16 @@ decide(struct job *j)
 		log_info("message %lld: already handled (same Message-ID)",
 		    (long long)j->row);
 		return 0;
+	}
+	if (j->a.kind == KIND_REPLY || j->a.kind == KIND_SUBMISSION) {
+		struct reply_outcome out = { NULL, NULL };
+
+		if ((r = newsletter_inbound(rb, j->row, &j->a, &out)) != 0) {
+			if (r < 0)
+				return -1;
+			take(j, &out);
+			return 0;
+		}
 	}
 	switch (j->a.kind) {
 	case KIND_AUTOMATIC:

@@ -178,16 +178,39 @@ rstrip_lines(const char *s)
 	return buf_steal(&b);
 }
 
+/* Appends text as a quoted-printable body ending in CRLF. */
+static void
+add_qp_body(struct buf *b, const char *text)
+{
+	MMAPString *qp;
+	char *body;
+	int col = 0;
+
+	if ((qp = mmap_string_new("")) == NULL)
+		fatalx("out of memory");
+	body = rstrip_lines(text);
+	mailmime_quoted_printable_write_mem(qp, &col, 1, body, strlen(body));
+	free(body);
+	buf_add(b, qp->str, qp->len);
+	mmap_string_free(qp);
+	if (b->len < 2 || memcmp(b->data + b->len - 2, "\r\n", 2) != 0)
+		buf_adds(b, "\r\n");
+}
+
+static void
+add_part_headers(struct buf *b, const char *type)
+{
+	buf_addf(b, "Content-Type: %s; charset=UTF-8\r\n", type);
+	buf_adds(b, "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
+}
+
 char *
 mailout_compose(const struct mailout *m, size_t *len)
 {
 	struct buf b;
-	MMAPString *qp;
 	char date[64];
 	struct tm tm;
 	time_t now = time(NULL);
-	char *body;
-	int col = 0;
 
 	buf_init(&b);
 	localtime_r(&now, &tm);
@@ -207,19 +230,44 @@ mailout_compose(const struct mailout *m, size_t *len)
 	    m->auto_submitted : "auto-generated");
 	buf_adds(&b, "X-Auto-Response-Suppress: All\r\n");
 	buf_adds(&b, MAILOUT_LOOP_HEADER ": 1\r\n");
-	buf_adds(&b, "MIME-Version: 1.0\r\n");
-	buf_adds(&b, "Content-Type: text/plain; charset=UTF-8\r\n");
-	buf_adds(&b, "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
+	if (m->list_unsubscribe != NULL) {
+		char *u = header_clean(m->list_unsubscribe), *p;
 
-	if ((qp = mmap_string_new("")) == NULL)
-		fatalx("out of memory");
-	body = rstrip_lines(m->body);
-	mailmime_quoted_printable_write_mem(qp, &col, 1, body, strlen(body));
-	free(body);
-	buf_add(&b, qp->str, qp->len);
-	mmap_string_free(qp);
-	if (b.len < 2 || memcmp(b.data + b.len - 2, "\r\n", 2) != 0)
-		buf_adds(&b, "\r\n");
+		for (p = u; *p != '\0'; p++)
+			if (*p == ' ' || *p == '<' || *p == '>')
+				*p = '_';
+		buf_addf(&b, "List-Unsubscribe: <%s>\r\n", u);
+		buf_adds(&b, "List-Unsubscribe-Post: "
+		    "List-Unsubscribe=One-Click\r\n");
+		buf_adds(&b, "Precedence: bulk\r\n");
+		free(u);
+	}
+	if (m->list_id != NULL)
+		add_id_list(&b, "List-Id", m->list_id);
+	buf_adds(&b, "MIME-Version: 1.0\r\n");
+	if (m->html == NULL) {
+		add_part_headers(&b, "text/plain");
+		add_qp_body(&b, m->body);
+	} else {
+		/*
+		 * Quoted-printable lines never start with "--", so a
+		 * boundary of random hex cannot occur in either part.
+		 */
+		char *bnd = mailout_message_id("part", "x");
+
+		bnd[strcspn(bnd, "@")] = '\0';
+		buf_addf(&b, "Content-Type: multipart/alternative; "
+		    "boundary=\"=_%s\"\r\n\r\n", bnd);
+		buf_addf(&b, "--=_%s\r\n", bnd);
+		add_part_headers(&b, "text/plain");
+		add_qp_body(&b, m->body);
+		/* The CRLF before a boundary belongs to the boundary. */
+		buf_addf(&b, "\r\n--=_%s\r\n", bnd);
+		add_part_headers(&b, "text/html");
+		add_qp_body(&b, m->html);
+		buf_addf(&b, "\r\n--=_%s--\r\n", bnd);
+		free(bnd);
+	}
 	*len = b.len;
 	return buf_steal(&b);
 }

@@ -24,6 +24,10 @@ struct mailout {
 	const char *in_reply_to;	/* without <>; NULL: none */
 	const char *references;		/* ids without <>, space separated */
 	const char *auto_submitted;	/* "auto-replied" / "auto-generated" */
+	const char *html;		/* UTF-8; non-NULL: also an HTML part */
+	/* A mailing to many: List-Unsubscribe (RFC 2369, 8058), bulk. */
+	const char *list_unsubscribe;	/* mailto: URI, without <> */
+	const char *list_id;		/* "name.domain", without <> */
 };
 
 /* The loop marker on everything refbot sends (PRODUCT.md, loop prevention). */

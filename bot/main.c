@@ -56,6 +56,13 @@ static const char usage_text[] =
 "                                per partner and overall: received, given,\n"
 "                                won, conversion, revenue, commission,\n"
 "                                median first response, SLA breaches\n"
+"  newsletter set --month 2026-12 --file FILE [--lang en|ja]\n"
+"                                the month's hot-opportunity profile\n"
+"  newsletter preview --partner P [--month M] [--html]\n"
+"                                exactly what P gets: text, or the HTML part\n"
+"  newsletter send --month M     queue the month's issue for every partner\n"
+"                                who has not had it, and send it now\n"
+"  newsletter status [--month M] profiles and what was sent\n"
 "    PARTNER OPTIONS: --name N --lang en|ja|auto --domain D (repeatable)\n"
 "      --tier 1|2|3 --terms percent|recurring|flat|reciprocal\n"
 "      --rate 15% --fee AMOUNT --newsletter on|off --active on|off\n"
@@ -785,6 +792,7 @@ main(int argc, char **argv)
 		{ "given", cmd_given },
 		{ "statement", cmd_statement },
 		{ "cost", cmd_cost },
+		{ "newsletter", cmd_newsletter },
 		{ "outbox", cmd_outbox },
 		{ "parse", cmd_parse },
 	};

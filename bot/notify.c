@@ -57,10 +57,12 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 		return -1;
 	}
 	key = notify_key(rb, &keylen);
-	if (n->referral_id > 0 && n->role != 0) {
-		tag = token_tag(key, keylen, n->referral_id, n->role);
+	if ((n->referral_id > 0 || n->token_id > 0) && n->role != 0) {
+		int64_t tid = n->token_id > 0 ? n->token_id : n->referral_id;
+
+		tag = token_tag(key, keylen, tid, n->role);
 		reply_to = token_address(key, keylen, rb->cfg.intake_address,
-		    n->referral_id, n->role);
+		    tid, n->role);
 	} else
 		tag = xstrdup(n->name);
 	mid = mailout_message_id(tag, rb->cfg.message_id_domain);

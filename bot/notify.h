@@ -18,7 +18,8 @@ struct notify {
 	const char *lang;		/* "en" or "ja"; NULL: "en" */
 	const char *rcpt;
 	int64_t referral_id;		/* 0: not about a referral */
-	int role;			/* ROLE_STAFF / ROLE_PARTNER, or 0 */
+	int role;			/* ROLE_*: signs the reply address */
+	int64_t token_id;		/* signed id when not a referral's */
 	const struct render_var *vars;
 	size_t nvars;
 	const char *in_reply_to;	/* without <>, or NULL */

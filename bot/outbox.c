@@ -1,16 +1,22 @@
 /* outbox: queueing and draining outbound mail. */
 #include "config.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/file.h>
 
 #include <gnutls/crypto.h>
 
 #include "log.h"
+#include "newsletter.h"
 #include "outbox.h"
 #include "smtp.h"
 #include "util.h"
+
+static int drain(struct refbot *, struct smtp *, volatile sig_atomic_t *);
 
 /* After this long of temporary failures a mail is given up as failed. */
 #define OUTBOX_GIVE_UP (5 * 24 * 3600)
@@ -49,18 +55,56 @@ outbox_backoff(int attempts)
 	return base + (int64_t)(r % (base / 4 + 1));
 }
 
+/*
+ * One sender at a time: "newsletter send" on a terminal and the daemon
+ * must never both pick up the same row.  Returns the locked descriptor,
+ * -1 when another process holds the lock, or -2 when there is no place
+ * for a lock file (then nothing else can run there either).
+ */
+static int
+drain_lock(struct refbot *rb)
+{
+	char *path = xasprintf("%s.send-lock", rb->cfg.database);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	free(path);
+	if (fd < 0)
+		return -2;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int
 outbox_drain(struct refbot *rb, struct smtp *smtp,
     volatile sig_atomic_t *stop)
 {
+	int lock = drain_lock(rb), sent;
+
+	if (lock == -1) {
+		log_debug("outbox: another refbot process is sending");
+		return 0;
+	}
+	sent = drain(rb, smtp, stop);
+	if (lock >= 0)
+		close(lock);
+	return sent;
+}
+
+static int
+drain(struct refbot *rb, struct smtp *smtp, volatile sig_atomic_t *stop)
+{
 	struct outmail m;
-	int sent = 0, r;
+	int sent = 0, r, bulk;
 
 	while (!*stop) {
 		int64_t now = (int64_t)time(NULL);
 		char *err = NULL;
 
-		r = db_outbox_next_due(rb->db, now, &m);
+		r = db_outbox_next_due(rb->db, now, newsletter_may_send(rb),
+		    &m);
 		if (r < 0) {
 			log_warnx("outbox: database: %s", db_errmsg(rb->db));
 			return -1;
@@ -68,6 +112,7 @@ outbox_drain(struct refbot *rb, struct smtp *smtp,
 		if (r == 0)
 			break;
 		r = smtp_send(smtp, m.mail_from, m.rcpt, m.data, m.len, &err);
+		bulk = strcmp(m.kind, NEWSLETTER_KIND) == 0;
 		/*
 		 * The unavoidable window: the server has the message but we
 		 * have not yet recorded it.  Marking it right away, in its
@@ -84,6 +129,8 @@ outbox_drain(struct refbot *rb, struct smtp *smtp,
 			log_info("outbox %lld: sent %s (referral %lld)",
 			    (long long)m.id, m.kind, (long long)m.referral_id);
 			sent++;
+			if (bulk)
+				newsletter_result(rb, &m, 1, NULL);
 		} else if (r == SMTP_PERM ||
 		    now - m.created_at > OUTBOX_GIVE_UP) {
 			log_warnx("outbox %lld: failed permanently: %s",
@@ -93,6 +140,8 @@ outbox_drain(struct refbot *rb, struct smtp *smtp,
 				outmail_free(&m);
 				return -1;
 			}
+			if (bulk)
+				newsletter_result(rb, &m, 0, err);
 		} else {
 			int64_t next = now + outbox_backoff(m.attempts);
 			log_warnx("outbox %lld: will retry in %llds: %s",
@@ -102,6 +151,8 @@ outbox_drain(struct refbot *rb, struct smtp *smtp,
 				outmail_free(&m);
 				return -1;
 			}
+			if (bulk)
+				newsletter_result(rb, &m, 0, err);
 			free(err);
 			outmail_free(&m);
 			/* The server is unwell: leave the rest for later. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <gnutls/crypto.h>
 
@@ -136,6 +137,11 @@ refbot_open(struct refbot *rb, const char *confpath, int create,
 	if (config_load(confpath, &rb->cfg, errstr) != 0)
 		return EX_CONFIG_;
 	rb->sla_hours = rb->cfg.sla_hours;
+	/* The calendar (newsletter day, month boundaries) is the firm's. */
+	if (rb->cfg.timezone != NULL) {
+		setenv("TZ", rb->cfg.timezone, 1);
+		tzset();
+	}
 	path = xasprintf("%s/referral.template", rb->cfg.templates);
 	if ((text = read_file(path, &len)) == NULL) {
 		*errstr = xasprintf("%s: %s", path, strerror(errno));
@@ -209,6 +215,34 @@ refbot_close(struct refbot *rb)
 	template_free(&rb->tmpl);
 	config_free(&rb->cfg);
 	memset(rb, 0, sizeof(*rb));
+}
+
+char *
+refbot_mail_line(struct refbot *rb, const char *file, const char *lang,
+    const char *key, const struct render_var *vars, size_t nvars)
+{
+	struct kvfile kv;
+	char *path, *text, *err = NULL, *line = NULL;
+	size_t len, i;
+
+	path = xasprintf("%s/mail/%s.%s.txt", rb->cfg.templates, file, lang);
+	if ((text = read_file(path, &len)) == NULL ||
+	    kvfile_parse(text, len, &kv, &err) != 0) {
+		log_warnx("%s: %s", path, err ? err : "cannot read");
+		free(err);
+		free(text);
+		free(path);
+		return NULL;
+	}
+	for (i = 0; i < kv.n && line == NULL; i++)
+		if (strcmp(kv.entries[i].key, key) == 0)
+			line = render(kv.entries[i].value, vars, nvars, NULL);
+	if (line == NULL)
+		log_warnx("%s: no line for %s", path, key);
+	kvfile_free(&kv);
+	free(text);
+	free(path);
+	return line;
 }
 
 int

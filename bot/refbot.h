@@ -37,6 +37,9 @@ struct refbot {
 	struct keyword_table *keywords;	/* templates/keywords.txt */
 	char *secret;			/* HMAC key for reply tokens */
 	int sla_hours;
+	/* Bulk mail (the newsletter): when the next may go, failures. */
+	double bulk_next;		/* CLOCK_MONOTONIC seconds */
+	int bulk_failures;		/* in a row */
 };
 
 /* The words for a form problem code in lang, with {{arg}} filled in. */
@@ -61,6 +64,13 @@ struct render_var;
 int refbot_mail_text(struct refbot *, const char *name, const char *lang,
     const struct render_var *vars, size_t nvars, char **subject,
     char **body, char **errstr);
+
+/*
+ * The line KEY of templates/mail/FILE.LANG.txt (KEY = text lines), with
+ * vars filled in; NULL (logged) when the file or the line is missing.
+ */
+char *refbot_mail_line(struct refbot *, const char *file, const char *lang,
+    const char *key, const struct render_var *vars, size_t nvars);
 
 /* "REF-000123" into buf (at least 24 bytes). */
 void refbot_ref(int64_t id, char *buf, size_t size);

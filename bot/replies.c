@@ -29,8 +29,8 @@ replies_partner_lang(const struct partner *p, const struct analysis *a)
 
 /* Checks "local+TAG@domain" against the intake address's local part. */
 static int
-plus_token(struct refbot *rb, const char *addr, size_t n, int64_t *id,
-    int *role)
+plus_token(struct refbot *rb, const char *addr, size_t n, const char *roles,
+    int64_t *id, int *role)
 {
 	const char *intake = rb->cfg.intake_address;
 	size_t local = strcspn(intake, "@");
@@ -44,15 +44,16 @@ plus_token(struct refbot *rb, const char *addr, size_t n, int64_t *id,
 		return 0;
 	tag = xstrndup(addr + local + 1, n - local - 1);
 	key = notify_key(rb, &keylen);
-	ok = token_check(key, keylen, tag, id, role);
+	ok = token_check(key, keylen, tag, id, role) &&
+	    strchr(roles, *role) != NULL;
 	free(tag);
 	return ok;
 }
 
 /* Tries every space-separated word of list (addresses or ids). */
 static int
-list_token(struct refbot *rb, const char *list, int ids, int64_t *id,
-    int *role)
+list_token(struct refbot *rb, const char *list, int ids, const char *roles,
+    int64_t *id, int *role)
 {
 	const char *p = list, *key;
 	size_t n, keylen;
@@ -67,11 +68,12 @@ list_token(struct refbot *rb, const char *list, int ids, int64_t *id,
 				char *w = xstrndup(p, n);
 				int ok = strchr(w, '@') != NULL &&
 				    classify_our_id(w, rb->cfg.message_id_domain) &&
-				    token_check(key, keylen, w, id, role);
+				    token_check(key, keylen, w, id, role) &&
+				    strchr(roles, *role) != NULL;
 				free(w);
 				if (ok)
 					return 1;
-			} else if (plus_token(rb, p, n, id, role))
+			} else if (plus_token(rb, p, n, roles, id, role))
 				return 1;
 		}
 		p += n;
@@ -82,6 +84,15 @@ list_token(struct refbot *rb, const char *list, int ids, int64_t *id,
 int
 replies_token(struct refbot *rb, const struct analysis *a, int64_t *id,
     int *role)
+{
+	static const char referral_roles[] = { ROLE_STAFF, ROLE_PARTNER, 0 };
+
+	return replies_token_for(rb, a, referral_roles, id, role);
+}
+
+int
+replies_token_for(struct refbot *rb, const struct analysis *a,
+    const char *roles, int64_t *id, int *role)
 {
 	static const char *addr_headers[] = { "Delivered-To", "X-Original-To",
 	    "Envelope-To" };
@@ -94,25 +105,25 @@ replies_token(struct refbot *rb, const struct analysis *a, int64_t *id,
 		for (k = 0; k < nitems(addr_headers); k++)
 			if (ascii_strcasecmp(m->headers[i].name,
 			    addr_headers[k]) == 0 && list_token(rb,
-			    m->headers[i].value, 0, id, role))
+			    m->headers[i].value, 0, roles, id, role))
 				return 1;
 	}
-	if (list_token(rb, m->to_addrs, 0, id, role))
+	if (list_token(rb, m->to_addrs, 0, roles, id, role))
 		return 1;
 	/* Our Message-ID, which only someone who got our mail knows. */
-	if (m->in_reply_to != NULL && list_token(rb, m->in_reply_to, 1, id,
-	    role))
+	if (m->in_reply_to != NULL && list_token(rb, m->in_reply_to, 1, roles,
+	    id, role))
 		return 1;
-	return m->references != NULL && list_token(rb, m->references, 1, id,
-	    role);
+	return m->references != NULL && list_token(rb, m->references, 1,
+	    roles, id, role);
 }
 
 /*
  * With require_auth_results, staff mail must carry DKIM or SPF "pass"
  * in an Authentication-Results header from our own receiving server.
  */
-static int
-auth_results_pass(struct refbot *rb, const struct message *m)
+int
+replies_auth_ok(struct refbot *rb, const struct message *m)
 {
 	size_t i, idlen = strlen(rb->cfg.authserv_id);
 
@@ -173,44 +184,15 @@ staff_error(struct refbot *rb, const struct analysis *a,
 	return rc < 0 ? -1 : 0;	/* a withheld reply is not a failure */
 }
 
-/* One line of templates/mail/progress-lines.LANG.txt, filled in; or NULL. */
-static char *
-lines_text(struct refbot *rb, const char *lang, const char *key,
-    const struct render_var *vars, size_t nvars)
-{
-	struct kvfile kv;
-	char *path, *text, *err = NULL, *line = NULL;
-	size_t len, i;
-
-	path = xasprintf("%s/mail/progress-lines.%s.txt", rb->cfg.templates,
-	    lang);
-	if ((text = read_file(path, &len)) == NULL ||
-	    kvfile_parse(text, len, &kv, &err) != 0) {
-		log_warnx("%s: %s", path, err ? err : "cannot read");
-		free(err);
-		free(text);
-		free(path);
-		return NULL;
-	}
-	for (i = 0; i < kv.n && line == NULL; i++)
-		if (strcmp(kv.entries[i].key, key) == 0)
-			line = render(kv.entries[i].value, vars, nvars, NULL);
-	if (line == NULL)
-		log_warnx("%s: no line for %s", path, key);
-	kvfile_free(&kv);
-	free(text);
-	free(path);
-	return line;
-}
-
 static int
 progress_line(struct refbot *rb, const char *lang, const char *kw,
     const struct render_var *vars, size_t nvars, char **line, char **word)
 {
 	char *wkey = xasprintf("%s.word", kw);
 
-	*line = lines_text(rb, lang, kw, vars, nvars);
-	*word = lines_text(rb, lang, wkey, vars, nvars);
+	*line = refbot_mail_line(rb, "progress-lines", lang, kw, vars, nvars);
+	*word = refbot_mail_line(rb, "progress-lines", lang, wkey, vars,
+	    nvars);
 	free(wkey);
 	if (*line == NULL || *word == NULL) {
 		free(*line);
@@ -348,7 +330,8 @@ commission(struct refbot *rb, const struct referral *r,
 		const struct render_var vars[] = {
 			{ "commission_amount", money }, { "commission_rate", pct },
 		};
-		char *line = lines_text(rb, lang, key, vars, nitems(vars));
+		char *line = refbot_mail_line(rb, "progress-lines", lang, key,
+		    vars, nitems(vars));
 		*text = line ? xasprintf("\n%s\n", line) : NULL;
 		free(line);
 	}
@@ -474,7 +457,7 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 	    role != ROLE_STAFF)
 		return unverified(rb, row, r, "no valid signed reply address "
 		    "or reference to refbot's staff notification", out);
-	if (rb->cfg.require_auth && !auth_results_pass(rb, &a->msg))
+	if (rb->cfg.require_auth && !replies_auth_ok(rb, &a->msg))
 		return unverified(rb, row, r, "no DKIM or SPF pass from the "
 		    "trusted receiving server", out);
 
@@ -491,7 +474,8 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 	}
 	switch (cmd.kw) {
 	case KW_STATUS:
-	case KW_UNSUBSCRIBE: {
+	case KW_UNSUBSCRIBE:
+	case KW_HOT_OPPORTUNITY: {
 		char *e = xasprintf("%s is not a staff command for a "
 		    "referral in this version", cmd.name);
 		out->disposition = "staff-error";

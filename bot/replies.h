@@ -25,6 +25,15 @@ struct reply_outcome {
  */
 int replies_token(struct refbot *, const struct analysis *, int64_t *id,
     int *role);
+/* The same for tokens of the given roles (a string of ROLE_* letters). */
+int replies_token_for(struct refbot *, const struct analysis *,
+    const char *roles, int64_t *id, int *role);
+
+/*
+ * With require_auth_results, staff mail must carry DKIM or SPF "pass" in
+ * an Authentication-Results header from our own receiving server.
+ */
+int replies_auth_ok(struct refbot *, const struct message *);
 
 /* A staff member's reply about r.  Returns 0, or -1 on a database error. */
 int replies_staff(struct refbot *, int64_t row, const struct analysis *,

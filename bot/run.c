@@ -10,6 +10,7 @@
 #include "imap.h"
 #include "intake.h"
 #include "log.h"
+#include "newsletter.h"
 #include "outbox.h"
 #include "run.h"
 #include "sla.h"
@@ -284,7 +285,8 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 			continue;
 		}
 		/* Reminders are queued first so this pass sends them. */
-		if (sla_run(rb) < 0 && once) {
+		if ((sla_run(rb) < 0 || newsletter_schedule(rb, sla_now()) < 0)
+		    && once) {
 			status = EX_IOERR_;
 			break;
 		}

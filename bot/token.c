@@ -58,6 +58,8 @@ int
 token_check(const char *key, size_t keylen, const char *s, int64_t *id,
     int *role)
 {
+	static const char roles[] = { ROLE_STAFF, ROLE_PARTNER,
+	    ROLE_NEWSLETTER, ROLE_UNSUBSCRIBE, ROLE_PROFILE, 0 };
 	char tok[TOKEN_LEN + 1], *end;
 	long long v;
 	int r;
@@ -65,8 +67,8 @@ token_check(const char *key, size_t keylen, const char *s, int64_t *id,
 	if (s == NULL || (s[0] != 'r' && s[0] != 'R'))
 		return 0;
 	v = strtoll(s + 1, &end, 10);
-	if (v <= 0 || end[0] != '.' || (end[1] != ROLE_STAFF &&
-	    end[1] != ROLE_PARTNER) || end[2] != '.')
+	if (v <= 0 || end[0] != '.' || end[1] == '\0' ||
+	    strchr(roles, end[1]) == NULL || end[2] != '.')
 		return 0;
 	r = end[1];
 	token_make(key, keylen, v, r, tok);

@@ -19,6 +19,10 @@
 /* Roles a token is issued for. */
 #define ROLE_STAFF 's'
 #define ROLE_PARTNER 'p'
+/* Newsletter tokens: the id is a partner's, or the month (YYYYMM). */
+#define ROLE_NEWSLETTER 'n'	/* a reply to the partner's issue */
+#define ROLE_UNSUBSCRIBE 'u'	/* the partner's List-Unsubscribe address */
+#define ROLE_PROFILE 'h'	/* staff: a reply with the month's profile */
 
 /* Writes the token for (id, role) into out (TOKEN_LEN + 1 bytes). */
 void token_make(const char *key, size_t keylen, int64_t id, int role,

@@ -40,6 +40,7 @@ enum kw {
 	KW_UNSUBSCRIBE,
 	KW_CREDIT,
 	KW_REVENUE,
+	KW_HOT_OPPORTUNITY,	/* the newsletter's profile, by staff */
 };
 
 enum kw_arg {

@@ -150,6 +150,49 @@ test_render(void)
 	free(s);
 }
 
+/* A newsletter: text and HTML parts, List-Unsubscribe, both readable. */
+static void
+test_alternative_and_list_headers(void)
+{
+	struct mailout m = sample();
+	struct message parsed;
+	size_t len;
+	char *msg, *err = NULL, *h;
+
+	m.body = "今月の注目案件\n\n製造業の企業様。\n";
+	m.html = "<p>今月の注目案件</p>\n<p>製造業の企業様。</p>\n";
+	m.list_unsubscribe = "mailto:intake+r7.u.abc@example.test"
+	    "?subject=unsubscribe";
+	m.list_id = "newsletter.refbot.example.test";
+	msg = mailout_compose(&m, &len);
+	h = headers_of(msg);
+	EXPECT_CONTAINS(h, "Content-Type: multipart/alternative; boundary=");
+	EXPECT_CONTAINS(h, "List-Unsubscribe: <mailto:intake+r7.u.abc@"
+	    "example.test?subject=unsubscribe>");
+	EXPECT_CONTAINS(h, "List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+	EXPECT_CONTAINS(h, "List-Id: <newsletter.refbot.example.test>");
+	EXPECT_CONTAINS(h, "Precedence: bulk");
+	EXPECT_CONTAINS(msg, "Content-Type: text/plain; charset=UTF-8");
+	EXPECT_CONTAINS(msg, "Content-Type: text/html; charset=UTF-8");
+	/* The plain part is what a reader of text mail gets. */
+	EXPECT(message_parse(msg, len, 0, &parsed, &err) == MESSAGE_OK);
+	if (err == NULL) {
+		EXPECT_STR(parsed.text, m.body);
+		message_free(&parsed);
+	}
+	free(err);
+	free(h);
+	free(msg);
+
+	/* Spaces or brackets in the URI cannot break out of its <>. */
+	m.list_unsubscribe = "mailto:a@b> <http://evil\r\nBcc: x@y";
+	msg = mailout_compose(&m, &len);
+	EXPECT(strstr(msg, "\r\nBcc:") == NULL);
+	EXPECT_CONTAINS(msg, "List-Unsubscribe: <mailto:a@b___http://evil__"
+	    "Bcc:_x@y>");
+	free(msg);
+}
+
 int
 main(void)
 {
@@ -159,5 +202,6 @@ main(void)
 	RUN(test_japanese_subject_round_trip);
 	RUN(test_message_ids_unique);
 	RUN(test_render);
+	RUN(test_alternative_and_list_headers);
 	return check_done();
 }

@@ -1,0 +1,307 @@
+/* cli_newsletter: "refbot newsletter set|preview|send|status". */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analyze.h"
+#include "cli.h"
+#include "newsletter.h"
+#include "outbox.h"
+#include "sla.h"
+#include "smtp.h"
+
+struct nl_opts {
+	const char *month, *file, *lang, *partner;
+	int html;
+	char coming[8];
+};
+
+static int
+parse_opts(int argc, char **argv, struct nl_opts *o)
+{
+	static const struct option opts[] = {
+		{ "month", required_argument, NULL, 'm' },
+		{ "file", required_argument, NULL, 'f' },
+		{ "lang", required_argument, NULL, 'l' },
+		{ "partner", required_argument, NULL, 'p' },
+		{ "html", no_argument, NULL, 'H' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "m:f:l:p:H", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm': o->month = optarg; break;
+		case 'f': o->file = optarg; break;
+		case 'l': o->lang = optarg; break;
+		case 'p': o->partner = optarg; break;
+		case 'H': o->html = 1; break;
+		default: return usage();
+		}
+	}
+	if (optind != argc)
+		return usage();
+	if (o->month != NULL && !newsletter_month_valid(o->month)) {
+		fprintf(stderr, "refbot: --month is written like 2026-12\n");
+		return EX_USAGE_;
+	}
+	if (o->lang != NULL && strcmp(o->lang, "en") && strcmp(o->lang, "ja")) {
+		fprintf(stderr, "refbot: --lang must be en or ja\n");
+		return EX_USAGE_;
+	}
+	return 0;
+}
+
+static int
+dberr(struct refbot *rb)
+{
+	fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb->db));
+	return EX_IOERR_;
+}
+
+static void
+print_due(struct refbot *rb, const char *month)
+{
+	time_t due = (time_t)newsletter_due(rb, month);
+	char when[48];
+	struct tm tm;
+	int n = newsletter_subscribers(rb);
+
+	localtime_r(&due, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M %Z", &tm);
+	printf("newsletter %s: goes out %s to %d subscribed partners\n", month,
+	    when, n);
+}
+
+/* "newsletter set --month M --file F [--lang en|ja]" */
+static int
+nl_set(struct refbot *rb, const struct nl_opts *o)
+{
+	size_t len;
+	char *text, *body;
+	const char *lang;
+
+	if (o->month == NULL || o->file == NULL)
+		return usage();
+	if ((text = read_file(o->file, &len)) == NULL) {
+		fprintf(stderr, "refbot: %s: cannot read it\n", o->file);
+		return EX_NOINPUT_;
+	}
+	if (!utf8_valid(text, len) || strlen(text) != len) {
+		fprintf(stderr, "refbot: %s: not UTF-8 text\n", o->file);
+		free(text);
+		return EX_DATAERR_;
+	}
+	body = strtrim(text);
+	if (*body == '\0') {
+		fprintf(stderr, "refbot: %s is empty\n", o->file);
+		free(text);
+		return EX_DATAERR_;
+	}
+	lang = o->lang ? o->lang : detect_lang(body);
+	if (db_newsletter_profile_put(rb->db, o->month, lang, body, "cli",
+	    1) != 0) {
+		free(text);
+		return dberr(rb);
+	}
+	printf("newsletter %s: %s profile stored (%zu bytes)\n", o->month,
+	    lang, strlen(body));
+	print_due(rb, o->month);
+	free(text);
+	return 0;
+}
+
+/* "newsletter preview --partner P [--month M] [--html]" */
+static int
+nl_preview(struct refbot *rb, const struct nl_opts *o)
+{
+	struct newsletter_issue is;
+	struct partner p;
+	char *err = NULL;
+	int rc;
+
+	if (o->partner == NULL)
+		return usage();
+	if ((rc = find_partner(rb, o->partner, &p)) != 0)
+		return rc;
+	rc = newsletter_compose(rb, &p, o->month, sla_now(), 1, &is, &err);
+	if (rc == NEWSLETTER_NO_PROFILE)
+		fprintf(stderr, "refbot: no profile for %s: write one with "
+		    "\"refbot newsletter set\"\n", o->month);
+	else if (rc != 0)
+		fprintf(stderr, "refbot: %s\n", err);
+	else if (o->html)
+		fputs(is.html, stdout);
+	else
+		printf("To: %s\nSubject: %s\n\n%s", p.email, is.subject,
+		    is.text);
+	if (rc == 0 && !newsletter_wanted(&p))
+		fprintf(stderr, "refbot: note: %s gets no newsletter (%s)\n",
+		    p.email, p.bounced ? "address bounced" : !p.active ?
+		    "inactive" : "unsubscribed");
+	free(err);
+	newsletter_issue_free(&is);
+	partner_free(&p);
+	return rc == 0 ? 0 : rc == NEWSLETTER_NO_PROFILE ? EX_DATAERR_ :
+	    EX_SOFTWARE_;
+}
+
+static void
+pause_briefly(void)
+{
+	struct timespec ts = { 0, 200 * 1000 * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Sends what is queued for month, with progress on a terminal. */
+static int
+drain_month(struct refbot *rb, const char *month)
+{
+	static volatile sig_atomic_t never;
+	struct newsletter_progress pr;
+	struct smtp *smtp = smtp_new(&rb->cfg);
+	int tty = isatty(STDERR_FILENO), rc = 0;
+	int64_t when;
+
+	for (;;) {
+		if (outbox_drain(rb, smtp, &never) < 0 ||
+		    db_newsletter_progress(rb->db, month, &pr) != 0) {
+			rc = dberr(rb);
+			break;
+		}
+		if (tty)
+			fprintf(stderr, "\rrefbot: newsletter %s: %lld of %lld "
+			    "sent", month, (long long)pr.sent,
+			    (long long)pr.total);
+		if (pr.pending == 0)
+			break;
+		/* The server said later: leave the rest to refbot run. */
+		if (db_outbox_next_time(rb->db, &when) == 1 &&
+		    when > (int64_t)time(NULL) + 2) {
+			rc = EX_TEMPFAIL_;
+			break;
+		}
+		pause_briefly();
+	}
+	if (tty)
+		fputc('\n', stderr);
+	smtp_free(smtp);
+	if (rc == EX_IOERR_)
+		return rc;
+	printf("newsletter %s: %lld sent, %lld failed, %lld held, %lld "
+	    "waiting\n", month, (long long)pr.sent, (long long)pr.failed,
+	    (long long)pr.held, (long long)pr.pending);
+	if (pr.held > 0)
+		fprintf(stderr, "refbot: the send stopped after repeated "
+		    "failures; fix the mail server, then run this again\n");
+	else if (rc == EX_TEMPFAIL_)
+		fprintf(stderr, "refbot: the mail server asked to try later; "
+		    "refbot run sends the rest\n");
+	return pr.held > 0 ? EX_UNAVAILABLE_ : rc;
+}
+
+/* "newsletter send --month M": queue what is missing, then send it. */
+static int
+nl_send(struct refbot *rb, const struct nl_opts *o)
+{
+	char *err = NULL;
+	int queued, rc, released;
+
+	if (o->month == NULL)
+		return usage();
+	/* Resuming a send that stopped: held issues go out again. */
+	if ((released = db_outbox_hold(rb->db, NEWSLETTER_KIND, 1)) < 0)
+		return dberr(rb);
+	rc = newsletter_queue(rb, o->month, sla_now(), &queued, &err);
+	if (rc == NEWSLETTER_NO_PROFILE) {
+		fprintf(stderr, "refbot: no confirmed profile for %s: write "
+		    "one with \"refbot newsletter set\"\n", o->month);
+		return EX_DATAERR_;
+	}
+	if (rc != 0) {
+		fprintf(stderr, "refbot: %s\n", err);
+		free(err);
+		return EX_IOERR_;
+	}
+	printf("newsletter %s: %d issues queued%s\n", o->month, queued,
+	    released > 0 ? " (and held ones released)" : "");
+	return drain_month(rb, o->month);
+}
+
+/* "newsletter status [--month M]" */
+static int
+nl_status(struct refbot *rb, const struct nl_opts *o)
+{
+	static const char *langs[] = { "en", "ja" };
+	struct newsletter_progress pr;
+	char *body;
+	size_t i;
+	int r;
+
+	print_due(rb, o->month);
+	for (i = 0; i < nitems(langs); i++) {
+		int confirmed;
+
+		body = NULL;
+		confirmed = db_newsletter_profile_get(rb->db, o->month,
+		    langs[i], 0, &body);
+		free(body);
+		body = NULL;
+		r = db_newsletter_profile_get(rb->db, o->month, langs[i], 1,
+		    &body);
+		free(body);
+		if (r < 0 || confirmed < 0)
+			return dberr(rb);
+		printf("  profile %s: %s\n", langs[i], r == 0 ? "none" :
+		    confirmed ? "confirmed" : "draft (not sent until "
+		    "confirmed)");
+	}
+	if (db_newsletter_progress(rb->db, o->month, &pr) != 0)
+		return dberr(rb);
+	printf("  issues: %lld queued, %lld sent, %lld failed, %lld held, "
+	    "%lld waiting\n", (long long)pr.total, (long long)pr.sent,
+	    (long long)pr.failed, (long long)pr.held, (long long)pr.pending);
+	return 0;
+}
+
+int
+cmd_newsletter(const char *conf, int argc, char **argv)
+{
+	struct nl_opts o;
+	struct refbot rb;
+	const char *sub;
+	int rc;
+
+	if (argc < 2)
+		return usage();
+	sub = argv[1];
+	memset(&o, 0, sizeof(o));
+	if ((rc = parse_opts(argc - 1, argv + 1, &o)) != 0)
+		return rc;
+	if ((rc = open_or_complain(&rb, conf, 0)) != 0)
+		return rc;
+	if (o.month == NULL && strcmp(sub, "send") != 0 &&
+	    strcmp(sub, "set") != 0) {
+		newsletter_coming_month(&rb, sla_now(), o.coming);
+		o.month = o.coming;
+	}
+	if (strcmp(sub, "set") == 0)
+		rc = nl_set(&rb, &o);
+	else if (strcmp(sub, "preview") == 0)
+		rc = nl_preview(&rb, &o);
+	else if (strcmp(sub, "send") == 0)
+		rc = nl_send(&rb, &o);
+	else if (strcmp(sub, "status") == 0)
+		rc = nl_status(&rb, &o);
+	else
+		rc = usage();
+	refbot_close(&rb);
+	return rc;
+}

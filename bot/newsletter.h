@@ -1,0 +1,94 @@
+/*
+ * newsletter: the monthly hot-opportunity issue (PRODUCT.md F7).
+ *
+ * Staff write the month's profile (by mail or with the CLI); on the
+ * configured day every active, subscribed partner whose address has not
+ * hard-bounced gets their own issue: the profile plus their numbers.  A
+ * row per partner and month, written in the same transaction as the
+ * outbox row, makes it exactly once across crashes and restarts; the
+ * outbox sends issues at newsletter_rate and holds the rest when
+ * newsletter_max_failures deliveries fail in a row.
+ */
+#ifndef REFBOT_NEWSLETTER_H
+#define REFBOT_NEWSLETTER_H
+
+#include <stdint.h>
+
+#include "analyze.h"
+#include "db.h"
+#include "refbot.h"
+#include "replies.h"
+
+/* The outbox kind of an issue. */
+#define NEWSLETTER_KIND "newsletter"
+/* Returned when the month has no (confirmed) profile to send. */
+#define NEWSLETTER_NO_PROFILE 1
+
+/* Non-zero when s is a month "YYYY-MM". */
+int newsletter_month_valid(const char *s);
+/* The month ("YYYY-MM", 8 bytes) t falls in, in the configured zone. */
+void newsletter_month(int64_t t, char *out);
+/* The month a profile written now is for: the next issue not yet due. */
+void newsletter_coming_month(struct refbot *, int64_t now, char *out);
+/* When the month's issue is due: newsletter_day at newsletter_hour. */
+int64_t newsletter_due(struct refbot *, const char *month);
+
+/* Whether p gets the newsletter: active, subscribed, not bounced. */
+int newsletter_wanted(const struct partner *p);
+/* How many partners get it, or -1. */
+int newsletter_subscribers(struct refbot *);
+
+struct newsletter_issue {
+	const char *lang;	/* the partner's language: "en" or "ja" */
+	char *subject;
+	char *text;		/* the plain-text part */
+	char *html;		/* the HTML part, made from text */
+};
+void newsletter_issue_free(struct newsletter_issue *);
+
+/*
+ * Partner p's issue for month, with their numbers as of now; drafts
+ * lets an unconfirmed profile be used (for previews).  Returns 0,
+ * NEWSLETTER_NO_PROFILE, or -1 with *errstr (caller frees).
+ */
+int newsletter_compose(struct refbot *, const struct partner *p,
+    const char *month, int64_t now, int drafts, struct newsletter_issue *,
+    char **errstr);
+
+/*
+ * Queues the month's issue for every partner who should get it and has
+ * not yet, in one transaction; *queued says how many.  Returns 0,
+ * NEWSLETTER_NO_PROFILE, or -1 with *errstr (caller frees).
+ */
+int newsletter_queue(struct refbot *, const char *month, int64_t now,
+    int *queued, char **errstr);
+
+/*
+ * The daemon's calendar: reminds staff a few days before a month with no
+ * profile, and queues the month's issue once it is due.  Returns 0, or
+ * -1 on a database error (logged).
+ */
+int newsletter_schedule(struct refbot *, int64_t now);
+
+/* Whether the outbox may send an issue now (newsletter_rate). */
+int newsletter_may_send(struct refbot *);
+/*
+ * The outbox's report on one issue: counts failures in a row and stops
+ * the send (holding what is left, telling staff) at the configured limit.
+ */
+void newsletter_result(struct refbot *, const struct outmail *, int ok,
+    const char *err);
+
+/*
+ * Inbound mail about the newsletter: a staff profile (subject keyword
+ * HOT-OPPORTUNITY, or a reply to our reminder or confirmation), a
+ * partner's UNSUBSCRIBE (a reply to an issue, mail to the
+ * List-Unsubscribe address, or the keyword sent to the intake), or any
+ * other reply to an issue (passed to staff).  Inside intake's
+ * transaction.  Returns 1 with *out filled when handled, 0 when the mail
+ * is not about the newsletter, -1 on a database error.
+ */
+int newsletter_inbound(struct refbot *, int64_t row, const struct analysis *,
+    struct reply_outcome *out);
+
+#endif
