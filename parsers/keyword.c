@@ -65,6 +65,7 @@ static const struct kwinfo {
 	[KW_UNSUBSCRIBE] = { "UNSUBSCRIBE", KW_ARG_NONE, 0, "UNSUBSCRIBE" },
 	[KW_CREDIT] = { "CREDIT", KW_ARG_REF, 1, "CREDIT <REF-000123>" },
 	[KW_REVENUE] = { "REVENUE", KW_ARG_AMOUNT, 1, "REVENUE <amount>" },
+	[KW_TEMPLATE] = { "TEMPLATE", KW_ARG_NONE, 0, "TEMPLATE" },
 };
 
 /*

@@ -40,6 +40,7 @@ enum kw {
 	KW_UNSUBSCRIBE,
 	KW_CREDIT,
 	KW_REVENUE,
+	KW_TEMPLATE,		/* a partner asks for the blank form */
 };
 
 enum kw_arg {
