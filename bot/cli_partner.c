@@ -196,7 +196,7 @@ add_one(struct refbot *rb, const char *addr, const struct popts *o,
 		return rc ? rc : EX_IOERR_;
 	}
 	/* In the same transaction: a partner added is a partner welcomed. */
-	if (o->welcome && enable_welcome(rb, &p, 0) < 0) {
+	if (o->welcome && p.active && enable_welcome(rb, &p, 0) < 0) {
 		fprintf(stderr, "refbot: partner %s not added: the welcome kit "
 		    "could not be queued (see the log above; 'refbot doctor' "
 		    "checks the texts)\n", email);
@@ -211,8 +211,9 @@ add_one(struct refbot *rb, const char *addr, const struct popts *o,
 	}
 	if (!quiet)
 		printf("partner %lld added: %s <%s>%s\n", (long long)id, p.name,
-		    email, o->welcome ? "; welcome kit queued (sent by "
-		    "'refbot run')" : "");
+		    email, !o->welcome ? "" : !p.active ? "; inactive, so no "
+		    "welcome kit" : "; welcome kit queued (sent by 'refbot "
+		    "run')");
 	partner_free(&p);
 	free(email);
 	return 0;

@@ -58,6 +58,8 @@ rb partner add partner4@example.test --name "Gone KK" >/dev/null
 rb partner deactivate partner4@example.test >/dev/null
 rb partner welcome partner4@example.test >/dev/null 2>&1
 check "an inactive partner gets no kit (exit 65)" [ $? -eq 65 ]
+rb partner add partner5@example.test --name "Off KK" --active off --welcome >/dev/null
+check "nor one added inactive" [ "$(outbox_count welcome)" = 3 ]
 rb partner set partner3@example.test --welcome >/dev/null 2>&1
 check "--welcome belongs to add and import only (exit 64)" [ $? -eq 64 ]
 
