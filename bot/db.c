@@ -1406,7 +1406,8 @@ db_outbox_recent_replies(struct db *db, const char *rcpt, int64_t since)
 	/* Answers to a person's mail; notices and staff mail do not count. */
 	static const char sql[] = "SELECT count(*) FROM outbox WHERE rcpt = ? "
 	    "AND created_at >= ? AND kind IN ('incomplete', 'disqualified', "
-	    "'duplicate', 'not-partner', 'status', 'staff-error')";
+	    "'duplicate', 'not-partner', 'status', 'staff-error', "
+	    "'form-reply')";
 	sqlite3_stmt *st = stmt(db, sql);
 
 	if (st == NULL)

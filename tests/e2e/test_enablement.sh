@@ -7,7 +7,7 @@
 export SANDBOX_EXTRA_USERS="stranger partner3"
 . "$(dirname "$0")/lib.sh"
 sandbox_start
-echo "firm_name = Example Consulting KK" >>"$CONF"
+printf 'firm_name = Example Consulting KK\nauto_reply_limit = 2\n' >>"$CONF"
 rb init >/dev/null
 mt() { "$MAILTOOL" "$1" --env "$SB/env" "${@:2}"; }
 # The newest mail in a user's mailbox, as JSON.
@@ -100,6 +100,15 @@ check "the referral that says help is a referral" [ "$(rb referral list --format
 check "three form requests recorded, no referral made of them" [ "$(sqlite3 "$SB/refbot.db" "select count(*) from messages where disposition = 'form-request'")" = 3 ]
 check "the stranger's recorded as unknown-sender" [ "$(sqlite3 "$SB/refbot.db" "select count(*) from messages where disposition = 'unknown-sender'")" = 1 ]
 check "every message has a disposition" [ "$(sqlite3 "$SB/refbot.db" "select count(*) from messages where disposition = 'pending'")" = 0 ]
+# 4. The form answer counts toward the per-sender cap like other replies.
+mt send --from partner3 --to intake --subject "TEMPLATE" --body "" >/dev/null
+mt send --from partner3 --to intake --subject "TEMPLATE" --body "" >/dev/null
+mt wait --user intake --count 2 --timeout 20 >/dev/null
+rb run --once 2>>"$SB/run.log"
+mt wait --user partner3 --count 2 --timeout 20 >/dev/null
+sleep 1
+check "past auto_reply_limit the form is withheld" [ "$(mt count --user partner3)" = 2 ]
+check "and the request is still recorded, with why" [ "$(sqlite3 "$SB/refbot.db" "select count(*) from messages where disposition = 'form-request' and detail like '%reply withheld%'")" = 1 ]
 check "no addresses or bodies in the info log" bash -c "! grep -qE 'partner[0-9]@|stranger@|テンプレート|Acme' '$SB/run.log'"
 
 finish
