@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "enable.h"
 #include "json.h"
 #include "keyword.h"
 #include "kvfile.h"
@@ -18,6 +19,7 @@ struct popts {
 	const char *active;
 	char *domains;		/* appended with each --domain */
 	int json;
+	int welcome;		/* add/import: queue the welcome kit */
 };
 
 static int
@@ -202,13 +204,25 @@ add_one(struct refbot *rb, const char *addr, const struct popts *o,
 		free(email);
 		return rc ? rc : EX_IOERR_;
 	}
+	/* In the same transaction: a partner added is a partner welcomed. */
+	if (o->welcome && p.active && enable_welcome(rb, &p, 0) < 0) {
+		fprintf(stderr, "refbot: partner %s not added: the welcome kit "
+		    "could not be queued (see the log above; 'refbot doctor' "
+		    "checks the texts)\n", email);
+		partner_free(&p);
+		db_rollback(rb->db);
+		free(email);
+		return EX_CONFIG_;
+	}
 	if (db_commit(rb->db) != 0) {
 		partner_free(&p);
 		goto dberr;
 	}
 	if (!quiet)
-		printf("partner %lld added: %s <%s>\n", (long long)id, p.name,
-		    email);
+		printf("partner %lld added: %s <%s>%s\n", (long long)id, p.name,
+		    email, !o->welcome ? "" : !p.active ? "; inactive, so no "
+		    "welcome kit" : "; welcome kit queued (sent by 'refbot "
+		    "run')");
 	partner_free(&p);
 	free(email);
 	return 0;
@@ -256,7 +270,7 @@ csv_fields(char *line, char **f, size_t max)
 
 /* email,name,lang,domains,tier,terms,rate — a header line is skipped. */
 static int
-import_csv(struct refbot *rb, const char *path)
+import_csv(struct refbot *rb, const char *path, int welcome_kit)
 {
 	char *text = read_file(path, NULL), *line, *save = NULL, *f[7];
 	int lineno = 0, added = 0, rc = 0, r;
@@ -282,6 +296,7 @@ import_csv(struct refbot *rb, const char *path)
 		if (lineno == 1 && ascii_strcasecmp(f[0], "email") == 0)
 			continue;
 		memset(&o, 0, sizeof(o));
+		o.welcome = welcome_kit;
 		o.name = n > 1 && *f[1] ? f[1] : NULL;
 		o.lang = n > 2 && *f[2] ? f[2] : NULL;
 		dom = n > 3 && *f[3] ? xstrdup(f[3]) : NULL;
@@ -302,7 +317,8 @@ import_csv(struct refbot *rb, const char *path)
 		free(dom);
 	}
 	free(text);
-	printf("%d partner(s) imported from %s\n", added, path);
+	printf("%d partner(s) imported from %s%s\n", added, path, welcome_kit &&
+	    added ? "; welcome kits queued (sent by 'refbot run')" : "");
 	return rc;
 }
 
@@ -310,14 +326,15 @@ static int
 show(struct refbot *rb, const char *key, struct list_ctx *lc)
 {
 	struct partner p;
-	int64_t earned = 0, paid = 0;
-	char *e, *pd, *bal;
+	int64_t earned = 0, paid = 0, welcomed;
+	char *e, *pd, *bal, when[32] = "";
 	int rc;
 
 	if ((rc = find_partner(rb, key, &p)) != 0)
 		return rc;
 
-	if (db_ledger_totals(rb->db, p.id, &earned, &paid) != 0) {
+	if (db_ledger_totals(rb->db, p.id, &earned, &paid) != 0 ||
+	    (welcomed = db_partner_welcomed_at(rb->db, p.id)) < 0) {
 		partner_free(&p);
 		fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb->db));
 		return EX_IOERR_;
@@ -330,6 +347,10 @@ show(struct refbot *rb, const char *key, struct list_ctx *lc)
 		json_kv_int(&lc->out, "commission_earned", earned, 0);
 		json_kv_int(&lc->out, "paid", paid, 0);
 		json_kv_int(&lc->out, "balance", earned - paid, 0);
+		if (welcomed > 0)
+			iso_time(welcomed, when, sizeof(when));
+		json_kv_str(&lc->out, "welcomed_at", welcomed > 0 ? when :
+		    NULL, 0);
 		printf("%s}\n", lc->out.data + 3);
 		return 0;
 	}
@@ -339,6 +360,10 @@ show(struct refbot *rb, const char *key, struct list_ctx *lc)
 	    rb->cfg.currency);
 	printf("      commission earned %s, paid %s, balance %s%s\n", e, pd,
 	    earned < paid ? "-" : "", bal);
+	if (welcomed > 0)
+		iso_time(welcomed, when, sizeof(when));
+	printf("      welcome kit %s%s\n", welcomed > 0 ? "sent " : "not sent "
+	    "(refbot partner welcome)", when);
 	free(e);
 	free(pd);
 	free(bal);
@@ -365,6 +390,57 @@ set(struct refbot *rb, const char *key, const struct popts *o)
 	return rc;
 }
 
+/* "partner welcome P": the kit again, on purpose, and says so. */
+static int
+welcome(struct refbot *rb, const char *key)
+{
+	struct partner p;
+	char when[32];
+	int64_t at;
+	int rc;
+
+	if ((rc = find_partner(rb, key, &p)) != 0)
+		return rc;
+	if (!p.active) {
+		fprintf(stderr, "refbot: partner %lld is inactive: no welcome "
+		    "kit (reactivate with 'partner set %lld --active on')\n",
+		    (long long)p.id, (long long)p.id);
+		partner_free(&p);
+		return EX_DATAERR_;
+	}
+	if (db_begin(rb->db) != 0 ||
+	    (at = db_partner_welcomed_at(rb->db, p.id)) < 0) {
+		fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb->db));
+		db_rollback(rb->db);
+		partner_free(&p);
+		return EX_IOERR_;
+	}
+	if (enable_welcome(rb, &p, 1) < 0) {
+		fprintf(stderr, "refbot: the welcome kit could not be queued "
+		    "(see the log above; 'refbot doctor' checks the texts)\n");
+		db_rollback(rb->db);
+		partner_free(&p);
+		return EX_CONFIG_;
+	}
+	if (db_commit(rb->db) != 0) {
+		fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb->db));
+		db_rollback(rb->db);
+		partner_free(&p);
+		return EX_IOERR_;
+	}
+	if (at > 0) {
+		iso_time(at, when, sizeof(when));
+		printf("partner %lld: welcome kit queued again (last sent %s)"
+		    "\n", (long long)p.id, when);
+	} else
+		printf("partner %lld: welcome kit queued\n", (long long)p.id);
+	if (p.bounced != NULL)
+		fprintf(stderr, "refbot: warning: mail to %s bounced before "
+		    "(%s)\n", p.email, p.bounced);
+	partner_free(&p);
+	return 0;
+}
+
 int
 cmd_partner(const char *conf, int argc, char **argv)
 {
@@ -379,6 +455,7 @@ cmd_partner(const char *conf, int argc, char **argv)
 		{ "fee", required_argument, NULL, 'F' },
 		{ "newsletter", required_argument, NULL, 'N' },
 		{ "active", required_argument, NULL, 'a' },
+		{ "welcome", no_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct refbot rb;
@@ -393,7 +470,7 @@ cmd_partner(const char *conf, int argc, char **argv)
 	argc--, argv++;
 	memset(&o, 0, sizeof(o));
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "f:n:l:d:t:T:r:F:N:a:", opts,
+	while ((c = getopt_long(argc, argv, "f:n:l:d:t:T:r:F:N:a:w", opts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -415,6 +492,7 @@ cmd_partner(const char *conf, int argc, char **argv)
 		case 'F': o.fee = optarg; break;
 		case 'N': o.newsletter = optarg; break;
 		case 'a': o.active = optarg; break;
+		case 'w': o.welcome = 1; break;
 		default:
 			goto usage_err;
 		}
@@ -422,7 +500,8 @@ cmd_partner(const char *conf, int argc, char **argv)
 	nargs = argc - optind;
 	if ((strcmp(verb, "list") == 0 && nargs != 0) ||
 	    (strcmp(verb, "list") != 0 && nargs != 1) ||
-	    (strcmp(verb, "add") == 0 && o.name == NULL))
+	    (strcmp(verb, "add") == 0 && o.name == NULL) ||
+	    (o.welcome && strcmp(verb, "add") && strcmp(verb, "import")))
 		goto usage_err;
 	if ((rc = open_or_complain(&rb, conf, 0)) != 0) {
 		free(o.domains);
@@ -438,7 +517,9 @@ cmd_partner(const char *conf, int argc, char **argv)
 	} else if (strcmp(verb, "show") == 0)
 		rc = show(&rb, argv[optind], &lc);
 	else if (strcmp(verb, "import") == 0)
-		rc = import_csv(&rb, argv[optind]);
+		rc = import_csv(&rb, argv[optind], o.welcome);
+	else if (strcmp(verb, "welcome") == 0)
+		rc = welcome(&rb, argv[optind]);
 	else if (strcmp(verb, "list") == 0) {
 		if (db_partner_each(rb.db, print_partner, &lc) != 0) {
 			fprintf(stderr, "refbot: database: %s\n",

@@ -78,6 +78,7 @@ static const struct keydef keys[] = {
 	{ "envelope_from", K_ADDR, O(envelope_from), 0 },
 	{ "intake_address", K_ADDR, O(intake_address), 1 },
 	{ "from_name", K_STR, O(from_name), 0 },
+	{ "firm_name", K_STR, O(firm_name), 0 },
 	{ "staff_addresses", K_LIST, O(staff), 1 },
 	{ "message_id_domain", K_STR, O(message_id_domain), 1 },
 	{ "max_message_size", K_SIZE, O(max_message_size), 0 },
@@ -495,6 +496,9 @@ config_load(const char *path, struct config *out, char **errstr)
 		cfg.envelope_from = xstrdup(cfg.intake_address);
 	if (cfg.from_name == NULL)
 		cfg.from_name = xstrdup("Referrals");
+	/* Better the firm's domain than nothing in the partner kit. */
+	if (cfg.firm_name == NULL)
+		cfg.firm_name = xstrdup(strchr(cfg.intake_address, '@') + 1);
 	kvfile_free(&kv);
 	*out = cfg;
 	return 0;
@@ -553,6 +557,7 @@ config_free(struct config *cfg)
 	free(cfg->envelope_from);
 	free(cfg->intake_address);
 	free(cfg->from_name);
+	free(cfg->firm_name);
 	kv_list_free(cfg->staff, cfg->nstaff);
 	free(cfg->message_id_domain);
 	if (cfg->secret != NULL) {

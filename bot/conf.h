@@ -45,6 +45,7 @@ struct config {
 
 	char *intake_address;
 	char *from_name;
+	char *firm_name;	/* in texts partners read and forward */
 	char **staff;
 	size_t nstaff;
 	char *message_id_domain;

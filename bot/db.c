@@ -180,6 +180,8 @@ static const char *migrations[] = {
 	"  PRIMARY KEY (partner_id, month));"
 	"ALTER TABLE partners ADD COLUMN soft_bounces INTEGER NOT NULL "
 	"  DEFAULT 0;",
+	/* 13: enablement (issue 10): when the welcome kit was last sent */
+	"ALTER TABLE partners ADD COLUMN welcomed_at INTEGER;",
 };
 
 static int64_t
@@ -321,6 +323,18 @@ step_int(sqlite3_stmt *st)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return v;
+}
+
+/* step_int of a query whose one parameter is an id. */
+static int64_t
+int_by_id(struct db *db, const char *sql, int64_t id)
+{
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return step_int(st);
 }
 
 int
@@ -653,12 +667,8 @@ db_referral_duplicate_of(struct db *db, int64_t id, int64_t *of)
 {
 	static const char sql[] = "SELECT coalesce(duplicate_of, 0) FROM "
 	    "referrals WHERE id = ?";
-	sqlite3_stmt *st = stmt(db, sql);
 
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	return (*of = step_int(st)) < 0 ? -1 : 0;
+	return (*of = int_by_id(db, sql, id)) < 0 ? -1 : 0;
 }
 
 int
@@ -1419,7 +1429,8 @@ db_outbox_recent_replies(struct db *db, const char *rcpt, int64_t since)
 	/* Answers to a person's mail; notices and staff mail do not count. */
 	static const char sql[] = "SELECT count(*) FROM outbox WHERE rcpt = ? "
 	    "AND created_at >= ? AND kind IN ('incomplete', 'disqualified', "
-	    "'duplicate', 'not-partner', 'status', 'staff-error')";
+	    "'duplicate', 'not-partner', 'status', 'staff-error', "
+	    "'form-reply')";
 	sqlite3_stmt *st = stmt(db, sql);
 
 	if (st == NULL)
@@ -1641,6 +1652,33 @@ db_statement_mark(struct db *db, int64_t partner_id, const char *quarter)
 	if (exec_done(st) != 0)
 		return -1;
 	return sqlite3_changes(db->h);
+}
+
+int
+db_partner_welcome_mark(struct db *db, int64_t partner_id, int again)
+{
+	/* Without again, only a partner never welcomed is changed. */
+	static const char sql[] = "UPDATE partners SET welcomed_at = ? "
+	    "WHERE id = ? AND (? OR welcomed_at IS NULL)";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now_s());
+	sqlite3_bind_int64(st, 2, partner_id);
+	sqlite3_bind_int(st, 3, again != 0);
+	if (exec_done(st) != 0)
+		return -1;
+	return sqlite3_changes(db->h);
+}
+
+int64_t
+db_partner_welcomed_at(struct db *db, int64_t partner_id)
+{
+	static const char sql[] = "SELECT coalesce(welcomed_at, 0) FROM "
+	    "partners WHERE id = ?";
+
+	return int_by_id(db, sql, partner_id);
 }
 
 int

@@ -167,6 +167,14 @@ int db_statement(struct db *, int64_t partner_id, int64_t from, int64_t to,
     void *arg);
 /* 1 when this is the first time the quarter's statement goes out, 0 if not. */
 int db_statement_mark(struct db *, int64_t partner_id, const char *quarter);
+/*
+ * Records that the welcome kit goes to the partner now: only if it never
+ * went, or again when again is set.  Returns rows changed (1, or 0 when
+ * it was sent before and again is not set) or -1.
+ */
+int db_partner_welcome_mark(struct db *, int64_t partner_id, int again);
+/* When the kit was last sent; 0 never, -1 on error (or no such partner). */
+int64_t db_partner_welcomed_at(struct db *, int64_t partner_id);
 /* What running the programme cost (events, materials, time). */
 int db_cost_add(struct db *, int64_t amount, int64_t at, const char *note);
 int db_costs(struct db *, int64_t from, int64_t to, int64_t *total);

@@ -472,6 +472,7 @@ check_mail_texts(struct doctor *d, const struct config *cfg)
 		{ "ack", 1 }, { "incomplete", 1 }, { "disqualified", 1 },
 		{ "not-partner", 1 }, { "duplicate", 1 }, { "progress", 1 },
 		{ "status", 1 }, { "statement", 1 }, { "unreadable", 1 },
+		{ "welcome", 1 }, { "form-reply", 1 },
 		{ "staff-alert", 0 }, { "staff-new", 0 },
 		{ "staff-disqualified", 0 }, { "staff-duplicate", 0 },
 		{ "staff-error", 0 }, { "staff-forward", 0 },
@@ -523,6 +524,41 @@ check_mail_texts(struct doctor *d, const struct config *cfg)
 		ok(d, "mail texts", "%s: %zu texts, each with its Subject: "
 		    "line or a list of phrases", dirpath, n);
 	free(dirpath);
+}
+
+/*
+ * The firm's own texts in the welcome kit: the one-page overview and the
+ * introduction email partners forward (plain text, no Subject: line).
+ */
+static void
+check_kit_texts(struct doctor *d, const struct config *cfg)
+{
+	static const char *names[] = { "overview", "introduction" };
+	char *path;
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < nitems(names); i++) {
+		path = xasprintf("%s/%s.en.txt", cfg->templates, names[i]);
+		if (access(path, R_OK) != 0) {
+			fail(d, EX_CONFIG_, "partner kit", "%s: %s — the "
+			    "welcome kit cannot be sent without it; reinstall "
+			    "the templates or write it", path,
+			    strerror(errno));
+			bad = 1;
+		}
+		free(path);
+		path = xasprintf("%s/%s.ja.txt", cfg->templates, names[i]);
+		if (access(path, R_OK) != 0) {
+			warn(d, "partner kit", "%s is missing: Japanese "
+			    "partners get the English text", path);
+			bad = 1;
+		}
+		free(path);
+	}
+	if (!bad)
+		ok(d, "partner kit", "%s: overview and introduction texts, "
+		    "English and Japanese", cfg->templates);
 }
 
 /* The database exists, is refbot's, and its folder takes the WAL. */
@@ -759,6 +795,7 @@ doctor_run(const char *confpath, int fix, int verbose)
 	check_reasons(&d, &cfg, "en");
 	check_reasons(&d, &cfg, "ja");
 	check_mail_texts(&d, &cfg);
+	check_kit_texts(&d, &cfg);
 	check_database(&d, &cfg);
 	check_imap(&d, &cfg);
 	check_smtp(&d, &cfg);

@@ -21,6 +21,7 @@
 
 #include "analyze.h"
 #include "classify.h"
+#include "enable.h"
 #include "intake.h"
 #include "keyword.h"
 #include "log.h"
@@ -612,6 +613,37 @@ status_request(struct job *j, const struct partner *p)
 }
 
 /*
+ * TEMPLATE (HELP, テンプレート, ヘルプ) alone, from a partner: the blank
+ * form comes back.  Returns 1 when the message was such a request, 0
+ * when it was not, -1 on a database error.
+ */
+static int
+form_request(struct job *j, const struct partner *p)
+{
+	struct reply_text rt;
+	char *refs;
+	int is, rc;
+
+	reply_extract(j->a.msg.text, REPLY_MARKER, &rt);
+	is = classify_form_request(j->rb->keywords, j->a.msg.subject,
+	    rt.visible, j->a.form.nvalues);
+	reply_text_free(&rt);
+	if (!is)
+		return 0;
+	refs = references_for(&j->a.msg);
+	if ((rc = enable_form_reply(j->rb, &j->a, p, refs)) == NOTIFY_WITHHELD) {
+		j->withheld = 1;
+		rc = 0;
+	}
+	free(refs);
+	j->disposition = "form-request";
+	j->detail = xstrdup("the partner asked for the form; sent");
+	log_info("message %lld: partner %lld asked for the form",
+	    (long long)j->row, (long long)p->id);
+	return rc < 0 ? -1 : 1;
+}
+
+/*
  * A delivery report about mail we sent: the outbox row is marked, and a
  * hard bounce (failed, 5.x.x) to a partner's address flags the partner
  * and tells staff, once per report.
@@ -721,7 +753,7 @@ decide(struct job *j)
 			partner_free(&p);
 		return unknown_sender(j);
 	}
-	if ((r = status_request(j, &p)) == 0)
+	if ((r = status_request(j, &p)) == 0 && (r = form_request(j, &p)) == 0)
 		r = submission(j, &p);
 	partner_free(&p);
 	return r < 0 ? -1 : 0;

@@ -245,19 +245,51 @@ refbot_mail_line(struct refbot *rb, const char *file, const char *lang,
 	return line;
 }
 
-int
-refbot_mail_text(struct refbot *rb, const char *name, const char *lang,
-    const struct render_var *vars, size_t nvars, char **subject,
-    char **body, char **errstr)
+/*
+ * Fills in a text from templates/: the caller's placeholders first, then
+ * those every text may use — the blank form in the text's language, the
+ * firm, the intake address and the sender's name.
+ */
+static char *
+render_text(struct refbot *rb, const char *text, const char *lang,
+    const struct render_var *vars, size_t nvars, char **unknown)
 {
-	char *path, *text, *out, *unknown = NULL;
+	struct render_var *all = xcalloc(nvars + 4, sizeof(*all));
+	struct buf form;
+	char *out;
 
-	path = xasprintf("%s/mail/%s.%s.txt", rb->cfg.templates, name,
-	    lang ? lang : "en");
-	if ((text = read_file(path, NULL)) == NULL && lang != NULL &&
-	    strcmp(lang, "en") != 0) {
+	buf_init(&form);
+	if (strstr(text, "{{form}}") != NULL)
+		template_blank_form(&rb->tmpl, lang, &form);
+	if (nvars > 0)
+		memcpy(all, vars, nvars * sizeof(*all));
+	all[nvars].name = "form";
+	all[nvars].value = form.data ? form.data : "";
+	all[nvars + 1].name = "firm_name";
+	all[nvars + 1].value = rb->cfg.firm_name;
+	all[nvars + 2].name = "intake_address";
+	all[nvars + 2].value = rb->cfg.intake_address;
+	all[nvars + 3].name = "from_name";
+	all[nvars + 3].value = rb->cfg.from_name;
+	out = render(text, all, nvars + 4, unknown);
+	buf_free(&form);
+	free(all);
+	return out;
+}
+
+int
+refbot_text(struct refbot *rb, const char *name, const char *lang,
+    const struct render_var *vars, size_t nvars, char **out, char **errstr)
+{
+	char *path, *text, *unknown = NULL;
+
+	if (lang == NULL || strcmp(lang, "ja") != 0)
+		lang = "en";
+	path = xasprintf("%s/%s.%s.txt", rb->cfg.templates, name, lang);
+	if ((text = read_file(path, NULL)) == NULL && strcmp(lang, "en")) {
 		free(path);
-		path = xasprintf("%s/mail/%s.en.txt", rb->cfg.templates, name);
+		lang = "en";
+		path = xasprintf("%s/%s.en.txt", rb->cfg.templates, name);
 		text = read_file(path, NULL);
 	}
 	if (text == NULL) {
@@ -265,25 +297,42 @@ refbot_mail_text(struct refbot *rb, const char *name, const char *lang,
 		free(path);
 		return -1;
 	}
-	out = render(text, vars, nvars, &unknown);
+	*out = render_text(rb, text, lang, vars, nvars, &unknown);
 	free(text);
 	if (unknown != NULL) {
 		*errstr = xasprintf("%s: unknown placeholder {{%s}}", path,
 		    unknown);
 		free(unknown);
-		free(out);
+		free(*out);
+		*out = NULL;
 		free(path);
+		return -1;
+	}
+	free(path);
+	return 0;
+}
+
+int
+refbot_mail_text(struct refbot *rb, const char *name, const char *lang,
+    const struct render_var *vars, size_t nvars, char **subject,
+    char **body, char **errstr)
+{
+	char *rel = xasprintf("mail/%s", name), *out;
+
+	if (refbot_text(rb, rel, lang, vars, nvars, &out, errstr) != 0) {
+		free(rel);
 		return -1;
 	}
 	if (render_split(out, subject, body) != 0) {
-		*errstr = xasprintf("%s: the first line must be 'Subject: ...'",
-		    path);
+		*errstr = xasprintf("%s/%s.%s.txt: the first line must be "
+		    "'Subject: ...'", rb->cfg.templates, rel,
+		    lang ? lang : "en");
 		free(out);
-		free(path);
+		free(rel);
 		return -1;
 	}
 	free(out);
-	free(path);
+	free(rel);
 	return 0;
 }
 

@@ -56,11 +56,21 @@ int refbot_open(struct refbot *, const char *confpath, int create,
 void refbot_close(struct refbot *);
 
 /*
- * Reads templates/mail/NAME.LANG.txt (falling back to English), fills in
- * vars and splits it into subject and body.  Returns 0, or -1 with
- * *errstr set.
+ * Reads templates/NAME.LANG.txt (NAME may name a subfolder; LANG "ja" or
+ * else "en", falling back to English) and fills in vars, then the
+ * placeholders every text may use: {{form}} (the blank qualification
+ * form in the text's language), {{firm_name}}, {{intake_address}} and
+ * {{from_name}}.  Returns 0 with *out (caller frees), or -1 with *errstr
+ * set (an unreadable file, an unknown placeholder).
  */
 struct render_var;
+int refbot_text(struct refbot *, const char *name, const char *lang,
+    const struct render_var *vars, size_t nvars, char **out, char **errstr);
+
+/*
+ * refbot_text of templates/mail/NAME.LANG.txt, split into subject and
+ * body.  Returns 0, or -1 with *errstr set.
+ */
 int refbot_mail_text(struct refbot *, const char *name, const char *lang,
     const struct render_var *vars, size_t nvars, char **subject,
     char **body, char **errstr);

@@ -475,7 +475,8 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 	switch (cmd.kw) {
 	case KW_STATUS:
 	case KW_UNSUBSCRIBE:
-	case KW_HOT_OPPORTUNITY: {
+	case KW_HOT_OPPORTUNITY:
+	case KW_TEMPLATE: {
 		char *e = xasprintf("%s is not a staff command for a "
 		    "referral in this version", cmd.name);
 		out->disposition = "staff-error";

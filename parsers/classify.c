@@ -5,7 +5,12 @@
 #include <string.h>
 
 #include "classify.h"
+#include "template.h"
 #include "util.h"
+
+/* What may stand beside the keyword in a request for the form. */
+#define FORM_REQUEST_LINES 5
+#define FORM_REQUEST_BYTES 400
 
 int
 classify_our_id(const char *id, const char *our_domain)
@@ -96,4 +101,73 @@ classify_ref_tag(const char *s)
 			return (int64_t)v;
 	}
 	return 0;
+}
+
+/* A few short lines at most: a greeting or a name, not a referral. */
+static int
+short_text(const char *s)
+{
+	size_t lines = 0, bytes = 0, n;
+
+	while (s != NULL && *s != '\0') {
+		n = strcspn(s, "\n");
+		if (strspn(s, " \t\r") < n) {
+			lines++;
+			bytes += n;
+		}
+		s += n + (s[n] == '\n');
+	}
+	return lines <= FORM_REQUEST_LINES && bytes <= FORM_REQUEST_BYTES;
+}
+
+/* "TEMPLATE", "help please", "テンプレート。": the keyword on its own. */
+static int
+keyword_alone(const struct keyword_table *t, const char *s, int *rest_short)
+{
+	static const char *polite[] = { "please", "pls", "thanks",
+	    "thank you", "お願いします", "おねがいします", "ください",
+	    "下さい", "お願い致します" };
+	struct keyword_cmd cmd;
+	char *arg;
+	size_t i, n;
+	int yes = 0;
+
+	if (s == NULL || keyword_parse(t, s, NULL, &cmd) != 0 ||
+	    cmd.kw != KW_TEMPLATE) {
+		keyword_cmd_free(&cmd);
+		return 0;
+	}
+	if (cmd.arg == NULL)
+		yes = 1;
+	else {
+		arg = text_fold(cmd.arg);
+		n = strlen(arg);
+		/* Trailing ".!?" and their Japanese forms are not words. */
+		while (n > 0 && strchr(".!?,", arg[n - 1]) != NULL)
+			n--;
+		while (n >= 3 && (memcmp(arg + n - 3, "\xe3\x80\x82", 3) == 0 ||
+		    memcmp(arg + n - 3, "\xe3\x80\x81", 3) == 0))
+			n -= 3;
+		arg[n] = '\0';
+		for (i = 0; i < nitems(polite) && !yes; i++)
+			yes = strcmp(arg, polite[i]) == 0;
+		free(arg);
+	}
+	if (rest_short != NULL)
+		*rest_short = short_text(cmd.relay);
+	keyword_cmd_free(&cmd);
+	return yes;
+}
+
+int
+classify_form_request(const struct keyword_table *t, const char *subject,
+    const char *text, size_t nvalues)
+{
+	int rest_short = 0;
+
+	if (nvalues > 0)
+		return 0;
+	if (keyword_alone(t, text, &rest_short))
+		return rest_short;
+	return keyword_alone(t, subject, NULL) && short_text(text);
 }

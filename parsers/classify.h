@@ -5,8 +5,10 @@
 #ifndef REFBOT_CLASSIFY_H
 #define REFBOT_CLASSIFY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
+#include "keyword.h"
 #include "message.h"
 
 /*
@@ -25,5 +27,17 @@ int64_t classify_ref_tag(const char *s);
 
 /* Non-zero when the id (without <>) is one refbot made under our_domain. */
 int classify_our_id(const char *id, const char *our_domain);
+
+/*
+ * Non-zero when new mail asks for the blank form rather than being a
+ * referral: the first line of text (what the sender wrote, quotes and
+ * signature cut), or else the subject, is TEMPLATE or one of its aliases
+ * (HELP, テンプレート, ヘルプ in templates/keywords.txt) on its own —
+ * a "please" or punctuation may follow — and the rest of text is at most
+ * a few short lines.  nvalues is the number of form fields read from the
+ * message: any field makes it a submission, whatever it says.
+ */
+int classify_form_request(const struct keyword_table *, const char *subject,
+    const char *text, size_t nvalues);
 
 #endif

@@ -41,6 +41,7 @@ enum kw {
 	KW_CREDIT,
 	KW_REVENUE,
 	KW_HOT_OPPORTUNITY,	/* the newsletter's profile, by staff */
+	KW_TEMPLATE,		/* a partner asks for the blank form */
 };
 
 enum kw_arg {

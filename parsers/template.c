@@ -482,6 +482,34 @@ template_field(const struct template *t, const char *key)
 	return NULL;
 }
 
+static int
+in_group(const struct template *t, const struct tfield *f)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->ngroups; i++)
+		for (j = 0; j < t->groups[i].nfields; j++)
+			if (t->groups[i].fields[j] == f)
+				return 1;
+	return 0;
+}
+
+void
+template_blank_form(const struct template *t, const char *lang,
+    struct buf *out)
+{
+	int ja = lang != NULL && strcmp(lang, "ja") == 0;
+	size_t i;
+
+	for (i = 0; i < t->nfields; i++) {
+		const struct tfield *f = &t->fields[i];
+
+		buf_addf(out, "%s%s%s%s", i ? "\n" : "",
+		    f->required || in_group(t, f) ? "* " : "  ",
+		    ja ? f->title_ja : f->title, ja ? "\xef\xbc\x9a" : ": ");
+	}
+}
+
 static const struct tfield *
 field_by_label(const struct template *t, const char *label)
 {

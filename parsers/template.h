@@ -67,6 +67,18 @@ int template_parse(const char *text, size_t len, struct template *t,
 void template_free(struct template *);
 const struct tfield *template_field(const struct template *, const char *key);
 
+/*
+ * Appends the blank form to out: one "Label: " line per field, in
+ * template order, with the field's first label in lang ("ja": its first
+ * Japanese label and a full-width colon).  Lines of required fields, and
+ * of fields of a one_of group, start with "* "; the others with two
+ * spaces.  Read back with form_read, the blank form holds no values;
+ * filled in, it is a submission.
+ */
+struct buf;
+void template_blank_form(const struct template *, const char *lang,
+    struct buf *out);
+
 struct form_value {
 	const struct tfield *field;	/* borrowed from the template */
 	char *value;

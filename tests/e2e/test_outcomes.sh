@@ -20,6 +20,7 @@ check "an incomplete referral is stored as INCOMPLETE" \
 inc=$("$MAILTOOL" fetch --env "$SB/env" --user partner1 --format json)
 check "the reply names each problem" [ "$(echo "$inc" | pyjson 'all(s in j[0]["text"] for s in ["Contact email: not an email address", "Service needed: missing", "Challenge: missing", "Client aware: please answer yes or no"])')" = True ]
 check "and gives the blank lines to fill in" [ "$(echo "$inc" | pyjson '__import__("re").search(r"\nService needed: ?\nChallenge: ?\n", j[0]["text"]) is not None')" = True ]
+check "and the whole form, made from the template" [ "$(echo "$inc" | pyjson 'all(s in j[0]["text"] + "\n" for s in ["\n* Client:\n", "\n* Contact phone:\n", "\n  Decision maker:\n"])')" = True ]
 mid=$(echo "$inc" | pyjson 'j[0]["headers"]["Message-ID"]')
 subj=$(echo "$inc" | pyjson 'j[0]["headers"]["Subject"]')
 
@@ -58,6 +59,7 @@ check "a referral whose client is not aware is DISQUALIFIED" \
 	[ "$(rb referral show REF-000002 --format json | pyjson 'j["status"]')" = DISQUALIFIED ]
 "$MAILTOOL" wait --env "$SB/env" --user partner2 --count 1 --timeout 20 >/dev/null
 check "the partner is told why, in Japanese" [ "$("$MAILTOOL" fetch --env "$SB/env" --user partner2 --format json | pyjson '"お客様のご了承を得たうえで" in j[0]["text"] and "ご紹介について" in j[0]["headers"]["Subject"]')" = True ]
+check "with the form in Japanese" [ "$("$MAILTOOL" fetch --env "$SB/env" --user partner2 --format json | pyjson '"* クライアント名：" in j[0]["text"] and "  予算：" in j[0]["text"]')" = True ]
 
 # 4. A message over the size limit: set aside, staff told, no reply.
 sed 's/^poll_interval = .*/max_message_size = 1k/' "$CONF" >"$SB/small.conf"

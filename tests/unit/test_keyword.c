@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "check.h"
+#include "classify.h"
 #include "keyword.h"
 #include "util.h"
 
@@ -513,7 +514,7 @@ test_arg_help(void)
 	int k;
 
 	EXPECT_STR(keyword_arg_help(KW_NONE), "");
-	for (k = KW_CONTACTED; k <= KW_REVENUE; k++) {
+	for (k = KW_CONTACTED; k <= KW_TEMPLATE; k++) {
 		const char *h = keyword_arg_help((enum kw)k);
 		EXPECT(h != NULL && *h >= 'A' && *h <= 'Z');
 	}
@@ -600,6 +601,8 @@ test_default_file_aliases(void)
 		{ "メモ", KW_NOTE }, { "再開", KW_REOPEN },
 		{ "状況", KW_STATUS }, { "配信停止", KW_UNSUBSCRIBE },
 		{ "CREDIT REF-1", KW_CREDIT }, { "売上 1", KW_REVENUE },
+		{ "テンプレート", KW_TEMPLATE }, { "help", KW_TEMPLATE },
+		{ "ヘルプ", KW_TEMPLATE },
 	};
 	struct keyword_cmd cmd;
 	size_t i;
@@ -610,6 +613,59 @@ test_default_file_aliases(void)
 		EXPECT(cmd.kw == want[i].kw);
 		EXPECT(cmd.error == NULL);
 		keyword_cmd_free(&cmd);
+	}
+}
+
+/* A partner's new mail: a request for the blank form, or a referral. */
+static void
+test_form_request(void)
+{
+	static const struct {
+		const char *what, *subject, *text;
+		size_t nvalues;
+		int want;
+	} cases[] = {
+		{ "TEMPLATE alone", "", "TEMPLATE\n", 0, 1 },
+		{ "lower case, a please", "x", "template please\n", 0, 1 },
+		{ "HELP with a question mark", NULL, "Help?\n", 0, 1 },
+		{ "full width", "", "ＴＥＭＰＬＡＴＥ\n", 0, 1 },
+		{ "Japanese alias", "", "テンプレート\n", 0, 1 },
+		{ "Japanese with please", "", "ヘルプ お願いします。\n", 0, 1 },
+		{ "bold from HTML", "", "**TEMPLATE**\n", 0, 1 },
+		{ "keyword, then a greeting and a name", "",
+		    "TEMPLATE\n\nThanks,\nTaro Yamada\nYamada Consulting\n", 0,
+		    1 },
+		{ "in the subject, body empty", "TEMPLATE", "", 0, 1 },
+		{ "in the subject, a short body", "テンプレート",
+		    "よろしくお願いします。\n山田\n", 0, 1 },
+		{ "help in the body of a referral", "Referral",
+		    "Hi,\nthis client needs help with an audit.\n", 0, 0 },
+		{ "help first, then a referral's words", "",
+		    "Help with an audit for Acme\n", 0, 0 },
+		{ "keyword alone, but a referral follows", "",
+		    "HELP\nClient: Acme\nContact name: Jane\n", 2, 0 },
+		{ "keyword, then a long free text", "",
+		    "Help\nOur client Acme is growing fast.\nThey need audit.\n"
+		    "Jane is the CFO.\nShe knows we write.\nBudget is fine.\n"
+		    "Timeline: Q1.\n", 0, 0 },
+		{ "subject help with words", "Help with Acme", "", 0, 0 },
+		{ "subject keyword, a referral below", "HELP",
+		    "Client: Acme\nContact name: Jane\n", 2, 0 },
+		{ "a word that only starts like it", "", "Helpful client\n", 0,
+		    0 },
+		{ "Japanese alias running into a word", "",
+		    "テンプレートを使いました\n", 0, 0 },
+		{ "another keyword", "", "STATUS REF-000001\n", 0, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < nitems(cases); i++) {
+		int got = classify_form_request(table, cases[i].subject,
+		    cases[i].text, cases[i].nvalues);
+		if (!got != !cases[i].want) {
+			printf("#   %s: got %d\n", cases[i].what, got);
+			check_cur_failed = 1;
+		}
 	}
 }
 
@@ -672,6 +728,7 @@ main(void)
 	RUN(test_year_less_date_last_year);
 	RUN(test_keyword_parse_uses_clock);
 	RUN(test_arg_help);
+	RUN(test_form_request);
 	RUN(test_hostile_long_line);
 	RUN(test_hostile_long_amounts);
 	RUN(test_hostile_long_note_and_relay);

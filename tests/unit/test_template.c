@@ -181,6 +181,82 @@ test_hostile_line(void)
 	buf_free(&b);
 }
 
+static void
+test_blank_form_lines(void)
+{
+	struct buf b;
+
+	buf_init(&b);
+	template_blank_form(&tmpl, "en", &b);
+	EXPECT(strncmp(b.data, "* Client: \n* Contact name: \n", 28) == 0);
+	/* In a one_of group: marked, though not required alone. */
+	EXPECT_CONTAINS(b.data, "\n* Contact phone: \n");
+	EXPECT_CONTAINS(b.data, "\n  Budget: \n");
+	EXPECT_CONTAINS(b.data, "\n* Client aware: \n");
+	EXPECT(b.data[b.len - 1] == ' ');	/* no newline after the last */
+	buf_free(&b);
+	buf_init(&b);
+	template_blank_form(&tmpl, "ja", &b);
+	EXPECT(strncmp(b.data, "* クライアント名：\n", 27) == 0);
+	EXPECT_CONTAINS(b.data, "\n  予算：\n");
+	EXPECT_CONTAINS(b.data, "\n* クライアントの了承：\n");
+	buf_free(&b);
+}
+
+/* A value every field of the default template accepts. */
+static const char *
+sample_value(const struct tfield *f)
+{
+	switch (f->type) {
+	case FIELD_EMAIL: return "jane@acme.example";
+	case FIELD_PHONE: return "+81 3-1234-5678";
+	case FIELD_YESNO: return f->must == 0 ? "no" : "yes";
+	case FIELD_DATE: return "2026-12-01";
+	case FIELD_MONEY: return "1,000,000";
+	default: return "something real";
+	}
+}
+
+/* The blank form, filled in line by line, is a qualified submission. */
+static void
+round_trip(const char *lang)
+{
+	struct buf blank, filled;
+	struct form f;
+	const char *p;
+	size_t i = 0;
+
+	buf_init(&blank);
+	buf_init(&filled);
+	template_blank_form(&tmpl, lang, &blank);
+	form_read(&tmpl, blank.data, &f);
+	EXPECT(f.nvalues == 0);		/* blank means nothing was given */
+	form_free(&f);
+	for (p = blank.data; *p != '\0' && i < tmpl.nfields; i++) {
+		size_t n = strcspn(p, "\n");
+
+		buf_add(&filled, p, n);
+		buf_addf(&filled, "%s\n", sample_value(&tmpl.fields[i]));
+		p += n + (p[n] == '\n');
+	}
+	EXPECT(i == tmpl.nfields);
+	form_read(&tmpl, filled.data, &f);
+	EXPECT(f.outcome == OUTCOME_QUALIFIED);
+	EXPECT(f.nvalues == tmpl.nfields);
+	EXPECT_STR(form_get(&f, "client"), "something real");
+	EXPECT_STR(form_get(&f, "contact_email"), "jane@acme.example");
+	form_free(&f);
+	buf_free(&blank);
+	buf_free(&filled);
+}
+
+static void
+test_blank_form_round_trip(void)
+{
+	round_trip("en");
+	round_trip("ja");
+}
+
 int
 main(void)
 {
@@ -196,6 +272,8 @@ main(void)
 	RUN(test_missing_and_invalid);
 	RUN(test_quotes_and_signature_ignored);
 	RUN(test_hostile_line);
+	RUN(test_blank_form_lines);
+	RUN(test_blank_form_round_trip);
 	template_free(&tmpl);
 	return check_done();
 }
