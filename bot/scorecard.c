@@ -391,6 +391,10 @@ struct cols {
 	char **ta, **tb;	/* money texts, or NULL */
 };
 
+/*
+ * Two int64 fields of every partner's row, named by their offsetof, so
+ * that the three per-partner charts share this instead of three loops.
+ */
 static void
 cols_fill(struct page *p, struct cols *c, size_t offa, size_t offb,
     int money)

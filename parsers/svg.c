@@ -303,7 +303,11 @@ svg_bars(struct buf *b, const struct svg_chart *c)
 	open_svg(b, "bars", c, top + (double)c->n * group + 4);
 	if (c->nseries > 1)
 		legend(b, c, lw);
-	buf_adds(b, "<line x1=\"180\" x2=\"180\" y1=\"");
+	buf_adds(b, "<line x1=\"");
+	coord(b, lw);
+	buf_adds(b, "\" x2=\"");
+	coord(b, lw);
+	buf_adds(b, "\" y1=\"");
 	coord(b, top - 4);
 	buf_adds(b, "\" y2=\"");
 	coord(b, top + (double)c->n * group - 6);
@@ -395,7 +399,9 @@ svg_line(struct buf *b, const struct svg_chart *c)
 	/* Grid lines at quarters of the scale, labelled in the unit. */
 	for (i = 0; i <= 4; i++) {
 		y = bottom - (bottom - top) * (double)i / 4;
-		buf_adds(b, "<line x1=\"64\" x2=\"");
+		buf_adds(b, "<line x1=\"");
+		coord(b, left);
+		buf_adds(b, "\" x2=\"");
 		coord(b, right);
 		buf_adds(b, "\" y1=\"");
 		coord(b, y);
@@ -417,7 +423,9 @@ svg_line(struct buf *b, const struct svg_chart *c)
 			    "middle", c->labels[i], 10);
 	if (c->ref >= 0) {
 		y = ypos(c->ref, ymax, top, bottom);
-		buf_adds(b, "<line class=\"ref\" x1=\"64\" x2=\"");
+		buf_adds(b, "<line class=\"ref\" x1=\"");
+		coord(b, left);
+		buf_adds(b, "\" x2=\"");
 		coord(b, right);
 		buf_adds(b, "\" y1=\"");
 		coord(b, y);

@@ -164,6 +164,10 @@ render() {
 	check "the screenshot of $1 shows the charts' blue bars" "$BROWSER" hascolour "$SB/$1.png" 0072b2
 	artifact "$SB/$1.html" "$SB/$1.png"
 }
+# The blank check is not vacuous: an empty page fails it.
+echo '<!DOCTYPE html><html><body></body></html>' >"$SB/blank.html"
+"$BROWSER" shot "$SB/blank.html" "$SB/blank.png" 400,300
+check "a blank page's screenshot is found blank" bash -c "! '$BROWSER' notblank '$SB/blank.png' 32 2>/dev/null"
 rows=""
 # shows LINE...: every line is a row of the rendered DOM, exactly.
 shows() {
