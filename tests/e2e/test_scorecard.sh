@@ -246,6 +246,8 @@ check "an empty database gives a page that says there is no data" \
 rb report --format pdf >/dev/null 2>"$SB/bad.err"
 check "an unknown format is a usage error that lists html" \
 	[ $? -eq 64 -a -n "$(grep 'text, csv, json or html' "$SB/bad.err")" ]
+# Chromium's own chatter (D-Bus, GPU) stays with the pages, not in the log.
+artifact "$BROWSER_LOG"
 diag "pages and screenshots: $ARTIFACTS"
 
 finish
