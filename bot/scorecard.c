@@ -97,7 +97,7 @@ static const char style[] =
     "header p{margin:.2em 0;color:#444}"
     "section{display:flex;flex-wrap:wrap;gap:1em 2em;align-items:flex-start;"
     "margin:2em 0;break-inside:avoid;page-break-inside:avoid}"
-    "figure{margin:0;flex:1 1 460px;max-width:540px}"
+    "figure{margin:0;flex:0 0 540px;max-width:100%}"
     "figcaption{font-size:.85em;color:#555;margin-top:.3em}"
     "svg.chart{width:100%;height:auto}"
     "table{border-collapse:collapse;font-size:.9em}"

@@ -240,6 +240,21 @@ rect(struct buf *b, double x, double y, double w, double h,
 	buf_addf(b, "\" fill=\"%s\"", fill);
 }
 
+/* <line ...> opened from (x1, y1) to (x2, y2); the caller closes it. */
+static void
+line_open(struct buf *b, double x1, double y1, double x2, double y2)
+{
+	buf_adds(b, "<line x1=\"");
+	coord(b, x1);
+	buf_adds(b, "\" y1=\"");
+	coord(b, y1);
+	buf_adds(b, "\" x2=\"");
+	coord(b, x2);
+	buf_adds(b, "\" y2=\"");
+	coord(b, y2);
+	buf_addc(b, '"');
+}
+
 /* Columns the text takes, for placing what follows it. */
 static int
 text_columns(const char *s)
@@ -303,15 +318,8 @@ svg_bars(struct buf *b, const struct svg_chart *c)
 	open_svg(b, "bars", c, top + (double)c->n * group + 4);
 	if (c->nseries > 1)
 		legend(b, c, lw);
-	buf_adds(b, "<line x1=\"");
-	coord(b, lw);
-	buf_adds(b, "\" x2=\"");
-	coord(b, lw);
-	buf_adds(b, "\" y1=\"");
-	coord(b, top - 4);
-	buf_adds(b, "\" y2=\"");
-	coord(b, top + (double)c->n * group - 6);
-	buf_adds(b, "\" stroke=\"" GRID "\"/>");
+	line_open(b, lw, top - 4, lw, top + (double)c->n * group - 6);
+	buf_adds(b, " stroke=\"" GRID "\"/>");
 	for (i = 0; i < c->n; i++) {
 		y = top + (double)i * group;
 		label(b, lw - 8, y + (double)c->nseries * (bar + 2) / 2 + 4,
@@ -399,15 +407,8 @@ svg_line(struct buf *b, const struct svg_chart *c)
 	/* Grid lines at quarters of the scale, labelled in the unit. */
 	for (i = 0; i <= 4; i++) {
 		y = bottom - (bottom - top) * (double)i / 4;
-		buf_adds(b, "<line x1=\"");
-		coord(b, left);
-		buf_adds(b, "\" x2=\"");
-		coord(b, right);
-		buf_adds(b, "\" y1=\"");
-		coord(b, y);
-		buf_adds(b, "\" y2=\"");
-		coord(b, y);
-		buf_addf(b, "\" stroke=\"%s\" stroke-width=\"%s\"/>",
+		line_open(b, left, y, right, y);
+		buf_addf(b, " stroke=\"%s\" stroke-width=\"%s\"/>",
 		    i ? "#ddd" : GRID, i ? "0.5" : "1");
 		text_at(b, left - 6, y + 4, "end");
 		buf_adds(b, " font-size=\"10\" class=\"tick\">");
@@ -423,15 +424,9 @@ svg_line(struct buf *b, const struct svg_chart *c)
 			    "middle", c->labels[i], 10);
 	if (c->ref >= 0) {
 		y = ypos(c->ref, ymax, top, bottom);
-		buf_adds(b, "<line class=\"ref\" x1=\"");
-		coord(b, left);
-		buf_adds(b, "\" x2=\"");
-		coord(b, right);
-		buf_adds(b, "\" y1=\"");
-		coord(b, y);
-		buf_adds(b, "\" y2=\"");
-		coord(b, y);
-		buf_addf(b, "\" stroke=\"" OVER_COLOUR "\" stroke-width=\"1.5\" "
+		line_open(b, left, y, right, y);
+		buf_addf(b, " class=\"ref\" stroke=\"" OVER_COLOUR "\" "
+		    "stroke-width=\"1.5\" "
 		    "stroke-dasharray=\"6 4\" data-value=\"%lld\"/>",
 		    (long long)c->ref);
 		text_fill(b, right + 6, y + 4, "start", OVER_COLOUR);
