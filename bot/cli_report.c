@@ -1,7 +1,7 @@
 /*
  * cli_report: "refbot report" (F8: per partner and overall, for any
- * period, as text, CSV or JSON) and "refbot given add" (referrals the
- * firm gave to a partner, for reciprocity).
+ * period, as text, CSV, JSON, or the HTML scorecard) and "refbot given
+ * add" (referrals the firm gave to a partner, for reciprocity).
  */
 #include "config.h"
 
@@ -16,14 +16,16 @@
 #include "keyword.h"
 #include "notify.h"
 #include "render.h"
+#include "scorecard.h"
 #include "sla.h"
 
+enum { F_TEXT, F_JSON, F_CSV, F_HTML };
+
 struct totals {
-	int format;		/* 0 text, 1 json, 2 csv */
-	const char *currency;
+	int format;
 	int n;
 	struct buf out;
-	struct report_row all;
+	struct scorecard sc;	/* every format's numbers */
 	int64_t *times;		/* every response time, for the median */
 	size_t ntimes;
 };
@@ -50,19 +52,13 @@ cmp64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The median of a sorted list, in hours with one decimal; "-" if none. */
-static void
-median_text(const int64_t *v, size_t n, char *buf, size_t size)
+/* The median of a sorted list; -1 if it is empty. */
+static int64_t
+median_of(const int64_t *v, size_t n)
 {
-	int64_t m;
-
-	if (n == 0) {
-		snprintf(buf, size, "-");
-		return;
-	}
-	m = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-	snprintf(buf, size, "%lld.%lld", (long long)(m / 3600),
-	    (long long)(m % 3600 * 10 / 3600));
+	if (n == 0)
+		return -1;
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static size_t
@@ -82,34 +78,37 @@ parse_times(const char *s, int64_t **v)
 	return n;
 }
 
+/* One row of the text, CSV or JSON report. */
 static void
-emit(struct totals *t, const char *name, int64_t id,
-    const struct report_row *r, const char *median)
+emit(struct totals *t, const char *rowname, const struct scorecard_row *r)
 {
-	char conv[16], *rev = amount_format(r->revenue, t->currency);
-	char *com = amount_format(r->commission, t->currency);
-	int64_t counted = r->received - r->duplicates;
+	const char *currency = t->sc.currency;
+	char conv[32], median[32], *rev = amount_format(r->revenue, currency);
+	char *com = amount_format(r->commission, currency);
+	char *name = xstrdup(rowname), *q;
 
-	if (counted > 0)
-		snprintf(conv, sizeof(conv), "%lld%%",
-		    (long long)(r->won * 100 / counted));
-	else
-		snprintf(conv, sizeof(conv), "-");
-	if (t->format == 0)
+	/* CSV and the table cannot carry a quote or a line break. */
+	for (q = name; *q != '\0'; q++)
+		if (*q == '"' || *q == '\n')
+			*q = '\'';
+	scorecard_conversion(r, conv, sizeof(conv));
+	scorecard_hours(r->median, median, sizeof(median));
+	if (t->format == F_TEXT)
 		buf_addf(&t->out, "%-24.24s %8lld %5lld %4lld %5s %14s %12s "
 		    "%6s %4lld %4lld\n", name, (long long)r->received,
 		    (long long)r->given, (long long)r->won, conv, rev, com,
 		    median, (long long)r->sla_breaches,
 		    (long long)r->duplicates);
-	else if (t->format == 2)
+	else if (t->format == F_CSV)
 		buf_addf(&t->out, "%lld,\"%s\",%lld,%lld,%lld,%s,%lld,%lld,"
-		    "%s,%lld,%lld\n", (long long)id, name, (long long)r->received,
-		    (long long)r->given, (long long)r->won, conv,
-		    (long long)r->revenue, (long long)r->commission, median,
+		    "%s,%lld,%lld\n", (long long)r->partner_id, name,
+		    (long long)r->received, (long long)r->given,
+		    (long long)r->won, conv, (long long)r->revenue,
+		    (long long)r->commission, median,
 		    (long long)r->sla_breaches, (long long)r->duplicates);
 	else {
 		buf_adds(&t->out, t->n++ ? ",\n  {" : "\n  {");
-		json_kv_int(&t->out, "partner_id", id, 1);
+		json_kv_int(&t->out, "partner_id", r->partner_id, 1);
 		json_kv_str(&t->out, "partner", name, 0);
 		json_kv_int(&t->out, "received", r->received, 0);
 		json_kv_int(&t->out, "given", r->given, 0);
@@ -123,40 +122,135 @@ emit(struct totals *t, const char *name, int64_t id,
 		json_kv_int(&t->out, "duplicates", r->duplicates, 0);
 		buf_addc(&t->out, '}');
 	}
+	free(name);
 	free(rev);
 	free(com);
 }
 
+/* Keeps one partner's row for the output, and adds it to the overall. */
 static int
 row_cb(const struct report_row *r, void *arg)
 {
 	struct totals *t = arg;
+	struct scorecard_row *s, *all = &t->sc.all;
 	int64_t *v;
-	size_t n = parse_times(r->response_times, &v), i;
-	char median[32];
-	char *name = xstrdup(r->name ? r->name : "?"), *q;
+	size_t n = parse_times(r->response_times, &v);
 
-	/* CSV and the table cannot carry a quote or a line break. */
-	for (q = name; *q != '\0'; q++)
-		if (*q == '"' || *q == '\n')
-			*q = '\'';
-	median_text(v, n, median, sizeof(median));
-	emit(t, name, r->partner_id, r, median);
-	free(name);
-	t->all.received += r->received;
-	t->all.duplicates += r->duplicates;
-	t->all.won += r->won;
-	t->all.revenue += r->revenue;
-	t->all.commission += r->commission;
-	t->all.paid += r->paid;
-	t->all.given += r->given;
-	t->all.sla_breaches += r->sla_breaches;
-	for (i = 0; i < n; i++) {
-		t->times = xreallocarray(t->times, t->ntimes + 1,
-		    sizeof(*t->times));
-		t->times[t->ntimes++] = v[i];
-	}
+	t->sc.rows = xreallocarray(t->sc.rows, t->sc.nrows + 1,
+	    sizeof(*t->sc.rows));
+	s = &t->sc.rows[t->sc.nrows++];
+	memset(s, 0, sizeof(*s));
+	s->name = xstrdup(r->name ? r->name : "?");
+	s->partner_id = r->partner_id;
+	s->received = r->received;
+	s->duplicates = r->duplicates;
+	s->won = r->won;
+	s->revenue = r->revenue;
+	s->commission = r->commission;
+	s->paid = r->paid;
+	s->given = r->given;
+	s->sla_breaches = r->sla_breaches;
+	s->median = median_of(v, n);	/* the query sorts them */
+	all->received += r->received;
+	all->duplicates += r->duplicates;
+	all->won += r->won;
+	all->revenue += r->revenue;
+	all->commission += r->commission;
+	all->paid += r->paid;
+	all->given += r->given;
+	all->sla_breaches += r->sla_breaches;
+	t->times = xreallocarray(t->times, t->ntimes + n + 1,
+	    sizeof(*t->times));
+	if (n > 0)
+		memcpy(t->times + t->ntimes, v, n * sizeof(*v));
+	t->ntimes += n;
 	free(v);
+	return 0;
+}
+
+/* "2026-12" to "2027-01"; 0, or -1 if it is not a month. */
+static int
+month_next(const char *m, char *next, size_t size)
+{
+	int y, mo;
+
+	if (sscanf(m, "%4d-%2d", &y, &mo) != 2 || mo < 1 || mo > 12)
+		return -1;
+	if (++mo > 12)
+		y++, mo = 1;
+	snprintf(next, size, "%04d-%02d", y % 10000, mo);
+	return 0;
+}
+
+static struct scorecard_month *
+month_add(struct scorecard *sc, const char *month)
+{
+	struct scorecard_month *m;
+
+	sc->months = xreallocarray(sc->months, sc->nmonths + 1,
+	    sizeof(*sc->months));
+	m = &sc->months[sc->nmonths++];
+	memset(m, 0, sizeof(*m));
+	strlcpy_(m->month, month, sizeof(m->month));
+	m->median = -1;
+	return m;
+}
+
+/* One month of the scorecard; months without referrals in between too. */
+static int
+month_cb(const struct report_month *rm, void *arg)
+{
+	struct scorecard *sc = arg;
+	struct scorecard_month *m;
+	char next[16];
+	int64_t *v;
+	size_t n;
+
+	if (rm->month == NULL)
+		return 0;
+	/* At most ten years of gap: the dates are the database's. */
+	while (sc->nmonths > 0 && sc->nmonths < 1200 &&
+	    month_next(sc->months[sc->nmonths - 1].month, next,
+	    sizeof(next)) == 0 && strcmp(next, rm->month) < 0)
+		month_add(sc, next);
+	m = month_add(sc, rm->month);
+	n = parse_times(rm->response_times, &v);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp64);
+	m->received = rm->received;
+	m->breaches = rm->breaches;
+	m->responded = (int64_t)n;
+	m->median = median_of(v, n);
+	free(v);
+	return 0;
+}
+
+static void
+totals_free(struct totals *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->sc.nrows; i++)
+		free(t->sc.rows[i].name);
+	free(t->sc.rows);
+	free(t->sc.months);
+	free(t->times);
+	buf_free(&t->out);
+}
+
+/* The funnel and the months, which only the scorecard shows. */
+static int
+scorecard_collect(struct refbot *rb, struct totals *t, int64_t pid)
+{
+	struct scorecard *sc = &t->sc;
+
+	if (db_report_funnel(rb->db, sc->from, sc->to, pid, sc->funnel) != 0 ||
+	    db_report_months(rb->db, sc->from, sc->to, pid,
+	    (int64_t)rb->sla_hours * 3600, sc->generated, month_cb, sc) != 0)
+		return -1;
+	sc->lang = rb->cfg.language;
+	sc->sla_hours = rb->sla_hours;
+	scorecard_html(&t->out, sc);
 	return 0;
 }
 
@@ -174,29 +268,42 @@ cmd_report(const char *conf, int argc, char **argv)
 	struct partner p;
 	struct totals t;
 	const char *partner = NULL;
-	int64_t from = 0, to = sla_now() + 86400, pid = 0, costs = 0, spent;
-	char median[32], roi[32];
-	int c, rc;
+	char *partner_name = NULL;
+	int64_t pid = 0, costs = 0;
+	char roi[32];
+	size_t i;
+	int c, rc = 0;
 
 	memset(&t, 0, sizeof(t));
+	t.sc.generated = sla_now();
+	t.sc.to = t.sc.generated + 86400;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "f:t:p:F:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if ((from = parse_day(optarg)) < 0)
+			if ((t.sc.from = parse_day(optarg)) < 0)
 				goto baddate;
 			break;
 		case 't':
-			if ((to = parse_day(optarg)) < 0)
+			if ((t.sc.to = parse_day(optarg)) < 0)
 				goto baddate;
-			to += 86400;	/* the whole last day */
+			t.sc.to += 86400;	/* the whole last day */
 			break;
 		case 'p': partner = optarg; break;
 		case 'F':
-			if (strcmp(optarg, "csv") == 0)
-				t.format = 2;
-			else if ((t.format = parse_format(optarg)) < 0)
+			if (strcmp(optarg, "text") == 0)
+				t.format = F_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				t.format = F_JSON;
+			else if (strcmp(optarg, "csv") == 0)
+				t.format = F_CSV;
+			else if (strcmp(optarg, "html") == 0)
+				t.format = F_HTML;
+			else {
+				fprintf(stderr, "refbot: --format must be text, "
+				    "csv, json or html\n");
 				return EX_USAGE_;
+			}
 			break;
 		default:
 			return usage();
@@ -212,66 +319,64 @@ cmd_report(const char *conf, int argc, char **argv)
 			return rc;
 		}
 		pid = p.id;
+		partner_name = xstrdup(p.name);
 		partner_free(&p);
 	}
-	t.currency = rb.cfg.currency;
-	if (t.format == 0)
+	t.sc.currency = rb.cfg.currency;
+	t.sc.partner = partner_name;
+	if (db_report(rb.db, t.sc.from, t.sc.to, pid,
+	    (int64_t)rb.sla_hours * 3600, t.sc.generated, row_cb, &t) != 0)
+		goto dberr;
+	if (t.ntimes > 1)
+		qsort(t.times, t.ntimes, sizeof(*t.times), cmp64);
+	t.sc.all.median = median_of(t.times, t.ntimes);
+	if (db_costs(rb.db, t.sc.from, t.sc.to, &costs) != 0) {
+		fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb.db));
+		costs = 0;
+	}
+	t.sc.costs = costs;
+	scorecard_roi(&t.sc.all, costs, roi, sizeof(roi));
+	if (t.format == F_HTML) {
+		if (scorecard_collect(&rb, &t, pid) != 0)
+			goto dberr;
+	} else if (t.format == F_TEXT)
 		buf_addf(&t.out, "%-24s %8s %5s %4s %5s %14s %12s %6s %4s %4s\n",
 		    "partner", "received", "given", "won", "conv", "revenue",
 		    "commission", "resp.h", "sla!", "dup");
-	else if (t.format == 2)
+	else if (t.format == F_CSV)
 		buf_adds(&t.out, "partner_id,partner,received,given,won,"
 		    "conversion,revenue,commission,median_first_response_hours,"
 		    "sla_breaches,duplicates\n");
 	else
 		buf_adds(&t.out, "{\"partners\":[");
-	if (db_report(rb.db, from, to, pid, (int64_t)rb.sla_hours * 3600,
-	    sla_now(), row_cb, &t) != 0) {
-		fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb.db));
-		buf_free(&t.out);
-		free(t.times);
-		refbot_close(&rb);
-		return EX_IOERR_;
-	}
-	if (t.ntimes > 1)
-		qsort(t.times, t.ntimes, sizeof(*t.times), cmp64);
-	median_text(t.times, t.ntimes, median, sizeof(median));
-	if (db_costs(rb.db, from, to, &costs) != 0) {
-		fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb.db));
-		costs = 0;
-	}
-	/*
-	 * The programme's return: what the referrals brought in against
-	 * what they cost (commission plus recorded costs), when costs exist.
-	 */
-	spent = t.all.commission + costs;
-	if (spent > 0)
-		snprintf(roi, sizeof(roi), "%lld%%", (long long)((t.all.revenue -
-		    spent) * 100 / spent));
-	else
-		snprintf(roi, sizeof(roi), "-");
-	if (t.format == 1) {
+	for (i = 0; t.format != F_HTML && i < t.sc.nrows; i++)
+		emit(&t, t.sc.rows[i].name, &t.sc.rows[i]);
+	if (t.format == F_JSON) {
 		buf_adds(&t.out, t.n ? "\n],\"overall\":" : "],\"overall\":");
 		t.n = 0;
-		emit(&t, "overall", 0, &t.all, median);
+		emit(&t, "overall", &t.sc.all);
 		t.out.data[--t.out.len] = '\0';	/* reopen the object */
 		json_kv_int(&t.out, "costs", costs, 0);
 		json_kv_str(&t.out, "roi", roi, 0);
 		buf_adds(&t.out, "}}\n");
-		fputs(t.out.data, stdout);
-	} else {
-		char *cs = amount_format(costs, t.currency);
-		emit(&t, "overall", 0, &t.all, median);
-		fputs(t.out.data, stdout);
-		if (t.format == 0)
-			printf("\nprogramme costs %s; return on commission and "
-			    "costs %s\n", cs, roi);
+	} else if (t.format != F_HTML) {
+		char *cs = amount_format(costs, t.sc.currency);
+		emit(&t, "overall", &t.sc.all);
+		if (t.format == F_TEXT)
+			buf_addf(&t.out, "\nprogramme costs %s; return on "
+			    "commission and costs %s\n", cs, roi);
 		free(cs);
 	}
-	buf_free(&t.out);
-	free(t.times);
+	fputs(t.out.data, stdout);
+	goto done;
+dberr:
+	fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb.db));
+	rc = EX_IOERR_;
+done:
+	totals_free(&t);
+	free(partner_name);
 	refbot_close(&rb);
-	return 0;
+	return rc;
 baddate:
 	fprintf(stderr, "refbot: dates are written YYYY-MM-DD\n");
 	return EX_USAGE_;

@@ -45,7 +45,7 @@ read_file(const char *path, size_t *lenp)
 /* What a key is, so the table below drives both checking and storing. */
 enum ktype { K_STR, K_INT, K_BOOL, K_TLS, K_LIST, K_SECRET_FILE,
     K_SECRET_ENV, K_ADDR, K_SIZE, K_HOURS, K_COUNT, K_TIERS, K_DAY, K_HOUR,
-    K_TZ };
+    K_TZ, K_LANG };
 
 struct keydef {
 	const char *key;
@@ -85,6 +85,7 @@ static const struct keydef keys[] = {
 	{ "secret_file", K_SECRET_FILE, O(secret), 0 },
 	{ "secret_env", K_SECRET_ENV, O(secret), 0 },
 	{ "currency", K_STR, O(currency), 0 },
+	{ "language", K_LANG, O(language), 0 },
 	{ "sla_hours", K_HOURS, O(sla_hours), 0 },
 	{ "escalation_address", K_ADDR, O(escalation_address), 0 },
 	{ "protection_days", K_COUNT, O(protection_days), 0 },
@@ -254,6 +255,15 @@ set_key(struct config *cfg, const struct keydef *k, const struct kv_entry *e,
 			    cfg->path, e->line, k->key);
 			return -1;
 		}
+		break;
+	case K_LANG:
+		/* The languages refbot has texts in. */
+		if (strcmp(v, "en") != 0 && strcmp(v, "ja") != 0) {
+			*errstr = xasprintf("%s:%d: %s must be en or ja",
+			    cfg->path, e->line, k->key);
+			return -1;
+		}
+		*(char **)field = xstrdup(v);
 		break;
 	case K_TLS:
 		if (strcmp(v, "implicit") == 0)
@@ -486,6 +496,8 @@ config_load(const char *path, struct config *out, char **errstr)
 		cfg.templates = xstrdup(PKGDATADIR "/templates");
 	if (cfg.currency == NULL)
 		cfg.currency = xstrdup("JPY");
+	if (cfg.language == NULL)
+		cfg.language = xstrdup("en");
 	if (cfg.imap_mailbox == NULL)
 		cfg.imap_mailbox = xstrdup("INBOX");
 	if (cfg.processed_folder == NULL)
@@ -567,6 +579,7 @@ config_free(struct config *cfg)
 		free(cfg->secret);
 	}
 	free(cfg->currency);
+	free(cfg->language);
 	free(cfg->authserv_id);
 	free(cfg->escalation_address);
 	free(cfg->timezone);

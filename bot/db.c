@@ -700,6 +700,29 @@ db_given_add(struct db *db, int64_t partner_id, int64_t at, const char *note)
 	return exec_done(st);
 }
 
+/*
+ * A referral (r) past its SLA (?4 seconds) without a first response by
+ * now (?5), or answered later than that; the ones that need no answer
+ * are left out.
+ */
+#define BREACH "r.status NOT IN ('INCOMPLETE', 'DISQUALIFIED', " \
+	"'DUPLICATE') AND ((r.first_response_at IS NULL AND ?5 - " \
+	"r.created_at > ?4) OR r.first_response_at - r.created_at > ?4)"
+
+/* The report queries' parameters: ?1 from, ?2 to, ?3 partner (0: all). */
+static void
+bind_period(sqlite3_stmt *st, int64_t from, int64_t to, int64_t partner_id,
+    int64_t sla, int64_t now)
+{
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	sqlite3_bind_int64(st, 3, partner_id);
+	if (sqlite3_bind_parameter_count(st) >= 5) {
+		sqlite3_bind_int64(st, 4, sla);
+		sqlite3_bind_int64(st, 5, now);
+	}
+}
+
 int
 db_report(struct db *db, int64_t from, int64_t to, int64_t partner_id,
     int64_t sla, int64_t now, int (*cb)(const struct report_row *, void *),
@@ -731,10 +754,7 @@ db_report(struct db *db, int64_t from, int64_t to, int64_t partner_id,
 	    " (SELECT count(*) FROM given g WHERE g.partner_id = p.id AND"
 	    "   g.at >= ?1 AND g.at < ?2),"
 	    " (SELECT count(*) FROM referrals r WHERE r.partner_id = p.id AND"
-	    "   r.created_at >= ?1 AND r.created_at < ?2 AND"
-	    "   r.status NOT IN ('INCOMPLETE', 'DISQUALIFIED', 'DUPLICATE') AND"
-	    "   ((r.first_response_at IS NULL AND ?5 - r.created_at > ?4) OR"
-	    "    r.first_response_at - r.created_at > ?4)),"
+	    "   r.created_at >= ?1 AND r.created_at < ?2 AND " BREACH "),"
 	    " (SELECT group_concat(r.first_response_at - r.created_at) FROM"
 	    "   (SELECT * FROM referrals r2 WHERE r2.partner_id = p.id AND"
 	    "   r2.created_at >= ?1 AND r2.created_at < ?2 AND"
@@ -747,11 +767,7 @@ db_report(struct db *db, int64_t from, int64_t to, int64_t partner_id,
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, from);
-	sqlite3_bind_int64(st, 2, to);
-	sqlite3_bind_int64(st, 3, partner_id);
-	sqlite3_bind_int64(st, 4, sla);
-	sqlite3_bind_int64(st, 5, now);
+	bind_period(st, from, to, partner_id, sla, now);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&row, 0, sizeof(row));
 		row.partner_id = sqlite3_column_int64(st, 0);
@@ -766,6 +782,73 @@ db_report(struct db *db, int64_t from, int64_t to, int64_t partner_id,
 		row.sla_breaches = sqlite3_column_int64(st, 9);
 		row.response_times = (const char *)sqlite3_column_text(st, 10);
 		stop = cb(&row, arg);
+	}
+	sqlite3_reset(st);
+	return stop || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* How far along the pipeline a state is: the funnel's stages. */
+#define STAGE(col) "CASE " col " WHEN 'CONTACTED' THEN 1 WHEN 'MEETING' " \
+	"THEN 2 WHEN 'PROPOSAL' THEN 3 WHEN 'WON' THEN 4 ELSE 0 END"
+
+int
+db_report_funnel(struct db *db, int64_t from, int64_t to, int64_t partner_id,
+    int64_t stages[5])
+{
+	/*
+	 * A referral counts for every stage up to the furthest its history
+	 * reached (staff may skip steps: WON straight from NEW was contacted
+	 * too), and for won only while it is WON.  Duplicates are the first
+	 * referral's, as in the report's conversion.
+	 */
+	static const char sql[] =
+	    "SELECT count(*), coalesce(sum(s >= 1), 0), coalesce(sum(s >= 2),"
+	    " 0), coalesce(sum(s >= 3), 0), coalesce(sum(won), 0) FROM"
+	    " (SELECT max(" STAGE("r.status") ", coalesce((SELECT max("
+	    STAGE("h.to_status") ") FROM history h WHERE h.referral_id ="
+	    " r.id), 0)) AS s, r.status = 'WON' AS won FROM referrals r"
+	    " WHERE r.created_at >= ?1 AND r.created_at < ?2 AND"
+	    " (?3 = 0 OR r.partner_id = ?3) AND r.status <> 'DUPLICATE')";
+	sqlite3_stmt *st = stmt(db, sql);
+	int rc, i;
+
+	if (st == NULL)
+		return -1;
+	bind_period(st, from, to, partner_id, 0, 0);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		for (i = 0; i < 5; i++)
+			stages[i] = sqlite3_column_int64(st, i);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+db_report_months(struct db *db, int64_t from, int64_t to, int64_t partner_id,
+    int64_t sla, int64_t now, int (*cb)(const struct report_month *, void *),
+    void *arg)
+{
+	/* The report's breaches and response times, by month of arrival. */
+	static const char sql[] =
+	    "SELECT strftime('%Y-%m', r.created_at, 'unixepoch'),"
+	    " coalesce(sum(r.status <> 'DUPLICATE'), 0),"
+	    " coalesce(sum(" BREACH "), 0),"
+	    " group_concat(r.first_response_at - r.created_at)"
+	    " FROM referrals r WHERE r.created_at >= ?1 AND r.created_at < ?2"
+	    " AND (?3 = 0 OR r.partner_id = ?3) GROUP BY 1 ORDER BY 1";
+	sqlite3_stmt *st = stmt(db, sql);
+	struct report_month m;
+	int rc, stop = 0;
+
+	if (st == NULL)
+		return -1;
+	bind_period(st, from, to, partner_id, sla, now);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&m, 0, sizeof(m));
+		m.month = (const char *)sqlite3_column_text(st, 0);
+		m.received = sqlite3_column_int64(st, 1);
+		m.breaches = sqlite3_column_int64(st, 2);
+		m.response_times = (const char *)sqlite3_column_text(st, 3);
+		stop = cb(&m, arg);
 	}
 	sqlite3_reset(st);
 	return stop || rc == SQLITE_DONE ? 0 : -1;

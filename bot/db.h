@@ -157,6 +157,22 @@ struct report_row {
 int db_report(struct db *, int64_t from, int64_t to, int64_t partner_id,
     int64_t sla, int64_t now, int (*cb)(const struct report_row *, void *),
     void *arg);
+/*
+ * The pipeline of the period's referrals (duplicates left out): received,
+ * then how many reached contacted, meeting, proposal, and are won.
+ */
+int db_report_funnel(struct db *, int64_t from, int64_t to,
+    int64_t partner_id, int64_t stages[5]);
+/* By month of arrival (UTC), oldest first (strings valid during the call). */
+struct report_month {
+	const char *month;		/* "2026-10" */
+	int64_t received;		/* not counting duplicates */
+	int64_t breaches;		/* as db_report counts them */
+	const char *response_times;	/* seconds, comma-separated, or NULL */
+};
+int db_report_months(struct db *, int64_t from, int64_t to,
+    int64_t partner_id, int64_t sla, int64_t now,
+    int (*cb)(const struct report_month *, void *), void *arg);
 struct statement {
 	int64_t revenue, earned, paid;	/* in the quarter */
 	int64_t balance;		/* earned minus paid, at its end */

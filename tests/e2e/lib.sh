@@ -51,6 +51,15 @@ sandbox_cleanup() {
 
 rb() { "$REFBOT" --config "$CONF" "$@"; }
 
+# Files a test leaves for people to look at (screenshots, pages): under
+# $REFBOT_TEST_ARTIFACTS (tests/run: BUILD/test-artifacts), else beside
+# the binary, in a folder named after the test.  artifact FILE...
+ARTIFACTS="${REFBOT_TEST_ARTIFACTS:-$(dirname "$REFBOT")/test-artifacts}/$(basename "$0" .sh)"
+artifact() {
+	mkdir -p "$ARTIFACTS" && cp "$@" "$ARTIFACTS/"
+}
+BROWSER="$E2E/browser"
+
 # Runs python3 (Debian's, which has the mail modules) on a JSON document
 # on stdin: py 'expression using j' prints the result.
 pyjson() { /usr/bin/python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }

@@ -115,6 +115,33 @@ fetch p02 >"$SB/p02.json"
 check "the Japanese partner's issue is in Japanese" [ "$(pyjson "'注目案件' in j[0]['headers']['Subject'] and '日本法人' in j[0]['text']" <"$SB/p02.json")" = True ]
 check "its subject is RFC 2047 encoded UTF-8" grep -q "=?UTF-8?B?" "$(ls -d "$SB"/mail/p02/Maildir/new/* "$SB"/mail/p02/Maildir/cur/* 2>/dev/null | head -n 1)"
 
+# The HTML parts, as a mail client would show them: rendered by Chromium.
+export BROWSER_LOG="$SB/chromium.log"
+py "[m for m in j if m['headers']['List-Id']][0]['html']" >"$SB/issue-en.html"
+pyjson "j[0]['html']" <"$SB/p02.json" >"$SB/issue-ja.html"
+for page in issue-en issue-ja; do
+	if "$BROWSER" dom "$SB/$page.html" >"$SB/$page.dom.html"; then
+		ok "Chromium renders the $page HTML part"
+	else
+		not_ok "Chromium renders the $page HTML part (see $BROWSER_LOG)"
+	fi
+	check "the $page screenshot is not blank" bash -c '"$1" shot "$2.html" "$2.png" 800,1400 && "$1" notblank "$2.png" 16' _ "$BROWSER" "$SB/$page"
+	check "and shows the page's grey frame" "$BROWSER" hascolour "$SB/$page.png" f3f4f6
+	artifact "$SB/$page.html" "$SB/$page.png"
+done
+dom_has() { /usr/bin/python3 - "$SB/$1.dom.html" "$2" <<'PY'
+import re, sys, html
+text = html.unescape(re.sub(r"<[^>]+>", " ", open(sys.argv[1], encoding="utf-8").read()))
+sys.exit(0 if re.search(sys.argv[2], " ".join(text.split())) else 1)
+PY
+}
+check "the rendered English issue shows the profile's list" dom_has issue-en "Signs to look for: a board decision to enter Japan no Japanese tax adviser yet"
+check "and partner 1's numbers in their table" dom_has issue-en "Referrals sent in $YEAR 1 In progress now 1"
+check "and their referral in progress" dom_has issue-en "REF-000001 Acme Widgets Ltd"
+check "the rendered Japanese issue shows the Japanese profile" dom_has issue-ja "従業員100〜500名の製造業"
+check "and its numbers table" dom_has issue-ja "${YEAR}年のご紹介件数 0 件"
+artifact "$BROWSER_LOG"
+
 # Unsubscribing: by reply, by the List-Unsubscribe address, by 配信停止.
 reply_to=$(pyjson "j[0]['headers']['Reply-To'].strip('<>')" < <(fetch p06))
 "$MAILTOOL" send --env "$SB/env" --from p06 --to "$reply_to" --subject "Re: newsletter" --body "UNSUBSCRIBE" >/dev/null

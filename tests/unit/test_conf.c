@@ -81,6 +81,7 @@ test_good_config(void)
 	EXPECT_STR(cfg.envelope_from, "intake@example.test");
 	EXPECT(cfg.poll_interval == 60);
 	EXPECT_STR(cfg.currency, "JPY");
+	EXPECT_STR(cfg.language, "en");
 	EXPECT(cfg.sla_hours == 24);
 	config_free(&cfg);
 }
@@ -141,6 +142,9 @@ test_bad_values(void)
 	free(err);
 	err = load("imap_tls = maybe\n", &cfg);
 	EXPECT_CONTAINS(err, ":11: imap_tls must be implicit, starttls or none");
+	free(err);
+	err = load("language = fr\n", &cfg);
+	EXPECT_CONTAINS(err, ":11: language must be en or ja");
 	free(err);
 	err = load("envelope_from = nobody\n", &cfg);
 	EXPECT_CONTAINS(err, ":11: envelope_from: 'nobody' is not an email");
