@@ -163,6 +163,14 @@ static const char *migrations[] = {
 	"  amount INTEGER NOT NULL,"
 	"  at INTEGER NOT NULL,"
 	"  note TEXT);",
+	/*
+	 * 12: benchmarks (issue 8): per-message lookups that scanned a whole
+	 * table, so a backlog took quadratic time: the auto-reply count per
+	 * sender, a referral's thread, a partner's referrals (tier, reports).
+	 */
+	"CREATE INDEX outbox_rcpt ON outbox(rcpt, created_at);"
+	"CREATE INDEX outbox_referral ON outbox(referral_id);"
+	"CREATE INDEX referrals_partner ON referrals(partner_id, created_at);",
 };
 
 static int64_t
