@@ -308,7 +308,8 @@ reload(struct runner *r)
 		free(err);
 		return;
 	}
-	/* Connections hold pointers into the old configuration. */
+	/* Connections and the parser child hold the old configuration. */
+	intake_probe_stop();
 	imap_close(r->im);
 	r->im = NULL;
 	smtp_free(r->smtp);
@@ -396,6 +397,7 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 	}
 	imap_close(r.im);
 	smtp_free(r.smtp);
+	intake_probe_stop();
 	/* A message left for later is not a failure, but say so. */
 	if (once && status == EX_OK_ && r.retry > 0)
 		status = EX_TEMPFAIL_;
