@@ -3,10 +3,12 @@
  * an IMAP client must do to take a backlog off the server: log in, select
  * the mailbox, UID SEARCH ALL, then UID FETCH (UID BODY.PEEK[]) in
  * batches, touching every byte once (a checksum) and keeping nothing.
- * Same library (libetpan), same server, same TLS as refbot.
+ * Same library (libetpan), same server, same TLS as refbot.  With -m it
+ * also files each batch with one UID MOVE to FOLDER, as refbot does: the
+ * least a client that empties the mailbox must do.
  *
- * Usage: fetch_floor [-b BATCH] imaps|starttls|none HOST PORT USER
- *            PASSWORD_FILE MAILBOX
+ * Usage: fetch_floor [-b BATCH] [-m FOLDER] imaps|starttls|none HOST PORT
+ *            USER PASSWORD_FILE MAILBOX
  * Prints "name value" lines: messages, bytes, seconds, checksum.
  * Certificates are not checked: this is a measurement on loopback.
  */
@@ -71,20 +73,25 @@ main(int argc, char **argv)
 	clistiter *it, *ai;
 	uint32_t *all;
 	size_t n = 0, i, batch = 50, msgs = 0;
+	const char *move_to = NULL;
 	uint64_t bytes = 0, sum = 0;
 	double t0, t1;
 	int c, r;
 
-	while ((c = getopt(argc, argv, "b:")) != -1) {
-		if (c != 'b')
+	while ((c = getopt(argc, argv, "b:m:")) != -1) {
+		if (c == 'b')
+			batch = (size_t)strtoul(optarg, NULL, 10);
+		else if (c == 'm')
+			move_to = optarg;
+		else
 			return 64;
-		batch = (size_t)strtoul(optarg, NULL, 10);
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc != 6 || batch == 0) {
-		fprintf(stderr, "usage: fetch_floor [-b BATCH] imaps|starttls|"
-		    "none HOST PORT USER PASSWORD_FILE MAILBOX\n");
+		fprintf(stderr, "usage: fetch_floor [-b BATCH] [-m FOLDER] "
+		    "imaps|starttls|none HOST PORT USER PASSWORD_FILE "
+		    "MAILBOX\n");
 		return 64;
 	}
 
@@ -136,9 +143,12 @@ main(int argc, char **argv)
 		    mailimap_section_new(NULL)));
 		r = mailimap_uid_fetch(h, set, ft, &res);
 		mailimap_fetch_type_free(ft);
-		mailimap_set_free(set);
 		if (r != MAILIMAP_NO_ERROR)
 			die("UID FETCH", r);
+		if (move_to != NULL &&
+		    (r = mailimap_uid_move(h, set, move_to)) != MAILIMAP_NO_ERROR)
+			die("UID MOVE", r);
+		mailimap_set_free(set);
 		for (it = clist_begin(res); it != NULL; it = clist_next(it)) {
 			struct mailimap_msg_att *ma = clist_content(it);
 
