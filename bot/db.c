@@ -166,9 +166,11 @@ static const char *migrations[] = {
 	/*
 	 * 12: benchmarks (issue 8): per-message lookups that scanned a whole
 	 * table, so a backlog took quadratic time: the auto-reply count per
-	 * sender, a referral's thread, a partner's referrals (tier, reports).
+	 * sender (by kind, so it reads only the replies that count, which
+	 * the limit itself keeps few, not every acknowledgement), a
+	 * referral's thread, a partner's referrals (tier, reports).
 	 */
-	"CREATE INDEX outbox_rcpt ON outbox(rcpt, created_at);"
+	"CREATE INDEX outbox_rcpt ON outbox(rcpt, kind, created_at);"
 	"CREATE INDEX outbox_referral ON outbox(referral_id);"
 	"CREATE INDEX referrals_partner ON referrals(partner_id, created_at);",
 };
