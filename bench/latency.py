@@ -8,18 +8,27 @@
 # Message-ID) is accepted by the SMTP server refbot sends through: a small
 # capture server here on loopback, on the same clock.
 #
+# First, without refbot, the floor: the same referrals at the same rate
+# to a mailbox watched by a bare IDLE client (user "bench" of the
+# sandbox), each clock stopping when the server reports the message.
+# Dovecot waits up to 500 ms after a change before it tells IDLE clients
+# (NOTIFY_DELAY_MSECS in its mailbox-watch.c), so that is most of it.
+#
 # Usage: latency.py --env SB/env --refbot BIN --conf CONF --work DIR
 #            [--count N] [--rate PER_S]
 # Prints "name value" lines (milliseconds) on stdout: latency.sent,
-# latency.acked, latency.p50_ms, latency.p99_ms, latency.max_ms.
+# latency.acked, latency.p50_ms, latency.p99_ms, latency.max_ms, and
+# latency.floor_p50_ms, latency.floor_p99_ms, latency.floor_max_ms.
 import argparse
 import email
+import imaplib
 import math
 import os
 import re
 import signal
 import smtplib
 import socketserver
+import ssl
 import subprocess
 import sys
 import threading
@@ -97,6 +106,61 @@ def referral(i, template):
     return msg.as_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
 
 
+def send_all(env, count, rate, template, to):
+    """Sends the referrals at the rate; their acceptance times by MID."""
+    sent = {}
+    start = time.monotonic()
+    for i in range(count):
+        data = referral(i, template)
+        wait = start + i / rate - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        with smtplib.SMTP(env["SANDBOX_HOST"], int(env["SMTP_PORT"]),
+                          local_hostname="bench.example.test",
+                          timeout=30) as s:
+            s.sendmail("partner1@example.test", [to], data)
+        sent[MID % i] = time.monotonic()
+    return sent
+
+
+def idle_floor(env, count, rate, template):
+    """Latencies (ms) from acceptance to the IDLE client's EXISTS."""
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    m = imaplib.IMAP4_SSL(env["SANDBOX_HOST"], int(env["IMAPS_PORT"]),
+                          ssl_context=ctx)
+    m.login("bench", env["BENCH_PASS"])
+    typ, data = m.select("INBOX")
+    base = int(data[0])
+    seen = {}
+    m.send(b"F1 IDLE\r\n")
+    if not m.readline().startswith(b"+"):
+        raise SystemExit("latency: IDLE refused")
+
+    def watch():
+        while len(seen) < count:
+            line = m.readline()
+            if not line:
+                return
+            now = time.monotonic()
+            g = re.match(rb"\* (\d+) EXISTS", line)
+            if g:
+                for k in range(base, int(g.group(1))):
+                    seen.setdefault(k - base, now)
+
+    t = threading.Thread(target=watch, daemon=True)
+    t.start()
+    sent = send_all(env, count, rate, template, "bench@example.test")
+    t.join(timeout=30)
+    m.send(b"DONE\r\n")
+    lat = []
+    for i in range(count):
+        if i in seen:
+            lat.append((seen[i] - sent[MID % i]) * 1000.0)
+    return lat
+
+
 def percentile(values, p):
     """Nearest rank: the smallest value with p % at or below it."""
     s = sorted(values)
@@ -113,6 +177,11 @@ def main():
     ap.add_argument("--rate", type=float, default=5.0)
     a = ap.parse_args()
     env = env_file(a.env)
+
+    with open(os.path.join(TOP, "tests/data/plain-en.eml"), "rb") as f:
+        template = f.read()
+    floor = idle_floor(env, a.count, a.rate, template) \
+        if "BENCH_PASS" in env else []
 
     srv = Server(("127.0.0.1", 0), Capture)
     port = srv.server_address[1]
@@ -149,21 +218,8 @@ def main():
             sys.exit("latency: refbot run did not reach IDLE")
         time.sleep(0.5)     # the IDLE command itself is on its way
 
-        with open(os.path.join(TOP, "tests/data/plain-en.eml"), "rb") as f:
-            template = f.read()
-        sent = {}
-        start = time.monotonic()
-        for i in range(a.count):
-            data = referral(i, template)
-            wait = start + i / a.rate - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-            with smtplib.SMTP(env["SANDBOX_HOST"], int(env["SMTP_PORT"]),
-                              local_hostname="bench.example.test",
-                              timeout=30) as s:
-                s.sendmail("partner1@example.test", ["intake@example.test"],
-                           data)
-            sent[MID % i] = time.monotonic()
+        sent = send_all(env, a.count, a.rate, template,
+                        "intake@example.test")
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             with acked_lock:
@@ -187,6 +243,11 @@ def main():
         print("latency.p50_ms %.0f" % percentile(lat, 50))
         print("latency.p99_ms %.0f" % percentile(lat, 99))
         print("latency.max_ms %.0f" % max(lat))
+    if floor:
+        print("latency.floor_seen %d" % len(floor))
+        print("latency.floor_p50_ms %.0f" % percentile(floor, 50))
+        print("latency.floor_p99_ms %.0f" % percentile(floor, 99))
+        print("latency.floor_max_ms %.0f" % max(floor))
     return 0 if len(lat) == len(sent) else 1
 
 
