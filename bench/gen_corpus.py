@@ -14,7 +14,7 @@
 # automatic (auto-replies, bounces, list mail).  Broken fixtures (bad-*)
 # and replies in our threads (reply-*, staff-*) are left out.
 #
-# Usage: gen_corpus.py OUTDIR [--messages N] [--seed S]
+# Usage: gen_corpus.py OUTDIR [--messages N] [--seed S] [--distinct-clients]
 # Writes OUTDIR/000000.eml ... and OUTDIR/manifest.tsv (file, kind,
 # fixture); prints a summary to stderr.
 import argparse
@@ -33,6 +33,11 @@ TOP = os.path.dirname(HERE)
 
 WEIGHTS = [("en", 40), ("ja", 25), ("html", 15), ("attach", 10),
            ("auto", 10)]
+
+# With --distinct-clients, the number of the message being written: every
+# client name and contact domain is then new, so no referral is a
+# duplicate of another (bench/run-all wants acknowledgements, not notices).
+DISTINCT = None
 
 # The template fields whose values are varied.
 VARIED = ("client", "contact_name", "contact_email", "contact_phone")
@@ -95,10 +100,11 @@ def japanese(s):
 def new_value(rng, key, old):
     ja = japanese(old)
     if key == "client":
+        n = "" if DISTINCT is None else "%d" % DISTINCT
         if ja:
-            return rng.choice(JA_FORM).format(rng.choice(JA_A))
-        return "%s %s %s" % (rng.choice(EN_A), rng.choice(EN_B),
-                             rng.choice(EN_C))
+            return rng.choice(JA_FORM).format(rng.choice(JA_A) + n)
+        return "%s %s%s %s" % (rng.choice(EN_A), rng.choice(EN_B),
+                               n and " " + n, rng.choice(EN_C))
     if key == "contact_name":
         if ja:
             return "%s %s" % (rng.choice(JA_LAST), rng.choice(JA_FIRST))
@@ -107,9 +113,11 @@ def new_value(rng, key, old):
         # Keep what is being tested (an invalid address stays invalid).
         if "@" not in old and "＠" not in old:
             return old
-        return "%s.%s%d@%s" % (rng.choice(EN_FIRST).lower(),
-                               rng.choice(EN_LAST).lower(),
-                               rng.randrange(100), rng.choice(DOMAINS))
+        first, last = rng.choice(EN_FIRST), rng.choice(EN_LAST)
+        num, domain = rng.randrange(100), rng.choice(DOMAINS)
+        if DISTINCT is not None:
+            domain = "c%d.%s" % (DISTINCT, domain)
+        return "%s.%s%d@%s" % (first.lower(), last.lower(), num, domain)
     if key == "contact_phone":
         return "+81 3 %04d %04d" % (rng.randrange(10000), rng.randrange(10000))
     return old
@@ -256,6 +264,7 @@ def main():
     ap.add_argument("outdir")
     ap.add_argument("--messages", type=int, default=20000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--distinct-clients", action="store_true")
     ap.add_argument("--template",
                     default=os.path.join(TOP, "templates",
                                          "referral.template"))
@@ -282,7 +291,10 @@ def main():
     count = {c: 0 for c in cats}
     total = 0
     manifest = open(os.path.join(args.outdir, "manifest.tsv"), "w")
+    global DISTINCT
     for i in range(args.messages):
+        if args.distinct_clients:
+            DISTINCT = i
         c = rng.choices(cats, weights)[0]
         fx = rng.choice(pools[c])
         mid = "<bench.%06d.%012x@%s>" % (i, rng.getrandbits(48),

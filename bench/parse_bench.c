@@ -8,7 +8,8 @@
  *   -t  the qualification template (default templates/referral.template)
  *   -n  only the first MAX files (by name)
  *   -f  also fork a child per message that parses it first, as the
- *       daemon's intake does (bot/intake.c, probe_parse), and time that
+ *       daemon's intake did before issue 8 (it now keeps one parser
+ *       child for many messages, bot/intake.c), and time that
  *
  * Files are read one at a time into one reused buffer and only analyze()
  * and analysis_free() are timed (wall clock, and CPU time of this process,

@@ -319,13 +319,17 @@ imap_fetch(struct imap *im, const uint32_t *uids, size_t n, imap_fetch_cb cb,
 }
 
 int
-imap_move(struct imap *im, uint32_t uid, const char *folder, char **errstr)
+imap_move(struct imap *im, const uint32_t *uids, size_t n, const char *folder,
+    char **errstr)
 {
-	struct mailimap_set *set = uid_set(&uid, 1);
+	struct mailimap_set *set;
 	struct mailimap_flag_list *fl;
 	struct mailimap_store_att_flags *sf;
 	int r;
 
+	if (n == 0)
+		return IMAP_OK;
+	set = uid_set(uids, n);
 	if (im->has_move) {
 		r = mailimap_uid_move(im->h, set, folder);
 		if (r != MAILIMAP_NO_ERROR)
@@ -350,8 +354,12 @@ imap_move(struct imap *im, uint32_t uid, const char *folder, char **errstr)
 	return IMAP_OK;
 fail:
 	mailimap_set_free(set);
-	*errstr = xasprintf("IMAP: moving UID %u to %s failed: %s", uid,
-	    folder, server_text(im));
+	if (n == 1)
+		*errstr = xasprintf("IMAP: moving UID %u to %s failed: %s",
+		    uids[0], folder, server_text(im));
+	else
+		*errstr = xasprintf("IMAP: moving %zu messages (UID %u...) "
+		    "to %s failed: %s", n, uids[0], folder, server_text(im));
 	return classify(r);
 }
 

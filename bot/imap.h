@@ -48,9 +48,13 @@ typedef int (*imap_fetch_cb)(uint32_t uid, const char *raw, size_t len,
 int imap_fetch(struct imap *, const uint32_t *uids, size_t n,
     imap_fetch_cb cb, void *arg, char **errstr);
 
-/* Moves one message to folder (MOVE, else COPY + \Deleted + UID EXPUNGE). */
-int imap_move(struct imap *, uint32_t uid, const char *folder,
-    char **errstr);
+/*
+ * Moves the messages to folder in one command (MOVE, else COPY +
+ * \Deleted + UID EXPUNGE): a backlog costs the server one MOVE per
+ * batch, not one per message.
+ */
+int imap_move(struct imap *, const uint32_t *uids, size_t n,
+    const char *folder, char **errstr);
 
 /* Creates folder unless it exists. */
 int imap_ensure_folder(struct imap *, const char *folder, char **errstr);

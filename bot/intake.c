@@ -1,18 +1,23 @@
 /*
  * intake: classifying and acting on one inbound message.
  *
- * The parser runs first in a throwaway child process: libetpan's MIME
- * parser has known bugs, and a crash there must quarantine that one
- * message, not kill the daemon or make it loop on the same mail.
+ * The parser runs first in a child process: libetpan's MIME parser has
+ * known bugs, and a crash there must set that one message aside, not
+ * kill the daemon or make it loop on the same mail.  The child is
+ * long-lived (one per many messages, restarted after a crash): a fork per
+ * message cost more than the parse itself (issue 8).
  */
 #include "config.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,6 +44,10 @@
 #define MAX_ATTEMPTS 3
 /* CPU seconds the parser may spend on one message. */
 #define PARSE_CPU_LIMIT 20
+/* Wall-clock seconds before a parser that neither answers nor dies is killed. */
+#define PARSE_WALL_LIMIT (6 * PARSE_CPU_LIMIT)
+/* Messages one parser child serves before a fresh one: bounds any leak. */
+#define PROBE_RECYCLE 1000
 
 struct job {
 	struct refbot *rb;
@@ -791,36 +800,193 @@ dedup_id(const struct message *msg, const char *raw, size_t len)
 	return xasprintf("sha256.%s@no-message-id.invalid", hex);
 }
 
-/*
- * Parses the message in a child process with a CPU limit.  Returns 0
- * when the parser survives it, else -1 with *why set.
- */
+/* The parser child: its pid, our end of its socket, messages served. */
+static struct {
+	pid_t pid;
+	int fd;
+	unsigned served;
+} probe = { -1, -1, 0 };
+
 static int
-probe_parse(struct refbot *rb, const char *raw, size_t len, char **why)
+read_full(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = read(fd, p, len)) < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+send_full(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = send(fd, p, len, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * The child's loop: a length, that many bytes, analyze() under a CPU
+ * limit of PARSE_CPU_LIMIT seconds more than it has used so far, one
+ * byte back.  It leaves when the bot closes the socket.
+ */
+_Noreturn static void
+probe_child(struct refbot *rb, int fd)
 {
 	struct analyze_opts o = { &rb->tmpl, rb->cfg.message_id_domain,
 	    MAILOUT_LOOP_HEADER, rb->cfg.max_message_size };
 	struct analysis a;
-	struct rlimit rl = { PARSE_CPU_LIMIT, PARSE_CPU_LIMIT + 1 };
-	pid_t pid;
+	struct rusage ru;
+	struct rlimit rl;
+	char *buf = NULL, ok = 0;
+	size_t cap = 0;
+	uint64_t len;
+
+	/* Only the bot stops it (by closing the socket), never a signal. */
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	/* Nothing of the bot's (IMAP, SMTP, database) stays open here. */
+	if (fd != 3) {
+		if (dup2(fd, 3) < 0)
+			_exit(71);
+		fd = 3;
+	}
+	closefrom(4);
+	for (;;) {
+		if (read_full(fd, &len, sizeof(len)) != 0)
+			_exit(0);
+		if (len > cap) {
+			free(buf);
+			cap = len;
+			buf = xmalloc(cap);
+		}
+		if (read_full(fd, buf, len) != 0)
+			_exit(0);
+		if (getrusage(RUSAGE_SELF, &ru) == 0 &&
+		    getrlimit(RLIMIT_CPU, &rl) == 0) {
+			rlim_t soft = (rlim_t)ru.ru_utime.tv_sec +
+			    (rlim_t)ru.ru_stime.tv_sec + PARSE_CPU_LIMIT + 1;
+			rl.rlim_cur = rl.rlim_max != RLIM_INFINITY &&
+			    soft > rl.rlim_max ? rl.rlim_max : soft;
+			setrlimit(RLIMIT_CPU, &rl);
+		}
+		analyze(buf, len, &o, &a);
+		analysis_free(&a);
+		if (send_full(fd, &ok, 1) != 0)
+			_exit(0);
+	}
+}
+
+/* Closes the parser child's socket (it then exits) and reaps it. */
+void
+intake_probe_stop(void)
+{
 	int status;
 
+	if (probe.pid < 0)
+		return;
+	close(probe.fd);
+	while (waitpid(probe.pid, &status, 0) < 0 && errno == EINTR)
+		;
+	probe.pid = -1;
+	probe.fd = -1;
+}
+
+static int
+probe_start(struct refbot *rb)
+{
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+		return -1;
 	fflush(NULL);
 	if ((pid = fork()) < 0) {
-		*why = xstrdup("cannot fork the parser");
+		close(sv[0]);
+		close(sv[1]);
 		return -1;
 	}
 	if (pid == 0) {
-		setrlimit(RLIMIT_CPU, &rl);
-		analyze(raw, len, &o, &a);
-		analysis_free(&a);
-		_exit(0);
+		close(sv[0]);
+		probe_child(rb, sv[1]);
 	}
-	while (waitpid(pid, &status, 0) < 0)
+	close(sv[1]);
+	probe.pid = pid;
+	probe.fd = sv[0];
+	probe.served = 0;
+	return 0;
+}
+
+/*
+ * Parses the message in the parser child first.  Returns 0 when the
+ * parser survives it, else -1 with *why set; the child is then gone and
+ * the next message gets a new one.
+ */
+static int
+probe_parse(struct refbot *rb, const char *raw, size_t len, char **why)
+{
+	uint64_t n = len;
+	struct pollfd pfd;
+	int status, tries, r = 0;
+	char ok;
+
+	if (probe.pid >= 0 && probe.served >= PROBE_RECYCLE)
+		intake_probe_stop();
+	/*
+	 * A child that is already gone (killed from outside between two
+	 * messages) refuses the bytes: start another and send them again.
+	 */
+	for (tries = 0; tries < 2; tries++) {
+		if (probe.pid < 0 && probe_start(rb) != 0) {
+			*why = xstrdup("cannot fork the parser");
+			return -1;
+		}
+		if (send_full(probe.fd, &n, sizeof(n)) == 0 &&
+		    send_full(probe.fd, raw, len) == 0)
+			break;
+		intake_probe_stop();
+	}
+	if (tries == 2) {
+		*why = xstrdup("cannot reach the parser");
+		return -1;
+	}
+	pfd.fd = probe.fd;
+	pfd.events = POLLIN;
+	while ((r = poll(&pfd, 1, PARSE_WALL_LIMIT * 1000)) < 0 &&
+	    errno == EINTR)
 		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	if (r > 0 && read_full(probe.fd, &ok, 1) == 0) {
+		probe.served++;
 		return 0;
-	if (WIFSIGNALED(status))
+	}
+	if (r == 0)
+		kill(probe.pid, SIGKILL);
+	close(probe.fd);
+	while (waitpid(probe.pid, &status, 0) < 0 && errno == EINTR)
+		;
+	probe.pid = -1;
+	probe.fd = -1;
+	if (r == 0)
+		*why = xasprintf("the MIME parser did not finish on it in %d "
+		    "s", PARSE_WALL_LIMIT);
+	else if (WIFSIGNALED(status))
 		*why = xasprintf("the MIME parser crashed on it (signal %d)",
 		    WTERMSIG(status));
 	else

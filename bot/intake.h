@@ -21,4 +21,7 @@ enum intake_result {
 enum intake_result intake_process(struct refbot *, int64_t row,
     const char *raw, size_t len);
 
+/* Stops the parser child (a new one starts with the next message). */
+void intake_probe_stop(void);
+
 #endif

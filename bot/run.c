@@ -20,12 +20,21 @@
 #define FETCH_BATCH 50
 #define IDLE_RENEW (25 * 60)	/* servers may drop IDLE after 30 min */
 
+/* A message handled and recorded, waiting to be moved with its batch. */
+struct filing {
+	uint32_t uid;
+	int64_t row;
+	int rejected;		/* to the rejected folder, else processed */
+};
+
 struct runner {
 	struct refbot *rb;
 	struct imap *im;
 	struct smtp *smtp;
 	volatile sig_atomic_t *stop;
 	int retry;		/* messages left for a later pass */
+	struct filing todo[FETCH_BATCH];
+	size_t ntodo;
 };
 
 static int
@@ -39,32 +48,97 @@ imap_exit_code(int rc)
 	}
 }
 
-/* Moves a handled message out of the intake mailbox and records it. */
-static int
-file_message(struct runner *r, int64_t row, uint32_t uid, const char *folder)
+/* Records that the rows were moved, in one transaction. */
+static void
+record_moved(struct runner *r, const int64_t *rows, size_t n)
 {
-	char *err = NULL;
+	struct db *db = r->rb->db;
+	size_t i;
 	int rc;
 
-	if ((rc = imap_move(r->im, uid, folder, &err)) != IMAP_OK) {
-		log_warnx("message %lld: %s", (long long)row, err);
-		free(err);
-		return rc;
+	if ((rc = db_begin(db)) == 0) {
+		for (i = 0; i < n && rc == 0; i++)
+			rc = db_message_set_moved(db, rows[i]);
+		rc = rc == 0 ? db_commit(db) : rc;
 	}
-	if (db_message_set_moved(r->rb->db, row) != 0)
-		log_warnx("message %lld: moved, but recording it failed: %s",
-		    (long long)row, db_errmsg(r->rb->db));
+	if (rc != 0) {
+		log_warnx("%zu messages: moved, but recording it failed: %s",
+		    n, db_errmsg(db));
+		db_rollback(db);
+	}
+}
+
+/*
+ * Moves the handled messages of one batch out of the intake mailbox, one
+ * MOVE per folder, and records it.  When a batch move is refused, each
+ * message is tried alone, so one bad message does not hold back the
+ * others.  Returns IMAP_ECONN if the connection is gone, else IMAP_OK
+ * (a message that could not be moved is filed on a later pass).
+ */
+static int
+file_messages(struct runner *r)
+{
+	uint32_t uids[FETCH_BATCH];
+	int64_t rows[FETCH_BATCH];
+	size_t i, n;
+	int rej, rc = IMAP_OK;
+	char *err = NULL;
+
+	for (rej = 0; rej < 2 && rc != IMAP_ECONN; rej++) {
+		const char *folder = rej ? r->rb->cfg.rejected_folder :
+		    r->rb->cfg.processed_folder;
+
+		for (i = n = 0; i < r->ntodo; i++)
+			if (r->todo[i].rejected == rej) {
+				uids[n] = r->todo[i].uid;
+				rows[n++] = r->todo[i].row;
+			}
+		if (n == 0)
+			continue;
+		if ((rc = imap_move(r->im, uids, n, folder, &err)) ==
+		    IMAP_OK) {
+			record_moved(r, rows, n);
+			continue;
+		}
+		log_warnx("%s", err);
+		free(err);
+		err = NULL;
+		for (i = 0; i < n && n > 1 && rc != IMAP_ECONN; i++) {
+			if ((rc = imap_move(r->im, &uids[i], 1, folder,
+			    &err)) == IMAP_OK) {
+				record_moved(r, &rows[i], 1);
+				continue;
+			}
+			log_warnx("message %lld: %s", (long long)rows[i], err);
+			free(err);
+			err = NULL;
+		}
+	}
+	r->ntodo = 0;
+	return rc == IMAP_ECONN ? IMAP_ECONN : IMAP_OK;
+}
+
+/*
+ * Queues a handled message for file_messages() (which runs now if the
+ * queue is full, should a server answer more than it was asked for).
+ */
+static int
+file_later(struct runner *r, int64_t row, uint32_t uid, int rejected)
+{
+	if (r->ntodo == FETCH_BATCH && file_messages(r) == IMAP_ECONN)
+		return IMAP_ECONN;
+	r->todo[r->ntodo].uid = uid;
+	r->todo[r->ntodo].row = row;
+	r->todo[r->ntodo++].rejected = rejected;
 	return IMAP_OK;
 }
 
-static const char *
-folder_for(struct runner *r, const char *disposition)
+static int
+rejected_disposition(const char *disposition)
 {
-	if (strcmp(disposition, "unreadable") == 0 ||
+	return strcmp(disposition, "unreadable") == 0 ||
 	    strcmp(disposition, "too-large") == 0 ||
-	    strcmp(disposition, "quarantined") == 0)
-		return r->rb->cfg.rejected_folder;
-	return r->rb->cfg.processed_folder;
+	    strcmp(disposition, "quarantined") == 0;
 }
 
 static int
@@ -96,9 +170,9 @@ fetched(uint32_t uid, const char *raw, size_t len, void *arg)
 		    (long long)row, uid, len);
 	} else if (strcmp(disp, "pending") != 0) {
 		/* Handled before a crash or a failed move: just file it. */
-		int rc = file_message(r, row, uid, folder_for(r, disp));
+		int rc = file_later(r, row, uid, rejected_disposition(disp));
 		free(disp);
-		return rc == IMAP_ECONN ? IMAP_ECONN : IMAP_OK;
+		return rc;
 	}
 	free(disp);
 
@@ -107,8 +181,8 @@ fetched(uint32_t uid, const char *raw, size_t len, void *arg)
 		r->retry++;
 		return IMAP_OK;
 	}
-	if (file_message(r, row, uid, res == INTAKE_REJECTED ?
-	    rb->cfg.rejected_folder : rb->cfg.processed_folder) == IMAP_ECONN)
+	/* Recorded: moved with the rest of its batch. */
+	if (file_later(r, row, uid, res == INTAKE_REJECTED) == IMAP_ECONN)
 		return IMAP_ECONN;
 	return *r->stop ? -1 : IMAP_OK;
 }
@@ -156,7 +230,14 @@ process_mailbox(struct runner *r)
 		size_t batch = n - i < FETCH_BATCH ? n - i : FETCH_BATCH;
 		if (tty)
 			fprintf(stderr, "\rrefbot: %zu of %zu messages", i, n);
+		r->ntodo = 0;
 		rc = imap_fetch(r->im, uids + i, batch, fetched, r, &err);
+		/* What was handled is filed even when the fetch ended early. */
+		if (rc != IMAP_ECONN && file_messages(r) == IMAP_ECONN &&
+		    rc == IMAP_OK) {
+			free(uids);
+			return IMAP_ECONN;
+		}
 		if (rc == -1)	/* stopped by a signal between messages */
 			break;
 		if (rc != IMAP_OK) {
@@ -228,7 +309,8 @@ reload(struct runner *r)
 		free(err);
 		return;
 	}
-	/* Connections hold pointers into the old configuration. */
+	/* Connections and the parser child hold the old configuration. */
+	intake_probe_stop();
 	imap_close(r->im);
 	r->im = NULL;
 	smtp_free(r->smtp);
@@ -317,6 +399,7 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 	}
 	imap_close(r.im);
 	smtp_free(r.smtp);
+	intake_probe_stop();
 	/* A message left for later is not a failure, but say so. */
 	if (once && status == EX_OK_ && r.retry > 0)
 		status = EX_TEMPFAIL_;
