@@ -16,8 +16,6 @@
 #include "smtp.h"
 #include "util.h"
 
-static int drain(struct refbot *, struct smtp *, volatile sig_atomic_t *);
-
 /* After this long of temporary failures a mail is given up as failed. */
 #define OUTBOX_GIVE_UP (5 * 24 * 3600)
 
@@ -55,44 +53,7 @@ outbox_backoff(int attempts)
 	return base + (int64_t)(r % (base / 4 + 1));
 }
 
-/*
- * One sender at a time: "newsletter send" on a terminal and the daemon
- * must never both pick up the same row.  Returns the locked descriptor,
- * -1 when another process holds the lock, or -2 when there is no place
- * for a lock file (then nothing else can run there either).
- */
-static int
-drain_lock(struct refbot *rb)
-{
-	char *path = xasprintf("%s.send-lock", rb->cfg.database);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-
-	free(path);
-	if (fd < 0)
-		return -2;
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-int
-outbox_drain(struct refbot *rb, struct smtp *smtp,
-    volatile sig_atomic_t *stop)
-{
-	int lock = drain_lock(rb), sent;
-
-	if (lock == -1) {
-		log_debug("outbox: another refbot process is sending");
-		return 0;
-	}
-	sent = drain(rb, smtp, stop);
-	if (lock >= 0)
-		close(lock);
-	return sent;
-}
-
+/* outbox_drain's work, under the sender lock. */
 static int
 drain(struct refbot *rb, struct smtp *smtp, volatile sig_atomic_t *stop)
 {
@@ -161,5 +122,43 @@ drain(struct refbot *rb, struct smtp *smtp, volatile sig_atomic_t *stop)
 		free(err);
 		outmail_free(&m);
 	}
+	return sent;
+}
+
+/*
+ * One sender at a time: "newsletter send" on a terminal and the daemon
+ * must never both pick up the same row.  Returns the locked descriptor,
+ * -1 when another process holds the lock, or -2 when there is no place
+ * for a lock file (then nothing else can run there either).
+ */
+static int
+drain_lock(struct refbot *rb)
+{
+	char *path = xasprintf("%s.send-lock", rb->cfg.database);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	free(path);
+	if (fd < 0)
+		return -2;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+outbox_drain(struct refbot *rb, struct smtp *smtp,
+    volatile sig_atomic_t *stop)
+{
+	int lock = drain_lock(rb), sent;
+
+	if (lock == -1) {
+		log_debug("outbox: another refbot process is sending");
+		return 0;
+	}
+	sent = drain(rb, smtp, stop);
+	if (lock >= 0)
+		close(lock);
 	return sent;
 }
