@@ -14,6 +14,10 @@ send() { "$MAILTOOL" send --env "$SB/env" --from partner1 --to intake --eml "$1"
 "$REFBOT" --config "$CONF" run 2>"$SB/daemon.log" &
 DAEMON_PID=$!
 for _ in $(seq 100); do grep -q "(IDLE)" "$SB/daemon.log" && break; sleep 0.1; done
+# Dovecot's master kills only the imap processes it has registered: one
+# that logged in the same instant survived the kill once and kept serving
+# the daemon.  Let the login settle first.
+sleep 1
 master=$(cut -d' ' -f1 "$SB/run/dovecot.pid")
 kill -TERM "$master"
 for _ in $(seq 100); do kill -0 "$master" 2>/dev/null || break; sleep 0.1; done
