@@ -11,14 +11,6 @@
 #include "replies.h"
 #include "util.h"
 
-const char *
-enable_lang(const struct partner *p)
-{
-	if (strcmp(p->lang, "ja") == 0 || strcmp(p->lang, "en") == 0)
-		return strcmp(p->lang, "ja") == 0 ? "ja" : "en";
-	return detect_lang(p->name);
-}
-
 static char *
 rtrim_lines(char *s)
 {
@@ -33,7 +25,7 @@ rtrim_lines(char *s)
 int
 enable_welcome(struct refbot *rb, const struct partner *p, int again)
 {
-	const char *lang = enable_lang(p);
+	const char *lang = refbot_partner_lang(p, NULL);
 	char sla[16], *overview = NULL, *intro = NULL, *err = NULL;
 	struct notify n;
 	int first, rc = -1;

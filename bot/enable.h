@@ -12,12 +12,6 @@
 #include "refbot.h"
 
 /*
- * The language of mail to p when nothing they wrote is at hand: theirs,
- * or for "auto" the language their name is written in.  Static.
- */
-const char *enable_lang(const struct partner *p);
-
-/*
  * Queues the welcome kit to p and records when.  A partner who had it
  * already gets it again only when again is set.  Returns 1 when queued,
  * 0 when it was sent before (nothing queued), -1 (logged) when a text or

@@ -120,17 +120,6 @@ format_date(int64_t t, char *out, size_t size)
 
 /* ------------------------------------------------------------- issues */
 
-static const char *
-partner_lang(const struct partner *p)
-{
-	if (strcmp(p->lang, "ja") == 0)
-		return "ja";
-	if (strcmp(p->lang, "en") == 0)
-		return "en";
-	/* "auto": a name such as 株式会社... says which. */
-	return detect_lang(p->name);
-}
-
 void
 newsletter_issue_free(struct newsletter_issue *is)
 {
@@ -239,7 +228,7 @@ newsletter_compose(struct refbot *rb, const struct partner *p,
     const char *month, int64_t now, int drafts, struct newsletter_issue *out,
     char **errstr)
 {
-	const char *lang = partner_lang(p);
+	const char *lang = refbot_partner_lang(p, NULL);
 	const char *other = strcmp(lang, "ja") == 0 ? "en" : "ja";
 	struct partner_numbers nb;
 	char *profile = NULL, *open_list, *wins, *mname, *earned, *paid;
@@ -710,7 +699,7 @@ unsubscribe(struct refbot *rb, int64_t row, const struct analysis *a,
 		};
 		memset(&n, 0, sizeof(n));
 		n.name = "newsletter-unsubscribed";
-		n.lang = partner_lang(&p);
+		n.lang = refbot_partner_lang(&p, NULL);
 		n.rcpt = p.email;
 		n.vars = vars;
 		n.nvars = nitems(vars);

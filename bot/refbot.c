@@ -9,6 +9,7 @@
 
 #include <gnutls/crypto.h>
 
+#include "analyze.h"
 #include "log.h"
 #include "refbot.h"
 #include "render.h"
@@ -334,6 +335,18 @@ refbot_mail_text(struct refbot *rb, const char *name, const char *lang,
 	free(out);
 	free(rel);
 	return 0;
+}
+
+const char *
+refbot_partner_lang(const struct partner *p, const char *otherwise)
+{
+	if (p != NULL && p->lang != NULL && strcmp(p->lang, "ja") == 0)
+		return "ja";
+	if (p != NULL && p->lang != NULL && strcmp(p->lang, "en") == 0)
+		return "en";
+	if (otherwise != NULL)
+		return strcmp(otherwise, "ja") == 0 ? "ja" : "en";
+	return detect_lang(p != NULL && p->name != NULL ? p->name : "");
 }
 
 void

@@ -82,6 +82,14 @@ int refbot_mail_text(struct refbot *, const char *name, const char *lang,
 char *refbot_mail_line(struct refbot *, const char *file, const char *lang,
     const char *key, const struct render_var *vars, size_t nvars);
 
+/*
+ * The language to write to partner p in ("en" or "ja", static): theirs
+ * when set; else otherwise (the language of the mail they wrote), when
+ * given; else that of their name (株式会社... says which).
+ */
+const char *refbot_partner_lang(const struct partner *p,
+    const char *otherwise);
+
 /* "REF-000123" into buf (at least 24 bytes). */
 void refbot_ref(int64_t id, char *buf, size_t size);
 /* Parses "REF-000123", "000123" or "123"; 0 if invalid. */

@@ -21,10 +21,7 @@
 const char *
 replies_partner_lang(const struct partner *p, const struct analysis *a)
 {
-	if (p != NULL && p->lang != NULL && (strcmp(p->lang, "en") == 0 ||
-	    strcmp(p->lang, "ja") == 0))
-		return p->lang;
-	return a->lang;
+	return refbot_partner_lang(p, a->lang);
 }
 
 /* Checks "local+TAG@domain" against the intake address's local part. */
