@@ -132,8 +132,7 @@ newsletter_issue_free(struct newsletter_issue *is)
 }
 
 struct list_ctx {
-	struct refbot *rb;
-	const char *lang;
+	const struct kvfile *lines;	/* newsletter-lines.LANG.txt */
 	const char *item;	/* key of the line for each referral */
 	struct buf b;
 };
@@ -148,8 +147,7 @@ list_item(const struct referral *r, void *arg)
 
 	refbot_ref(r->id, ref, sizeof(ref));
 	key = xasprintf("status.%s", r->status);
-	status = refbot_mail_line(lc->rb, "newsletter-lines", lc->lang, key,
-	    NULL, 0);
+	status = refbot_line(lc->lines, key, NULL, 0);
 	localtime_r(&t, &tm);
 	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
 	{
@@ -159,8 +157,7 @@ list_item(const struct referral *r, void *arg)
 			{ "status", status ? status : r->status },
 			{ "date", date },
 		};
-		line = refbot_mail_line(lc->rb, "newsletter-lines", lc->lang,
-		    lc->item, vars, nitems(vars));
+		line = refbot_line(lc->lines, lc->item, vars, nitems(vars));
 	}
 	if (line != NULL)
 		buf_addf(&lc->b, "\n  - %s", line);
@@ -172,15 +169,14 @@ list_item(const struct referral *r, void *arg)
 
 /* A titled list of the partner's referrals (open, or won in a period). */
 static char *
-referral_list(struct refbot *rb, const char *lang, int64_t partner_id,
-    int open, int64_t from, int64_t to, int *err)
+referral_list(struct refbot *rb, const struct kvfile *lines,
+    int64_t partner_id, int open, int64_t from, int64_t to, int *err)
 {
 	struct list_ctx lc;
 	char *title;
 
 	memset(&lc, 0, sizeof(lc));
-	lc.rb = rb;
-	lc.lang = lang;
+	lc.lines = lines;
 	lc.item = open ? "open.item" : "wins.item";
 	buf_init(&lc.b);
 	if (db_partner_referrals(rb->db, partner_id, open, from, to, list_item,
@@ -188,8 +184,8 @@ referral_list(struct refbot *rb, const char *lang, int64_t partner_id,
 		*err = 1;
 	if (lc.b.len == 0)
 		return buf_steal(&lc.b);
-	title = refbot_mail_line(rb, "newsletter-lines", lang, open ?
-	    "open.title" : "wins.title", NULL, 0);
+	title = refbot_line(lines, open ? "open.title" : "wins.title", NULL,
+	    0);
 	{
 		char *s = xasprintf("%s%s", title ? title : "", lc.b.data);
 		free(title);
@@ -231,6 +227,7 @@ newsletter_compose(struct refbot *rb, const struct partner *p,
 	const char *lang = refbot_partner_lang(p, NULL);
 	const char *other = strcmp(lang, "ja") == 0 ? "en" : "ja";
 	struct partner_numbers nb;
+	struct kvfile lines;
 	char *profile = NULL, *open_list, *wins, *mname, *earned, *paid;
 	char *balance, *subject = NULL, *body = NULL, *err = NULL;
 	char year[8], sent[24], open[24], won[24];
@@ -257,9 +254,11 @@ newsletter_compose(struct refbot *rb, const struct partner *p,
 		free(profile);
 		return -1;
 	}
-	open_list = referral_list(rb, lang, p->id, 1, 0, 0, &dberr);
+	/* Read once: every line of the lists comes from it. */
+	(void)refbot_mail_lines(rb, "newsletter-lines", lang, &lines);
+	open_list = referral_list(rb, &lines, p->id, 1, 0, 0, &dberr);
 	/* The firm's thanks for the wins of the month before the issue. */
-	wins = referral_list(rb, lang, p->id, 0, local_time(y, m - 1, 1, 0),
+	wins = referral_list(rb, &lines, p->id, 0, local_time(y, m - 1, 1, 0),
 	    local_time(y, m, 1, 0), &dberr);
 	mname = month_name(month, lang);
 	earned = money(rb, nb.earned);
@@ -305,6 +304,7 @@ newsletter_compose(struct refbot *rb, const struct partner *p,
 	free(earned);
 	free(paid);
 	free(balance);
+	kvfile_free(&lines);
 	return r == 0 ? 0 : -1;
 }
 

@@ -62,12 +62,9 @@ refbot_reason(struct refbot *rb, const char *lang, const char *code,
 	const struct kvfile *kv = lang != NULL && strcmp(lang, "ja") == 0 ?
 	    &rb->reasons_ja : &rb->reasons_en;
 	const struct render_var vars[] = { { "arg", arg ? arg : "" } };
-	size_t i;
+	char *s = refbot_line(kv, code, vars, nitems(vars));
 
-	for (i = 0; i < kv->n; i++)
-		if (strcmp(kv->entries[i].key, code) == 0)
-			return render(kv->entries[i].value, vars, 1, NULL);
-	return xstrdup(code);
+	return s != NULL ? s : xstrdup(code);
 }
 
 /*
@@ -218,31 +215,51 @@ refbot_close(struct refbot *rb)
 	memset(rb, 0, sizeof(*rb));
 }
 
+int
+refbot_mail_lines(struct refbot *rb, const char *file, const char *lang,
+    struct kvfile *out)
+{
+	char *path, *text, *err = NULL;
+	size_t len;
+	int rc = 0;
+
+	path = xasprintf("%s/mail/%s.%s.txt", rb->cfg.templates, file, lang);
+	if ((text = read_file(path, &len)) == NULL ||
+	    kvfile_parse(text, len, out, &err) != 0) {
+		log_warnx("%s: %s", path, err ? err : "cannot read");
+		memset(out, 0, sizeof(*out));
+		rc = -1;
+	}
+	free(err);
+	free(text);
+	free(path);
+	return rc;
+}
+
+char *
+refbot_line(const struct kvfile *kv, const char *key,
+    const struct render_var *vars, size_t nvars)
+{
+	size_t i;
+
+	for (i = 0; i < kv->n; i++)
+		if (strcmp(kv->entries[i].key, key) == 0)
+			return render(kv->entries[i].value, vars, nvars, NULL);
+	return NULL;
+}
+
 char *
 refbot_mail_line(struct refbot *rb, const char *file, const char *lang,
     const char *key, const struct render_var *vars, size_t nvars)
 {
 	struct kvfile kv;
-	char *path, *text, *err = NULL, *line = NULL;
-	size_t len, i;
+	char *line;
 
-	path = xasprintf("%s/mail/%s.%s.txt", rb->cfg.templates, file, lang);
-	if ((text = read_file(path, &len)) == NULL ||
-	    kvfile_parse(text, len, &kv, &err) != 0) {
-		log_warnx("%s: %s", path, err ? err : "cannot read");
-		free(err);
-		free(text);
-		free(path);
+	if (refbot_mail_lines(rb, file, lang, &kv) != 0)
 		return NULL;
-	}
-	for (i = 0; i < kv.n && line == NULL; i++)
-		if (strcmp(kv.entries[i].key, key) == 0)
-			line = render(kv.entries[i].value, vars, nvars, NULL);
-	if (line == NULL)
-		log_warnx("%s: no line for %s", path, key);
+	if ((line = refbot_line(&kv, key, vars, nvars)) == NULL)
+		log_warnx("%s.%s.txt: no line for %s", file, lang, key);
 	kvfile_free(&kv);
-	free(text);
-	free(path);
 	return line;
 }
 

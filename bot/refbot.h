@@ -76,8 +76,18 @@ int refbot_mail_text(struct refbot *, const char *name, const char *lang,
     char **body, char **errstr);
 
 /*
- * The line KEY of templates/mail/FILE.LANG.txt (KEY = text lines), with
- * vars filled in; NULL (logged) when the file or the line is missing.
+ * templates/mail/FILE.LANG.txt, "KEY = text" lines: 0 with *out (free
+ * with kvfile_free), or -1 (logged) with *out empty.
+ */
+int refbot_mail_lines(struct refbot *, const char *file, const char *lang,
+    struct kvfile *out);
+/* Line key of kv with vars filled in (caller frees); NULL if none. */
+char *refbot_line(const struct kvfile *, const char *key,
+    const struct render_var *vars, size_t nvars);
+/*
+ * One line of templates/mail/FILE.LANG.txt, with vars filled in; NULL
+ * (logged) when the file or the line is missing.  Reads the file: for
+ * many lines, load it once with refbot_mail_lines.
  */
 char *refbot_mail_line(struct refbot *, const char *file, const char *lang,
     const char *key, const struct render_var *vars, size_t nvars);
