@@ -104,6 +104,21 @@ add_text_header(struct buf *b, const char *name, const char *value)
 	free(v);
 }
 
+/*
+ * "<s>" and the line end: an address or URI never carries spaces or
+ * angle brackets, so none can end the brackets early.  s is cleaned.
+ */
+static void
+add_angle(struct buf *b, char *s)
+{
+	char *p;
+
+	for (p = s; *p != '\0'; p++)
+		if (*p == ' ' || *p == '<' || *p == '>')
+			*p = '_';
+	buf_addf(b, "<%s>\r\n", s);
+}
+
 static void
 add_address_header(struct buf *b, const char *name, const char *display,
     const char *addr)
@@ -125,11 +140,7 @@ add_address_header(struct buf *b, const char *name, const char *display,
 		}
 		buf_addc(b, ' ');
 	}
-	/* An address never carries spaces or angle brackets. */
-	for (p = a; *p != '\0'; p++)
-		if (*p == ' ' || *p == '<' || *p == '>')
-			*p = '_';
-	buf_addf(b, "<%s>\r\n", a);
+	add_angle(b, a);
 	free(d);
 	free(a);
 }
@@ -231,12 +242,10 @@ mailout_compose(const struct mailout *m, size_t *len)
 	buf_adds(&b, "X-Auto-Response-Suppress: All\r\n");
 	buf_adds(&b, MAILOUT_LOOP_HEADER ": 1\r\n");
 	if (m->list_unsubscribe != NULL) {
-		char *u = header_clean(m->list_unsubscribe), *p;
+		char *u = header_clean(m->list_unsubscribe);
 
-		for (p = u; *p != '\0'; p++)
-			if (*p == ' ' || *p == '<' || *p == '>')
-				*p = '_';
-		buf_addf(&b, "List-Unsubscribe: <%s>\r\n", u);
+		buf_adds(&b, "List-Unsubscribe: ");
+		add_angle(&b, u);
 		buf_adds(&b, "List-Unsubscribe-Post: "
 		    "List-Unsubscribe=One-Click\r\n");
 		buf_adds(&b, "Precedence: bulk\r\n");
