@@ -75,7 +75,7 @@ static void
 check_expect(const struct analysis *a, const char *exp)
 {
 	const char *p = exp;
-	int line = 0;
+	int line = 0, checked = 0;
 
 	while (*p != '\0') {
 		size_t n = strcspn(p, "\n");
@@ -86,9 +86,11 @@ check_expect(const struct analysis *a, const char *exp)
 		strtrim(l);
 		if (*l == '\0' || *l == '#' || (colon = strstr(l, ": ")) ==
 		    NULL) {
-			if (*l != '\0' && *l != '#' && l[strlen(l) - 1] != ':')
+			if (*l != '\0' && *l != '#' && l[strlen(l) - 1] != ':') {
 				printf("#   %s.expect:%d: no 'key: value'\n",
 				    cur_name, line);
+				check_cur_failed = 1;
+			}
 			free(l);
 			continue;
 		}
@@ -143,10 +145,19 @@ check_expect(const struct analysis *a, const char *exp)
 			EXPECT(has_attachment(a, v));
 		} else if (strcmp(k, "text~") == 0)
 			EXPECT_CONTAINS(a->msg.text, v);
-		else
+		else {
+			/* A misspelt key would check nothing: that fails. */
 			printf("#   %s.expect:%d: unknown key '%s'\n", cur_name,
 			    line, k);
+			check_cur_failed = 1;
+			checked--;
+		}
+		checked++;
 		free(l);
+	}
+	if (checked == 0) {
+		printf("#   %s.expect: checks nothing\n", cur_name);
+		check_cur_failed = 1;
 	}
 }
 

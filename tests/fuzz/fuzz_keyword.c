@@ -1,0 +1,82 @@
+/*
+ * libFuzzer target: the keyword parser reads whatever a staff member (or
+ * anyone who forged one) typed above the quoted text.  Any bytes must
+ * give a command or KW_NONE, never a crash; what it returns must be
+ * whole: a known keyword, text that is valid UTF-8, amounts >= -1.
+ *
+ * The input's first byte picks the currency; the rest is the mail text.
+ */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "keyword.h"
+#include "util.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static const char *const currencies[] = { "JPY", "USD", "EUR", "GBP" };
+
+static struct keyword_table *
+table(void)
+{
+	static struct keyword_table *kt;
+	char chunk[4096], *err = NULL;
+	struct buf b;
+	size_t n;
+	FILE *f;
+
+	if (kt != NULL)
+		return kt;
+	/* The shipped table: what the daemon reads. */
+	if ((f = fopen(FUZZ_SRCDIR "/templates/keywords.txt", "rb")) == NULL)
+		abort();
+	buf_init(&b);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	if (keyword_table_parse(b.data, b.len, &kt, &err) != 0)
+		abort();
+	buf_free(&b);
+	return kt;
+}
+
+static void
+whole(const char *s)
+{
+	if (s != NULL && !utf8_valid(s, strlen(s)))
+		abort();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct keyword_cmd cmd;
+	struct tm today = { .tm_year = 126, .tm_mon = 11, .tm_mday = 6 };
+	const char *currency;
+	char *text;
+
+	if (size == 0)
+		return 0;
+	currency = currencies[data[0] % nitems(currencies)];
+	/* The daemon hands the parser sanitised UTF-8, as here. */
+	text = utf8_sanitize((const char *)data + 1, size - 1);
+	if (keyword_parse_on(table(), text, currency, &today, &cmd) == 0) {
+		if (cmd.kw == KW_NONE || cmd.kw > KW_TEMPLATE ||
+		    cmd.amount_minor < -1 || cmd.ref < 0)
+			abort();
+	} else if (cmd.kw != KW_NONE || cmd.error == NULL)
+		abort();	/* "not a keyword" always says why */
+	whole(cmd.arg);
+	whole(cmd.text);
+	whole(cmd.relay);
+	whole(cmd.error);
+	keyword_cmd_free(&cmd);
+	free(text);
+	return 0;
+}
