@@ -257,9 +257,14 @@ uid_set(const uint32_t *uids, size_t n)
 	return set;
 }
 
-int
-imap_fetch(struct imap *im, const uint32_t *uids, size_t n, imap_fetch_cb cb,
-    void *arg, char **errstr)
+/*
+ * UID FETCH of uids with (UID, att): cb for each message with the bytes
+ * of its body section.  att is freed here.
+ */
+static int
+fetch_section(struct imap *im, const uint32_t *uids, size_t n,
+    struct mailimap_fetch_att *att, imap_fetch_cb cb, void *arg,
+    char **errstr)
 {
 	struct mailimap_set *set;
 	struct mailimap_fetch_type *ft;
@@ -267,15 +272,15 @@ imap_fetch(struct imap *im, const uint32_t *uids, size_t n, imap_fetch_cb cb,
 	clistiter *it, *ai;
 	int r, rc = IMAP_OK;
 
-	if (n == 0)
+	if (n == 0) {
+		mailimap_fetch_att_free(att);
 		return IMAP_OK;
+	}
 	set = uid_set(uids, n);
 	ft = mailimap_fetch_type_new_fetch_att_list_empty();
 	mailimap_fetch_type_new_fetch_att_list_add(ft,
 	    mailimap_fetch_att_new_uid());
-	mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    mailimap_fetch_att_new_body_peek_section(mailimap_section_new(
-	    NULL)));
+	mailimap_fetch_type_new_fetch_att_list_add(ft, att);
 	r = mailimap_uid_fetch(im->h, set, ft, &result);
 	mailimap_fetch_type_free(ft);
 	mailimap_set_free(set);
@@ -316,6 +321,90 @@ imap_fetch(struct imap *im, const uint32_t *uids, size_t n, imap_fetch_cb cb,
 	}
 	mailimap_fetch_list_free(result);
 	return rc;
+}
+
+int
+imap_fetch(struct imap *im, const uint32_t *uids, size_t n, imap_fetch_cb cb,
+    void *arg, char **errstr)
+{
+	return fetch_section(im, uids, n,
+	    mailimap_fetch_att_new_body_peek_section(mailimap_section_new(
+	    NULL)), cb, arg, errstr);
+}
+
+int
+imap_fetch_headers(struct imap *im, const uint32_t *uids, size_t n,
+    size_t max, imap_fetch_cb cb, void *arg, char **errstr)
+{
+	return fetch_section(im, uids, n,
+	    mailimap_fetch_att_new_body_peek_section_partial(
+	    mailimap_section_new_header(), 0,
+	    max < UINT32_MAX ? (uint32_t)max : UINT32_MAX), cb, arg, errstr);
+}
+
+int
+imap_fetch_sizes(struct imap *im, const uint32_t *uids, size_t n,
+    uint32_t *sizes, char **errstr)
+{
+	struct mailimap_set *set;
+	struct mailimap_fetch_type *ft;
+	clist *result = NULL;
+	clistiter *it, *ai;
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++)
+		sizes[i] = 0;
+	if (n == 0)
+		return IMAP_OK;
+	set = uid_set(uids, n);
+	ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_uid());
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_rfc822_size());
+	r = mailimap_uid_fetch(im->h, set, ft, &result);
+	mailimap_fetch_type_free(ft);
+	mailimap_set_free(set);
+	if (r != MAILIMAP_NO_ERROR) {
+		*errstr = xasprintf("IMAP UID FETCH (RFC822.SIZE) failed: %s",
+		    server_text(im));
+		return classify(r);
+	}
+	for (it = clist_begin(result); it != NULL; it = clist_next(it)) {
+		struct mailimap_msg_att *ma = clist_content(it);
+		uint32_t uid = 0, size = 0;
+		size_t lo = 0, hi = n;
+
+		for (ai = clist_begin(ma->att_list); ai != NULL;
+		    ai = clist_next(ai)) {
+			struct mailimap_msg_att_item *item = clist_content(ai);
+			struct mailimap_msg_att_static *st;
+
+			if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+				continue;
+			st = item->att_data.att_static;
+			if (st->att_type == MAILIMAP_MSG_ATT_UID)
+				uid = st->att_data.att_uid;
+			else if (st->att_type == MAILIMAP_MSG_ATT_RFC822_SIZE)
+				size = st->att_data.att_rfc822_size;
+		}
+		/* uids ascend: find the one answered, ignore any other. */
+		while (uid != 0 && lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (uids[mid] == uid) {
+				sizes[mid] = size;
+				break;
+			}
+			if (uids[mid] < uid)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	mailimap_fetch_list_free(result);
+	return IMAP_OK;
 }
 
 int
