@@ -57,7 +57,7 @@ out=$(grep 'imap(intake).*out=' "$dlog" | tail -n +$((before + 1)) |
 	sed -n 's/.*out=\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
 diag "the IMAP server sent refbot $out bytes"
 check "the server did not send the bodies (sent $out bytes, < 200000)" \
-	[ "$out" -gt 0 ] && [ "$out" -lt 200000 ]
+	[ "$((out > 0 && out < 200000))" = 1 ]
 check "refbot fetched only the headers of the two" \
 	[ "$(grep -c 'over the limit: fetched its header only' "$SB/run1.log")" = 2 ]
 
@@ -75,7 +75,7 @@ for who in en ja; do
 	hsize=$(/usr/bin/python3 -c 'import sys; b = open(sys.argv[1], "rb").read(); h = b[:b.index(b"\n\n") + 2]; print(len(h) + h.count(b"\n"))' "$md" 2>/dev/null)
 	stored=$(db "select length(raw) from messages where id = $row")
 	check "big-$who: stored bytes ($stored) are at most the header ($hsize)" \
-		[ -n "$hsize" ] && [ "${stored:-999999}" -le "$hsize" ]
+		[ "$((${stored:-999999} <= ${hsize:-0}))" = 1 ]
 	check "big-$who: the body is not stored" \
 		[ "$(db "select instr(raw, cast('$MARKER' as blob)) from messages where id = $row")" = 0 ]
 done
