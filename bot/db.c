@@ -435,7 +435,7 @@ db_message_lookup(struct db *db, const char *mailbox, uint32_t uidvalidity,
 
 int
 db_message_insert(struct db *db, const char *mailbox, uint32_t uidvalidity,
-    uint32_t uid, const char *raw, size_t len, int64_t *id)
+    uint32_t uid, const char *raw, size_t len, uint64_t size, int64_t *id)
 {
 	static const char sql[] = "INSERT INTO messages (mailbox, uidvalidity, "
 	    "uid, size, raw, received_at) VALUES (?, ?, ?, ?, ?, ?)";
@@ -446,7 +446,7 @@ db_message_insert(struct db *db, const char *mailbox, uint32_t uidvalidity,
 	bind_text(st, 1, mailbox);
 	sqlite3_bind_int64(st, 2, uidvalidity);
 	sqlite3_bind_int64(st, 3, uid);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)len);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)size);
 	sqlite3_bind_blob64(st, 5, raw, len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, now_s());
 	if (exec_done(st) != 0)

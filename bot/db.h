@@ -33,8 +33,12 @@ int db_setting_put(struct db *, const char *key, const char *value);
 /* Inbound messages. */
 int db_message_lookup(struct db *, const char *mailbox, uint32_t uidvalidity,
     uint32_t uid, int64_t *id, char **disposition, int *moved);
+/*
+ * raw is what was fetched: the whole message, or for one over the size
+ * limit only its header; size is the whole message's size.
+ */
 int db_message_insert(struct db *, const char *mailbox, uint32_t uidvalidity,
-    uint32_t uid, const char *raw, size_t len, int64_t *id);
+    uint32_t uid, const char *raw, size_t len, uint64_t size, int64_t *id);
 /* Another message (not id) already handled with this Message-ID? */
 int db_message_seen_id(struct db *, const char *message_id, int64_t id);
 /* Records the outcome, and the Message-ID found by parsing (may be NULL). */

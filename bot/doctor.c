@@ -473,6 +473,7 @@ check_mail_texts(struct doctor *d, const struct config *cfg)
 		{ "not-partner", 1 }, { "duplicate", 1 }, { "progress", 1 },
 		{ "status", 1 }, { "statement", 1 }, { "unreadable", 1 },
 		{ "welcome", 1 }, { "form-reply", 1 },
+		{ "too-large", 1 },
 		{ "staff-alert", 0 }, { "staff-new", 0 },
 		{ "staff-disqualified", 0 }, { "staff-duplicate", 0 },
 		{ "staff-error", 0 }, { "staff-forward", 0 },

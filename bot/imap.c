@@ -257,26 +257,36 @@ uid_set(const uint32_t *uids, size_t n)
 	return set;
 }
 
-int
-imap_fetch(struct imap *im, const uint32_t *uids, size_t n, imap_fetch_cb cb,
-    void *arg, char **errstr)
+/* The attribute of type t (MAILIMAP_MSG_ATT_*) in a FETCH answer, or NULL. */
+static struct mailimap_msg_att_static *
+att_static(struct mailimap_msg_att *ma, int t)
 {
-	struct mailimap_set *set;
-	struct mailimap_fetch_type *ft;
-	clist *result = NULL;
-	clistiter *it, *ai;
-	int r, rc = IMAP_OK;
+	clistiter *ai;
 
-	if (n == 0)
-		return IMAP_OK;
-	set = uid_set(uids, n);
+	for (ai = clist_begin(ma->att_list); ai != NULL; ai = clist_next(ai)) {
+		struct mailimap_msg_att_item *item = clist_content(ai);
+
+		if (item->att_type == MAILIMAP_MSG_ATT_ITEM_STATIC &&
+		    item->att_data.att_static->att_type == t)
+			return item->att_data.att_static;
+	}
+	return NULL;
+}
+
+/* UID FETCH uids (UID att); att is freed here, *result on IMAP_OK. */
+static int
+uid_fetch(struct imap *im, const uint32_t *uids, size_t n,
+    struct mailimap_fetch_att *att, clist **result, char **errstr)
+{
+	struct mailimap_set *set = uid_set(uids, n);
+	struct mailimap_fetch_type *ft;
+	int r;
+
 	ft = mailimap_fetch_type_new_fetch_att_list_empty();
 	mailimap_fetch_type_new_fetch_att_list_add(ft,
 	    mailimap_fetch_att_new_uid());
-	mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    mailimap_fetch_att_new_body_peek_section(mailimap_section_new(
-	    NULL)));
-	r = mailimap_uid_fetch(im->h, set, ft, &result);
+	mailimap_fetch_type_new_fetch_att_list_add(ft, att);
+	r = mailimap_uid_fetch(im->h, set, ft, result);
 	mailimap_fetch_type_free(ft);
 	mailimap_set_free(set);
 	if (r != MAILIMAP_NO_ERROR) {
@@ -284,38 +294,109 @@ imap_fetch(struct imap *im, const uint32_t *uids, size_t n, imap_fetch_cb cb,
 		    server_text(im));
 		return classify(r);
 	}
+	return IMAP_OK;
+}
+
+/*
+ * UID FETCH of uids with (UID, att): cb for each message with the bytes
+ * of its body section.  att is freed here.
+ */
+static int
+fetch_section(struct imap *im, const uint32_t *uids, size_t n,
+    struct mailimap_fetch_att *att, imap_fetch_cb cb, void *arg,
+    char **errstr)
+{
+	clist *result = NULL;
+	clistiter *it;
+	int rc;
+
+	if (n == 0) {
+		mailimap_fetch_att_free(att);
+		return IMAP_OK;
+	}
+	if ((rc = uid_fetch(im, uids, n, att, &result, errstr)) != IMAP_OK)
+		return rc;
 	for (it = clist_begin(result); it != NULL && rc == IMAP_OK;
 	    it = clist_next(it)) {
 		struct mailimap_msg_att *ma = clist_content(it);
-		const char *body = NULL;
-		size_t blen = 0;
-		uint32_t uid = 0;
+		struct mailimap_msg_att_static *u, *b;
 
-		for (ai = clist_begin(ma->att_list); ai != NULL;
-		    ai = clist_next(ai)) {
-			struct mailimap_msg_att_item *item = clist_content(ai);
-			struct mailimap_msg_att_static *st;
-
-			if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
-				continue;
-			st = item->att_data.att_static;
-			if (st->att_type == MAILIMAP_MSG_ATT_UID)
-				uid = st->att_data.att_uid;
-			else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION &&
-			    st->att_data.att_body_section != NULL) {
-				body = st->att_data.att_body_section->
-				    sec_body_part;
-				blen = st->att_data.att_body_section->
-				    sec_length;
-			}
-		}
+		u = att_static(ma, MAILIMAP_MSG_ATT_UID);
+		b = att_static(ma, MAILIMAP_MSG_ATT_BODY_SECTION);
 		/* Unsolicited FETCH responses (flag changes) carry no body. */
-		if (uid == 0 || body == NULL)
+		if (u == NULL || u->att_data.att_uid == 0 || b == NULL ||
+		    b->att_data.att_body_section == NULL ||
+		    b->att_data.att_body_section->sec_body_part == NULL)
 			continue;
-		rc = cb(uid, body, blen, arg);
+		rc = cb(u->att_data.att_uid,
+		    b->att_data.att_body_section->sec_body_part,
+		    b->att_data.att_body_section->sec_length, arg);
 	}
 	mailimap_fetch_list_free(result);
 	return rc;
+}
+
+int
+imap_fetch(struct imap *im, const uint32_t *uids, size_t n, imap_fetch_cb cb,
+    void *arg, char **errstr)
+{
+	return fetch_section(im, uids, n,
+	    mailimap_fetch_att_new_body_peek_section(mailimap_section_new(
+	    NULL)), cb, arg, errstr);
+}
+
+int
+imap_fetch_headers(struct imap *im, const uint32_t *uids, size_t n,
+    size_t max, imap_fetch_cb cb, void *arg, char **errstr)
+{
+	return fetch_section(im, uids, n,
+	    mailimap_fetch_att_new_body_peek_section_partial(
+	    mailimap_section_new_header(), 0,
+	    max < UINT32_MAX ? (uint32_t)max : UINT32_MAX), cb, arg, errstr);
+}
+
+int
+imap_fetch_sizes(struct imap *im, const uint32_t *uids, size_t n,
+    uint32_t *sizes, char **errstr)
+{
+	clist *result = NULL;
+	clistiter *it;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		sizes[i] = 0;
+	if (n == 0)
+		return IMAP_OK;
+	if ((rc = uid_fetch(im, uids, n, mailimap_fetch_att_new_rfc822_size(),
+	    &result, errstr)) != IMAP_OK)
+		return rc;
+	for (it = clist_begin(result); it != NULL; it = clist_next(it)) {
+		struct mailimap_msg_att *ma = clist_content(it);
+		struct mailimap_msg_att_static *u, *z;
+		uint32_t uid, size;
+		size_t lo = 0, hi = n;
+
+		u = att_static(ma, MAILIMAP_MSG_ATT_UID);
+		z = att_static(ma, MAILIMAP_MSG_ATT_RFC822_SIZE);
+		uid = u != NULL ? u->att_data.att_uid : 0;
+		size = z != NULL ? z->att_data.att_rfc822_size : 0;
+		/* uids ascend: find the one answered, ignore any other. */
+		while (uid != 0 && lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (uids[mid] == uid) {
+				sizes[mid] = size;
+				break;
+			}
+			if (uids[mid] < uid)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	mailimap_fetch_list_free(result);
+	return IMAP_OK;
 }
 
 int

@@ -49,6 +49,22 @@ int imap_fetch(struct imap *, const uint32_t *uids, size_t n,
     imap_fetch_cb cb, void *arg, char **errstr);
 
 /*
+ * As imap_fetch, but only each message's header (BODY.PEEK[HEADER]) and
+ * of that at most max bytes: what a message too large to download is
+ * known by.
+ */
+int imap_fetch_headers(struct imap *, const uint32_t *uids, size_t n,
+    size_t max, imap_fetch_cb cb, void *arg, char **errstr);
+
+/*
+ * The size of each message (RFC822.SIZE), asked in one command: sizes[i]
+ * for uids[i], which must ascend; 0 for a message the server no longer
+ * has.
+ */
+int imap_fetch_sizes(struct imap *, const uint32_t *uids, size_t n,
+    uint32_t *sizes, char **errstr);
+
+/*
  * Moves the messages to folder in one command (MOVE, else COPY +
  * \Deleted + UID EXPUNGE): a backlog costs the server one MOVE per
  * batch, not one per message.

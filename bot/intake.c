@@ -1087,6 +1087,126 @@ reject(struct refbot *rb, int64_t row, const char *disposition,
 	return INTAKE_REJECTED;
 }
 
+/* "25 MB", "1.5 MB"; a limit under 1 MiB (tests only) in KB. */
+static void
+size_text(uint64_t bytes, char *buf, size_t len)
+{
+	if (bytes < 1024 * 1024)
+		snprintf(buf, len, "%llu KB",
+		    (unsigned long long)((bytes + 1023) / 1024));
+	else if (bytes % (1024 * 1024) == 0)
+		snprintf(buf, len, "%llu MB", (unsigned long long)(bytes >> 20));
+	else
+		snprintf(buf, len, "%.1f MB", (double)bytes / (1024 * 1024));
+}
+
+/*
+ * A message over max_message_size, known by its header (hdr: the header
+ * the server sent, or the start of the message): recorded as too-large,
+ * staff told and a registered partner who sent it told in their
+ * language, in one transaction.  The header goes through the parser only
+ * when the parser child survived it (and parse is set); else the sender
+ * is found by plain text search, as for unreadable mail.
+ */
+static enum intake_result
+too_large(struct refbot *rb, int64_t row, const char *hdr, size_t hlen,
+    uint64_t size, int parse)
+{
+	struct message msg;
+	struct partner p;
+	struct notify n;
+	char limit[32], got[32], *why, *perr = NULL, *from = NULL;
+	char *refs = NULL;
+	int found = 0, withheld = 0, rc;
+
+	size_text(rb->cfg.max_message_size, limit, sizeof(limit));
+	size_text(size, got, sizeof(got));
+	memset(&msg, 0, sizeof(msg));
+	if (parse && hlen <= rb->cfg.max_message_size &&
+	    probe_parse(rb, hdr, hlen, &perr) == 0 &&
+	    message_parse(hdr, hlen, rb->cfg.max_message_size, &msg,
+	    &perr) == MESSAGE_OK) {
+		/* Automatic mail is never answered (loops). */
+		if (classify_automatic(&msg, rb->cfg.message_id_domain,
+		    MAILOUT_LOOP_HEADER) == NULL && msg.from_addr != NULL)
+			from = xstrdup(msg.from_addr);
+		refs = references_for(&msg);
+	} else
+		from = raw_sender(hdr, hlen);
+	free(perr);
+	why = xasprintf("%llu bytes, over the %zu-byte limit",
+	    (unsigned long long)size, rb->cfg.max_message_size);
+	log_warnx("message %lld: too-large: %s", (long long)row, why);
+	if (db_begin(rb->db) != 0)
+		goto retry;
+	rc = notify_alert(rb, row, "A message over the size limit was set "
+	    "aside", why, rb->cfg.rejected_folder) != 0;
+	/* A stranger is told nothing, as for other rejected mail. */
+	if (rc == 0 && from != NULL &&
+	    (found = db_partner_by_sender(rb->db, from, &p)) > 0) {
+		const struct render_var vars[] = {
+			{ "partner_name", p.name }, { "limit", limit },
+			{ "size", got }, { "from_name", rb->cfg.from_name },
+			{ "intake_address", rb->cfg.intake_address },
+		};
+
+		memset(&n, 0, sizeof(n));
+		n.name = "too-large";
+		n.lang = strcmp(p.lang, "ja") == 0 ? "ja" : "en";
+		n.rcpt = from;
+		n.vars = vars;
+		n.nvars = nitems(vars);
+		n.in_reply_to = msg.message_id;
+		n.references = refs;
+		n.auto_reply = 1;
+		if (p.active) {
+			int q = notify_queue(rb, &n, NULL);
+			rc = q < 0;
+			withheld = q == NOTIFY_WITHHELD;
+		}
+		partner_free(&p);
+	}
+	if (withheld) {
+		char *d = xasprintf("%s; reply withheld (more than %d to this "
+		    "sender in an hour)", why, rb->cfg.auto_reply_limit);
+		free(why);
+		why = d;
+	}
+	if (rc != 0 || found < 0 || db_message_dispose(rb->db, row, NULL,
+	    "too-large", why, 0) != 0 || db_commit(rb->db) != 0) {
+		db_rollback(rb->db);
+		goto retry;
+	}
+	free(why);
+	free(from);
+	free(refs);
+	message_free(&msg);
+	return INTAKE_REJECTED;
+retry:
+	log_warnx("message %lld: not processed, will retry: %s",
+	    (long long)row, db_errmsg(rb->db));
+	free(why);
+	free(from);
+	free(refs);
+	message_free(&msg);
+	return INTAKE_RETRY;
+}
+
+enum intake_result
+intake_too_large(struct refbot *rb, int64_t row, const char *hdr,
+    size_t hlen, uint64_t size)
+{
+	int n;
+
+	/* Counted as for any message: a parser that kills us is skipped. */
+	if ((n = db_message_attempt(rb->db, row)) < 0) {
+		log_warnx("message %lld: database: %s", (long long)row,
+		    db_errmsg(rb->db));
+		return INTAKE_RETRY;
+	}
+	return too_large(rb, row, hdr, hlen, size, n <= MAX_ATTEMPTS);
+}
+
 enum intake_result
 intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len)
 {
@@ -1126,8 +1246,10 @@ intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len)
 	j.row = row;
 	analyze(raw, len, &o, &j.a);
 	if (j.a.kind == KIND_UNREADABLE) {
-		res = reject(rb, row, j.a.parse_status == MESSAGE_TOO_LARGE ?
-		    "too-large" : "unreadable", j.a.error, raw, len);
+		/* Over the limit, though the server's size was not. */
+		res = j.a.parse_status == MESSAGE_TOO_LARGE ?
+		    too_large(rb, row, raw, len, len, 0) :
+		    reject(rb, row, "unreadable", j.a.error, raw, len);
 		analysis_free(&j.a);
 		return res;
 	}

@@ -13,13 +13,21 @@
 
 enum intake_result {
 	INTAKE_PROCESSED,	/* done: move to the processed folder */
-	INTAKE_REJECTED,	/* unreadable: move to the rejected folder */
+	INTAKE_REJECTED,	/* unreadable, too large: to the rejected folder */
 	INTAKE_RETRY,		/* database trouble: leave it, try later */
 };
 
 /* Processes the stored message row (raw bytes as given). */
 enum intake_result intake_process(struct refbot *, int64_t row,
     const char *raw, size_t len);
+
+/*
+ * A message over max_message_size, of which only the header (hdr) was
+ * fetched and stored; size is the whole message's (RFC822.SIZE).  Filed
+ * as rejected (disposition too-large), or INTAKE_RETRY.
+ */
+enum intake_result intake_too_large(struct refbot *, int64_t row,
+    const char *hdr, size_t hlen, uint64_t size);
 
 /* Stops the parser child (a new one starts with the next message). */
 void intake_probe_stop(void);

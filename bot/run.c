@@ -18,6 +18,10 @@
 #include "util.h"
 
 #define FETCH_BATCH 50
+/* Bytes one fetch may bring: at most this, or 4 x max_message_size. */
+#define FETCH_BYTES (8 * 1024 * 1024)
+/* Bytes of header fetched of a message over max_message_size. */
+#define HEADER_MAX (128 * 1024)
 #define IDLE_RENEW (25 * 60)	/* servers may drop IDLE after 30 min */
 
 /* A message handled and recorded, waiting to be moved with its batch. */
@@ -35,6 +39,9 @@ struct runner {
 	int retry;		/* messages left for a later pass */
 	struct filing todo[FETCH_BATCH];
 	size_t ntodo;
+	const uint32_t *wuids;	/* the batch being fetched, */
+	const uint32_t *wsizes;	/* and each one's RFC822.SIZE */
+	size_t wn;
 };
 
 static int
@@ -141,10 +148,14 @@ rejected_disposition(const char *disposition)
 	    strcmp(disposition, "quarantined") == 0;
 }
 
+/*
+ * A message fetched: raw is all of it (size 0), or for one over the size
+ * limit only its header (size is then the whole message's).
+ */
 static int
-fetched(uint32_t uid, const char *raw, size_t len, void *arg)
+handle(struct runner *r, uint32_t uid, const char *raw, size_t len,
+    uint64_t size)
 {
-	struct runner *r = arg;
 	struct refbot *rb = r->rb;
 	char *disp = NULL;
 	int64_t row;
@@ -160,14 +171,16 @@ fetched(uint32_t uid, const char *raw, size_t len, void *arg)
 	}
 	if (found == 0) {
 		if (db_message_insert(rb->db, rb->cfg.imap_mailbox,
-		    imap_uidvalidity(r->im), uid, raw, len, &row) != 0) {
+		    imap_uidvalidity(r->im), uid, raw, len, size ? size : len,
+		    &row) != 0) {
 			log_warnx("uid %u: cannot store the message, leaving "
 			    "it on the server: %s", uid, db_errmsg(rb->db));
 			r->retry++;
 			return IMAP_OK;
 		}
-		log_info("message %lld: stored (uid %u, %zu bytes)",
-		    (long long)row, uid, len);
+		log_info("message %lld: stored (uid %u, %llu bytes%s)",
+		    (long long)row, uid, (unsigned long long)(size ? size :
+		    len), size ? ", header only" : "");
 	} else if (strcmp(disp, "pending") != 0) {
 		/* Handled before a crash or a failed move: just file it. */
 		int rc = file_later(r, row, uid, rejected_disposition(disp));
@@ -176,7 +189,8 @@ fetched(uint32_t uid, const char *raw, size_t len, void *arg)
 	}
 	free(disp);
 
-	res = intake_process(rb, row, raw, len);
+	res = size ? intake_too_large(rb, row, raw, len, size) :
+	    intake_process(rb, row, raw, len);
 	if (res == INTAKE_RETRY) {
 		r->retry++;
 		return IMAP_OK;
@@ -187,12 +201,38 @@ fetched(uint32_t uid, const char *raw, size_t len, void *arg)
 	return *r->stop ? -1 : IMAP_OK;
 }
 
+static int
+fetched(uint32_t uid, const char *raw, size_t len, void *arg)
+{
+	return handle(arg, uid, raw, len, 0);
+}
+
+/* The header of a message over the size limit; the rest never comes. */
+static int
+fetched_header(uint32_t uid, const char *hdr, size_t len, void *arg)
+{
+	struct runner *r = arg;
+	size_t i;
+
+	for (i = 0; i < r->wn && r->wuids[i] != uid; i++)
+		;
+	if (i == r->wn || r->wsizes[i] == 0)	/* not asked for */
+		return IMAP_OK;
+	log_debug("uid %u: %u bytes, over the limit: fetched its header only "
+	    "(%zu bytes)", uid, r->wsizes[i], len);
+	return handle(r, uid, hdr, len, r->wsizes[i]);
+}
+
 /* One pass over the intake mailbox. */
 static int
 process_mailbox(struct runner *r)
 {
-	uint32_t *uids = NULL;
-	size_t n = 0, i, k;
+	uint32_t *uids = NULL, sizes[FETCH_BATCH], big[FETCH_BATCH];
+	uint32_t small[FETCH_BATCH];
+	size_t n = 0, i, k, batch, nbig, nsmall;
+	size_t max = r->rb->cfg.max_message_size;
+	uint64_t bytes, budget = max < FETCH_BYTES / 4 ? 4 * (uint64_t)max :
+	    FETCH_BYTES;
 	char *err = NULL;
 	int rc, tty;
 
@@ -226,12 +266,45 @@ process_mailbox(struct runner *r)
 		log_debug("%zu messages in the intake mailbox", n);
 	/* A backlog shows progress on a terminal, and nothing elsewhere. */
 	tty = n >= 2 * FETCH_BATCH && isatty(STDERR_FILENO);
-	for (i = 0; i < n && !*r->stop; i += FETCH_BATCH) {
-		size_t batch = n - i < FETCH_BATCH ? n - i : FETCH_BATCH;
+	for (i = 0; i < n && !*r->stop; i += batch) {
+		size_t want = n - i < FETCH_BATCH ? n - i : FETCH_BATCH;
+
 		if (tty)
 			fprintf(stderr, "\rrefbot: %zu of %zu messages", i, n);
+		if ((rc = imap_fetch_sizes(r->im, uids + i, want, sizes,
+		    &err)) != IMAP_OK) {
+			log_warnx("%s", err);
+			free(err);
+			free(uids);
+			return rc;
+		}
+		/*
+		 * Sizes first: a batch holds up to FETCH_BATCH messages and
+		 * budget bytes (always one, so every batch advances); of a
+		 * message over max_message_size only the header is fetched.
+		 */
+		nbig = nsmall = 0;
+		bytes = 0;
+		for (batch = 0; batch < want; batch++) {
+			if (sizes[batch] > max) {
+				big[nbig++] = uids[i + batch];
+				continue;
+			}
+			if (nsmall > 0 && bytes + sizes[batch] > budget)
+				break;
+			bytes += sizes[batch];
+			small[nsmall++] = uids[i + batch];
+		}
+		log_debug("fetching %zu messages (%llu bytes) and %zu headers",
+		    nsmall, (unsigned long long)bytes, nbig);
+		r->wuids = uids + i;
+		r->wsizes = sizes;
+		r->wn = batch;
 		r->ntodo = 0;
-		rc = imap_fetch(r->im, uids + i, batch, fetched, r, &err);
+		rc = imap_fetch_headers(r->im, big, nbig, HEADER_MAX,
+		    fetched_header, r, &err);
+		if (rc == IMAP_OK)
+			rc = imap_fetch(r->im, small, nsmall, fetched, r, &err);
 		/* What was handled is filed even when the fetch ended early. */
 		if (rc != IMAP_ECONN && file_messages(r) == IMAP_ECONN &&
 		    rc == IMAP_OK) {

@@ -61,7 +61,7 @@ check "a referral whose client is not aware is DISQUALIFIED" \
 check "the partner is told why, in Japanese" [ "$("$MAILTOOL" fetch --env "$SB/env" --user partner2 --format json | pyjson '"お客様のご了承を得たうえで" in j[0]["text"] and "ご紹介について" in j[0]["headers"]["Subject"]')" = True ]
 check "with the form in Japanese" [ "$("$MAILTOOL" fetch --env "$SB/env" --user partner2 --format json | pyjson '"* クライアント名：" in j[0]["text"] and "  予算：" in j[0]["text"]')" = True ]
 
-# 4. A message over the size limit: set aside, staff told, no reply.
+# 4. A message over the size limit: set aside, staff and partner told.
 sed 's/^poll_interval = .*/max_message_size = 1k/' "$CONF" >"$SB/small.conf"
 "$MAILTOOL" send --env "$SB/env" --from partner1 --to intake --eml "$REFBOT_SRC/tests/data/multipart-alt.eml" >/dev/null
 "$MAILTOOL" wait --env "$SB/env" --user intake --count 1 --timeout 20 >/dev/null
@@ -70,9 +70,9 @@ check "an oversized message is filed in Rejected" [ "$("$MAILTOOL" count --env "
 check "its disposition is recorded" [ "$(sqlite3 "$SB/refbot.db" "select disposition from messages order by id desc limit 1")" = too-large ]
 check "each staff member is told once" "$MAILTOOL" wait --env "$SB/env" --user staff1 --count 1 --timeout 20
 check "staff2 too" "$MAILTOOL" wait --env "$SB/env" --user staff2 --count 1 --timeout 20
-check "the partner is told it could not be read, and why" \
+check "the partner is told it was too large, and the limit" \
 	"$MAILTOOL" wait --env "$SB/env" --user partner1 --count 3 --timeout 20
-check "in a few clear words" [ "$("$MAILTOOL" fetch --env "$SB/env" --user partner1 --format json | pyjson '"could not read" in j[2]["headers"]["Subject"] and "1024-byte limit" in j[2]["text"]')" = True ]
+check "in a few clear words" [ "$("$MAILTOOL" fetch --env "$SB/env" --user partner1 --format json | pyjson '"too large" in j[2]["headers"]["Subject"] and "1 KB" in j[2]["text"]')" = True ]
 check "every message has a disposition" [ "$(sqlite3 "$SB/refbot.db" "select count(*) from messages where disposition = 'pending'")" = 0 ]
 
 # 5. A delivery report for our acknowledgement to partner1 (a hard
