@@ -608,7 +608,7 @@ confirmed_request(struct job *j)
 	if (strcmp(pr.kind, "unsubscribe") == 0) {
 		r = newsletter_unsubscribe(rb, j->row, &j->a, pr.partner_id,
 		    "confirmed by a signed reply", &out);
-		if (r > 0)
+		if (out.disposition != NULL)
 			take(j, &out);
 	} else if (strcmp(pr.kind, "correction") == 0)
 		r = correction_confirmed(j, &pr);

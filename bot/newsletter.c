@@ -1012,7 +1012,11 @@ draft_reply(struct refbot *rb, int64_t row, const struct analysis *a,
 		    "draft %lld: not a confirmation, author told",
 		    (long long)id));
 	} else if (just_ok(text)) {
-		if ((r = db_newsletter_draft_confirm(rb->db, &d)) > 0)
+		if ((r = db_newsletter_draft_confirm(rb->db, &d)) < 0) {
+			newsletter_draft_free(&d);
+			return -1;
+		}
+		if (r > 0)
 			log_info("message %lld: newsletter %s (%s): draft %lld "
 			    "confirmed", (long long)row, d.month, d.lang,
 			    (long long)id);
