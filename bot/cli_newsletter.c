@@ -105,8 +105,8 @@ nl_set(struct refbot *rb, const struct nl_opts *o)
 		return EX_DATAERR_;
 	}
 	lang = o->lang ? o->lang : detect_lang(body);
-	if (db_newsletter_profile_put(rb->db, o->month, lang, body, "cli",
-	    1) != 0) {
+	if (db_newsletter_profile_put(rb->db, o->month, lang, body,
+	    "cli") != 0) {
 		free(text);
 		return dberr(rb);
 	}
@@ -130,10 +130,10 @@ nl_preview(struct refbot *rb, const struct nl_opts *o)
 		return usage();
 	if ((rc = find_partner(rb, o->partner, &p)) != 0)
 		return rc;
-	rc = newsletter_compose(rb, &p, o->month, sla_now(), 1, &is, &err);
+	rc = newsletter_compose(rb, &p, o->month, sla_now(), NULL, &is, &err);
 	if (rc == NEWSLETTER_NO_PROFILE)
-		fprintf(stderr, "refbot: no profile for %s: write one with "
-		    "\"refbot newsletter set\"\n", o->month);
+		fprintf(stderr, "refbot: no confirmed profile for %s: write "
+		    "one with \"refbot newsletter set\"\n", o->month);
 	else if (rc != 0)
 		fprintf(stderr, "refbot: %s\n", err);
 	else if (o->html)
@@ -243,25 +243,23 @@ nl_status(struct refbot *rb, const struct nl_opts *o)
 	struct newsletter_progress pr;
 	char *body;
 	size_t i;
-	int r;
+	int r, drafts;
 
 	print_due(rb, o->month);
 	for (i = 0; i < nitems(langs); i++) {
-		int confirmed;
-
 		body = NULL;
-		confirmed = db_newsletter_profile_get(rb->db, o->month,
-		    langs[i], 0, &body);
-		free(body);
-		body = NULL;
-		r = db_newsletter_profile_get(rb->db, o->month, langs[i], 1,
+		r = db_newsletter_profile_get(rb->db, o->month, langs[i],
 		    &body);
 		free(body);
-		if (r < 0 || confirmed < 0)
+		drafts = db_newsletter_drafts(rb->db, o->month, langs[i]);
+		if (r < 0 || drafts < 0)
 			return dberr(rb);
-		printf("  profile %s: %s\n", langs[i], r == 0 ? "none" :
-		    confirmed ? "confirmed" : "draft (not sent until "
-		    "confirmed)");
+		printf("  profile %s: %s", langs[i], r > 0 ? "confirmed" :
+		    drafts > 0 ? "draft (not sent until confirmed)" : "none");
+		if (drafts > 0)
+			printf("; %d draft%s waiting for the author's OK",
+			    drafts, drafts == 1 ? "" : "s");
+		putchar('\n');
 	}
 	if (db_newsletter_progress(rb->db, o->month, &pr) != 0)
 		return dberr(rb);

@@ -13,7 +13,7 @@
 #include "db.h"
 #include "util.h"
 
-#define STMT_CACHE 64
+#define STMT_CACHE 128	/* more than db.c has statements */
 
 struct db {
 	sqlite3 *h;
@@ -192,6 +192,35 @@ static const char *migrations[] = {
 	"CREATE INDEX outbox_rcpt ON outbox(rcpt, kind, created_at);"
 	"CREATE INDEX outbox_referral ON outbox(referral_id);"
 	"CREATE INDEX referrals_partner ON referrals(partner_id, created_at);",
+	/*
+	 * Issue 14 items 2 and 6: nothing changes on a From address alone.
+	 * A newsletter draft is its own row (id, author), confirmed only
+	 * through the signed address of its own preview; newsletter_profiles
+	 * keeps only confirmed profiles.  A partner's unsigned correction or
+	 * unsubscribe waits here until the partner answers a signed mail.
+	 */
+	"CREATE TABLE newsletter_drafts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  month TEXT NOT NULL,"
+	"  lang TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  author TEXT NOT NULL,"
+	"  message_row INTEGER REFERENCES messages(id),"
+	"  created_at INTEGER NOT NULL,"
+	"  confirmed_at INTEGER);"
+	"INSERT INTO newsletter_drafts (month, lang, body, author, created_at)"
+	"  SELECT month, lang, body, coalesce(author, ''), updated_at"
+	"  FROM newsletter_profiles WHERE NOT confirmed;"
+	"DELETE FROM newsletter_profiles WHERE NOT confirmed;"
+	"CREATE TABLE pending_requests ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL,"
+	"  partner_id INTEGER NOT NULL REFERENCES partners(id),"
+	"  referral_id INTEGER REFERENCES referrals(id),"
+	"  message_row INTEGER REFERENCES messages(id),"
+	"  body TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  done_at INTEGER);",
 };
 
 static int64_t
@@ -1825,11 +1854,11 @@ db_costs(struct db *db, int64_t from, int64_t to, int64_t *total)
 
 int
 db_newsletter_profile_put(struct db *db, const char *month, const char *lang,
-    const char *body, const char *author, int confirmed)
+    const char *body, const char *author)
 {
 	static const char sql[] = "INSERT OR REPLACE INTO newsletter_profiles "
 	    "(month, lang, body, author, confirmed, updated_at) "
-	    "VALUES (?, ?, ?, ?, ?, ?)";
+	    "VALUES (?, ?, ?, ?, 1, ?)";
 	sqlite3_stmt *st = stmt(db, sql);
 
 	if (st == NULL)
@@ -1838,17 +1867,16 @@ db_newsletter_profile_put(struct db *db, const char *month, const char *lang,
 	bind_text(st, 2, lang);
 	bind_text(st, 3, body);
 	bind_text(st, 4, author);
-	sqlite3_bind_int(st, 5, confirmed);
-	sqlite3_bind_int64(st, 6, now_s());
+	sqlite3_bind_int64(st, 5, now_s());
 	return exec_done(st);
 }
 
 int
 db_newsletter_profile_get(struct db *db, const char *month, const char *lang,
-    int drafts, char **body)
+    char **body)
 {
 	static const char sql[] = "SELECT body FROM newsletter_profiles "
-	    "WHERE month = ? AND lang = ? AND (confirmed OR ?)";
+	    "WHERE month = ? AND lang = ? AND confirmed";
 	sqlite3_stmt *st = stmt(db, sql);
 	int rc;
 
@@ -1856,7 +1884,6 @@ db_newsletter_profile_get(struct db *db, const char *month, const char *lang,
 		return -1;
 	bind_text(st, 1, month);
 	bind_text(st, 2, lang);
-	sqlite3_bind_int(st, 3, drafts);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*body = col_text(st, 0);
@@ -1868,19 +1895,175 @@ db_newsletter_profile_get(struct db *db, const char *month, const char *lang,
 }
 
 int
-db_newsletter_confirm(struct db *db, const char *month)
+db_newsletter_draft_add(struct db *db, const char *month, const char *lang,
+    const char *body, const char *author, int64_t message_row, int64_t *id)
 {
-	static const char sql[] = "UPDATE newsletter_profiles SET confirmed "
-	    "= 1, updated_at = ? WHERE month = ? AND NOT confirmed";
+	static const char sql[] = "INSERT INTO newsletter_drafts (month, "
+	    "lang, body, author, message_row, created_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, month);
+	bind_text(st, 2, lang);
+	bind_text(st, 3, body);
+	bind_text(st, 4, author);
+	sqlite3_bind_int64(st, 5, message_row);
+	sqlite3_bind_int64(st, 6, now_s());
+	if (exec_done(st) != 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(db->h);
+	return 0;
+}
+
+int
+db_newsletter_draft_get(struct db *db, int64_t id,
+    struct newsletter_draft *d)
+{
+	static const char sql[] = "SELECT id, month, lang, body, author, "
+	    "coalesce(confirmed_at, 0) FROM newsletter_drafts WHERE id = ?";
+	sqlite3_stmt *st = stmt(db, sql);
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		d->id = sqlite3_column_int64(st, 0);
+		d->month = col_text(st, 1);
+		d->lang = col_text(st, 2);
+		d->body = col_text(st, 3);
+		d->author = col_text(st, 4);
+		d->confirmed_at = sqlite3_column_int64(st, 5);
+		sqlite3_reset(st);
+		return 1;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+void
+newsletter_draft_free(struct newsletter_draft *d)
+{
+	free(d->month);
+	free(d->lang);
+	free(d->body);
+	free(d->author);
+	memset(d, 0, sizeof(*d));
+}
+
+int
+db_newsletter_draft_confirm(struct db *db, const struct newsletter_draft *d)
+{
+	static const char sql[] = "UPDATE newsletter_drafts SET confirmed_at "
+	    "= ? WHERE id = ? AND confirmed_at IS NULL";
 	sqlite3_stmt *st = stmt(db, sql);
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, now_s());
-	bind_text(st, 2, month);
+	sqlite3_bind_int64(st, 2, d->id);
+	if (exec_done(st) != 0)
+		return -1;
+	if (sqlite3_changes(db->h) == 0)
+		return 0;
+	return db_newsletter_profile_put(db, d->month, d->lang, d->body,
+	    d->author) != 0 ? -1 : 1;
+}
+
+int
+db_newsletter_drafts(struct db *db, const char *month, const char *lang)
+{
+	static const char sql[] = "SELECT count(*) FROM newsletter_drafts "
+	    "WHERE month = ? AND lang = ? AND confirmed_at IS NULL";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, month);
+	bind_text(st, 2, lang);
+	return (int)step_int(st);
+}
+
+int
+db_pending_add(struct db *db, const char *kind, int64_t partner_id,
+    int64_t referral_id, int64_t message_row, const char *body, int64_t *id)
+{
+	static const char sql[] = "INSERT INTO pending_requests (kind, "
+	    "partner_id, referral_id, message_row, body, created_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, kind);
+	sqlite3_bind_int64(st, 2, partner_id);
+	if (referral_id > 0)
+		sqlite3_bind_int64(st, 3, referral_id);
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_int64(st, 4, message_row);
+	bind_text(st, 5, body);
+	sqlite3_bind_int64(st, 6, now_s());
+	if (exec_done(st) != 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(db->h);
+	return 0;
+}
+
+int
+db_pending_get(struct db *db, int64_t id, struct pending_request *pr)
+{
+	static const char sql[] = "SELECT id, kind, partner_id, "
+	    "coalesce(referral_id, 0), body, coalesce(done_at, 0) "
+	    "FROM pending_requests WHERE id = ?";
+	sqlite3_stmt *st = stmt(db, sql);
+	int rc;
+
+	memset(pr, 0, sizeof(*pr));
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		pr->id = sqlite3_column_int64(st, 0);
+		pr->kind = col_text(st, 1);
+		pr->partner_id = sqlite3_column_int64(st, 2);
+		pr->referral_id = sqlite3_column_int64(st, 3);
+		pr->body = col_text(st, 4);
+		pr->done_at = sqlite3_column_int64(st, 5);
+		sqlite3_reset(st);
+		return 1;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_pending_done(struct db *db, int64_t id)
+{
+	static const char sql[] = "UPDATE pending_requests SET done_at = ? "
+	    "WHERE id = ? AND done_at IS NULL";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now_s());
+	sqlite3_bind_int64(st, 2, id);
 	if (exec_done(st) != 0)
 		return -1;
 	return sqlite3_changes(db->h);
+}
+
+void
+pending_request_free(struct pending_request *pr)
+{
+	free(pr->kind);
+	free(pr->body);
+	memset(pr, 0, sizeof(*pr));
 }
 
 int

@@ -278,14 +278,56 @@ void outmail_free(struct outmail *);
  */
 int db_outbox_hold(struct db *, const char *kind, int release);
 
-/* The newsletter: the month's profile ("YYYY-MM") per language. */
+/*
+ * The newsletter: the month's confirmed profile ("YYYY-MM") per language,
+ * set only by the CLI or a signed confirmation.
+ */
 int db_newsletter_profile_put(struct db *, const char *month,
-    const char *lang, const char *body, const char *author, int confirmed);
-/* 1 with *body (caller frees), 0 if none (confirmed, or any with drafts). */
+    const char *lang, const char *body, const char *author);
+/* 1 with *body (caller frees), 0 if the month has no confirmed one. */
 int db_newsletter_profile_get(struct db *, const char *month,
-    const char *lang, int drafts, char **body);
-/* Confirms the month's draft profiles; returns how many, or -1. */
-int db_newsletter_confirm(struct db *, const char *month);
+    const char *lang, char **body);
+
+/* A profile staff mailed, kept by its own id until its author confirms. */
+struct newsletter_draft {
+	int64_t id;
+	char *month, *lang, *body, *author;
+	int64_t confirmed_at;	/* 0: not confirmed */
+};
+int db_newsletter_draft_add(struct db *, const char *month,
+    const char *lang, const char *body, const char *author,
+    int64_t message_row, int64_t *id);
+/* 1 with *d filled (newsletter_draft_free), 0 if there is none, -1. */
+int db_newsletter_draft_get(struct db *, int64_t id,
+    struct newsletter_draft *d);
+void newsletter_draft_free(struct newsletter_draft *);
+/*
+ * Confirms exactly draft d: it becomes its month's profile in its
+ * language.  1, 0 when it was already confirmed (nothing changes), -1.
+ */
+int db_newsletter_draft_confirm(struct db *, const struct newsletter_draft *d);
+/* How many unconfirmed drafts the month has in lang, or -1. */
+int db_newsletter_drafts(struct db *, const char *month, const char *lang);
+
+/*
+ * A partner's request that came without a signed token (a correction,
+ * an unsubscribe): kept until the partner answers our signed mail.
+ */
+struct pending_request {
+	int64_t id;
+	char *kind;		/* "correction" or "unsubscribe" */
+	int64_t partner_id;
+	int64_t referral_id;	/* 0: none */
+	char *body;		/* what the request said (the correction) */
+	int64_t done_at;	/* 0: not applied yet */
+};
+int db_pending_add(struct db *, const char *kind, int64_t partner_id,
+    int64_t referral_id, int64_t message_row, const char *body, int64_t *id);
+/* 1 with *pr filled (pending_request_free), 0 if there is none, -1. */
+int db_pending_get(struct db *, int64_t id, struct pending_request *pr);
+/* Marks it applied: 1, 0 if it already was, -1. */
+int db_pending_done(struct db *, int64_t id);
+void pending_request_free(struct pending_request *);
 /* 1 when the month's issue is now the partner's, 0 if it already was. */
 int db_newsletter_claim(struct db *, int64_t partner_id, const char *month);
 /* Records the outbox row that carries a claimed issue. */

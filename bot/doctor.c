@@ -484,6 +484,8 @@ check_mail_texts(struct doctor *d, const struct config *cfg)
 		{ "staff-newsletter-reminder", 0 },
 		{ "staff-newsletter-reply", 0 },
 		{ "staff-newsletter-halted", 0 },
+		{ "staff-newsletter-unconfirmed", 0 },
+		{ "confirm-correction", 1 }, { "confirm-unsubscribe", 1 },
 	};
 	struct dirent **names = NULL;
 	char *dirpath, *path;

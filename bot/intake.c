@@ -395,25 +395,23 @@ out:
 }
 
 /*
- * A partner's corrections to an INCOMPLETE or DISQUALIFIED referral: the
- * "Label: value" lines are merged over what we had and the whole referral
- * is evaluated again.
+ * A partner's corrections to an INCOMPLETE or DISQUALIFIED referral (text:
+ * what they wrote, signed or confirmed): the "Label: value" lines are
+ * merged over what we had and the whole referral is evaluated again.
  */
 static int
-correction(struct job *j, const struct referral *r, const struct partner *p)
+correction(struct job *j, const struct referral *r, const struct partner *p,
+    const char *text)
 {
 	struct refbot *rb = j->rb;
 	struct form upd, merged;
-	struct reply_text rt;
 	const char **keys, **vals;
 	char ref[24];
 	const char *status;
 	size_t i, k, n = 0;
 	int rc = -1;
 
-	reply_extract(j->a.msg.text, REPLY_MARKER, &rt);
-	form_read_lines(&rb->tmpl, rt.visible, &upd);
-	reply_text_free(&rt);
+	form_read_lines(&rb->tmpl, text, &upd);
 	refbot_ref(r->id, ref, sizeof(ref));
 	if (upd.nvalues == 0) {
 		/* Not corrections: a question or a remark (replies.c). */
@@ -445,7 +443,7 @@ correction(struct job *j, const struct referral *r, const struct partner *p)
 	if (db_referral_set_status(rb->db, r->id, status) != 0 ||
 	    db_history_add(rb->db, r->id, "partner", "corrected", r->status,
 	    status, NULL) != 0 ||
-	    send_outcome(j, &merged, p, j->a.msg.from_addr) != 0)
+	    send_outcome(j, &merged, p, p->email) != 0)
 		goto out;
 	j->disposition = "correction";
 	j->detail = xasprintf("%s %s -> %s, %zu fields updated", ref,
@@ -469,6 +467,165 @@ take(struct job *j, struct reply_outcome *out)
 	free(j->detail);
 	j->detail = out->detail;
 	out->detail = NULL;
+}
+
+/*
+ * Corrections in mail that proves only its From address (a "[REF-n]"
+ * subject, no signed reply address or Message-ID): nothing changes yet.
+ * The request is kept and the partner gets what would change, with a
+ * signed reply address naming it; a reply applies exactly that.
+ * Returns 0 when the text has no corrections (answered as a reply).
+ */
+static int
+correction_unsigned(struct job *j, const struct referral *r,
+    const struct partner *p)
+{
+	struct refbot *rb = j->rb;
+	const char *lang = replies_partner_lang(p, &j->a);
+	struct reply_text rt;
+	struct notify n;
+	struct form upd;
+	char ref[24], *changes, *refs;
+	int64_t id;
+	int rc;
+
+	reply_extract(j->a.msg.text, REPLY_MARKER, &rt);
+	form_read_lines(&rb->tmpl, rt.visible, &upd);
+	if (upd.nvalues == 0) {
+		form_free(&upd);
+		reply_text_free(&rt);
+		return 0;
+	}
+	refbot_ref(r->id, ref, sizeof(ref));
+	j->referral_id = r->id;
+	if (db_pending_add(rb->db, "correction", p->id, r->id, j->row,
+	    rt.visible, &id) != 0 ||
+	    db_history_add(rb->db, r->id, "partner", "correction-unsigned",
+	    NULL, NULL, "waits for the partner's signed confirmation") != 0) {
+		form_free(&upd);
+		reply_text_free(&rt);
+		return -1;
+	}
+	changes = intake_fields_text(&upd, lang);
+	refs = references_for(&j->a.msg);
+	{
+		const struct render_var vars[] = {
+			{ "ref", ref }, { "client", r->client ? r->client : "?" },
+			{ "partner_name", p->name }, { "changes", changes },
+			{ "from_name", rb->cfg.from_name },
+		};
+		memset(&n, 0, sizeof(n));
+		n.name = "confirm-correction";
+		n.lang = lang;
+		n.rcpt = p->email;
+		n.referral_id = r->id;
+		n.role = ROLE_CONFIRM;
+		n.token_id = id;
+		n.vars = vars;
+		n.nvars = nitems(vars);
+		n.in_reply_to = j->a.msg.message_id;
+		n.references = refs;
+		n.auto_reply = 1;
+		if ((rc = notify_queue(rb, &n, NULL)) == NOTIFY_WITHHELD) {
+			j->withheld = 1;
+			rc = 0;
+		}
+	}
+	j->disposition = "correction-unsigned";
+	j->detail = xasprintf("%s: %zu fields in mail without a signed "
+	    "address: request %lld waits for the partner's confirmation", ref,
+	    upd.nvalues, (long long)id);
+	log_info("message %lld: unsigned correction of %s kept as request "
+	    "%lld; the partner is asked to confirm", (long long)j->row, ref,
+	    (long long)id);
+	free(changes);
+	free(refs);
+	form_free(&upd);
+	reply_text_free(&rt);
+	return rc < 0 ? -1 : 1;
+}
+
+/* Applies a kept correction now that the partner confirmed it. */
+static int
+correction_confirmed(struct job *j, const struct pending_request *pr)
+{
+	struct refbot *rb = j->rb;
+	struct referral r;
+	struct partner p;
+	char idbuf[24];
+	int found, rc = 0;
+
+	if ((found = db_referral_get(rb->db, pr->referral_id, &r)) <= 0)
+		return found;
+	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)pr->partner_id);
+	if ((found = db_partner_find(rb->db, idbuf, &p)) <= 0) {
+		referral_free(&r);
+		return found;
+	}
+	j->referral_id = r.id;
+	if (r.partner_id != p.id)
+		found = 0;
+	else if (strcmp(r.status, "INCOMPLETE") == 0 ||
+	    strcmp(r.status, "DISQUALIFIED") == 0)
+		rc = correction(j, &r, &p, pr->body);
+	else {
+		j->disposition = "correction";
+		j->detail = xasprintf("request %lld confirmed, but referral "
+		    "%lld is %s now: nothing changed", (long long)pr->id,
+		    (long long)r.id, r.status);
+	}
+	partner_free(&p);
+	referral_free(&r);
+	return rc < 0 ? -1 : found;
+}
+
+/*
+ * A reply through the signed address of our "please confirm" mail: the
+ * kept request it names is applied, exactly as it was asked, once.
+ * Returns 1 when the mail was such a reply, 0 when not, -1.
+ */
+static int
+confirmed_request(struct job *j)
+{
+	static const char roles[] = { ROLE_CONFIRM, 0 };
+	struct refbot *rb = j->rb;
+	struct reply_outcome out = { NULL, NULL };
+	struct pending_request pr;
+	int64_t id;
+	int role, r;
+
+	if (!replies_token_for(rb, &j->a, roles, &id, &role))
+		return 0;
+	if ((r = db_pending_get(rb->db, id, &pr)) < 0)
+		return -1;
+	if (r == 0 || pr.done_at != 0) {
+		j->disposition = "request-confirmed";
+		j->detail = xasprintf("request %lld %s", (long long)id, r == 0 ?
+		    "does not exist" : "was already applied");
+		pending_request_free(&pr);
+		return 1;
+	}
+	if (strcmp(pr.kind, "unsubscribe") == 0) {
+		r = newsletter_unsubscribe(rb, j->row, &j->a, pr.partner_id,
+		    "confirmed by a signed reply", &out);
+		if (out.disposition != NULL)
+			take(j, &out);
+	} else if (strcmp(pr.kind, "correction") == 0)
+		r = correction_confirmed(j, &pr);
+	else
+		r = 0;
+	if (r >= 0 && j->disposition == NULL) {
+		j->disposition = "request-confirmed";
+		j->detail = xasprintf("request %lld (%s): its partner or "
+		    "referral no longer exists", (long long)id, pr.kind);
+	}
+	if (r >= 0 && db_pending_done(rb->db, id) < 0)
+		r = -1;
+	if (r >= 0)
+		log_info("message %lld: request %lld (%s) confirmed by the "
+		    "partner", (long long)j->row, (long long)id, pr.kind);
+	pending_request_free(&pr);
+	return r < 0 ? -1 : 1;
 }
 
 /* A reply in one of our threads. */
@@ -501,9 +658,17 @@ reply(struct job *j)
 	    strcmp(r.partner_email, j->a.msg.from_addr) == 0) {
 		found = db_partner_by_email(rb->db, r.partner_email, &p);
 		if (found > 0) {
-			if (strcmp(r.status, "INCOMPLETE") == 0 ||
-			    strcmp(r.status, "DISQUALIFIED") == 0)
-				rc = correction(j, &r, &p);
+			int fixable = strcmp(r.status, "INCOMPLETE") == 0 ||
+			    strcmp(r.status, "DISQUALIFIED") == 0;
+			struct reply_text rt;
+
+			/* Signed: our mail's reply address or Message-ID. */
+			if (fixable && role == ROLE_PARTNER) {
+				reply_extract(j->a.msg.text, REPLY_MARKER, &rt);
+				rc = correction(j, &r, &p, rt.visible);
+				reply_text_free(&rt);
+			} else if (fixable)
+				rc = correction_unsigned(j, &r, &p) < 0 ? -1 : 0;
 			if (rc == 0 && j->disposition == NULL) {
 				rc = replies_partner(rb, j->row, &j->a, &r, &p,
 				    &out);
@@ -723,6 +888,9 @@ decide(struct job *j)
 	if (j->a.kind == KIND_REPLY || j->a.kind == KIND_SUBMISSION) {
 		struct reply_outcome out = { NULL, NULL };
 
+		/* A partner's yes to a request they sent unsigned. */
+		if ((r = confirmed_request(j)) != 0)
+			return r < 0 ? -1 : 0;
 		if ((r = newsletter_inbound(rb, j->row, &j->a, &out)) != 0) {
 			if (r < 0)
 				return -1;

@@ -221,8 +221,8 @@ money(struct refbot *rb, int64_t v)
 
 int
 newsletter_compose(struct refbot *rb, const struct partner *p,
-    const char *month, int64_t now, int drafts, struct newsletter_issue *out,
-    char **errstr)
+    const char *month, int64_t now, const char *draft,
+    struct newsletter_issue *out, char **errstr)
 {
 	const char *lang = refbot_partner_lang(p, NULL);
 	const char *other = strcmp(lang, "ja") == 0 ? "en" : "ja";
@@ -238,11 +238,16 @@ newsletter_compose(struct refbot *rb, const struct partner *p,
 		*errstr = xasprintf("'%s' is not a month (YYYY-MM)", month);
 		return -1;
 	}
-	/* Their language, else the other: one profile may be all there is. */
-	r = db_newsletter_profile_get(rb->db, month, lang, drafts, &profile);
-	if (r == 0)
-		r = db_newsletter_profile_get(rb->db, month, other, drafts,
-		    &profile);
+	/*
+	 * The draft being previewed; else their language, else the other:
+	 * one profile may be all there is.
+	 */
+	if (draft != NULL) {
+		profile = xstrdup(draft);
+		r = 1;
+	} else if ((r = db_newsletter_profile_get(rb->db, month, lang,
+	    &profile)) == 0)
+		r = db_newsletter_profile_get(rb->db, month, other, &profile);
 	if (r <= 0) {
 		if (r < 0)
 			*errstr = xasprintf("database: %s", db_errmsg(rb->db));
@@ -394,10 +399,10 @@ static int
 has_profile(struct refbot *rb, const char *month)
 {
 	char *body = NULL;
-	int r = db_newsletter_profile_get(rb->db, month, "en", 0, &body);
+	int r = db_newsletter_profile_get(rb->db, month, "en", &body);
 
 	if (r == 0)
-		r = db_newsletter_profile_get(rb->db, month, "ja", 0, &body);
+		r = db_newsletter_profile_get(rb->db, month, "ja", &body);
 	free(body);
 	return r;
 }
@@ -451,7 +456,7 @@ newsletter_queue(struct refbot *rb, const char *month, int64_t now,
 				goto dberr;
 			continue;
 		}
-		if ((r = newsletter_compose(rb, &p, month, now, 0, &is,
+		if ((r = newsletter_compose(rb, &p, month, now, NULL, &is,
 		    errstr)) != 0) {
 			partner_free(&p);
 			goto fail;
@@ -668,9 +673,10 @@ partner_or_gone(struct refbot *rb, int64_t id, struct partner *p,
 	return r;
 }
 
-static int
-unsubscribe(struct refbot *rb, int64_t row, const struct analysis *a,
-    int64_t partner_id, const char *how, struct reply_outcome *out)
+int
+newsletter_unsubscribe(struct refbot *rb, int64_t row,
+    const struct analysis *a, int64_t partner_id, const char *how,
+    struct reply_outcome *out)
 {
 	struct partner p;
 	struct notify n;
@@ -825,8 +831,45 @@ newsletter_coming_month(struct refbot *rb, int64_t now, char *out)
 }
 
 /*
- * Stores a profile staff wrote (confirmed, or a draft to be confirmed by
- * a reply) and answers the author with what partners will get.
+ * Tells a staff member that their mail about the month's profile changed
+ * nothing, and why; role and token_id sign the reply address (the draft
+ * still waiting, or the month's reminder).
+ */
+static int
+profile_unchanged(struct refbot *rb, const struct analysis *a,
+    const char *month, const char *why, int role, int64_t token_id)
+{
+	struct notify n;
+	const struct render_var vars[] = {
+		{ "month", month }, { "reason", why },
+		{ "intake_address", rb->cfg.intake_address },
+		{ "marker", REPLY_MARKER },
+	};
+
+	memset(&n, 0, sizeof(n));
+	n.name = "staff-newsletter-unconfirmed";
+	n.rcpt = a->msg.from_addr;
+	n.vars = vars;
+	n.nvars = nitems(vars);
+	n.role = role;
+	n.token_id = token_id;
+	n.in_reply_to = a->msg.message_id;
+	n.auto_reply = 1;
+	return notify_queue(rb, &n, NULL) < 0 ? -1 : 0;
+}
+
+/* The month's reminder and profile tokens carry the month as YYYYMM. */
+static int64_t
+month_token(const char *month)
+{
+	return atoi(month) * 100 + atoi(month + 5);
+}
+
+/*
+ * Stores a profile staff wrote and answers the author with what partners
+ * will get.  Signed (a reply to our reminder): it is the month's profile.
+ * Otherwise it is a draft of its own, and the preview's signed reply
+ * address names that draft: only a reply to it confirms it.
  */
 static int
 take_profile(struct refbot *rb, int64_t row, const struct analysis *a,
@@ -839,17 +882,19 @@ take_profile(struct refbot *rb, int64_t row, const struct analysis *a,
 	struct newsletter_issue is;
 	struct partner sample;
 	struct notify n;
-	char when[48], partners[16], *err = NULL, *preview;
+	char when[48], partners[16], state[48], *err = NULL, *preview;
+	int64_t draft = 0;
 	int r, count;
 
-	if (db_newsletter_profile_put(rb->db, month, lang, text,
-	    a->msg.from_addr, confirmed) != 0 ||
+	if ((confirmed ? db_newsletter_profile_put(rb->db, month, lang, text,
+	    a->msg.from_addr) : db_newsletter_draft_add(rb->db, month, lang,
+	    text, a->msg.from_addr, row, &draft)) != 0 ||
 	    (count = newsletter_subscribers(rb)) < 0)
 		return -1;
 	memset(&sample, 0, sizeof(sample));
 	sample.name = (char *)sample_name[strcmp(lang, "ja") == 0];
 	sample.lang = (char *)lang;
-	if ((r = newsletter_compose(rb, &sample, month, sla_now(), 1, &is,
+	if ((r = newsletter_compose(rb, &sample, month, sla_now(), text, &is,
 	    &err)) != 0) {
 		log_warnx("newsletter %s: no preview: %s", month, err ? err :
 		    "no profile");
@@ -859,16 +904,23 @@ take_profile(struct refbot *rb, int64_t row, const struct analysis *a,
 		preview = xasprintf("Subject: %s\n\n%s", is.subject, is.text);
 	format_date(newsletter_due(rb, month), when, sizeof(when));
 	snprintf(partners, sizeof(partners), "%d", count);
+	if (confirmed)
+		snprintf(state, sizeof(state), "confirmed");
+	else
+		snprintf(state, sizeof(state), "draft %lld: reply OK to confirm",
+		    (long long)draft);
 	{
 		const struct render_var vars[] = {
 			{ "month", month },
 			{ "lang", lang },
-			{ "state", confirmed ? "confirmed" :
-			    "draft: reply to confirm" },
+			{ "state", state },
 			{ "confirm", confirmed ? "It is confirmed and will be "
 			    "sent as it is." : "It is a draft. Reply to this "
-			    "mail to confirm it (with OK, or with a corrected "
-			    "profile): only a confirmed profile is sent." },
+			    "mail with OK to confirm exactly this draft, or "
+			    "with a corrected profile for a new draft and a "
+			    "new preview. Only a confirmed profile is sent; "
+			    "until then the month's confirmed profile, if "
+			    "any, stays as it is." },
 			{ "send_date", when }, { "partners", partners },
 			{ "preview", preview }, { "marker", REPLY_MARKER },
 		};
@@ -877,22 +929,30 @@ take_profile(struct refbot *rb, int64_t row, const struct analysis *a,
 		n.rcpt = a->msg.from_addr;
 		n.vars = vars;
 		n.nvars = nitems(vars);
-		n.role = ROLE_PROFILE;
-		n.token_id = atoi(month) * 100 + atoi(month + 5);
+		n.role = confirmed ? ROLE_PROFILE : ROLE_DRAFT;
+		n.token_id = confirmed ? month_token(month) : draft;
 		n.in_reply_to = a->msg.message_id;
 		r = notify_queue(rb, &n, NULL);
 	}
 	newsletter_issue_free(&is);
 	free(preview);
-	log_info("message %lld: newsletter profile for %s (%s) %s",
-	    (long long)row, month, lang, confirmed ? "confirmed" :
-	    "stored as a draft");
-	outcome(out, "newsletter-profile", xasprintf("profile for %s (%s) %s",
-	    month, lang, confirmed ? "confirmed" : "stored as a draft"));
+	if (confirmed) {
+		log_info("message %lld: newsletter profile for %s (%s) "
+		    "confirmed", (long long)row, month, lang);
+		outcome(out, "newsletter-profile", xasprintf("profile for %s "
+		    "(%s) confirmed", month, lang));
+	} else {
+		log_info("message %lld: newsletter %s (%s): draft %lld "
+		    "stored, preview sent to its author", (long long)row,
+		    month, lang, (long long)draft);
+		outcome(out, "newsletter-draft", xasprintf("draft %lld for %s "
+		    "(%s) stored; preview sent to its author", (long long)draft,
+		    month, lang));
+	}
 	return r < 0 ? -1 : 1;
 }
 
-/* A staff reply that only says yes. */
+/* A staff reply that only says yes (an empty one does not). */
 static int
 just_ok(const char *text)
 {
@@ -900,7 +960,7 @@ just_ok(const char *text)
 	    "confirmed", "承認", "はい", "了解", "ＯＫ" };
 	char *t = xstrdup(text), *p;
 	size_t i;
-	int yes = *strtrim(t) == '\0';
+	int yes = 0;
 
 	for (p = t; *p != '\0'; p++)
 		if (*p == '.' || *p == '!' || *p == '\n')
@@ -912,9 +972,71 @@ just_ok(const char *text)
 	return yes;
 }
 
+/*
+ * A reply through the signed address of draft id's preview: OK confirms
+ * exactly that draft, new text makes a new draft, nothing is nothing.
+ */
+static int
+draft_reply(struct refbot *rb, int64_t row, const struct analysis *a,
+    int64_t id, const char *text, struct reply_outcome *out)
+{
+	struct newsletter_draft d;
+	char *why;
+	int r;
+
+	if ((r = db_newsletter_draft_get(rb->db, id, &d)) <= 0) {
+		if (r == 0)
+			outcome(out, "newsletter-draft", xasprintf("reply "
+			    "about draft %lld, which does not exist",
+			    (long long)id));
+		return r < 0 ? -1 : 1;
+	}
+	if (ascii_strcasecmp(d.author, a->msg.from_addr) != 0) {
+		outcome(out, "newsletter-draft", xasprintf("reply about draft "
+		    "%lld from someone other than its author: ignored",
+		    (long long)id));
+		log_info("message %lld: reply about newsletter draft %lld "
+		    "not from its author, ignored", (long long)row,
+		    (long long)id);
+		newsletter_draft_free(&d);
+		return 1;
+	}
+	if (*text == '\0') {
+		why = xasprintf("Your reply about draft %lld (%s) was empty "
+		    "(or only quoted text and a signature). That is not a "
+		    "confirmation: the draft is still waiting. Reply OK to "
+		    "confirm it.", (long long)id, d.lang);
+		r = profile_unchanged(rb, a, d.month, why, ROLE_DRAFT, id);
+		free(why);
+		outcome(out, "newsletter-draft", xasprintf("empty reply about "
+		    "draft %lld: not a confirmation, author told",
+		    (long long)id));
+	} else if (just_ok(text)) {
+		if ((r = db_newsletter_draft_confirm(rb->db, &d)) < 0) {
+			newsletter_draft_free(&d);
+			return -1;
+		}
+		if (r > 0)
+			log_info("message %lld: newsletter %s (%s): draft %lld "
+			    "confirmed", (long long)row, d.month, d.lang,
+			    (long long)id);
+		outcome(out, "newsletter-profile", r > 0 ? xasprintf("draft "
+		    "%lld confirmed: the profile for %s (%s)", (long long)id,
+		    d.month, d.lang) : xasprintf("draft %lld was already "
+		    "confirmed", (long long)id));
+	} else
+		r = take_profile(rb, row, a, d.month, text, 0, out);
+	newsletter_draft_free(&d);
+	return r < 0 ? -1 : 1;
+}
+
+/*
+ * Staff mail about a month's profile: role is ROLE_DRAFT or ROLE_PROFILE
+ * with the signed id, or 0 for a new mail with the subject keyword.
+ */
 static int
 staff_profile(struct refbot *rb, int64_t row, const struct analysis *a,
-    int64_t token_month, const char *subject_month,
+    int role, int64_t id, const char *subject_month,
     struct reply_outcome *out)
 {
 	struct reply_text rt;
@@ -928,41 +1050,94 @@ staff_profile(struct refbot *rb, int64_t row, const struct analysis *a,
 		    (long long)row);
 		return 1;
 	}
-	if (token_month > 0)
+	reply_extract(a->msg.text, REPLY_MARKER, &rt);
+	if (role == ROLE_DRAFT) {
+		r = draft_reply(rb, row, a, id, rt.visible, out);
+		reply_text_free(&rt);
+		return r;
+	}
+	if (role == ROLE_PROFILE)
 		snprintf(month, sizeof(month), "%04u-%02u",
-		    (unsigned)(token_month / 100 % 10000),
-		    (unsigned)(token_month % 100));
+		    (unsigned)(id / 100 % 10000), (unsigned)(id % 100));
 	else if (subject_month != NULL)
 		memcpy(month, subject_month, 8);
 	else
 		newsletter_coming_month(rb, sla_now(), month);
-	reply_extract(a->msg.text, REPLY_MARKER, &rt);
-	if (token_month > 0 && just_ok(rt.visible)) {
-		/* "OK" to our confirmation: the drafts become the profile. */
-		if ((r = db_newsletter_confirm(rb->db, month)) < 0) {
-			reply_text_free(&rt);
-			return -1;
-		}
-		log_info("message %lld: newsletter %s: %d draft profiles "
-		    "confirmed", (long long)row, month, r);
-		outcome(out, "newsletter-profile", xasprintf("%d draft "
-		    "profiles for %s confirmed", r, month));
+	if (*rt.visible == '\0' || (role == ROLE_PROFILE &&
+	    just_ok(rt.visible))) {
+		/* Nothing, or "OK" to a mail that had no draft in it. */
+		r = profile_unchanged(rb, a, month, *rt.visible == '\0' ?
+		    "Your mail had no profile in it (it was empty, or only "
+		    "quoted text and a signature). Nothing was stored or "
+		    "confirmed." : "\"OK\" is not a profile, and this mail "
+		    "had no draft to confirm. Nothing was stored or "
+		    "confirmed.", role ? ROLE_PROFILE : 0,
+		    role ? month_token(month) : 0);
+		outcome(out, "newsletter-profile", xasprintf("%s for %s: "
+		    "nothing stored, author told", *rt.visible == '\0' ?
+		    "empty profile mail" : "OK with no draft", month));
 		reply_text_free(&rt);
-		return 1;
-	}
-	if (*rt.visible == '\0') {
-		outcome(out, "newsletter-profile", xasprintf("empty profile "
-		    "for %s ignored", month));
-		reply_text_free(&rt);
-		return 1;
+		return r < 0 ? -1 : 1;
 	}
 	/*
-	 * A reply to our signed mail proves the author read it; a new mail
-	 * with the subject keyword is kept as a draft until confirmed.
+	 * A reply to our signed reminder proves the author read it; a new
+	 * mail with the subject keyword is kept as a draft until confirmed.
 	 */
-	r = take_profile(rb, row, a, month, rt.visible, token_month > 0, out);
+	r = take_profile(rb, row, a, month, rt.visible, role == ROLE_PROFILE,
+	    out);
 	reply_text_free(&rt);
 	return r;
+}
+
+/*
+ * UNSUBSCRIBE in new mail to the intake proves only a From address: the
+ * partner is asked first, by mail with a signed reply address that
+ * names this request; a reply to it unsubscribes (intake.c).
+ */
+static int
+unsubscribe_unsigned(struct refbot *rb, int64_t row, const struct analysis *a,
+    const struct partner *p, struct reply_outcome *out)
+{
+	struct notify n;
+	int64_t id;
+	int r;
+
+	if (!p->newsletter) {
+		outcome(out, "unsubscribe-unsigned", xasprintf("unsigned "
+		    "unsubscribe for partner %lld, who already is",
+		    (long long)p->id));
+		return 1;
+	}
+	if (db_pending_add(rb->db, "unsubscribe", p->id, 0, row, NULL,
+	    &id) != 0)
+		return -1;
+	{
+		const struct render_var vars[] = {
+			{ "partner_name", p->name },
+			{ "partner_email", p->email },
+			{ "from_name", rb->cfg.from_name },
+		};
+		memset(&n, 0, sizeof(n));
+		n.name = "confirm-unsubscribe";
+		n.lang = refbot_partner_lang(p, a->lang);
+		n.rcpt = a->msg.from_addr;
+		n.vars = vars;
+		n.nvars = nitems(vars);
+		n.role = ROLE_CONFIRM;
+		n.token_id = id;
+		n.in_reply_to = a->msg.message_id;
+		n.auto_reply = 1;
+		r = notify_queue(rb, &n, NULL);
+	}
+	log_info("message %lld: unsigned unsubscribe for partner %lld: "
+	    "request %lld waits for the partner's confirmation",
+	    (long long)row, (long long)p->id, (long long)id);
+	outcome(out, "unsubscribe-unsigned", xasprintf("unsubscribe for "
+	    "partner %lld without a signed address: request %lld %s",
+	    (long long)p->id, (long long)id, r == NOTIFY_WITHHELD ?
+	    "stored; confirmation withheld (reply cap)" :
+	    "waits for the partner's reply to a signed confirmation"));
+	return r < 0 ? -1 : 1;
 }
 
 int
@@ -970,7 +1145,7 @@ newsletter_inbound(struct refbot *rb, int64_t row, const struct analysis *a,
     struct reply_outcome *out)
 {
 	static const char roles[] = { ROLE_NEWSLETTER, ROLE_UNSUBSCRIBE,
-	    ROLE_PROFILE, 0 };
+	    ROLE_PROFILE, ROLE_DRAFT, 0 };
 	struct keyword_cmd cmd;
 	struct reply_text rt;
 	struct partner p;
@@ -982,21 +1157,23 @@ newsletter_inbound(struct refbot *rb, int64_t row, const struct analysis *a,
 		switch (role) {
 		case ROLE_UNSUBSCRIBE:
 			/* Whatever it says: that is what the address means. */
-			return unsubscribe(rb, row, a, id,
+			return newsletter_unsubscribe(rb, row, a, id,
 			    "List-Unsubscribe address", out);
 		case ROLE_PROFILE:
+		case ROLE_DRAFT:
 			if (!staff) {
 				outcome(out, "newsletter-profile",
 				    xstrdup("profile reply from a non-staff "
 				    "address ignored"));
 				return 1;
 			}
-			return staff_profile(rb, row, a, id, NULL, out);
+			return staff_profile(rb, row, a, role, id, NULL, out);
 		default:
 			reply_extract(a->msg.text, REPLY_MARKER, &rt);
 			if (asks_unsubscribe(rb, rt.visible, strip_subject(
 			    a->msg.subject)))
-				r = unsubscribe(rb, row, a, id, "reply", out);
+				r = newsletter_unsubscribe(rb, row, a, id,
+				    "reply", out);
 			else
 				r = forward(rb, row, a, id, rt.visible, out);
 			reply_text_free(&rt);
@@ -1014,7 +1191,8 @@ newsletter_inbound(struct refbot *rb, int64_t row, const struct analysis *a,
 		}
 		r = read_month(cmd.arg, month);
 		keyword_cmd_free(&cmd);
-		return staff_profile(rb, row, a, 0, r == 0 ? month : NULL, out);
+		return staff_profile(rb, row, a, 0, 0, r == 0 ? month : NULL,
+		    out);
 	}
 	/*
 	 * UNSUBSCRIBE / 配信停止 sent to the intake by a partner; never a
@@ -1029,7 +1207,7 @@ newsletter_inbound(struct refbot *rb, int64_t row, const struct analysis *a,
 		return 0;
 	if ((r = db_partner_by_sender(rb->db, a->msg.from_addr, &p)) <= 0)
 		return r;
-	id = p.id;
+	r = unsubscribe_unsigned(rb, row, a, &p, out);
 	partner_free(&p);
-	return unsubscribe(rb, row, a, id, "keyword", out);
+	return r;
 }

@@ -47,13 +47,14 @@ struct newsletter_issue {
 void newsletter_issue_free(struct newsletter_issue *);
 
 /*
- * Partner p's issue for month, with their numbers as of now; drafts
- * lets an unconfirmed profile be used (for previews).  Returns 0,
- * NEWSLETTER_NO_PROFILE, or -1 with *errstr (caller frees).
+ * Partner p's issue for month, with their numbers as of now: with the
+ * month's confirmed profile, or with draft (a preview of a draft) when
+ * it is not NULL.  Returns 0, NEWSLETTER_NO_PROFILE, or -1 with *errstr
+ * (caller frees).
  */
 int newsletter_compose(struct refbot *, const struct partner *p,
-    const char *month, int64_t now, int drafts, struct newsletter_issue *,
-    char **errstr);
+    const char *month, int64_t now, const char *draft,
+    struct newsletter_issue *, char **errstr);
 
 /*
  * Queues the month's issue for every partner who should get it and has
@@ -81,14 +82,24 @@ void newsletter_result(struct refbot *, const struct outmail *, int ok,
 
 /*
  * Inbound mail about the newsletter: a staff profile (subject keyword
- * HOT-OPPORTUNITY, or a reply to our reminder or confirmation), a
- * partner's UNSUBSCRIBE (a reply to an issue, mail to the
- * List-Unsubscribe address, or the keyword sent to the intake), or any
- * other reply to an issue (passed to staff).  Inside intake's
- * transaction.  Returns 1 with *out filled when handled, 0 when the mail
- * is not about the newsletter, -1 on a database error.
+ * HOT-OPPORTUNITY: a draft; a reply to our reminder: the profile; a reply
+ * to a draft's preview: OK confirms that draft, new text is a new draft),
+ * a partner's UNSUBSCRIBE (a reply to an issue or mail to the
+ * List-Unsubscribe address acts; the keyword sent to the intake only
+ * asks the partner to confirm by a signed reply), or any other reply to
+ * an issue (passed to staff).  Inside intake's transaction.  Returns 1
+ * with *out filled when handled, 0 when the mail is not about the
+ * newsletter, -1 on a database error.
  */
 int newsletter_inbound(struct refbot *, int64_t row, const struct analysis *,
+    struct reply_outcome *out);
+
+/*
+ * Turns partner_id's newsletter off (how: the signed way it was asked
+ * for, for the log) and tells them.  Returns 1 with *out filled, -1.
+ */
+int newsletter_unsubscribe(struct refbot *, int64_t row,
+    const struct analysis *, int64_t partner_id, const char *how,
     struct reply_outcome *out);
 
 #endif

@@ -23,6 +23,9 @@
 #define ROLE_NEWSLETTER 'n'	/* a reply to the partner's issue */
 #define ROLE_UNSUBSCRIBE 'u'	/* the partner's List-Unsubscribe address */
 #define ROLE_PROFILE 'h'	/* staff: a reply with the month's profile */
+/* Issue 14: the id is a newsletter draft's, or a pending partner request's. */
+#define ROLE_DRAFT 'd'		/* staff: OK (or new text) to one draft */
+#define ROLE_CONFIRM 'c'	/* partner: yes to one unsigned request */
 
 /* Writes the token for (id, role) into out (TOKEN_LEN + 1 bytes). */
 void token_make(const char *key, size_t keylen, int64_t id, int role,

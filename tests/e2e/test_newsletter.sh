@@ -4,7 +4,7 @@
 # numbers, in their language, as text and HTML with List-Unsubscribe; the
 # daemon is killed mid-send and restarted and still sends exactly one each;
 # an unsubscribe by reply, by the List-Unsubscribe address and by 配信停止
-# stops the next month's issue; a hard-bounced address is suppressed; staff
+# (confirmed by a reply to a signed mail) stops the next month's issue; a hard-bounced address is suppressed; staff
 # are reminded of a month with no profile, and nothing is sent for it;
 # staff write a profile by mail and confirm it by replying.
 PARTNERS=$(seq -f 'p%02g' 1 50 | tr '\n' ' ')
@@ -155,10 +155,17 @@ staff_before=$(count staff1)
 once
 check "UNSUBSCRIBE by reply turns the newsletter off" [ "$(sql "select newsletter from partners where email = 'p06@example.test'")" = 0 ]
 check "mail to the List-Unsubscribe address turns it off" [ "$(sql "select newsletter from partners where email = 'p07@example.test'")" = 0 ]
-check "配信停止 to the intake turns it off" [ "$(sql "select newsletter from partners where email = 'p02@example.test'")" = 0 ]
+# 配信停止 in new mail proves only a From address: the partner is asked.
+check "配信停止 to the intake leaves it on until the partner confirms" [ "$(sql "select newsletter from partners where email = 'p02@example.test'")" = 1 ]
 check "another reply leaves it on" [ "$(sql "select newsletter from partners where email = 'p08@example.test'")" = 1 ]
 check "each unsubscribe is confirmed" "$MAILTOOL" wait --env "$SB/env" --user p06 --count 2 --timeout 20
-check "the Japanese one in Japanese" bash -c '"$1" wait --env "$2" --user p02 --count 2 --timeout 20 >/dev/null && "$1" fetch --env "$2" --user p02 --format json | /usr/bin/python3 -c "import json,sys; j=json.load(sys.stdin); sys.exit(0 if \"停止\" in j[-1][\"headers\"][\"Subject\"] else 1)"' _ "$MAILTOOL" "$SB/env"
+check "the Japanese partner is asked to confirm, in Japanese" bash -c '"$1" wait --env "$2" --user p02 --count 2 --timeout 20 >/dev/null && "$1" fetch --env "$2" --user p02 --format json | /usr/bin/python3 -c "import json,sys; j=json.load(sys.stdin); sys.exit(0 if \"配信停止のご確認\" in j[-1][\"headers\"][\"Subject\"] else 1)"' _ "$MAILTOOL" "$SB/env"
+reply_to=$(pyjson "j[-1]['headers']['Reply-To'].strip('<>')" < <(fetch p02))
+"$MAILTOOL" send --env "$SB/env" --from p02 --to "$reply_to" --subject "Re: 確認" --body "はい" >/dev/null
+"$MAILTOOL" wait --env "$SB/env" --user intake --count 1 --timeout 20 >/dev/null
+once
+check "replying to it turns it off" [ "$(sql "select newsletter from partners where email = 'p02@example.test'")" = 0 ]
+check "which is confirmed in Japanese" bash -c '"$1" wait --env "$2" --user p02 --count 3 --timeout 20 >/dev/null && "$1" fetch --env "$2" --user p02 --format json | /usr/bin/python3 -c "import json,sys; j=json.load(sys.stdin); sys.exit(0 if \"配信を停止しました\" in j[-1][\"headers\"][\"Subject\"] else 1)"' _ "$MAILTOOL" "$SB/env"
 check "the other reply reaches staff" "$MAILTOOL" wait --env "$SB/env" --user staff1 --count $((staff_before + 1)) --timeout 20
 check "every message has a disposition" [ "$(sql "select count(*) from messages where disposition = 'pending'")" = 0 ]
 
@@ -245,6 +252,7 @@ check "replying OK confirms it" bash -c '"$1" --config "$2" newsletter status --
 "$MAILTOOL" wait --env "$SB/env" --user intake --count 1 --timeout 20 >/dev/null
 once
 check "a stranger cannot write the profile" [ "$(sql "select count(*) from newsletter_profiles where body like '%pills%'")" = 0 ]
+check "nor a draft" [ "$(sql "select count(*) from newsletter_drafts where body like '%pills%'")" = 0 ]
 check "every message has a disposition" [ "$(sql "select count(*) from messages where disposition = 'pending'")" = 0 ]
 
 # A server that refuses every issue: after newsletter_max_failures in a row
