@@ -39,10 +39,12 @@ send --from staff1 --to "$reply_to" --subject "Re: [REF-000001]" \
 run_once
 check "a failing result is refused" [ "$(status)" = NEW ]
 # Issue 14 item 3: the old check took any header with our id and looked
-# for "dkim=pass" or "spf=pass" anywhere in it.
+# for "dkim=pass" or "spf=pass" anywhere in it.  (Headers over 78
+# characters are folded by mailtool; the old check missed those whose
+# fold came before the authserv-id, so the cases that passed it are kept short.)
 unverified() { [ "$(status)" = NEW ] && [ "$(sqlite3 "$SB/refbot.db" "select disposition from messages order by id desc limit 1")" = unverified-command ]; }
 send --from staff1 --to "$reply_to" --subject "Re: [REF-000001]" \
-	--header "Authentication-Results: mx.example.test; dkim=fail (dkim=pass) header.d=example.test" --body "CONTACTED"
+	--header "Authentication-Results: mx.example.test; dkim=none (dkim=pass)" --body "CONTACTED"
 run_once
 check "dkim=pass inside a comment is refused" unverified
 send --from staff1 --to "$reply_to" --subject "Re: [REF-000001]" \
@@ -55,7 +57,7 @@ send --from staff1 --to "$reply_to" --subject "Re: [REF-000001]" \
 run_once
 check "a pass with our id below the topmost one of ours is refused" unverified
 send --from staff1 --to "$reply_to" --subject "Re: [REF-000001]" \
-	--header "Authentication-Results: mx.example.test; spf=pass smtp.mailfrom=staff1@example.test" --body "CONTACTED"
+	--header "Authentication-Results: mx.example.test; spf=pass smtp.mailfrom=example.test" --body "CONTACTED"
 run_once
 check "spf=pass alone is refused without auth_spf_fallback" unverified
 send --from staff1 --to "$reply_to" --subject "Re: [REF-000001]" \
