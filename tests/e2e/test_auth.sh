@@ -41,29 +41,27 @@ check "a failing result is refused" [ "$(status)" = NEW ]
 # Issue 14 item 3: the old check took any header with our id and looked
 # for "dkim=pass" or "spf=pass" anywhere in it.  (Headers over 78
 # characters are folded by mailtool; the old check missed those whose
-# fold came before the authserv-id, so the cases that passed it are kept short.)
+# fold came before the authserv-id, so these cases are kept short.)
 unverified() { [ "$(status)" = NEW ] && [ "$(sqlite3 "$SB/refbot.db" "select disposition from messages order by id desc limit 1")" = unverified-command ]; }
-send --from staff1 --to "$reply_to" --subject "Re: [REF-000001]" \
-	--header "Authentication-Results: mx.example.test; dkim=none (dkim=pass)" --body "CONTACTED"
-run_once
-check "dkim=pass inside a comment is refused" unverified
-send --from staff1 --to "$reply_to" --subject "Re: [REF-000001]" \
-	--header "Authentication-Results: mx.example.test; dkim=pass header.d=attacker.example" --body "CONTACTED"
-run_once
-check "dkim=pass for another domain (header.d not aligned with From) is refused" unverified
-send --from staff1 --to "$reply_to" --subject "Re: [REF-000001]" \
-	--header "Authentication-Results: mx.example.test; dkim=fail header.d=example.test" \
-	--header "Authentication-Results: mx.example.test; dkim=pass header.d=example.test" --body "CONTACTED"
-run_once
-check "a pass with our id below the topmost one of ours is refused" unverified
-send --from staff1 --to "$reply_to" --subject "Re: [REF-000001]" \
-	--header "Authentication-Results: mx.example.test; spf=pass smtp.mailfrom=example.test" --body "CONTACTED"
-run_once
-check "spf=pass alone is refused without auth_spf_fallback" unverified
-send --from staff1 --to "$reply_to" --subject "Re: [REF-000001]" \
-	--header "Authentication-Results: mx.example.test; spf=fail smtp.mailfrom=\"x;dkim=pass header.d=example.test\"@attacker.example" --body "CONTACTED"
-run_once
-check "dkim=pass inside a quoted envelope sender is refused" unverified
+# refused WHAT VALUE...: a signed CONTACTED with these Authentication-Results
+# headers, topmost first, is not acted on and is recorded as unverified.
+refused() {
+	local what=$1 v h=()
+	shift
+	for v in "$@"; do h+=(--header "Authentication-Results: $v"); done
+	send --from staff1 --to "$reply_to" --subject "Re: [REF-000001]" "${h[@]}" --body "CONTACTED"
+	run_once
+	check "$what" unverified
+}
+refused "dkim=pass inside a comment is refused" "mx.example.test; dkim=none (dkim=pass)"
+refused "dkim=pass for another domain (header.d not aligned with From) is refused" \
+	"mx.example.test; dkim=pass header.d=attacker.example"
+refused "a pass with our id below the topmost one of ours is refused" \
+	"mx.example.test; dkim=fail header.d=example.test" "mx.example.test; dkim=pass header.d=example.test"
+refused "spf=pass alone is refused without auth_spf_fallback" \
+	"mx.example.test; spf=pass smtp.mailfrom=example.test"
+refused "dkim=pass inside a quoted envelope sender is refused" \
+	'mx.example.test; spf=fail smtp.mailfrom="x;dkim=pass header.d=example.test"@attacker.example'
 send --from staff1 --to "$reply_to" --subject "Re: [REF-000001]" \
 	--header "Authentication-Results: mx.example.test; dkim=pass header.d=example.test; spf=pass smtp.mailfrom=example.test" --body "CONTACTED"
 run_once

@@ -10,11 +10,17 @@
 static const char key[] = "unit-test-key-0123456789abcdef";
 #define KEYLEN (sizeof(key) - 1)
 
-/* A tag for (id, role) with the token's characters from tok. */
-static char *
-tag_with(int64_t id, int role, const char *tok)
+/* Whether "r<id>.<role>.<tok>" checks under key. */
+static int
+check_with(const char *k, int64_t id, int role, const char *tok)
 {
-	return xasprintf("r%lld.%c.%s", (long long)id, role, tok);
+	char *tag = xasprintf("r%lld.%c.%s", (long long)id, role, tok);
+	int64_t got_id;
+	int got_role, ok;
+
+	ok = token_check(k, strlen(k), tag, &got_id, &got_role);
+	free(tag);
+	return ok;
 }
 
 static void
@@ -79,36 +85,26 @@ test_address(void)
 static void
 test_wrong_token(void)
 {
-	char tok[TOKEN_LEN + 1], *tag;
+	char tok[TOKEN_LEN + 1];
 	int64_t id;
 	int role;
 	size_t i;
 
 	token_make(key, KEYLEN, 5, ROLE_STAFF, tok);
 	/* The right token for another id, role or key. */
-	tag = tag_with(6, ROLE_STAFF, tok);
-	EXPECT(token_check(key, KEYLEN, tag, &id, &role) == 0);
-	free(tag);
-	tag = tag_with(5, ROLE_PARTNER, tok);
-	EXPECT(token_check(key, KEYLEN, tag, &id, &role) == 0);
-	free(tag);
-	tag = tag_with(5, ROLE_STAFF, tok);
-	EXPECT(token_check("other-key", 9, tag, &id, &role) == 0);
-	free(tag);
+	EXPECT(check_with(key, 6, ROLE_STAFF, tok) == 0);
+	EXPECT(check_with(key, 5, ROLE_PARTNER, tok) == 0);
+	EXPECT(check_with("other-key", 5, ROLE_STAFF, tok) == 0);
 	/* One character off, in every position (the last one too). */
 	for (i = 0; i < TOKEN_LEN; i++) {
 		char bad[TOKEN_LEN + 1];
 		memcpy(bad, tok, sizeof(bad));
 		bad[i] = bad[i] == 'a' ? 'b' : 'a';
-		tag = tag_with(5, ROLE_STAFF, bad);
-		EXPECT(token_check(key, KEYLEN, tag, &id, &role) == 0);
-		free(tag);
+		EXPECT(check_with(key, 5, ROLE_STAFF, bad) == 0);
 	}
 	/* What the old 10-character tokens were. */
 	tok[10] = '\0';
-	tag = tag_with(5, ROLE_STAFF, tok);
-	EXPECT(token_check(key, KEYLEN, tag, &id, &role) == 0);
-	free(tag);
+	EXPECT(check_with(key, 5, ROLE_STAFF, tok) == 0);
 	EXPECT(token_check(key, KEYLEN, NULL, &id, &role) == 0);
 	EXPECT(token_check(key, KEYLEN, "", &id, &role) == 0);
 	EXPECT(token_check(key, KEYLEN, "r5.s.", &id, &role) == 0);
@@ -129,9 +125,7 @@ test_truncated(void)
 		char cut[TOKEN_LEN + 1];
 		memcpy(cut, tok, n);
 		cut[n] = '\0';
-		tag = tag_with(9, ROLE_PARTNER, cut);
-		EXPECT(token_check(key, KEYLEN, tag, &id, &role) == 0);
-		free(tag);
+		EXPECT(check_with(key, 9, ROLE_PARTNER, cut) == 0);
 		/* Cut inside a Message-ID or address too. */
 		tag = xasprintf("r9.p.%s@example.test", cut);
 		EXPECT(token_check(key, KEYLEN, tag, &id, &role) == 0);
@@ -148,10 +142,10 @@ test_case_change(void)
 	size_t i;
 
 	token_make(key, KEYLEN, 31, ROLE_STAFF, tok);
-	tag = tag_with(31, ROLE_STAFF, tok);
+	tag = xasprintf("r31.s.%s", tok);
 	for (i = 0; tag[i] != '\0'; i++)
 		tag[i] = (char)toupper((unsigned char)tag[i]);
-	/* "R31.S.TOKEN": the role letter stays lower case in our tags. */
+	/* "R31.s.TOKEN": the token and the "r" fold; the role letter is exact. */
 	tag[strlen("r31.")] = 's';
 	EXPECT(token_check(key, KEYLEN, tag, &id, &role) == 1);
 	EXPECT(id == 31 && role == ROLE_STAFF);
@@ -167,9 +161,7 @@ test_case_change(void)
 		digits++;
 		memcpy(bad, tok, sizeof(bad));
 		bad[i] = (char)(tok[i] - 0x20);
-		tag = tag_with(31, ROLE_STAFF, bad);
-		EXPECT(token_check(key, KEYLEN, tag, &id, &role) == 0);
-		free(tag);
+		EXPECT(check_with(key, 31, ROLE_STAFF, bad) == 0);
 	}
 	EXPECT(digits > 0);	/* the key above makes one; keep it so */
 }
