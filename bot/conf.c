@@ -97,6 +97,7 @@ static const struct keydef keys[] = {
 	{ "auto_reply_limit", K_COUNT, O(auto_reply_limit), 0 },
 	{ "require_auth_results", K_BOOL, O(require_auth), 0 },
 	{ "authserv_id", K_STR, O(authserv_id), 0 },
+	{ "auth_spf_fallback", K_BOOL, O(auth_spf_fallback), 0 },
 	{ "timezone", K_TZ, O(timezone), 0 },
 	{ "newsletter_day", K_DAY, O(newsletter_day), 0 },
 	{ "newsletter_hour", K_HOUR, O(newsletter_hour), 0 },

@@ -61,8 +61,9 @@ struct config {
 	int sla_tier[4];	/* hours per partner tier 1..3; 0: sla_hours */
 	int unknown_reply;	/* answer strangers with how to join */
 	int auto_reply_limit;	/* automatic replies per sender per hour */
-	int require_auth;	/* staff mail must pass DKIM or SPF */
+	int require_auth;	/* staff mail must pass DMARC or DKIM */
 	char *authserv_id;	/* whose Authentication-Results to trust */
+	int auth_spf_fallback;	/* an aligned SPF pass is enough */
 
 	char *timezone;		/* TZ name for the calendar; NULL: local */
 	int newsletter_day;	/* day of the month the newsletter goes */

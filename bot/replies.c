@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "authres.h"
 #include "classify.h"
 #include "commission.h"
 #include "keyword.h"
@@ -116,30 +117,30 @@ replies_token_for(struct refbot *rb, const struct analysis *a,
 }
 
 /*
- * With require_auth_results, staff mail must carry DKIM or SPF "pass"
- * in an Authentication-Results header from our own receiving server.
+ * With require_auth_results, staff mail must be proven from its From
+ * domain by the topmost Authentication-Results header of our own
+ * receiving server: DMARC pass, or an aligned DKIM pass (or SPF pass,
+ * with auth_spf_fallback).  See authres_decide.
  */
 int
 replies_auth_ok(struct refbot *rb, const struct message *m)
 {
-	size_t i, idlen = strlen(rb->cfg.authserv_id);
+	const char **vals, *why, *from;
+	size_t i, n = 0;
+	int ok;
 
-	for (i = 0; i < m->nheaders; i++) {
-		const char *v = m->headers[i].value;
-
+	vals = xreallocarray(NULL, m->nheaders + 1, sizeof(*vals));
+	for (i = 0; i < m->nheaders; i++)
 		if (ascii_strcasecmp(m->headers[i].name,
-		    "Authentication-Results") != 0)
-			continue;
-		while (*v == ' ' || *v == '\t')
-			v++;
-		if (ascii_strncasecmp(v, rb->cfg.authserv_id, idlen) != 0 ||
-		    (v[idlen] != ';' && v[idlen] != ' '))
-			continue;
-		if (strstr(v, "dkim=pass") != NULL ||
-		    strstr(v, "spf=pass") != NULL)
-			return 1;
-	}
-	return 0;
+		    "Authentication-Results") == 0)
+			vals[n++] = m->headers[i].value;
+	from = m->from_addr != NULL ? strrchr(m->from_addr, '@') : NULL;
+	ok = authres_decide(vals, n, rb->cfg.authserv_id,
+	    from != NULL ? from + 1 : NULL, rb->cfg.auth_spf_fallback, &why);
+	free(vals);
+	if (!ok)
+		log_debug("Authentication-Results check failed: %s", why);
+	return ok;
 }
 
 static char *
@@ -455,8 +456,8 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 		return unverified(rb, row, r, "no valid signed reply address "
 		    "or reference to refbot's staff notification", out);
 	if (rb->cfg.require_auth && !replies_auth_ok(rb, &a->msg))
-		return unverified(rb, row, r, "no DKIM or SPF pass from the "
-		    "trusted receiving server", out);
+		return unverified(rb, row, r, "no DMARC or aligned DKIM pass "
+		    "from the trusted receiving server", out);
 
 	reply_extract(a->msg.text, REPLY_MARKER, &rt);
 	if (keyword_parse(rb->keywords, rt.visible, rb->cfg.currency,

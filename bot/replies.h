@@ -30,8 +30,10 @@ int replies_token_for(struct refbot *, const struct analysis *,
     const char *roles, int64_t *id, int *role);
 
 /*
- * With require_auth_results, staff mail must carry DKIM or SPF "pass" in
- * an Authentication-Results header from our own receiving server.
+ * With require_auth_results, staff mail must carry a DMARC pass or a DKIM
+ * pass aligned with its From domain (an aligned SPF pass with
+ * auth_spf_fallback) in the topmost Authentication-Results header from
+ * our own receiving server.  Returns 1 when it does.
  */
 int replies_auth_ok(struct refbot *, const struct message *);
 

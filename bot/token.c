@@ -62,8 +62,9 @@ token_check(const char *key, size_t keylen, const char *s, int64_t *id,
 	    ROLE_NEWSLETTER, ROLE_UNSUBSCRIBE, ROLE_PROFILE, ROLE_DRAFT,
 	    ROLE_CONFIRM, 0 };
 	char tok[TOKEN_LEN + 1], *end;
+	unsigned char c, diff = 0;
 	long long v;
-	int r;
+	int r, i;
 
 	if (s == NULL || (s[0] != 'r' && s[0] != 'R'))
 		return 0;
@@ -72,9 +73,21 @@ token_check(const char *key, size_t keylen, const char *s, int64_t *id,
 	    strchr(roles, end[1]) == NULL || end[2] != '.')
 		return 0;
 	r = end[1];
+	/* The length is the sender's, no secret: it may end the check. */
+	if (strnlen(end + 3, TOKEN_LEN) < TOKEN_LEN)
+		return 0;
 	token_make(key, keylen, v, r, tok);
-	/* Mail systems may change case in local parts. */
-	if (ascii_strncasecmp(end + 3, tok, TOKEN_LEN) != 0)
+	/*
+	 * Every character is compared, so the time taken does not tell how
+	 * much of a guess was right.  Mail systems may change case in local
+	 * parts: upper case is folded without a branch (tok is lower case).
+	 */
+	for (i = 0; i < TOKEN_LEN; i++) {
+		c = (unsigned char)end[3 + i];
+		c |= (unsigned char)(((unsigned)(c - 'A') < 26) << 5);
+		diff |= c ^ (unsigned char)tok[i];
+	}
+	if (diff != 0)
 		return 0;
 	*id = v;
 	*role = r;

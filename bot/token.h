@@ -2,11 +2,13 @@
  * token: signed reply addresses and Message-IDs.
  *
  * A token is an HMAC-SHA256 of "r<referral id>.<role>" under refbot's
- * secret key, cut to 10 base32 characters.  It rides in the Reply-To
- * plus-address (referrals+r123.s.k7f3q9ab2c@firm.example) and in the
- * Message-ID of the mail we send (r123.s.k7f3q9ab2c.<random>@our-domain),
- * so a staff command proves the sender saw our mail: knowing a staff
- * address is not enough to forge one.
+ * secret key, cut to 16 base32 characters (80 bits).  It rides in the
+ * Reply-To plus-address (referrals+r123.s.k7f3q9ab2cxm4d7p@firm.example)
+ * and in the Message-ID of the mail we send
+ * (r123.s.k7f3q9ab2cxm4d7p.<random>@our-domain), so a staff command
+ * proves the sender saw our mail: knowing a staff address is not enough
+ * to forge one.  Tokens are compared in constant time and without
+ * regard to case, which mail systems may change in a local part.
  */
 #ifndef REFBOT_TOKEN_H
 #define REFBOT_TOKEN_H
@@ -14,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TOKEN_LEN 10
+#define TOKEN_LEN 16
 
 /* Roles a token is issued for. */
 #define ROLE_STAFF 's'

@@ -108,7 +108,7 @@ check "partner 1's issue has their referral" [ "$(py "[m for m in j if m['header
 check "and their count for the year" [ "$(py "'Referrals sent in $YEAR:  1' in [m for m in j if m['headers']['List-Id']][0]['text']")" = True ]
 check "it is multipart/alternative" [ "$(py "[m for m in j if m['headers']['List-Id']][0]['headers']['Content-Type'].startswith('multipart/alternative')")" = True ]
 check "the HTML part has the profile" [ "$(py "'Mid-sized manufacturers' in [m for m in j if m['headers']['List-Id']][0]['html']")" = True ]
-check "List-Unsubscribe is a signed mailto" [ "$(py "[m for m in j if m['headers']['List-Id']][0]['headers']['List-Unsubscribe']" | grep -cE '^<mailto:intake\+r1\.u\.[a-z2-7]{10}@example.test\?subject=unsubscribe>$')" = 1 ]
+check "List-Unsubscribe is a signed mailto" [ "$(py "[m for m in j if m['headers']['List-Id']][0]['headers']['List-Unsubscribe']" | grep -cE '^<mailto:intake\+r1\.u\.[a-z2-7]{16}@example.test\?subject=unsubscribe>$')" = 1 ]
 check "List-Unsubscribe-Post is one-click" [ "$(py "[m for m in j if m['headers']['List-Id']][0]['headers']['List-Unsubscribe-Post']")" = "List-Unsubscribe=One-Click" ]
 check "another partner's issue has no trace of partner 1's referral" [ "$(fetch p10 | pyjson "'REF-000001' in j[0]['text'] or 'Acme' in j[0]['text']")" = False ]
 fetch p02 >"$SB/p02.json"

@@ -238,13 +238,13 @@ reply_to=$(echo "$note" | pyjson 'j["headers"]["Reply-To"].strip("<>")')
 note_id=$(echo "$note" | pyjson 'j["headers"]["Message-ID"]')
 ref=$(echo "$note" | pyjson '__import__("re").search(r"REF-\d+", j["headers"]["Subject"]).group(0)')
 diag "staff notice for $ref, Reply-To $reply_to"
-forged=$(sed -E 's/(\+r[0-9]+\.s\.)[a-z2-7]+@/\1aaaaaaaaaa@/' <<<"$reply_to")
+forged=$(sed -E 's/(\+r[0-9]+\.s\.)[a-z2-7]+@/\1aaaaaaaaaaaaaaaa@/' <<<"$reply_to")
 "$MAILTOOL" send --env "$SB/env" --from staff1 --to "$reply_to" --subject "Re: [$ref] New referral" \
 	--header "In-Reply-To: $note_id" --body $'CONTACTED\n\nCalled them.' >/dev/null
 "$MAILTOOL" send --env "$SB/env" --from staff2 --to "$forged" --subject "Re: [$ref] New referral" \
 	--body $'LOST forged' >/dev/null
 "$MAILTOOL" send --env "$SB/env" --from staff2 --to intake --subject "Re: [$ref] New referral" \
-	--header "In-Reply-To: <r9.s.bbbbbbbbbb.1@refbot.example.test>" --body $'WON 5' >/dev/null
+	--header "In-Reply-To: <r9.s.bbbbbbbbbbbbbbbb.1@refbot.example.test>" --body $'WON 5' >/dev/null
 waitmail intake 3
 rb -v run --once 2>"$SB/verbose2.log"
 rc=$?
@@ -261,7 +261,7 @@ check "log: no HMAC key" bash -c "[ -n '$key' ] && ! grep -qiF '$key' '$SB/all.l
 # Every reply token refbot made: from the Message-IDs and Reply-To
 # addresses of all outbound mail.
 sqlite3 "$SB/refbot.db" "select message_id from outbox; select cast(data as text) from outbox" |
-	grep -oE 'r[0-9]+\.[a-z]\.[a-z2-7]{10}' | sed -E 's/.*\.//' | sort -u >"$SB/tokens.txt"
+	grep -oE 'r[0-9]+\.[a-z]\.[a-z2-7]{16}' | sed -E 's/.*\.//' | sort -u >"$SB/tokens.txt"
 check "reply tokens were found in the outbox ($(wc -l <"$SB/tokens.txt"))" [ -s "$SB/tokens.txt" ]
 leaked=$(grep -oFf "$SB/tokens.txt" "$SB/all.log" | sort -u | tr '\n' ' ')
 check "log: no reply token${leaked:+ (leaked: $leaked)}" [ -z "$leaked" ]
