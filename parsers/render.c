@@ -39,7 +39,7 @@ add_header_value(struct buf *b, const char *s)
 			blank = 1;
 			continue;
 		}
-		/* Blanks inside the value become one space; none at its ends. */
+		/* Inner blanks become one space; none at the value's ends. */
 		if (blank && b->len > start)
 			buf_addc(b, ' ');
 		blank = 0;

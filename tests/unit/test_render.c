@@ -104,7 +104,7 @@ test_header_value(void)
 	s = render_header_value(NULL);
 	EXPECT_STR(s, "");
 	free(s);
-	s = render_header_value("\xc2");	/* cut UTF-8 is left for later */
+	s = render_header_value("\xc2");	/* cut UTF-8: left as it is */
 	EXPECT_STR(s, "\xc2");
 	free(s);
 }
