@@ -27,6 +27,7 @@
 #include "analyze.h"
 #include "classify.h"
 #include "enable.h"
+#include "idlist.h"
 #include "intake.h"
 #include "keyword.h"
 #include "log.h"
@@ -34,6 +35,7 @@
 #include "newsletter.h"
 #include "normalize.h"
 #include "notify.h"
+#include "rawhdr.h"
 #include "token.h"
 #include "render.h"
 #include "replies.h"
@@ -151,14 +153,23 @@ blank_lines(const struct form *f, const char *lang)
 	return buf_steal(&b);
 }
 
+/*
+ * The References of our reply: the sender's, then their Message-ID, cut
+ * to the last IDLIST_REFERENCES_MAX valid ids (the values are the sender's).
+ */
 static char *
 references_for(const struct message *msg)
 {
-	if (msg->message_id == NULL)
-		return msg->references ? xstrdup(msg->references) : NULL;
-	if (msg->references == NULL)
-		return xstrdup(msg->message_id);
-	return xasprintf("%s %s", msg->references, msg->message_id);
+	char *all = xasprintf("%s %s", msg->references ? msg->references : "",
+	    msg->message_id ? msg->message_id : ""), *refs;
+
+	refs = idlist_last_msgids(all, IDLIST_REFERENCES_MAX);
+	free(all);
+	if (*refs == '\0') {
+		free(refs);
+		return NULL;
+	}
+	return refs;
 }
 
 static const char *
@@ -946,22 +957,12 @@ dedup_id(const struct message *msg, const char *raw, size_t len)
 {
 	unsigned char d[32];
 	char hex[65];
-	const char *p = raw;
-	size_t i;
+	size_t i, off;
 
 	if (msg->message_id != NULL)
 		return xstrdup(msg->message_id);
-	/* Skip Return-Path/Delivered-To/Received lines added in transit. */
-	while ((size_t)(p - raw) < len && (strncasecmp(p, "Return-Path:",
-	    12) == 0 || strncasecmp(p, "Delivered-To:", 13) == 0 ||
-	    strncasecmp(p, "Received:", 9) == 0 || *p == ' ' || *p == '\t')) {
-		const char *nl = memchr(p, '\n', len - (size_t)(p - raw));
-		if (nl == NULL)
-			break;
-		p = nl + 1;
-	}
-	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, p, len - (size_t)(p - raw),
-	    d) != 0)
+	off = rawhdr_skip_transit(raw, len);
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, raw + off, len - off, d) != 0)
 		fatalx("gnutls_hash_fast failed");
 	for (i = 0; i < sizeof(d); i++)
 		snprintf(hex + 2 * i, 3, "%02x", d[i]);
@@ -1164,50 +1165,6 @@ probe_parse(struct refbot *rb, const char *raw, size_t len, char **why)
 }
 
 /*
- * The sender of mail the parser cannot read, from its first header block
- * by plain text search (the parser is what failed), or NULL.  Only an
- * address without any sign of automatic mail is returned.
- */
-static char *
-raw_sender(const char *raw, size_t len)
-{
-	const char *p = raw, *end = raw + len, *hdr_end;
-	char *from = NULL;
-
-	hdr_end = memmem(raw, len, "\n\n", 2);
-	if (hdr_end == NULL)
-		hdr_end = memmem(raw, len, "\r\n\r\n", 4);
-	if (hdr_end != NULL)
-		end = hdr_end;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-
-		if (n > 15 && strncasecmp(p, "Auto-Submitted:", 15) == 0 &&
-		    memmem(p, n, "no", 2) == NULL) {
-			free(from);
-			return NULL;
-		}
-		if (from == NULL && n > 5 && strncasecmp(p, "From:", 5) == 0) {
-			const char *lt = memchr(p, '<', n), *gt;
-			const char *a = lt ? lt + 1 : p + 5;
-			gt = memchr(a, lt ? '>' : '\r', (size_t)(p + n - a));
-			from = strtrim(xstrndup(a, gt ? (size_t)(gt - a) :
-			    (size_t)(p + n - a)));
-		}
-		p += n + 1;
-	}
-	if (from != NULL && (strchr(from, '@') == NULL ||
-	    strpbrk(from, " \t\"<>,;") != NULL)) {
-		free(from);
-		return NULL;
-	}
-	if (from != NULL)
-		ascii_lower(from);
-	return from;
-}
-
-/*
  * Records a message nobody can read and tells staff, in one transaction;
  * a registered partner who sent it is told too, so nothing they sent
  * disappears without a word.
@@ -1217,7 +1174,7 @@ reject(struct refbot *rb, int64_t row, const char *disposition,
     const char *why, const char *raw, size_t len)
 {
 	struct partner p;
-	char *from = raw_sender(raw, len);
+	char *from = rawhdr_sender(raw, len);
 	int found = 0, rc;
 
 	log_warnx("message %lld: %s: %s", (long long)row, disposition, why);

@@ -10,6 +10,7 @@
 #include <gnutls/gnutls.h>
 #include <libetpan/libetpan.h>
 
+#include "idlist.h"
 #include "log.h"
 #include "mailout.h"
 #include "util.h"
@@ -164,6 +165,20 @@ add_id_list(struct buf *b, const char *name, const char *ids)
 }
 
 /*
+ * In-Reply-To and References copy ids a sender wrote: only valid message
+ * ids go in, at most the last max of them.
+ */
+static void
+add_msgid_list(struct buf *b, const char *name, const char *ids, size_t max)
+{
+	char *valid = idlist_last_msgids(ids, max);
+
+	if (*valid != '\0')
+		add_id_list(b, name, valid);
+	free(valid);
+}
+
+/*
  * Trailing blanks carry no meaning in mail, and libetpan 1.9.4's
  * quoted-printable writer doubles a line's trailing space ("x =20"), so
  * they are dropped before encoding.
@@ -234,9 +249,10 @@ mailout_compose(const struct mailout *m, size_t *len)
 	add_text_header(&b, "Subject", m->subject);
 	add_id_list(&b, "Message-ID", m->message_id);
 	if (m->in_reply_to != NULL && *m->in_reply_to != '\0')
-		add_id_list(&b, "In-Reply-To", m->in_reply_to);
+		add_msgid_list(&b, "In-Reply-To", m->in_reply_to, 1);
 	if (m->references != NULL && *m->references != '\0')
-		add_id_list(&b, "References", m->references);
+		add_msgid_list(&b, "References", m->references,
+		    IDLIST_REFERENCES_MAX);
 	buf_addf(&b, "Auto-Submitted: %s\r\n", m->auto_submitted ?
 	    m->auto_submitted : "auto-generated");
 	buf_adds(&b, "X-Auto-Response-Suppress: All\r\n");

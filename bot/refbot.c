@@ -266,15 +266,18 @@ refbot_mail_line(struct refbot *rb, const char *file, const char *lang,
 /*
  * Fills in a text from templates/: the caller's placeholders first, then
  * those every text may use — the blank form in the text's language, the
- * firm, the intake address and the sender's name.
+ * firm, the intake address and the sender's name.  With subject set the
+ * text is a mail text, rendered by render_mail (-1 when it has no
+ * "Subject:" line); otherwise it is rendered whole.
  */
-static char *
+static int
 render_text(struct refbot *rb, const char *text, const char *lang,
-    const struct render_var *vars, size_t nvars, char **unknown)
+    const struct render_var *vars, size_t nvars, char **subject, char **out,
+    char **unknown)
 {
 	struct render_var *all = xcalloc(nvars + 4, sizeof(*all));
 	struct buf form;
-	char *out;
+	int rc = 0;
 
 	buf_init(&form);
 	if (strstr(text, "{{form}}") != NULL)
@@ -289,15 +292,20 @@ render_text(struct refbot *rb, const char *text, const char *lang,
 	all[nvars + 2].value = rb->cfg.intake_address;
 	all[nvars + 3].name = "from_name";
 	all[nvars + 3].value = rb->cfg.from_name;
-	out = render(text, all, nvars + 4, unknown);
+	if (subject != NULL)
+		rc = render_mail(text, all, nvars + 4, subject, out, unknown);
+	else
+		*out = render(text, all, nvars + 4, unknown);
 	buf_free(&form);
 	free(all);
-	return out;
+	return rc;
 }
 
-int
-refbot_text(struct refbot *rb, const char *name, const char *lang,
-    const struct render_var *vars, size_t nvars, char **out, char **errstr)
+/* refbot_text, and refbot_mail_text when subject is set. */
+static int
+load_text(struct refbot *rb, const char *name, const char *lang,
+    const struct render_var *vars, size_t nvars, char **subject, char **out,
+    char **errstr)
 {
 	char *path, *text, *unknown = NULL;
 
@@ -315,7 +323,14 @@ refbot_text(struct refbot *rb, const char *name, const char *lang,
 		free(path);
 		return -1;
 	}
-	*out = render_text(rb, text, lang, vars, nvars, &unknown);
+	if (render_text(rb, text, lang, vars, nvars, subject, out,
+	    &unknown) != 0) {
+		*errstr = xasprintf("%s: the first line must be "
+		    "'Subject: ...'", path);
+		free(text);
+		free(path);
+		return -1;
+	}
 	free(text);
 	if (unknown != NULL) {
 		*errstr = xasprintf("%s: unknown placeholder {{%s}}", path,
@@ -323,6 +338,10 @@ refbot_text(struct refbot *rb, const char *name, const char *lang,
 		free(unknown);
 		free(*out);
 		*out = NULL;
+		if (subject != NULL) {
+			free(*subject);
+			*subject = NULL;
+		}
 		free(path);
 		return -1;
 	}
@@ -331,27 +350,23 @@ refbot_text(struct refbot *rb, const char *name, const char *lang,
 }
 
 int
+refbot_text(struct refbot *rb, const char *name, const char *lang,
+    const struct render_var *vars, size_t nvars, char **out, char **errstr)
+{
+	return load_text(rb, name, lang, vars, nvars, NULL, out, errstr);
+}
+
+int
 refbot_mail_text(struct refbot *rb, const char *name, const char *lang,
     const struct render_var *vars, size_t nvars, char **subject,
     char **body, char **errstr)
 {
-	char *rel = xasprintf("mail/%s", name), *out;
+	char *rel = xasprintf("mail/%s", name);
+	int rc;
 
-	if (refbot_text(rb, rel, lang, vars, nvars, &out, errstr) != 0) {
-		free(rel);
-		return -1;
-	}
-	if (render_split(out, subject, body) != 0) {
-		*errstr = xasprintf("%s/%s.%s.txt: the first line must be "
-		    "'Subject: ...'", rb->cfg.templates, rel,
-		    lang ? lang : "en");
-		free(out);
-		free(rel);
-		return -1;
-	}
-	free(out);
+	rc = load_text(rb, rel, lang, vars, nvars, subject, body, errstr);
 	free(rel);
-	return 0;
+	return rc;
 }
 
 const char *

@@ -68,8 +68,9 @@ int refbot_text(struct refbot *, const char *name, const char *lang,
     const struct render_var *vars, size_t nvars, char **out, char **errstr);
 
 /*
- * refbot_text of templates/mail/NAME.LANG.txt, split into subject and
- * body.  Returns 0, or -1 with *errstr set.
+ * templates/mail/NAME.LANG.txt filled in as refbot_text does, through
+ * render_mail: the subject is split off first and its placeholders made
+ * header-safe.  Returns 0, or -1 with *errstr set.
  */
 int refbot_mail_text(struct refbot *, const char *name, const char *lang,
     const struct render_var *vars, size_t nvars, char **subject,

@@ -9,6 +9,7 @@
 #include "authres.h"
 #include "classify.h"
 #include "commission.h"
+#include "idlist.h"
 #include "keyword.h"
 #include "log.h"
 #include "notify.h"
@@ -48,33 +49,29 @@ plus_token(struct refbot *rb, const char *addr, size_t n, const char *roles,
 	return ok;
 }
 
-/* Tries every space-separated word of list (addresses or ids). */
+/* Tries every address or id of a header value (idlist_next). */
 static int
 list_token(struct refbot *rb, const char *list, int ids, const char *roles,
     int64_t *id, int *role)
 {
-	const char *p = list, *key;
+	struct idlist it;
+	const char *p, *key;
 	size_t n, keylen;
 
 	key = notify_key(rb, &keylen);
-	while (p != NULL && *p != '\0') {
-		while (*p == ' ' || *p == ',' || *p == '<')
-			p++;
-		n = strcspn(p, " ,>");
-		if (n > 0) {
-			if (ids) {
-				char *w = xstrndup(p, n);
-				int ok = strchr(w, '@') != NULL &&
-				    classify_our_id(w, rb->cfg.message_id_domain) &&
-				    token_check(key, keylen, w, id, role) &&
-				    strchr(roles, *role) != NULL;
-				free(w);
-				if (ok)
-					return 1;
-			} else if (plus_token(rb, p, n, roles, id, role))
+	idlist_init(&it, list);
+	while (idlist_next(&it, &p, &n)) {
+		if (ids) {
+			char *w = xstrndup(p, n);
+			int ok = strchr(w, '@') != NULL &&
+			    classify_our_id(w, rb->cfg.message_id_domain) &&
+			    token_check(key, keylen, w, id, role) &&
+			    strchr(roles, *role) != NULL;
+			free(w);
+			if (ok)
 				return 1;
-		}
-		p += n;
+		} else if (plus_token(rb, p, n, roles, id, role))
+			return 1;
 	}
 	return 0;
 }
