@@ -1257,7 +1257,7 @@ too_large(struct refbot *rb, int64_t row, const char *hdr, size_t hlen,
 			from = xstrdup(msg.from_addr);
 		refs = references_for(&msg);
 	} else
-		from = raw_sender(hdr, hlen);
+		from = rawhdr_sender(hdr, hlen);
 	free(perr);
 	why = xasprintf("%llu bytes, over the %zu-byte limit",
 	    (unsigned long long)size, rb->cfg.max_message_size);
