@@ -6,7 +6,9 @@
 #      the mail refbot sends, and never adds a recipient;
 #  (b) a password file readable by group or others is refused (exit 78,
 #      naming the file);
-#  (c) no password, key or reply token appears in the log, even with -v.
+#  (c) no password, key or reply token appears in the log, even with -v;
+#  (d) the database is private (0600) whatever the umask, and so are its
+#      -wal and -shm; one left wider is narrowed with a warning (issue 14).
 export SANDBOX_EXTRA_USERS="stranger victim"
 . "$(dirname "$0")/lib.sh"
 sandbox_start
@@ -270,4 +272,25 @@ if [ "$T_FAILED" -gt 0 ]; then
 	diag "--- verbose2.log"
 	sed 's/^/#   /' "$SB/verbose2.log"
 fi
+
+# ------------------------------------------------------------------ (d)
+mode() { stat -c %a "$1" 2>/dev/null || echo missing; }
+mkdir -p "$SB/priv"
+sed "s|^database = .*|database = $SB/priv/refbot.db|" "$CONF" >"$SB/priv.conf"
+PDB="$SB/priv/refbot.db"
+(umask 000 && "$REFBOT" --config "$SB/priv.conf" init >/dev/null 2>&1)
+check "umask 000: init creates the database 0600 (got $(mode "$PDB"))" [ "$(mode "$PDB")" = 600 ]
+# The daemon keeps its connection open, and with it the -wal and -shm.
+(umask 000 && exec "$REFBOT" --config "$SB/priv.conf" run 2>"$SB/priv-daemon.log") &
+pid=$!
+for _ in $(seq 100); do [ -e "$PDB-wal" ] && [ -e "$PDB-shm" ] && break; sleep 0.1; done
+check "umask 000: the -wal file is 0600 (got $(mode "$PDB-wal"))" [ "$(mode "$PDB-wal")" = 600 ]
+check "umask 000: the -shm file is 0600 (got $(mode "$PDB-shm"))" [ "$(mode "$PDB-shm")" = 600 ]
+kill "$pid" 2>/dev/null
+wait "$pid"
+# A database left wider (an older refbot, a copy made by hand) is narrowed.
+chmod 644 "$PDB"
+out=$("$REFBOT" --config "$SB/priv.conf" outbox list 2>&1)
+check "a database left 0644 is narrowed to 0600 (got $(mode "$PDB"))" [ "$(mode "$PDB")" = 600 ]
+check "with a warning naming it" grep -qF "$PDB was accessible by group or others" <<<"$out"
 finish
