@@ -4,13 +4,18 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "db.h"
+#include "log.h"
 #include "util.h"
 
 #define STMT_CACHE 128	/* more than db.c has statements */
@@ -229,6 +234,60 @@ now_s(void)
 	return (int64_t)time(NULL);
 }
 
+/*
+ * Takes group and other permissions off an existing file (the database,
+ * its -wal or -shm): the database holds partners' personal data and the
+ * reply-token key.  An older refbot, or a copy made by hand, may have
+ * left it wider; it is narrowed, with a warning, rather than refused, so
+ * an upgrade keeps running.  Missing files are fine.
+ */
+static void
+db_tighten(const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+	    O_NONBLOCK)) < 0)
+		return;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+		if (fchmod(fd, st.st_mode & S_IRWXU) == 0)
+			log_warnx("%s was accessible by group or others (mode "
+			    "%04o); changed to %04o", path,
+			    (unsigned)(st.st_mode & 07777),
+			    (unsigned)(st.st_mode & S_IRWXU));
+		else
+			log_warnx("%s is accessible by group or others (mode "
+			    "%04o) and cannot be changed: %s; run: chmod 600 "
+			    "%s", path, (unsigned)(st.st_mode & 07777),
+			    strerror(errno), path);
+	}
+	close(fd);
+}
+
+/*
+ * The database is created 0600 whatever the umask, and made so if it is
+ * wider; SQLite gives the -wal and -shm files it creates the database's
+ * mode, so they follow.
+ */
+static void
+db_private(const char *path, int create)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm" };
+	size_t i;
+	int fd;
+
+	if (create && (fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW |
+	    O_CLOEXEC | O_NONBLOCK, 0600)) >= 0)
+		close(fd);	/* else sqlite3_open_v2 says why */
+	for (i = 0; i < nitems(sfx); i++) {
+		char *p = xasprintf("%s%s", path, sfx[i]);
+		db_tighten(p);
+		free(p);
+	}
+}
+
 int
 db_open(const char *path, int create, struct db **out, char **errstr)
 {
@@ -238,6 +297,7 @@ db_open(const char *path, int create, struct db **out, char **errstr)
 
 	if (create)
 		flags |= SQLITE_OPEN_CREATE;
+	db_private(path, create);
 	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
 		*errstr = xasprintf("%s: %s%s", path, db->h ?
 		    sqlite3_errmsg(db->h) : "cannot open",

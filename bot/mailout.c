@@ -68,19 +68,25 @@ add_base64(struct buf *b, const char *s, size_t n)
 
 /*
  * Appends s as RFC 2047 encoded words, each at most 45 input bytes cut
- * on a UTF-8 character boundary, folded onto continuation lines.
+ * on a UTF-8 character boundary, folded onto continuation lines.  Bytes
+ * that are not UTF-8 (a name typed or imported in another charset)
+ * become U+FFFD first, so the words say truly what they hold and a
+ * character is never more than 4 bytes: the cut always advances.
  */
 static void
-add_encoded_words(struct buf *b, const char *s)
+add_encoded_words(struct buf *b, const char *str)
 {
+	char *s = utf8_sanitize(str, strlen(str));
 	size_t n = strlen(s), i = 0;
 
 	while (i < n) {
-		size_t k = n - i > 45 ? 45 : n - i;
+		size_t max = n - i > 45 ? 45 : n - i, k = max;
 		/* Do not split a multibyte character. */
 		while (i + k < n && k > 0 &&
 		    ((unsigned char)s[i + k] & 0xc0) == 0x80)
 			k--;
+		if (k == 0)	/* cannot happen on valid UTF-8 */
+			k = max;
 		if (i > 0)
 			buf_adds(b, "\r\n ");
 		buf_adds(b, "=?UTF-8?B?");
@@ -88,6 +94,7 @@ add_encoded_words(struct buf *b, const char *s)
 		buf_adds(b, "?=");
 		i += k;
 	}
+	free(s);
 }
 
 /* Unstructured text (Subject): plain if it is short ASCII, else encoded. */

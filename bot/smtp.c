@@ -1,6 +1,7 @@
 /*
  * smtp: sends one message per call over a reused libcurl handle, and
- * checks a server without sending (refbot doctor).
+ * checks a server without sending (refbot doctor).  Envelope addresses
+ * are checked (parsers/addr) before libcurl sees them.
  */
 #include "config.h"
 
@@ -9,6 +10,7 @@
 
 #include <curl/curl.h>
 
+#include "addr.h"
 #include "log.h"
 #include "smtp.h"
 #include "util.h"
@@ -160,7 +162,23 @@ smtp_send(struct smtp *s, const char *from, const char *rcpt,
 	CURLcode cc;
 	long code = 0;
 	CURL *c = s->curl;
+	enum addr_err ae;
 
+	/*
+	 * libcurl writes the envelope addresses into MAIL FROM and RCPT TO
+	 * as given: one with a CR or LF would add SMTP commands of its own.
+	 * An invalid address will never be deliverable, so it is permanent.
+	 */
+	if ((ae = addr_check(from, strlen(from))) != ADDR_OK) {
+		*errstr = xasprintf("envelope sender refused before sending: "
+		    "%s", addr_strerror(ae));
+		return SMTP_PERM;
+	}
+	if ((ae = addr_check(rcpt, strlen(rcpt))) != ADDR_OK) {
+		*errstr = xasprintf("envelope recipient refused before "
+		    "sending: %s", addr_strerror(ae));
+		return SMTP_PERM;
+	}
 	rcpts = curl_slist_append(rcpts, rcpt);
 	setup(s);
 	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);

@@ -7,6 +7,8 @@
  * accepted (5xx); SMTP_CONFIG, the server refused our login: an operator
  * must fix the configuration, retry later.  *errstr is set on failure
  * (caller frees) and says which stage failed and what the server said.
+ * An envelope address that is not RFC 5321 syntax (parsers/addr) is
+ * SMTP_PERM, without connecting.
  * SMTP_TLS is returned by smtp_check only (smtp_send counts TLS trouble
  * as SMTP_TEMP, to be retried).
  */

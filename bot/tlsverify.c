@@ -16,7 +16,7 @@ tls_verify_chain(const struct der_cert *chain, size_t n, const char *host,
 {
 	gnutls_x509_trust_list_t tl = NULL;
 	gnutls_x509_crt_t *crts;
-	gnutls_typed_vdata_st vdata;
+	gnutls_typed_vdata_st vdata[2];
 	gnutls_datum_t out;
 	unsigned int status = 0;
 	size_t i, ncrt = 0;
@@ -56,12 +56,20 @@ tls_verify_chain(const struct der_cert *chain, size_t n, const char *host,
 		    r < 0 ? ": " : "", r < 0 ? gnutls_strerror(r) : "");
 		goto out;
 	}
-	memset(&vdata, 0, sizeof(vdata));
-	vdata.type = GNUTLS_DT_DNS_HOSTNAME;
-	vdata.data = (unsigned char *)host;
-	vdata.size = 0;
+	/*
+	 * Besides the host name, the leaf must be meant for a TLS server: a
+	 * certificate the same CA issued for client authentication only must
+	 * not let its holder pose as our mail server.
+	 */
+	memset(vdata, 0, sizeof(vdata));
+	vdata[0].type = GNUTLS_DT_DNS_HOSTNAME;
+	vdata[0].data = (unsigned char *)host;
+	vdata[0].size = 0;
+	vdata[1].type = GNUTLS_DT_KEY_PURPOSE_OID;
+	vdata[1].data = (unsigned char *)GNUTLS_KP_TLS_WWW_SERVER;
+	vdata[1].size = 0;
 	r = gnutls_x509_trust_list_verify_crt2(tl, crts, (unsigned int)n,
-	    &vdata, 1, 0, &status, NULL);
+	    vdata, 2, 0, &status, NULL);
 	if (r < 0) {
 		*errstr = xasprintf("certificate check failed: %s",
 		    gnutls_strerror(r));

@@ -50,24 +50,39 @@ decode_word(struct buf *out, int enc, const char *text, size_t n)
 	free(tmp);
 }
 
-/* Parses "=?charset?X?text?=" at p; fills the parts and returns its end. */
+/*
+ * Parses "=?charset?X?text?=" at p; fills the parts and returns its end.
+ * Linear over a whole header: the charset scan stops after 41 bytes, and
+ * once no "?=" follows (*no_end), later words are not searched for one
+ * again - each search used to run to the end of the value, so a header
+ * of many unterminated words took time quadratic in its length.  No
+ * strchr/strstr either: sanitizers make those read the whole rest.
+ */
 static const char *
-encoded_word(const char *p, char **charset, int *enc, const char **text,
-    size_t *tlen)
+encoded_word(const char *p, int *no_end, char **charset, int *enc,
+    const char **text, size_t *tlen)
 {
 	const char *cs, *q, *e, *end;
 
 	if (p[0] != '=' || p[1] != '?')
 		return NULL;
 	cs = p + 2;
-	if ((q = strchr(cs, '?')) == NULL || q == cs || q - cs > 40)
+	for (q = cs; q - cs <= 40 && *q != '\0' && *q != '?'; q++)
+		continue;
+	if (*q != '?' || q == cs || q - cs > 40)
 		return NULL;
 	if ((q[1] != 'B' && q[1] != 'b' && q[1] != 'Q' && q[1] != 'q') ||
 	    q[2] != '?')
 		return NULL;
 	e = q + 3;
-	if ((end = strstr(e, "?=")) == NULL)
+	if (*no_end)
 		return NULL;
+	for (end = e; *end != '\0' && !(end[0] == '?' && end[1] == '='); end++)
+		continue;
+	if (*end == '\0') {
+		*no_end = 1;
+		return NULL;
+	}
 	*charset = xstrndup(cs, (size_t)(q - cs));
 	/* RFC 2231 adds a language: "UTF-8*ja". */
 	(*charset)[strcspn(*charset, "*")] = '\0';
@@ -105,7 +120,7 @@ mime_decode_header(const char *value)
 	char *run_cs = NULL, *cs, *used, *u;
 	const char *p = value, *text, *next;
 	size_t tlen;
-	int enc, last_encoded = 0;
+	int enc, last_encoded = 0, no_end = 0;
 
 	if (value == NULL)
 		return xstrdup("");
@@ -114,7 +129,8 @@ mime_decode_header(const char *value)
 	buf_init(&plain);
 	buf_init(&space);
 	while (*p != '\0') {
-		if ((next = encoded_word(p, &cs, &enc, &text, &tlen)) != NULL) {
+		if ((next = encoded_word(p, &no_end, &cs, &enc, &text,
+		    &tlen)) != NULL) {
 			if (plain.len > 0) {
 				flush_run(&out, &run, &run_cs);
 				u = charset_to_utf8(plain.data, plain.len, NULL,

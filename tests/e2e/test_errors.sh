@@ -56,25 +56,45 @@ bad=$(variant sysca '/^imap_ca_file/d')
 rc=$?
 check "system trust store rejects the test CA: exit 76 (got $rc)" [ "$rc" -eq 76 ]
 
-# A certificate from the trusted CA, but for another host name: a TLS
-# server on the spare port that presents it and then greets like IMAP.
+# A certificate from the trusted CA, but for another host name.
 openssl req -newkey rsa:2048 -nodes -subj /CN=other.example \
 	-addext subjectAltName=DNS:other.example \
 	-keyout "$SB/other.key" -out "$SB/other.csr" >/dev/null 2>&1
 openssl x509 -req -in "$SB/other.csr" -CA "$SANDBOX_CA" -CAkey "$SB/tls/ca.key" \
 	-CAcreateserial -days 1 -copy_extensions copy -out "$SB/other.pem" >/dev/null 2>&1
-(printf '* OK IMAP ready\r\n'; sleep 5) |
-	openssl s_server -quiet -accept "127.0.0.1:$SINK_PORT" -cert "$SB/other.pem" \
-	-key "$SB/other.key" >/dev/null 2>&1 &
-s_server=$!
-# Wait for it to listen without connecting: it serves one client.
-for _ in $(seq 50); do ss -Hltn "sport = :$SINK_PORT" | grep -q . && break; sleep 0.1; done
-bad=$(variant name "s|^imap_url = .*|imap_url = imaps://127.0.0.1:$SINK_PORT|")
-out=$("$REFBOT" --config "$bad" run --once 2>&1)
-rc=$?
-kill "$s_server" 2>/dev/null
+# imposter NAME PREFIX: a run against a TLS server on the spare port that
+# presents $SB/PREFIX.pem and then greets like IMAP; sets out and rc.
+imposter() {
+	(printf '* OK IMAP ready\r\n'; sleep 5) |
+		openssl s_server -quiet -accept "127.0.0.1:$SINK_PORT" -cert "$SB/$2.pem" \
+		-key "$SB/$2.key" >/dev/null 2>&1 &
+	local s_server=$! bad
+	# Wait for it to listen without connecting: it serves one client.
+	for _ in $(seq 50); do ss -Hltn "sport = :$SINK_PORT" | grep -q . && break; sleep 0.1; done
+	bad=$(variant "$1" "s|^imap_url = .*|imap_url = imaps://127.0.0.1:$SINK_PORT|")
+	out=$("$REFBOT" --config "$bad" run --once 2>&1)
+	rc=$?
+	kill "$s_server" 2>/dev/null
+	wait "$s_server" 2>/dev/null
+}
+imposter name other
 check "certificate for another host name: exit 76 (got $rc)" [ "$rc" -eq 76 ]
 check "certificate for another host name: says so" grep -q "not trusted" <<<"$out"
+
+# A certificate from the trusted CA for the right name, but issued for a
+# TLS client only (extendedKeyUsage clientAuth): whoever holds one must
+# not pass for our IMAP server (issue 14).
+printf 'extendedKeyUsage = clientAuth\nsubjectAltName = DNS:localhost,IP:127.0.0.1\n' >"$SB/client.ext"
+openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 \
+	-keyout "$SB/client.key" -out "$SB/client.csr" >/dev/null 2>&1
+openssl x509 -req -in "$SB/client.csr" -CA "$SANDBOX_CA" -CAkey "$SB/tls/ca.key" \
+	-CAcreateserial -days 1 -extfile "$SB/client.ext" -out "$SB/client.pem" >/dev/null 2>&1
+check "the clientAuth-only certificate was made" grep -q "TLS Web Client Authentication" \
+	<<<"$(openssl x509 -in "$SB/client.pem" -noout -ext extendedKeyUsage 2>&1)"
+imposter kp client
+diag "clientAuth-only: $(head -n 1 <<<"$out")"
+check "certificate for TLS clients only: exit 76 (got $rc)" [ "$rc" -eq 76 ]
+check "certificate for TLS clients only: says so" grep -q "not trusted" <<<"$out"
 
 # STARTTLS on the plain port is verified the same way.
 bad=$(variant starttls "s|^imap_url = .*|imap_url = imap://127.0.0.1:$IMAP_PORT|; s|^imap_ca_file = .*|imap_ca_file = $SB/other-ca.pem|")

@@ -43,4 +43,23 @@ rb run --once 2>>"$SB/run.log"
 check "a deactivated partner's mail is not a referral" [ "$(rb referral list --format json | pyjson 'len(j)')" = 1 ]
 check "they are told how to become a partner" [ "$(sqlite3 "$SB/refbot.db" "select count(*) from messages where disposition = 'unknown-sender'")" -ge 1 ]
 
+# Issue 14: a name that is not UTF-8 (typed in another charset, or a
+# CSV from a legacy system) reaches the Subject of the staff notice; the
+# encoder once looped forever on a long run of such bytes.
+bad=$(printf 'Bad\xff \xc0\xaf %s end' "$(head -c 60 /dev/zero | tr '\0' '\200')")
+check "a name with invalid UTF-8 is stored" rb partner set partner1@example.test --name "$bad"
+before=$("$MAILTOOL" count --env "$SB/env" --user staff1)
+sed 's/plain-en@partner.example/plain-en-bad-name@partner.example/; s/^Client: .*/Client: Bad Name KK/' \
+	"$REFBOT_SRC/tests/data/plain-en.eml" >"$SB/badname.eml"
+"$MAILTOOL" send --env "$SB/env" --from partner1 --to intake --eml "$SB/badname.eml" >/dev/null
+"$MAILTOOL" wait --env "$SB/env" --user intake --count 1 --timeout 20 >/dev/null
+timeout -k 5 60 "$REFBOT" --config "$CONF" run --once 2>>"$SB/run.log"
+rc=$?
+check "the run with that name finishes (exit $rc)" [ "$rc" -eq 0 ]
+"$MAILTOOL" wait --env "$SB/env" --user staff1 --count $((before + 1)) --timeout 20 >/dev/null
+subj=$("$MAILTOOL" fetch --env "$SB/env" --user staff1 --format json |
+	pyjson '[m["headers"]["Subject"] for m in j if "Bad Name KK" in (m["headers"]["Subject"] or "")]')
+diag "staff notice subject: $subj"
+check "staff hear of it, the bad bytes shown as U+FFFD" grep -q "Bad"$'\xef\xbf\xbd' <<<"$subj"
+
 finish

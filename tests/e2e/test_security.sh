@@ -6,7 +6,11 @@
 #      the mail refbot sends, and never adds a recipient;
 #  (b) a password file readable by group or others is refused (exit 78,
 #      naming the file);
-#  (c) no password, key or reply token appears in the log, even with -v.
+#  (c) no password, key or reply token appears in the log, even with -v;
+#  (d) the database is private (0600) whatever the umask, and so are its
+#      -wal and -shm; one left wider is narrowed with a warning (issue 14);
+#  (e) an envelope address with CR/LF or other bad syntax fails its outbox
+#      row permanently and is never given to the SMTP server (issue 14).
 export SANDBOX_EXTRA_USERS="stranger victim"
 . "$(dirname "$0")/lib.sh"
 sandbox_start
@@ -270,4 +274,59 @@ if [ "$T_FAILED" -gt 0 ]; then
 	diag "--- verbose2.log"
 	sed 's/^/#   /' "$SB/verbose2.log"
 fi
+
+# ------------------------------------------------------------------ (d)
+mode() { stat -c %a "$1" 2>/dev/null || echo missing; }
+mkdir -p "$SB/priv"
+sed "s|^database = .*|database = $SB/priv/refbot.db|" "$CONF" >"$SB/priv.conf"
+PDB="$SB/priv/refbot.db"
+(umask 000 && "$REFBOT" --config "$SB/priv.conf" init >/dev/null 2>&1)
+check "umask 000: init creates the database 0600 (got $(mode "$PDB"))" [ "$(mode "$PDB")" = 600 ]
+# The daemon keeps its connection open, and with it the -wal and -shm.
+(umask 000 && exec "$REFBOT" --config "$SB/priv.conf" run 2>"$SB/priv-daemon.log") &
+pid=$!
+for _ in $(seq 100); do [ -e "$PDB-wal" ] && [ -e "$PDB-shm" ] && break; sleep 0.1; done
+check "umask 000: the -wal file is 0600 (got $(mode "$PDB-wal"))" [ "$(mode "$PDB-wal")" = 600 ]
+check "umask 000: the -shm file is 0600 (got $(mode "$PDB-shm"))" [ "$(mode "$PDB-shm")" = 600 ]
+kill "$pid" 2>/dev/null
+wait "$pid"
+# A database left wider (an older refbot, a copy made by hand) is narrowed.
+chmod 644 "$PDB"
+out=$("$REFBOT" --config "$SB/priv.conf" outbox list 2>&1)
+check "a database left 0644 is narrowed to 0600 (got $(mode "$PDB"))" [ "$(mode "$PDB")" = 600 ]
+check "with a warning naming it" grep -qF "$PDB was accessible by group or others" <<<"$out"
+
+# ------------------------------------------------------------------ (e)
+# An envelope address that would smuggle an SMTP command (a CR LF and a
+# second RCPT TO) never reaches the server: the row fails permanently,
+# saying why, and the victim gets nothing.  One bad recipient, one bad
+# sender, copied from a real acknowledgement.
+smuggle() {
+	sqlite3 "$SB/refbot.db" "insert into outbox (referral_id, kind, mail_from, rcpt, message_id, data,
+		next_attempt_at, created_at)
+		select referral_id, kind, $1, $2, '<smuggle-$3@refbot.example.test>', data, 0, strftime('%s', 'now')
+		from outbox where rcpt = 'partner1@example.test' and status = 'sent' limit 1;
+		select id from outbox where message_id = '<smuggle-$3@refbot.example.test>'"
+}
+CRLF_VICTIM="char(13, 10) || 'RCPT TO:<victim@example.test>'"
+R1=$(smuggle mail_from "'partner1@example.test' || $CRLF_VICTIM" rcpt)
+R2=$(smuggle "mail_from || $CRLF_VICTIM" "'partner1@example.test'" from)
+check "smuggling rows queued ($R1, $R2)" [ -n "$R1" -a -n "$R2" ]
+before=$(count partner1)
+rb run --once 2>"$SB/run-smuggle.log"
+rc=$?
+check "smuggling: run --once exits 0 (got $rc)" [ "$rc" -eq 0 ]
+for r in "$R1" "$R2"; do
+	row=$(sqlite3 "$SB/refbot.db" "select status || '|' || coalesce(last_error, '') from outbox where id = $r")
+	diag "outbox $r: $row"
+	check "smuggling: outbox $r failed permanently" [ "${row%%|*}" = failed ]
+done
+check "smuggling: the bad recipient is named as the reason" \
+	grep -q "envelope recipient refused before sending" <<<"$(sqlite3 "$SB/refbot.db" "select last_error from outbox where id = $R1")"
+check "smuggling: the bad sender is named as the reason" \
+	grep -q "envelope sender refused before sending" <<<"$(sqlite3 "$SB/refbot.db" "select last_error from outbox where id = $R2")"
+sleep 1
+check "smuggling: the victim's mailbox is still empty" [ "$(count victim)" = 0 ]
+check "smuggling: partner1 got nothing more ($(count partner1), was $before)" [ "$(count partner1)" = "$before" ]
+check "smuggling: the log does not carry the addresses" bash -c "! grep -q 'victim@' '$SB/run-smuggle.log'"
 finish

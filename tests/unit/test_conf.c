@@ -218,6 +218,111 @@ test_password_file_permissions(void)
 	free(pw);
 }
 
+/*
+ * Issue 14: a secret file is checked on the descriptor that is read: a
+ * symbolic link is refused (even to a good file), as is a file group or
+ * others may read; the reply-token key must be at least 32 bytes.
+ */
+static void
+test_secret_file_symlink(void)
+{
+	struct config cfg;
+	char *key = write_tmp("key", "0123456789abcdef0123456789abcdef\n",
+	    0600);
+	char *link = xasprintf("%s/key-link", dir), *extra, *err;
+
+	EXPECT(symlink(key, link) == 0);
+	extra = xasprintf("secret_file = %s\n", link);
+	err = load(extra, &cfg);
+	EXPECT_CONTAINS(err, ":11: secret_file:");
+	EXPECT_CONTAINS(err, "is a symbolic link");
+	EXPECT_CONTAINS(err, link);
+	free(err);
+	free(extra);
+	/* The file itself is fine. */
+	extra = xasprintf("secret_file = %s\n", key);
+	err = load(extra, &cfg);
+	EXPECT(err == NULL);
+	if (err == NULL) {
+		EXPECT_STR(cfg.secret, "0123456789abcdef0123456789abcdef");
+		config_free(&cfg);
+	}
+	free(err);
+	free(extra);
+	free(link);
+	free(key);
+}
+
+static void
+test_secret_file_group_readable(void)
+{
+	struct config cfg;
+	char *key = write_tmp("gkey", "0123456789abcdef0123456789abcdef\n",
+	    0640), *extra, *err;
+
+	extra = xasprintf("secret_file = %s\n", key);
+	err = load(extra, &cfg);
+	EXPECT_CONTAINS(err, ":11: secret_file:");
+	EXPECT_CONTAINS(err, "is accessible by group or others");
+	EXPECT(err == NULL || strstr(err, "0123456789abcdef") == NULL);
+	free(err);
+	free(extra);
+	free(key);
+}
+
+static void
+test_secret_not_regular(void)
+{
+	struct config cfg;
+	char *extra = xasprintf("secret_file = %s\n", dir), *err;
+
+	err = load(extra, &cfg);
+	EXPECT_CONTAINS(err, "is not a regular file");
+	free(err);
+	free(extra);
+}
+
+static void
+test_secret_key_too_short(void)
+{
+	struct config cfg;
+	char *key = write_tmp("short-key", "0123456789abcdef0123456789abcde\n",
+	    0600), *extra, *err;
+
+	/* 31 bytes: one short. */
+	extra = xasprintf("secret_file = %s\n", key);
+	err = load(extra, &cfg);
+	EXPECT_CONTAINS(err, ":11: secret_file: the key in ");
+	EXPECT_CONTAINS(err, key);
+	EXPECT_CONTAINS(err, "is 31 bytes long; it must be at least 32");
+	EXPECT(err == NULL || strstr(err, "0123456789abcdef") == NULL);
+	free(err);
+	free(extra);
+	/* The same rule for the environment. */
+	setenv("REFBOT_TEST_KEY", "short", 1);
+	err = load("secret_env = REFBOT_TEST_KEY\n", &cfg);
+	EXPECT_CONTAINS(err, ":11: secret_env: the key in environment "
+	    "variable REFBOT_TEST_KEY is 5 bytes long");
+	free(err);
+	setenv("REFBOT_TEST_KEY", "0123456789abcdef0123456789abcdef", 1);
+	err = load("secret_env = REFBOT_TEST_KEY\n", &cfg);
+	EXPECT(err == NULL);
+	if (err == NULL)
+		config_free(&cfg);
+	free(err);
+	unsetenv("REFBOT_TEST_KEY");
+	/* A password has no minimum: it is the server's to choose. */
+	chmod(key, 0600);
+	extra = xasprintf("smtp_user = u\nsmtp_password_file = %s\n", key);
+	err = load(extra, &cfg);
+	EXPECT(err == NULL);
+	if (err == NULL)
+		config_free(&cfg);
+	free(err);
+	free(extra);
+	free(key);
+}
+
 static void
 test_missing_env_password(void)
 {
@@ -248,6 +353,10 @@ main(void)
 	RUN(test_plaintext_only_when_asked);
 	RUN(test_password_file_permissions);
 	RUN(test_missing_env_password);
+	RUN(test_secret_file_symlink);
+	RUN(test_secret_file_group_readable);
+	RUN(test_secret_not_regular);
+	RUN(test_secret_key_too_short);
 	{
 		char *cmd = xasprintf("rm -rf '%s'", dir);
 		if (system(cmd) != 0)

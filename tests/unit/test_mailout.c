@@ -1,8 +1,11 @@
 /* Unit tests for outbound message composition (bot/mailout.c). */
 #include "config.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "mailout.h"
@@ -193,6 +196,86 @@ test_alternative_and_list_headers(void)
 	free(msg);
 }
 
+/*
+ * Issue 14: invalid UTF-8 in a name (a partner's, from the CLI or a CSV
+ * import) reaches the Subject and display names.  The encoder cut words
+ * back to a character boundary by skipping continuation bytes, and 45 of
+ * them in a row left nothing to cut: it wrote empty words forever.  Each
+ * case runs in a child under alarm(); the Subject must come out as
+ * encoded words that decode to valid UTF-8, the bad bytes as U+FFFD.
+ */
+static int
+compose_bad_utf8(const char *bad)
+{
+	struct mailout m = sample();
+	char *subject = xasprintf("[REF-000001] New referral (from %s)", bad);
+	char *msg, *h, *v, *e, *dec;
+	size_t len;
+	int ok;
+
+	m.subject = subject;
+	m.from_name = bad;
+	msg = mailout_compose(&m, &len);
+	h = headers_of(msg);
+	if ((v = strstr(h, "\r\nSubject: ")) == NULL)
+		return 1;
+	v += strlen("\r\nSubject: ");
+	for (e = v; *e != '\0' && !(e[0] == '\r' && e[2] != ' '); e++)
+		continue;
+	*e = '\0';
+	dec = mime_decode_header(v);
+	ok = strstr(h, "=?UTF-8?B?" "?=") == NULL &&
+	    strstr(v, "=?UTF-8?B?") != NULL &&
+	    utf8_valid(dec, strlen(dec)) &&
+	    strstr(dec, "[REF-000001] New referral (from ") == dec &&
+	    strstr(dec, "\xef\xbf\xbd") != NULL;
+	if (!ok)
+		printf("#   Subject: %.200s\n#   decoded: %.200s\n", v, dec);
+	free(dec);
+	free(h);
+	free(msg);
+	free(subject);
+	return ok ? 0 : 1;
+}
+
+static void
+test_invalid_utf8_names(void)
+{
+	static const char *const bad[] = {
+		"\x80", "\xbf\xbf\xbf", "\xff", "\xfe\xff", "Caf\xc3",
+		"\xe6\x97", "\xf0\x9f\x98", "\xc0\xaf", "\xe0\x80\xaf",
+		"\xed\xa0\x80", "\xf4\x90\x80\x80",
+	};
+	char run[200];
+	size_t i;
+	pid_t pid;
+	int st;
+
+	/* Lone continuation bytes, more than one word's worth. */
+	memset(run, 0x80, sizeof(run) - 1);
+	run[sizeof(run) - 1] = '\0';
+	for (i = 0; i <= nitems(bad); i++) {
+		const char *b = i < nitems(bad) ? bad[i] : run;
+		fflush(stdout);
+		if ((pid = fork()) == 0) {
+			/* On a loop the buffer grows: stop it early. */
+			alarm(2);
+			_exit(compose_bad_utf8(b));
+		}
+		EXPECT(pid > 0);
+		if (pid <= 0 || waitpid(pid, &st, 0) != pid) {
+			check_cur_failed = 1;
+			continue;
+		}
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			printf("#   case %zu: %s %d\n", i, WIFSIGNALED(st) ?
+			    "killed by signal" : "exit", WIFSIGNALED(st) ?
+			    WTERMSIG(st) : WEXITSTATUS(st));
+			check_cur_failed = 1;
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -203,5 +286,6 @@ main(void)
 	RUN(test_message_ids_unique);
 	RUN(test_render);
 	RUN(test_alternative_and_list_headers);
+	RUN(test_invalid_utf8_names);
 	return check_done();
 }

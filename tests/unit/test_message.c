@@ -4,9 +4,13 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "classify.h"
@@ -167,6 +171,60 @@ test_rfc2047(void)
 	free(s);
 }
 
+/*
+ * Issue 14: mime_decode_header is linear.  The value is n copies of unit;
+ * it is decoded in a child limited to HEADER_CPU seconds of CPU (the
+ * time, not a count of steps: SIGXCPU kills it), and the result must
+ * have want_len bytes.  Before the fix, each unterminated word searched
+ * for "?=" to the end of the value: 400,000 of them took over 40 s.
+ */
+#define HEADER_CPU 10
+
+static void
+decode_within_limit(const char *unit, size_t n, size_t want_len)
+{
+	struct buf b;
+	struct rlimit rl = { HEADER_CPU, HEADER_CPU + 1 };
+	size_t i;
+	pid_t pid;
+	int st;
+
+	buf_init(&b);
+	for (i = 0; i < n; i++)
+		buf_adds(&b, unit);
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		char *u;
+		setrlimit(RLIMIT_CPU, &rl);
+		alarm(6 * HEADER_CPU);	/* a stopped clock is a failure too */
+		u = mime_decode_header(b.data);
+		_exit(strlen(u) == want_len ? 0 : 1);
+	}
+	buf_free(&b);
+	EXPECT(pid > 0);
+	if (pid <= 0 || waitpid(pid, &st, 0) != pid) {
+		check_cur_failed = 1;
+		return;
+	}
+	if (WIFSIGNALED(st))
+		printf("#   %zu x '%s': killed by signal %d (%s)\n", n, unit,
+		    WTERMSIG(st), WTERMSIG(st) == SIGXCPU ? "over the CPU "
+		    "limit" : "crashed or timed out");
+	EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+static void
+test_rfc2047_linear(void)
+{
+	/* Unterminated words: kept as text, less the trailing space. */
+	decode_within_limit("=?x?Q?a ", 400000, 400000 * 8 - 1);
+	/* Many good words: their space is not text, each decodes to "a". */
+	decode_within_limit("=?UTF-8?Q?a?= ", 200000, 200000);
+	/* Words in alternating charsets, each run converted on its own. */
+	decode_within_limit("=?UTF-8?Q?a?= =?ISO-8859-1?Q?b?= ", 100000,
+	    200000);
+}
+
 static void
 test_our_ids(void)
 {
@@ -201,6 +259,7 @@ main(void)
 	RUN(test_invalid_bytes_replaced);
 	RUN(test_size_cap);
 	RUN(test_rfc2047);
+	RUN(test_rfc2047_linear);
 	RUN(test_our_ids);
 	template_free(&tmpl);
 	return check_done();
