@@ -226,6 +226,7 @@ static const char *migrations[] = {
 	"  body TEXT,"
 	"  created_at INTEGER NOT NULL,"
 	"  done_at INTEGER);",
+	/*
 	 * issue 14 item 7 (caps): every automatic reply counts toward the
 	 * per-sender cap, marked as it is queued (the kinds that counted
 	 * before, and those that wrongly did not, are marked here); staff
