@@ -106,6 +106,7 @@ static const struct keydef keys[] = {
 	{ "sla_hours_tier3", K_HOURS, O(sla_tier[3]), 0 },
 	{ "unknown_sender_reply", K_BOOL, O(unknown_reply), 0 },
 	{ "auto_reply_limit", K_COUNT, O(auto_reply_limit), 0 },
+	{ "staff_alert_limit", K_COUNT, O(staff_alert_limit), 0 },
 	{ "require_auth_results", K_BOOL, O(require_auth), 0 },
 	{ "authserv_id", K_STR, O(authserv_id), 0 },
 	{ "auth_spf_fallback", K_BOOL, O(auth_spf_fallback), 0 },
@@ -502,6 +503,7 @@ config_load(const char *path, struct config *out, char **errstr)
 	if (tier_table_parse("3:10, 10:15, *:20", &cfg.tiers, &err) != 0)
 		abort();	/* our own constant: a broken invariant */
 	cfg.auto_reply_limit = 10;
+	cfg.staff_alert_limit = 10;
 	cfg.newsletter_day = 1;
 	cfg.newsletter_hour = 9;
 	cfg.newsletter_rate = 60;

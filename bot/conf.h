@@ -61,6 +61,7 @@ struct config {
 	int sla_tier[4];	/* hours per partner tier 1..3; 0: sla_hours */
 	int unknown_reply;	/* answer strangers with how to join */
 	int auto_reply_limit;	/* automatic replies per sender per hour */
+	int staff_alert_limit;	/* alerts of one kind per clock hour */
 	int require_auth;	/* staff mail must pass DMARC or DKIM */
 	char *authserv_id;	/* whose Authentication-Results to trust */
 	int auth_spf_fallback;	/* an aligned SPF pass is enough */

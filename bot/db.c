@@ -226,6 +226,32 @@ static const char *migrations[] = {
 	"  body TEXT,"
 	"  created_at INTEGER NOT NULL,"
 	"  done_at INTEGER);",
+	/*
+	 * issue 14 item 7 (caps): every automatic reply counts toward the
+	 * per-sender cap, marked as it is queued (the kinds that counted
+	 * before, and those that wrongly did not, are marked here); staff
+	 * alerts about inbound mail, one row each, so a clock hour's
+	 * alerts beyond staff_alert_limit are held for one summary.
+	 */
+	"ALTER TABLE outbox ADD COLUMN auto_reply INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE outbox SET auto_reply = 1 WHERE kind IN ('incomplete', "
+	"  'disqualified', 'duplicate', 'not-partner', 'status', "
+	"  'staff-error', 'form-reply', 'unreadable', 'too-large', "
+	"  'newsletter-unsubscribed', 'staff-newsletter-unconfirmed', "
+	"  'confirm-correction', 'confirm-unsubscribe');"
+	"CREATE INDEX outbox_replies ON outbox(rcpt, created_at) "
+	"  WHERE auto_reply = 1;"
+	"CREATE TABLE staff_alerts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL,"
+	"  period INTEGER NOT NULL,"
+	"  message_row INTEGER REFERENCES messages(id),"
+	"  at INTEGER NOT NULL,"
+	"  held INTEGER NOT NULL,"
+	"  summarised_at INTEGER);"
+	"CREATE INDEX staff_alerts_period ON staff_alerts(kind, period);"
+	"CREATE INDEX staff_alerts_unsummarised ON staff_alerts(period) "
+	"  WHERE held = 1 AND summarised_at IS NULL;",
 };
 
 static int64_t
@@ -1628,11 +1654,9 @@ db_outbox_next_time(struct db *db, int64_t *when)
 int
 db_outbox_recent_replies(struct db *db, const char *rcpt, int64_t since)
 {
-	/* Answers to a person's mail; notices and staff mail do not count. */
+	/* Answers to a person's mail (notify marks them as it queues). */
 	static const char sql[] = "SELECT count(*) FROM outbox WHERE rcpt = ? "
-	    "AND created_at >= ? AND kind IN ('incomplete', 'disqualified', "
-	    "'duplicate', 'not-partner', 'status', 'staff-error', "
-	    "'form-reply')";
+	    "AND created_at >= ? AND auto_reply = 1";
 	sqlite3_stmt *st = stmt(db, sql);
 
 	if (st == NULL)
@@ -2303,4 +2327,142 @@ db_partner_referrals(struct db *db, int64_t partner_id, int open,
 	}
 	sqlite3_reset(st);
 	return 0;
+}
+
+int
+db_outbox_mark_reply(struct db *db, int64_t id)
+{
+	static const char sql[] = "UPDATE outbox SET auto_reply = 1 "
+	    "WHERE id = ?";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return exec_done(st);
+}
+
+int
+db_alert_sent(struct db *db, const char *kind, int64_t period)
+{
+	static const char sql[] = "SELECT count(*) FROM staff_alerts "
+	    "WHERE kind = ? AND period = ? AND held = 0";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, kind);
+	sqlite3_bind_int64(st, 2, period);
+	return (int)step_int(st);
+}
+
+int
+db_alert_add(struct db *db, const char *kind, int64_t period,
+    int64_t message_row, int64_t at, int held)
+{
+	static const char sql[] = "INSERT INTO staff_alerts (kind, period, "
+	    "message_row, at, held) VALUES (?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, kind);
+	sqlite3_bind_int64(st, 2, period);
+	if (message_row > 0)
+		sqlite3_bind_int64(st, 3, message_row);
+	sqlite3_bind_int64(st, 4, at);
+	sqlite3_bind_int(st, 5, held);
+	return exec_done(st);
+}
+
+int
+db_alert_due(struct db *db, int64_t before, char **kind, int64_t *period)
+{
+	static const char sql[] = "SELECT kind, period FROM staff_alerts "
+	    "WHERE held = 1 AND summarised_at IS NULL AND period < ? "
+	    "ORDER BY period, kind LIMIT 1";
+	sqlite3_stmt *st = stmt(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, before);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*kind = col_text(st, 0);
+		*period = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_alert_held(struct db *db, const char *kind, int64_t period,
+    struct alert_period *ap)
+{
+	static const char sql[] = "SELECT a.held, coalesce(a.message_row, 0), "
+	    "a.at, coalesce(m.disposition, '?') FROM staff_alerts a "
+	    "LEFT JOIN messages m ON m.id = a.message_row "
+	    "WHERE a.kind = ? AND a.period = ? AND "
+	    "(a.held = 0 OR a.summarised_at IS NULL) ORDER BY a.id";
+	sqlite3_stmt *st = stmt(db, sql);
+	size_t cap = 0;
+	int rc;
+
+	memset(ap, 0, sizeof(*ap));
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, kind);
+	sqlite3_bind_int64(st, 2, period);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t at = sqlite3_column_int64(st, 2);
+
+		if (sqlite3_column_int(st, 0) == 0) {
+			ap->sent++;
+			continue;
+		}
+		if (ap->nheld == cap) {
+			cap = cap ? cap * 2 : 16;
+			ap->rows = xreallocarray(ap->rows, cap,
+			    sizeof(*ap->rows));
+			ap->disp = xreallocarray(ap->disp, cap,
+			    sizeof(*ap->disp));
+		}
+		ap->disp[ap->nheld] = col_text(st, 3);
+		ap->rows[ap->nheld++] = sqlite3_column_int64(st, 1);
+		if (ap->first == 0 || at < ap->first)
+			ap->first = at;
+		if (at > ap->last)
+			ap->last = at;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_alert_summarised(struct db *db, const char *kind, int64_t period,
+    int64_t at)
+{
+	static const char sql[] = "UPDATE staff_alerts SET summarised_at = ? "
+	    "WHERE kind = ? AND period = ? AND held = 1 AND "
+	    "summarised_at IS NULL";
+	sqlite3_stmt *st = stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, at);
+	bind_text(st, 2, kind);
+	sqlite3_bind_int64(st, 3, period);
+	return exec_done(st);
+}
+
+void
+alert_period_free(struct alert_period *ap)
+{
+	size_t i;
+
+	for (i = 0; i < ap->nheld; i++)
+		free(ap->disp[i]);
+	free(ap->disp);
+	free(ap->rows);
+	memset(ap, 0, sizeof(*ap));
 }

@@ -252,6 +252,8 @@ int db_outbox_next_due(struct db *, int64_t now, int bulk, struct outmail *);
 int db_outbox_next_time(struct db *, int64_t *when);
 /* Capped replies (not acknowledgements) queued for rcpt since then. */
 int db_outbox_recent_replies(struct db *, const char *rcpt, int64_t since);
+/* Marks outbox row id as an automatic reply the per-sender cap counts. */
+int db_outbox_mark_reply(struct db *, int64_t id);
 /*
  * Makes mail due now: row id (if > 0) or every failed row; returns how
  * many rows changed, or -1.  Sent mail is never sent again.
@@ -358,5 +360,32 @@ int db_partner_numbers(struct db *, int64_t partner_id, int64_t year_from,
 int db_partner_referrals(struct db *, int64_t partner_id, int open,
     int64_t won_from, int64_t won_to,
     int (*cb)(const struct referral *, void *), void *arg);
+
+/*
+ * Staff alerts about inbound mail (issue 14 item 7), by kind and clock
+ * hour (period: its first second).  db_alert_sent: how many went out
+ * individually in that hour, or -1.  db_alert_add records one, held (for
+ * the summary) or not.  db_alert_due finds the oldest kind and hour
+ * before "before" with held alerts not yet summarised (kind: caller
+ * frees); 1 found, 0 none, -1 error.  db_alert_held reads that hour's
+ * numbers and the message rows of the unsummarised held alerts
+ * (alert_period_free).  db_alert_summarised marks them reported.
+ */
+struct alert_period {
+	int sent;		/* individual alerts that went out */
+	size_t nheld;
+	int64_t *rows;		/* message row of each held alert, 0 if none */
+	char **disp;		/* and that message's disposition, or "?" */
+	int64_t first, last;	/* when the first and last were held */
+};
+int db_alert_sent(struct db *, const char *kind, int64_t period);
+int db_alert_add(struct db *, const char *kind, int64_t period,
+    int64_t message_row, int64_t at, int held);
+int db_alert_due(struct db *, int64_t before, char **kind, int64_t *period);
+int db_alert_held(struct db *, const char *kind, int64_t period,
+    struct alert_period *);
+void alert_period_free(struct alert_period *);
+int db_alert_summarised(struct db *, const char *kind, int64_t period,
+    int64_t at);
 
 #endif

@@ -486,6 +486,7 @@ check_mail_texts(struct doctor *d, const struct config *cfg)
 		{ "staff-newsletter-halted", 0 },
 		{ "staff-newsletter-unconfirmed", 0 },
 		{ "confirm-correction", 1 }, { "confirm-unsubscribe", 1 },
+		{ "staff-alert-summary", 0 },
 	};
 	struct dirent **names = NULL;
 	char *dirpath, *path;

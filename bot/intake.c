@@ -744,6 +744,7 @@ unknown_sender(struct job *j)
 		n.name = "staff-unknown";
 		n.vars = vars;
 		n.nvars = nitems(vars);
+		n.alert_row = j->row;	/* rate-limited: a flood is summarised */
 		rc = notify_staff(j->rb, &n);
 	}
 	free(refs);
@@ -1165,6 +1166,27 @@ probe_parse(struct refbot *rb, const char *raw, size_t len, char **why)
 }
 
 /*
+ * detail, and what the caps (notify.c) held back while this message was
+ * handled, so that nothing they hold back is silent (caller frees).
+ */
+static char *
+capped_detail(struct refbot *rb, const char *detail, int withheld)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_adds(&b, detail ? detail : "");
+	if (withheld || rb->replies_withheld > 0)
+		buf_addf(&b, "; reply withheld (more than %d to this sender "
+		    "in an hour)", rb->cfg.auto_reply_limit);
+	if (rb->alerts_held > 0)
+		buf_addf(&b, "; staff alert held for the hourly summary (%d "
+		    "of its kind already sent this hour)",
+		    rb->cfg.staff_alert_limit);
+	return buf_steal(&b);
+}
+
+/*
  * Records a message nobody can read and tells staff, in one transaction;
  * a registered partner who sent it is told too, so nothing they sent
  * disappears without a word.
@@ -1182,8 +1204,7 @@ reject(struct refbot *rb, int64_t row, const char *disposition,
 		free(from);
 		return INTAKE_RETRY;
 	}
-	rc = db_message_dispose(rb->db, row, NULL, disposition, why, 0) != 0 ||
-	    notify_alert(rb, row, "A message could not be read and was set "
+	rc = notify_alert(rb, row, "A message could not be read and was set "
 	    "aside", why, rb->cfg.rejected_folder) != 0;
 	if (rc == 0 && from != NULL &&
 	    (found = db_partner_by_sender(rb->db, from, &p)) > 0) {
@@ -1203,6 +1224,14 @@ reject(struct refbot *rb, int64_t row, const char *disposition,
 		n.auto_reply = 1;
 		rc = notify_queue(rb, &n, NULL) < 0;
 		partner_free(&p);
+	}
+	/* After the notices: the record says what the caps held back. */
+	if (rc == 0 && found >= 0) {
+		char *detail = capped_detail(rb, why, 0);
+
+		rc = db_message_dispose(rb->db, row, NULL, disposition, detail,
+		    0) != 0;
+		free(detail);
 	}
 	free(from);
 	if (rc != 0 || found < 0 || db_commit(rb->db) != 0) {
@@ -1291,9 +1320,8 @@ too_large(struct refbot *rb, int64_t row, const char *hdr, size_t hlen,
 		}
 		partner_free(&p);
 	}
-	if (withheld) {
-		char *d = xasprintf("%s; reply withheld (more than %d to this "
-		    "sender in an hour)", why, rb->cfg.auto_reply_limit);
+	if (withheld || rb->alerts_held > 0) {
+		char *d = capped_detail(rb, why, withheld);
 		free(why);
 		why = d;
 	}
@@ -1323,6 +1351,7 @@ intake_too_large(struct refbot *rb, int64_t row, const char *hdr,
 {
 	int n;
 
+	rb->replies_withheld = rb->alerts_held = 0;
 	/* Counted as for any message: a parser that kills us is skipped. */
 	if ((n = db_message_attempt(rb->db, row)) < 0) {
 		log_warnx("message %lld: database: %s", (long long)row,
@@ -1343,6 +1372,7 @@ intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len)
 	size_t i;
 	int n;
 
+	rb->replies_withheld = rb->alerts_held = 0;
 	/*
 	 * Counted before the work, in its own commit: if processing kills
 	 * the process, the count survives the restart and the message is
@@ -1393,10 +1423,8 @@ intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len)
 			goto retry;
 	if (decide(&j) != 0)
 		goto retry;
-	if (j.withheld) {
-		char *d = xasprintf("%s; reply withheld (more than %d to this "
-		    "sender in an hour)", j.detail ? j.detail : "",
-		    rb->cfg.auto_reply_limit);
+	if (j.withheld || rb->replies_withheld > 0 || rb->alerts_held > 0) {
+		char *d = capped_detail(rb, j.detail, j.withheld);
 		free(j.detail);
 		j.detail = d;
 	}

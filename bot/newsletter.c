@@ -932,6 +932,8 @@ take_profile(struct refbot *rb, int64_t row, const struct analysis *a,
 		n.role = confirmed ? ROLE_PROFILE : ROLE_DRAFT;
 		n.token_id = confirmed ? month_token(month) : draft;
 		n.in_reply_to = a->msg.message_id;
+		/* An answer to the author: it counts toward their cap. */
+		n.auto_reply = 1;
 		r = notify_queue(rb, &n, NULL);
 	}
 	newsletter_issue_free(&is);

@@ -10,6 +10,7 @@
 #include "mailout.h"
 #include "notify.h"
 #include "outbox.h"
+#include "sla.h"
 #include "token.h"
 #include "util.h"
 
@@ -28,16 +29,19 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 	char *reply_to = NULL, *mid;
 	const char *key;
 	size_t keylen;
-	int rc;
-
+	int64_t id = 0;
 	/*
 	 * A sender who gets more than auto_reply_limit answers an hour is
 	 * most likely a robot we failed to recognise: stop answering it.
+	 * Every kind of answer counts (each is marked in the outbox below).
 	 * Acknowledgements of qualified referrals are exempt: no robot
 	 * writes a qualified referral, and a partner's backlog after an
 	 * outage must all be acknowledged.
 	 */
-	if (n->auto_reply && strcmp(n->name, "ack") != 0) {
+	int capped = n->auto_reply && strcmp(n->name, "ack") != 0;
+	int rc;
+
+	if (capped) {
 		int sent = db_outbox_recent_replies(rb->db, n->rcpt,
 		    (int64_t)time(NULL) - 3600);
 		if (sent < 0) {
@@ -45,8 +49,9 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 			return -1;
 		}
 		if (sent >= rb->cfg.auto_reply_limit) {
-			log_info("reply withheld: %d answers to this sender "
-			    "in the last hour", sent);
+			log_info("%s reply withheld: %d answers to this "
+			    "sender in the last hour", n->name, sent);
+			rb->replies_withheld++;
 			return NOTIFY_WITHHELD;
 		}
 	}
@@ -77,7 +82,9 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 	m.in_reply_to = n->in_reply_to;
 	m.references = n->references;
 	m.auto_submitted = n->auto_reply ? "auto-replied" : "auto-generated";
-	rc = outbox_queue(rb, n->referral_id, n->name, &m, NULL);
+	rc = outbox_queue(rb, n->referral_id, n->name, &m, &id);
+	if (rc == 0 && capped)
+		rc = db_outbox_mark_reply(rb->db, id);
 	if (rc != 0)
 		log_warnx("outbox: %s", db_errmsg(rb->db));
 	if (rc == 0 && message_id != NULL)
@@ -90,11 +97,49 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 	return rc;
 }
 
+int64_t
+notify_alert_period(int64_t t)
+{
+	return t - ((t % 3600) + 3600) % 3600;
+}
+
+/*
+ * Records staff alert n in its kind's clock hour: 1 when the hour's
+ * limit is reached and it is held for the summary, 0 when it goes out
+ * now, -1 on a database error.
+ */
+static int
+alert_held(struct refbot *rb, const struct notify *n)
+{
+	int64_t now = sla_now(), period = notify_alert_period(now);
+	int sent, held;
+
+	if ((sent = db_alert_sent(rb->db, n->name, period)) < 0)
+		return -1;
+	held = sent >= rb->cfg.staff_alert_limit;
+	if (db_alert_add(rb->db, n->name, period, n->alert_row, now,
+	    held) != 0)
+		return -1;
+	if (held) {
+		rb->alerts_held++;
+		log_info("message %lld: %s alert held for the hourly summary "
+		    "(%d sent this hour)", (long long)n->alert_row, n->name,
+		    sent);
+	}
+	return held;
+}
+
 int
 notify_staff(struct refbot *rb, struct notify *n)
 {
 	size_t i;
+	int held;
 
+	if (n->alert_row > 0 && (held = alert_held(rb, n)) != 0) {
+		if (held < 0)
+			log_warnx("staff alerts: %s", db_errmsg(rb->db));
+		return held < 0 ? -1 : 0;
+	}
 	for (i = 0; i < rb->cfg.nstaff; i++) {
 		n->rcpt = rb->cfg.staff[i];
 		if (notify_queue(rb, n, NULL) != 0)
@@ -120,6 +165,186 @@ notify_alert(struct refbot *rb, int64_t row, const char *what,
 		n.name = "staff-alert";
 		n.vars = vars;
 		n.nvars = nitems(vars);
+		n.alert_row = row;
 		return notify_staff(rb, &n);
 	}
+}
+
+static int
+cmp_row(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+char *
+notify_rows_text(const int64_t *rows, size_t n, size_t max)
+{
+	int64_t *s = xcalloc(n ? n : 1, sizeof(*s));
+	struct buf b;
+	size_t i, k, ranges = 0, more = 0;
+
+	for (i = k = 0; i < n; i++)
+		if (rows[i] > 0)
+			s[k++] = rows[i];
+	qsort(s, k, sizeof(*s), cmp_row);
+	buf_init(&b);
+	for (i = 0; i < k; ) {
+		size_t j = i;
+
+		/* A run of rows one apart (repeats included) is one range. */
+		while (j + 1 < k && s[j + 1] - s[j] <= 1)
+			j++;
+		if (ranges++ < max) {
+			buf_addf(&b, "%s#%lld", b.len ? ", " : "",
+			    (long long)s[i]);
+			if (s[j] != s[i])
+				buf_addf(&b, "-#%lld", (long long)s[j]);
+		} else
+			for (; i <= j; i++)
+				more += i == 0 || s[i] != s[i - 1];
+		i = j + 1;
+	}
+	if (more > 0)
+		buf_addf(&b, "%sand %zu more", b.len ? ", " : "", more);
+	if (b.len == 0)
+		buf_adds(&b, "-");
+	free(s);
+	return buf_steal(&b);
+}
+
+char *
+notify_tally_text(char *const *words, size_t n)
+{
+	struct buf b;
+	size_t i, k, c;
+
+	buf_init(&b);
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < i && strcmp(words[k], words[i]) != 0; k++)
+			;
+		if (k < i)
+			continue;	/* counted at its first occurrence */
+		for (c = 0, k = i; k < n; k++)
+			c += strcmp(words[k], words[i]) == 0;
+		buf_addf(&b, "%s%s %zu", b.len ? ", " : "", words[i], c);
+	}
+	if (b.len == 0)
+		buf_adds(&b, "-");
+	return buf_steal(&b);
+}
+
+/* What staff read for an alert kind (a template name). */
+static const char *
+alert_kind_text(const char *kind)
+{
+	static const struct {
+		const char *name, *text;
+	} kinds[] = {
+		{ "staff-unknown", "mail from senders who are not partners" },
+		{ "staff-unverified", "commands about referrals that were "
+		    "not accepted" },
+		{ "staff-alert", "messages set aside (unreadable, quarantined, "
+		    "too large) and bounces" },
+	};
+	size_t i;
+
+	for (i = 0; i < nitems(kinds); i++)
+		if (strcmp(kinds[i].name, kind) == 0)
+			return kinds[i].text;
+	return kind;
+}
+
+static void
+utc_text(int64_t t, char *s, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(s, size, "%Y-%m-%d %H:%M:%S UTC", &tm);
+}
+
+/* One kind's summary for one hour, inside the caller's transaction. */
+static int
+alert_summary(struct refbot *rb, const char *kind, int64_t period,
+    int64_t now)
+{
+	struct alert_period ap;
+	struct notify n;
+	char from[40], to[40], first[40], last[40], count[24], sent[24];
+	char *rows = NULL, *tally = NULL;
+	int rc = -1;
+
+	if (db_alert_held(rb->db, kind, period, &ap) != 0)
+		goto out;
+	rows = notify_rows_text(ap.rows, ap.nheld, 200);
+	tally = notify_tally_text(ap.disp, ap.nheld);
+	utc_text(period, from, sizeof(from));
+	utc_text(period + 3600, to, sizeof(to));
+	utc_text(ap.first, first, sizeof(first));
+	utc_text(ap.last, last, sizeof(last));
+	snprintf(count, sizeof(count), "%zu", ap.nheld);
+	snprintf(sent, sizeof(sent), "%d", ap.sent);
+	{
+		const struct render_var vars[] = {
+			{ "kind", alert_kind_text(kind) }, { "count", count },
+			{ "sent", sent }, { "from", from }, { "to", to },
+			{ "first", first }, { "last", last },
+			{ "dispositions", tally }, { "messages", rows },
+		};
+		memset(&n, 0, sizeof(n));
+		n.name = "staff-alert-summary";
+		n.vars = vars;
+		n.nvars = nitems(vars);
+		if (notify_staff(rb, &n) != 0 ||
+		    db_alert_summarised(rb->db, kind, period, now) != 0)
+			goto out;
+	}
+	log_info("staff alerts: summary of %zu held %s alerts (%s to %s) "
+	    "queued", ap.nheld, kind, from, to);
+	rc = 0;
+out:
+	free(rows);
+	free(tally);
+	alert_period_free(&ap);
+	return rc;
+}
+
+int
+notify_alert_summaries(struct refbot *rb, int64_t now)
+{
+	int64_t before = notify_alert_period(now), period;
+	char *kind = NULL;
+	int r, done = 0;
+
+	/* Read first: most passes have nothing due and take no lock. */
+	if ((r = db_alert_due(rb->db, before, &kind, &period)) <= 0)
+		goto out;
+	for (;;) {
+		free(kind);
+		kind = NULL;
+		if (db_begin(rb->db) != 0) {
+			r = -1;
+			break;
+		}
+		/* Again inside: what another pass summarised is not due. */
+		r = db_alert_due(rb->db, before, &kind, &period);
+		if (r > 0)
+			r = alert_summary(rb, kind, period, now) == 0 ? 1 : -1;
+		if (r < 0 || db_commit(rb->db) != 0) {
+			db_rollback(rb->db);
+			r = -1;
+			break;
+		}
+		if (r == 0)
+			break;
+		done++;
+	}
+out:
+	if (r < 0)
+		log_warnx("staff alert summaries: %s", db_errmsg(rb->db));
+	free(kind);
+	return r < 0 ? -1 : done;
 }

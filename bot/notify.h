@@ -25,6 +25,12 @@ struct notify {
 	const char *in_reply_to;	/* without <>, or NULL */
 	const char *references;		/* ids without <>, or NULL */
 	int auto_reply;			/* answers a person's mail (RFC 3834) */
+	/*
+	 * > 0: a staff alert about this inbound message row.  notify_staff
+	 * sends at most staff_alert_limit of one kind (name) a clock hour
+	 * and holds the rest for one summary (notify_alert_summaries).
+	 */
+	int64_t alert_row;
 };
 
 /* notify_queue's answer when the per-sender cap holds a reply back. */
@@ -34,16 +40,41 @@ struct notify {
  * Builds and queues one mail; fills *message_id (caller frees) when
  * non-NULL.  Returns 0; NOTIFY_WITHHELD when n answers a sender who
  * already had auto_reply_limit answers in the last hour (nothing is
- * queued); or -1 (logged) when the text or the database failed.
+ * queued; rb->replies_withheld counts it); or -1 (logged) when the text
+ * or the database failed.  Every automatic reply (auto_reply) but the
+ * acknowledgement of a referral counts toward that cap.
  */
 int notify_queue(struct refbot *, const struct notify *, char **message_id);
 
-/* Queues one copy of n to every staff address. */
+/*
+ * Queues one copy of n to every staff address; an alert (alert_row) over
+ * its hour's limit is recorded for the summary instead (and counted in
+ * rb->alerts_held).  Returns 0 either way, or -1.
+ */
 int notify_staff(struct refbot *, struct notify *n);
 
 /* Tells staff about a message that needs a person (no referral). */
 int notify_alert(struct refbot *, int64_t row, const char *what,
     const char *reason, const char *folder);
+
+/*
+ * Queues one summary per kind and clock hour that ended before now with
+ * alerts held back, each in the transaction that marks them summarised
+ * (so exactly one, across restarts).  Returns how many, or -1.
+ */
+int notify_alert_summaries(struct refbot *, int64_t now);
+
+/* The clock hour a staff alert at time t counts in: its first second. */
+int64_t notify_alert_period(int64_t t);
+
+/*
+ * "#3-#5, #9" for message rows (any order; zeros and repeats left out),
+ * at most max ranges, then "and N more" (caller frees).
+ */
+char *notify_rows_text(const int64_t *rows, size_t n, size_t max);
+
+/* "unreadable 3, quarantined 1": how often each word occurs, in order. */
+char *notify_tally_text(char *const *words, size_t n);
 
 /* The HMAC key: the configured secret, else the database's own. */
 const char *notify_key(struct refbot *, size_t *len);

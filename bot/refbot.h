@@ -40,6 +40,9 @@ struct refbot {
 	/* Bulk mail (the newsletter): when the next may go, failures. */
 	double bulk_next;		/* CLOCK_MONOTONIC seconds */
 	int bulk_failures;		/* in a row */
+	/* What the caps held back since intake last reset them (notify.c). */
+	int replies_withheld;		/* automatic replies (per sender) */
+	int alerts_held;		/* staff alerts (per kind and hour) */
 };
 
 /* The words for a form problem code in lang, with {{arg}} filled in. */

@@ -425,6 +425,7 @@ unverified(struct refbot *rb, int64_t row, const struct referral *r,
 		n.name = "staff-unverified";
 		n.vars = vars;
 		n.nvars = nitems(vars);
+		n.alert_row = row;	/* rate-limited: a flood is summarised */
 		if (notify_staff(rb, &n) != 0)
 			return -1;
 	}

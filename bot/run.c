@@ -11,6 +11,7 @@
 #include "intake.h"
 #include "log.h"
 #include "newsletter.h"
+#include "notify.h"
 #include "outbox.h"
 #include "run.h"
 #include "sla.h"
@@ -442,6 +443,11 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 		/* Reminders are queued first so this pass sends them. */
 		if ((sla_run(rb) < 0 || newsletter_schedule(rb, sla_now()) < 0)
 		    && once) {
+			status = EX_IOERR_;
+			break;
+		}
+		/* Staff alerts held in an hour now over: one summary a kind. */
+		if (notify_alert_summaries(rb, sla_now()) < 0 && once) {
 			status = EX_IOERR_;
 			break;
 		}
