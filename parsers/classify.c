@@ -56,8 +56,10 @@ classify_automatic(const struct message *msg, const char *our_domain,
 		return "our own mail came back (loop marker)";
 	if (classify_our_id(msg->message_id, our_domain))
 		return "our own mail came back (Message-ID)";
+	/* Any value but "no" (RFC 3834), before a comment or parameter. */
 	if ((v = message_header(msg, "Auto-Submitted")) != NULL &&
-	    ascii_strncasecmp(v, "no", 2) != 0)
+	    (ascii_strncasecmp(v, "no", 2) != 0 ||
+	    (v[2] != '\0' && strchr(" \t;(", v[2]) == NULL)))
 		return "Auto-Submitted";
 	if ((v = message_header(msg, "Precedence")) != NULL &&
 	    (ascii_strcasecmp(v, "bulk") == 0 ||

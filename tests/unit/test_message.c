@@ -237,6 +237,40 @@ test_our_ids(void)
 	EXPECT(classify_ref_tag("[REF-] [REF-12x] none") == 0);
 }
 
+/* Auto-Submitted: any value but "no" is automatic (RFC 3834). */
+static int
+automatic(const char *value)
+{
+	struct message msg;
+	char *raw = xasprintf("From: a@example.test\nSubject: x\n"
+	    "Auto-Submitted: %s\n\nbody\n", value), *err = NULL;
+	const char *why = NULL;
+	int parsed;
+
+	parsed = message_parse(raw, strlen(raw), 1 << 20, &msg, &err) ==
+	    MESSAGE_OK;
+	EXPECT(parsed);
+	if (parsed) {
+		why = classify_automatic(&msg, "refbot.example.test",
+		    "X-Refbot-Loop");
+		message_free(&msg);
+	}
+	free(err);
+	free(raw);
+	return why != NULL;
+}
+
+static void
+test_auto_submitted(void)
+{
+	EXPECT(!automatic("no"));
+	EXPECT(!automatic("No (a person wrote this)"));
+	EXPECT(automatic("auto-replied"));
+	EXPECT(automatic("auto-notified"));
+	EXPECT(automatic("nothing-human"));
+	EXPECT(automatic("notify; owner-email=x@example.test"));
+}
+
 int
 main(void)
 {
@@ -261,6 +295,7 @@ main(void)
 	RUN(test_rfc2047);
 	RUN(test_rfc2047_linear);
 	RUN(test_our_ids);
+	RUN(test_auto_submitted);
 	template_free(&tmpl);
 	return check_done();
 }

@@ -51,6 +51,13 @@ test_automatic(void)
 	EXPECT_SENDER("From: a@b\nAuto-Submitted: auto-replied\n\n", NULL);
 	EXPECT_SENDER("Auto-Submitted: auto-generated\nFrom: a@b\n\n", NULL);
 	EXPECT_SENDER("From: a@b\nAuto-Submitted: no\n\n", "a@b");
+	EXPECT_SENDER("From: a@b\nauto-submitted:  No (human)\r\n\r\n",
+	    "a@b");
+	/* Automatic values that merely contain "no". */
+	EXPECT_SENDER("From: a@b\nAuto-Submitted: auto-notified\n\n", NULL);
+	EXPECT_SENDER("From: a@b\nAuto-Submitted: auto-generated; "
+	    "owner-email=nobody@b\n\n", NULL);
+	EXPECT_SENDER("From: a@b\nAuto-Submitted: nothing\n\n", NULL);
 	/* Only in the header block. */
 	EXPECT_SENDER("From: a@b\n\nAuto-Submitted: auto-replied\n", "a@b");
 }
