@@ -27,6 +27,7 @@
 #include "analyze.h"
 #include "classify.h"
 #include "enable.h"
+#include "fault.h"
 #include "idlist.h"
 #include "intake.h"
 #include "keyword.h"
@@ -1416,6 +1417,7 @@ intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len)
 		analysis_free(&j.a);
 		return INTAKE_RETRY;
 	}
+	fault_hang_subject(j.a.msg.subject);	/* test builds only */
 	for (i = 0; i < j.a.msg.nattachments; i++)
 		if (db_attachment_add(rb->db, row, j.a.msg.attachments[i].name,
 		    j.a.msg.attachments[i].type,
