@@ -41,6 +41,7 @@
 #include "render.h"
 #include "replies.h"
 #include "reply.h"
+#include "sdnotify.h"
 #include "util.h"
 
 /* Attempts to process one message before it is quarantined. */
@@ -1115,7 +1116,7 @@ probe_parse(struct refbot *rb, const char *raw, size_t len, char **why)
 {
 	uint64_t n = len;
 	struct pollfd pfd;
-	int status, tries, r = 0;
+	int status, tries, waited, r = 0;
 	char ok;
 
 	if (probe.pid >= 0 && probe.served >= PROBE_RECYCLE)
@@ -1140,9 +1141,15 @@ probe_parse(struct refbot *rb, const char *raw, size_t len, char **why)
 	}
 	pfd.fd = probe.fd;
 	pfd.events = POLLIN;
-	while ((r = poll(&pfd, 1, PARSE_WALL_LIMIT * 1000)) < 0 &&
-	    errno == EINTR)
-		;
+	/* A second at a time: a bounded wait, so the watchdog is told. */
+	for (waited = 0; waited < PARSE_WALL_LIMIT; ) {
+		sdnotify_alive();
+		if ((r = poll(&pfd, 1, 1000)) < 0 && errno == EINTR)
+			continue;
+		if (r != 0)
+			break;
+		waited++;
+	}
 	if (r > 0 && read_full(probe.fd, &ok, 1) == 0) {
 		probe.served++;
 		return 0;

@@ -164,6 +164,8 @@ handle(struct runner *r, uint32_t uid, const char *raw, size_t len,
 	int moved, found;
 	enum intake_result res;
 
+	/* The previous message is done: the main loop is making progress. */
+	sdnotify_alive();
 	found = db_message_lookup(rb->db, rb->cfg.imap_mailbox,
 	    imap_uidvalidity(r->im), uid, &row, &disp, &moved);
 	if (found < 0) {
@@ -197,8 +199,6 @@ handle(struct runner *r, uint32_t uid, const char *raw, size_t len,
 		r->retry++;
 		return IMAP_OK;
 	}
-	/* Handled: the main loop is making progress. */
-	sdnotify_alive();
 	/* Recorded: moved with the rest of its batch. */
 	if (file_later(r, row, uid, res == INTAKE_REJECTED) == IMAP_ECONN)
 		return IMAP_ECONN;
