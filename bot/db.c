@@ -615,10 +615,19 @@ db_message_attempt(struct db *db, int64_t id)
 {
 	static const char sql[] = "UPDATE messages SET attempts = attempts + 1 "
 	    "WHERE id = ? RETURNING attempts";
-	sqlite3_stmt *st = stmt(db, sql);
+	sqlite3_stmt *st;
 	int rc, n = -1;
 
-	if (st == NULL)
+	/*
+	 * The count must be committed before the work starts, so that a
+	 * process killed mid-work (the watchdog's SIGABRT, SIGKILL) still
+	 * counts the attempt; inside an open transaction it would be lost
+	 * with the rest.  Nothing leaves a transaction open between messages.
+	 */
+	if (!sqlite3_get_autocommit(db->h))
+		fatalx("message %lld: attempt counted inside a transaction",
+		    (long long)id);
+	if ((st = stmt(db, sql)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
@@ -1649,6 +1658,23 @@ db_outbox_next_time(struct db *db, int64_t *when)
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? found : -1;
+}
+
+/* For the daemon's status line: how many mails wait to be sent. */
+int64_t
+db_outbox_pending_count(struct db *db)
+{
+	static const char sql[] = "SELECT count(*) FROM outbox "
+	    "WHERE status = 'pending'";
+	sqlite3_stmt *st = stmt(db, sql);
+	int64_t n = -1;
+
+	if (st == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
 }
 
 int

@@ -45,7 +45,10 @@ int db_message_seen_id(struct db *, const char *message_id, int64_t id);
 int db_message_dispose(struct db *, int64_t id, const char *message_id,
     const char *disposition, const char *detail, int64_t referral_id);
 int db_message_set_moved(struct db *, int64_t id);
-/* Counts one more attempt to process the message; returns the count. */
+/*
+ * Counts one more attempt to process the message, committed at once (it
+ * must not be called inside a transaction); returns the count, or -1.
+ */
 int db_message_attempt(struct db *, int64_t id);
 int db_attachment_add(struct db *, int64_t message_row, const char *name,
     const char *type, size_t size);
@@ -250,6 +253,8 @@ int db_outbox_add(struct db *, const struct outmail *, int64_t *id);
 int db_outbox_next_due(struct db *, int64_t now, int bulk, struct outmail *);
 /* When the next pending mail falls due; 1 found, 0 none, -1 error. */
 int db_outbox_next_time(struct db *, int64_t *when);
+/* Mails waiting to be sent (pending), or -1 on a database error. */
+int64_t db_outbox_pending_count(struct db *);
 /* Capped replies (not acknowledgements) queued for rcpt since then. */
 int db_outbox_recent_replies(struct db *, const char *rcpt, int64_t since);
 /* Marks outbox row id as an automatic reply the per-sender cap counts. */

@@ -11,6 +11,7 @@
 
 #include "imap.h"
 #include "log.h"
+#include "sdnotify.h"
 #include "tlsverify.h"
 #include "util.h"
 
@@ -109,6 +110,19 @@ connected(int r)
 	    r == MAILIMAP_NO_ERROR_NON_AUTHENTICATED;
 }
 
+/*
+ * A download in progress (a large batch on a slow link) is not a hang:
+ * tell the watchdog.  A stalled one ends at the 60 s timeout.
+ */
+static void
+progress_cb(size_t current, size_t maximum, void *arg)
+{
+	(void)current;
+	(void)maximum;
+	(void)arg;
+	sdnotify_alive();
+}
+
 int
 imap_open(const struct config *cfg, struct imap **out, char **errstr)
 {
@@ -120,6 +134,7 @@ imap_open(const struct config *cfg, struct imap **out, char **errstr)
 	if ((im->h = mailimap_new(0, NULL)) == NULL)
 		fatalx("out of memory");
 	mailimap_set_timeout(im->h, 60);
+	mailimap_set_progress_callback(im->h, progress_cb, progress_cb, NULL);
 
 	if (ep->tls == TLS_IMPLICIT)
 		r = mailimap_ssl_connect_with_callback(im->h, ep->host,
@@ -523,6 +538,7 @@ imap_idle(struct imap *im, int seconds, volatile sig_atomic_t *stop,
 		return IMAP_ECONN;
 	}
 	while (waited < seconds && !*stop) {
+		sdnotify_alive();	/* IDLE lasts up to 25 min */
 		w = mailstream_wait_idle(im->h->imap_stream, 1);
 		if (w != MAILSTREAM_IDLE_TIMEOUT)
 			break;

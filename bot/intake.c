@@ -27,6 +27,7 @@
 #include "analyze.h"
 #include "classify.h"
 #include "enable.h"
+#include "fault.h"
 #include "idlist.h"
 #include "intake.h"
 #include "keyword.h"
@@ -40,6 +41,7 @@
 #include "render.h"
 #include "replies.h"
 #include "reply.h"
+#include "sdnotify.h"
 #include "util.h"
 
 /* Attempts to process one message before it is quarantined. */
@@ -1114,7 +1116,7 @@ probe_parse(struct refbot *rb, const char *raw, size_t len, char **why)
 {
 	uint64_t n = len;
 	struct pollfd pfd;
-	int status, tries, r = 0;
+	int status, tries, waited, r = 0;
 	char ok;
 
 	if (probe.pid >= 0 && probe.served >= PROBE_RECYCLE)
@@ -1139,9 +1141,15 @@ probe_parse(struct refbot *rb, const char *raw, size_t len, char **why)
 	}
 	pfd.fd = probe.fd;
 	pfd.events = POLLIN;
-	while ((r = poll(&pfd, 1, PARSE_WALL_LIMIT * 1000)) < 0 &&
-	    errno == EINTR)
-		;
+	/* A second at a time: a bounded wait, so the watchdog is told. */
+	for (waited = 0; waited < PARSE_WALL_LIMIT; ) {
+		sdnotify_alive();
+		if ((r = poll(&pfd, 1, 1000)) < 0 && errno == EINTR)
+			continue;
+		if (r != 0)
+			break;
+		waited++;
+	}
 	if (r > 0 && read_full(probe.fd, &ok, 1) == 0) {
 		probe.served++;
 		return 0;
@@ -1416,6 +1424,7 @@ intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len)
 		analysis_free(&j.a);
 		return INTAKE_RETRY;
 	}
+	fault_hang_subject(j.a.msg.subject);	/* test builds only */
 	for (i = 0; i < j.a.msg.nattachments; i++)
 		if (db_attachment_add(rb->db, row, j.a.msg.attachments[i].name,
 		    j.a.msg.attachments[i].type,

@@ -12,6 +12,7 @@
 #include "analyze.h"
 #include "cli.h"
 #include "doctor.h"
+#include "fault.h"
 #include "json.h"
 #include "keyword.h"
 #include "replies.h"
@@ -188,8 +189,8 @@ cmd_run(const char *conf, int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	log_info("refbot %s starting%s", PACKAGE_VERSION, once ?
-	    " (one pass)" : "");
+	log_info("refbot %s%s starting%s", PACKAGE_VERSION, FAULT_BUILD_NOTE,
+	    once ? " (one pass)" : "");
 	rc = run(&rb, once, &stop_flag, &hup_flag, &wake_flag);
 	log_info("refbot stopping (exit %d)", rc);
 	refbot_close(&rb);
@@ -815,7 +816,9 @@ main(int argc, char **argv)
 		case 'v': verbose = verbose_flag = 1; break;
 		case 's': use_syslog = 1; break;
 		case 'h': fputs(usage_text, stdout); return 0;
-		case 'V': printf("refbot %s\n", PACKAGE_VERSION); return 0;
+		case 'V':
+			printf("refbot %s%s\n", PACKAGE_VERSION, FAULT_BUILD_NOTE);
+			return 0;
 		default: return usage();
 		}
 	}

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "newsletter.h"
 #include "outbox.h"
+#include "sdnotify.h"
 #include "smtp.h"
 #include "util.h"
 
@@ -64,6 +65,7 @@ drain(struct refbot *rb, struct smtp *smtp, volatile sig_atomic_t *stop)
 		int64_t now = (int64_t)time(NULL);
 		char *err = NULL;
 
+		sdnotify_alive();	/* one mail at a time is progress */
 		r = db_outbox_next_due(rb->db, now, newsletter_may_send(rb),
 		    &m);
 		if (r < 0) {

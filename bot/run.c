@@ -14,6 +14,7 @@
 #include "notify.h"
 #include "outbox.h"
 #include "run.h"
+#include "sdnotify.h"
 #include "sla.h"
 #include "smtp.h"
 #include "util.h"
@@ -163,6 +164,8 @@ handle(struct runner *r, uint32_t uid, const char *raw, size_t len,
 	int moved, found;
 	enum intake_result res;
 
+	/* The previous message is done: the main loop is making progress. */
+	sdnotify_alive();
 	found = db_message_lookup(rb->db, rb->cfg.imap_mailbox,
 	    imap_uidvalidity(r->im), uid, &row, &disp, &moved);
 	if (found < 0) {
@@ -199,6 +202,8 @@ handle(struct runner *r, uint32_t uid, const char *raw, size_t len,
 	/* Recorded: moved with the rest of its batch. */
 	if (file_later(r, row, uid, res == INTAKE_REJECTED) == IMAP_ECONN)
 		return IMAP_ECONN;
+	if (*r->stop)
+		sdnotify_stopping();
 	return *r->stop ? -1 : IMAP_OK;
 }
 
@@ -263,8 +268,11 @@ process_mailbox(struct runner *r)
 		uids[k++] = uids[i];
 	}
 	n = k;
-	if (n > 0)
+	sdnotify_alive();
+	if (n > 0) {
 		log_debug("%zu messages in the intake mailbox", n);
+		sdnotify_status("processing %zu messages", n);
+	}
 	/* A backlog shows progress on a terminal, and nothing elsewhere. */
 	tty = n >= 2 * FETCH_BATCH && isatty(STDERR_FILENO);
 	for (i = 0; i < n && !*r->stop; i += batch) {
@@ -346,12 +354,17 @@ connect_imap(struct runner *r, int once)
 	return IMAP_OK;
 }
 
-/* Sleeps up to seconds, waking each second to check *stop. */
+/*
+ * Sleeps up to seconds, waking each second to check *stop and to tell
+ * the watchdog the daemon is alive.
+ */
 static void
 nap(volatile sig_atomic_t *stop, int seconds)
 {
-	while (seconds-- > 0 && !*stop)
+	while (seconds-- > 0 && !*stop) {
+		sdnotify_alive();
 		sleep(1);
+	}
 }
 
 /* Seconds until the outbox next has something due, capped at cap. */
@@ -377,10 +390,12 @@ reload(struct runner *r)
 	struct refbot fresh;
 	char *err = NULL;
 
+	sdnotify_reloading();
 	if (refbot_open(&fresh, r->rb->cfg.path, 0, &err) != 0) {
 		log_warnx("reload refused, keeping the running configuration: "
 		    "%s", err);
 		free(err);
+		sdnotify_ready();
 		return;
 	}
 	/* Connections and the parser child hold the old configuration. */
@@ -392,6 +407,24 @@ reload(struct runner *r)
 	*r->rb = fresh;
 	r->smtp = smtp_new(&r->rb->cfg);
 	log_info("configuration and templates reloaded");
+	sdnotify_ready();
+}
+
+/*
+ * The status line while sending or waiting ("idle; 0 pending in
+ * outbox"): the outbox is what an operator asks about.
+ */
+static void
+status_outbox(struct refbot *rb, const char *doing)
+{
+	int64_t n = db_outbox_pending_count(rb->db);
+
+	if (n < 0)
+		sdnotify_status("%s; outbox unreadable (database error)",
+		    doing);
+	else
+		sdnotify_status("%s; %lld pending in outbox", doing,
+		    (long long)n);
 }
 
 int
@@ -407,7 +440,18 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 	r.stop = stop;
 	r.smtp = smtp_new(&rb->cfg);
 
+	/*
+	 * Ready once the configuration is loaded and the database open,
+	 * before the first IMAP connection: an IMAP outage then shows as a
+	 * status line ("IMAP down, retrying") on a running service, instead
+	 * of a start that times out and restarts in a loop.
+	 */
+	if (!once) {
+		sdnotify_init();
+		sdnotify_ready();
+	}
 	while (!*stop) {
+		sdnotify_alive();
 		if (*hup) {
 			*hup = 0;
 			*wake = 0;
@@ -415,6 +459,8 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 		}
 		*wake = *stop || *hup;
 		if (r.im == NULL) {
+			if (!once)
+				sdnotify_status("connecting to IMAP");
 			rc = connect_imap(&r, once);
 			if (rc != IMAP_OK) {
 				if (once) {
@@ -424,6 +470,8 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 					break;
 				}
 				log_info("reconnecting in %ds", backoff);
+				sdnotify_status("IMAP down, retrying in %d s",
+				    backoff);
 				nap(wake, backoff);
 				backoff = backoff < 300 ? backoff * 2 : 600;
 				continue;
@@ -451,6 +499,8 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 			status = EX_IOERR_;
 			break;
 		}
+		if (!once)
+			status_outbox(rb, "sending");
 		if (outbox_drain(rb, r.smtp, stop) < 0 && once) {
 			status = EX_IOERR_;
 			break;
@@ -458,6 +508,7 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 		if (once)
 			break;
 
+		status_outbox(rb, "idle");
 		wait = outbox_wait(rb, IDLE_RENEW);
 		if (r.retry > 0 && wait > rb->cfg.poll_interval)
 			wait = rb->cfg.poll_interval;
@@ -476,6 +527,8 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 			r.im = NULL;
 		}
 	}
+	if (!once)
+		sdnotify_stopping();
 	imap_close(r.im);
 	smtp_free(r.smtp);
 	intake_probe_stop();

@@ -12,6 +12,7 @@
 
 #include "addr.h"
 #include "log.h"
+#include "sdnotify.h"
 #include "smtp.h"
 #include "util.h"
 
@@ -49,6 +50,24 @@ discard_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 	(void)ptr;
 	(void)arg;
 	return size * nmemb;
+}
+
+/*
+ * curl calls this about once a second while a mail is sent: a long send
+ * (a large mail, a slow server) is not a hang, so the watchdog is told.
+ * A stalled one is ended by the low-speed limit below.
+ */
+static int
+xferinfo_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+    curl_off_t ultotal, curl_off_t ulnow)
+{
+	(void)arg;
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	sdnotify_alive();
+	return 0;
 }
 
 struct smtp *
@@ -138,6 +157,8 @@ setup(struct smtp *s)
 		curl_easy_setopt(c, CURLOPT_PASSWORD, ep->password);
 	}
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard_cb);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, xferinfo_cb);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 }
 
 static char *

@@ -1,0 +1,23 @@
+/*
+ * fault: test-only fault points, compiled in only with
+ * "./configure --enable-fault-injection" (REFBOT_FAULT_INJECTION).  In a
+ * normal build they are empty macros: no code, no environment lookup.
+ *
+ * REFBOT_FAULT=hang-subject:TEXT makes the daemon hang for good (in the
+ * main process, inside message handling, with the transaction open) on
+ * a message whose decoded subject contains TEXT, as a real endless loop
+ * would; tests/e2e/test_watchdog.sh uses it to show the watchdog, the
+ * restart and the quarantine.
+ */
+#ifndef REFBOT_FAULT_H
+#define REFBOT_FAULT_H
+
+#ifdef REFBOT_FAULT_INJECTION
+void fault_hang_subject(const char *subject);
+#define FAULT_BUILD_NOTE " (with fault injection, for tests only)"
+#else
+#define fault_hang_subject(subject) ((void)0)
+#define FAULT_BUILD_NOTE ""
+#endif
+
+#endif
