@@ -1194,59 +1194,97 @@ capped_detail(struct refbot *rb, const char *detail, int withheld)
 	return buf_steal(&b);
 }
 
+/* What a message set aside is, and what its sender is told. */
+struct aside {
+	const char *disposition;	/* "unreadable", "too-large", ... */
+	const char *why;		/* for staff and the record */
+	const char *title;		/* the staff alert's first line */
+	const char *from;		/* the sender, or NULL: tell nobody */
+	const char *text;		/* the mail text for a partner */
+	const struct render_var *vars;	/* its own placeholders */
+	size_t nvars;
+	const char *in_reply_to, *references;	/* or NULL */
+};
+
 /*
- * Records a message nobody can read and tells staff, in one transaction;
- * a registered partner who sent it is told too, so nothing they sent
- * disappears without a word.
+ * Records a message set aside and tells staff, in one transaction; an
+ * active partner who sent it is told too, in their language, so nothing
+ * they sent disappears without a word.  A stranger is told nothing.
  */
+static enum intake_result
+set_aside(struct refbot *rb, int64_t row, const struct aside *as)
+{
+	struct partner p;
+	struct render_var vars[8];
+	struct notify n;
+	char *detail;
+	size_t i;
+	int found = 0, withheld = 0, rc;
+
+	log_warnx("message %lld: %s: %s", (long long)row, as->disposition,
+	    as->why);
+	if (db_begin(rb->db) != 0)
+		goto retry;
+	rc = notify_alert(rb, row, as->title, as->why,
+	    rb->cfg.rejected_folder) != 0;
+	if (rc == 0 && as->from != NULL &&
+	    (found = db_partner_by_sender(rb->db, as->from, &p)) > 0) {
+		vars[0] = (struct render_var){ "partner_name", p.name };
+		vars[1] = (struct render_var){ "from_name",
+		    rb->cfg.from_name };
+		vars[2] = (struct render_var){ "intake_address",
+		    rb->cfg.intake_address };
+		for (i = 0; i < as->nvars && i + 3 < nitems(vars); i++)
+			vars[i + 3] = as->vars[i];
+		memset(&n, 0, sizeof(n));
+		n.name = as->text;
+		n.lang = strcmp(p.lang, "ja") == 0 ? "ja" : "en";
+		n.rcpt = as->from;
+		n.vars = vars;
+		n.nvars = i + 3;
+		n.in_reply_to = as->in_reply_to;
+		n.references = as->references;
+		n.auto_reply = 1;
+		if (p.active) {
+			int q = notify_queue(rb, &n, NULL);
+
+			rc = q < 0;
+			withheld = q == NOTIFY_WITHHELD;
+		}
+		partner_free(&p);
+	}
+	/* After the notices: the record says what the caps held back. */
+	detail = capped_detail(rb, as->why, withheld);
+	if (rc != 0 || found < 0 || db_message_dispose(rb->db, row, NULL,
+	    as->disposition, detail, 0) != 0 || db_commit(rb->db) != 0) {
+		free(detail);
+		db_rollback(rb->db);
+		goto retry;
+	}
+	free(detail);
+	return INTAKE_REJECTED;
+retry:
+	log_warnx("message %lld: not processed, will retry: %s",
+	    (long long)row, db_errmsg(rb->db));
+	return INTAKE_RETRY;
+}
+
+/* A message nobody can read: set aside, its sender found by text search. */
 static enum intake_result
 reject(struct refbot *rb, int64_t row, const char *disposition,
     const char *why, const char *raw, size_t len)
 {
-	struct partner p;
+	const struct render_var vars[] = { { "reason", why } };
+	struct aside as = { .disposition = disposition, .why = why,
+	    .title = "A message could not be read and was set aside",
+	    .text = "unreadable", .vars = vars, .nvars = nitems(vars) };
+	enum intake_result res;
 	char *from = rawhdr_sender(raw, len);
-	int found = 0, rc;
 
-	log_warnx("message %lld: %s: %s", (long long)row, disposition, why);
-	if (db_begin(rb->db) != 0) {
-		free(from);
-		return INTAKE_RETRY;
-	}
-	rc = notify_alert(rb, row, "A message could not be read and was set "
-	    "aside", why, rb->cfg.rejected_folder) != 0;
-	if (rc == 0 && from != NULL &&
-	    (found = db_partner_by_sender(rb->db, from, &p)) > 0) {
-		const struct render_var vars[] = {
-			{ "partner_name", p.name }, { "reason", why },
-			{ "from_name", rb->cfg.from_name },
-			{ "intake_address", rb->cfg.intake_address },
-		};
-		struct notify n;
-
-		memset(&n, 0, sizeof(n));
-		n.name = "unreadable";
-		n.lang = strcmp(p.lang, "ja") == 0 ? "ja" : "en";
-		n.rcpt = from;
-		n.vars = vars;
-		n.nvars = nitems(vars);
-		n.auto_reply = 1;
-		rc = notify_queue(rb, &n, NULL) < 0;
-		partner_free(&p);
-	}
-	/* After the notices: the record says what the caps held back. */
-	if (rc == 0 && found >= 0) {
-		char *detail = capped_detail(rb, why, 0);
-
-		rc = db_message_dispose(rb->db, row, NULL, disposition, detail,
-		    0) != 0;
-		free(detail);
-	}
+	as.from = from;
+	res = set_aside(rb, row, &as);
 	free(from);
-	if (rc != 0 || found < 0 || db_commit(rb->db) != 0) {
-		db_rollback(rb->db);
-		return INTAKE_RETRY;
-	}
-	return INTAKE_REJECTED;
+	return res;
 }
 
 /* "25 MB", "1.5 MB"; a limit under 1 MiB (tests only) in KB. */
@@ -1275,11 +1313,15 @@ too_large(struct refbot *rb, int64_t row, const char *hdr, size_t hlen,
     uint64_t size, int parse)
 {
 	struct message msg;
-	struct partner p;
-	struct notify n;
 	char limit[32], got[32], *why, *perr = NULL, *from = NULL;
 	char *refs = NULL;
-	int found = 0, withheld = 0, rc;
+	const struct render_var vars[] = {
+		{ "limit", limit }, { "size", got },
+	};
+	struct aside as = { .disposition = "too-large",
+	    .title = "A message over the size limit was set aside",
+	    .text = "too-large", .vars = vars, .nvars = nitems(vars) };
+	enum intake_result res;
 
 	size_text(rb->cfg.max_message_size, limit, sizeof(limit));
 	size_text(size, got, sizeof(got));
@@ -1298,59 +1340,16 @@ too_large(struct refbot *rb, int64_t row, const char *hdr, size_t hlen,
 	free(perr);
 	why = xasprintf("%llu bytes, over the %zu-byte limit",
 	    (unsigned long long)size, rb->cfg.max_message_size);
-	log_warnx("message %lld: too-large: %s", (long long)row, why);
-	if (db_begin(rb->db) != 0)
-		goto retry;
-	rc = notify_alert(rb, row, "A message over the size limit was set "
-	    "aside", why, rb->cfg.rejected_folder) != 0;
-	/* A stranger is told nothing, as for other rejected mail. */
-	if (rc == 0 && from != NULL &&
-	    (found = db_partner_by_sender(rb->db, from, &p)) > 0) {
-		const struct render_var vars[] = {
-			{ "partner_name", p.name }, { "limit", limit },
-			{ "size", got }, { "from_name", rb->cfg.from_name },
-			{ "intake_address", rb->cfg.intake_address },
-		};
-
-		memset(&n, 0, sizeof(n));
-		n.name = "too-large";
-		n.lang = strcmp(p.lang, "ja") == 0 ? "ja" : "en";
-		n.rcpt = from;
-		n.vars = vars;
-		n.nvars = nitems(vars);
-		n.in_reply_to = msg.message_id;
-		n.references = refs;
-		n.auto_reply = 1;
-		if (p.active) {
-			int q = notify_queue(rb, &n, NULL);
-			rc = q < 0;
-			withheld = q == NOTIFY_WITHHELD;
-		}
-		partner_free(&p);
-	}
-	if (withheld || rb->alerts_held > 0) {
-		char *d = capped_detail(rb, why, withheld);
-		free(why);
-		why = d;
-	}
-	if (rc != 0 || found < 0 || db_message_dispose(rb->db, row, NULL,
-	    "too-large", why, 0) != 0 || db_commit(rb->db) != 0) {
-		db_rollback(rb->db);
-		goto retry;
-	}
+	as.why = why;
+	as.from = from;
+	as.in_reply_to = msg.message_id;
+	as.references = refs;
+	res = set_aside(rb, row, &as);
 	free(why);
 	free(from);
 	free(refs);
 	message_free(&msg);
-	return INTAKE_REJECTED;
-retry:
-	log_warnx("message %lld: not processed, will retry: %s",
-	    (long long)row, db_errmsg(rb->db));
-	free(why);
-	free(from);
-	free(refs);
-	message_free(&msg);
-	return INTAKE_RETRY;
+	return res;
 }
 
 enum intake_result
