@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "analyze.h"
 #include "cli.h"
 #include "newsletter.h"
@@ -130,7 +131,7 @@ nl_preview(struct refbot *rb, const struct nl_opts *o)
 		return usage();
 	if ((rc = find_partner(rb, o->partner, &p)) != 0)
 		return rc;
-	rc = newsletter_compose(rb, &p, o->month, sla_now(), NULL, &is, &err);
+	rc = newsletter_compose(rb, &p, o->month, clock_now(), NULL, &is, &err);
 	if (rc == NEWSLETTER_NO_PROFILE)
 		fprintf(stderr, "refbot: no confirmed profile for %s: write "
 		    "one with \"refbot newsletter set\"\n", o->month);
@@ -219,7 +220,7 @@ nl_send(struct refbot *rb, const struct nl_opts *o)
 	/* Resuming a send that stopped: held issues go out again. */
 	if ((released = db_outbox_hold(rb->db, NEWSLETTER_KIND, 1)) < 0)
 		return dberr(rb);
-	rc = newsletter_queue(rb, o->month, sla_now(), &queued, &err);
+	rc = newsletter_queue(rb, o->month, clock_now(), &queued, &err);
 	if (rc == NEWSLETTER_NO_PROFILE) {
 		fprintf(stderr, "refbot: no confirmed profile for %s: write "
 		    "one with \"refbot newsletter set\"\n", o->month);
@@ -287,7 +288,7 @@ cmd_newsletter(const char *conf, int argc, char **argv)
 		return rc;
 	if (o.month == NULL && strcmp(sub, "send") != 0 &&
 	    strcmp(sub, "set") != 0) {
-		newsletter_coming_month(&rb, sla_now(), o.coming);
+		newsletter_coming_month(&rb, clock_now(), o.coming);
 		o.month = o.coming;
 	}
 	if (strcmp(sub, "set") == 0)

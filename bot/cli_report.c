@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "cli.h"
 #include "json.h"
 #include "keyword.h"
@@ -275,7 +276,7 @@ cmd_report(const char *conf, int argc, char **argv)
 	int c, rc = 0;
 
 	memset(&t, 0, sizeof(t));
-	t.sc.generated = sla_now();
+	t.sc.generated = clock_now();
 	t.sc.to = t.sc.generated + 86400;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "f:t:p:F:", opts, NULL)) != -1) {
@@ -412,7 +413,7 @@ cmd_given(const char *conf, int argc, char **argv)
 		refbot_close(&rb);
 		return rc;
 	}
-	if (db_given_add(rb.db, p.id, sla_now(), note) != 0) {
+	if (db_given_add(rb.db, p.id, clock_now(), note) != 0) {
 		fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb.db));
 		rc = EX_IOERR_;
 	} else
@@ -668,7 +669,7 @@ cmd_cost(const char *conf, int argc, char **argv)
 		fprintf(stderr, "refbot: %s\n", err);
 		free(err);
 		rc = EX_USAGE_;
-	} else if (db_cost_add(rb.db, amount, sla_now(), note) != 0) {
+	} else if (db_cost_add(rb.db, amount, clock_now(), note) != 0) {
 		fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb.db));
 		rc = EX_IOERR_;
 	} else

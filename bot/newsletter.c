@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "htmlout.h"
 #include "keyword.h"
 #include "log.h"
@@ -614,7 +615,7 @@ newsletter_result(struct refbot *rb, const struct outmail *om, int ok,
 	/* The server refuses them all: stop rather than burn the list. */
 	snprintf(failures, sizeof(failures), "%d", rb->bulk_failures);
 	rb->bulk_failures = 0;
-	newsletter_month(sla_now(), month);
+	newsletter_month(clock_now(), month);
 	if (db_begin(rb->db) != 0)
 		goto fail;
 	if ((held = db_outbox_hold(rb->db, NEWSLETTER_KIND, 0)) < 0)
@@ -894,7 +895,7 @@ take_profile(struct refbot *rb, int64_t row, const struct analysis *a,
 	memset(&sample, 0, sizeof(sample));
 	sample.name = (char *)sample_name[strcmp(lang, "ja") == 0];
 	sample.lang = (char *)lang;
-	if ((r = newsletter_compose(rb, &sample, month, sla_now(), text, &is,
+	if ((r = newsletter_compose(rb, &sample, month, clock_now(), text, &is,
 	    &err)) != 0) {
 		log_warnx("newsletter %s: no preview: %s", month, err ? err :
 		    "no profile");
@@ -1064,7 +1065,7 @@ staff_profile(struct refbot *rb, int64_t row, const struct analysis *a,
 	else if (subject_month != NULL)
 		memcpy(month, subject_month, 8);
 	else
-		newsletter_coming_month(rb, sla_now(), month);
+		newsletter_coming_month(rb, clock_now(), month);
 	if (*rt.visible == '\0' || (role == ROLE_PROFILE &&
 	    just_ok(rt.visible))) {
 		/* Nothing, or "OK" to a mail that had no draft in it. */

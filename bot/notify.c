@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "log.h"
 #include "mailout.h"
 #include "notify.h"
@@ -111,7 +112,7 @@ notify_alert_period(int64_t t)
 static int
 alert_held(struct refbot *rb, const struct notify *n)
 {
-	int64_t now = sla_now(), period = notify_alert_period(now);
+	int64_t now = clock_now(), period = notify_alert_period(now);
 	int sent, held;
 
 	if ((sent = db_alert_sent(rb->db, n->name, period)) < 0)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "authres.h"
 #include "classify.h"
 #include "commission.h"
@@ -537,7 +538,7 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 	free(detail);
 	/* The first keyword is the first response the SLA measures. */
 	if (cmd.kw != KW_NOTE && cmd.kw != KW_REVENUE &&
-	    db_referral_responded(rb->db, r->id, sla_now()) != 0) {
+	    db_referral_responded(rb->db, r->id, clock_now()) != 0) {
 		rc = -1;
 		goto done;
 	}

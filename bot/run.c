@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "imap.h"
 #include "intake.h"
 #include "log.h"
@@ -489,13 +490,13 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 			continue;
 		}
 		/* Reminders are queued first so this pass sends them. */
-		if ((sla_run(rb) < 0 || newsletter_schedule(rb, sla_now()) < 0)
+		if ((sla_run(rb) < 0 || newsletter_schedule(rb, clock_now()) < 0)
 		    && once) {
 			status = EX_IOERR_;
 			break;
 		}
 		/* Staff alerts held in an hour now over: one summary a kind. */
-		if (notify_alert_summaries(rb, sla_now()) < 0 && once) {
+		if (notify_alert_summaries(rb, clock_now()) < 0 && once) {
 			status = EX_IOERR_;
 			break;
 		}

@@ -6,20 +6,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "log.h"
 #include "notify.h"
 #include "reply.h"
 #include "sla.h"
 #include "token.h"
 #include "util.h"
-
-int64_t
-sla_now(void)
-{
-	const char *off = getenv("REFBOT_CLOCK_OFFSET");
-
-	return (int64_t)time(NULL) + (off ? strtoll(off, NULL, 10) : 0);
-}
 
 static int
 send_one(struct refbot *rb, int64_t id, int escalate)
@@ -33,7 +26,7 @@ send_one(struct refbot *rb, int64_t id, int escalate)
 		return found < 0 ? -1 : 0;
 	refbot_ref(id, ref, sizeof(ref));
 	snprintf(hours, sizeof(hours), "%d", rb->sla_hours);
-	snprintf(age, sizeof(age), "%lld", (long long)((sla_now() -
+	snprintf(age, sizeof(age), "%lld", (long long)((clock_now() -
 	    r.created_at) / 3600));
 	{
 		const struct render_var vars[] = {
@@ -70,7 +63,7 @@ send_one(struct refbot *rb, int64_t id, int escalate)
 int
 sla_run(struct refbot *rb)
 {
-	int64_t now = sla_now(), sla[4], id;
+	int64_t now = clock_now(), sla[4], id;
 	int esc, found, sent = 0, t;
 
 	for (t = 1; t <= 3; t++)

@@ -14,10 +14,4 @@
 /* Sends what is due; returns how many, or -1 on a database error. */
 int sla_run(struct refbot *);
 
-/*
- * The clock the SLA runs on: the system time, moved by
- * REFBOT_CLOCK_OFFSET seconds when that is set (for tests and drills).
- */
-int64_t sla_now(void);
-
 #endif
