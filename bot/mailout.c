@@ -18,25 +18,28 @@
 char *
 header_clean(const char *s)
 {
-	char *c = xstrdup(s ? s : ""), *p;
-	unsigned char *u;
+	char *c = xstrdup(s ? s : "");
+	const unsigned char *u = (const unsigned char *)c;
+	char *w = c;
 
-	for (p = c; *p != '\0'; p++) {
-		u = (unsigned char *)p;
-		if (*u < 0x20 || *u == 0x7f)
-			*p = ' ';
+	/* One pass: what replaces a control is never longer than it. */
+	while (*u != '\0') {
+		if (*u < 0x20 || *u == 0x7f) {
+			*w++ = ' ';
+			u++;
 		/* C1 controls (U+0080..U+009F, NEL among them) are C2 80..9F. */
-		else if (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f) {
-			p[0] = ' ';
-			memmove(p + 1, p + 2, strlen(p + 2) + 1);
-		}
+		} else if (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f) {
+			*w++ = ' ';
+			u += 2;
 		/* U+2028/U+2029, line and paragraph separators: E2 80 A8/A9. */
-		else if (u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 ||
+		} else if (u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 ||
 		    u[2] == 0xa9)) {
-			p[0] = ' ';
-			memmove(p + 1, p + 3, strlen(p + 3) + 1);
-		}
+			*w++ = ' ';
+			u += 3;
+		} else
+			*w++ = (char)*u++;
 	}
+	*w = '\0';
 	return c;
 }
 

@@ -6,9 +6,13 @@
 #ifndef REFBOT_CHECK_H
 #define REFBOT_CHECK_H
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -92,6 +96,41 @@ check_slurp(const char *rel, size_t *len)
 	if (len != NULL)
 		*len = b.len;
 	return buf_steal(&b);
+}
+
+/*
+ * Runs fn(arg) in a child limited to cpu seconds of CPU (and a wall-clock
+ * alarm of six times that): for work that must be linear in its input,
+ * given an input large enough that anything quadratic cannot finish.
+ * fn returns 0 when its result is right.  Fails the current test, saying
+ * why, if the child was killed or fn returned non-zero.
+ */
+static inline void
+check_cpu_bounded(const char *what, int (*fn)(void *), void *arg, int cpu)
+{
+	struct rlimit rl = { (rlim_t)cpu, (rlim_t)cpu + 1 };
+	pid_t pid;
+	int st;
+
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		setrlimit(RLIMIT_CPU, &rl);
+		alarm(6 * (unsigned)cpu);	/* a stopped clock fails too */
+		_exit(fn(arg) == 0 ? 0 : 1);
+	}
+	if (pid <= 0 || waitpid(pid, &st, 0) != pid) {
+		printf("#   %s: could not run\n", what);
+		check_cur_failed = 1;
+		return;
+	}
+	if (WIFSIGNALED(st))
+		printf("#   %s: killed by signal %d (%s)\n", what, WTERMSIG(st),
+		    WTERMSIG(st) == SIGXCPU ? "over the CPU limit" :
+		    "crashed or timed out");
+	else if (WEXITSTATUS(st) != 0)
+		printf("#   %s: wrong result\n", what);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		check_cur_failed = 1;
 }
 
 #endif

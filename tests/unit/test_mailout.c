@@ -276,6 +276,45 @@ test_invalid_utf8_names(void)
 	}
 }
 
+/*
+ * header_clean is linear: each C1 control or line separator used to
+ * move the rest of the value down (memmove), so a subject of them was
+ * quadratic, in the daemon, outside the parser child's CPU limit.
+ */
+static int
+clean_c1(void *arg)
+{
+	size_t n = *(size_t *)arg, i;
+	char *s = malloc(2 * n + 1), *c;
+	int bad = 0;
+
+	for (i = 0; i < n; i++) {
+		s[2 * i] = (char)0xc2;
+		s[2 * i + 1] = (char)(i % 2 ? 0x85 : 0x9f);	/* NEL, APC */
+	}
+	s[2 * n] = '\0';
+	c = header_clean(s);
+	for (i = 0; i < n; i++)
+		bad |= c[i] != ' ';
+	bad |= c[n] != '\0';
+	free(c);
+	free(s);
+	return bad;
+}
+
+static void
+test_header_clean_linear(void)
+{
+	size_t n = 2000000;
+	char *c;
+
+	check_cpu_bounded("2,000,000 C1 controls", clean_c1, &n, 10);
+	/* Each control is one space; other text is kept as it was. */
+	c = header_clean("a\xc2\x85" "b\xe2\x80\xa8" "c\r\nd\xc3\xa9");
+	EXPECT_STR(c, "a b c  d\xc3\xa9");
+	free(c);
+}
+
 int
 main(void)
 {
@@ -287,5 +326,6 @@ main(void)
 	RUN(test_render);
 	RUN(test_alternative_and_list_headers);
 	RUN(test_invalid_utf8_names);
+	RUN(test_header_clean_linear);
 	return check_done();
 }

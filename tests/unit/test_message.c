@@ -180,37 +180,36 @@ test_rfc2047(void)
  */
 #define HEADER_CPU 10
 
+struct decode_case {
+	const char *value;
+	size_t want_len;
+};
+
+static int
+decode_case(void *arg)
+{
+	const struct decode_case *c = arg;
+
+	return strlen(mime_decode_header(c->value)) == c->want_len ? 0 : 1;
+}
+
 static void
 decode_within_limit(const char *unit, size_t n, size_t want_len)
 {
+	struct decode_case c;
 	struct buf b;
-	struct rlimit rl = { HEADER_CPU, HEADER_CPU + 1 };
+	char *what;
 	size_t i;
-	pid_t pid;
-	int st;
 
 	buf_init(&b);
 	for (i = 0; i < n; i++)
 		buf_adds(&b, unit);
-	fflush(stdout);
-	if ((pid = fork()) == 0) {
-		char *u;
-		setrlimit(RLIMIT_CPU, &rl);
-		alarm(6 * HEADER_CPU);	/* a stopped clock is a failure too */
-		u = mime_decode_header(b.data);
-		_exit(strlen(u) == want_len ? 0 : 1);
-	}
+	c.value = b.data;
+	c.want_len = want_len;
+	what = xasprintf("%zu x '%s'", n, unit);
+	check_cpu_bounded(what, decode_case, &c, HEADER_CPU);
+	free(what);
 	buf_free(&b);
-	EXPECT(pid > 0);
-	if (pid <= 0 || waitpid(pid, &st, 0) != pid) {
-		check_cur_failed = 1;
-		return;
-	}
-	if (WIFSIGNALED(st))
-		printf("#   %zu x '%s': killed by signal %d (%s)\n", n, unit,
-		    WTERMSIG(st), WTERMSIG(st) == SIGXCPU ? "over the CPU "
-		    "limit" : "crashed or timed out");
-	EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
 static void
