@@ -270,6 +270,24 @@ test_secret_file_group_readable(void)
 	free(key);
 }
 
+/* Owned by someone else: refused (the suite runs as root, as CI does). */
+static void
+test_secret_file_other_owner(void)
+{
+	struct config cfg;
+	char *key = write_tmp("okey", "0123456789abcdef0123456789abcdef\n",
+	    0600), *extra, *err;
+
+	EXPECT(chown(key, 65534, 65534) == 0);
+	extra = xasprintf("secret_file = %s\n", key);
+	err = load(extra, &cfg);
+	EXPECT_CONTAINS(err, ":11: secret_file:");
+	EXPECT_CONTAINS(err, "is owned by uid 65534");
+	free(err);
+	free(extra);
+	free(key);
+}
+
 static void
 test_secret_not_regular(void)
 {
@@ -355,6 +373,7 @@ main(void)
 	RUN(test_missing_env_password);
 	RUN(test_secret_file_symlink);
 	RUN(test_secret_file_group_readable);
+	RUN(test_secret_file_other_owner);
 	RUN(test_secret_not_regular);
 	RUN(test_secret_key_too_short);
 	{
