@@ -1,7 +1,8 @@
 /*
  * Replays files through a fuzz target without libFuzzer, so the seed
  * corpus (the test fixtures) runs in every "make check" and in CI under
- * the sanitizers.  Usage: replay FILE|DIR...; one TAP line per file.
+ * the sanitizers.  Usage: replay_NAME [FILE|DIR...]; one TAP line per
+ * file; with no argument, the seeds that tests/fuzz/seeds-for NAME lists.
  */
 #include "config.h"
 
@@ -65,11 +66,39 @@ replay(const char *path)
 	closedir(d);
 }
 
+/*
+ * With no argument ("make check"): the seeds tests/fuzz/seeds-for lists
+ * for this target, named by the program's own name, replay_NAME.
+ */
+static void
+replay_listed(const char *argv0)
+{
+	const char *src = getenv("srcdir"), *name = strrchr(argv0, '_');
+	char line[4096], *cmd;
+	FILE *f;
+
+	if (name == NULL)
+		return;
+	cmd = xasprintf("'%s/tests/fuzz/seeds-for' '%s'", src && *src ? src :
+	    ".", name + 1);
+	if ((f = popen(cmd, "r")) != NULL) {
+		while (fgets(line, sizeof(line), f) != NULL) {
+			line[strcspn(line, "\n")] = '\0';
+			if (line[0] != '\0')
+				replay(line);
+		}
+		pclose(f);
+	}
+	free(cmd);
+}
+
 int
 main(int argc, char **argv)
 {
 	int i;
 
+	if (argc == 1)
+		replay_listed(argv[0]);
 	for (i = 1; i < argc; i++)
 		replay(argv[i]);
 	printf("1..%d\n", count);
