@@ -53,8 +53,10 @@ for round in $(seq 1 60); do
 		fi
 	fi
 done
-diag "$kills runs killed with SIGKILL before one finished"
-check "a run finishes after the kills" [ "$finished" = 1 ]
+diag "$kills runs killed with SIGKILL; a killed-free run finished in the loop: $finished"
+# How many runs die before one outruns its kill depends on the machine's
+# speed (timing is not a test); that crashes happened at all does not.
+check "runs were killed mid-work ($kills)" [ "$kills" -ge 3 ]
 rb run --once 2>>"$SB/crash.log"
 check "a last run is clean" [ $? -eq 0 ]
 
