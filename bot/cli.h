@@ -1,15 +1,35 @@
 /*
- * cli: what the command-line modules share — the usage text, --format,
- * opening refbot with the error on stderr, list output.
+ * cli: what the command-line modules share — the command table's entry,
+ * the help text, --format, opening refbot with the error on stderr, list
+ * output.
+ *
+ * Each command family lives in its own cli_*.c and exports one struct
+ * cli_cmd per command; main.c lists them in cli_table, which gives both
+ * the dispatch and the help text (entries in table order).
  */
 #ifndef REFBOT_CLI_H
 #define REFBOT_CLI_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "refbot.h"
 #include "util.h"
+
+/* One command: "refbot NAME ARGS" runs exec(conf, argc, argv), argv[0]
+ * being NAME. A row with no name is help text only. */
+struct cli_cmd {
+	const char *name;
+	const char *usage;	/* its lines of the help text */
+	int (*exec)(const char *conf, int argc, char **argv);
+};
+
+/* The command table, NULL-terminated; in main.c. */
+extern const struct cli_cmd *const cli_table[];
+
+/* -v was given (main sets it). */
+extern int cli_verbose;
 
 struct list_ctx {
 	int json;
@@ -17,21 +37,36 @@ struct list_ctx {
 	struct buf out;
 };
 
-int usage(void);
+/* The whole help text: the commands of cli_table and the options. */
+void cli_help(FILE *);
+/* The help text on stderr; returns EX_USAGE_. */
+int cli_usage(void);
 /* --format text|json: 0 text, 1 json, -1 (said on stderr) otherwise. */
-int parse_format(const char *);
+int cli_parse_format(const char *);
 /* refbot_open with the error on stderr; returns its EX_* code. */
-int open_or_complain(struct refbot *, const char *conf, int create);
-void iso_time(int64_t t, char *buf, size_t size);
+int cli_open(struct refbot *, const char *conf, int create);
+/* The database's last error on stderr; returns EX_IOERR_. */
+int cli_db_error(struct refbot *);
+/* t as 2026-12-06T19:50:37Z (UTC). */
+void cli_iso_time(int64_t t, char *buf, size_t size);
 /* A partner by id or address; 0, or an EX_* code said on stderr. */
-int find_partner(struct refbot *, const char *key, struct partner *);
+int cli_find_partner(struct refbot *, const char *key, struct partner *);
 
-int cmd_partner(const char *conf, int argc, char **argv);
-int cmd_payout(const char *conf, int argc, char **argv);
-int cmd_report(const char *conf, int argc, char **argv);
-int cmd_given(const char *conf, int argc, char **argv);
-int cmd_statement(const char *conf, int argc, char **argv);
-int cmd_cost(const char *conf, int argc, char **argv);
-int cmd_newsletter(const char *conf, int argc, char **argv);
+/* cli_daemon.c */
+extern const struct cli_cmd cli_init_cmd, cli_run_cmd, cli_doctor_cmd;
+/* cli_referral.c */
+extern const struct cli_cmd cli_referral_cmd;
+/* cli_partner.c */
+extern const struct cli_cmd cli_partner_cmd, cli_payout_cmd;
+extern const struct cli_cmd cli_partner_options;
+/* cli_report.c */
+extern const struct cli_cmd cli_given_cmd, cli_cost_cmd, cli_statement_cmd;
+extern const struct cli_cmd cli_report_cmd;
+/* cli_newsletter.c */
+extern const struct cli_cmd cli_newsletter_cmd;
+/* cli_outbox.c */
+extern const struct cli_cmd cli_outbox_cmd;
+/* cli_parse.c */
+extern const struct cli_cmd cli_parse_cmd;
 
 #endif

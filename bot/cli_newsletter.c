@@ -43,11 +43,11 @@ parse_opts(int argc, char **argv, struct nl_opts *o)
 		case 'l': o->lang = optarg; break;
 		case 'p': o->partner = optarg; break;
 		case 'H': o->html = 1; break;
-		default: return usage();
+		default: return cli_usage();
 		}
 	}
 	if (optind != argc)
-		return usage();
+		return cli_usage();
 	if (o->month != NULL && !newsletter_month_valid(o->month)) {
 		fprintf(stderr, "refbot: --month is written like 2026-12\n");
 		return EX_USAGE_;
@@ -57,13 +57,6 @@ parse_opts(int argc, char **argv, struct nl_opts *o)
 		return EX_USAGE_;
 	}
 	return 0;
-}
-
-static int
-dberr(struct refbot *rb)
-{
-	fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb->db));
-	return EX_IOERR_;
 }
 
 static void
@@ -89,7 +82,7 @@ nl_set(struct refbot *rb, const struct nl_opts *o)
 	const char *lang;
 
 	if (o->month == NULL || o->file == NULL)
-		return usage();
+		return cli_usage();
 	if ((text = read_file(o->file, &len)) == NULL) {
 		fprintf(stderr, "refbot: %s: cannot read it\n", o->file);
 		return EX_NOINPUT_;
@@ -109,7 +102,7 @@ nl_set(struct refbot *rb, const struct nl_opts *o)
 	if (db_newsletter_profile_put(rb->db, o->month, lang, body,
 	    "cli") != 0) {
 		free(text);
-		return dberr(rb);
+		return cli_db_error(rb);
 	}
 	printf("newsletter %s: %s profile stored (%zu bytes)\n", o->month,
 	    lang, strlen(body));
@@ -128,8 +121,8 @@ nl_preview(struct refbot *rb, const struct nl_opts *o)
 	int rc;
 
 	if (o->partner == NULL)
-		return usage();
-	if ((rc = find_partner(rb, o->partner, &p)) != 0)
+		return cli_usage();
+	if ((rc = cli_find_partner(rb, o->partner, &p)) != 0)
 		return rc;
 	rc = newsletter_compose(rb, &p, o->month, clock_now(), NULL, &is, &err);
 	if (rc == NEWSLETTER_NO_PROFILE)
@@ -174,7 +167,7 @@ drain_month(struct refbot *rb, const char *month)
 	for (;;) {
 		if (outbox_drain(rb, smtp, &never) < 0 ||
 		    db_newsletter_progress(rb->db, month, &pr) != 0) {
-			rc = dberr(rb);
+			rc = cli_db_error(rb);
 			break;
 		}
 		if (tty)
@@ -216,10 +209,10 @@ nl_send(struct refbot *rb, const struct nl_opts *o)
 	int queued, rc, released;
 
 	if (o->month == NULL)
-		return usage();
+		return cli_usage();
 	/* Resuming a send that stopped: held issues go out again. */
 	if ((released = db_outbox_hold(rb->db, NEWSLETTER_KIND, 1)) < 0)
-		return dberr(rb);
+		return cli_db_error(rb);
 	rc = newsletter_queue(rb, o->month, clock_now(), &queued, &err);
 	if (rc == NEWSLETTER_NO_PROFILE) {
 		fprintf(stderr, "refbot: no confirmed profile for %s: write "
@@ -254,7 +247,7 @@ nl_status(struct refbot *rb, const struct nl_opts *o)
 		free(body);
 		drafts = db_newsletter_drafts(rb->db, o->month, langs[i]);
 		if (r < 0 || drafts < 0)
-			return dberr(rb);
+			return cli_db_error(rb);
 		printf("  profile %s: %s", langs[i], r > 0 ? "confirmed" :
 		    drafts > 0 ? "draft (not sent until confirmed)" : "none");
 		if (drafts > 0)
@@ -263,14 +256,14 @@ nl_status(struct refbot *rb, const struct nl_opts *o)
 		putchar('\n');
 	}
 	if (db_newsletter_progress(rb->db, o->month, &pr) != 0)
-		return dberr(rb);
+		return cli_db_error(rb);
 	printf("  issues: %lld queued, %lld sent, %lld failed, %lld held, "
 	    "%lld waiting\n", (long long)pr.total, (long long)pr.sent,
 	    (long long)pr.failed, (long long)pr.held, (long long)pr.pending);
 	return 0;
 }
 
-int
+static int
 cmd_newsletter(const char *conf, int argc, char **argv)
 {
 	struct nl_opts o;
@@ -279,12 +272,12 @@ cmd_newsletter(const char *conf, int argc, char **argv)
 	int rc;
 
 	if (argc < 2)
-		return usage();
+		return cli_usage();
 	sub = argv[1];
 	memset(&o, 0, sizeof(o));
 	if ((rc = parse_opts(argc - 1, argv + 1, &o)) != 0)
 		return rc;
-	if ((rc = open_or_complain(&rb, conf, 0)) != 0)
+	if ((rc = cli_open(&rb, conf, 0)) != 0)
 		return rc;
 	if (o.month == NULL && strcmp(sub, "send") != 0 &&
 	    strcmp(sub, "set") != 0) {
@@ -300,7 +293,17 @@ cmd_newsletter(const char *conf, int argc, char **argv)
 	else if (strcmp(sub, "status") == 0)
 		rc = nl_status(&rb, &o);
 	else
-		rc = usage();
+		rc = cli_usage();
 	refbot_close(&rb);
 	return rc;
 }
+
+const struct cli_cmd cli_newsletter_cmd = { "newsletter",
+"  newsletter set --month 2026-12 --file FILE [--lang en|ja]\n"
+"                                the month's hot-opportunity profile\n"
+"  newsletter preview --partner P [--month M] [--html]\n"
+"                                exactly what P gets: text, or the HTML part\n"
+"  newsletter send --month M     queue the month's issue for every partner\n"
+"                                who has not had it, and send it now\n"
+"  newsletter status [--month M] profiles and what was sent\n",
+	cmd_newsletter };

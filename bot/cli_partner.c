@@ -157,18 +157,6 @@ print_partner(const struct partner *p, void *arg)
 	return 0;
 }
 
-int
-find_partner(struct refbot *rb, const char *key, struct partner *p)
-{
-	int found = db_partner_find(rb->db, key, p);
-
-	if (found > 0)
-		return 0;
-	fprintf(stderr, "refbot: %s\n", found < 0 ? db_errmsg(rb->db) :
-	    "no such partner");
-	return found < 0 ? EX_IOERR_ : EX_DATAERR_;
-}
-
 /* Adds a partner, then applies the options; 0 or an EX_* code. */
 static int
 add_one(struct refbot *rb, const char *addr, const struct popts *o,
@@ -330,14 +318,13 @@ show(struct refbot *rb, const char *key, struct list_ctx *lc)
 	char *e, *pd, *bal, when[32] = "";
 	int rc;
 
-	if ((rc = find_partner(rb, key, &p)) != 0)
+	if ((rc = cli_find_partner(rb, key, &p)) != 0)
 		return rc;
 
 	if (db_ledger_totals(rb->db, p.id, &earned, &paid) != 0 ||
 	    (welcomed = db_partner_welcomed_at(rb->db, p.id)) < 0) {
 		partner_free(&p);
-		fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb->db));
-		return EX_IOERR_;
+		return cli_db_error(rb);
 	}
 	print_partner(&p, lc);
 	partner_free(&p);
@@ -348,7 +335,7 @@ show(struct refbot *rb, const char *key, struct list_ctx *lc)
 		json_kv_int(&lc->out, "paid", paid, 0);
 		json_kv_int(&lc->out, "balance", earned - paid, 0);
 		if (welcomed > 0)
-			iso_time(welcomed, when, sizeof(when));
+			cli_iso_time(welcomed, when, sizeof(when));
 		json_kv_str(&lc->out, "welcomed_at", welcomed > 0 ? when :
 		    NULL, 0);
 		printf("%s}\n", lc->out.data + 3);
@@ -361,7 +348,7 @@ show(struct refbot *rb, const char *key, struct list_ctx *lc)
 	printf("      commission earned %s, paid %s, balance %s%s\n", e, pd,
 	    earned < paid ? "-" : "", bal);
 	if (welcomed > 0)
-		iso_time(welcomed, when, sizeof(when));
+		cli_iso_time(welcomed, when, sizeof(when));
 	printf("      welcome kit %s%s\n", welcomed > 0 ? "sent " : "not sent "
 	    "(refbot partner welcome)", when);
 	free(e);
@@ -376,13 +363,11 @@ set(struct refbot *rb, const char *key, const struct popts *o)
 	struct partner p;
 	int rc;
 
-	if ((rc = find_partner(rb, key, &p)) != 0)
+	if ((rc = cli_find_partner(rb, key, &p)) != 0)
 		return rc;
 	if ((rc = apply(rb, &p, o)) == 0) {
 		if (db_partner_update(rb->db, &p) != 0) {
-			fprintf(stderr, "refbot: database: %s\n",
-			    db_errmsg(rb->db));
-			rc = EX_IOERR_;
+			rc = cli_db_error(rb);
 		} else
 			printf("partner %lld updated\n", (long long)p.id);
 	}
@@ -399,7 +384,7 @@ welcome(struct refbot *rb, const char *key)
 	int64_t at;
 	int rc;
 
-	if ((rc = find_partner(rb, key, &p)) != 0)
+	if ((rc = cli_find_partner(rb, key, &p)) != 0)
 		return rc;
 	if (!p.active) {
 		fprintf(stderr, "refbot: partner %lld is inactive: no welcome "
@@ -429,7 +414,7 @@ welcome(struct refbot *rb, const char *key)
 		return EX_IOERR_;
 	}
 	if (at > 0) {
-		iso_time(at, when, sizeof(when));
+		cli_iso_time(at, when, sizeof(when));
 		printf("partner %lld: welcome kit queued again (last sent %s)"
 		    "\n", (long long)p.id, when);
 	} else
@@ -441,7 +426,7 @@ welcome(struct refbot *rb, const char *key)
 	return 0;
 }
 
-int
+static int
 cmd_partner(const char *conf, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -465,7 +450,7 @@ cmd_partner(const char *conf, int argc, char **argv)
 	int c, rc, nargs;
 
 	if (argc < 2)
-		return usage();
+		return cli_usage();
 	verb = argv[1];
 	argc--, argv++;
 	memset(&o, 0, sizeof(o));
@@ -474,7 +459,7 @@ cmd_partner(const char *conf, int argc, char **argv)
 	    NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if ((lc.json = parse_format(optarg)) < 0)
+			if ((lc.json = cli_parse_format(optarg)) < 0)
 				goto usage_err;
 			break;
 		case 'n': o.name = optarg; break;
@@ -503,7 +488,7 @@ cmd_partner(const char *conf, int argc, char **argv)
 	    (strcmp(verb, "add") == 0 && o.name == NULL) ||
 	    (o.welcome && strcmp(verb, "add") && strcmp(verb, "import")))
 		goto usage_err;
-	if ((rc = open_or_complain(&rb, conf, 0)) != 0) {
+	if ((rc = cli_open(&rb, conf, 0)) != 0) {
 		free(o.domains);
 		return rc;
 	}
@@ -522,25 +507,23 @@ cmd_partner(const char *conf, int argc, char **argv)
 		rc = welcome(&rb, argv[optind]);
 	else if (strcmp(verb, "list") == 0) {
 		if (db_partner_each(rb.db, print_partner, &lc) != 0) {
-			fprintf(stderr, "refbot: database: %s\n",
-			    db_errmsg(rb.db));
-			rc = EX_IOERR_;
+			rc = cli_db_error(&rb);
 		} else if (lc.json)
 			printf("[%s%s]\n", lc.out.data ? lc.out.data : "",
 			    lc.n ? "\n" : "");
 	} else
-		rc = usage();
+		rc = cli_usage();
 	buf_free(&lc.out);
 	free(o.domains);
 	refbot_close(&rb);
 	return rc;
 usage_err:
 	free(o.domains);
-	return usage();
+	return cli_usage();
 }
 
 /* "refbot payout add PARTNER AMOUNT [--ref REF] [--note TEXT]" */
-int
+static int
 cmd_payout(const char *conf, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -556,7 +539,7 @@ cmd_payout(const char *conf, int argc, char **argv)
 	int c, rc;
 
 	if (argc < 2 || strcmp(argv[1], "add") != 0)
-		return usage();
+		return cli_usage();
 	argc--, argv++;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "r:n:", opts, NULL)) != -1) {
@@ -565,13 +548,13 @@ cmd_payout(const char *conf, int argc, char **argv)
 		else if (c == 'n')
 			note = optarg;
 		else
-			return usage();
+			return cli_usage();
 	}
 	if (argc - optind != 2)
-		return usage();
+		return cli_usage();
 	if (refstr != NULL && (ref = refbot_parse_ref(refstr)) == 0)
 		return bad("--ref must be a reference like REF-000123");
-	if ((rc = open_or_complain(&rb, conf, 0)) != 0)
+	if ((rc = cli_open(&rb, conf, 0)) != 0)
 		return rc;
 	if ((amount = amount_parse(argv[optind + 1], rb.cfg.currency,
 	    &err)) < 0) {
@@ -580,14 +563,13 @@ cmd_payout(const char *conf, int argc, char **argv)
 		refbot_close(&rb);
 		return EX_USAGE_;
 	}
-	if ((rc = find_partner(&rb, argv[optind], &p)) != 0) {
+	if ((rc = cli_find_partner(&rb, argv[optind], &p)) != 0) {
 		refbot_close(&rb);
 		return rc;
 	}
 	if (db_ledger_add(rb.db, p.id, ref, "payout", amount, -1, -1,
 	    note) != 0 || db_ledger_totals(rb.db, p.id, &earned, &paid) != 0) {
-		fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb.db));
-		rc = EX_IOERR_;
+		rc = cli_db_error(&rb);
 	} else {
 		paid_s = amount_format(paid, rb.cfg.currency);
 		bal_s = amount_format(earned - paid >= 0 ? earned - paid :
@@ -602,3 +584,28 @@ cmd_payout(const char *conf, int argc, char **argv)
 	refbot_close(&rb);
 	return rc;
 }
+
+const struct cli_cmd cli_partner_cmd = { "partner",
+"  partner add EMAIL --name NAME [--welcome] [PARTNER OPTIONS]\n"
+"                                --welcome: mail the welcome kit (how to\n"
+"                                refer, the form, the overview, an\n"
+"                                introduction email), once\n"
+"  partner set PARTNER [PARTNER OPTIONS]   (PARTNER: id or address)\n"
+"  partner list|show [PARTNER] [--format text|json]\n"
+"  partner deactivate PARTNER\n"
+"  partner import FILE.csv [--welcome]\n"
+"                                email,name,lang,domains,tier,terms,rate\n"
+"  partner welcome PARTNER       mail the welcome kit again, on purpose\n",
+	cmd_partner };
+
+const struct cli_cmd cli_payout_cmd = { "payout",
+"  payout add PARTNER AMOUNT [--ref REF] [--note TEXT]\n"
+"                                record a commission payment\n",
+	cmd_payout };
+
+/* Help text only: what "partner add" and "partner set" take. */
+const struct cli_cmd cli_partner_options = { NULL,
+"    PARTNER OPTIONS: --name N --lang en|ja|auto --domain D (repeatable)\n"
+"      --tier 1|2|3 --terms percent|recurring|flat|reciprocal\n"
+"      --rate 15% --fee AMOUNT --newsletter on|off --active on|off\n",
+	NULL };

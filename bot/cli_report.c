@@ -255,7 +255,7 @@ scorecard_collect(struct refbot *rb, struct totals *t, int64_t pid)
 	return 0;
 }
 
-int
+static int
 cmd_report(const char *conf, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -307,15 +307,15 @@ cmd_report(const char *conf, int argc, char **argv)
 			}
 			break;
 		default:
-			return usage();
+			return cli_usage();
 		}
 	}
 	if (optind != argc)
-		return usage();
-	if ((rc = open_or_complain(&rb, conf, 0)) != 0)
+		return cli_usage();
+	if ((rc = cli_open(&rb, conf, 0)) != 0)
 		return rc;
 	if (partner != NULL) {
-		if ((rc = find_partner(&rb, partner, &p)) != 0) {
+		if ((rc = cli_find_partner(&rb, partner, &p)) != 0) {
 			refbot_close(&rb);
 			return rc;
 		}
@@ -371,8 +371,7 @@ cmd_report(const char *conf, int argc, char **argv)
 	fputs(t.out.data, stdout);
 	goto done;
 dberr:
-	fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb.db));
-	rc = EX_IOERR_;
+	rc = cli_db_error(&rb);
 done:
 	totals_free(&t);
 	free(partner_name);
@@ -384,7 +383,7 @@ baddate:
 }
 
 /* "refbot given add PARTNER [--note TEXT]" */
-int
+static int
 cmd_given(const char *conf, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -397,25 +396,24 @@ cmd_given(const char *conf, int argc, char **argv)
 	int c, rc;
 
 	if (argc < 2 || strcmp(argv[1], "add") != 0)
-		return usage();
+		return cli_usage();
 	argc--, argv++;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
 		if (c != 'n')
-			return usage();
+			return cli_usage();
 		note = optarg;
 	}
 	if (argc - optind != 1)
-		return usage();
-	if ((rc = open_or_complain(&rb, conf, 0)) != 0)
+		return cli_usage();
+	if ((rc = cli_open(&rb, conf, 0)) != 0)
 		return rc;
-	if ((rc = find_partner(&rb, argv[optind], &p)) != 0) {
+	if ((rc = cli_find_partner(&rb, argv[optind], &p)) != 0) {
 		refbot_close(&rb);
 		return rc;
 	}
 	if (db_given_add(rb.db, p.id, clock_now(), note) != 0) {
-		fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb.db));
-		rc = EX_IOERR_;
+		rc = cli_db_error(&rb);
 	} else
 		printf("referral given to %s recorded\n", p.name);
 	partner_free(&p);
@@ -480,9 +478,8 @@ statement_one(struct refbot *rb, const struct partner *p, const char *quarter,
 	memset(&c, 0, sizeof(c));
 	c.currency = rb->cfg.currency;
 	if (db_statement(rb->db, p->id, from, to, &st, stmt_line, &c) != 0) {
-		fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb->db));
 		buf_free(&c.lines);
-		return EX_IOERR_;
+		return cli_db_error(rb);
 	}
 	t = (time_t)from;
 	gmtime_r(&t, &tm);
@@ -577,7 +574,7 @@ collect_active(const struct partner *p, void *arg)
 }
 
 /* "refbot statement --quarter 2026Q4 [--partner P] [--send]" */
-int
+static int
 cmd_statement(const char *conf, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -604,19 +601,19 @@ cmd_statement(const char *conf, int argc, char **argv)
 		else if (c == 's')
 			a.send = 1;
 		else
-			return usage();
+			return cli_usage();
 	}
 	if (optind != argc || a.quarter == NULL)
-		return usage();
+		return cli_usage();
 	if (parse_quarter(a.quarter, &a.from, &a.to) != 0) {
 		fprintf(stderr, "refbot: --quarter is written like 2026Q4\n");
 		return EX_USAGE_;
 	}
-	if ((rc = open_or_complain(&rb, conf, 0)) != 0)
+	if ((rc = cli_open(&rb, conf, 0)) != 0)
 		return rc;
 	a.rb = &rb;
 	if (partner != NULL) {
-		if ((rc = find_partner(&rb, partner, &p)) != 0) {
+		if ((rc = cli_find_partner(&rb, partner, &p)) != 0) {
 			refbot_close(&rb);
 			return rc;
 		}
@@ -639,7 +636,7 @@ cmd_statement(const char *conf, int argc, char **argv)
 }
 
 /* "refbot cost add AMOUNT [--note TEXT]" */
-int
+static int
 cmd_cost(const char *conf, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -653,27 +650,50 @@ cmd_cost(const char *conf, int argc, char **argv)
 	int c, rc;
 
 	if (argc < 2 || strcmp(argv[1], "add") != 0)
-		return usage();
+		return cli_usage();
 	argc--, argv++;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
 		if (c != 'n')
-			return usage();
+			return cli_usage();
 		note = optarg;
 	}
 	if (argc - optind != 1)
-		return usage();
-	if ((rc = open_or_complain(&rb, conf, 0)) != 0)
+		return cli_usage();
+	if ((rc = cli_open(&rb, conf, 0)) != 0)
 		return rc;
 	if ((amount = amount_parse(argv[optind], rb.cfg.currency, &err)) < 0) {
 		fprintf(stderr, "refbot: %s\n", err);
 		free(err);
 		rc = EX_USAGE_;
 	} else if (db_cost_add(rb.db, amount, clock_now(), note) != 0) {
-		fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb.db));
-		rc = EX_IOERR_;
+		rc = cli_db_error(&rb);
 	} else
 		printf("programme cost recorded\n");
 	refbot_close(&rb);
 	return rc;
 }
+
+const struct cli_cmd cli_given_cmd = { "given",
+"  given add PARTNER [--note TEXT]   a referral the firm gave the partner\n",
+	cmd_given };
+
+const struct cli_cmd cli_cost_cmd = { "cost",
+"  cost add AMOUNT [--note TEXT]  a programme cost, for the ROI in reports\n",
+	cmd_cost };
+
+const struct cli_cmd cli_statement_cmd = { "statement",
+"  statement --quarter 2026Q4 [--partner P] [--send]\n"
+"                                each partner's quarter: referrals, revenue,\n"
+"                                commission, paid, balance; --send mails it\n"
+"                                (once per partner and quarter)\n",
+	cmd_statement };
+
+const struct cli_cmd cli_report_cmd = { "report",
+"  report [--from DATE] [--to DATE] [--partner P]\n"
+"         [--format text|csv|json|html]\n"
+"                                per partner and overall: received, given,\n"
+"                                won, conversion, revenue, commission,\n"
+"                                median first response, SLA breaches;\n"
+"                                html: the scorecard page with charts\n",
+	cmd_report };

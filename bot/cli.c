@@ -1,0 +1,102 @@
+/* cli: the helpers every command-line module uses (see cli.h). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+int cli_verbose;
+
+/* The global options are main.c's; the commands' lines are the table's. */
+static const char help_head[] =
+"usage: refbot [--config FILE] [-v] [--syslog] COMMAND [ARGS]\n"
+"\n"
+"Commands:\n";
+
+static const char help_tail[] =
+"\n"
+"Options:\n"
+"  -c, --config FILE   configuration file (default: $REFBOT_CONFIG, else\n"
+"                      " SYSCONFDIR "/refbot/refbot.conf)\n"
+"  -v, --verbose       debug logging\n"
+"      --syslog        log to syslog instead of stderr\n"
+"  -h, --help          this text\n"
+"  -V, --version       the version\n"
+"\n"
+"Exit codes follow sysexits(3): 64 usage, 69 server unavailable,\n"
+"74 database, 75 try again later, 76 TLS, 77 login refused, 78 config.\n";
+
+void
+cli_help(FILE *fp)
+{
+	size_t i;
+
+	fputs(help_head, fp);
+	for (i = 0; cli_table[i] != NULL; i++)
+		fputs(cli_table[i]->usage, fp);
+	fputs(help_tail, fp);
+}
+
+int
+cli_usage(void)
+{
+	cli_help(stderr);
+	return EX_USAGE_;
+}
+
+void
+cli_iso_time(int64_t t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Parses --format text|json; returns 0 text, 1 json, -1 bad. */
+int
+cli_parse_format(const char *s)
+{
+	if (strcmp(s, "text") == 0)
+		return 0;
+	if (strcmp(s, "json") == 0)
+		return 1;
+	fprintf(stderr, "refbot: --format must be text or json\n");
+	return -1;
+}
+
+int
+cli_open(struct refbot *rb, const char *conf, int create)
+{
+	char *err = NULL;
+	int rc = refbot_open(rb, conf, create, &err);
+
+	if (rc != 0) {
+		fprintf(stderr, "refbot: %s\n", err);
+		free(err);
+	}
+	return rc;
+}
+
+int
+cli_db_error(struct refbot *rb)
+{
+	fprintf(stderr, "refbot: database: %s\n", db_errmsg(rb->db));
+	return EX_IOERR_;
+}
+
+int
+cli_find_partner(struct refbot *rb, const char *key, struct partner *p)
+{
+	int found = db_partner_find(rb->db, key, p);
+
+	if (found > 0)
+		return 0;
+	fprintf(stderr, "refbot: %s\n", found < 0 ? db_errmsg(rb->db) :
+	    "no such partner");
+	return found < 0 ? EX_IOERR_ : EX_DATAERR_;
+}

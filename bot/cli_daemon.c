@@ -1,0 +1,120 @@
+/* cli_daemon: "refbot init", "refbot run" (the daemon) and "refbot doctor". */
+#include "config.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "doctor.h"
+#include "fault.h"
+#include "log.h"
+#include "run.h"
+
+static volatile sig_atomic_t stop_flag, hup_flag, wake_flag;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		hup_flag = 1;
+	else
+		stop_flag = 1;
+	wake_flag = 1;
+}
+
+static int
+cmd_init(const char *conf, int argc, char **argv)
+{
+	struct refbot rb;
+	int rc;
+
+	if (argc > 1)
+		return cli_usage();
+	if ((rc = cli_open(&rb, conf, 1)) != 0)
+		return rc;
+	printf("database %s ready (schema version %d)\n", rb.cfg.database,
+	    db_schema_version(rb.db));
+	refbot_close(&rb);
+	return 0;
+}
+
+static int
+cmd_run(const char *conf, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "once", no_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct refbot rb;
+	struct sigaction sa;
+	int once = 0, c, rc;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "o", opts, NULL)) != -1) {
+		if (c != 'o')
+			return cli_usage();
+		once = 1;
+	}
+	if (optind != argc)
+		return cli_usage();
+	if ((rc = cli_open(&rb, conf, 0)) != 0)
+		return rc;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: waits wake up */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	log_info("refbot %s%s starting%s", PACKAGE_VERSION, FAULT_BUILD_NOTE,
+	    once ? " (one pass)" : "");
+	rc = run(&rb, once, &stop_flag, &hup_flag, &wake_flag);
+	log_info("refbot stopping (exit %d)", rc);
+	refbot_close(&rb);
+	return rc;
+}
+
+static int
+cmd_doctor(const char *conf, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "fix", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int fix = 0, c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+		if (c == 'f')
+			fix = 1;
+		else if (c == 'h') {
+			fputs("usage: refbot [--config FILE] [-v] doctor "
+			    "[--fix]\n", stdout);
+			return 0;
+		} else
+			return cli_usage();
+	}
+	if (optind != argc)
+		return cli_usage();
+	return doctor_run(conf, fix, cli_verbose);
+}
+
+const struct cli_cmd cli_init_cmd = { "init",
+"  init                          create or upgrade the database\n",
+	cmd_init };
+
+const struct cli_cmd cli_run_cmd = { "run",
+"  run [--once]                  process the intake mailbox and send mail;\n"
+"                                with --once, one pass and exit\n",
+	cmd_run };
+
+const struct cli_cmd cli_doctor_cmd = { "doctor",
+"  doctor [--fix]                check the configuration, files, database\n"
+"                                and servers, one line per check; with\n"
+"                                --fix, create missing IMAP folders\n",
+	cmd_doctor };

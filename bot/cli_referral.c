@@ -1,0 +1,201 @@
+/* cli_referral: "refbot referral list|show|credit". */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "json.h"
+#include "replies.h"
+
+static int
+print_referral_row(const struct referral *r, void *arg)
+{
+	struct list_ctx *lc = arg;
+	char ref[24], created[32], updated[32];
+
+	refbot_ref(r->id, ref, sizeof(ref));
+	cli_iso_time(r->created_at, created, sizeof(created));
+	cli_iso_time(r->updated_at, updated, sizeof(updated));
+	if (!lc->json) {
+		printf("%-10s  %-12s  %s  %-20s  %s\n", ref, r->status, created,
+		    r->partner_name ? r->partner_name : "-",
+		    r->client ? r->client : "-");
+		return 0;
+	}
+	buf_adds(&lc->out, lc->n++ ? ",\n  {" : "\n  {");
+	json_kv_str(&lc->out, "ref", ref, 1);
+	json_kv_int(&lc->out, "id", r->id, 0);
+	json_kv_str(&lc->out, "status", r->status, 0);
+	json_kv_str(&lc->out, "partner", r->partner_name, 0);
+	json_kv_str(&lc->out, "partner_email", r->partner_email, 0);
+	json_kv_str(&lc->out, "client", r->client, 0);
+	json_kv_str(&lc->out, "contact_name", r->contact_name, 0);
+	json_kv_str(&lc->out, "created_at", created, 0);
+	json_kv_str(&lc->out, "updated_at", updated, 0);
+	buf_addc(&lc->out, '}');
+	return 0;
+}
+
+static int
+referral_list(struct refbot *rb, int json, const char *status)
+{
+	struct list_ctx lc = { json, 0, { NULL, 0, 0 } };
+
+	if (db_referral_each(rb->db, status, print_referral_row, &lc) != 0) {
+		buf_free(&lc.out);
+		return cli_db_error(rb);
+	}
+	if (json)
+		printf("[%s%s]\n", lc.out.data ? lc.out.data : "",
+		    lc.n ? "\n" : "");
+	buf_free(&lc.out);
+	return 0;
+}
+
+static int
+referral_show(struct refbot *rb, int json, const char *refstr)
+{
+	struct referral r;
+	struct buf b;
+	char ref[24], when[32];
+	int64_t id = refbot_parse_ref(refstr);
+	size_t i;
+	int found;
+
+	if (id == 0) {
+		fprintf(stderr, "refbot: '%s' is not a reference like "
+		    "REF-000123\n", refstr);
+		return EX_USAGE_;
+	}
+	if ((found = db_referral_get(rb->db, id, &r)) <= 0) {
+		if (found < 0)
+			fprintf(stderr, "refbot: database: %s\n",
+			    db_errmsg(rb->db));
+		else
+			fprintf(stderr, "refbot: no referral %s\n", refstr);
+		return found < 0 ? EX_IOERR_ : EX_DATAERR_;
+	}
+	refbot_ref(r.id, ref, sizeof(ref));
+	buf_init(&b);
+	if (!json) {
+		cli_iso_time(r.created_at, when, sizeof(when));
+		buf_addf(&b, "%s  %s\nPartner:  %s <%s>\nReceived: %s\n"
+		    "Subject:  %s\n\nFields:\n", ref, r.status,
+		    r.partner_name ? r.partner_name : "-",
+		    r.partner_email ? r.partner_email : "-", when,
+		    r.subject ? r.subject : "");
+		for (i = 0; i < r.nfields; i++)
+			buf_addf(&b, "  %s: %s\n", r.fields[i].key,
+			    r.fields[i].value);
+		buf_adds(&b, "\nHistory:\n");
+		for (i = 0; i < r.nhistory; i++) {
+			cli_iso_time(r.history[i].at, when, sizeof(when));
+			buf_addf(&b, "  %s  %-10s %s -> %s  %s\n", when,
+			    r.history[i].event, r.history[i].from_status ?
+			    r.history[i].from_status : "-",
+			    r.history[i].to_status ? r.history[i].to_status :
+			    "-", r.history[i].actor ? r.history[i].actor : "");
+		}
+	} else {
+		buf_addc(&b, '{');
+		json_kv_str(&b, "ref", ref, 1);
+		json_kv_int(&b, "id", r.id, 0);
+		json_kv_str(&b, "status", r.status, 0);
+		json_kv_str(&b, "partner", r.partner_name, 0);
+		json_kv_str(&b, "partner_email", r.partner_email, 0);
+		json_kv_str(&b, "subject", r.subject, 0);
+		json_kv_str(&b, "message_id", r.inbound_message_id, 0);
+		cli_iso_time(r.created_at, when, sizeof(when));
+		json_kv_str(&b, "created_at", when, 0);
+		json_key(&b, "fields", 0);
+		buf_addc(&b, '{');
+		for (i = 0; i < r.nfields; i++)
+			json_kv_str(&b, r.fields[i].key, r.fields[i].value,
+			    i == 0);
+		buf_addc(&b, '}');
+		json_key(&b, "history", 0);
+		buf_addc(&b, '[');
+		for (i = 0; i < r.nhistory; i++) {
+			buf_adds(&b, i ? ",{" : "{");
+			cli_iso_time(r.history[i].at, when, sizeof(when));
+			json_kv_str(&b, "at", when, 1);
+			json_kv_str(&b, "event", r.history[i].event, 0);
+			json_kv_str(&b, "actor", r.history[i].actor, 0);
+			json_kv_str(&b, "from", r.history[i].from_status, 0);
+			json_kv_str(&b, "to", r.history[i].to_status, 0);
+			json_kv_str(&b, "detail", r.history[i].detail, 0);
+			buf_addc(&b, '}');
+		}
+		buf_adds(&b, "]}\n");
+	}
+	fputs(b.data, stdout);
+	buf_free(&b);
+	referral_free(&r);
+	return 0;
+}
+
+static int
+cmd_referral(const char *conf, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "status", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct refbot rb;
+	const char *status = NULL, *verb;
+	int json = 0, c, rc;
+
+	if (argc < 2)
+		return cli_usage();
+	verb = argv[1];
+	argc--, argv++;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "f:s:", opts, NULL)) != -1) {
+		if (c == 'f') {
+			if ((json = cli_parse_format(optarg)) < 0)
+				return EX_USAGE_;
+		} else if (c == 's')
+			status = optarg;
+		else
+			return cli_usage();
+	}
+	if (strcmp(verb, "list") == 0 && optind == argc) {
+		if ((rc = cli_open(&rb, conf, 0)) != 0)
+			return rc;
+		rc = referral_list(&rb, json, status);
+	} else if (strcmp(verb, "show") == 0 && optind == argc - 1) {
+		if ((rc = cli_open(&rb, conf, 0)) != 0)
+			return rc;
+		rc = referral_show(&rb, json, argv[optind]);
+	} else if (strcmp(verb, "credit") == 0 && optind == argc - 1) {
+		int64_t id = refbot_parse_ref(argv[optind]);
+
+		if (id == 0)
+			return cli_usage();
+		if ((rc = cli_open(&rb, conf, 0)) != 0)
+			return rc;
+		if (db_begin(rb.db) != 0 || (rc = replies_credit(&rb, id)) < 0 ||
+		    (rc == 0 && db_history_add(rb.db, id, "cli", "CREDIT",
+		    "DUPLICATE", "NEW", NULL) != 0) || db_commit(rb.db) != 0) {
+			db_rollback(rb.db);
+			rc = cli_db_error(&rb);
+		} else if (rc == 1) {
+			fprintf(stderr, "refbot: %s is not a duplicate\n",
+			    argv[optind]);
+			rc = EX_DATAERR_;
+		} else
+			printf("%s now has the credit\n", argv[optind]);
+	} else
+		return cli_usage();
+	refbot_close(&rb);
+	return rc;
+}
+
+const struct cli_cmd cli_referral_cmd = { "referral",
+"  referral list [--status S] [--format text|json]\n"
+"  referral show REF [--format text|json]\n"
+"  referral credit REF           give a duplicate the credit instead\n",
+	cmd_referral };
