@@ -15,7 +15,6 @@
 #include "notify.h"
 #include "outbox.h"
 #include "reply.h"
-#include "sla.h"
 #include "token.h"
 #include "util.h"
 
@@ -578,53 +577,27 @@ newsletter_schedule(struct refbot *rb, int64_t now)
 	return remind(rb, next, now) < 0 ? -1 : 0;
 }
 
-static double
-mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int
-newsletter_may_send(struct refbot *rb)
+newsletter_halted(struct refbot *rb, struct outbox_limits *lim)
 {
-	/* Up to a second ahead: the daemon wakes once a second. */
-	return rb->bulk_next <= mono_now() + 1.0;
-}
-
-void
-newsletter_result(struct refbot *rb, const struct outmail *om, int ok,
-    const char *err)
-{
-	double t = mono_now();
-	char month[8], failures[16];
+	struct outbox_pace *p = outbox_pace(lim, NEWSLETTER_KIND);
+	char month[8], failures[16], left[16];
 	struct notify n;
 	int held, r;
 
-	if (rb->bulk_next < t - 1.0)
-		rb->bulk_next = t;
-	rb->bulk_next += 60.0 / rb->cfg.newsletter_rate;
-	if (ok) {
-		rb->bulk_failures = 0;
-		return;
-	}
-	if (++rb->bulk_failures < rb->cfg.newsletter_max_failures)
-		return;
-	/* The server refuses them all: stop rather than burn the list. */
-	snprintf(failures, sizeof(failures), "%d", rb->bulk_failures);
-	rb->bulk_failures = 0;
+	if (p == NULL || !p->halted)
+		return 0;
+	snprintf(failures, sizeof(failures), "%d", p->failures);
 	newsletter_month(clock_now(), month);
 	if (db_begin(rb->db) != 0)
 		goto fail;
-	if ((held = db_outbox_hold(rb->db, NEWSLETTER_KIND, 0)) < 0)
+	if ((held = outbox_hold(rb, NEWSLETTER_KIND)) < 0)
 		goto rollback;
 	{
-		char left[16];
 		const struct render_var vars[] = {
 			{ "month", month }, { "failures", failures },
-			{ "error", err ? err : "?" }, { "left", left },
+			{ "error", p->last_error ? p->last_error : "?" },
+			{ "left", left },
 		};
 		snprintf(left, sizeof(left), "%d", held);
 		memset(&n, 0, sizeof(n));
@@ -637,14 +610,16 @@ newsletter_result(struct refbot *rb, const struct outmail *om, int ok,
 		goto rollback;
 	if (db_commit(rb->db) != 0)
 		goto fail;
+	outbox_halt_done(p, held);
 	log_warnx("newsletter: %s deliveries failed in a row (last outbox "
-	    "%lld); %d issues held, staff told", failures, (long long)om->id,
-	    held);
-	return;
+	    "%lld); %d issues held, staff told", failures,
+	    (long long)p->last_id, held);
+	return 1;
 rollback:
 	db_rollback(rb->db);
 fail:
 	log_warnx("newsletter: cannot hold the send: %s", db_errmsg(rb->db));
+	return -1;
 }
 
 /* ------------------------------------------------------------ inbound */

@@ -6,8 +6,9 @@
  * hard-bounced gets their own issue: the profile plus their numbers.  A
  * row per partner and month, written in the same transaction as the
  * outbox row, makes it exactly once across crashes and restarts; the
- * outbox sends issues at newsletter_rate and holds the rest when
- * newsletter_max_failures deliveries fail in a row.
+ * outbox sends issues at newsletter_rate and halts them when
+ * newsletter_max_failures deliveries fail in a row, and the runner then
+ * holds the rest and tells staff (newsletter_halted).
  */
 #ifndef REFBOT_NEWSLETTER_H
 #define REFBOT_NEWSLETTER_H
@@ -16,11 +17,12 @@
 
 #include "analyze.h"
 #include "db.h"
+#include "outbox.h"
 #include "refbot.h"
 #include "replies.h"
 
-/* The outbox kind of an issue. */
-#define NEWSLETTER_KIND "newsletter"
+/* The outbox kind of an issue: the one the outbox sends in bulk. */
+#define NEWSLETTER_KIND OUTBOX_BULK_KIND
 /* Returned when the month has no (confirmed) profile to send. */
 #define NEWSLETTER_NO_PROFILE 1
 
@@ -71,14 +73,14 @@ int newsletter_queue(struct refbot *, const char *month, int64_t now,
  */
 int newsletter_schedule(struct refbot *, int64_t now);
 
-/* Whether the outbox may send an issue now (newsletter_rate). */
-int newsletter_may_send(struct refbot *);
 /*
- * The outbox's report on one issue: counts failures in a row and stops
- * the send (holding what is left, telling staff) at the configured limit.
+ * When the outbox halted the newsletter (newsletter_max_failures
+ * deliveries failed in a row: the server refuses them all), holds the
+ * issues not yet sent and tells staff, in one transaction, so the list is
+ * not burnt.  Returns 1 when it did, 0 when there was no halt, -1 on a
+ * database error (logged; the halt stands, to be tried again).
  */
-void newsletter_result(struct refbot *, const struct outmail *, int ok,
-    const char *err);
+int newsletter_halted(struct refbot *, struct outbox_limits *);
 
 /*
  * Inbound mail about the newsletter: a staff profile (subject keyword
