@@ -13,6 +13,7 @@
 #ifndef REFBOT_NEWSLETTER_H
 #define REFBOT_NEWSLETTER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "analyze.h"
@@ -34,6 +35,8 @@ void newsletter_month(int64_t t, char *out);
 void newsletter_coming_month(struct refbot *, int64_t now, char *out);
 /* When the month's issue is due: newsletter_day at newsletter_hour. */
 int64_t newsletter_due(struct refbot *, const char *month);
+/* t as local date and time for people ("2026-12-01 09:00 UTC"). */
+void newsletter_format_date(int64_t t, char *out, size_t size);
 
 /* Whether p gets the newsletter: active, subscribed, not bounced. */
 int newsletter_wanted(const struct partner *p);
@@ -81,6 +84,8 @@ int newsletter_schedule(struct refbot *, int64_t now);
  * database error (logged; the halt stands, to be tried again).
  */
 int newsletter_halted(struct refbot *, struct outbox_limits *);
+
+/* newsletter_inbound.c */
 
 /*
  * Inbound mail about the newsletter: a staff profile (subject keyword
