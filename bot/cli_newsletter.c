@@ -159,13 +159,18 @@ static int
 drain_month(struct refbot *rb, const char *month)
 {
 	static volatile sig_atomic_t never;
+	struct outbox_limits lim;
 	struct newsletter_progress pr;
 	struct smtp *smtp = smtp_new(&rb->cfg);
-	int tty = isatty(STDERR_FILENO), rc = 0;
+	int tty = isatty(STDERR_FILENO), rc = 0, halted;
 	int64_t when;
 
+	memset(&lim, 0, sizeof(lim));
 	for (;;) {
-		if (outbox_drain(rb, smtp, &never) < 0 ||
+		/* A halt holds the rest and tells staff, at once. */
+		if (outbox_drain(rb, smtp, &lim, &never) < 0 ||
+		    (halted = newsletter_halted(rb, &lim)) < 0 ||
+		    (halted == 1 && outbox_drain(rb, smtp, &lim, &never) < 0) ||
 		    db_newsletter_progress(rb->db, month, &pr) != 0) {
 			rc = cli_db_error(rb);
 			break;
@@ -187,6 +192,7 @@ drain_month(struct refbot *rb, const char *month)
 	if (tty)
 		fputc('\n', stderr);
 	smtp_free(smtp);
+	outbox_limits_free(&lim);
 	if (rc == EX_IOERR_)
 		return rc;
 	printf("newsletter %s: %lld sent, %lld failed, %lld held, %lld "

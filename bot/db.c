@@ -271,14 +271,18 @@ static void
 db_tighten(const char *path)
 {
 	struct stat st;
-	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
-	    O_NONBLOCK)) < 0)
-		return;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	/*
+	 * By path, not by an open descriptor: closing any descriptor of
+	 * these files drops every POSIX lock this process holds on them,
+	 * those of a connection already open too (a reload opens the
+	 * database beside the running one).  The next process to close the
+	 * database would then take itself for the last and delete the WAL,
+	 * with our commits in it.
+	 */
+	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-		if (fchmod(fd, st.st_mode & S_IRWXU) == 0)
+		if (chmod(path, st.st_mode & S_IRWXU) == 0)
 			log_warnx("%s was accessible by group or others (mode "
 			    "%04o); changed to %04o", path,
 			    (unsigned)(st.st_mode & 07777),
@@ -289,7 +293,6 @@ db_tighten(const char *path)
 			    "%s", path, (unsigned)(st.st_mode & 07777),
 			    strerror(errno), path);
 	}
-	close(fd);
 }
 
 /*

@@ -6,21 +6,24 @@
  * hard-bounced gets their own issue: the profile plus their numbers.  A
  * row per partner and month, written in the same transaction as the
  * outbox row, makes it exactly once across crashes and restarts; the
- * outbox sends issues at newsletter_rate and holds the rest when
- * newsletter_max_failures deliveries fail in a row.
+ * outbox sends issues at newsletter_rate and halts them when
+ * newsletter_max_failures deliveries fail in a row, and the runner then
+ * holds the rest and tells staff (newsletter_halted).
  */
 #ifndef REFBOT_NEWSLETTER_H
 #define REFBOT_NEWSLETTER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "analyze.h"
 #include "db.h"
+#include "outbox.h"
 #include "refbot.h"
 #include "replies.h"
 
-/* The outbox kind of an issue. */
-#define NEWSLETTER_KIND "newsletter"
+/* The outbox kind of an issue: the one the outbox sends in bulk. */
+#define NEWSLETTER_KIND OUTBOX_BULK_KIND
 /* Returned when the month has no (confirmed) profile to send. */
 #define NEWSLETTER_NO_PROFILE 1
 
@@ -32,6 +35,8 @@ void newsletter_month(int64_t t, char *out);
 void newsletter_coming_month(struct refbot *, int64_t now, char *out);
 /* When the month's issue is due: newsletter_day at newsletter_hour. */
 int64_t newsletter_due(struct refbot *, const char *month);
+/* t as local date and time for people ("2026-12-01 09:00 UTC"). */
+void newsletter_format_date(int64_t t, char *out, size_t size);
 
 /* Whether p gets the newsletter: active, subscribed, not bounced. */
 int newsletter_wanted(const struct partner *p);
@@ -71,14 +76,16 @@ int newsletter_queue(struct refbot *, const char *month, int64_t now,
  */
 int newsletter_schedule(struct refbot *, int64_t now);
 
-/* Whether the outbox may send an issue now (newsletter_rate). */
-int newsletter_may_send(struct refbot *);
 /*
- * The outbox's report on one issue: counts failures in a row and stops
- * the send (holding what is left, telling staff) at the configured limit.
+ * When the outbox halted the newsletter (newsletter_max_failures
+ * deliveries failed in a row: the server refuses them all), holds the
+ * issues not yet sent and tells staff, in one transaction, so the list is
+ * not burnt.  Returns 1 when it did, 0 when there was no halt, -1 on a
+ * database error (logged; the halt stands, to be tried again).
  */
-void newsletter_result(struct refbot *, const struct outmail *, int ok,
-    const char *err);
+int newsletter_halted(struct refbot *, struct outbox_limits *);
+
+/* newsletter_inbound.c */
 
 /*
  * Inbound mail about the newsletter: a staff profile (subject keyword

@@ -11,7 +11,6 @@
 #include "mailout.h"
 #include "notify.h"
 #include "outbox.h"
-#include "sla.h"
 #include "token.h"
 #include "util.h"
 

@@ -1,4 +1,7 @@
-/* outbox: queueing and draining outbound mail. */
+/*
+ * outbox: queueing and draining outbound mail, at the pace the limits
+ * per kind allow.
+ */
 #include "config.h"
 
 #include <fcntl.h>
@@ -11,7 +14,6 @@
 #include <gnutls/crypto.h>
 
 #include "log.h"
-#include "newsletter.h"
 #include "outbox.h"
 #include "sdnotify.h"
 #include "smtp.h"
@@ -54,20 +56,124 @@ outbox_backoff(int attempts)
 	return base + (int64_t)(r % (base / 4 + 1));
 }
 
+/* The limits per kind, as the configuration sets them. */
+static void
+limits_set(struct outbox_limits *lim, const struct config *cfg)
+{
+	lim->limit[0].kind = OUTBOX_BULK_KIND;
+	lim->limit[0].per_minute = cfg->newsletter_rate;
+	lim->limit[0].max_failures = cfg->newsletter_max_failures;
+}
+
+void
+outbox_limits_free(struct outbox_limits *lim)
+{
+	size_t i;
+
+	if (lim == NULL)
+		return;
+	for (i = 0; i < OUTBOX_NLIMITS; i++) {
+		free(lim->pace[i].last_error);
+		lim->pace[i].last_error = NULL;
+	}
+}
+
+/* The index of kind's limit, or -1 when the kind has none. */
+static int
+limit_of(const struct outbox_limits *lim, const char *kind)
+{
+	int i;
+
+	for (i = 0; i < OUTBOX_NLIMITS; i++)
+		if (lim->limit[i].kind != NULL &&
+		    strcmp(lim->limit[i].kind, kind) == 0)
+			return i;
+	return -1;
+}
+
+struct outbox_pace *
+outbox_pace(struct outbox_limits *lim, const char *kind)
+{
+	int i = limit_of(lim, kind);
+
+	return i < 0 ? NULL : &lim->pace[i];
+}
+
+static double
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Whether the bulk kind may send now: not halted, and its turn. */
+static int
+bulk_may_send(struct outbox_limits *lim)
+{
+	struct outbox_pace *p = outbox_pace(lim, OUTBOX_BULK_KIND);
+
+	/* Up to a second ahead: the daemon wakes once a second. */
+	return !p->halted && p->next <= mono_now() + 1.0;
+}
+
+/*
+ * One delivery of limited kind i done (ok, or failed for err): the next
+ * waits its turn, and at max_failures in a row the kind halts.
+ */
+static void
+paced(struct outbox_limits *lim, int i, const struct outmail *m, int ok,
+    const char *err)
+{
+	const struct outbox_limit *l = &lim->limit[i];
+	struct outbox_pace *p = &lim->pace[i];
+	double t = mono_now();
+
+	if (p->next < t - 1.0)
+		p->next = t;
+	p->next += 60.0 / l->per_minute;
+	if (ok) {
+		p->failures = 0;
+		return;
+	}
+	free(p->last_error);
+	p->last_error = xstrdup(err ? err : "?");
+	p->last_id = m->id;
+	/* The server refuses them all: stop rather than burn the list. */
+	if (++p->failures >= l->max_failures)
+		p->halted = 1;
+}
+
+int
+outbox_hold(struct refbot *rb, const char *kind)
+{
+	return db_outbox_hold(rb->db, kind, 0);
+}
+
+void
+outbox_halt_done(struct outbox_pace *p, int held)
+{
+	p->halted = 0;
+	p->failures = 0;
+	p->held = held;
+}
+
 /* outbox_drain's work, under the sender lock. */
 static int
-drain(struct refbot *rb, struct smtp *smtp, volatile sig_atomic_t *stop)
+drain(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
+    volatile sig_atomic_t *stop)
 {
 	struct outmail m;
-	int sent = 0, r, bulk;
+	int sent = 0, r, k;
 
+	limits_set(lim, &rb->cfg);
 	while (!*stop) {
 		int64_t now = (int64_t)time(NULL);
 		char *err = NULL;
 
 		sdnotify_alive();	/* one mail at a time is progress */
-		r = db_outbox_next_due(rb->db, now, newsletter_may_send(rb),
-		    &m);
+		r = db_outbox_next_due(rb->db, now, bulk_may_send(lim), &m);
 		if (r < 0) {
 			log_warnx("outbox: database: %s", db_errmsg(rb->db));
 			return -1;
@@ -75,7 +181,7 @@ drain(struct refbot *rb, struct smtp *smtp, volatile sig_atomic_t *stop)
 		if (r == 0)
 			break;
 		r = smtp_send(smtp, m.mail_from, m.rcpt, m.data, m.len, &err);
-		bulk = strcmp(m.kind, NEWSLETTER_KIND) == 0;
+		k = limit_of(lim, m.kind);
 		/*
 		 * The unavoidable window: the server has the message but we
 		 * have not yet recorded it.  Marking it right away, in its
@@ -92,8 +198,8 @@ drain(struct refbot *rb, struct smtp *smtp, volatile sig_atomic_t *stop)
 			log_info("outbox %lld: sent %s (referral %lld)",
 			    (long long)m.id, m.kind, (long long)m.referral_id);
 			sent++;
-			if (bulk)
-				newsletter_result(rb, &m, 1, NULL);
+			if (k >= 0)
+				paced(lim, k, &m, 1, NULL);
 		} else if (r == SMTP_PERM ||
 		    now - m.created_at > OUTBOX_GIVE_UP) {
 			log_warnx("outbox %lld: failed permanently: %s",
@@ -103,8 +209,8 @@ drain(struct refbot *rb, struct smtp *smtp, volatile sig_atomic_t *stop)
 				outmail_free(&m);
 				return -1;
 			}
-			if (bulk)
-				newsletter_result(rb, &m, 0, err);
+			if (k >= 0)
+				paced(lim, k, &m, 0, err);
 		} else {
 			int64_t next = now + outbox_backoff(m.attempts);
 			log_warnx("outbox %lld: will retry in %llds: %s",
@@ -114,8 +220,8 @@ drain(struct refbot *rb, struct smtp *smtp, volatile sig_atomic_t *stop)
 				outmail_free(&m);
 				return -1;
 			}
-			if (bulk)
-				newsletter_result(rb, &m, 0, err);
+			if (k >= 0)
+				paced(lim, k, &m, 0, err);
 			free(err);
 			outmail_free(&m);
 			/* The server is unwell: leave the rest for later. */
@@ -151,7 +257,7 @@ drain_lock(struct refbot *rb)
 
 int
 outbox_drain(struct refbot *rb, struct smtp *smtp,
-    volatile sig_atomic_t *stop)
+    struct outbox_limits *lim, volatile sig_atomic_t *stop)
 {
 	int lock = drain_lock(rb), sent;
 
@@ -159,7 +265,7 @@ outbox_drain(struct refbot *rb, struct smtp *smtp,
 		log_debug("outbox: another refbot process is sending");
 		return 0;
 	}
-	sent = drain(rb, smtp, stop);
+	sent = drain(rb, smtp, lim, stop);
 	if (lock >= 0)
 		close(lock);
 	return sent;

@@ -37,9 +37,6 @@ struct refbot {
 	struct keyword_table *keywords;	/* templates/keywords.txt */
 	char *secret;			/* HMAC key for reply tokens */
 	int sla_hours;
-	/* Bulk mail (the newsletter): when the next may go, failures. */
-	double bulk_next;		/* CLOCK_MONOTONIC seconds */
-	int bulk_failures;		/* in a row */
 	/* What the caps held back since intake last reset them (notify.c). */
 	int replies_withheld;		/* automatic replies (per sender) */
 	int alerts_held;		/* staff alerts (per kind and hour) */

@@ -45,6 +45,8 @@ struct runner {
 	const uint32_t *wuids;	/* the batch being fetched, */
 	const uint32_t *wsizes;	/* and each one's RFC822.SIZE */
 	size_t wn;
+	/* The outbox's pace per kind: kept across reloads. */
+	struct outbox_limits limits;
 };
 
 static int
@@ -412,6 +414,25 @@ reload(struct runner *r)
 }
 
 /*
+ * Sends what is due.  When the outbox halted the newsletter (failures in
+ * a row), the rest is held and staff are told, and that mail goes out
+ * in this pass too.  Returns the number sent, or -1 (database error).
+ */
+static int
+send_outbox(struct runner *r)
+{
+	int sent, more;
+
+	if ((sent = outbox_drain(r->rb, r->smtp, &r->limits, r->stop)) < 0)
+		return -1;
+	if (newsletter_halted(r->rb, &r->limits) != 1)
+		return sent;
+	if ((more = outbox_drain(r->rb, r->smtp, &r->limits, r->stop)) < 0)
+		return -1;
+	return sent + more;
+}
+
+/*
  * The status line while sending or waiting ("idle; 0 pending in
  * outbox"): the outbox is what an operator asks about.
  */
@@ -466,7 +487,7 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 			if (rc != IMAP_OK) {
 				if (once) {
 					/* Still send what is queued. */
-					outbox_drain(rb, r.smtp, stop);
+					send_outbox(&r);
 					status = imap_exit_code(rc);
 					break;
 				}
@@ -502,7 +523,7 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 		}
 		if (!once)
 			status_outbox(rb, "sending");
-		if (outbox_drain(rb, r.smtp, stop) < 0 && once) {
+		if (send_outbox(&r) < 0 && once) {
 			status = EX_IOERR_;
 			break;
 		}
@@ -532,6 +553,7 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 		sdnotify_stopping();
 	imap_close(r.im);
 	smtp_free(r.smtp);
+	outbox_limits_free(&r.limits);
 	intake_probe_stop();
 	/* A message left for later is not a failure, but say so. */
 	if (once && status == EX_OK_ && r.retry > 0)
