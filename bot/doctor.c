@@ -1,10 +1,11 @@
 /*
  * doctor: checks what an operator can get wrong, one line per check.
  *
- * Every check loads what it checks itself, the way refbot would, but
- * reports each problem instead of stopping at the first one, and changes
- * nothing: the database is opened without creating or migrating it, and
- * IMAP folders are only looked up (created only with --fix).
+ * Every check loads what it checks itself, the way refbot would (the
+ * texts through refbot's own loader, texts_load), but reports each
+ * problem instead of stopping at the first one, and changes nothing: the
+ * database is opened without creating or migrating it, and IMAP folders
+ * are only looked up (created only with --fix).
  */
 #include "config.h"
 

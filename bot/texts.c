@@ -474,8 +474,8 @@ load_reasons(struct loader *l)
 		else {
 			check_lines(l, check, &l->t->v[l->t->n - 1]);
 			if (l->fails == 0)
-				say(l, TEXTS_OK, check, "%s: a text for each "
-				    "problem code", path);
+				say(l, TEXTS_OK, check, "%s: a text for each of "
+				    "the problem codes (%s)", path, k->keys);
 		}
 		free(path);
 	}
