@@ -1,14 +1,14 @@
 /*
  * doctor: checks what an operator can get wrong, one line per check.
  *
- * Every check loads what it checks itself, the way refbot would, but
- * reports each problem instead of stopping at the first one, and changes
- * nothing: the database is opened without creating or migrating it, and
- * IMAP folders are only looked up (created only with --fix).
+ * Every check loads what it checks itself, the way refbot would (the
+ * texts through refbot's own loader, texts_load), but reports each
+ * problem instead of stopping at the first one, and changes nothing: the
+ * database is opened without creating or migrating it, and IMAP folders
+ * are only looked up (created only with --fix).
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <pwd.h>
 #include <signal.h>
@@ -23,12 +23,10 @@
 #include "db.h"
 #include "doctor.h"
 #include "imap.h"
-#include "keyword.h"
 #include "kvfile.h"
 #include "refbot.h"
-#include "render.h"
 #include "smtp.h"
-#include "template.h"
+#include "texts.h"
 #include "util.h"
 
 /* The user refbot.service runs as: files it must read should be its. */
@@ -277,292 +275,40 @@ check_identity(struct doctor *d, const struct config *cfg)
 	    cfg->intake_address, dom);
 }
 
-/* Reads path into *text; on failure reports it under check. */
-static int
-load(struct doctor *d, const char *check, const char *path, char **text,
-    size_t *len)
-{
-	if ((*text = read_file(path, len)) != NULL)
-		return 0;
-	fail(d, EX_CONFIG_, check, "%s: %s — check 'templates' in the "
-	    "configuration, or reinstall the templates", path,
-	    strerror(errno));
-	return -1;
-}
-
+/* texts_load's findings, as doctor's lines. */
 static void
-check_template(struct doctor *d, const struct config *cfg)
+text_finding(void *arg, enum texts_level level, const char *check,
+    const char *msg)
 {
-	struct template t;
-	char *path, *text, *err = NULL;
-	size_t len, i, nreq = 0;
+	struct doctor *d = arg;
 
-	path = xasprintf("%s/referral.template", cfg->templates);
-	if (load(d, "template", path, &text, &len) != 0) {
-		free(path);
-		return;
+	switch (level) {
+	case TEXTS_OK:
+		ok(d, check, "%s", msg);
+		break;
+	case TEXTS_DETAIL:
+		detail(d, "%s", msg);
+		break;
+	case TEXTS_WARN:
+		warn(d, check, "%s", msg);
+		break;
+	case TEXTS_FAIL:
+		fail(d, EX_CONFIG_, check, "%s", msg);
+		break;
 	}
-	if (template_parse(text, len, &t, &err) != 0) {
-		fail(d, EX_CONFIG_, "template", "%s:%s — correct that line "
-		    "(see refbot-template(5))", path, err);
-		free(err);
-		free(text);
-		free(path);
-		return;
-	}
-	for (i = 0; i < t.nfields; i++)
-		nreq += t.fields[i].required != 0;
-	ok(d, "template", "%s: %zu fields (%zu required), %zu one_of "
-	    "group%s", path, t.nfields, nreq, t.ngroups,
-	    t.ngroups == 1 ? "" : "s");
-	for (i = 0; i < t.nfields; i++)
-		detail(d, "%s%s: %s", t.fields[i].key,
-		    t.fields[i].required ? " (required)" : "",
-		    t.fields[i].title);
-	template_free(&t);
-	free(text);
-	free(path);
-}
-
-static void
-check_keywords(struct doctor *d, const struct config *cfg)
-{
-	struct keyword_table *kt = NULL;
-	char *path, *text, *err = NULL;
-	size_t len;
-
-	path = xasprintf("%s/keywords.txt", cfg->templates);
-	if (load(d, "keywords", path, &text, &len) != 0) {
-		free(path);
-		return;
-	}
-	if (keyword_table_parse(text, len, &kt, &err) != 0) {
-		fail(d, EX_CONFIG_, "keywords", "%s:%s — correct that line "
-		    "(the file's header says what is allowed)", path, err);
-		free(err);
-	} else
-		ok(d, "keywords", "%s: the staff keyword aliases load", path);
-	keyword_table_free(kt);
-	free(text);
-	free(path);
-}
-
-/* reasons.LANG.txt: a text for every problem code the template reports. */
-static void
-check_reasons(struct doctor *d, const struct config *cfg, const char *lang)
-{
-	/* The codes of struct form_problem (template.h) but "one_of". */
-	static const char *codes[] = { "missing", "email", "phone", "yesno",
-	    "date", "money", "enum", "pattern", "too_long" };
-	struct kvfile kv;
-	struct buf missing;
-	char *path, *text, *err = NULL, check[32];
-	size_t len, i, j;
-
-	snprintf(check, sizeof(check), "reasons.%s", lang);
-	path = xasprintf("%s/mail/reasons.%s.txt", cfg->templates, lang);
-	if (load(d, check, path, &text, &len) != 0) {
-		free(path);
-		return;
-	}
-	if (kvfile_parse(text, len, &kv, &err) != 0) {
-		fail(d, EX_CONFIG_, check, "%s:%s — correct that line", path,
-		    err);
-		free(err);
-		free(text);
-		free(path);
-		return;
-	}
-	buf_init(&missing);
-	for (i = 0; i < nitems(codes); i++) {
-		for (j = 0; j < kv.n; j++)
-			if (strcmp(kv.entries[j].key, codes[i]) == 0)
-				break;
-		if (j == kv.n)
-			buf_addf(&missing, "%s%s", missing.len ? ", " : "",
-			    codes[i]);
-	}
-	if (missing.len > 0)
-		fail(d, EX_CONFIG_, check, "%s has no text for %s — add a line "
-		    "'CODE = text' for each (see refbot-template(5))", path,
-		    missing.data);
-	else
-		ok(d, check, "%s: a text for each of the %zu problem codes",
-		    path, nitems(codes));
-	buf_free(&missing);
-	kvfile_free(&kv);
-	free(text);
-	free(path);
 }
 
 /*
- * A mail text starts with its "Subject:" line; 0 if usable.  With
- * phrases set, a "key = value" list of phrases (like reasons.en.txt) is
- * accepted too: the folder holds both kinds.
- */
-static int
-check_one_text(struct doctor *d, const char *path, int fallback,
-    int phrases)
-{
-	struct kvfile kv;
-	char *text, *subject = NULL, *body = NULL, *err = NULL;
-	size_t len;
-
-	if ((text = read_file(path, &len)) == NULL) {
-		if (errno == ENOENT && fallback) {
-			warn(d, "mail texts", "%s is missing: partners who "
-			    "write in that language get the English text — "
-			    "add it if that is not intended", path);
-			return 0;
-		}
-		fail(d, EX_CONFIG_, "mail texts", "%s: %s — reinstall the "
-		    "templates or restore the file", path, strerror(errno));
-		return -1;
-	}
-	if (render_split(text, &subject, &body) != 0) {
-		if (phrases && kvfile_parse(text, len, &kv, &err) == 0) {
-			kvfile_free(&kv);
-			free(text);
-			return 0;
-		}
-		free(err);
-		fail(d, EX_CONFIG_, "mail texts", "%s: the first line must be "
-		    "'Subject: ...' — add it (see refbot-template(5))", path);
-		free(text);
-		return -1;
-	}
-	free(subject);
-	free(body);
-	free(text);
-	return 0;
-}
-
-struct mail_text {
-	const char *name;
-	int ja;			/* a Japanese version is expected */
-};
-
-/* Whether file is one of texts, so it was checked already. */
-static int
-listed(const struct mail_text *texts, size_t n, const char *file)
-{
-	char name[256];
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		snprintf(name, sizeof(name), "%s.en.txt", texts[i].name);
-		if (strcmp(file, name) == 0)
-			return 1;
-		snprintf(name, sizeof(name), "%s.ja.txt", texts[i].name);
-		if (texts[i].ja && strcmp(file, name) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * The texts refbot sends (English required, Japanese falling back to
- * English), and any other text in the folder, which may be newer than
- * this list.
+ * The template, the keywords and every text, checked as "refbot run"
+ * checks them before it starts: the same problems, each one reported.
  */
 static void
-check_mail_texts(struct doctor *d, const struct config *cfg)
+check_texts(struct doctor *d, const struct config *cfg)
 {
-	static const struct mail_text texts[] = {
-		{ "ack", 1 }, { "incomplete", 1 }, { "disqualified", 1 },
-		{ "not-partner", 1 }, { "duplicate", 1 }, { "progress", 1 },
-		{ "status", 1 }, { "statement", 1 }, { "unreadable", 1 },
-		{ "welcome", 1 }, { "form-reply", 1 },
-		{ "too-large", 1 },
-		{ "staff-alert", 0 }, { "staff-new", 0 },
-		{ "staff-disqualified", 0 }, { "staff-duplicate", 0 },
-		{ "staff-error", 0 }, { "staff-forward", 0 },
-		{ "staff-unknown", 0 }, { "staff-unverified", 0 },
-		{ "sla-reminder", 0 }, { "sla-escalation", 0 },
-		{ "newsletter", 1 }, { "newsletter-unsubscribed", 1 },
-		{ "staff-newsletter-profile", 0 },
-		{ "staff-newsletter-reminder", 0 },
-		{ "staff-newsletter-reply", 0 },
-		{ "staff-newsletter-halted", 0 },
-		{ "staff-newsletter-unconfirmed", 0 },
-		{ "confirm-correction", 1 }, { "confirm-unsubscribe", 1 },
-		{ "staff-alert-summary", 0 },
-	};
-	struct dirent **names = NULL;
-	char *dirpath, *path;
-	size_t i, n = 0;
-	int bad = 0, nnames, k;
+	struct texts *t;
 
-	dirpath = xasprintf("%s/mail", cfg->templates);
-	for (i = 0; i < nitems(texts); i++) {
-		path = xasprintf("%s/%s.en.txt", dirpath, texts[i].name);
-		bad |= check_one_text(d, path, 0, 0);
-		free(path);
-		n++;
-		if (!texts[i].ja)
-			continue;
-		path = xasprintf("%s/%s.ja.txt", dirpath, texts[i].name);
-		bad |= check_one_text(d, path, 1, 0);
-		free(path);
-		n++;
-	}
-	/* Sorted, so that two runs print the same lines. */
-	nnames = scandir(dirpath, &names, NULL, alphasort);
-	for (k = 0; k < nnames; k++) {
-		const char *name = names[k]->d_name;
-		size_t len = strlen(name);
-
-		if (len > 4 && strcmp(name + len - 4, ".txt") == 0 &&
-		    strncmp(name, "reasons.", 8) != 0 &&
-		    !listed(texts, nitems(texts), name)) {
-			path = xasprintf("%s/%s", dirpath, name);
-			detail(d, "checking %s", path);
-			bad |= check_one_text(d, path, 0, 1);
-			free(path);
-			n++;
-		}
-		free(names[k]);
-	}
-	free(names);
-	if (!bad)
-		ok(d, "mail texts", "%s: %zu texts, each with its Subject: "
-		    "line or a list of phrases", dirpath, n);
-	free(dirpath);
-}
-
-/*
- * The firm's own texts in the welcome kit: the one-page overview and the
- * introduction email partners forward (plain text, no Subject: line).
- */
-static void
-check_kit_texts(struct doctor *d, const struct config *cfg)
-{
-	static const char *names[] = { "overview", "introduction" };
-	char *path;
-	size_t i;
-	int bad = 0;
-
-	for (i = 0; i < nitems(names); i++) {
-		path = xasprintf("%s/%s.en.txt", cfg->templates, names[i]);
-		if (access(path, R_OK) != 0) {
-			fail(d, EX_CONFIG_, "partner kit", "%s: %s — the "
-			    "welcome kit cannot be sent without it; reinstall "
-			    "the templates or write it", path,
-			    strerror(errno));
-			bad = 1;
-		}
-		free(path);
-		path = xasprintf("%s/%s.ja.txt", cfg->templates, names[i]);
-		if (access(path, R_OK) != 0) {
-			warn(d, "partner kit", "%s is missing: Japanese "
-			    "partners get the English text", path);
-			bad = 1;
-		}
-		free(path);
-	}
-	if (!bad)
-		ok(d, "partner kit", "%s: overview and introduction texts, "
-		    "English and Japanese", cfg->templates);
+	(void)texts_load(cfg->templates, text_finding, d, &t);
+	texts_free(t);
 }
 
 /* The database exists, is refbot's, and its folder takes the WAL. */
@@ -794,12 +540,7 @@ doctor_run(const char *confpath, int fix, int verbose)
 	}
 	check_secrets(&d, confpath);
 	check_identity(&d, &cfg);
-	check_template(&d, &cfg);
-	check_keywords(&d, &cfg);
-	check_reasons(&d, &cfg, "en");
-	check_reasons(&d, &cfg, "ja");
-	check_mail_texts(&d, &cfg);
-	check_kit_texts(&d, &cfg);
+	check_texts(&d, &cfg);
 	check_database(&d, &cfg);
 	check_imap(&d, &cfg);
 	check_smtp(&d, &cfg);

@@ -424,7 +424,7 @@ correction(struct job *j, const struct referral *r, const struct partner *p,
 	size_t i, k, n = 0;
 	int rc = -1;
 
-	form_read_lines(&rb->tmpl, text, &upd);
+	form_read_lines(rb->tmpl, text, &upd);
 	refbot_ref(r->id, ref, sizeof(ref));
 	if (upd.nvalues == 0) {
 		/* Not corrections: a question or a remark (replies.c). */
@@ -446,7 +446,7 @@ correction(struct job *j, const struct referral *r, const struct partner *p,
 			vals[n++] = r->fields[i].value;
 		}
 	}
-	form_evaluate(&rb->tmpl, keys, vals, n, &merged);
+	form_evaluate(rb->tmpl, keys, vals, n, &merged);
 	status = status_for(merged.outcome);
 	j->referral_id = r->id;
 	for (i = 0; i < upd.nvalues; i++)
@@ -503,7 +503,7 @@ correction_unsigned(struct job *j, const struct referral *r,
 	int rc;
 
 	reply_extract(j->a.msg.text, REPLY_MARKER, &rt);
-	form_read_lines(&rb->tmpl, rt.visible, &upd);
+	form_read_lines(rb->tmpl, rt.visible, &upd);
 	if (upd.nvalues == 0) {
 		form_free(&upd);
 		reply_text_free(&rt);
@@ -1021,7 +1021,7 @@ send_full(int fd, const void *buf, size_t len)
 _Noreturn static void
 probe_child(struct refbot *rb, int fd)
 {
-	struct analyze_opts o = { &rb->tmpl, rb->cfg.message_id_domain,
+	struct analyze_opts o = { rb->tmpl, rb->cfg.message_id_domain,
 	    MAILOUT_LOOP_HEADER, rb->cfg.max_message_size };
 	struct analysis a;
 	struct rusage ru;
@@ -1371,7 +1371,7 @@ intake_too_large(struct refbot *rb, int64_t row, const char *hdr,
 enum intake_result
 intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len)
 {
-	struct analyze_opts o = { &rb->tmpl, rb->cfg.message_id_domain,
+	struct analyze_opts o = { rb->tmpl, rb->cfg.message_id_domain,
 	    MAILOUT_LOOP_HEADER, rb->cfg.max_message_size };
 	struct job j;
 	char *why = NULL;

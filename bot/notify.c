@@ -46,7 +46,7 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 		    (int64_t)time(NULL) - 3600);
 		if (sent < 0) {
 			log_warnx("outbox: %s", db_errmsg(rb->db));
-			return -1;
+			return NOTIFY_RETRY;
 		}
 		if (sent >= rb->cfg.auto_reply_limit) {
 			log_info("%s reply withheld: %d answers to this "
@@ -55,11 +55,13 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 			return NOTIFY_WITHHELD;
 		}
 	}
+	/* The texts were checked when loaded: this is refbot's own bug. */
 	if (refbot_mail_text(rb, n->name, n->lang, n->vars, n->nvars, &subject,
 	    &body, &err) != 0) {
-		log_warnx("cannot build the %s mail: %s", n->name, err);
+		log_warnx("cannot build the %s mail, a configuration problem: "
+		    "%s", n->name, err);
 		free(err);
-		return -1;
+		return NOTIFY_CONFIG;
 	}
 	key = notify_key(rb, &keylen);
 	if ((n->referral_id > 0 || n->token_id > 0) && n->role != 0) {
@@ -85,8 +87,10 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 	rc = outbox_queue(rb, n->referral_id, n->name, &m, &id);
 	if (rc == 0 && capped)
 		rc = db_outbox_mark_reply(rb->db, id);
-	if (rc != 0)
+	if (rc != 0) {
 		log_warnx("outbox: %s", db_errmsg(rb->db));
+		rc = NOTIFY_RETRY;
+	}
 	if (rc == 0 && message_id != NULL)
 		*message_id = xstrdup(mid);
 	free(mid);
@@ -133,17 +137,17 @@ int
 notify_staff(struct refbot *rb, struct notify *n)
 {
 	size_t i;
-	int held;
+	int held, rc;
 
 	if (n->alert_row > 0 && (held = alert_held(rb, n)) != 0) {
 		if (held < 0)
 			log_warnx("staff alerts: %s", db_errmsg(rb->db));
-		return held < 0 ? -1 : 0;
+		return held < 0 ? NOTIFY_RETRY : 0;
 	}
 	for (i = 0; i < rb->cfg.nstaff; i++) {
 		n->rcpt = rb->cfg.staff[i];
-		if (notify_queue(rb, n, NULL) != 0)
-			return -1;
+		if ((rc = notify_queue(rb, n, NULL)) != 0)
+			return rc < 0 ? rc : NOTIFY_RETRY;
 	}
 	return 0;
 }

@@ -12,6 +12,7 @@
 
 #include "refbot.h"
 #include "render.h"
+#include "result.h"
 
 struct notify {
 	const char *name;		/* templates/mail/NAME.LANG.txt */
@@ -33,15 +34,22 @@ struct notify {
 	int64_t alert_row;
 };
 
-/* notify_queue's answer when the per-sender cap holds a reply back. */
-#define NOTIFY_WITHHELD 1
+/*
+ * notify_queue's answers besides 0.  The failures are the negated
+ * result.h codes, so "< 0" is any failure: the database (retry later),
+ * or a text that would not build — after texts_load's checks that is a
+ * program error, a configuration problem and not the message's fault.
+ */
+#define NOTIFY_WITHHELD 1		/* the per-sender cap held it back */
+#define NOTIFY_RETRY (-RESULT_RETRY)
+#define NOTIFY_CONFIG (-RESULT_CONFIG)
 
 /*
  * Builds and queues one mail; fills *message_id (caller frees) when
  * non-NULL.  Returns 0; NOTIFY_WITHHELD when n answers a sender who
  * already had auto_reply_limit answers in the last hour (nothing is
- * queued; rb->replies_withheld counts it); or -1 (logged) when the text
- * or the database failed.  Every automatic reply (auto_reply) but the
+ * queued; rb->replies_withheld counts it); or NOTIFY_RETRY or
+ * NOTIFY_CONFIG (logged).  Every automatic reply (auto_reply) but the
  * acknowledgement of a referral counts toward that cap.
  */
 int notify_queue(struct refbot *, const struct notify *, char **message_id);
@@ -49,11 +57,11 @@ int notify_queue(struct refbot *, const struct notify *, char **message_id);
 /*
  * Queues one copy of n to every staff address; an alert (alert_row) over
  * its hour's limit is recorded for the summary instead (and counted in
- * rb->alerts_held).  Returns 0 either way, or -1.
+ * rb->alerts_held).  Returns 0 either way, or a failure as notify_queue.
  */
 int notify_staff(struct refbot *, struct notify *n);
 
-/* Tells staff about a message that needs a person (no referral). */
+/* Tells staff about a message that needs a person; as notify_staff. */
 int notify_alert(struct refbot *, int64_t row, const char *what,
     const char *reason, const char *folder);
 

@@ -15,54 +15,14 @@
 #include "render.h"
 #include "util.h"
 
-/* Loads templates/mail/reasons.LANG.txt, which must name every code. */
-static int
-load_reasons(struct refbot *rb, const char *lang, struct kvfile *kv,
-    char **errstr)
-{
-	static const char *codes[] = { "missing", "email", "phone", "yesno",
-	    "date", "money", "enum", "pattern", "too_long" };
-	char *path, *text, *err = NULL;
-	size_t len, i, j;
-
-	path = xasprintf("%s/mail/reasons.%s.txt", rb->cfg.templates, lang);
-	if ((text = read_file(path, &len)) == NULL) {
-		*errstr = xasprintf("%s: %s", path, strerror(errno));
-		free(path);
-		return -1;
-	}
-	if (kvfile_parse(text, len, kv, &err) != 0) {
-		*errstr = xasprintf("%s:%s", path, err);
-		free(err);
-		free(text);
-		free(path);
-		return -1;
-	}
-	free(text);
-	for (i = 0; i < nitems(codes); i++) {
-		for (j = 0; j < kv->n; j++)
-			if (strcmp(kv->entries[j].key, codes[i]) == 0)
-				break;
-		if (j == kv->n) {
-			*errstr = xasprintf("%s:%d: no text for '%s'", path,
-			    kv->n ? kv->entries[kv->n - 1].line : 1, codes[i]);
-			kvfile_free(kv);
-			free(path);
-			return -1;
-		}
-	}
-	free(path);
-	return 0;
-}
-
 char *
 refbot_reason(struct refbot *rb, const char *lang, const char *code,
     const char *arg)
 {
-	const struct kvfile *kv = lang != NULL && strcmp(lang, "ja") == 0 ?
-	    &rb->reasons_ja : &rb->reasons_en;
+	const struct kvfile *kv = texts_lines(rb->texts, "mail/reasons", lang);
 	const struct render_var vars[] = { { "arg", arg ? arg : "" } };
-	char *s = refbot_line(kv, code, vars, nitems(vars));
+	char *s = kv != NULL ? refbot_line(kv, code, vars, nitems(vars)) :
+	    NULL;
 
 	return s != NULL ? s : xstrdup(code);
 }
@@ -100,36 +60,53 @@ load_secret(struct refbot *rb, char **errstr)
 	return -1;
 }
 
-static int
-load_keywords(struct refbot *rb, char **errstr)
-{
-	char *path, *text, *err = NULL;
-	size_t len;
+/* texts_load's findings at the start: the failures, the first in full. */
+struct open_errors {
+	char *first;
+	int n;
+};
 
-	path = xasprintf("%s/keywords.txt", rb->cfg.templates);
-	if ((text = read_file(path, &len)) == NULL) {
-		*errstr = xasprintf("%s: %s", path, strerror(errno));
-		free(path);
-		return -1;
+static void
+open_report(void *arg, enum texts_level level, const char *check,
+    const char *msg)
+{
+	struct open_errors *e = arg;
+
+	(void)check;
+	if (level != TEXTS_FAIL)
+		return;
+	if (e->n++ == 0)
+		e->first = xstrdup(msg);
+}
+
+/* Every text, checked; 0, or -1 with *errstr naming the first problem. */
+static int
+load_texts(struct refbot *rb, char **errstr)
+{
+	struct open_errors e = { NULL, 0 };
+
+	if (texts_load(rb->cfg.templates, open_report, &e, &rb->texts) == 0) {
+		rb->tmpl = texts_template(rb->texts);
+		rb->keywords = texts_keywords(rb->texts);
+		return 0;
 	}
-	if (keyword_table_parse(text, len, &rb->keywords, &err) != 0) {
-		*errstr = xasprintf("%s:%s", path, err);
-		free(err);
-		free(text);
-		free(path);
-		return -1;
+	texts_free(rb->texts);
+	rb->texts = NULL;
+	if (e.n == 1)
+		*errstr = e.first;
+	else {
+		*errstr = xasprintf("%s (and %d more problems: 'refbot doctor' "
+		    "lists them)", e.first, e.n - 1);
+		free(e.first);
 	}
-	free(text);
-	free(path);
-	return 0;
+	return -1;
 }
 
 int
 refbot_open(struct refbot *rb, const char *confpath, int create,
     char **errstr)
 {
-	char *path, *text, *err = NULL;
-	size_t len;
+	char *err = NULL;
 
 	memset(rb, 0, sizeof(*rb));
 	if (config_load(confpath, &rb->cfg, errstr) != 0)
@@ -140,41 +117,10 @@ refbot_open(struct refbot *rb, const char *confpath, int create,
 		setenv("TZ", rb->cfg.timezone, 1);
 		tzset();
 	}
-	path = xasprintf("%s/referral.template", rb->cfg.templates);
-	if ((text = read_file(path, &len)) == NULL) {
-		*errstr = xasprintf("%s: %s", path, strerror(errno));
-		free(path);
+	if (load_texts(rb, errstr) != 0)
 		goto fail_config;
-	}
-	if (template_parse(text, len, &rb->tmpl, &err) != 0) {
-		*errstr = xasprintf("%s:%s", path, err);
-		free(err);
-		free(text);
-		free(path);
-		goto fail_config;
-	}
-	free(text);
-	free(path);
-	if (load_reasons(rb, "en", &rb->reasons_en, errstr) != 0) {
-		template_free(&rb->tmpl);
-		goto fail_config;
-	}
-	if (load_reasons(rb, "ja", &rb->reasons_ja, errstr) != 0) {
-		kvfile_free(&rb->reasons_en);
-		template_free(&rb->tmpl);
-		goto fail_config;
-	}
-	if (load_keywords(rb, errstr) != 0) {
-		kvfile_free(&rb->reasons_en);
-		kvfile_free(&rb->reasons_ja);
-		template_free(&rb->tmpl);
-		goto fail_config;
-	}
 	if (db_open(rb->cfg.database, create, &rb->db, errstr) != 0) {
-		keyword_table_free(rb->keywords);
-		kvfile_free(&rb->reasons_en);
-		kvfile_free(&rb->reasons_ja);
-		template_free(&rb->tmpl);
+		texts_free(rb->texts);
 		config_free(&rb->cfg);
 		return EX_IOERR_;
 	}
@@ -206,34 +152,44 @@ void
 refbot_close(struct refbot *rb)
 {
 	db_close(rb->db);
-	keyword_table_free(rb->keywords);
 	free(rb->secret);
-	kvfile_free(&rb->reasons_en);
-	kvfile_free(&rb->reasons_ja);
-	template_free(&rb->tmpl);
+	texts_free(rb->texts);
 	config_free(&rb->cfg);
 	memset(rb, 0, sizeof(*rb));
+}
+
+/* The phrase file mail/FILE in lang; NULL (logged) if there is none. */
+static const struct kvfile *
+mail_lines(struct refbot *rb, const char *file, const char *lang)
+{
+	const struct kvfile *kv;
+	char *name = xasprintf("mail/%s", file);
+
+	if ((kv = texts_lines(rb->texts, name, lang)) == NULL)
+		log_warnx("%s: no such list of phrases", name);
+	free(name);
+	return kv;
 }
 
 int
 refbot_mail_lines(struct refbot *rb, const char *file, const char *lang,
     struct kvfile *out)
 {
-	char *path, *text, *err = NULL;
-	size_t len;
-	int rc = 0;
+	const struct kvfile *kv = mail_lines(rb, file, lang);
+	size_t i;
 
-	path = xasprintf("%s/mail/%s.%s.txt", rb->cfg.templates, file, lang);
-	if ((text = read_file(path, &len)) == NULL ||
-	    kvfile_parse(text, len, out, &err) != 0) {
-		log_warnx("%s: %s", path, err ? err : "cannot read");
-		memset(out, 0, sizeof(*out));
-		rc = -1;
+	memset(out, 0, sizeof(*out));
+	if (kv == NULL)
+		return -1;
+	out->entries = xcalloc(kv->n ? kv->n : 1, sizeof(*out->entries));
+	for (i = 0; i < kv->n; i++) {
+		out->entries[i].section = xstrdup(kv->entries[i].section);
+		out->entries[i].key = xstrdup(kv->entries[i].key);
+		out->entries[i].value = xstrdup(kv->entries[i].value);
+		out->entries[i].line = kv->entries[i].line;
 	}
-	free(err);
-	free(text);
-	free(path);
-	return rc;
+	out->n = kv->n;
+	return 0;
 }
 
 char *
@@ -252,108 +208,25 @@ char *
 refbot_mail_line(struct refbot *rb, const char *file, const char *lang,
     const char *key, const struct render_var *vars, size_t nvars)
 {
-	struct kvfile kv;
+	const struct kvfile *kv;
 	char *line;
 
-	if (refbot_mail_lines(rb, file, lang, &kv) != 0)
+	if ((kv = mail_lines(rb, file, lang)) == NULL)
 		return NULL;
-	if ((line = refbot_line(&kv, key, vars, nvars)) == NULL)
+	if ((line = refbot_line(kv, key, vars, nvars)) == NULL)
 		log_warnx("%s.%s.txt: no line for %s", file, lang, key);
-	kvfile_free(&kv);
 	return line;
-}
-
-/*
- * Fills in a text from templates/: the caller's placeholders first, then
- * those every text may use — the blank form in the text's language, the
- * firm, the intake address and the sender's name.  With subject set the
- * text is a mail text, rendered by render_mail (-1 when it has no
- * "Subject:" line); otherwise it is rendered whole.
- */
-static int
-render_text(struct refbot *rb, const char *text, const char *lang,
-    const struct render_var *vars, size_t nvars, char **subject, char **out,
-    char **unknown)
-{
-	struct render_var *all = xcalloc(nvars + 4, sizeof(*all));
-	struct buf form;
-	int rc = 0;
-
-	buf_init(&form);
-	if (strstr(text, "{{form}}") != NULL)
-		template_blank_form(&rb->tmpl, lang, &form);
-	if (nvars > 0)
-		memcpy(all, vars, nvars * sizeof(*all));
-	all[nvars].name = "form";
-	all[nvars].value = form.data ? form.data : "";
-	all[nvars + 1].name = "firm_name";
-	all[nvars + 1].value = rb->cfg.firm_name;
-	all[nvars + 2].name = "intake_address";
-	all[nvars + 2].value = rb->cfg.intake_address;
-	all[nvars + 3].name = "from_name";
-	all[nvars + 3].value = rb->cfg.from_name;
-	if (subject != NULL)
-		rc = render_mail(text, all, nvars + 4, subject, out, unknown);
-	else
-		*out = render(text, all, nvars + 4, unknown);
-	buf_free(&form);
-	free(all);
-	return rc;
-}
-
-/* refbot_text, and refbot_mail_text when subject is set. */
-static int
-load_text(struct refbot *rb, const char *name, const char *lang,
-    const struct render_var *vars, size_t nvars, char **subject, char **out,
-    char **errstr)
-{
-	char *path, *text, *unknown = NULL;
-
-	if (lang == NULL || strcmp(lang, "ja") != 0)
-		lang = "en";
-	path = xasprintf("%s/%s.%s.txt", rb->cfg.templates, name, lang);
-	if ((text = read_file(path, NULL)) == NULL && strcmp(lang, "en")) {
-		free(path);
-		lang = "en";
-		path = xasprintf("%s/%s.en.txt", rb->cfg.templates, name);
-		text = read_file(path, NULL);
-	}
-	if (text == NULL) {
-		*errstr = xasprintf("%s: %s", path, strerror(errno));
-		free(path);
-		return -1;
-	}
-	if (render_text(rb, text, lang, vars, nvars, subject, out,
-	    &unknown) != 0) {
-		*errstr = xasprintf("%s: the first line must be "
-		    "'Subject: ...'", path);
-		free(text);
-		free(path);
-		return -1;
-	}
-	free(text);
-	if (unknown != NULL) {
-		*errstr = xasprintf("%s: unknown placeholder {{%s}}", path,
-		    unknown);
-		free(unknown);
-		free(*out);
-		*out = NULL;
-		if (subject != NULL) {
-			free(*subject);
-			*subject = NULL;
-		}
-		free(path);
-		return -1;
-	}
-	free(path);
-	return 0;
 }
 
 int
 refbot_text(struct refbot *rb, const char *name, const char *lang,
     const struct render_var *vars, size_t nvars, char **out, char **errstr)
 {
-	return load_text(rb, name, lang, vars, nvars, NULL, out, errstr);
+	const struct texts_env env = { rb->cfg.firm_name,
+	    rb->cfg.intake_address, rb->cfg.from_name };
+
+	return texts_render(rb->texts, &env, name, lang, vars, nvars, NULL,
+	    out, errstr);
 }
 
 int
@@ -361,10 +234,13 @@ refbot_mail_text(struct refbot *rb, const char *name, const char *lang,
     const struct render_var *vars, size_t nvars, char **subject,
     char **body, char **errstr)
 {
+	const struct texts_env env = { rb->cfg.firm_name,
+	    rb->cfg.intake_address, rb->cfg.from_name };
 	char *rel = xasprintf("mail/%s", name);
 	int rc;
 
-	rc = load_text(rb, rel, lang, vars, nvars, subject, body, errstr);
+	rc = texts_render(rb->texts, &env, rel, lang, vars, nvars, subject,
+	    body, errstr);
 	free(rel);
 	return rc;
 }

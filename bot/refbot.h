@@ -1,6 +1,7 @@
 /*
  * refbot: the state one refbot process works with — configuration,
- * database, qualification template — and the exit codes it uses.
+ * database, texts (the template among them) — and the exit codes it
+ * uses.
  */
 #ifndef REFBOT_REFBOT_H
 #define REFBOT_REFBOT_H
@@ -14,6 +15,7 @@
 #include "keyword.h"
 #include "kvfile.h"
 #include "template.h"
+#include "texts.h"
 
 /* sysexits(3) codes, as Postfix and friends use them. */
 #define EX_OK_ 0
@@ -31,10 +33,9 @@
 struct refbot {
 	struct config cfg;
 	struct db *db;
-	struct template tmpl;
-	struct kvfile reasons_en;	/* templates/mail/reasons.en.txt */
-	struct kvfile reasons_ja;
-	struct keyword_table *keywords;	/* templates/keywords.txt */
+	struct texts *texts;		/* templates/, read and checked */
+	const struct template *tmpl;	/* referral.template, in texts */
+	const struct keyword_table *keywords;	/* keywords.txt, in texts */
 	char *secret;			/* HMAC key for reply tokens */
 	int sla_hours;
 	/* What the caps held back since intake last reset them (notify.c). */
@@ -47,21 +48,24 @@ char *refbot_reason(struct refbot *, const char *lang, const char *code,
     const char *arg);
 
 /*
- * Loads the configuration and the template, and opens the database
- * (creating it when create is set).  Returns 0, or an EX_* code with
- * *errstr set (caller frees).
+ * Loads the configuration and every text of its templates folder
+ * (texts.h: a text that does not check out is EX_CONFIG_, *errstr
+ * naming its file and line), and opens the database (creating it when
+ * create is set).  Returns 0, or an EX_* code with *errstr set (caller
+ * frees).
  */
 int refbot_open(struct refbot *, const char *confpath, int create,
     char **errstr);
 void refbot_close(struct refbot *);
 
 /*
- * Reads templates/NAME.LANG.txt (NAME may name a subfolder; LANG "ja" or
- * else "en", falling back to English) and fills in vars, then the
- * placeholders every text may use: {{form}} (the blank qualification
- * form in the text's language), {{firm_name}}, {{intake_address}} and
- * {{from_name}}.  Returns 0 with *out (caller frees), or -1 with *errstr
- * set (an unreadable file, an unknown placeholder).
+ * templates/NAME.LANG.txt (NAME may name a subfolder; LANG "ja" or else
+ * "en", falling back to English), as loaded at the start, with vars
+ * filled in, then the placeholders every text may use: {{form}} (the
+ * blank qualification form in the text's language), {{firm_name}},
+ * {{intake_address}} and {{from_name}}.  Returns 0 with *out (caller
+ * frees), or -1 with *errstr set: no such text, or a placeholder vars
+ * lack (program errors: the texts were checked against their callers).
  */
 struct render_var;
 int refbot_text(struct refbot *, const char *name, const char *lang,
@@ -77,8 +81,8 @@ int refbot_mail_text(struct refbot *, const char *name, const char *lang,
     char **body, char **errstr);
 
 /*
- * templates/mail/FILE.LANG.txt, "KEY = text" lines: 0 with *out (free
- * with kvfile_free), or -1 (logged) with *out empty.
+ * templates/mail/FILE.LANG.txt, "KEY = text" lines: 0 with *out, a copy
+ * (free with kvfile_free), or -1 (logged) with *out empty.
  */
 int refbot_mail_lines(struct refbot *, const char *file, const char *lang,
     struct kvfile *out);
@@ -87,8 +91,7 @@ char *refbot_line(const struct kvfile *, const char *key,
     const struct render_var *vars, size_t nvars);
 /*
  * One line of templates/mail/FILE.LANG.txt, with vars filled in; NULL
- * (logged) when the file or the line is missing.  Reads the file: for
- * many lines, load it once with refbot_mail_lines.
+ * (logged) when the file or the line is missing.
  */
 char *refbot_mail_line(struct refbot *, const char *file, const char *lang,
     const char *key, const struct render_var *vars, size_t nvars);

@@ -384,8 +384,11 @@ outbox_wait(struct refbot *rb, int cap)
 }
 
 /*
- * SIGHUP: the configuration and templates are read again; a new set that
- * does not load is refused whole and the running one kept.
+ * SIGHUP: the configuration and every text are read and checked again; a
+ * new set that does not load is refused whole (the log names the file
+ * and line) and the running one kept.  A good one replaces the old
+ * between messages, when nothing holds the old texts any more, and the
+ * old set is freed.
  */
 static void
 reload(struct runner *r)

@@ -1,0 +1,710 @@
+/* texts: reading and checking the templates folder, once. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "keyword.h"
+#include "kvfile.h"
+#include "log.h"
+#include "render.h"
+#include "template.h"
+#include "texts.h"
+#include "util.h"
+
+enum kind {
+	MAIL,			/* "Subject:" line, empty line, body */
+	LINES,			/* "KEY = text" lines */
+	PLAIN,			/* a text included whole (the partner kit) */
+};
+
+enum group { REASONS, MAILTEXTS, KIT };
+
+/* What the placeholders of these texts are filled with: the callers'. */
+#define REFERRAL_VARS "ref client partner_name partner_email fields " \
+    "problems reasons blank_lines sla_hours due marker"
+#define STAFF_REFERRAL_VARS "ref client partner_name partner_email " \
+    "fields reasons due marker"
+#define DUPLICATE_VARS "ref client partner_name partner_email first_ref " \
+    "first_date first_partner same_partner fields marker"
+#define SLA_VARS "ref client partner_name sla_hours age_hours marker"
+#define UNKNOWN_VARS "subject sender text"
+#define KIT_VARS "partner_name sla_hours"
+
+/*
+ * Every text refbot sends, with the placeholders its senders fill in (a
+ * mail or kit text may use COMMON_VARS too) and, for a phrase file, the
+ * keys looked up in it.  ja: 0 English only (mail to staff), 1 Japanese
+ * optional (English stands in), 2 Japanese required.
+ */
+static const struct known {
+	const char *name;
+	enum kind kind;
+	enum group group;
+	int ja;
+	const char *vars;
+	const char *keys;
+} known[] = {
+	{ "mail/reasons", LINES, REASONS, 2, "arg", "missing email phone "
+	    "yesno date money enum pattern too_long" },
+	{ "mail/ack", MAIL, MAILTEXTS, 1, REFERRAL_VARS, NULL },
+	{ "mail/incomplete", MAIL, MAILTEXTS, 1, REFERRAL_VARS, NULL },
+	{ "mail/disqualified", MAIL, MAILTEXTS, 1, REFERRAL_VARS, NULL },
+	{ "mail/not-partner", MAIL, MAILTEXTS, 1, UNKNOWN_VARS, NULL },
+	{ "mail/duplicate", MAIL, MAILTEXTS, 1, DUPLICATE_VARS, NULL },
+	{ "mail/progress", MAIL, MAILTEXTS, 1, "ref client partner_name "
+	    "headline status_word commission relay marker", NULL },
+	{ "mail/status", MAIL, MAILTEXTS, 1, "ref client partner_name status "
+	    "history marker", NULL },
+	{ "mail/statement", MAIL, MAILTEXTS, 1, "partner_name quarter period "
+	    "referrals revenue earned paid balance", NULL },
+	{ "mail/unreadable", MAIL, MAILTEXTS, 1, "partner_name reason", NULL },
+	{ "mail/welcome", MAIL, MAILTEXTS, 1, KIT_VARS " overview "
+	    "introduction", NULL },
+	{ "mail/form-reply", MAIL, MAILTEXTS, 1, KIT_VARS " subject", NULL },
+	{ "mail/too-large", MAIL, MAILTEXTS, 1, "partner_name limit size",
+	    NULL },
+	{ "mail/staff-alert", MAIL, MAILTEXTS, 0, "what message reason folder",
+	    NULL },
+	{ "mail/staff-new", MAIL, MAILTEXTS, 0, STAFF_REFERRAL_VARS, NULL },
+	{ "mail/staff-disqualified", MAIL, MAILTEXTS, 0, STAFF_REFERRAL_VARS,
+	    NULL },
+	{ "mail/staff-duplicate", MAIL, MAILTEXTS, 0, DUPLICATE_VARS, NULL },
+	{ "mail/staff-error", MAIL, MAILTEXTS, 0, "ref client problem error "
+	    "status allowed marker", NULL },
+	{ "mail/staff-forward", MAIL, MAILTEXTS, 0, "ref client partner_name "
+	    "partner_email status text marker", NULL },
+	{ "mail/staff-unknown", MAIL, MAILTEXTS, 0, UNKNOWN_VARS, NULL },
+	{ "mail/staff-unverified", MAIL, MAILTEXTS, 0, "ref reason message",
+	    NULL },
+	{ "mail/sla-reminder", MAIL, MAILTEXTS, 0, SLA_VARS, NULL },
+	{ "mail/sla-escalation", MAIL, MAILTEXTS, 0, SLA_VARS, NULL },
+	{ "mail/newsletter", MAIL, MAILTEXTS, 1, "partner_name month "
+	    "month_name profile year sent_year open won_year earned paid "
+	    "balance open_list thanks", NULL },
+	{ "mail/newsletter-unsubscribed", MAIL, MAILTEXTS, 1, "partner_name "
+	    "partner_email", NULL },
+	{ "mail/staff-newsletter-profile", MAIL, MAILTEXTS, 0, "month lang "
+	    "state confirm send_date partners preview marker", NULL },
+	{ "mail/staff-newsletter-reminder", MAIL, MAILTEXTS, 0, "month "
+	    "send_date marker", NULL },
+	{ "mail/staff-newsletter-reply", MAIL, MAILTEXTS, 0, "partner_name "
+	    "partner_email sender subject text", NULL },
+	{ "mail/staff-newsletter-halted", MAIL, MAILTEXTS, 0, "month failures "
+	    "error left", NULL },
+	{ "mail/staff-newsletter-unconfirmed", MAIL, MAILTEXTS, 0, "month "
+	    "reason marker", NULL },
+	{ "mail/confirm-correction", MAIL, MAILTEXTS, 1, "ref client "
+	    "partner_name changes", NULL },
+	{ "mail/confirm-unsubscribe", MAIL, MAILTEXTS, 1, "partner_name "
+	    "partner_email", NULL },
+	{ "mail/staff-alert-summary", MAIL, MAILTEXTS, 0, "kind count sent "
+	    "from to first last dispositions messages", NULL },
+	/* replies.c: the keywords that change a referral's status. */
+	{ "mail/progress-lines", LINES, MAILTEXTS, 1, "client amount date text "
+	    "commission_amount commission_rate", "CONTACTED CONTACTED.word "
+	    "MEETING MEETING.word PROPOSAL PROPOSAL.word WON WON.word LOST "
+	    "LOST.word DECLINED DECLINED.word REOPEN REOPEN.word" },
+	{ "mail/newsletter-lines", LINES, MAILTEXTS, 1, "ref client status "
+	    "date", NULL },
+	{ "overview", PLAIN, KIT, 1, KIT_VARS, NULL },
+	{ "introduction", PLAIN, KIT, 1, KIT_VARS, NULL },
+};
+
+/* What every mail and kit text may use (texts_render fills them in). */
+#define COMMON_VARS "form firm_name intake_address from_name"
+#define MAX_VARS 32
+
+static const char *langs[] = { "en", "ja" };
+
+/* One file of the set. */
+struct text {
+	const struct known *k;
+	int ja;
+	char *path;
+	char *text;		/* as read */
+	struct kvfile lines;	/* a phrase file's */
+};
+
+struct texts {
+	struct template tmpl;
+	struct keyword_table *keywords;
+	char *form[2];		/* the blank form, en and ja */
+	struct text *v;
+	size_t n;
+};
+
+struct loader {
+	const char *dir;
+	struct texts *t;
+	texts_report_fn *report;
+	void *arg;
+	int nfail;
+	int fails, warns;	/* of the check under way */
+	size_t ntexts;		/* mail texts seen */
+};
+
+static void say(struct loader *, enum texts_level, const char *,
+    const char *, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+say(struct loader *l, enum texts_level level, const char *check,
+    const char *fmt, ...)
+{
+	va_list ap;
+	struct buf msg;
+
+	if (level == TEXTS_FAIL) {
+		l->nfail++;
+		l->fails++;
+	} else if (level == TEXTS_WARN)
+		l->warns++;
+	if (l->report == NULL)
+		return;
+	buf_init(&msg);
+	va_start(ap, fmt);
+	buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	l->report(l->arg, level, check, msg.data);
+	buf_free(&msg);
+}
+
+static void
+begin(struct loader *l)
+{
+	l->fails = l->warns = 0;
+}
+
+/* Placeholders as render_vars with empty values, for checking. */
+struct allowed {
+	char *names;
+	struct render_var v[MAX_VARS];
+	size_t n;
+};
+
+static void
+allowed_init(struct allowed *a, const struct known *k)
+{
+	char *p, *save = NULL;
+
+	a->names = xasprintf("%s %s", k->vars, k->kind == LINES ? "" :
+	    COMMON_VARS);
+	a->n = 0;
+	for (p = strtok_r(a->names, " ", &save); p != NULL;
+	    p = strtok_r(NULL, " ", &save)) {
+		if (a->n == MAX_VARS)
+			fatalx("texts: %s has too many placeholders", k->name);
+		a->v[a->n].name = p;
+		a->v[a->n++].value = "";
+	}
+}
+
+/* "{{a}}, {{b}}": for saying what a text may use. */
+static char *
+allowed_list(const struct allowed *a)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	for (i = 0; i < a->n; i++)
+		buf_addf(&b, "%s{{%s}}", i ? ", " : "", a->v[i].name);
+	return buf_steal(&b);
+}
+
+/*
+ * The first placeholder in s that a does not have, in *unknown, and the
+ * line it ends on, counting from first; 0 when there is none.  render
+ * itself finds it, so the check reads placeholders as sending does.
+ */
+static int
+unknown_placeholder(const char *s, const struct allowed *a, int first,
+    char **unknown)
+{
+	const char *nl;
+	char *prefix;
+	int line = first;
+
+	free(render(s, a->v, a->n, unknown));
+	if (*unknown == NULL)
+		return 0;
+	free(*unknown);
+	for (nl = strchr(s, '\n'); nl != NULL; nl = strchr(nl + 1, '\n')) {
+		prefix = xstrndup(s, (size_t)(nl - s));
+		free(render(prefix, a->v, a->n, unknown));
+		free(prefix);
+		if (*unknown != NULL)
+			return line;
+		line++;
+	}
+	free(render(s, a->v, a->n, unknown));
+	return line;
+}
+
+/* Adds path's text as k in language ja; NULL when it cannot be read. */
+static struct text *
+add(struct loader *l, const struct known *k, int ja, const char *path)
+{
+	struct texts *t = l->t;
+	struct text *x;
+	char *s;
+
+	if ((s = read_file(path, NULL)) == NULL)
+		return NULL;
+	t->v = xreallocarray(t->v, t->n + 1, sizeof(*t->v));
+	x = &t->v[t->n++];
+	memset(x, 0, sizeof(*x));
+	x->k = k;
+	x->ja = ja;
+	x->path = xstrdup(path);
+	x->text = s;
+	return x;
+}
+
+/* Forgets the text just added: it did not check out. */
+static void
+drop(struct loader *l)
+{
+	struct text *x = &l->t->v[--l->t->n];
+
+	free(x->path);
+	free(x->text);
+	kvfile_free(&x->lines);
+}
+
+/* A phrase file: parses, has the keys looked up, placeholders known. */
+static void
+check_lines(struct loader *l, const char *check, struct text *x)
+{
+	const struct known *k = x->k;
+	struct allowed a;
+	struct buf missing;
+	char *err = NULL, *unknown, *list, *keys, *key, *save = NULL;
+	size_t i;
+	int line;
+
+	if (kvfile_parse(x->text, strlen(x->text), &x->lines, &err) != 0) {
+		say(l, TEXTS_FAIL, check, "%s:%s — correct that line",
+		    x->path, err);
+		free(err);
+		drop(l);
+		return;
+	}
+	allowed_init(&a, k);
+	for (i = 0; i < x->lines.n; i++) {
+		line = unknown_placeholder(x->lines.entries[i].value, &a,
+		    x->lines.entries[i].line, &unknown);
+		if (line == 0)
+			continue;
+		list = allowed_list(&a);
+		say(l, TEXTS_FAIL, check, "%s:%d: unknown placeholder {{%s}} — "
+		    "the lines may use %s", x->path, line, unknown, list);
+		free(list);
+		free(unknown);
+		break;
+	}
+	free(a.names);
+	buf_init(&missing);
+	keys = xstrdup(k->keys ? k->keys : "");
+	for (key = strtok_r(keys, " ", &save); key != NULL;
+	    key = strtok_r(NULL, " ", &save)) {
+		for (i = 0; i < x->lines.n; i++)
+			if (strcmp(x->lines.entries[i].key, key) == 0)
+				break;
+		if (i == x->lines.n)
+			buf_addf(&missing, "%s%s", missing.len ? ", " : "",
+			    key);
+	}
+	if (missing.len > 0)
+		say(l, TEXTS_FAIL, check, "%s has no text for %s — add a line "
+		    "'KEY = text' for each (see refbot-template(5))", x->path,
+		    missing.data);
+	free(keys);
+	buf_free(&missing);
+}
+
+/* A mail text has its Subject: line; a mail or kit text, known names. */
+static void
+check_text(struct loader *l, const char *check, struct text *x)
+{
+	struct allowed a;
+	char *subject, *body, *unknown, *list;
+	int line;
+
+	if (x->k->kind == MAIL) {
+		if (render_split(x->text, &subject, &body) != 0) {
+			say(l, TEXTS_FAIL, check, "%s:1: the first line must "
+			    "be 'Subject: ...' — add it (see "
+			    "refbot-template(5))", x->path);
+			return;
+		}
+		free(subject);
+		free(body);
+	}
+	allowed_init(&a, x->k);
+	if ((line = unknown_placeholder(x->text, &a, 1, &unknown)) != 0) {
+		list = allowed_list(&a);
+		say(l, TEXTS_FAIL, check, "%s:%d: unknown placeholder {{%s}} — "
+		    "this text may use %s", x->path, line, unknown, list);
+		free(list);
+		free(unknown);
+	}
+	free(a.names);
+}
+
+/* Reads and checks k in both languages. */
+static void
+load_known(struct loader *l, const struct known *k, const char *check)
+{
+	struct text *x;
+	char *path;
+	int ja;
+
+	for (ja = 0; ja <= (k->ja ? 1 : 0); ja++) {
+		path = xasprintf("%s/%s.%s.txt", l->dir, k->name, langs[ja]);
+		if ((x = add(l, k, ja, path)) == NULL) {
+			if (errno == ENOENT && ja && k->ja == 1)
+				say(l, TEXTS_WARN, check, "%s is missing: "
+				    "partners who write in that language get "
+				    "the English text — add it if that is not "
+				    "intended", path);
+			else
+				say(l, TEXTS_FAIL, check, "%s: %s — %s", path,
+				    strerror(errno), k->kind == PLAIN ? "the "
+				    "welcome kit cannot be sent without it; "
+				    "reinstall the templates or write it" :
+				    "reinstall the templates or restore the "
+				    "file");
+			free(path);
+			continue;
+		}
+		free(path);
+		l->ntexts++;
+		if (k->kind == LINES)
+			check_lines(l, check, x);
+		else
+			check_text(l, check, x);
+	}
+}
+
+static void
+load_template(struct loader *l)
+{
+	struct template *t = &l->t->tmpl;
+	struct buf form;
+	char *path, *text, *err = NULL;
+	size_t len, i, nreq = 0;
+	int ja;
+
+	begin(l);
+	path = xasprintf("%s/referral.template", l->dir);
+	if ((text = read_file(path, &len)) == NULL)
+		say(l, TEXTS_FAIL, "template", "%s: %s — check 'templates' in "
+		    "the configuration, or reinstall the templates", path,
+		    strerror(errno));
+	else if (template_parse(text, len, t, &err) != 0) {
+		say(l, TEXTS_FAIL, "template", "%s:%s — correct that line (see "
+		    "refbot-template(5))", path, err);
+		free(err);
+		memset(t, 0, sizeof(*t));
+	} else {
+		for (i = 0; i < t->nfields; i++)
+			nreq += t->fields[i].required != 0;
+		say(l, TEXTS_OK, "template", "%s: %zu fields (%zu required), "
+		    "%zu one_of group%s", path, t->nfields, nreq, t->ngroups,
+		    t->ngroups == 1 ? "" : "s");
+		for (i = 0; i < t->nfields; i++)
+			say(l, TEXTS_DETAIL, "template", "%s%s: %s",
+			    t->fields[i].key, t->fields[i].required ?
+			    " (required)" : "", t->fields[i].title);
+	}
+	for (ja = 0; ja < 2; ja++) {
+		buf_init(&form);
+		template_blank_form(t, langs[ja], &form);
+		l->t->form[ja] = form.data ? buf_steal(&form) : xstrdup("");
+	}
+	free(text);
+	free(path);
+}
+
+static void
+load_keywords(struct loader *l)
+{
+	char *path, *text, *err = NULL;
+	size_t len;
+
+	begin(l);
+	path = xasprintf("%s/keywords.txt", l->dir);
+	if ((text = read_file(path, &len)) == NULL)
+		say(l, TEXTS_FAIL, "keywords", "%s: %s — check 'templates' in "
+		    "the configuration, or reinstall the templates", path,
+		    strerror(errno));
+	else if (keyword_table_parse(text, len, &l->t->keywords, &err) != 0) {
+		say(l, TEXTS_FAIL, "keywords", "%s:%s — correct that line (the "
+		    "file's header says what is allowed)", path, err);
+		free(err);
+		l->t->keywords = NULL;
+	} else
+		say(l, TEXTS_OK, "keywords", "%s: the staff keyword aliases "
+		    "load", path);
+	free(text);
+	free(path);
+}
+
+static void
+load_reasons(struct loader *l)
+{
+	const struct known *k = &known[0];
+	char check[32], *path;
+	int ja;
+
+	for (ja = 0; ja < 2; ja++) {
+		begin(l);
+		snprintf(check, sizeof(check), "reasons.%s", langs[ja]);
+		path = xasprintf("%s/%s.%s.txt", l->dir, k->name, langs[ja]);
+		if (add(l, k, ja, path) == NULL)
+			say(l, TEXTS_FAIL, check, "%s: %s — check 'templates' "
+			    "in the configuration, or reinstall the templates",
+			    path, strerror(errno));
+		else {
+			check_lines(l, check, &l->t->v[l->t->n - 1]);
+			if (l->fails == 0)
+				say(l, TEXTS_OK, check, "%s: a text for each of "
+				    "the problem codes (%s)", path, k->keys);
+		}
+		free(path);
+	}
+}
+
+/* Whether file (NAME.LANG.txt) is a known text, checked already. */
+static int
+is_known(const char *file)
+{
+	char name[256];
+	size_t i;
+	int ja;
+
+	for (i = 0; i < nitems(known); i++)
+		for (ja = 0; ja < 2; ja++) {
+			snprintf(name, sizeof(name), "%s.%s.txt",
+			    known[i].name, langs[ja]);
+			if (strcmp(file, name) == 0)
+				return 1;
+		}
+	return 0;
+}
+
+/*
+ * Any other text in the folder, perhaps for a newer refbot: a mail text
+ * or a list of phrases, or doctor complains.  It is not kept.
+ */
+static void
+check_other(struct loader *l, const char *path)
+{
+	struct kvfile kv;
+	char *text, *subject, *body, *err = NULL;
+	size_t len;
+
+	say(l, TEXTS_DETAIL, "mail texts", "checking %s", path);
+	if ((text = read_file(path, &len)) == NULL) {
+		say(l, TEXTS_FAIL, "mail texts", "%s: %s — reinstall the "
+		    "templates or restore the file", path, strerror(errno));
+		return;
+	}
+	l->ntexts++;
+	if (render_split(text, &subject, &body) == 0) {
+		free(subject);
+		free(body);
+	} else if (kvfile_parse(text, len, &kv, &err) == 0)
+		kvfile_free(&kv);
+	else {
+		free(err);
+		say(l, TEXTS_FAIL, "mail texts", "%s:1: the first line must "
+		    "be 'Subject: ...' — add it (see refbot-template(5))",
+		    path);
+	}
+	free(text);
+}
+
+static void
+load_mail_texts(struct loader *l)
+{
+	struct dirent **names = NULL;
+	char *dir, *path;
+	size_t i, len;
+	int k, n;
+
+	begin(l);
+	l->ntexts = 0;
+	for (i = 0; i < nitems(known); i++)
+		if (known[i].group == MAILTEXTS)
+			load_known(l, &known[i], "mail texts");
+	/* Sorted, so that two runs say the same. */
+	dir = xasprintf("%s/mail", l->dir);
+	n = scandir(dir, &names, NULL, alphasort);
+	for (k = 0; k < n; k++) {
+		len = strlen(names[k]->d_name);
+		path = xasprintf("mail/%s", names[k]->d_name);
+		if (len > 4 && strcmp(names[k]->d_name + len - 4, ".txt") == 0
+		    && !is_known(path)) {
+			free(path);
+			path = xasprintf("%s/%s", dir, names[k]->d_name);
+			check_other(l, path);
+		}
+		free(path);
+		free(names[k]);
+	}
+	free(names);
+	if (l->fails == 0)
+		say(l, TEXTS_OK, "mail texts", "%s: %zu texts, each with its "
+		    "Subject: line or a list of phrases", dir, l->ntexts);
+	free(dir);
+}
+
+static void
+load_kit(struct loader *l)
+{
+	size_t i;
+
+	begin(l);
+	for (i = 0; i < nitems(known); i++)
+		if (known[i].group == KIT)
+			load_known(l, &known[i], "partner kit");
+	if (l->fails == 0 && l->warns == 0)
+		say(l, TEXTS_OK, "partner kit", "%s: overview and introduction "
+		    "texts, English and Japanese", l->dir);
+}
+
+int
+texts_load(const char *dir, texts_report_fn *report, void *arg,
+    struct texts **out)
+{
+	struct loader l;
+
+	memset(&l, 0, sizeof(l));
+	l.dir = dir;
+	l.t = xcalloc(1, sizeof(*l.t));
+	l.report = report;
+	l.arg = arg;
+	load_template(&l);
+	load_keywords(&l);
+	load_reasons(&l);
+	load_mail_texts(&l);
+	load_kit(&l);
+	*out = l.t;
+	return l.nfail;
+}
+
+void
+texts_free(struct texts *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->n; i++) {
+		free(t->v[i].path);
+		free(t->v[i].text);
+		kvfile_free(&t->v[i].lines);
+	}
+	free(t->v);
+	free(t->form[0]);
+	free(t->form[1]);
+	keyword_table_free(t->keywords);
+	template_free(&t->tmpl);
+	free(t);
+}
+
+const struct template *
+texts_template(const struct texts *t)
+{
+	return &t->tmpl;
+}
+
+const struct keyword_table *
+texts_keywords(const struct texts *t)
+{
+	return t->keywords;
+}
+
+/* NAME.LANG, or NAME.en when there is no Japanese; NULL if neither. */
+static const struct text *
+find(const struct texts *t, const char *name, const char *lang)
+{
+	const struct text *en = NULL;
+	int ja = lang != NULL && strcmp(lang, "ja") == 0;
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		if (strcmp(t->v[i].k->name, name) != 0)
+			continue;
+		if (t->v[i].ja == ja)
+			return &t->v[i];
+		if (!t->v[i].ja)
+			en = &t->v[i];
+	}
+	return en;
+}
+
+const struct kvfile *
+texts_lines(const struct texts *t, const char *name, const char *lang)
+{
+	const struct text *x = find(t, name, lang);
+
+	return x != NULL && x->k->kind == LINES ? &x->lines : NULL;
+}
+
+int
+texts_render(const struct texts *t, const struct texts_env *env,
+    const char *name, const char *lang, const struct render_var *vars,
+    size_t nvars, char **subject, char **out, char **errstr)
+{
+	const struct text *x = find(t, name, lang);
+	struct render_var *all;
+	char *unknown = NULL;
+	int rc = 0;
+
+	if (x == NULL || x->k->kind == LINES) {
+		*errstr = xasprintf("%s: no such text", name);
+		return -1;
+	}
+	all = xcalloc(nvars + 4, sizeof(*all));
+	if (nvars > 0)
+		memcpy(all, vars, nvars * sizeof(*all));
+	all[nvars].name = "form";
+	all[nvars].value = t->form[x->ja];
+	all[nvars + 1].name = "firm_name";
+	all[nvars + 1].value = env->firm_name;
+	all[nvars + 2].name = "intake_address";
+	all[nvars + 2].value = env->intake_address;
+	all[nvars + 3].name = "from_name";
+	all[nvars + 3].value = env->from_name;
+	if (subject != NULL)
+		rc = render_mail(x->text, all, nvars + 4, subject, out,
+		    &unknown);
+	else
+		*out = render(x->text, all, nvars + 4, &unknown);
+	free(all);
+	if (rc != 0) {
+		*errstr = xasprintf("%s: not a mail text", x->path);
+		return -1;
+	}
+	if (unknown != NULL) {
+		*errstr = xasprintf("%s: no value for {{%s}}", x->path,
+		    unknown);
+		free(unknown);
+		free(*out);
+		*out = NULL;
+		if (subject != NULL) {
+			free(*subject);
+			*subject = NULL;
+		}
+		return -1;
+	}
+	return 0;
+}
