@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "analyze.h"
+#include "clock.h"
 #include "cli.h"
 #include "json.h"
 #include "keyword.h"
@@ -169,6 +170,7 @@ cmd_parse(const char *conf, int argc, char **argv)
 	struct analyze_opts o;
 	struct analysis a;
 	struct reply_view rv;
+	struct tm today;
 	struct keyword_table *kt = NULL;
 	struct buf in, out;
 	const char *tpath = NULL, *currency = "JPY";
@@ -246,7 +248,7 @@ cmd_parse(const char *conf, int argc, char **argv)
 	if (a.kind == KIND_REPLY) {
 		reply_extract(a.msg.text, REPLY_MARKER, &rv.rt);
 		rv.is_kw = keyword_parse(kt, rv.rt.visible, currency,
-		    &rv.cmd) == 0;
+		    clock_local(clock_now(), &today), &rv.cmd) == 0;
 	}
 	buf_init(&out);
 	if (json)

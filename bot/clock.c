@@ -20,3 +20,14 @@ clock_now(void)
 	}
 	return (int64_t)time(NULL) + offset;
 }
+
+struct tm *
+clock_local(int64_t t, struct tm *tm)
+{
+	time_t tt = (time_t)t;
+
+	/* Fails only for a year int cannot hold: keep a valid date then. */
+	if (localtime_r(&tt, tm) == NULL)
+		*tm = (struct tm){ .tm_year = 70, .tm_mday = 1 };
+	return tm;
+}

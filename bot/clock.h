@@ -10,8 +10,17 @@
 #define REFBOT_CLOCK_H
 
 #include <stdint.h>
+#include <time.h>
 
 /* Seconds since the epoch, moved by REFBOT_CLOCK_OFFSET if set. */
 int64_t clock_now(void);
+
+/*
+ * The local date and time of t (seconds since the epoch) in the
+ * configured timezone (the "timezone" setting becomes TZ at startup):
+ * fills *tm and returns tm, so "today" can be passed straight on, e.g.
+ * to keyword_parse.
+ */
+struct tm *clock_local(int64_t t, struct tm *tm);
 
 #endif

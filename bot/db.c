@@ -14,6 +14,7 @@
 
 #include <sqlite3.h>
 
+#include "clock.h"
 #include "db.h"
 #include "log.h"
 #include "util.h"
@@ -257,7 +258,7 @@ static const char *migrations[] = {
 static int64_t
 now_s(void)
 {
-	return (int64_t)time(NULL);
+	return clock_now();
 }
 
 /*

@@ -26,6 +26,7 @@
 
 #include "analyze.h"
 #include "classify.h"
+#include "clock.h"
 #include "enable.h"
 #include "fault.h"
 #include "idlist.h"
@@ -763,16 +764,18 @@ status_request(struct job *j, const struct partner *p)
 {
 	struct refbot *rb = j->rb;
 	struct keyword_cmd cmd;
+	struct tm today;
 	struct referral r;
 	int found, rc = 1;
 
 	/* The first line, else the subject, must be STATUS with a reference. */
 	if (keyword_parse(rb->keywords, j->a.msg.text, rb->cfg.currency,
-	    &cmd) != 0 || cmd.kw != KW_STATUS || cmd.ref <= 0) {
+	    clock_local(clock_now(), &today), &cmd) != 0 ||
+	    cmd.kw != KW_STATUS || cmd.ref <= 0) {
 		keyword_cmd_free(&cmd);
 		if (keyword_parse(rb->keywords, j->a.msg.subject,
-		    rb->cfg.currency, &cmd) != 0 || cmd.kw != KW_STATUS ||
-		    cmd.ref <= 0) {
+		    rb->cfg.currency, &today, &cmd) != 0 ||
+		    cmd.kw != KW_STATUS || cmd.ref <= 0) {
 			keyword_cmd_free(&cmd);
 			return 0;
 		}

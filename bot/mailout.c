@@ -10,6 +10,7 @@
 #include <gnutls/gnutls.h>
 #include <libetpan/libetpan.h>
 
+#include "clock.h"
 #include "idlist.h"
 #include "log.h"
 #include "mailout.h"
@@ -246,10 +247,9 @@ mailout_compose(const struct mailout *m, size_t *len)
 	struct buf b;
 	char date[64];
 	struct tm tm;
-	time_t now = time(NULL);
 
 	buf_init(&b);
-	localtime_r(&now, &tm);
+	clock_local(clock_now(), &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z", &tm);
 	buf_addf(&b, "Date: %s\r\n", date);
 	add_address_header(&b, "From", m->from_name, m->from_addr);

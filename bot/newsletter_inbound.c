@@ -130,14 +130,16 @@ static int
 asks_unsubscribe(struct refbot *rb, const char *text, const char *subject)
 {
 	struct keyword_cmd cmd;
+	struct tm today;
 	int yes;
 
-	yes = keyword_parse(rb->keywords, text, rb->cfg.currency, &cmd) == 0 &&
-	    cmd.kw == KW_UNSUBSCRIBE;
+	clock_local(clock_now(), &today);
+	yes = keyword_parse(rb->keywords, text, rb->cfg.currency, &today,
+	    &cmd) == 0 && cmd.kw == KW_UNSUBSCRIBE;
 	keyword_cmd_free(&cmd);
 	if (!yes && subject != NULL) {
 		yes = keyword_parse(rb->keywords, subject, rb->cfg.currency,
-		    &cmd) == 0 && cmd.kw == KW_UNSUBSCRIBE;
+		    &today, &cmd) == 0 && cmd.kw == KW_UNSUBSCRIBE;
 		keyword_cmd_free(&cmd);
 	}
 	return yes;
@@ -506,6 +508,7 @@ newsletter_inbound(struct refbot *rb, int64_t row, const struct analysis *a,
 	static const char roles[] = { ROLE_NEWSLETTER, ROLE_UNSUBSCRIBE,
 	    ROLE_PROFILE, ROLE_DRAFT, 0 };
 	struct keyword_cmd cmd;
+	struct tm today;
 	struct reply_text rt;
 	struct partner p;
 	int64_t id;
@@ -543,7 +546,8 @@ newsletter_inbound(struct refbot *rb, int64_t row, const struct analysis *a,
 		return 0;
 	if (staff) {
 		if (keyword_parse(rb->keywords, strip_subject(a->msg.subject),
-		    rb->cfg.currency, &cmd) != 0 ||
+		    rb->cfg.currency, clock_local(clock_now(), &today),
+		    &cmd) != 0 ||
 		    cmd.kw != KW_HOT_OPPORTUNITY) {
 			keyword_cmd_free(&cmd);
 			return 0;

@@ -13,6 +13,7 @@
 
 #include <gnutls/crypto.h>
 
+#include "clock.h"
 #include "log.h"
 #include "outbox.h"
 #include "sdnotify.h"
@@ -169,7 +170,7 @@ drain(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
 
 	limits_set(lim, &rb->cfg);
 	while (!*stop) {
-		int64_t now = (int64_t)time(NULL);
+		int64_t now = clock_now();
 		char *err = NULL;
 
 		sdnotify_alive();	/* one mail at a time is progress */

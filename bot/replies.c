@@ -439,6 +439,7 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
     const struct referral *r, struct reply_outcome *out)
 {
 	struct keyword_cmd cmd;
+	struct tm today;
 	struct reply_text rt;
 	struct partner p;
 	char ref[24], *reopen = NULL, *detail, *amount, *earned = NULL;
@@ -460,7 +461,8 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 
 	reply_extract(a->msg.text, REPLY_MARKER, &rt);
 	if (keyword_parse(rb->keywords, rt.visible, rb->cfg.currency,
-	    &cmd) != 0 || cmd.error != NULL) {
+	    clock_local(clock_now(), &today), &cmd) != 0 ||
+	    cmd.error != NULL) {
 		out->disposition = "staff-error";
 		out->detail = xasprintf("%s: %s", ref, cmd.error);
 		log_info("message %lld: staff command about %s not "
@@ -641,6 +643,7 @@ replies_partner(struct refbot *rb, int64_t row, const struct analysis *a,
     struct reply_outcome *out)
 {
 	struct keyword_cmd cmd;
+	struct tm today;
 	struct reply_text rt;
 	struct notify n;
 	char ref[24];
@@ -649,7 +652,8 @@ replies_partner(struct refbot *rb, int64_t row, const struct analysis *a,
 	refbot_ref(r->id, ref, sizeof(ref));
 	reply_extract(a->msg.text, REPLY_MARKER, &rt);
 	if (keyword_parse(rb->keywords, rt.visible, rb->cfg.currency,
-	    &cmd) == 0 && cmd.kw == KW_STATUS) {
+	    clock_local(clock_now(), &today), &cmd) == 0 &&
+	    cmd.kw == KW_STATUS) {
 		out->disposition = "status-request";
 		out->detail = xasprintf("%s: status sent to the partner", ref);
 		log_info("message %lld: status of %s sent to the partner",

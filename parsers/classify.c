@@ -129,12 +129,17 @@ keyword_alone(const struct keyword_table *t, const char *s, int *rest_short)
 	static const char *polite[] = { "please", "pls", "thanks",
 	    "thank you", "お願いします", "おねがいします", "ください",
 	    "下さい", "お願い致します" };
+	/*
+	 * Only TEMPLATE, which takes no date, is wanted here: any day will
+	 * do for "today", and this one keeps the parse free of the clock.
+	 */
+	static const struct tm anyday = { .tm_year = 70, .tm_mday = 1 };
 	struct keyword_cmd cmd;
 	char *arg;
 	size_t i, n;
 	int yes = 0;
 
-	if (s == NULL || keyword_parse(t, s, NULL, &cmd) != 0 ||
+	if (s == NULL || keyword_parse(t, s, NULL, &anyday, &cmd) != 0 ||
 	    cmd.kw != KW_TEMPLATE) {
 		keyword_cmd_free(&cmd);
 		return 0;

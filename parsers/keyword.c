@@ -903,7 +903,7 @@ unbold(char *line)
 }
 
 int
-keyword_parse_on(const struct keyword_table *t, const char *text,
+keyword_parse(const struct keyword_table *t, const char *text,
     const char *currency, const struct tm *today, struct keyword_cmd *cmd)
 {
 	char *clean, *line, *folded, *known, *ex;
@@ -980,17 +980,6 @@ keyword_parse_on(const struct keyword_table *t, const char *text,
 	free(line);
 	free(clean);
 	return 0;
-}
-
-int
-keyword_parse(const struct keyword_table *t, const char *text,
-    const char *currency, struct keyword_cmd *cmd)
-{
-	time_t now = time(NULL);
-	struct tm today;
-
-	localtime_r(&now, &today);
-	return keyword_parse_on(t, text, currency, &today, cmd);
 }
 
 void

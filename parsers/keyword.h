@@ -4,9 +4,8 @@
  * Japanese and other words to the canonical keywords
  * (templates/keywords.txt), and money amounts in integer minor units.
  *
- * Pure: bytes in, structs out; no I/O, no logging.  keyword_parse reads
- * the clock only to place a year-less date such as "12/3";
- * keyword_parse_on takes "today" from the caller instead.
+ * Pure: bytes in, structs out; no I/O, no logging, no clock: the caller
+ * says what day it is, which places a year-less date such as "12/3".
  */
 #ifndef REFBOT_KEYWORD_H
 #define REFBOT_KEYWORD_H
@@ -80,12 +79,12 @@ struct keyword_cmd {
  * missing or unreadable.  Returns -1 when it does not (or text is blank):
  * cmd->kw is KW_NONE and cmd->error says what the known keywords are.
  * A NULL table knows only the English names.  currency is the ISO code
- * amounts are kept in ("JPY", "USD", ...; NULL means JPY).  Either way
- * the caller frees *cmd with keyword_cmd_free.
+ * amounts are kept in ("JPY", "USD", ...; NULL means JPY).  today is
+ * the local date the text was read on: MEETING's "12/3" is taken in the
+ * year that puts it nearest today.  Either way the caller frees *cmd
+ * with keyword_cmd_free.
  */
 int keyword_parse(const struct keyword_table *, const char *text,
-    const char *currency, struct keyword_cmd *cmd);
-int keyword_parse_on(const struct keyword_table *, const char *text,
     const char *currency, const struct tm *today, struct keyword_cmd *cmd);
 void keyword_cmd_free(struct keyword_cmd *);
 

@@ -66,7 +66,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	currency = currencies[data[0] % nitems(currencies)];
 	/* The daemon hands the parser sanitised UTF-8, as here. */
 	text = utf8_sanitize((const char *)data + 1, size - 1);
-	if (keyword_parse_on(table(), text, currency, &today, &cmd) == 0) {
+	if (keyword_parse(table(), text, currency, &today, &cmd) == 0) {
 		if (cmd.kw == KW_NONE || cmd.kw > KW_TEMPLATE ||
 		    cmd.amount_minor < -1 || cmd.ref < 0)
 			abort();

@@ -11,7 +11,6 @@
 
 #include "check.h"
 #include "idlist.h"
-#include "mailout.h"
 
 /* The words of value, each followed by "|". */
 static char *
@@ -135,42 +134,6 @@ test_last_msgids(void)
 	buf_free(&want);
 }
 
-/* The References and In-Reply-To we write hold only valid ids, ten at most. */
-static void
-test_mailout_references(void)
-{
-	struct mailout m;
-	struct buf refs;
-	size_t len;
-	char *msg, *h, *end;
-	int i;
-
-	buf_init(&refs);
-	for (i = 1; i <= 12; i++)
-		buf_addf(&refs, "r%d@p.example ", i);
-	buf_adds(&refs, "bad..id@x");
-	memset(&m, 0, sizeof(m));
-	m.from_name = "Desk";
-	m.from_addr = "intake@example.test";
-	m.to_addr = "p@example.test";
-	m.subject = "s";
-	m.body = "b\n";
-	m.message_id = "mine@refbot.example.test";
-	m.in_reply_to = "not an id";
-	m.references = refs.data;
-	msg = mailout_compose(&m, &len);
-	end = strstr(msg, "\r\n\r\n");
-	h = xstrndup(msg, end ? (size_t)(end - msg) : len);
-	EXPECT_CONTAINS(h, "References: <r3@p.example>\r\n <r4@p.example>");
-	EXPECT_CONTAINS(h, "<r12@p.example>\r\n");
-	EXPECT(strstr(h, "<r2@p.example>") == NULL);
-	EXPECT(strstr(h, "bad..id") == NULL);
-	EXPECT(strstr(h, "In-Reply-To:") == NULL);
-	free(h);
-	free(msg);
-	buf_free(&refs);
-}
-
 int
 main(void)
 {
@@ -182,6 +145,5 @@ main(void)
 	RUN(test_separators);
 	RUN(test_msgid_ok);
 	RUN(test_last_msgids);
-	RUN(test_mailout_references);
 	return check_done();
 }

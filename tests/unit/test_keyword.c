@@ -253,7 +253,7 @@ test_keyword_case(void)
 	struct keyword_cmd cmd;
 	int rc;
 
-	rc = keyword_parse_on(table, kcur->text, kcur->currency, &today, &cmd);
+	rc = keyword_parse(table, kcur->text, kcur->currency, &today, &cmd);
 	EXPECT(rc == kcur->rc);
 	EXPECT(cmd.kw == kcur->kw);
 	/* The help text starts with the canonical name. */
@@ -447,19 +447,19 @@ test_custom_aliases(void)
 
 	EXPECT(keyword_table_parse(s, strlen(s), &t, &err) == 0);
 	EXPECT(err == NULL);
-	EXPECT(keyword_parse_on(t, "ＷＩＮ 5k", "USD", &today, &cmd) == 0);
+	EXPECT(keyword_parse(t, "ＷＩＮ 5k", "USD", &today, &cmd) == 0);
 	EXPECT(cmd.kw == KW_WON && cmd.amount_minor == 500000);
 	keyword_cmd_free(&cmd);
-	EXPECT(keyword_parse_on(t, "受注 5000", NULL, &today, &cmd) == 0);
+	EXPECT(keyword_parse(t, "受注 5000", NULL, &today, &cmd) == 0);
 	EXPECT(cmd.kw == KW_WON && cmd.amount_minor == 5000);
 	keyword_cmd_free(&cmd);
-	EXPECT(keyword_parse_on(t, "down: no budget", NULL, &today,
+	EXPECT(keyword_parse(t, "down: no budget", NULL, &today,
 	    &cmd) == 0);
 	EXPECT(cmd.kw == KW_LOST);
 	EXPECT_NSTR(cmd.text, "no budget");
 	keyword_cmd_free(&cmd);
 	/* Aliases not in this file are not known. */
-	EXPECT(keyword_parse_on(t, "成約 1", NULL, &today, &cmd) == -1);
+	EXPECT(keyword_parse(t, "成約 1", NULL, &today, &cmd) == -1);
 	keyword_cmd_free(&cmd);
 	keyword_table_free(t);
 }
@@ -469,10 +469,10 @@ test_null_table_knows_english(void)
 {
 	struct keyword_cmd cmd;
 
-	EXPECT(keyword_parse_on(NULL, "WON 1", NULL, &today, &cmd) == 0);
+	EXPECT(keyword_parse(NULL, "WON 1", NULL, &today, &cmd) == 0);
 	EXPECT(cmd.kw == KW_WON && cmd.amount_minor == 1);
 	keyword_cmd_free(&cmd);
-	EXPECT(keyword_parse_on(NULL, "成約 1", NULL, &today, &cmd) == -1);
+	EXPECT(keyword_parse(NULL, "成約 1", NULL, &today, &cmd) == -1);
 	EXPECT_CONTAINS(cmd.error, "known: CONTACTED, MEETING");
 	keyword_cmd_free(&cmd);
 }
@@ -487,23 +487,27 @@ test_year_less_date_last_year(void)
 	jan.tm_mon = 0;
 	jan.tm_mday = 10;
 	/* Written on 10 January: the meeting was last December. */
-	EXPECT(keyword_parse_on(table, "MEETING 12/20", NULL, &jan,
+	EXPECT(keyword_parse(table, "MEETING 12/20", NULL, &jan,
 	    &cmd) == 0);
 	EXPECT_NSTR(cmd.date, "2026-12-20");
 	keyword_cmd_free(&cmd);
 	/* 2/29 only exists in 2028, which is nearest from 2027-01-10. */
-	EXPECT(keyword_parse_on(table, "MEETING 2/29", NULL, &jan,
+	EXPECT(keyword_parse(table, "MEETING 2/29", NULL, &jan,
 	    &cmd) == 0);
 	EXPECT_NSTR(cmd.date, "2028-02-29");
 	keyword_cmd_free(&cmd);
 }
 
+/* A date with its year is taken as written, whatever day today is. */
 static void
-test_keyword_parse_uses_clock(void)
+test_full_date_ignores_today(void)
 {
+	struct tm later = today;
 	struct keyword_cmd cmd;
 
-	EXPECT(keyword_parse(table, "MEETING 2026-12-03", "JPY", &cmd) == 0);
+	later.tm_year = 2031 - 1900;
+	EXPECT(keyword_parse(table, "MEETING 2026-12-03", "JPY", &later,
+	    &cmd) == 0);
 	EXPECT_NSTR(cmd.date, "2026-12-03");
 	keyword_cmd_free(&cmd);
 }
@@ -543,7 +547,7 @@ test_hostile_long_line(void)
 	char *s = repeat("", "A", 1 << 20, "\nWON 1\n");
 	struct keyword_cmd cmd;
 
-	EXPECT(keyword_parse_on(table, s, NULL, &today, &cmd) == -1);
+	EXPECT(keyword_parse(table, s, NULL, &today, &cmd) == -1);
 	/* The error quotes an excerpt, not the megabyte. */
 	EXPECT(cmd.error != NULL && strlen(cmd.error) < 2000);
 	keyword_cmd_free(&cmd);
@@ -559,7 +563,7 @@ test_hostile_long_amounts(void)
 
 	for (i = 0; i < nitems(units); i++) {
 		char *s = repeat("WON ", units[i], 200000, " x\n");
-		EXPECT(keyword_parse_on(table, s, "USD", &today, &cmd) == 0);
+		EXPECT(keyword_parse(table, s, "USD", &today, &cmd) == 0);
 		EXPECT(cmd.kw == KW_WON && cmd.amount_minor == -1);
 		EXPECT(cmd.error != NULL && strlen(cmd.error) < 2000);
 		keyword_cmd_free(&cmd);
@@ -574,13 +578,13 @@ test_hostile_long_note_and_relay(void)
 	char *blanks = repeat("", "\n \xe3\x80\x80", 100000, "連絡済\nok\n");
 	struct keyword_cmd cmd;
 
-	EXPECT(keyword_parse_on(table, s, NULL, &today, &cmd) == 0);
+	EXPECT(keyword_parse(table, s, NULL, &today, &cmd) == 0);
 	EXPECT(cmd.kw == KW_NOTE && cmd.text != NULL &&
 	    strlen(cmd.text) == 900000);
 	/* Invalid bytes never come back out. */
 	EXPECT(utf8_valid(cmd.relay, strlen(cmd.relay)));
 	keyword_cmd_free(&cmd);
-	EXPECT(keyword_parse_on(table, blanks, NULL, &today, &cmd) == 0);
+	EXPECT(keyword_parse(table, blanks, NULL, &today, &cmd) == 0);
 	EXPECT(cmd.kw == KW_CONTACTED);
 	EXPECT_NSTR(cmd.relay, "ok");
 	keyword_cmd_free(&cmd);
@@ -608,7 +612,7 @@ test_default_file_aliases(void)
 	size_t i;
 
 	for (i = 0; i < nitems(want); i++) {
-		EXPECT(keyword_parse_on(table, want[i].word, NULL, &today,
+		EXPECT(keyword_parse(table, want[i].word, NULL, &today,
 		    &cmd) == 0);
 		EXPECT(cmd.kw == want[i].kw);
 		EXPECT(cmd.error == NULL);
@@ -726,7 +730,7 @@ main(void)
 	RUN(test_custom_aliases);
 	RUN(test_null_table_knows_english);
 	RUN(test_year_less_date_last_year);
-	RUN(test_keyword_parse_uses_clock);
+	RUN(test_full_date_ignores_today);
 	RUN(test_arg_help);
 	RUN(test_form_request);
 	RUN(test_hostile_long_line);
