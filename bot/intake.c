@@ -26,6 +26,11 @@
 
 #include "analyze.h"
 #include "classify.h"
+#include "db_messages.h"
+#include "db_outbox.h"
+#include "db_partners.h"
+#include "db_pending.h"
+#include "db_referrals.h"
 #include "enable.h"
 #include "fault.h"
 #include "idlist.h"

@@ -11,6 +11,8 @@
 
 #include "analyze.h"
 #include "cli.h"
+#include "db_outbox.h"
+#include "db_referrals.h"
 #include "doctor.h"
 #include "fault.h"
 #include "json.h"

@@ -10,6 +10,7 @@
 
 #include <gnutls/crypto.h>
 
+#include "db_outbox.h"
 #include "log.h"
 #include "newsletter.h"
 #include "outbox.h"
