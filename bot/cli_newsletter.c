@@ -188,7 +188,7 @@ drain_month(struct refbot *rb, const char *month)
 			break;
 		/* The server said later: leave the rest to refbot run. */
 		if (db_outbox_next_time(rb->db, &when) == 1 &&
-		    when > (int64_t)time(NULL) + 2) {
+		    when > clock_now() + 2) {
 			rc = EX_TEMPFAIL_;
 			break;
 		}

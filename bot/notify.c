@@ -46,7 +46,7 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 
 	if (capped) {
 		int sent = db_outbox_recent_replies(rb->db, n->rcpt,
-		    (int64_t)time(NULL) - 3600);
+		    clock_now() - 3600);
 		if (sent < 0) {
 			log_warnx("outbox: %s", db_errmsg(rb->db));
 			return -1;

@@ -10,6 +10,7 @@
 
 #include <gnutls/crypto.h>
 
+#include "clock.h"
 #include "db_outbox.h"
 #include "log.h"
 #include "newsletter.h"
@@ -63,7 +64,7 @@ drain(struct refbot *rb, struct smtp *smtp, volatile sig_atomic_t *stop)
 	int sent = 0, r, bulk;
 
 	while (!*stop) {
-		int64_t now = (int64_t)time(NULL);
+		int64_t now = clock_now();
 		char *err = NULL;
 
 		sdnotify_alive();	/* one mail at a time is progress */

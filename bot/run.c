@@ -374,7 +374,7 @@ nap(volatile sig_atomic_t *stop, int seconds)
 static int
 outbox_wait(struct refbot *rb, int cap)
 {
-	int64_t when, now = (int64_t)time(NULL);
+	int64_t when, now = clock_now();
 
 	if (db_outbox_next_time(rb->db, &when) != 1)
 		return cap;
