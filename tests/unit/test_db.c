@@ -21,21 +21,8 @@
 
 static char dir[] = "/tmp/refbot-test-db.XXXXXX";
 
-static struct db *
-fresh_db(const char *name)
-{
-	char *path = xasprintf("%s/%s", dir, name), *err = NULL;
-	struct db *db = NULL;
-
-	if (db_open(path, 1, &db, &err) != 0 || db_migrate(db, &err) < 0) {
-		printf("#   %s\n", err ? err : "?");
-		free(err);
-		db_close(db);
-		db = NULL;
-	}
-	free(path);
-	return db;
-}
+/* One database for all the tests: each uses its own tables or rows. */
+static struct db *db;
 
 #define NSTMT 300	/* more than the old cache's 128 slots */
 
@@ -46,12 +33,8 @@ static void
 test_stmt_cache_grows(void)
 {
 	static sqlite3_stmt *first[NSTMT];
-	struct db *db = fresh_db("cache.db");
 	int i, round, bad = 0;
 
-	EXPECT(db != NULL);
-	if (db == NULL)
-		return;
 	for (i = 0; i < NSTMT; i++)
 		snprintf(texts[i], sizeof(texts[i]), "SELECT %d", i);
 	for (round = 0; round < 2; round++)
@@ -69,7 +52,6 @@ test_stmt_cache_grows(void)
 				sqlite3_reset(st);
 		}
 	EXPECT(bad == 0);
-	db_close(db);
 }
 
 static int
@@ -93,14 +75,10 @@ test_helpers(void)
 	static const char ret[] = "UPDATE t SET v = v * 10 WHERE id = ? "
 	    "RETURNING v";
 	static const char sum[] = "SELECT sum(v) FROM t";
-	struct db *db = fresh_db("helpers.db");
 	int64_t id = 0, v = 0;
 	char untouched[] = "untouched", *name = NULL;
 	int n = 0, iv = 0;
 
-	EXPECT(db != NULL);
-	if (db == NULL)
-		return;
 	EXPECT(db_exec(db, mk, NOARGS) == 0);
 	EXPECT(db_insert(db, ins, ARGS(arg_text("a"), arg_int(1)), &id) == 0);
 	EXPECT(id == 1);
@@ -129,7 +107,6 @@ test_helpers(void)
 	/* A statement that does not prepare is an error, not a crash. */
 	EXPECT(db_exec(db, "SELECT * FROM nowhere", NOARGS) == -1);
 	EXPECT(db_int64(db, "SELECT * FROM nowhere", NOARGS) == -1);
-	db_close(db);
 }
 
 static void
@@ -144,19 +121,14 @@ test_status_rules(void)
 	static const char stage[] = "SELECT {stage:'CONTACTED'} * 1000 + "
 	    "{stage:'PROPOSAL'} * 100 + {stage:'WON'} * 10 + {stage:'LOST'}";
 	static const char won[] = "SELECT {WON} || {DUPLICATE}";
-	struct db *db = fresh_db("rules.db");
 	char *s = NULL;
 
-	EXPECT(db != NULL);
-	if (db == NULL)
-		return;
 	EXPECT(db_int64(db, open, NOARGS) == 3);
 	EXPECT(db_int64(db, counted, NOARGS) == 7);
 	EXPECT(db_int64(db, stage, NOARGS) == 1340);
 	EXPECT(db_row(db, won, NOARGS, COLS(col_text(&s))) == 1);
 	EXPECT_STR(s, "WONDUPLICATE");
 	free(s);
-	db_close(db);
 }
 
 /* The domain queries that use the rules, end to end on a fresh schema. */
@@ -165,14 +137,10 @@ test_rules_in_queries(void)
 {
 	static const char *const states[] = { "NEW", "CONTACTED", "WON",
 	    "DUPLICATE", "INCOMPLETE", "LOST" };
-	struct db *db = fresh_db("queries.db");
 	struct partner_numbers pn;
 	int64_t pid = 0, id = 0, stages[5], sla[4] = { 0, 1, 1, 1 };
 	size_t i;
 
-	EXPECT(db != NULL);
-	if (db == NULL)
-		return;
 	EXPECT(db_partner_add(db, "P", "p@example.com", "en", &pid) == 0);
 	for (i = 0; i < nitems(states); i++)
 		EXPECT(db_referral_insert(db, pid, 0, states[i], "C", NULL,
@@ -187,18 +155,26 @@ test_rules_in_queries(void)
 	    stages[3] == 1 && stages[4] == 1);
 	EXPECT(db_sla_due(db, INT64_MAX / 4, sla, 0, &id) == 1);
 	EXPECT(id == 1);
-	db_close(db);
 }
 
 int
 main(void)
 {
+	char *path, *err = NULL;
+
 	if (mkdtemp(dir) == NULL)
 		return 99;
+	path = xasprintf("%s/test.db", dir);
+	if (db_open(path, 1, &db, &err) != 0 || db_migrate(db, &err) < 0) {
+		printf("Bail out! %s: %s\n", path, err ? err : "?");
+		return 99;
+	}
+	free(path);
 	RUN(test_stmt_cache_grows);
 	RUN(test_helpers);
 	RUN(test_status_rules);
 	RUN(test_rules_in_queries);
+	db_close(db);
 	{
 		char *cmd = xasprintf("rm -rf '%s'", dir);
 		if (system(cmd) != 0)
