@@ -7,6 +7,8 @@
 #include "db_ledger.h"
 #include "db_reports.h"
 
+/* The report queries' parameters: ?1 from, ?2 to, ?3 partner (0: all). */
+
 /*
  * A referral (r) past its SLA (?4 seconds) without a first response by
  * now (?5), or answered later than that; the ones that need no answer
@@ -42,7 +44,6 @@ report_row(sqlite3_stmt *st, void *arg)
 	return c->cb(&row, c->arg);
 }
 
-/* The report queries' parameters: ?1 from, ?2 to, ?3 partner (0: all). */
 int
 db_report(struct db *db, int64_t from, int64_t to, int64_t partner_id,
     int64_t sla, int64_t now, int (*cb)(const struct report_row *, void *),
