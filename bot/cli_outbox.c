@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "db_outbox.h"
 #include "json.h"
 
 static int

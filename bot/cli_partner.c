@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "db_ledger.h"
+#include "db_partners.h"
 #include "enable.h"
 #include "json.h"
 #include "keyword.h"

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "db_referrals.h"
 #include "json.h"
 #include "replies.h"
 

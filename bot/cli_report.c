@@ -13,6 +13,10 @@
 
 #include "clock.h"
 #include "cli.h"
+#include "db_ledger.h"
+#include "db_partners.h"
+#include "db_referrals.h"
+#include "db_reports.h"
 #include "json.h"
 #include "keyword.h"
 #include "notify.h"

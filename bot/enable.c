@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db_partners.h"
 #include "enable.h"
 #include "log.h"
 #include "notify.h"

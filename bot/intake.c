@@ -27,6 +27,11 @@
 #include "analyze.h"
 #include "classify.h"
 #include "clock.h"
+#include "db_messages.h"
+#include "db_outbox.h"
+#include "db_partners.h"
+#include "db_pending.h"
+#include "db_referrals.h"
 #include "enable.h"
 #include "fault.h"
 #include "idlist.h"
@@ -370,7 +375,7 @@ submission(struct job *j, const struct partner *p)
 	int rc = -1;
 
 	if (f->outcome == OUTCOME_QUALIFIED && db_referral_first(rb->db,
-	    (int64_t)time(NULL) - (int64_t)rb->cfg.protection_days * 86400,
+	    clock_now() - (int64_t)rb->cfg.protection_days * 86400,
 	    key, email, domain, &first) < 0)
 		goto out;
 	if (first > 0)

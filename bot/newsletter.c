@@ -7,6 +7,12 @@
 #include <time.h>
 
 #include "clock.h"
+#include "db_newsletter.h"
+#include "db_outbox.h"
+#include "db_partners.h"
+#include "db_pending.h"
+#include "db_referrals.h"
+#include "db_reports.h"
 #include "htmlout.h"
 #include "keyword.h"
 #include "log.h"

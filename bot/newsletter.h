@@ -19,6 +19,8 @@
 #include "analyze.h"
 #include "db.h"
 #include "outbox.h"
+#include "db_outbox.h"
+#include "db_partners.h"
 #include "refbot.h"
 #include "replies.h"
 

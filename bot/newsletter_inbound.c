@@ -9,6 +9,9 @@
 #include <string.h>
 
 #include "clock.h"
+#include "db_newsletter.h"
+#include "db_partners.h"
+#include "db_pending.h"
 #include "keyword.h"
 #include "log.h"
 #include "newsletter.h"

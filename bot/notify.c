@@ -7,6 +7,8 @@
 #include <time.h>
 
 #include "clock.h"
+#include "db_alerts.h"
+#include "db_outbox.h"
 #include "log.h"
 #include "mailout.h"
 #include "notify.h"

@@ -14,6 +14,7 @@
 #include <gnutls/crypto.h>
 
 #include "clock.h"
+#include "db_outbox.h"
 #include "log.h"
 #include "outbox.h"
 #include "sdnotify.h"

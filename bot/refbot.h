@@ -12,6 +12,7 @@
 
 #include "conf.h"
 #include "db.h"
+#include "db_partners.h"
 #include "keyword.h"
 #include "kvfile.h"
 #include "template.h"

@@ -11,6 +11,8 @@
 
 #include "analyze.h"
 #include "db.h"
+#include "db_partners.h"
+#include "db_referrals.h"
 #include "refbot.h"
 
 struct reply_outcome {

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "db_messages.h"
+#include "db_outbox.h"
 #include "imap.h"
 #include "intake.h"
 #include "log.h"

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "db_referrals.h"
 #include "log.h"
 #include "notify.h"
 #include "reply.h"

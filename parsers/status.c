@@ -7,24 +7,32 @@
 #include "status.h"
 #include "util.h"
 
+/*
+ * Every state, what it means for the numbers, and the keywords that may
+ * move a referral out of it.  counts: a formal referral (not waiting for
+ * the partner, not a duplicate) that tiers, reports and duplicate
+ * detection count; stage: how far along the pipeline it is (the funnel).
+ * The database's queries take their lists of states from here too.
+ */
 static const struct {
 	const char *from;
+	int open, counts, stage;
 	enum kw kws[8];
 } moves[] = {
-	{ "NEW", { KW_CONTACTED, KW_MEETING, KW_PROPOSAL, KW_WON, KW_LOST,
+	{ "NEW", 1, 1, 0, { KW_CONTACTED, KW_MEETING, KW_PROPOSAL, KW_WON,
+	    KW_LOST, KW_DECLINED, KW_NOTE } },
+	{ "CONTACTED", 1, 1, 1, { KW_MEETING, KW_PROPOSAL, KW_WON, KW_LOST,
 	    KW_DECLINED, KW_NOTE } },
-	{ "CONTACTED", { KW_MEETING, KW_PROPOSAL, KW_WON, KW_LOST,
+	{ "MEETING", 1, 1, 2, { KW_MEETING, KW_PROPOSAL, KW_WON, KW_LOST,
 	    KW_DECLINED, KW_NOTE } },
-	{ "MEETING", { KW_MEETING, KW_PROPOSAL, KW_WON, KW_LOST, KW_DECLINED,
-	    KW_NOTE } },
-	{ "PROPOSAL", { KW_MEETING, KW_PROPOSAL, KW_WON, KW_LOST,
+	{ "PROPOSAL", 1, 1, 3, { KW_MEETING, KW_PROPOSAL, KW_WON, KW_LOST,
 	    KW_DECLINED, KW_NOTE } },
-	{ "WON", { KW_REOPEN, KW_NOTE, KW_REVENUE } },
-	{ "LOST", { KW_REOPEN, KW_NOTE } },
-	{ "DECLINED", { KW_REOPEN, KW_NOTE } },
-	{ "INCOMPLETE", { KW_CONTACTED, KW_DECLINED, KW_NOTE } },
-	{ "DISQUALIFIED", { KW_DECLINED, KW_NOTE } },
-	{ "DUPLICATE", { KW_CREDIT, KW_DECLINED, KW_NOTE } },
+	{ "WON", 0, 1, 4, { KW_REOPEN, KW_NOTE, KW_REVENUE } },
+	{ "LOST", 0, 1, 0, { KW_REOPEN, KW_NOTE } },
+	{ "DECLINED", 0, 1, 0, { KW_REOPEN, KW_NOTE } },
+	{ "INCOMPLETE", 0, 0, 0, { KW_CONTACTED, KW_DECLINED, KW_NOTE } },
+	{ "DISQUALIFIED", 0, 0, 0, { KW_DECLINED, KW_NOTE } },
+	{ "DUPLICATE", 0, 0, 0, { KW_CREDIT, KW_DECLINED, KW_NOTE } },
 };
 
 static const char *
@@ -41,11 +49,45 @@ kw_state(enum kw kw)
 	}
 }
 
+static int
+state(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(moves); i++)
+		if (strcmp(moves[i].from, s) == 0)
+			return (int)i;
+	return -1;
+}
+
 int
 status_is_open(const char *s)
 {
-	return strcmp(s, "NEW") == 0 || strcmp(s, "CONTACTED") == 0 ||
-	    strcmp(s, "MEETING") == 0 || strcmp(s, "PROPOSAL") == 0;
+	int i = state(s);
+
+	return i >= 0 && moves[i].open;
+}
+
+int
+status_counts(const char *s)
+{
+	int i = state(s);
+
+	return i >= 0 && moves[i].counts;
+}
+
+int
+status_stage(const char *s)
+{
+	int i = state(s);
+
+	return i >= 0 ? moves[i].stage : 0;
+}
+
+const char *
+status_name(size_t i)
+{
+	return i < nitems(moves) ? moves[i].from : NULL;
 }
 
 const char *

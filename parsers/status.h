@@ -9,6 +9,8 @@
 #ifndef REFBOT_STATUS_H
 #define REFBOT_STATUS_H
 
+#include <stddef.h>
+
 #include "keyword.h"
 
 /*
@@ -22,5 +24,14 @@ const char *status_next(const char *from, enum kw kw, const char *reopen_to);
 char *status_allowed(const char *from);
 
 int status_is_open(const char *status);
+/*
+ * A formal referral, which tiers, reports and duplicate detection count:
+ * not waiting for the partner (INCOMPLETE, DISQUALIFIED), not a DUPLICATE.
+ */
+int status_counts(const char *status);
+/* How far along the pipeline: 1 CONTACTED, 2 MEETING, 3 PROPOSAL, 4 WON. */
+int status_stage(const char *status);
+/* The i-th state, NULL past the last: every state, for listing them. */
+const char *status_name(size_t i);
 
 #endif

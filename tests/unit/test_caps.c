@@ -13,6 +13,8 @@
 #include "check.h"
 #include "conf.h"
 #include "db.h"
+#include "db_alerts.h"
+#include "db_outbox.h"
 #include "notify.h"
 #include "util.h"
 

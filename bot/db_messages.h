@@ -1,0 +1,36 @@
+/*
+ * db_messages: the inbound messages as fetched, with their attachments,
+ * processing attempts and disposition (the messages and attachments
+ * tables).  Returns as in db.h.
+ */
+#ifndef REFBOT_DB_MESSAGES_H
+#define REFBOT_DB_MESSAGES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+
+int db_message_lookup(struct db *, const char *mailbox, uint32_t uidvalidity,
+    uint32_t uid, int64_t *id, char **disposition, int *moved);
+/*
+ * raw is what was fetched: the whole message, or for one over the size
+ * limit only its header; size is the whole message's size.
+ */
+int db_message_insert(struct db *, const char *mailbox, uint32_t uidvalidity,
+    uint32_t uid, const char *raw, size_t len, uint64_t size, int64_t *id);
+/* Another message (not id) already handled with this Message-ID? */
+int db_message_seen_id(struct db *, const char *message_id, int64_t id);
+/* Records the outcome, and the Message-ID found by parsing (may be NULL). */
+int db_message_dispose(struct db *, int64_t id, const char *message_id,
+    const char *disposition, const char *detail, int64_t referral_id);
+int db_message_set_moved(struct db *, int64_t id);
+/*
+ * Counts one more attempt to process the message, committed at once (it
+ * must not be called inside a transaction); returns the count, or -1.
+ */
+int db_message_attempt(struct db *, int64_t id);
+int db_attachment_add(struct db *, int64_t message_row, const char *name,
+    const char *type, size_t size);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * db_pending: a partner's request that came without a signed token (a
+ * correction, an unsubscribe), kept until the partner answers our signed
+ * mail (the pending_requests table).  Returns as in db.h.
+ */
+#ifndef REFBOT_DB_PENDING_H
+#define REFBOT_DB_PENDING_H
+
+#include <stdint.h>
+
+#include "db.h"
+
+struct pending_request {
+	int64_t id;
+	char *kind;		/* "correction" or "unsubscribe" */
+	int64_t partner_id;
+	int64_t referral_id;	/* 0: none */
+	char *body;		/* what the request said (the correction) */
+	int64_t done_at;	/* 0: not applied yet */
+};
+int db_pending_add(struct db *, const char *kind, int64_t partner_id,
+    int64_t referral_id, int64_t message_row, const char *body, int64_t *id);
+/* 1 with *pr filled (pending_request_free), 0 if there is none, -1. */
+int db_pending_get(struct db *, int64_t id, struct pending_request *pr);
+/* Marks it applied: 1, 0 if it already was, -1. */
+int db_pending_done(struct db *, int64_t id);
+void pending_request_free(struct pending_request *);
+
+#endif

@@ -1,0 +1,389 @@
+/* db_referrals: referrals, their fields and history, duplicates, SLA. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "db_int.h"
+#include "db_referrals.h"
+
+int
+db_referral_insert(struct db *db, int64_t partner_id, int64_t message_row,
+    const char *status, const char *client, const char *contact_name,
+    const char *subject, const char *inbound_message_id, int64_t *id)
+{
+	static const char sql[] = "INSERT INTO referrals (partner_id, "
+	    "message_row, status, client, contact_name, subject, "
+	    "inbound_message_id, created_at, updated_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	int64_t now = clock_now();
+
+	return db_insert(db, sql, ARGS(arg_id(partner_id), arg_id(message_row),
+	    arg_text(status), arg_text(client), arg_text(contact_name),
+	    arg_text(subject), arg_text(inbound_message_id), arg_int(now),
+	    arg_int(now)), id);
+}
+
+int
+db_referral_field(struct db *db, int64_t id, const char *key,
+    const char *value)
+{
+	static const char sql[] = "INSERT OR REPLACE INTO referral_fields "
+	    "(referral_id, key, value) VALUES (?, ?, ?)";
+
+	return db_exec(db, sql, ARGS(arg_int(id), arg_text(key),
+	    arg_text(value)));
+}
+
+int
+db_referral_set_status(struct db *db, int64_t id, const char *status)
+{
+	static const char sql[] = "UPDATE referrals SET status = ?, "
+	    "updated_at = ? WHERE id = ?";
+
+	return db_exec(db, sql, ARGS(arg_text(status), arg_int(clock_now()),
+	    arg_int(id)));
+}
+
+int
+db_referral_keys(struct db *db, int64_t id, const char *client_key,
+    const char *contact_email, const char *email_domain,
+    int64_t duplicate_of)
+{
+	static const char sql[] = "UPDATE referrals SET client_key = ?, "
+	    "contact_email = ?, email_domain = ?, duplicate_of = ? "
+	    "WHERE id = ?";
+
+	return db_exec(db, sql, ARGS(arg_text(client_key && *client_key ?
+	    client_key : NULL), arg_text(contact_email),
+	    arg_text(email_domain), arg_id(duplicate_of), arg_int(id)));
+}
+
+int
+db_referral_first(struct db *db, int64_t since, const char *client_key,
+    const char *contact_email, const char *email_domain, int64_t *id)
+{
+	/*
+	 * The first formal referral of the same client still counting: not
+	 * a duplicate itself, not waiting for the partner, not turned away.
+	 */
+	static const char sql[] = "SELECT id FROM referrals WHERE "
+	    "created_at >= ?1 AND duplicate_of IS NULL AND status NOT IN "
+	    "({not_counted}) AND "
+	    "((?2 IS NOT NULL AND client_key = ?2) OR "
+	    "(?3 IS NOT NULL AND contact_email = ?3) OR "
+	    "(?4 IS NOT NULL AND email_domain = ?4)) ORDER BY id LIMIT 1";
+
+	return db_row(db, sql, ARGS(arg_int(since), arg_text(client_key &&
+	    *client_key ? client_key : NULL), arg_text(contact_email),
+	    arg_text(email_domain)), COLS(col_int64(id)));
+}
+
+int
+db_partner_year_count(struct db *db, int64_t partner_id, int64_t from,
+    int64_t to, int64_t upto_id)
+{
+	/* Referrals that count toward the tier: not duplicates, not refused. */
+	static const char sql[] = "SELECT count(*) FROM referrals WHERE "
+	    "partner_id = ? AND created_at >= ? AND created_at < ? AND "
+	    "id <= ? AND duplicate_of IS NULL AND status NOT IN "
+	    "({not_counted})";
+
+	return (int)db_int64(db, sql, ARGS(arg_int(partner_id), arg_int(from),
+	    arg_int(to), arg_int(upto_id)));
+}
+
+int
+db_referral_duplicate(struct db *db, int64_t id, int64_t of,
+    const char *status)
+{
+	static const char sql[] = "UPDATE referrals SET duplicate_of = ?, "
+	    "status = ?, updated_at = ? WHERE id = ?";
+
+	return db_exec(db, sql, ARGS(arg_id(of), arg_text(status),
+	    arg_int(clock_now()), arg_int(id)));
+}
+
+int
+db_referral_duplicate_of(struct db *db, int64_t id, int64_t *of)
+{
+	static const char sql[] = "SELECT coalesce(duplicate_of, 0) FROM "
+	    "referrals WHERE id = ?";
+
+	return (*of = db_int64(db, sql, ARGS(arg_int(id)))) < 0 ? -1 : 0;
+}
+
+int
+db_referral_won(struct db *db, int64_t id, int64_t amount)
+{
+	static const char sql[] = "UPDATE referrals SET won_amount = ? "
+	    "WHERE id = ?";
+
+	return db_exec(db, sql, ARGS(arg_int(amount), arg_int(id)));
+}
+
+int
+db_referral_responded(struct db *db, int64_t id, int64_t at)
+{
+	static const char sql[] = "UPDATE referrals SET first_response_at = ? "
+	    "WHERE id = ? AND first_response_at IS NULL";
+
+	return db_exec(db, sql, ARGS(arg_int(at), arg_int(id)));
+}
+
+int
+db_sla_due(struct db *db, int64_t now, const int64_t *sla, int escalate,
+    int64_t *id)
+{
+	/* Still NEW: nobody has answered it yet.  The SLA is the tier's. */
+	static const char rsql[] = "SELECT r.id FROM referrals r LEFT JOIN "
+	    "partners p ON p.id = r.partner_id WHERE r.status = {NEW} AND "
+	    "r.sla_reminded = 0 AND r.created_at + (CASE p.tier WHEN 1 THEN "
+	    "?1 WHEN 2 THEN ?2 ELSE ?3 END) <= ?4 ORDER BY r.id LIMIT 1";
+	static const char esql[] = "SELECT r.id FROM referrals r LEFT JOIN "
+	    "partners p ON p.id = r.partner_id WHERE r.status = {NEW} AND "
+	    "r.sla_escalated = 0 AND r.created_at + 2 * (CASE p.tier WHEN 1 "
+	    "THEN ?1 WHEN 2 THEN ?2 ELSE ?3 END) <= ?4 ORDER BY r.id LIMIT 1";
+
+	return db_row(db, escalate ? esql : rsql, ARGS(arg_int(sla[1]),
+	    arg_int(sla[2]), arg_int(sla[3]), arg_int(now)),
+	    COLS(col_int64(id)));
+}
+
+int
+db_sla_mark(struct db *db, int64_t id, int escalate)
+{
+	static const char rsql[] = "UPDATE referrals SET sla_reminded = 1 "
+	    "WHERE id = ?";
+	static const char esql[] = "UPDATE referrals SET sla_reminded = 1, "
+	    "sla_escalated = 1 WHERE id = ?";
+
+	return db_exec(db, escalate ? esql : rsql, ARGS(arg_int(id)));
+}
+
+int
+db_history_add(struct db *db, int64_t referral_id, const char *actor,
+    const char *event, const char *from_status, const char *to_status,
+    const char *detail)
+{
+	return db_history_add_mid(db, referral_id, actor, event, from_status,
+	    to_status, detail, NULL);
+}
+
+int
+db_history_add_mid(struct db *db, int64_t referral_id, const char *actor,
+    const char *event, const char *from_status, const char *to_status,
+    const char *detail, const char *message_id)
+{
+	static const char sql[] = "INSERT INTO history (referral_id, at, "
+	    "actor, event, from_status, to_status, detail, message_id) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
+	return db_exec(db, sql, ARGS(arg_int(referral_id),
+	    arg_int(clock_now()), arg_text(actor), arg_text(event),
+	    arg_text(from_status), arg_text(to_status), arg_text(detail),
+	    arg_text(message_id)));
+}
+
+int
+db_history_reopen_to(struct db *db, int64_t referral_id, const char *closed,
+    char **status)
+{
+	static const char sql[] = "SELECT from_status FROM history WHERE "
+	    "referral_id = ? AND to_status = ? AND from_status <> to_status "
+	    "ORDER BY id DESC LIMIT 1";
+	int r = db_row(db, sql, ARGS(arg_int(referral_id), arg_text(closed)),
+	    COLS(col_text(status)));
+
+	return r == 1 ? *status != NULL : r;
+}
+
+void
+db_referral_row(sqlite3_stmt *st, struct referral *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(st, 0);
+	r->status = db_text(st, 1);
+	r->partner_id = sqlite3_column_int64(st, 2);
+	r->partner_name = db_text(st, 3);
+	r->partner_email = db_text(st, 4);
+	r->client = db_text(st, 5);
+	r->contact_name = db_text(st, 6);
+	r->subject = db_text(st, 7);
+	r->inbound_message_id = db_text(st, 8);
+	r->created_at = sqlite3_column_int64(st, 9);
+	r->updated_at = sqlite3_column_int64(st, 10);
+}
+
+static int
+referral_one(sqlite3_stmt *st, void *r)
+{
+	db_referral_row(st, r);
+	return 0;
+}
+
+static int
+field_row(sqlite3_stmt *st, void *arg)
+{
+	struct referral *r = arg;
+
+	r->fields = xreallocarray(r->fields, r->nfields + 1,
+	    sizeof(*r->fields));
+	r->fields[r->nfields].key = db_text(st, 0);
+	r->fields[r->nfields].value = db_text(st, 1);
+	r->nfields++;
+	return 0;
+}
+
+static int
+history_row(sqlite3_stmt *st, void *arg)
+{
+	struct referral *r = arg;
+	struct history_entry *h;
+
+	r->history = xreallocarray(r->history, r->nhistory + 1,
+	    sizeof(*r->history));
+	h = &r->history[r->nhistory++];
+	h->at = sqlite3_column_int64(st, 0);
+	h->actor = db_text(st, 1);
+	h->event = db_text(st, 2);
+	h->from_status = db_text(st, 3);
+	h->to_status = db_text(st, 4);
+	h->detail = db_text(st, 5);
+	return 0;
+}
+
+int
+db_referral_get(struct db *db, int64_t id, struct referral *r)
+{
+	static const char sql[] = "SELECT " REFERRAL_COLUMNS "WHERE r.id = ?";
+	static const char fsql[] = "SELECT key, value FROM referral_fields "
+	    "WHERE referral_id = ? ORDER BY rowid";
+	static const char hsql[] = "SELECT at, actor, event, from_status, "
+	    "to_status, detail FROM history WHERE referral_id = ? ORDER BY id";
+	int found = db_row_with(db, sql, ARGS(arg_int(id)), referral_one, r);
+
+	if (found != 1)
+		return found;
+	if (db_each(db, fsql, ARGS(arg_int(id)), field_row, r) != 0 ||
+	    db_each(db, hsql, ARGS(arg_int(id)), history_row, r) != 0) {
+		referral_free(r);
+		return -1;
+	}
+	return 1;
+}
+
+struct referral_cb {
+	int (*cb)(const struct referral *, void *);
+	void *arg;
+	int64_t partner_id;	/* db_partner_referrals: its short rows */
+};
+
+static int
+referral_each_row(sqlite3_stmt *st, void *arg)
+{
+	const struct referral_cb *c = arg;
+	struct referral r;
+	int stop;
+
+	db_referral_row(st, &r);
+	stop = c->cb(&r, c->arg);
+	referral_free(&r);
+	return stop;
+}
+
+int
+db_referral_rows(struct db *db, const char *sql, const struct dbarg *a,
+    size_t n, int (*cb)(const struct referral *, void *), void *arg)
+{
+	struct referral_cb c = { cb, arg, 0 };
+
+	return db_each(db, sql, a, n, referral_each_row, &c);
+}
+
+int
+db_referral_each(struct db *db, const char *status,
+    int (*cb)(const struct referral *, void *), void *arg)
+{
+	static const char sql[] = "SELECT " REFERRAL_COLUMNS
+	    "WHERE ?1 IS NULL OR r.status = ?1 ORDER BY r.id DESC";
+
+	return db_referral_rows(db, sql, ARGS(arg_text(status)), cb, arg);
+}
+
+/* A short row: id, status, client, created_at, updated_at. */
+static int
+partner_referral_row(sqlite3_stmt *st, void *arg)
+{
+	const struct referral_cb *c = arg;
+	struct referral r;
+	int stop;
+
+	memset(&r, 0, sizeof(r));
+	r.id = sqlite3_column_int64(st, 0);
+	r.status = db_text(st, 1);
+	r.client = db_text(st, 2);
+	r.created_at = sqlite3_column_int64(st, 3);
+	r.updated_at = sqlite3_column_int64(st, 4);
+	r.partner_id = c->partner_id;
+	stop = c->cb(&r, c->arg);
+	referral_free(&r);
+	return stop;
+}
+
+int
+db_partner_referrals(struct db *db, int64_t partner_id, int open,
+    int64_t won_from, int64_t won_to,
+    int (*cb)(const struct referral *, void *), void *arg)
+{
+	/*
+	 * open: the referrals still in the pipeline; otherwise those that
+	 * became WON in [won_from, won_to), by the history's WON entry.
+	 */
+	static const char open_sql[] = "SELECT id, status, client, created_at, "
+	    "updated_at FROM referrals WHERE partner_id = ? AND status IN "
+	    "({open}) ORDER BY id";
+	static const char won_sql[] = "SELECT r.id, r.status, r.client, "
+	    "r.created_at, max(h.at) FROM referrals r JOIN history h ON "
+	    "h.referral_id = r.id AND h.to_status = {WON} WHERE r.partner_id "
+	    "= ? AND r.status = {WON} GROUP BY r.id HAVING max(h.at) >= ? AND "
+	    "max(h.at) < ? ORDER BY r.id";
+	struct referral_cb c = { cb, arg, partner_id };
+
+	if (open)
+		return db_each(db, open_sql, ARGS(arg_int(partner_id)),
+		    partner_referral_row, &c);
+	return db_each(db, won_sql, ARGS(arg_int(partner_id),
+	    arg_int(won_from), arg_int(won_to)), partner_referral_row, &c);
+}
+
+void
+referral_free(struct referral *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	free(r->status);
+	free(r->partner_name);
+	free(r->partner_email);
+	free(r->client);
+	free(r->contact_name);
+	free(r->subject);
+	free(r->inbound_message_id);
+	for (i = 0; i < r->nfields; i++) {
+		free(r->fields[i].key);
+		free(r->fields[i].value);
+	}
+	free(r->fields);
+	for (i = 0; i < r->nhistory; i++) {
+		free(r->history[i].actor);
+		free(r->history[i].event);
+		free(r->history[i].from_status);
+		free(r->history[i].to_status);
+		free(r->history[i].detail);
+	}
+	free(r->history);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,106 @@
+/*
+ * db_referrals: referrals with their fields and history, what duplicate
+ * detection compares, and the SLA's reminders (the referrals,
+ * referral_fields and history tables).  Returns as in db.h; strings in a
+ * struct referral are its own, freed by referral_free().
+ */
+#ifndef REFBOT_DB_REFERRALS_H
+#define REFBOT_DB_REFERRALS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+
+struct kvpair {
+	char *key;
+	char *value;
+};
+
+struct history_entry {
+	int64_t at;
+	char *actor;
+	char *event;
+	char *from_status;
+	char *to_status;
+	char *detail;
+};
+
+struct referral {
+	int64_t id;
+	char *status;
+	int64_t partner_id;
+	char *partner_name;
+	char *partner_email;
+	char *client;
+	char *contact_name;
+	char *subject;
+	char *inbound_message_id;
+	int64_t created_at;
+	int64_t updated_at;
+	struct kvpair *fields;
+	size_t nfields;
+	struct history_entry *history;
+	size_t nhistory;
+};
+
+int db_referral_insert(struct db *, int64_t partner_id, int64_t message_row,
+    const char *status, const char *client, const char *contact_name,
+    const char *subject, const char *inbound_message_id, int64_t *id);
+/* Sets (or replaces) one field of a referral. */
+int db_referral_field(struct db *, int64_t id, const char *key,
+    const char *value);
+int db_referral_set_status(struct db *, int64_t id, const char *status);
+/* Stores the keys duplicate detection compares, and the first referral. */
+int db_referral_keys(struct db *, int64_t id, const char *client_key,
+    const char *contact_email, const char *email_domain,
+    int64_t duplicate_of);
+/*
+ * The first formal referral since then with the same company key,
+ * contact email or (non-free-mail) domain; 1 with *id, 0, or -1.
+ */
+int db_referral_first(struct db *, int64_t since, const char *client_key,
+    const char *contact_email, const char *email_domain, int64_t *id);
+/* A partner's referrals counting toward its tier in [from, to), up to id. */
+int db_partner_year_count(struct db *, int64_t partner_id, int64_t from,
+    int64_t to, int64_t upto_id);
+/* Marks a referral a duplicate of another (of > 0) or not, with status. */
+int db_referral_duplicate(struct db *, int64_t id, int64_t of,
+    const char *status);
+int db_referral_duplicate_of(struct db *, int64_t id, int64_t *of);
+/* The amount of a WON, for revenue reports. */
+int db_referral_won(struct db *, int64_t id, int64_t amount);
+/* Records the first staff response (only the first one counts). */
+int db_referral_responded(struct db *, int64_t id, int64_t at);
+/*
+ * The next referral still NEW sla[tier] seconds (escalate: twice that)
+ * after it arrived whose reminder (escalation) was not sent; 1/0/-1.
+ */
+int db_sla_due(struct db *, int64_t now, const int64_t *sla, int escalate,
+    int64_t *id);
+int db_sla_mark(struct db *, int64_t id, int escalate);
+int db_history_add(struct db *, int64_t referral_id, const char *actor,
+    const char *event, const char *from_status, const char *to_status,
+    const char *detail);
+int db_history_add_mid(struct db *, int64_t referral_id, const char *actor,
+    const char *event, const char *from_status, const char *to_status,
+    const char *detail, const char *message_id);
+/* The state a referral was in before it moved to closed; 1/0/-1. */
+int db_history_reopen_to(struct db *, int64_t referral_id, const char *closed,
+    char **status);
+/* Loads one referral with fields and history; 1 found, 0 not, -1 error. */
+int db_referral_get(struct db *, int64_t id, struct referral *);
+/* Each referral (without fields/history), newest first; status may be NULL. */
+int db_referral_each(struct db *, const char *status,
+    int (*cb)(const struct referral *, void *), void *arg);
+/*
+ * A partner's open referrals (open set), or those won in [won_from,
+ * won_to), each with id, status, client and created_at; cb returns
+ * non-zero to stop.
+ */
+int db_partner_referrals(struct db *, int64_t partner_id, int open,
+    int64_t won_from, int64_t won_to,
+    int (*cb)(const struct referral *, void *), void *arg);
+void referral_free(struct referral *);
+
+#endif

@@ -1,0 +1,185 @@
+/*
+ * Unit tests for the database core (bot/db.c, bot/db_int.h): the
+ * statement cache grows past its old fixed size (128 slots, then abort),
+ * the query helpers, and the referral states' rules that queries take
+ * from parsers/status.c.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "db.h"
+#include "db_int.h"
+#include "db_partners.h"
+#include "db_referrals.h"
+#include "db_reports.h"
+#include "util.h"
+
+static char dir[] = "/tmp/refbot-test-db.XXXXXX";
+
+/* One database for all the tests: each uses its own tables or rows. */
+static struct db *db;
+
+#define NSTMT 300	/* more than the old cache's 128 slots */
+
+/* The cache knows a statement by its text's address: static texts. */
+static char texts[NSTMT][32];
+
+static void
+test_stmt_cache_grows(void)
+{
+	static sqlite3_stmt *first[NSTMT];
+	int i, round, bad = 0;
+
+	for (i = 0; i < NSTMT; i++)
+		snprintf(texts[i], sizeof(texts[i]), "SELECT %d", i);
+	for (round = 0; round < 2; round++)
+		for (i = 0; i < NSTMT; i++) {
+			sqlite3_stmt *st = db_stmt(db, texts[i]);
+
+			if (st == NULL || sqlite3_step(st) != SQLITE_ROW ||
+			    sqlite3_column_int(st, 0) != i)
+				bad++;
+			else if (round == 0)
+				first[i] = st;
+			else if (first[i] != st)	/* prepared again */
+				bad++;
+			if (st != NULL)
+				sqlite3_reset(st);
+		}
+	EXPECT(bad == 0);
+}
+
+static int
+count_row(sqlite3_stmt *st, void *arg)
+{
+	int *n = arg;
+
+	(*n)++;
+	return sqlite3_column_int(st, 0) == 2;	/* stops at 2 */
+}
+
+static void
+test_helpers(void)
+{
+	static const char mk[] = "CREATE TABLE t (id INTEGER PRIMARY KEY, "
+	    "name TEXT, v INTEGER)";
+	static const char ins[] = "INSERT INTO t (name, v) VALUES (?, ?)";
+	static const char get[] = "SELECT name, v FROM t WHERE id = ?";
+	static const char all[] = "SELECT id FROM t ORDER BY id";
+	static const char upd[] = "UPDATE t SET v = v + 1 WHERE v >= ?";
+	static const char ret[] = "UPDATE t SET v = v * 10 WHERE id = ? "
+	    "RETURNING v";
+	static const char sum[] = "SELECT sum(v) FROM t";
+	int64_t id = 0, v = 0;
+	char untouched[] = "untouched", *name = NULL;
+	int n = 0, iv = 0;
+
+	EXPECT(db_exec(db, mk, NOARGS) == 0);
+	EXPECT(db_insert(db, ins, ARGS(arg_text("a"), arg_int(1)), &id) == 0);
+	EXPECT(id == 1);
+	EXPECT(db_insert(db, ins, ARGS(arg_text(NULL), arg_opt(-1)), &id) == 0);
+	EXPECT(id == 2);
+	EXPECT(db_insert(db, ins, ARGS(arg_text("c"), arg_id(3)), NULL) == 0);
+	EXPECT(db_row(db, get, ARGS(arg_int(1)), COLS(col_text(&name),
+	    col_int64(&v))) == 1);
+	EXPECT_STR(name, "a");
+	EXPECT(v == 1);
+	free(name);
+	name = untouched;
+	EXPECT(db_row(db, get, ARGS(arg_int(2)), COLS(col_text(&name))) == 1);
+	EXPECT(name == NULL);	/* SQL NULL */
+	name = untouched;
+	EXPECT(db_row(db, get, ARGS(arg_int(9)), COLS(col_text(&name))) == 0);
+	EXPECT(name == untouched);
+	EXPECT(db_each(db, all, NOARGS, count_row, &n) == 0);
+	EXPECT(n == 2);
+	EXPECT(db_changes(db, upd, ARGS(arg_int(1))) == 2);
+	EXPECT(db_int64(db, sum, NOARGS) == 6);
+	/* A write with RETURNING runs to its end: the change is made. */
+	EXPECT(db_row(db, ret, ARGS(arg_int(1)), COLS(col_int(&iv))) == 1);
+	EXPECT(iv == 20);
+	EXPECT(db_int64(db, sum, NOARGS) == 24);
+	/* A statement that does not prepare is an error, not a crash. */
+	EXPECT(db_exec(db, "SELECT * FROM nowhere", NOARGS) == -1);
+	EXPECT(db_int64(db, "SELECT * FROM nowhere", NOARGS) == -1);
+}
+
+static void
+test_status_rules(void)
+{
+	static const char open[] = "SELECT ('NEW' IN ({open})) + "
+	    "2 * ('PROPOSAL' IN ({open})) + 4 * ('WON' IN ({open}))";
+	static const char counted[] = "SELECT ('DUPLICATE' IN "
+	    "({not_counted})) + 2 * ('INCOMPLETE' IN ({not_counted})) + "
+	    "4 * ('DISQUALIFIED' IN ({not_counted})) + "
+	    "8 * ('NEW' IN ({not_counted})) + 16 * ('LOST' IN ({not_counted}))";
+	static const char stage[] = "SELECT {stage:'CONTACTED'} * 1000 + "
+	    "{stage:'PROPOSAL'} * 100 + {stage:'WON'} * 10 + {stage:'LOST'}";
+	static const char won[] = "SELECT {WON} || {DUPLICATE}";
+	char *s = NULL;
+
+	EXPECT(db_int64(db, open, NOARGS) == 3);
+	EXPECT(db_int64(db, counted, NOARGS) == 7);
+	EXPECT(db_int64(db, stage, NOARGS) == 1340);
+	EXPECT(db_row(db, won, NOARGS, COLS(col_text(&s))) == 1);
+	EXPECT_STR(s, "WONDUPLICATE");
+	free(s);
+}
+
+/* The domain queries that use the rules, end to end on a fresh schema. */
+static void
+test_rules_in_queries(void)
+{
+	static const char *const states[] = { "NEW", "CONTACTED", "WON",
+	    "DUPLICATE", "INCOMPLETE", "LOST" };
+	struct partner_numbers pn;
+	int64_t pid = 0, id = 0, stages[5], sla[4] = { 0, 1, 1, 1 };
+	size_t i;
+
+	EXPECT(db_partner_add(db, "P", "p@example.com", "en", &pid) == 0);
+	for (i = 0; i < nitems(states); i++)
+		EXPECT(db_referral_insert(db, pid, 0, states[i], "C", NULL,
+		    NULL, NULL, &id) == 0);
+	EXPECT(db_partner_numbers(db, pid, 0, INT64_MAX, &pn) == 0);
+	EXPECT(pn.sent_year == 4);	/* NEW CONTACTED WON LOST */
+	EXPECT(pn.open == 2);
+	EXPECT(pn.won_all == 1);
+	EXPECT(db_partner_year_count(db, pid, 0, INT64_MAX, id) == 4);
+	EXPECT(db_report_funnel(db, 0, INT64_MAX, pid, stages) == 0);
+	EXPECT(stages[0] == 5 && stages[1] == 2 && stages[2] == 1 &&
+	    stages[3] == 1 && stages[4] == 1);
+	EXPECT(db_sla_due(db, INT64_MAX / 4, sla, 0, &id) == 1);
+	EXPECT(id == 1);
+}
+
+int
+main(void)
+{
+	char *path, *err = NULL;
+
+	if (mkdtemp(dir) == NULL)
+		return 99;
+	path = xasprintf("%s/test.db", dir);
+	if (db_open(path, 1, &db, &err) != 0 || db_migrate(db, &err) < 0) {
+		printf("Bail out! %s: %s\n", path, err ? err : "?");
+		return 99;
+	}
+	free(path);
+	RUN(test_stmt_cache_grows);
+	RUN(test_helpers);
+	RUN(test_status_rules);
+	RUN(test_rules_in_queries);
+	db_close(db);
+	{
+		char *cmd = xasprintf("rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			printf("# could not remove %s\n", dir);
+		free(cmd);
+	}
+	return check_done();
+}
