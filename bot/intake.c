@@ -350,6 +350,7 @@ intake_too_large(struct refbot *rb, int64_t row, const char *hdr,
 	int n;
 
 	rb->replies_withheld = rb->alerts_held = 0;
+	rb->text_failed = NULL;
 	/* Counted as for any message: a parser that kills us is skipped. */
 	if ((n = db_message_attempt(rb->db, row)) < 0) {
 		log_warnx("message %lld: database: %s", (long long)row,
@@ -371,6 +372,7 @@ intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len)
 	int n;
 
 	rb->replies_withheld = rb->alerts_held = 0;
+	rb->text_failed = NULL;
 	/*
 	 * Counted before the work, in its own commit: if processing kills
 	 * the process, the count survives the restart and the message is
@@ -445,5 +447,5 @@ retry:
 	free(j.detail);
 	free(j.dedup_id);
 	analysis_free(&j.a);
-	return INTAKE_RETRY;
+	return rb->text_failed != NULL ? INTAKE_CONFIG : INTAKE_RETRY;
 }

@@ -94,7 +94,7 @@ set_aside(struct refbot *rb, int64_t row, const struct aside *as)
 retry:
 	log_warnx("message %lld: not processed, will retry: %s",
 	    (long long)row, db_errmsg(rb->db));
-	return INTAKE_RETRY;
+	return rb->text_failed != NULL ? INTAKE_CONFIG : INTAKE_RETRY;
 }
 
 /* A message nobody can read: set aside, its sender found by text search. */

@@ -60,6 +60,7 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 	    &body, &err) != 0) {
 		log_warnx("cannot build the %s mail: %s", n->name, err);
 		free(err);
+		rb->text_failed = n->name;	/* a configuration problem */
 		return -1;
 	}
 	key = notify_key(rb, &keylen);
