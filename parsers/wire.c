@@ -14,32 +14,34 @@ static const char magic[4] = { 'R', 'B', 'W', 'A' };
 
 /* Writing. */
 
+/* n bytes of v, least significant first. */
+static void
+put_le(struct buf *b, uint64_t v, size_t n)
+{
+	unsigned char c[8];
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		c[i] = (unsigned char)(v >> (8 * i));
+	buf_add(b, c, n);
+}
+
 static void
 put_u8(struct buf *b, unsigned v)
 {
-	buf_addc(b, (char)(v & 0xff));
+	put_le(b, v, 1);
 }
 
 static void
 put_u32(struct buf *b, uint32_t v)
 {
-	unsigned char c[4];
-	int i;
-
-	for (i = 0; i < 4; i++)
-		c[i] = (unsigned char)(v >> (8 * i));
-	buf_add(b, c, sizeof(c));
+	put_le(b, v, 4);
 }
 
 static void
 put_u64(struct buf *b, uint64_t v)
 {
-	unsigned char c[8];
-	int i;
-
-	for (i = 0; i < 8; i++)
-		c[i] = (unsigned char)(v >> (8 * i));
-	buf_add(b, c, sizeof(c));
+	put_le(b, v, 8);
 }
 
 static void
@@ -198,43 +200,47 @@ fail(struct rd *r, const char *why)
 	return -1;
 }
 
+/* n (at most 8) bytes, least significant first. */
+static int
+get_le(struct rd *r, size_t n, uint64_t *v)
+{
+	size_t i;
+
+	if (r->err != NULL || r->left < n)
+		return fail(r, "truncated");
+	for (*v = 0, i = 0; i < n; i++)
+		*v |= (uint64_t)r->p[i] << (8 * i);
+	r->p += n;
+	r->left -= n;
+	return 0;
+}
+
 static int
 get_u8(struct rd *r, unsigned *v)
 {
-	if (r->err != NULL || r->left < 1)
-		return fail(r, "truncated");
-	*v = r->p[0];
-	r->p++;
-	r->left--;
+	uint64_t w;
+
+	if (get_le(r, 1, &w) != 0)
+		return -1;
+	*v = (unsigned)w;
 	return 0;
 }
 
 static int
 get_u32(struct rd *r, uint32_t *v)
 {
-	int i;
+	uint64_t w;
 
-	if (r->err != NULL || r->left < 4)
-		return fail(r, "truncated");
-	for (*v = 0, i = 0; i < 4; i++)
-		*v |= (uint32_t)r->p[i] << (8 * i);
-	r->p += 4;
-	r->left -= 4;
+	if (get_le(r, 4, &w) != 0)
+		return -1;
+	*v = (uint32_t)w;
 	return 0;
 }
 
 static int
 get_u64(struct rd *r, uint64_t *v)
 {
-	int i;
-
-	if (r->err != NULL || r->left < 8)
-		return fail(r, "truncated");
-	for (*v = 0, i = 0; i < 8; i++)
-		*v |= (uint64_t)r->p[i] << (8 * i);
-	r->p += 8;
-	r->left -= 8;
-	return 0;
+	return get_le(r, 8, v);
 }
 
 static int
