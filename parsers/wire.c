@@ -136,7 +136,7 @@ put_form(struct buf *b, const struct form *f, const struct template *t)
 	for (i = 0; i < f->nproblems; i++) {
 		const struct form_problem *p = &f->problems[i];
 
-		if (field_index(t, p->field, &fi) != 0 ||
+		if (field_index(t, p->field, &fi) != 0 || fi == NONE ||
 		    group_index(t, p->group, &gi) != 0)
 			return -1;
 		put_u32(b, fi);
@@ -256,7 +256,7 @@ get_flag(struct rd *r, int *v)
 	return 0;
 }
 
-/* A string, or NULL (nullable) ; *s is left alone on failure. */
+/* A string, or NULL when nullable; *s is left alone on failure. */
 static int
 get_str(struct rd *r, char **s, int nullable)
 {
@@ -298,17 +298,12 @@ get_count(struct rd *r, size_t min, size_t *n)
 }
 
 static int
-get_field(struct rd *r, const struct template *t, int nullable,
-    const struct tfield **f)
+get_field(struct rd *r, const struct template *t, const struct tfield **f)
 {
 	uint32_t i;
 
 	if (get_u32(r, &i) != 0)
 		return -1;
-	if (i == NONE && nullable) {
-		*f = NULL;
-		return 0;
-	}
 	if (i >= t->nfields)
 		return fail(r, "a field index outside the template");
 	*f = &t->fields[i];
@@ -369,7 +364,7 @@ get_form(struct rd *r, struct form *f, const struct template *t)
 		f->values = xcalloc(n, sizeof(*f->values));
 	for (i = 0; i < n; i++) {
 		f->nvalues = i + 1;
-		if (get_field(r, t, 0, &f->values[i].field) ||
+		if (get_field(r, t, &f->values[i].field) ||
 		    get_str(r, &f->values[i].value, 0) || get_u32(r, &v))
 			return -1;
 		if (v > INT32_MAX)
@@ -384,7 +379,7 @@ get_form(struct rd *r, struct form *f, const struct template *t)
 		struct form_problem *p = &f->problems[i];
 
 		f->nproblems = i + 1;
-		if (get_field(r, t, 1, &p->field) || get_u32(r, &v))
+		if (get_field(r, t, &p->field) || get_u32(r, &v))
 			return -1;
 		if (v != NONE && v >= t->ngroups)
 			return fail(r, "a group index outside the template");
@@ -409,7 +404,7 @@ get_form(struct rd *r, struct form *f, const struct template *t)
 		f->failed = xcalloc(n, sizeof(*f->failed));
 	for (i = 0; i < n; i++) {
 		f->nfailed = i + 1;
-		if (get_field(r, t, 0, &f->failed[i]) != 0)
+		if (get_field(r, t, &f->failed[i]) != 0)
 			return -1;
 	}
 	if (get_u8(r, &u) != 0)
@@ -477,8 +472,11 @@ wire_get(const char *bytes, size_t len, const struct template *tmpl,
 	}
 	/* What analyze() promises and the bot relies on. */
 	if ((a->kind == KIND_UNREADABLE) != (a->parse_status != MESSAGE_OK) ||
-	    (a->kind == KIND_UNREADABLE && a->error == NULL)) {
-		fail(&r, "a kind that contradicts the parse status");
+	    (a->kind == KIND_UNREADABLE && a->error == NULL) ||
+	    (a->kind == KIND_AUTOMATIC) != (a->automatic != NULL) ||
+	    ((a->kind == KIND_SUBMISSION || a->kind == KIND_REPLY) &&
+	    a->msg.from_addr == NULL)) {
+		fail(&r, "a kind that contradicts the rest");
 		goto bad;
 	}
 	if ((a->parse_status == MESSAGE_OK || a->msg.text_type != NULL) &&

@@ -12,8 +12,11 @@
  * fields of struct analysis in declaration order.  A string is a u32
  * length (0xffffffff: NULL) and its bytes; an array is a u32 count and
  * its elements.  Pointers into the template travel as indices into it
- * (0xffffffff: none); the static strings analyze() points at travel as
- * text and are mapped back to their one static copy.
+ * (0xffffffff: no group); the static strings analyze() points at travel
+ * as text and are mapped back to their one static copy.  What analyze()
+ * promises is checked too (an automatic mail has its reason, a message
+ * the MIME parser read has its subject and text, a submission or reply
+ * its From address), so the bot may rely on it as on analyze() itself.
  */
 #ifndef REFBOT_WIRE_H
 #define REFBOT_WIRE_H

@@ -242,6 +242,12 @@ test_damaged(void)
 		if (wire_get(copy, n, &tmpl, &a, NULL) == 0)
 			analysis_free(&a);
 	}
+	/* A submission said to be automatic has no reason: refused. */
+	memcpy(copy, enc.data, n);
+	EXPECT(copy[5] == KIND_SUBMISSION);
+	copy[5] = KIND_AUTOMATIC;
+	EXPECT(wire_get(copy, n, &tmpl, &a, &err) == -1);
+	EXPECT_STR(err, "a kind that contradicts the rest");
 	/* The magic and the version. */
 	memcpy(copy, enc.data, n);
 	copy[0] = 'X';
