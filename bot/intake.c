@@ -7,18 +7,10 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <poll.h>
-#include <signal.h>
 #include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <gnutls/crypto.h>
 
@@ -26,7 +18,6 @@
 #include "classify.h"
 #include "enable.h"
 #include "fault.h"
-#include "idlist.h"
 #include "intake.h"
 #include "intake_int.h"
 #include "intake_text.h"
@@ -34,20 +25,16 @@
 #include "log.h"
 #include "mailout.h"
 #include "newsletter.h"
-#include "normalize.h"
 #include "notify.h"
 #include "parserchild.h"
 #include "rawhdr.h"
-#include "token.h"
 #include "render.h"
 #include "replies.h"
 #include "reply.h"
-#include "sdnotify.h"
 #include "util.h"
 
 /* Attempts to process one message before it is quarantined. */
 #define MAX_ATTEMPTS 3
-
 
 static int
 unknown_sender(struct job *j)

@@ -124,8 +124,8 @@ intake_reject(struct refbot *rb, int64_t row, const char *disposition,
  * is found by plain text search, as for unreadable mail.
  */
 enum intake_result
-intake_set_too_large(struct refbot *rb, int64_t row, const char *hdr, size_t hlen,
-    uint64_t size, int parse)
+intake_set_too_large(struct refbot *rb, int64_t row, const char *hdr,
+    size_t hlen, uint64_t size, int parse)
 {
 	struct analyze_opts o = { &rb->tmpl, rb->cfg.message_id_domain,
 	    MAILOUT_LOOP_HEADER, rb->cfg.max_message_size };

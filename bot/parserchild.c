@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "html.h"
 #include "parserchild.h"
 #include "sdnotify.h"
 #include "util.h"
@@ -106,7 +107,8 @@ child_main(const struct analyze_opts *o, int fd)
 		if (getrusage(RUSAGE_SELF, &ru) == 0 &&
 		    getrlimit(RLIMIT_CPU, &rl) == 0) {
 			rlim_t soft = (rlim_t)ru.ru_utime.tv_sec +
-			    (rlim_t)ru.ru_stime.tv_sec + PARSERCHILD_CPU_LIMIT + 1;
+			    (rlim_t)ru.ru_stime.tv_sec +
+			    PARSERCHILD_CPU_LIMIT + 1;
 			rl.rlim_cur = rl.rlim_max != RLIM_INFINITY &&
 			    soft > rl.rlim_max ? rl.rlim_max : soft;
 			setrlimit(RLIMIT_CPU, &rl);
@@ -211,12 +213,13 @@ read_answer(void *buf, size_t len, int *waited)
 /*
  * The most an analysis of len bytes can take: text converted to UTF-8
  * grows at most threefold and appears at most twice (the text and the
- * form read from it), plus headers and names.
+ * form read from it), as do headers and names; the text of HTML, which
+ * may grow more, is cut at HTML_MAX_TEXT.
  */
 static uint64_t
 answer_max(size_t len)
 {
-	return (uint64_t)len * 16 + 65536;
+	return (uint64_t)len * 16 + 2 * (uint64_t)HTML_MAX_TEXT + 65536;
 }
 
 int
