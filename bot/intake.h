@@ -11,10 +11,14 @@
 
 #include "refbot.h"
 
+/* RESULT_DONE, RESULT_BAD_INPUT, RESULT_RETRY, RESULT_CONFIG (result.h). */
 enum intake_result {
 	INTAKE_PROCESSED,	/* done: move to the processed folder */
 	INTAKE_REJECTED,	/* unreadable, too large: to the rejected folder */
 	INTAKE_RETRY,		/* database trouble: leave it, try later */
+	INTAKE_CONFIG,		/* a mail text it needs cannot be built
+				   (rb->text_failed names it): leave it,
+				   the operator must fix the text; later */
 };
 
 /* Processes the stored message row (raw bytes as given). */

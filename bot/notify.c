@@ -63,6 +63,7 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 		log_warnx("cannot build the %s mail, a configuration problem: "
 		    "%s", n->name, err);
 		free(err);
+		rb->text_failed = n->name;	/* a configuration problem */
 		return NOTIFY_CONFIG;
 	}
 	key = notify_key(rb, &keylen);

@@ -42,6 +42,8 @@ struct refbot {
 	/* What the caps held back since intake last reset them (notify.c). */
 	int replies_withheld;		/* automatic replies (per sender) */
 	int alerts_held;		/* staff alerts (per kind and hour) */
+	/* The mail text (static name) notify.c could not build, or NULL. */
+	const char *text_failed;
 };
 
 /* The words for a form problem code in lang, with {{arg}} filled in. */

@@ -200,7 +200,11 @@ handle(struct runner *r, uint32_t uid, const char *raw, size_t len,
 
 	res = size ? intake_too_large(rb, row, raw, len, size) :
 	    intake_process(rb, row, raw, len);
-	if (res == INTAKE_RETRY) {
+	if (res == INTAKE_CONFIG)
+		log_warnx("message %lld: left for later: the %s mail text "
+		    "cannot be built; fix it (refbot doctor checks it)",
+		    (long long)row, rb->text_failed);
+	if (res == INTAKE_RETRY || res == INTAKE_CONFIG) {
 		r->retry++;
 		return IMAP_OK;
 	}

@@ -46,6 +46,48 @@ sender_is_robot(const char *addr)
 	return 0;
 }
 
+/*
+ * Every reason classify_automatic gives: returned from here, so that a
+ * copy of one (wire.c) maps back to its static string.
+ */
+enum {
+	AUTO_LOOP,
+	AUTO_OUR_ID,
+	AUTO_AUTO_SUBMITTED,
+	AUTO_PRECEDENCE,
+	AUTO_AUTOREPLY,
+	AUTO_LIST,
+	AUTO_EXCHANGE,
+	AUTO_BOUNCE,
+	AUTO_NO_FROM,
+	AUTO_ROBOT,
+	AUTO_REPORT,
+};
+static const char *const automatic_reasons[] = {
+	"our own mail came back (loop marker)",
+	"our own mail came back (Message-ID)",
+	"Auto-Submitted",
+	"Precedence",
+	"X-Autoreply",
+	"List-Id",
+	"Exchange automatic message",
+	"empty Return-Path (a bounce)",
+	"no From address",
+	"automatic sender address",
+	"delivery or read report",
+};
+
+const char *
+classify_automatic_reason(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && i < nitems(automatic_reasons); i++)
+		if (strcmp(s, automatic_reasons[i]) == 0)
+			return automatic_reasons[i];
+	return NULL;
+}
+
 const char *
 classify_automatic(const struct message *msg, const char *our_domain,
     const char *loop_header)
@@ -53,36 +95,36 @@ classify_automatic(const struct message *msg, const char *our_domain,
 	const char *v;
 
 	if (message_header(msg, loop_header) != NULL)
-		return "our own mail came back (loop marker)";
+		return automatic_reasons[AUTO_LOOP];
 	if (classify_our_id(msg->message_id, our_domain))
-		return "our own mail came back (Message-ID)";
+		return automatic_reasons[AUTO_OUR_ID];
 	/* Any value but "no" (RFC 3834), before a comment or parameter. */
 	if ((v = message_header(msg, "Auto-Submitted")) != NULL &&
 	    (ascii_strncasecmp(v, "no", 2) != 0 ||
 	    (v[2] != '\0' && strchr(" \t;(", v[2]) == NULL)))
-		return "Auto-Submitted";
+		return automatic_reasons[AUTO_AUTO_SUBMITTED];
 	if ((v = message_header(msg, "Precedence")) != NULL &&
 	    (ascii_strcasecmp(v, "bulk") == 0 ||
 	    ascii_strcasecmp(v, "junk") == 0 ||
 	    ascii_strcasecmp(v, "list") == 0))
-		return "Precedence";
+		return automatic_reasons[AUTO_PRECEDENCE];
 	if (message_header(msg, "X-Autoreply") != NULL ||
 	    message_header(msg, "X-Autorespond") != NULL)
-		return "X-Autoreply";
+		return automatic_reasons[AUTO_AUTOREPLY];
 	if (message_header(msg, "List-Id") != NULL)
-		return "List-Id";
+		return automatic_reasons[AUTO_LIST];
 	if ((v = message_header(msg, "X-Auto-Response-Suppress")) != NULL &&
 	    (strstr(v, "All") != NULL || strstr(v, "OOF") != NULL) &&
 	    message_header(msg, "X-MS-Exchange-Generated-Message-Source"))
-		return "Exchange automatic message";
+		return automatic_reasons[AUTO_EXCHANGE];
 	if (msg->has_return_path && msg->return_path_empty)
-		return "empty Return-Path (a bounce)";
+		return automatic_reasons[AUTO_BOUNCE];
 	if (msg->from_addr == NULL)
-		return "no From address";
+		return automatic_reasons[AUTO_NO_FROM];
 	if (sender_is_robot(msg->from_addr))
-		return "automatic sender address";
+		return automatic_reasons[AUTO_ROBOT];
 	if (strcmp(msg->content_type, "multipart/report") == 0)
-		return "delivery or read report";
+		return automatic_reasons[AUTO_REPORT];
 	return NULL;
 }
 

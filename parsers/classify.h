@@ -19,6 +19,8 @@
  */
 const char *classify_automatic(const struct message *msg,
     const char *our_domain, const char *loop_header);
+/* The static copy of a reason classify_automatic gives, or NULL. */
+const char *classify_automatic_reason(const char *);
 
 /*
  * Finds a "[REF-000123]" tag in s; returns the referral id, or 0.

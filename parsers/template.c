@@ -547,6 +547,26 @@ yesno_value(const char *v)
 	return r;
 }
 
+/*
+ * Every code add_problem is given: stored from here, so that a copy of
+ * one (wire.c) maps back to its static string.
+ */
+static const char *const problem_codes[] = {
+	"missing", "email", "phone", "yesno", "date", "money", "enum",
+	"pattern", "too_long", "one_of",
+};
+
+const char *
+form_problem_code(const char *code)
+{
+	size_t i;
+
+	for (i = 0; code != NULL && i < nitems(problem_codes); i++)
+		if (strcmp(code, problem_codes[i]) == 0)
+			return problem_codes[i];
+	return NULL;
+}
+
 static void
 add_problem(struct form *f, const struct tfield *field,
     const struct tgroup *group, enum problem_kind k, const char *code,
@@ -557,7 +577,8 @@ add_problem(struct form *f, const struct tfield *field,
 	f->problems[f->nproblems].field = field;
 	f->problems[f->nproblems].group = group;
 	f->problems[f->nproblems].kind = k;
-	f->problems[f->nproblems].code = code;
+	if ((f->problems[f->nproblems].code = form_problem_code(code)) == NULL)
+		abort();	/* a code missing from problem_codes */
 	f->problems[f->nproblems].arg = arg;
 	f->nproblems++;
 }

@@ -140,6 +140,8 @@ void form_read_lines(const struct template *, const char *text,
 void form_evaluate(const struct template *, const char *const *keys,
     const char *const *values, size_t n, struct form *out);
 
+/* The static copy of a problem code, or NULL when it is none. */
+const char *form_problem_code(const char *);
 const char *form_outcome_name(enum form_outcome);
 void form_free(struct form *);
 const char *form_get(const struct form *, const char *key);

@@ -1,0 +1,63 @@
+/*
+ * intake_int: what the parts of intake share; private to bot/intake*.c.
+ * Functions that take a job run inside the message's transaction and
+ * return -1 when it must be rolled back and the message retried.
+ */
+#ifndef REFBOT_INTAKE_INT_H
+#define REFBOT_INTAKE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyze.h"
+#include "intake.h"
+#include "refbot.h"
+#include "replies.h"
+
+/* One message being handled, and what was decided about it. */
+struct job {
+	struct refbot *rb;
+	int64_t row;
+	struct analysis a;
+	const char *disposition;
+	char *detail;
+	int64_t referral_id;
+	int withheld;		/* the sender's reply cap held a reply back */
+	char *dedup_id;		/* Message-ID, or one made from the content */
+};
+
+/* A new referral from partner p: recorded, acknowledged, staff told. */
+int intake_submission(struct job *, const struct partner *p);
+
+/* A reply in one of our threads. */
+int intake_reply(struct job *);
+
+/*
+ * A reply through the signed address of our "please confirm" mail.
+ * Returns 1 when the mail was such a reply, 0 when not, -1.
+ */
+int intake_confirmed_request(struct job *);
+
+/* Copies what replies.c decided into the job. */
+void intake_take(struct job *, struct reply_outcome *);
+
+/*
+ * detail, and what the caps (notify.c) held back while this message was
+ * handled, so that nothing they hold back is silent (caller frees).
+ */
+char *intake_capped_detail(struct refbot *, const char *detail,
+    int withheld);
+
+/* A message nobody can read: set aside, its sender found by text search. */
+enum intake_result intake_reject(struct refbot *, int64_t row,
+    const char *disposition, const char *why, const char *raw, size_t len);
+
+/*
+ * A message over max_message_size, known by its header hdr: set aside as
+ * too-large.  The header goes through the parser child only when parse is
+ * set (the message has not been counted against the parser too often).
+ */
+enum intake_result intake_set_too_large(struct refbot *, int64_t row,
+    const char *hdr, size_t hlen, uint64_t size, int parse);
+
+#endif

@@ -1,0 +1,563 @@
+/*
+ * intake_referral: a referral as intake receives it: the submission, the
+ * partner's corrections (signed, unsigned and confirmed), replies in its
+ * thread, and the mails each causes.  Called by decide() (intake.c),
+ * inside the message's transaction; -1 means roll back and retry.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "analyze.h"
+#include "clock.h"
+#include "db_messages.h"
+#include "db_outbox.h"
+#include "db_partners.h"
+#include "db_pending.h"
+#include "db_referrals.h"
+#include "intake.h"
+#include "intake_int.h"
+#include "intake_text.h"
+#include "log.h"
+#include "newsletter.h"
+#include "normalize.h"
+#include "notify.h"
+#include "render.h"
+#include "replies.h"
+#include "reply.h"
+#include "token.h"
+#include "util.h"
+
+static const char *
+status_for(enum form_outcome o)
+{
+	switch (o) {
+	case OUTCOME_QUALIFIED: return "NEW";
+	case OUTCOME_INCOMPLETE: return "INCOMPLETE";
+	case OUTCOME_DISQUALIFIED: return "DISQUALIFIED";
+	}
+	return "?";
+}
+
+/*
+ * The acknowledgement, or what is missing, or why it cannot go ahead, to
+ * the partner; and for a referral staff must act on or should know was
+ * turned away, a notification to every staff address.
+ */
+static int
+send_outcome(struct job *j, const struct form *f, const struct partner *p,
+    const char *rcpt)
+{
+	struct refbot *rb = j->rb;
+	static const char *names[] = { "ack", "incomplete", "disqualified" };
+	const char *lang = replies_partner_lang(p, &j->a);
+	const char *client = form_get(f, "client");
+	char ref[24], sla[16], due[40], *fields, *problems, *reasons, *blanks;
+	char *refs = intake_references(&j->a.msg), *fields_en, *reasons_en;
+	int hours = config_sla_hours(&rb->cfg, p->tier);
+	time_t t = (time_t)(clock_now() + (int64_t)hours * 3600);
+	struct notify n;
+	struct tm tm;
+	int rc;
+
+	refbot_ref(j->referral_id, ref, sizeof(ref));
+	snprintf(sla, sizeof(sla), "%d", hours);
+	gmtime_r(&t, &tm);
+	strftime(due, sizeof(due), "%Y-%m-%d %H:%M UTC", &tm);
+	fields = intake_fields_text(f, lang);
+	problems = intake_problems_text(rb, f, lang);
+	reasons = intake_rules_text(f, lang);
+	blanks = intake_blank_lines(f, lang);
+	fields_en = intake_fields_text(f, "en");
+	reasons_en = intake_rules_text(f, "en");
+	{
+		const struct render_var vars[] = {
+			{ "ref", ref },
+			{ "client", client ? client : "?" },
+			{ "partner_name", p->name },
+			{ "partner_email", p->email },
+			{ "fields", fields },
+			{ "problems", problems },
+			{ "reasons", reasons },
+			{ "blank_lines", blanks },
+			{ "sla_hours", sla },
+			{ "due", due },
+			{ "from_name", rb->cfg.from_name },
+			{ "marker", REPLY_MARKER },
+		};
+		memset(&n, 0, sizeof(n));
+		n.name = names[f->outcome];
+		n.lang = lang;
+		n.rcpt = rcpt;
+		n.referral_id = j->referral_id;
+		n.role = ROLE_PARTNER;
+		n.vars = vars;
+		n.nvars = nitems(vars);
+		n.in_reply_to = j->a.msg.message_id;
+		n.references = refs;
+		n.auto_reply = 1;
+		rc = notify_queue(rb, &n, NULL);
+		if (rc == NOTIFY_WITHHELD) {
+			j->withheld = 1;
+			rc = 0;
+		}
+		if (rc == 0 && f->outcome != OUTCOME_INCOMPLETE) {
+			/* Staff read English; they see the fields as read. */
+			const struct render_var svars[] = {
+				{ "ref", ref },
+				{ "client", client ? client : "?" },
+				{ "partner_name", p->name },
+				{ "partner_email", p->email },
+				{ "fields", fields_en },
+				{ "reasons", reasons_en },
+				{ "due", due },
+				{ "marker", REPLY_MARKER },
+			};
+			memset(&n, 0, sizeof(n));
+			n.name = f->outcome == OUTCOME_QUALIFIED ? "staff-new" :
+			    "staff-disqualified";
+			n.referral_id = j->referral_id;
+			n.role = ROLE_STAFF;
+			n.vars = svars;
+			n.nvars = nitems(svars);
+			rc = notify_staff(rb, &n);
+		}
+	}
+	free(refs);
+	free(fields);
+	free(problems);
+	free(reasons);
+	free(blanks);
+	free(fields_en);
+	free(reasons_en);
+	return rc;
+}
+
+/*
+ * A qualified referral of a client another (or the same) partner already
+ * referred within the protection window: the first formal referral keeps
+ * the credit, this partner is told politely, staff see both.
+ */
+static int
+send_duplicate(struct job *j, const struct form *f, const struct partner *p,
+    int64_t first_id)
+{
+	struct refbot *rb = j->rb;
+	struct referral first;
+	struct notify n;
+	const char *lang = replies_partner_lang(p, &j->a);
+	const char *client = form_get(f, "client");
+	char ref[24], first_ref[24], date[16], *refs, *fields, *same;
+	struct tm tm;
+	time_t t;
+	int rc, found;
+
+	if ((found = db_referral_get(rb->db, first_id, &first)) <= 0)
+		return found < 0 ? -1 : 0;
+	refbot_ref(j->referral_id, ref, sizeof(ref));
+	refbot_ref(first_id, first_ref, sizeof(first_ref));
+	t = (time_t)first.created_at;
+	gmtime_r(&t, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	same = first.partner_id == p->id ? xasprintf(strcmp(lang, "ja") == 0 ?
+	    "（貴社からのご紹介 %s）" : ", by you, as %s", first_ref) :
+	    xstrdup("");
+	refs = intake_references(&j->a.msg);
+	fields = intake_fields_text(f, "en");
+	{
+		const struct render_var vars[] = {
+			{ "ref", ref }, { "client", client ? client : "?" },
+			{ "partner_name", p->name },
+			{ "partner_email", p->email },
+			{ "first_ref", first_ref }, { "first_date", date },
+			{ "first_partner", first.partner_name ?
+			    first.partner_name : "?" },
+			{ "same_partner", same }, { "fields", fields },
+			{ "from_name", rb->cfg.from_name },
+			{ "marker", REPLY_MARKER },
+		};
+		memset(&n, 0, sizeof(n));
+		n.name = "duplicate";
+		n.lang = lang;
+		n.rcpt = j->a.msg.from_addr;
+		n.referral_id = j->referral_id;
+		n.role = ROLE_PARTNER;
+		n.vars = vars;
+		n.nvars = nitems(vars);
+		n.in_reply_to = j->a.msg.message_id;
+		n.references = refs;
+		n.auto_reply = 1;
+		rc = notify_queue(rb, &n, NULL);
+		if (rc == NOTIFY_WITHHELD) {
+			j->withheld = 1;
+			rc = 0;
+		}
+		if (rc == 0) {
+			memset(&n, 0, sizeof(n));
+			n.name = "staff-duplicate";
+			n.referral_id = j->referral_id;
+			n.role = ROLE_STAFF;
+			n.vars = vars;
+			n.nvars = nitems(vars);
+			rc = notify_staff(rb, &n);
+		}
+	}
+	free(same);
+	free(refs);
+	free(fields);
+	referral_free(&first);
+	return rc;
+}
+
+int
+intake_submission(struct job *j, const struct partner *p)
+{
+	struct refbot *rb = j->rb;
+	const struct form *f = &j->a.form;
+	const char *status = status_for(f->outcome);
+	const char *email = form_get(f, "contact_email");
+	char *key = normalize_company(form_get(f, "client"));
+	char *domain = normalize_domain(email), ref[24];
+	int64_t first = 0;
+	size_t i;
+	int rc = -1;
+
+	if (f->outcome == OUTCOME_QUALIFIED && db_referral_first(rb->db,
+	    clock_now() - (int64_t)rb->cfg.protection_days * 86400,
+	    key, email, domain, &first) < 0)
+		goto out;
+	if (first > 0)
+		status = "DUPLICATE";
+	if (db_referral_insert(rb->db, p->id, j->row, status,
+	    form_get(f, "client"), form_get(f, "contact_name"),
+	    j->a.msg.subject, j->a.msg.message_id, &j->referral_id) != 0 ||
+	    db_referral_keys(rb->db, j->referral_id, key, email, domain,
+	    first) != 0)
+		goto out;
+	for (i = 0; i < f->nvalues; i++)
+		if (db_referral_field(rb->db, j->referral_id,
+		    f->values[i].field->key, f->values[i].value) != 0)
+			goto out;
+	if (db_history_add(rb->db, j->referral_id, "partner", "received", NULL,
+	    status, NULL) != 0)
+		goto out;
+	if ((first > 0 ? send_duplicate(j, f, p, first) :
+	    send_outcome(j, f, p, j->a.msg.from_addr)) != 0)
+		goto out;
+	refbot_ref(j->referral_id, ref, sizeof(ref));
+	j->disposition = first > 0 ? "duplicate" :
+	    f->outcome == OUTCOME_QUALIFIED ? "referral" :
+	    f->outcome == OUTCOME_INCOMPLETE ? "incomplete" : "disqualified";
+	j->detail = first > 0 ? xasprintf("%s DUPLICATE of referral %lld", ref,
+	    (long long)first) : xasprintf("%s %s, %zu fields, %zu problems, "
+	    "%zu rules failed", ref, status, f->nvalues, f->nproblems,
+	    f->nfailed);
+	log_info("message %lld: %s %s from partner %lld, replies queued",
+	    (long long)j->row, ref, status, (long long)p->id);
+	rc = 0;
+out:
+	free(key);
+	free(domain);
+	return rc;
+}
+
+/*
+ * A partner's corrections to an INCOMPLETE or DISQUALIFIED referral (text:
+ * what they wrote, signed or confirmed): the "Label: value" lines are
+ * merged over what we had and the whole referral is evaluated again.
+ */
+static int
+correction(struct job *j, const struct referral *r, const struct partner *p,
+    const char *text)
+{
+	struct refbot *rb = j->rb;
+	struct form upd, merged;
+	const char **keys, **vals;
+	char ref[24];
+	const char *status;
+	size_t i, k, n = 0;
+	int rc = -1;
+
+	form_read_lines(rb->tmpl, text, &upd);
+	refbot_ref(r->id, ref, sizeof(ref));
+	if (upd.nvalues == 0) {
+		/* Not corrections: a question or a remark (replies.c). */
+		form_free(&upd);
+		return 0;
+	}
+	keys = xcalloc(r->nfields + upd.nvalues, sizeof(*keys));
+	vals = xcalloc(r->nfields + upd.nvalues, sizeof(*vals));
+	for (i = 0; i < upd.nvalues; i++) {
+		keys[n] = upd.values[i].field->key;
+		vals[n++] = upd.values[i].value;
+	}
+	for (i = 0; i < r->nfields; i++) {
+		for (k = 0; k < upd.nvalues; k++)
+			if (!strcmp(upd.values[k].field->key, r->fields[i].key))
+				break;
+		if (k == upd.nvalues) {
+			keys[n] = r->fields[i].key;
+			vals[n++] = r->fields[i].value;
+		}
+	}
+	form_evaluate(rb->tmpl, keys, vals, n, &merged);
+	status = status_for(merged.outcome);
+	j->referral_id = r->id;
+	for (i = 0; i < upd.nvalues; i++)
+		if (db_referral_field(rb->db, r->id, upd.values[i].field->key,
+		    upd.values[i].value) != 0)
+			goto out;
+	if (db_referral_set_status(rb->db, r->id, status) != 0 ||
+	    db_history_add(rb->db, r->id, "partner", "corrected", r->status,
+	    status, NULL) != 0 ||
+	    send_outcome(j, &merged, p, p->email) != 0)
+		goto out;
+	j->disposition = "correction";
+	j->detail = xasprintf("%s %s -> %s, %zu fields updated", ref,
+	    r->status, status, upd.nvalues);
+	log_info("message %lld: %s corrected by the partner: %s -> %s",
+	    (long long)j->row, ref, r->status, status);
+	rc = 0;
+out:
+	free(keys);
+	free(vals);
+	form_free(&upd);
+	form_free(&merged);
+	return rc;
+}
+
+/* Copies what replies.c decided into the job. */
+void
+intake_take(struct job *j, struct reply_outcome *out)
+{
+	j->disposition = out->disposition;
+	free(j->detail);
+	j->detail = out->detail;
+	out->detail = NULL;
+}
+
+/*
+ * Corrections in mail that proves only its From address (a "[REF-n]"
+ * subject, no signed reply address or Message-ID): nothing changes yet.
+ * The request is kept and the partner gets what would change, with a
+ * signed reply address naming it; a reply applies exactly that.
+ * Returns 0 when the text has no corrections (answered as a reply).
+ */
+static int
+correction_unsigned(struct job *j, const struct referral *r,
+    const struct partner *p)
+{
+	struct refbot *rb = j->rb;
+	const char *lang = replies_partner_lang(p, &j->a);
+	struct reply_text rt;
+	struct notify n;
+	struct form upd;
+	char ref[24], *changes, *refs;
+	int64_t id;
+	int rc;
+
+	reply_extract(j->a.msg.text, REPLY_MARKER, &rt);
+	form_read_lines(rb->tmpl, rt.visible, &upd);
+	if (upd.nvalues == 0) {
+		form_free(&upd);
+		reply_text_free(&rt);
+		return 0;
+	}
+	refbot_ref(r->id, ref, sizeof(ref));
+	j->referral_id = r->id;
+	if (db_pending_add(rb->db, "correction", p->id, r->id, j->row,
+	    rt.visible, &id) != 0 ||
+	    db_history_add(rb->db, r->id, "partner", "correction-unsigned",
+	    NULL, NULL, "waits for the partner's signed confirmation") != 0) {
+		form_free(&upd);
+		reply_text_free(&rt);
+		return -1;
+	}
+	changes = intake_fields_text(&upd, lang);
+	refs = intake_references(&j->a.msg);
+	{
+		const struct render_var vars[] = {
+			{ "ref", ref }, { "client", r->client ? r->client : "?" },
+			{ "partner_name", p->name }, { "changes", changes },
+			{ "from_name", rb->cfg.from_name },
+		};
+		memset(&n, 0, sizeof(n));
+		n.name = "confirm-correction";
+		n.lang = lang;
+		n.rcpt = p->email;
+		n.referral_id = r->id;
+		n.role = ROLE_CONFIRM;
+		n.token_id = id;
+		n.vars = vars;
+		n.nvars = nitems(vars);
+		n.in_reply_to = j->a.msg.message_id;
+		n.references = refs;
+		n.auto_reply = 1;
+		if ((rc = notify_queue(rb, &n, NULL)) == NOTIFY_WITHHELD) {
+			j->withheld = 1;
+			rc = 0;
+		}
+	}
+	j->disposition = "correction-unsigned";
+	j->detail = xasprintf("%s: %zu fields in mail without a signed "
+	    "address: request %lld waits for the partner's confirmation", ref,
+	    upd.nvalues, (long long)id);
+	log_info("message %lld: unsigned correction of %s kept as request "
+	    "%lld; the partner is asked to confirm", (long long)j->row, ref,
+	    (long long)id);
+	free(changes);
+	free(refs);
+	form_free(&upd);
+	reply_text_free(&rt);
+	return rc < 0 ? -1 : 1;
+}
+
+/* Applies a kept correction now that the partner confirmed it. */
+static int
+correction_confirmed(struct job *j, const struct pending_request *pr)
+{
+	struct refbot *rb = j->rb;
+	struct referral r;
+	struct partner p;
+	char idbuf[24];
+	int found, rc = 0;
+
+	if ((found = db_referral_get(rb->db, pr->referral_id, &r)) <= 0)
+		return found;
+	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)pr->partner_id);
+	if ((found = db_partner_find(rb->db, idbuf, &p)) <= 0) {
+		referral_free(&r);
+		return found;
+	}
+	j->referral_id = r.id;
+	if (r.partner_id != p.id)
+		found = 0;
+	else if (strcmp(r.status, "INCOMPLETE") == 0 ||
+	    strcmp(r.status, "DISQUALIFIED") == 0)
+		rc = correction(j, &r, &p, pr->body);
+	else {
+		j->disposition = "correction";
+		j->detail = xasprintf("request %lld confirmed, but referral "
+		    "%lld is %s now: nothing changed", (long long)pr->id,
+		    (long long)r.id, r.status);
+	}
+	partner_free(&p);
+	referral_free(&r);
+	return rc < 0 ? -1 : found;
+}
+
+/*
+ * A reply through the signed address of our "please confirm" mail: the
+ * kept request it names is applied, exactly as it was asked, once.
+ * Returns 1 when the mail was such a reply, 0 when not, -1.
+ */
+int
+intake_confirmed_request(struct job *j)
+{
+	static const char roles[] = { ROLE_CONFIRM, 0 };
+	struct refbot *rb = j->rb;
+	struct reply_outcome out = { NULL, NULL };
+	struct pending_request pr;
+	int64_t id;
+	int role, r;
+
+	if (!replies_token_for(rb, &j->a, roles, &id, &role))
+		return 0;
+	if ((r = db_pending_get(rb->db, id, &pr)) < 0)
+		return -1;
+	if (r == 0 || pr.done_at != 0) {
+		j->disposition = "request-confirmed";
+		j->detail = xasprintf("request %lld %s", (long long)id, r == 0 ?
+		    "does not exist" : "was already applied");
+		pending_request_free(&pr);
+		return 1;
+	}
+	if (strcmp(pr.kind, "unsubscribe") == 0) {
+		r = newsletter_unsubscribe(rb, j->row, &j->a, pr.partner_id,
+		    "confirmed by a signed reply", &out);
+		if (out.disposition != NULL)
+			intake_take(j, &out);
+	} else if (strcmp(pr.kind, "correction") == 0)
+		r = correction_confirmed(j, &pr);
+	else
+		r = 0;
+	if (r >= 0 && j->disposition == NULL) {
+		j->disposition = "request-confirmed";
+		j->detail = xasprintf("request %lld (%s): its partner or "
+		    "referral no longer exists", (long long)id, pr.kind);
+	}
+	if (r >= 0 && db_pending_done(rb->db, id) < 0)
+		r = -1;
+	if (r >= 0)
+		log_info("message %lld: request %lld (%s) confirmed by the "
+		    "partner", (long long)j->row, (long long)id, pr.kind);
+	pending_request_free(&pr);
+	return r < 0 ? -1 : 1;
+}
+
+/* A reply in one of our threads. */
+int
+intake_reply(struct job *j)
+{
+	struct refbot *rb = j->rb;
+	struct reply_outcome out = { NULL, NULL };
+	struct referral r;
+	struct partner p;
+	int64_t id = j->a.ref, tid;
+	int role = 0, found, rc = 0, staff;
+
+	if (replies_token(rb, &j->a, &tid, &role))
+		id = tid;
+	found = id > 0 ? db_referral_get(rb->db, id, &r) : 0;
+	if (found < 0)
+		return -1;
+	if (found == 0) {
+		j->disposition = "reply";
+		j->detail = xasprintf("reply about an unknown referral %lld",
+		    (long long)id);
+		log_info("message %lld: reply about unknown referral %lld",
+		    (long long)j->row, (long long)id);
+		return 0;
+	}
+	j->referral_id = r.id;
+	staff = config_is_staff(&rb->cfg, j->a.msg.from_addr);
+	if (!staff && r.partner_email != NULL &&
+	    strcmp(r.partner_email, j->a.msg.from_addr) == 0) {
+		found = db_partner_by_email(rb->db, r.partner_email, &p);
+		if (found > 0) {
+			int fixable = strcmp(r.status, "INCOMPLETE") == 0 ||
+			    strcmp(r.status, "DISQUALIFIED") == 0;
+			struct reply_text rt;
+
+			/* Signed: our mail's reply address or Message-ID. */
+			if (fixable && role == ROLE_PARTNER) {
+				reply_extract(j->a.msg.text, REPLY_MARKER, &rt);
+				rc = correction(j, &r, &p, rt.visible);
+				reply_text_free(&rt);
+			} else if (fixable)
+				rc = correction_unsigned(j, &r, &p) < 0 ? -1 : 0;
+			if (rc == 0 && j->disposition == NULL) {
+				rc = replies_partner(rb, j->row, &j->a, &r, &p,
+				    &out);
+				intake_take(j, &out);
+			}
+			partner_free(&p);
+		} else
+			rc = found;
+	} else if (staff || role == ROLE_STAFF) {
+		/* replies_staff also refuses a staff token from a stranger. */
+		rc = replies_staff(rb, j->row, &j->a, &r, &out);
+		intake_take(j, &out);
+	} else {
+		j->disposition = "reply";
+		j->detail = xasprintf("reply about referral %lld from neither "
+		    "staff nor its partner", (long long)r.id);
+		log_info("message %lld: reply about referral %lld from an "
+		    "outsider recorded", (long long)j->row, (long long)r.id);
+	}
+	referral_free(&r);
+	return rc < 0 ? -1 : 0;
+}
