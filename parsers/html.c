@@ -19,6 +19,7 @@
 #include <libxml/xmlerror.h>
 
 #include "html.h"
+#include "html_int.h"
 #include "util.h"
 
 /* The caller caps mail at 25 MB; this only keeps the size an int. */
@@ -32,29 +33,6 @@
  */
 #define HTML_OPTIONS	(HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | \
 	HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC)
-
-struct limit {
-	size_t left;		/* bytes still to write; cells count twice */
-	int full;		/* none left: stop reading */
-};
-
-/* One text being written: the whole body, or one table cell. */
-struct conv {
-	struct buf out;		/* finished lines */
-	struct buf line;	/* the line being built, without prefix */
-	int space;		/* white space is due before the next word */
-	int nbsp;		/* the line held &nbsp;: keep it though empty */
-	int blank;		/* a blank line is due before the next line */
-	size_t nlines;
-	int last_level;		/* quote level of the last line written */
-	int bq;			/* enclosing <blockquote>s */
-	int marked;		/* enclosing Gmail / Yahoo quote containers */
-	int quoted;		/* 1 once past Outlook's reply header */
-	int pre;		/* inside <pre>: white space is kept */
-	int item;		/* next number in an <ol>; 0 in a <ul> */
-	char mark[16];		/* list marker for the next line written */
-	struct limit *lim;
-};
 
 enum kind {
 	K_INLINE,
@@ -121,169 +99,6 @@ kind_of(const xmlNode *n)
 static void
 quiet(void *ctx, const char *fmt, ...)
 {
-}
-
-static void
-conv_init(struct conv *st, struct limit *lim, int pre)
-{
-	memset(st, 0, sizeof(*st));
-	buf_init(&st->out);
-	buf_init(&st->line);
-	st->pre = pre;
-	st->lim = lim;
-}
-
-/*
- * Gmail's quote container holds its own <blockquote>, so the two do not
- * add up; quoting in mail past Outlook's reply header does.
- */
-static int
-level(const struct conv *st)
-{
-	int floor = st->marked > 0;
-
-	return st->quoted + (st->bq > floor ? st->bq : floor);
-}
-
-static void
-add_prefix(struct buf *b, int lvl, int blank)
-{
-	int i;
-
-	for (i = 0; i < lvl; i++)
-		buf_adds(b, blank && i == lvl - 1 ? ">" : "> ");
-}
-
-/* Asks for one blank line before the next line, however many ask. */
-static void
-blank(struct conv *st)
-{
-	if (st->nlines > 0)
-		st->blank = 1;
-}
-
-/* Writes one non-empty line, with its quote prefix and list marker. */
-static void
-emit(struct conv *st, const char *s, size_t n)
-{
-	int lvl = level(st);
-	int blvl = lvl < st->last_level ? lvl : st->last_level;
-	size_t mlen = strlen(st->mark);
-	size_t need = 2 * (size_t)lvl + mlen + n + 1;
-
-	if (st->blank)
-		need += 2 * (size_t)blvl + 1;
-	if (st->lim->full || need > st->lim->left) {
-		st->lim->full = 1;
-		return;
-	}
-	st->lim->left -= need;
-	if (st->blank) {
-		add_prefix(&st->out, blvl, 1);
-		buf_addc(&st->out, '\n');
-		st->blank = 0;
-	}
-	add_prefix(&st->out, lvl, 0);
-	buf_add(&st->out, st->mark, mlen);
-	st->mark[0] = '\0';
-	buf_add(&st->out, s, n);
-	buf_addc(&st->out, '\n');
-	st->nlines++;
-	st->last_level = lvl;
-}
-
-/* Ends the line being built; force (a <br>) keeps even an empty one. */
-static void
-end_line(struct conv *st, int force)
-{
-	size_t n = st->line.len;
-
-	while (n > 0 && (st->line.data[n - 1] == ' ' ||
-	    st->line.data[n - 1] == '\t'))
-		n--;
-	/* Gmail writes the signature separator "-- " as text + <br>. */
-	if (n == 2 && memcmp(st->line.data, "--", 2) == 0)
-		emit(st, "-- ", 3);
-	else if (n > 0)
-		emit(st, st->line.data, n);
-	else if (force || st->nbsp)
-		blank(st);
-	buf_reset(&st->line);
-	st->space = st->nbsp = 0;
-}
-
-static void
-add_word(struct conv *st, const char *s, size_t n)
-{
-	if (st->line.len + n + 1 > st->lim->left) {
-		st->lim->full = 1;
-		return;
-	}
-	if (st->space && st->line.len > 0 && !st->pre)
-		buf_addc(&st->line, ' ');
-	st->space = 0;
-	buf_add(&st->line, s, n);
-}
-
-static int
-is_ws(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
-static int
-is_nbsp(const char *s)
-{
-	return (unsigned char)s[0] == 0xc2 && (unsigned char)s[1] == 0xa0;
-}
-
-/*
- * U+200B and U+FEFF: Apple Mail and Outlook leave them in the markup,
- * where they would make a line of nothing or split a label.
- */
-static int
-is_zero_width(const char *s)
-{
-	return strncmp(s, "\xe2\x80\x8b", 3) == 0 ||
-	    strncmp(s, "\xef\xbb\xbf", 3) == 0;
-}
-
-/*
- * White space collapses to one space, except in <pre>.  &nbsp; is a
- * space too, but a block holding only &nbsp; is Outlook's blank line.
- */
-static void
-text(struct conv *st, const char *s)
-{
-	size_t k;
-
-	while (*s != '\0' && !st->lim->full) {
-		if (*s == '\n' && st->pre) {
-			end_line(st, 1);
-			s++;
-		} else if (is_nbsp(s)) {
-			st->nbsp = 1;
-			if (st->pre)
-				add_word(st, " ", 1);
-			else
-				st->space = 1;
-			s += 2;
-		} else if (is_zero_width(s)) {
-			s += 3;
-		} else if (is_ws(*s)) {
-			if (!st->pre)
-				st->space = 1;
-			else if (*s != '\r')
-				add_word(st, s, 1);
-			s++;
-		} else {
-			for (k = 1; s[k] != '\0' && !is_ws(s[k]) &&
-			    !is_nbsp(s + k) && !is_zero_width(s + k); k++)
-				;
-			add_word(st, s, k);
-			s += k;
-		}
-	}
 }
 
 /* An attribute's value as libxml2 holds it (one text node), or NULL. */

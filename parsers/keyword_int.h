@@ -1,0 +1,28 @@
+/*
+ * keyword_int: what keyword.c and keyword_amount.c share and nobody else
+ * sees: the folded-text helpers of keyword.c, and the amount, date and
+ * REF readers of keyword_amount.c.
+ */
+#ifndef REFBOT_KEYWORD_INT_H
+#define REFBOT_KEYWORD_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define AMOUNT_NONE (-2)		/* amount_scan: no amount here */
+
+/* keyword.c */
+char *fold(const char *s);
+int rx(const char *pattern, const char *s, size_t *ov, int nov);
+const char *orig_pos(const char *orig, const char *folded, size_t off);
+char *excerpt(const char *s);
+
+/* keyword_amount.c */
+int64_t amount_scan(const char *orig, const char *f, const char *currency,
+    size_t *end, char **errstr);
+int date_scan(const char *f, const struct tm *today, char *iso,
+    size_t isolen, size_t *end);
+int64_t ref_scan(const char *f, size_t *end);
+
+#endif
