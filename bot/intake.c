@@ -71,11 +71,9 @@ unknown_sender(struct job *j)
 		n.in_reply_to = j->a.msg.message_id;
 		n.references = refs;
 		n.auto_reply = 1;
-		rc = notify_queue(j->rb, &n, NULL);
-		if (rc == NOTIFY_WITHHELD) {
-			j->withheld = 1;
+		/* A reply the cap holds back is recorded by notify. */
+		if ((rc = notify_queue(j->rb, &n, NULL)) == NOTIFY_WITHHELD)
 			rc = 0;
-		}
 	}
 	if (rc == 0) {
 		memset(&n, 0, sizeof(n));
@@ -157,10 +155,8 @@ form_request(struct job *j, const struct partner *p)
 	if (!is)
 		return 0;
 	refs = intake_references(&j->a.msg);
-	if ((rc = enable_form_reply(j->rb, &j->a, p, refs)) == NOTIFY_WITHHELD) {
-		j->withheld = 1;
+	if ((rc = enable_form_reply(j->rb, &j->a, p, refs)) == NOTIFY_WITHHELD)
 		rc = 0;
-	}
 	free(refs);
 	j->disposition = "form-request";
 	j->detail = xstrdup("the partner asked for the form; sent");
@@ -322,13 +318,13 @@ intake_probe_stop(void)
  * handled, so that nothing they hold back is silent (caller frees).
  */
 char *
-intake_capped_detail(struct refbot *rb, const char *detail, int withheld)
+intake_capped_detail(struct refbot *rb, const char *detail)
 {
 	struct buf b;
 
 	buf_init(&b);
 	buf_adds(&b, detail ? detail : "");
-	if (withheld || rb->replies_withheld > 0)
+	if (rb->replies_withheld > 0)
 		buf_addf(&b, "; reply withheld (more than %d to this sender "
 		    "in an hour)", rb->cfg.auto_reply_limit);
 	if (rb->alerts_held > 0)
@@ -419,8 +415,8 @@ intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len)
 			goto retry;
 	if (decide(&j) != 0)
 		goto retry;
-	if (j.withheld || rb->replies_withheld > 0 || rb->alerts_held > 0) {
-		char *d = intake_capped_detail(rb, j.detail, j.withheld);
+	if (rb->replies_withheld > 0 || rb->alerts_held > 0) {
+		char *d = intake_capped_detail(rb, j.detail);
 		free(j.detail);
 		j.detail = d;
 	}

@@ -49,7 +49,7 @@ set_aside(struct refbot *rb, int64_t row, const struct aside *as)
 	struct notify n;
 	char *detail;
 	size_t i;
-	int found = 0, withheld = 0, rc;
+	int found = 0, rc;
 
 	log_warnx("message %lld: %s: %s", (long long)row, as->disposition,
 	    as->why);
@@ -75,16 +75,12 @@ set_aside(struct refbot *rb, int64_t row, const struct aside *as)
 		n.in_reply_to = as->in_reply_to;
 		n.references = as->references;
 		n.auto_reply = 1;
-		if (p.active) {
-			int q = notify_queue(rb, &n, NULL);
-
-			rc = q < 0;
-			withheld = q == NOTIFY_WITHHELD;
-		}
+		if (p.active)
+			rc = notify_queue(rb, &n, NULL) < 0;
 		partner_free(&p);
 	}
 	/* After the notices: the record says what the caps held back. */
-	detail = intake_capped_detail(rb, as->why, withheld);
+	detail = intake_capped_detail(rb, as->why);
 	if (rc != 0 || found < 0 || db_message_dispose(rb->db, row, NULL,
 	    as->disposition, detail, 0) != 0 || db_commit(rb->db) != 0) {
 		free(detail);

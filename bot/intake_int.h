@@ -22,7 +22,6 @@ struct job {
 	const char *disposition;
 	char *detail;
 	int64_t referral_id;
-	int withheld;		/* the sender's reply cap held a reply back */
 	char *dedup_id;		/* Message-ID, or one made from the content */
 };
 
@@ -45,8 +44,7 @@ void intake_take(struct job *, struct reply_outcome *);
  * detail, and what the caps (notify.c) held back while this message was
  * handled, so that nothing they hold back is silent (caller frees).
  */
-char *intake_capped_detail(struct refbot *, const char *detail,
-    int withheld);
+char *intake_capped_detail(struct refbot *, const char *detail);
 
 /* A message nobody can read: set aside, its sender found by text search. */
 enum intake_result intake_reject(struct refbot *, int64_t row,

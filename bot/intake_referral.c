@@ -99,11 +99,8 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 		n.in_reply_to = j->a.msg.message_id;
 		n.references = refs;
 		n.auto_reply = 1;
-		rc = notify_queue(rb, &n, NULL);
-		if (rc == NOTIFY_WITHHELD) {
-			j->withheld = 1;
+		if ((rc = notify_queue(rb, &n, NULL)) == NOTIFY_WITHHELD)
 			rc = 0;
-		}
 		if (rc == 0 && f->outcome != OUTCOME_INCOMPLETE) {
 			/* Staff read English; they see the fields as read. */
 			const struct render_var svars[] = {
@@ -190,11 +187,8 @@ send_duplicate(struct job *j, const struct form *f, const struct partner *p,
 		n.in_reply_to = j->a.msg.message_id;
 		n.references = refs;
 		n.auto_reply = 1;
-		rc = notify_queue(rb, &n, NULL);
-		if (rc == NOTIFY_WITHHELD) {
-			j->withheld = 1;
+		if ((rc = notify_queue(rb, &n, NULL)) == NOTIFY_WITHHELD)
 			rc = 0;
-		}
 		if (rc == 0) {
 			memset(&n, 0, sizeof(n));
 			n.name = "staff-duplicate";
@@ -396,10 +390,8 @@ correction_unsigned(struct job *j, const struct referral *r,
 		n.in_reply_to = j->a.msg.message_id;
 		n.references = refs;
 		n.auto_reply = 1;
-		if ((rc = notify_queue(rb, &n, NULL)) == NOTIFY_WITHHELD) {
-			j->withheld = 1;
+		if ((rc = notify_queue(rb, &n, NULL)) == NOTIFY_WITHHELD)
 			rc = 0;
-		}
 	}
 	j->disposition = "correction-unsigned";
 	j->detail = xasprintf("%s: %zu fields in mail without a signed "
