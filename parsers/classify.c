@@ -88,6 +88,20 @@ classify_automatic_reason(const char *s)
 	return NULL;
 }
 
+int
+classify_auto_submitted(const char *v, size_t n)
+{
+	const char *end = v + n;
+	size_t k;
+
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	/* strchr finds the NUL too: a NUL ends the word. */
+	for (k = 0; v + k < end && strchr(" \t\r\n;(", v[k]) == NULL; k++)
+		;
+	return !(k == 2 && ascii_strncasecmp(v, "no", 2) == 0);
+}
+
 const char *
 classify_automatic(const struct message *msg, const char *our_domain,
     const char *loop_header)
@@ -98,10 +112,8 @@ classify_automatic(const struct message *msg, const char *our_domain,
 		return automatic_reasons[AUTO_LOOP];
 	if (classify_our_id(msg->message_id, our_domain))
 		return automatic_reasons[AUTO_OUR_ID];
-	/* Any value but "no" (RFC 3834), before a comment or parameter. */
 	if ((v = message_header(msg, "Auto-Submitted")) != NULL &&
-	    (ascii_strncasecmp(v, "no", 2) != 0 ||
-	    (v[2] != '\0' && strchr(" \t;(", v[2]) == NULL)))
+	    classify_auto_submitted(v, strlen(v)))
 		return automatic_reasons[AUTO_AUTO_SUBMITTED];
 	if ((v = message_header(msg, "Precedence")) != NULL &&
 	    (ascii_strcasecmp(v, "bulk") == 0 ||

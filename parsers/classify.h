@@ -19,6 +19,12 @@
  */
 const char *classify_automatic(const struct message *msg,
     const char *our_domain, const char *loop_header);
+/*
+ * Whether an Auto-Submitted value (n bytes, after the colon) says the mail
+ * is automatic: any value but "no" (RFC 3834), its first word read up to
+ * a comment or parameter.
+ */
+int classify_auto_submitted(const char *value, size_t n);
 /* The static copy of a reason classify_automatic gives, or NULL. */
 const char *classify_automatic_reason(const char *);
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "classify.h"
 #include "rawhdr.h"
 #include "util.h"
 
@@ -14,25 +15,6 @@ starts(const char *p, size_t n, const char *name)
 	size_t k = strlen(name);
 
 	return n >= k && ascii_strncasecmp(p, name, k) == 0;
-}
-
-/*
- * Whether an Auto-Submitted line (n bytes at p, name included) says the
- * mail is automatic: any value but "no" (RFC 3834), read up to a comment
- * or parameter.  Folded values count as their first line.
- */
-static int
-auto_submitted(const char *p, size_t n)
-{
-	const char *v = p + 15, *end = p + n;
-	size_t k;
-
-	while (v < end && (*v == ' ' || *v == '\t'))
-		v++;
-	for (k = 0; v + k < end && v[k] != ';' && v[k] != '(' &&
-	    v[k] != ' ' && v[k] != '\t' && v[k] != '\r'; k++)
-		;
-	return !(k == 2 && ascii_strncasecmp(v, "no", 2) == 0);
 }
 
 char *
@@ -51,7 +33,7 @@ rawhdr_sender(const char *raw, size_t len)
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
 		if (n >= 15 && starts(p, n, "Auto-Submitted:") &&
-		    auto_submitted(p, n)) {
+		    classify_auto_submitted(p + 15, n - 15)) {
 			free(from);
 			return NULL;
 		}
