@@ -87,4 +87,13 @@ char *notify_tally_text(char *const *words, size_t n);
 /* The HMAC key: the configured secret, else the database's own. */
 const char *notify_key(struct refbot *, size_t *len);
 
+/*
+ * The token for (id, role) where reply_token puts it: *tag, the
+ * Message-ID's left part ("r12.s.TOKEN", or plain when only the address
+ * is signed), and *reply_to, the signed plus address (NULL when only the
+ * Message-ID is).  Caller frees both.
+ */
+void notify_token(struct refbot *, int64_t id, int role, const char *plain,
+    char **tag, char **reply_to);
+
 #endif

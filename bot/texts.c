@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "conf.h"
 #include "keyword.h"
@@ -580,6 +581,32 @@ load_kit(struct loader *l)
 		    "texts, English and Japanese", l->dir);
 }
 
+/*
+ * A missing folder is one problem, not one per file: said once, with the
+ * fix (a binary run from its build tree points at its source tree).
+ */
+static int
+folder_usable(struct loader *l)
+{
+	const char *src = config_source_templates(), *why = "not a folder";
+	struct stat st;
+
+	if (stat(l->dir, &st) != 0)
+		why = strerror(errno);
+	else if (S_ISDIR(st.st_mode))
+		return 1;
+	if (src != NULL)
+		say(l, TEXTS_FAIL, "templates", "%s: %s — this refbot runs "
+		    "from its build tree: set 'templates = %s' in the "
+		    "configuration, or 'make install'", l->dir, why, src);
+	else
+		say(l, TEXTS_FAIL, "templates", "%s: %s — set 'templates' in "
+		    "the configuration to the folder holding "
+		    "referral.template and mail/, or reinstall refbot", l->dir,
+		    why);
+	return 0;
+}
+
 int
 texts_load(const char *dir, texts_report_fn *report, void *arg,
     struct texts **out)
@@ -591,6 +618,10 @@ texts_load(const char *dir, texts_report_fn *report, void *arg,
 	l.t = xcalloc(1, sizeof(*l.t));
 	l.report = report;
 	l.arg = arg;
+	if (!folder_usable(&l)) {
+		*out = l.t;
+		return l.nfail;
+	}
 	load_template(&l);
 	load_keywords(&l);
 	load_reasons(&l);
