@@ -13,6 +13,7 @@
 #include "mailout.h"
 #include "notify.h"
 #include "outbox.h"
+#include "status.h"
 #include "token.h"
 #include "util.h"
 
@@ -21,6 +22,28 @@ notify_key(struct refbot *rb, size_t *len)
 {
 	*len = strlen(rb->secret);
 	return rb->secret;
+}
+
+char *
+notify_keyword_sheet(struct refbot *rb, const char *status)
+{
+	struct buf b;
+	enum kw kw;
+	size_t i;
+
+	buf_init(&b);
+	for (i = 0; (kw = status_allowed_kw(status, i)) != KW_NONE; i++) {
+		const char *help = keyword_arg_help(kw);
+		char *key = xstrndup(help, strcspn(help, " "));
+		char *what = refbot_mail_line(rb, "keyword-lines", "en", key,
+		    NULL, 0);
+
+		buf_addf(&b, "%s  %-20s %s", i ? "\n" : "", help,
+		    what != NULL ? what : "");
+		free(what);
+		free(key);
+	}
+	return buf_steal(&b);
 }
 
 void

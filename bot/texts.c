@@ -30,7 +30,7 @@ enum group { REASONS, MAILTEXTS, KIT };
 #define REFERRAL_VARS "ref client partner_name partner_email fields " \
     "problems reasons blank_lines sla_hours due marker"
 #define STAFF_REFERRAL_VARS "ref client partner_name partner_email " \
-    "fields reasons due marker"
+    "fields reasons due keywords marker"
 #define DUPLICATE_VARS "ref client partner_name partner_email first_ref " \
     "first_date first_partner same_partner fields marker"
 #define SLA_VARS "ref client partner_name sla_hours age_hours marker"
@@ -113,6 +113,9 @@ static const struct known {
 	    "LOST.word DECLINED DECLINED.word REOPEN REOPEN.word" },
 	{ "mail/newsletter-lines", LINES, MAILTEXTS, 1, "ref client status "
 	    "date", NULL },
+	/* notify.c: the staff cheat sheet, a line per allowed keyword. */
+	{ "mail/keyword-lines", LINES, MAILTEXTS, 1, "", "CONTACTED MEETING "
+	    "PROPOSAL WON LOST DECLINED NOTE REOPEN REVENUE CREDIT" },
 	{ "overview", PLAIN, KIT, 1, KIT_VARS, NULL },
 	{ "introduction", PLAIN, KIT, 1, KIT_VARS, NULL },
 };
