@@ -543,6 +543,25 @@ check_smtp(struct doctor *d, const struct config *cfg)
 	"365 and Google Workspace: on by default, check the tenant's " \
 	"settings), or set reply_token = message-id in refbot.conf"
 
+/*
+ * The probe did not arrive (what says how).  With reply_token =
+ * message-id replies do without plus addresses; only the newsletter's
+ * List-Unsubscribe address needs one.
+ */
+static void
+no_plus(struct doctor *d, const struct config *cfg, char *what)
+{
+	if (cfg->reply_token == REPLY_TOKEN_MESSAGE_ID)
+		warn(d, "mail", "%s — plus addresses do not reach the intake "
+		    "mailbox; reply_token = message-id copes, but newsletter "
+		    "List-Unsubscribe mail would bounce: partners must reply "
+		    "UNSUBSCRIBE instead", what);
+	else
+		fail(d, EX_CONFIG_, "mail", "%s — staff replies to the signed "
+		    "Reply-To would fail like this: " PLUS_FIX, what);
+	free(what);
+}
+
 struct probe {
 	const char *mid;
 	uint32_t uid;
@@ -630,9 +649,8 @@ check_mail(struct doctor *d, const struct config *cfg)
 	smtp_free(s);
 	free(raw);
 	if (rc == SMTP_PERM)
-		fail(d, EX_CONFIG_, "mail", "the SMTP server refused the probe "
-		    "to %s: %s — staff replies to the signed Reply-To would "
-		    "bounce like this: " PLUS_FIX, rcpt, strtrim(err));
+		no_plus(d, cfg, xasprintf("the SMTP server refused the probe "
+		    "to %s: %s", rcpt, strtrim(err)));
 	else if (rc != SMTP_OK)
 		fail(d, EX_UNAVAILABLE_, "mail", "could not send the probe to "
 		    "%s: %s — see the smtp check above, and run doctor --mail "
@@ -653,13 +671,12 @@ check_mail(struct doctor *d, const struct config *cfg)
 			    "probe: %s — run doctor --mail again",
 			    strtrim(err));
 		else if (p.uid == 0)
-			fail(d, EX_CONFIG_, "mail", "the probe to %s was "
-			    "accepted but is not in %s after %d s — if "
-			    "'refbot run' is running it may have filed it "
-			    "(look in %s); otherwise the mail system bounced or "
-			    "misfiled it (its log says which): " PLUS_FIX, rcpt,
-			    cfg->imap_mailbox, PROBE_WAIT,
-			    cfg->processed_folder);
+			no_plus(d, cfg, xasprintf("the probe to %s was "
+			    "accepted but is not in %s after %d s (if 'refbot "
+			    "run' is running it may have filed it in %s; "
+			    "otherwise the mail system's log says where it "
+			    "went)", rcpt, cfg->imap_mailbox, PROBE_WAIT,
+			    cfg->processed_folder));
 		else if (imap_delete(im, &p.uid, 1, &err) != IMAP_OK)
 			warn(d, "mail", "plus addresses work: the probe to %s "
 			    "arrived in %s, but deleting it failed: %s — delete "
