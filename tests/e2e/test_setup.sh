@@ -30,7 +30,7 @@ check "each 'refbot CMD --help' is its own, with an example${bad:+ (not:$bad)}" 
 run_help=$("$REFBOT" run --help)
 check "'refbot run --help' explains --once" grep -q -- '--once    fetch' <<<"$run_help"
 check "'refbot partner set --help' gives partner's help" \
-	grep -q -- '--tier 1|2|3' <<<"$("$REFBOT" partner set --help)"
+	grep -q -- '--tier 1|2|3          strategic' <<<"$("$REFBOT" partner set --help)"
 check "--help names exit status 65" grep -q '65 bad data' <<<"$global"
 
 # 17.2: without "templates =" a build-tree refbot says the cause once.
@@ -40,12 +40,12 @@ rc=$?
 diag "init: $out"
 check "init without templates exits 78" [ "$rc" = 78 ]
 check "init says the cause once, with the fix ($src_templates)" \
-	[ "$(wc -l <<<"$out")" = 1 ] && grep -qF "templates = $src_templates" <<<"$out"
+	bash -c '[ "$(wc -l <<<"$1")" = 1 ] && grep -qF "templates = $2" <<<"$1"' _ "$out" "$src_templates"
 doc=$("$REFBOT" --config "$SB/notemplates.conf" doctor 2>&1)
 ntf=$(grep -c 'refbot/templates' <<<"$doc")
 diag "doctor lines about templates: $ntf"
 check "doctor says it in one line, with the fix" \
-	[ "$ntf" = 1 ] && grep -qF "FAIL templates: " <<<"$doc" && grep -qF "templates = $src_templates" <<<"$doc"
+	bash -c '[ "$1" = 1 ] && grep -qF "FAIL templates: " <<<"$2" && grep -qF "templates = $3" <<<"$2"' _ "$ntf" "$doc" "$src_templates"
 { cat "$SB/notemplates.conf"; echo "templates = $src_templates"; } >"$SB/fixed.conf"
 check "with that fix, init works" quiet "$REFBOT" --config "$SB/fixed.conf" init
 
