@@ -128,7 +128,7 @@ const struct cli_cmd cli_outbox_cmd = { "outbox",
 "  --format F        text or json (list)\n"
 "  --all-failed      every mail that failed for good (retry)\n"
 "Temporary failures are retried by 'refbot run' with backoff; 'retry'\n"
-"puts a failed or waiting mail back at the head of the queue.\n"
+"makes a failed or waiting mail due now (never one already sent).\n"
 "\n"
 "Example:\n"
 "  refbot outbox list --status failed\n"

@@ -206,7 +206,7 @@ const struct cli_cmd cli_referral_cmd = { "referral",
 "                    DISQUALIFIED, DUPLICATE)\n"
 "  --format F        text or json\n"
 "REF is REF-000012 or 12.  Staff move referrals by replying to their\n"
-"notification with a keyword (refbot(1), STAFF KEYWORDS).\n"
+"notification with a keyword (refbot(1), KEYWORDS BY STATE).\n"
 "\n"
 "Example:\n"
 "  refbot referral list --status NEW\n"
