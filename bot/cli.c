@@ -26,8 +26,12 @@ static const char help_tail[] =
 "  -h, --help          this text\n"
 "  -V, --version       the version\n"
 "\n"
-"Exit codes follow sysexits(3): 64 usage, 69 server unavailable,\n"
-"74 database, 75 try again later, 76 TLS, 77 login refused, 78 config.\n";
+"'refbot COMMAND --help' explains one command, with an example.\n"
+"\n"
+"Exit codes follow sysexits(3): 0 success, 64 usage, 65 bad data (no such\n"
+"referral, partner or mail), 66 an input file is missing, 69 server\n"
+"unavailable, 70 internal error, 74 database, 75 try again later, 76 TLS,\n"
+"77 login refused, 78 configuration.  refbot(1) says more.\n";
 
 void
 cli_help(FILE *fp)
@@ -38,6 +42,20 @@ cli_help(FILE *fp)
 	for (i = 0; cli_table[i] != NULL; i++)
 		fputs(cli_table[i]->usage, fp);
 	fputs(help_tail, fp);
+}
+
+void
+cli_command_help(FILE *fp, const struct cli_cmd *cmd)
+{
+	fputs("usage: refbot [--config FILE] [-v] [--syslog] COMMAND ...\n"
+	    "\n", fp);
+	fputs(cmd->usage, fp);
+	if (cmd->help != NULL) {
+		fputc('\n', fp);
+		fputs(cmd->help, fp);
+	}
+	fputs("\n'refbot --help' lists every command and the global "
+	    "options; refbot(1) has the\ndetails and the exit codes.\n", fp);
 }
 
 int

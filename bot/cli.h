@@ -23,6 +23,9 @@ struct cli_cmd {
 	const char *name;
 	const char *usage;	/* its lines of the help text */
 	int (*exec)(const char *conf, int argc, char **argv);
+	/* "refbot NAME --help" after the usage lines: what the options do
+	 * and an example; NULL prints the usage lines alone. */
+	const char *help;
 };
 
 /* The command table, NULL-terminated; in main.c. */
@@ -39,6 +42,8 @@ struct list_ctx {
 
 /* The whole help text: the commands of cli_table and the options. */
 void cli_help(FILE *);
+/* One command's help: its usage lines, then its help text. */
+void cli_command_help(FILE *, const struct cli_cmd *);
 /* The help text on stderr; returns EX_USAGE_. */
 int cli_usage(void);
 /* --format text|json: 0 text, 1 json, -1 (said on stderr) otherwise. */

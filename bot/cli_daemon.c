@@ -83,38 +83,64 @@ cmd_doctor(const char *conf, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "fix", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
+		{ "mail", no_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int fix = 0, c;
+	int fix = 0, mail = 0, c;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "fm", opts, NULL)) != -1) {
 		if (c == 'f')
 			fix = 1;
-		else if (c == 'h') {
-			fputs("usage: refbot [--config FILE] [-v] doctor "
-			    "[--fix]\n", stdout);
-			return 0;
-		} else
+		else if (c == 'm')
+			mail = 1;
+		else
 			return cli_usage();
 	}
 	if (optind != argc)
 		return cli_usage();
-	return doctor_run(conf, fix, cli_verbose);
+	return doctor_run(conf, fix, mail, cli_verbose);
 }
 
 const struct cli_cmd cli_init_cmd = { "init",
 "  init                          create or upgrade the database\n",
-	cmd_init };
+	cmd_init,
+"Creates the database named by 'database' in the configuration, or brings\n"
+"an existing one to this version's schema; loads and checks the templates\n"
+"first.  Run it as the user refbot runs as.  No options.\n"
+"\n"
+"Example:\n"
+"  sudo -u refbot refbot --config /etc/refbot/refbot.conf init\n" };
 
 const struct cli_cmd cli_run_cmd = { "run",
 "  run [--once]                  process the intake mailbox and send mail;\n"
 "                                with --once, one pass and exit\n",
-	cmd_run };
+	cmd_run,
+"Options:\n"
+"  --once    fetch and process what is in the intake mailbox, send the\n"
+"            outbox, run the due SLA and newsletter work, then exit (75 when\n"
+"            some mail was left for a later pass)\n"
+"Without --once refbot runs until SIGTERM: IMAP IDLE where offered, else\n"
+"polling every poll_interval seconds; SIGHUP reloads the configuration.\n"
+"\n"
+"Example:\n"
+"  refbot --config /etc/refbot/refbot.conf run --once\n" };
 
 const struct cli_cmd cli_doctor_cmd = { "doctor",
-"  doctor [--fix]                check the configuration, files, database\n"
+"  doctor [--fix] [--mail]       check the configuration, files, database\n"
 "                                and servers, one line per check; with\n"
 "                                --fix, create missing IMAP folders\n",
-	cmd_doctor };
+	cmd_doctor,
+"Each line is OK, WARN or FAIL, the check, what was found and, for a\n"
+"problem, what to do.  Nothing is changed and no mail is sent, except:\n"
+"  --fix     create the missing IMAP folders\n"
+"  --mail    send one probe to a plus address of the intake address\n"
+"            (intake+doctor.N@...) through the configured SMTP server and\n"
+"            wait up to 30 seconds for it in the intake mailbox; says whether\n"
+"            the mail system delivers plus addresses (which the signed\n"
+"            Reply-To needs; see reply_token in refbot.conf(5)), then\n"
+"            deletes the probe\n"
+"The exit status is that of the first failure (0 with warnings only).\n"
+"\n"
+"Example:\n"
+"  refbot --config /etc/refbot/refbot.conf doctor --mail\n" };

@@ -315,4 +315,16 @@ const struct cli_cmd cli_newsletter_cmd = { "newsletter",
 "  newsletter send --month M     queue the month's issue for every partner\n"
 "                                who has not had it, and send it now\n"
 "  newsletter status [--month M] profiles and what was sent\n",
-	cmd_newsletter };
+	cmd_newsletter,
+"Options:\n"
+"  --month YYYY-MM   the issue's month\n"
+"  --file FILE       the profile text, UTF-8 (set)\n"
+"  --lang en|ja      the profile's language (set; default: detected)\n"
+"  --partner P       a partner's id or address (preview)\n"
+"  --html            the HTML part instead of the text (preview)\n"
+"The daemon sends the month's issue on newsletter_day by itself; 'send'\n"
+"does it now, by hand, and never twice to one partner in a month.\n"
+"\n"
+"Example:\n"
+"  refbot newsletter set --month 2026-12 --file profile.ja.txt --lang ja\n"
+"  refbot newsletter preview --partner partner@firm.example\n" };

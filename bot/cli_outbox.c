@@ -122,4 +122,14 @@ cmd_outbox(const char *conf, int argc, char **argv)
 const struct cli_cmd cli_outbox_cmd = { "outbox",
 "  outbox list [--status pending|sent|failed] [--format text|json]\n"
 "  outbox retry ID|--all-failed   send again now (never mail already sent)\n",
-	cmd_outbox };
+	cmd_outbox,
+"Options:\n"
+"  --status S        pending, sent or failed (list)\n"
+"  --format F        text or json (list)\n"
+"  --all-failed      every mail that failed for good (retry)\n"
+"Temporary failures are retried by 'refbot run' with backoff; 'retry'\n"
+"makes a failed or waiting mail due now (never one already sent).\n"
+"\n"
+"Example:\n"
+"  refbot outbox list --status failed\n"
+"  refbot outbox retry --all-failed && refbot run --once\n" };

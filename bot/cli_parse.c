@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analyze.h"
 #include "clock.h"
@@ -194,7 +195,21 @@ cmd_parse(const char *conf, int argc, char **argv)
 	o.our_domain = "refbot.invalid";
 	o.loop_header = MAILOUT_LOOP_HEADER;
 	o.max_size = 25 * 1024 * 1024;
-	/* Without --template, the configured template and settings. */
+	/*
+	 * Without --template, the configured template and settings; with
+	 * no configuration file at all, the installed template (or, from a
+	 * build tree, the source tree's): a dry run needs no servers.
+	 */
+	if (tpath == NULL && access(conf, F_OK) != 0 && errno == ENOENT) {
+		const char *dir = PKGDATADIR "/templates";
+
+		if (access(dir, F_OK) != 0 && config_source_templates() != NULL)
+			dir = config_source_templates();
+		path = xasprintf("%s/referral.template", dir);
+		fprintf(stderr, "refbot: no configuration at %s; reading with "
+		    "%s\n", conf, path);
+		tpath = path;
+	}
 	if (tpath == NULL) {
 		if (config_load(conf, &cfg, &err) != 0) {
 			fprintf(stderr, "refbot: %s (or give --template)\n",
@@ -275,4 +290,14 @@ const struct cli_cmd cli_parse_cmd = { "parse",
 "  parse [--format text|json] [--template FILE] < MESSAGE.eml\n"
 "                                what refbot concludes from one message,\n"
 "                                touching no server and no database\n",
-	cmd_parse };
+	cmd_parse,
+"Reads one message on standard input and prints how refbot reads it: its\n"
+"kind, language, the form's fields and what is missing, or a reply's\n"
+"keyword.  Nothing is stored or sent.\n"
+"Options:\n"
+"  --format F        text or json\n"
+"  --template FILE   the qualification template (default: the configured\n"
+"                    one; with no configuration file, the installed one)\n"
+"\n"
+"Example:\n"
+"  refbot parse --format json < referral.eml\n" };

@@ -598,16 +598,43 @@ const struct cli_cmd cli_partner_cmd = { "partner",
 "  partner import FILE.csv [--welcome]\n"
 "                                email,name,lang,domains,tier,terms,rate\n"
 "  partner welcome PARTNER       mail the welcome kit again, on purpose\n",
-	cmd_partner };
+	cmd_partner,
+"Options of add and set:\n"
+"  --name N              the firm's name\n"
+"  --lang en|ja|auto     the language mail to the partner is in; auto: that\n"
+"                        of the mail answered, else of the partner's name\n"
+"  --domain D            mail from any address at D is this partner's\n"
+"                        (repeatable)\n"
+"  --tier 1|2|3          strategic, active, referral network (default 3)\n"
+"  --terms T             percent, recurring, flat or reciprocal\n"
+"  --rate 15%            the commission rate (percent, recurring)\n"
+"  --fee AMOUNT          the flat fee per won referral (flat)\n"
+"  --newsletter on|off   the monthly newsletter\n"
+"  --active on|off       off: mail from the partner is a stranger's\n"
+"  --welcome             queue the welcome kit, once (add, import)\n"
+"  --format text|json    (list, show)\n"
+"PARTNER is the partner's id or address.\n"
+"\n"
+"Example:\n"
+"  refbot partner add partner@firm.example --name \"Partner KK\" --lang ja \\\n"
+"      --domain firm.example --tier 2 --rate 15% --welcome\n" };
 
 const struct cli_cmd cli_payout_cmd = { "payout",
 "  payout add PARTNER AMOUNT [--ref REF] [--note TEXT]\n"
 "                                record a commission payment\n",
-	cmd_payout };
+	cmd_payout,
+"Appends a payment to the partner's ledger (never edits one); 'partner\n"
+"show' gives the balance.  AMOUNT in the configured currency.\n"
+"Options:\n"
+"  --ref REF         the referral it pays for\n"
+"  --note TEXT       a note kept with the entry\n"
+"\n"
+"Example:\n"
+"  refbot payout add partner@firm.example 120000 --ref REF-000012\n" };
 
 /* Help text only: what "partner add" and "partner set" take. */
 const struct cli_cmd cli_partner_options = { NULL,
 "    PARTNER OPTIONS: --name N --lang en|ja|auto --domain D (repeatable)\n"
 "      --tier 1|2|3 --terms percent|recurring|flat|reciprocal\n"
 "      --rate 15% --fee AMOUNT --newsletter on|off --active on|off\n",
-	NULL };
+	NULL, NULL };

@@ -199,4 +199,15 @@ const struct cli_cmd cli_referral_cmd = { "referral",
 "  referral list [--status S] [--format text|json]\n"
 "  referral show REF [--format text|json]\n"
 "  referral credit REF           give a duplicate the credit instead\n",
-	cmd_referral };
+	cmd_referral,
+"Options:\n"
+"  --status S        only referrals in state S (NEW, CONTACTED, MEETING,\n"
+"                    PROPOSAL, WON, LOST, DECLINED, INCOMPLETE,\n"
+"                    DISQUALIFIED, DUPLICATE)\n"
+"  --format F        text or json\n"
+"REF is REF-000012 or 12.  Staff move referrals by replying to their\n"
+"notification with a keyword (refbot(1), KEYWORDS BY STATE).\n"
+"\n"
+"Example:\n"
+"  refbot referral list --status NEW\n"
+"  refbot referral show REF-000012 --format json\n" };

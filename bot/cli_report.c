@@ -680,18 +680,40 @@ cmd_cost(const char *conf, int argc, char **argv)
 
 const struct cli_cmd cli_given_cmd = { "given",
 "  given add PARTNER [--note TEXT]   a referral the firm gave the partner\n",
-	cmd_given };
+	cmd_given,
+"Records a referral the firm gave to the partner, for the reciprocity\n"
+"figures in reports.\n"
+"Options:\n"
+"  --note TEXT       a note kept with it\n"
+"\n"
+"Example:\n"
+"  refbot given add partner@firm.example --note \"Acme, tax advice\"\n" };
 
 const struct cli_cmd cli_cost_cmd = { "cost",
 "  cost add AMOUNT [--note TEXT]  a programme cost, for the ROI in reports\n",
-	cmd_cost };
+	cmd_cost,
+"Records a cost of the partner programme (events, gifts, tools) in the\n"
+"configured currency; reports set it against revenue as the ROI.\n"
+"Options:\n"
+"  --note TEXT       what it was\n"
+"\n"
+"Example:\n"
+"  refbot cost add 50000 --note \"partner dinner\"\n" };
 
 const struct cli_cmd cli_statement_cmd = { "statement",
 "  statement --quarter 2026Q4 [--partner P] [--send]\n"
 "                                each partner's quarter: referrals, revenue,\n"
 "                                commission, paid, balance; --send mails it\n"
 "                                (once per partner and quarter)\n",
-	cmd_statement };
+	cmd_statement,
+"Options:\n"
+"  --quarter YYYYQN  the quarter, e.g. 2026Q4 (required)\n"
+"  --partner P       one partner (id or address) instead of all\n"
+"  --send            queue each statement as mail to its partner, once per\n"
+"                    partner and quarter; without it, print them\n"
+"\n"
+"Example:\n"
+"  refbot statement --quarter 2026Q4 --partner partner@firm.example\n" };
 
 const struct cli_cmd cli_report_cmd = { "report",
 "  report [--from DATE] [--to DATE] [--partner P]\n"
@@ -700,4 +722,12 @@ const struct cli_cmd cli_report_cmd = { "report",
 "                                won, conversion, revenue, commission,\n"
 "                                median first response, SLA breaches;\n"
 "                                html: the scorecard page with charts\n",
-	cmd_report };
+	cmd_report,
+"Options:\n"
+"  --from DATE       the first day, YYYY-MM-DD (default: the first record)\n"
+"  --to DATE         the last day, YYYY-MM-DD (default: today)\n"
+"  --partner P       one partner (id or address)\n"
+"  --format F        text, csv, json, or html (a self-contained page)\n"
+"\n"
+"Example:\n"
+"  refbot report --from 2026-10-01 --to 2026-12-31 --format html > q4.html\n" };

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +57,7 @@ read_file(const char *path, size_t *lenp)
 /* What a key is, so the table below drives both checking and storing. */
 enum ktype { K_STR, K_INT, K_BOOL, K_TLS, K_LIST, K_SECRET_FILE,
     K_SECRET_ENV, K_ADDR, K_SIZE, K_HOURS, K_COUNT, K_TIERS, K_DAY, K_HOUR,
-    K_TZ, K_LANG };
+    K_TZ, K_LANG, K_REPLY_TOKEN };
 
 struct keydef {
 	const char *key;
@@ -92,6 +93,7 @@ static const struct keydef keys[] = {
 	{ "firm_name", K_STR, O(firm_name), 0 },
 	{ "staff_addresses", K_LIST, O(staff), 1 },
 	{ "message_id_domain", K_STR, O(message_id_domain), 1 },
+	{ "reply_token", K_REPLY_TOKEN, O(reply_token), 0 },
 	{ "max_message_size", K_SIZE, O(max_message_size), 0 },
 	{ "secret_file", K_SECRET_FILE, O(secret), 0 },
 	{ "secret_env", K_SECRET_ENV, O(secret), 0 },
@@ -350,6 +352,19 @@ set_key(struct config *cfg, const struct keydef *k, const struct kv_entry *e,
 		else {
 			*errstr = xasprintf("%s:%d: %s must be implicit, "
 			    "starttls or none", cfg->path, e->line, k->key);
+			return -1;
+		}
+		break;
+	case K_REPLY_TOKEN:
+		if (strcmp(v, "both") == 0)
+			*(enum reply_token *)field = REPLY_TOKEN_BOTH;
+		else if (strcmp(v, "address") == 0)
+			*(enum reply_token *)field = REPLY_TOKEN_ADDRESS;
+		else if (strcmp(v, "message-id") == 0)
+			*(enum reply_token *)field = REPLY_TOKEN_MESSAGE_ID;
+		else {
+			*errstr = xasprintf("%s:%d: %s must be address, "
+			    "message-id or both", cfg->path, e->line, k->key);
 			return -1;
 		}
 		break;
@@ -666,4 +681,28 @@ config_free(struct config *cfg)
 	free(cfg->escalation_address);
 	free(cfg->timezone);
 	memset(cfg, 0, sizeof(*cfg));
+}
+
+const char *
+config_source_templates(void)
+{
+	static char dir[PATH_MAX];
+	char exe[PATH_MAX], *slash, *probe;
+	ssize_t n;
+	int found;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return NULL;
+	*slash = '\0';
+	probe = xasprintf("%s/config.status", exe);
+	found = access(probe, F_OK) == 0;
+	free(probe);
+	if (!found || access(TOP_SRCDIR "/templates/referral.template",
+	    R_OK) != 0 || realpath(TOP_SRCDIR "/templates", dir) == NULL)
+		return NULL;
+	return dir;
 }

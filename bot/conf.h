@@ -18,6 +18,13 @@ enum tls_mode {
 	TLS_NONE,	/* only when the config says so */
 };
 
+/* Where the signed reply token rides (reply_token). */
+enum reply_token {
+	REPLY_TOKEN_BOTH,	/* the default */
+	REPLY_TOKEN_ADDRESS,	/* Reply-To plus address only */
+	REPLY_TOKEN_MESSAGE_ID,	/* Message-ID only: no plus addressing */
+};
+
 struct endpoint {
 	char *url;
 	char *host;
@@ -49,6 +56,7 @@ struct config {
 	char **staff;
 	size_t nstaff;
 	char *message_id_domain;
+	enum reply_token reply_token;
 	size_t max_message_size;
 
 	char *secret;		/* HMAC key for signed reply addresses */
@@ -89,5 +97,12 @@ int config_is_staff(const struct config *, const char *addr);
 
 /* Reads a whole file; NULL with errno set on failure.  Caller frees. */
 char *read_file(const char *path, size_t *len);
+
+/*
+ * The templates folder of the source tree this binary was built from,
+ * when it runs from its build tree (config.status beside it) and that
+ * folder holds referral.template; else NULL.  Static storage.
+ */
+const char *config_source_templates(void);
 
 #endif

@@ -24,6 +24,7 @@
 #include "doctor.h"
 #include "imap.h"
 #include "kvfile.h"
+#include "mailout.h"
 #include "refbot.h"
 #include "smtp.h"
 #include "texts.h"
@@ -366,14 +367,30 @@ check_database(struct doctor *d, const struct config *cfg)
 	db_close(db);
 }
 
+/* A server on this host: plaintext to it never leaves the machine. */
+static int
+is_loopback(const char *host)
+{
+	return ascii_strcasecmp(host, "localhost") == 0 ||
+	    strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 ||
+	    strcmp(host, "[::1]") == 0;
+}
+
 static void
 tls_verdict(struct doctor *d, const char *check, const struct endpoint *ep,
     const char *key)
 {
+	if (ep->tls == TLS_NONE && is_loopback(ep->host)) {
+		ok(d, check, "plaintext (%s = none) to %s, on this host: "
+		    "nothing crosses the network", key, ep->host);
+		return;
+	}
 	if (ep->tls == TLS_NONE) {
-		warn(d, check, "plaintext (%s = none): the password and the "
-		    "mail cross the network unencrypted — use TLS unless the "
-		    "server is on this host", key);
+		warn(d, check, "plaintext (%s = none): %s cross%s the network "
+		    "unencrypted — use TLS unless the network to %s is "
+		    "trusted", key, ep->user != NULL ? "the password and the "
+		    "mail" : "the mail", ep->user != NULL ? "" : "es",
+		    ep->host);
 		return;
 	}
 	ok(d, check, "%s, certificate for %s verified against %s",
@@ -517,8 +534,168 @@ check_smtp(struct doctor *d, const struct config *cfg)
 	free(err);
 }
 
+/* How long --mail waits for its probe, in one-second looks. */
+#define PROBE_WAIT 30
+
+/* The fix for a mail system that does not deliver plus addresses. */
+#define PLUS_FIX "turn plus addressing on (Postfix: recipient_delimiter " \
+	"= + in main.cf; Dovecot LMTP: recipient_delimiter = +; Microsoft " \
+	"365 and Google Workspace: on by default, check the tenant's " \
+	"settings), or set reply_token = message-id in refbot.conf"
+
+/*
+ * The probe did not arrive (what says how).  With reply_token =
+ * message-id replies do without plus addresses; only the newsletter's
+ * List-Unsubscribe address needs one.
+ */
+static void
+no_plus(struct doctor *d, const struct config *cfg, char *what)
+{
+	if (cfg->reply_token == REPLY_TOKEN_MESSAGE_ID)
+		warn(d, "mail", "%s — plus addresses do not reach the intake "
+		    "mailbox; reply_token = message-id copes, but newsletter "
+		    "List-Unsubscribe mail would bounce: partners must reply "
+		    "UNSUBSCRIBE instead", what);
+	else
+		fail(d, EX_CONFIG_, "mail", "%s — staff replies to the signed "
+		    "Reply-To would fail like this: " PLUS_FIX, what);
+	free(what);
+}
+
+struct probe {
+	const char *mid;
+	uint32_t uid;
+};
+
+static int
+probe_seen(uint32_t uid, const char *raw, size_t len, void *arg)
+{
+	struct probe *p = arg;
+
+	if (memmem(raw, len, p->mid, strlen(p->mid)) != NULL)
+		p->uid = uid;
+	return 0;
+}
+
+/* Looks for the probe among the messages not in before[]. */
+static int
+probe_find(struct imap *im, struct probe *p, const uint32_t *before,
+    size_t nbefore, char **err)
+{
+	uint32_t *uids = NULL;
+	size_t n, i, j, k = 0;
+	int rc;
+
+	if ((rc = imap_noop(im, err)) != IMAP_OK ||
+	    (rc = imap_search_all(im, &uids, &n, err)) != IMAP_OK)
+		return rc;
+	for (i = j = 0; i < n; i++) {
+		while (j < nbefore && before[j] < uids[i])
+			j++;
+		if (j == nbefore || before[j] != uids[i])
+			uids[k++] = uids[i];
+	}
+	rc = imap_fetch_headers(im, uids, k, 64 * 1024, probe_seen, p, err);
+	free(uids);
+	return rc;
+}
+
+/*
+ * --mail: staff replies go to a plus address of the intake address, so
+ * one probe goes there through the configured SMTP server and is looked
+ * for in the intake mailbox, then deleted.  The probe comes from the
+ * intake address with a Message-ID under message_id_domain: a running
+ * refbot takes it for its own mail, never answers it, and files it.
+ */
+static void
+check_mail(struct doctor *d, const struct config *cfg)
+{
+	const char *at = strchr(cfg->intake_address, '@');
+	struct imap *im = NULL;
+	struct smtp *s;
+	struct mailout m;
+	struct probe p;
+	uint32_t *before = NULL;
+	size_t nbefore = 0, len;
+	char *rcpt, *mid, *raw, *err = NULL;
+	int rc, i = 0;
+
+	if (at == NULL)
+		return;		/* config_load insists on one */
+	if (imap_open(cfg, &im, &err) != IMAP_OK ||
+	    imap_search_all(im, &before, &nbefore, &err) != IMAP_OK) {
+		fail(d, EX_UNAVAILABLE_, "mail", "%s — the probe needs the "
+		    "IMAP checks above to pass", strtrim(err));
+		free(err);
+		imap_close(im);
+		return;
+	}
+	mid = mailout_message_id("doctor", cfg->message_id_domain);
+	rcpt = xasprintf("%.*s+doctor.%.*s%s", (int)(at - cfg->intake_address),
+	    cfg->intake_address, (int)strcspn(mid + 7, "@"), mid + 7, at);
+	memset(&m, 0, sizeof(m));
+	m.from_name = cfg->from_name;
+	m.from_addr = cfg->intake_address;
+	m.to_addr = rcpt;
+	m.subject = "refbot doctor: plus-address probe";
+	m.body = "refbot doctor --mail sent this to check that mail to a plus "
+	    "address reaches the intake mailbox.\nIt deletes it when it "
+	    "sees it.\n";
+	m.message_id = mid;
+	m.auto_submitted = "auto-generated";
+	raw = mailout_compose(&m, &len);
+	s = smtp_new(cfg);
+	rc = smtp_send(s, cfg->envelope_from, rcpt, raw, len, &err);
+	smtp_free(s);
+	free(raw);
+	if (rc == SMTP_PERM)
+		no_plus(d, cfg, xasprintf("the SMTP server refused the probe "
+		    "to %s: %s", rcpt, strtrim(err)));
+	else if (rc != SMTP_OK)
+		fail(d, EX_UNAVAILABLE_, "mail", "could not send the probe to "
+		    "%s: %s — see the smtp check above, and run doctor --mail "
+		    "again", rcpt, strtrim(err));
+	free(err);
+	err = NULL;
+	p.mid = mid;
+	p.uid = 0;
+	if (rc == SMTP_OK) {
+		for (i = 0; i < PROBE_WAIT && p.uid == 0; i++) {
+			sleep(1);
+			if (probe_find(im, &p, before, nbefore, &err) !=
+			    IMAP_OK)
+				break;
+		}
+		if (err != NULL)
+			fail(d, EX_UNAVAILABLE_, "mail", "looking for the "
+			    "probe: %s — run doctor --mail again",
+			    strtrim(err));
+		else if (p.uid == 0)
+			no_plus(d, cfg, xasprintf("the probe to %s was "
+			    "accepted but is not in %s after %d s (if 'refbot "
+			    "run' is running it may have filed it in %s; "
+			    "otherwise the mail system's log says where it "
+			    "went)", rcpt, cfg->imap_mailbox, PROBE_WAIT,
+			    cfg->processed_folder));
+		else if (imap_delete(im, &p.uid, 1, &err) != IMAP_OK)
+			warn(d, "mail", "plus addresses work: the probe to %s "
+			    "arrived in %s, but deleting it failed: %s — delete "
+			    "it by hand", rcpt, cfg->imap_mailbox,
+			    strtrim(err));
+		else
+			ok(d, "mail", "plus addresses work: the probe to %s "
+			    "arrived in %s within %d s (deleted)", rcpt,
+			    cfg->imap_mailbox, i);
+	}
+	free(err);
+	free(before);
+	free(rcpt);
+	free(mid);
+	imap_close(im);
+}
+
 int
-doctor_run(const char *confpath, int fix, int verbose)
+doctor_run(const char *confpath, int fix, int mail, int verbose)
 {
 	const struct passwd *pw;
 	struct doctor d;
@@ -544,6 +721,8 @@ doctor_run(const char *confpath, int fix, int verbose)
 	check_database(&d, &cfg);
 	check_imap(&d, &cfg);
 	check_smtp(&d, &cfg);
+	if (mail)
+		check_mail(&d, &cfg);
 	config_free(&cfg);
 	fflush(stdout);
 	return d.status;

@@ -10,7 +10,9 @@
  * and its permissions, the secret files, the qualification template, the
  * keyword table and mail texts, the database, the IMAP server (TLS,
  * login, mailbox, folders) and the SMTP server (TLS, login; no mail is
- * sent).  Prints one line per check on stdout:
+ * sent).  With mail set, a probe goes to a plus address of the intake
+ * address and is looked for in the intake mailbox (plus addressing is
+ * what the signed Reply-To needs), then deleted.  Prints one line per check on stdout:
  *
  *   OK   check: what was found
  *   WARN check: what is odd — what to do
@@ -26,6 +28,6 @@
  * folders; 74 database; 69 a server unreachable or refusing the session;
  * 76 TLS; 77 a login refused.
  */
-int doctor_run(const char *confpath, int fix, int verbose);
+int doctor_run(const char *confpath, int fix, int mail, int verbose);
 
 #endif

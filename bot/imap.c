@@ -414,13 +414,50 @@ imap_fetch_sizes(struct imap *im, const uint32_t *uids, size_t n,
 	return IMAP_OK;
 }
 
+/*
+ * \Deleted, then UID EXPUNGE of just these; without UIDPLUS they stay
+ * flagged: never a plain EXPUNGE, which would take others' too.
+ */
+static int
+expunge_uids(struct imap *im, struct mailimap_set *set)
+{
+	struct mailimap_flag_list *fl;
+	struct mailimap_store_att_flags *sf;
+	int r;
+
+	fl = mailimap_flag_list_new_empty();
+	mailimap_flag_list_add(fl, mailimap_flag_new_deleted());
+	sf = mailimap_store_att_flags_new_add_flags_silent(fl);
+	r = mailimap_uid_store(im->h, set, sf);
+	mailimap_store_att_flags_free(sf);
+	if (r == MAILIMAP_NO_ERROR && im->has_uidplus)
+		r = mailimap_uid_expunge(im->h, set);
+	return r;
+}
+
+int
+imap_delete(struct imap *im, const uint32_t *uids, size_t n, char **errstr)
+{
+	struct mailimap_set *set;
+	int r;
+
+	if (n == 0)
+		return IMAP_OK;
+	set = uid_set(uids, n);
+	r = expunge_uids(im, set);
+	mailimap_set_free(set);
+	if (r == MAILIMAP_NO_ERROR)
+		return IMAP_OK;
+	*errstr = xasprintf("IMAP: deleting UID %u failed: %s", uids[0],
+	    server_text(im));
+	return classify(r);
+}
+
 int
 imap_move(struct imap *im, const uint32_t *uids, size_t n, const char *folder,
     char **errstr)
 {
 	struct mailimap_set *set;
-	struct mailimap_flag_list *fl;
-	struct mailimap_store_att_flags *sf;
 	int r;
 
 	if (n == 0)
@@ -433,18 +470,8 @@ imap_move(struct imap *im, const uint32_t *uids, size_t n, const char *folder,
 		mailimap_set_free(set);
 		return IMAP_OK;
 	}
-	if ((r = mailimap_uid_copy(im->h, set, folder)) != MAILIMAP_NO_ERROR)
-		goto fail;
-	fl = mailimap_flag_list_new_empty();
-	mailimap_flag_list_add(fl, mailimap_flag_new_deleted());
-	sf = mailimap_store_att_flags_new_add_flags_silent(fl);
-	r = mailimap_uid_store(im->h, set, sf);
-	mailimap_store_att_flags_free(sf);
-	if (r != MAILIMAP_NO_ERROR)
-		goto fail;
-	/* Without UIDPLUS the copy stays flagged: never a plain EXPUNGE. */
-	if (im->has_uidplus &&
-	    (r = mailimap_uid_expunge(im->h, set)) != MAILIMAP_NO_ERROR)
+	if ((r = mailimap_uid_copy(im->h, set, folder)) != MAILIMAP_NO_ERROR ||
+	    (r = expunge_uids(im, set)) != MAILIMAP_NO_ERROR)
 		goto fail;
 	mailimap_set_free(set);
 	return IMAP_OK;

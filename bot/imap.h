@@ -72,6 +72,14 @@ int imap_fetch_sizes(struct imap *, const uint32_t *uids, size_t n,
 int imap_move(struct imap *, const uint32_t *uids, size_t n,
     const char *folder, char **errstr);
 
+/*
+ * Deletes the messages (\Deleted and UID EXPUNGE; without UIDPLUS they
+ * stay flagged).  Only doctor's own probe is ever deleted: refbot never
+ * deletes mail it was sent.
+ */
+int imap_delete(struct imap *, const uint32_t *uids, size_t n,
+    char **errstr);
+
 /* Creates folder unless it exists. */
 int imap_ensure_folder(struct imap *, const char *folder, char **errstr);
 

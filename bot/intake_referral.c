@@ -102,6 +102,9 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 		if ((rc = notify_queue(rb, &n, NULL)) == NOTIFY_WITHHELD)
 			rc = 0;
 		if (rc == 0 && f->outcome != OUTCOME_INCOMPLETE) {
+			char *sheet = notify_keyword_sheet(rb,
+			    f->outcome == OUTCOME_QUALIFIED ? "NEW" :
+			    "DISQUALIFIED");
 			/* Staff read English; they see the fields as read. */
 			const struct render_var svars[] = {
 				{ "ref", ref },
@@ -111,6 +114,7 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 				{ "fields", fields_en },
 				{ "reasons", reasons_en },
 				{ "due", due },
+				{ "keywords", sheet },
 				{ "marker", REPLY_MARKER },
 			};
 			memset(&n, 0, sizeof(n));
@@ -121,6 +125,7 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 			n.vars = svars;
 			n.nvars = nitems(svars);
 			rc = notify_staff(rb, &n);
+			free(sheet);
 		}
 	}
 	free(refs);

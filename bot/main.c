@@ -63,15 +63,18 @@ main(int argc, char **argv)
 	if (argc < 1)
 		return cli_usage();
 	log_init(use_syslog, verbose);
-	/* "refbot COMMAND --help" answers like "refbot --help". */
-	for (c = 1; c < argc; c++)
-		if (strcmp(argv[c], "--help") == 0 || strcmp(argv[c], "-h") == 0) {
-			cli_help(stdout);
-			return 0;
-		}
-	for (cmd = cli_table; *cmd != NULL; cmd++)
-		if ((*cmd)->name != NULL && strcmp(argv[0], (*cmd)->name) == 0)
-			return (*cmd)->exec(conf, argc, argv);
+	for (cmd = cli_table; *cmd != NULL; cmd++) {
+		if ((*cmd)->name == NULL || strcmp(argv[0], (*cmd)->name) != 0)
+			continue;
+		/* "refbot COMMAND [VERB] --help": that command's own help. */
+		for (c = 1; c < argc; c++)
+			if (strcmp(argv[c], "--help") == 0 ||
+			    strcmp(argv[c], "-h") == 0) {
+				cli_command_help(stdout, *cmd);
+				return 0;
+			}
+		return (*cmd)->exec(conf, argc, argv);
+	}
 	fprintf(stderr, "refbot: unknown command '%s'\n", argv[0]);
 	return cli_usage();
 }

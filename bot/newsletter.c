@@ -343,10 +343,10 @@ queue_issue(struct refbot *rb, const struct partner *p,
 	int rc;
 
 	key = notify_key(rb, &keylen);
-	tag = token_tag(key, keylen, p->id, ROLE_NEWSLETTER);
+	notify_token(rb, p->id, ROLE_NEWSLETTER, NEWSLETTER_KIND, &tag,
+	    &reply_to);
 	mid = mailout_message_id(tag, rb->cfg.message_id_domain);
-	reply_to = token_address(key, keylen, rb->cfg.intake_address, p->id,
-	    ROLE_NEWSLETTER);
+	/* RFC 2369 wants an address here: it stays a plus address. */
 	unsub = token_address(key, keylen, rb->cfg.intake_address, p->id,
 	    ROLE_UNSUBSCRIBE);
 	uri = xasprintf("mailto:%s?subject=unsubscribe", unsub);

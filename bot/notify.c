@@ -13,6 +13,7 @@
 #include "mailout.h"
 #include "notify.h"
 #include "outbox.h"
+#include "status.h"
 #include "token.h"
 #include "util.h"
 
@@ -23,14 +24,48 @@ notify_key(struct refbot *rb, size_t *len)
 	return rb->secret;
 }
 
+char *
+notify_keyword_sheet(struct refbot *rb, const char *status)
+{
+	struct buf b;
+	enum kw kw;
+	size_t i;
+
+	buf_init(&b);
+	for (i = 0; (kw = status_allowed_kw(status, i)) != KW_NONE; i++) {
+		const char *help = keyword_arg_help(kw);
+		char *key = xstrndup(help, strcspn(help, " "));
+		char *what = refbot_mail_line(rb, "keyword-lines", "en", key,
+		    NULL, 0);
+
+		buf_addf(&b, "%s  %-20s %s", i ? "\n" : "", help,
+		    what != NULL ? what : "");
+		free(what);
+		free(key);
+	}
+	return buf_steal(&b);
+}
+
+void
+notify_token(struct refbot *rb, int64_t id, int role, const char *plain,
+    char **tag, char **reply_to)
+{
+	enum reply_token where = rb->cfg.reply_token;
+	size_t keylen;
+	const char *key = notify_key(rb, &keylen);
+
+	*tag = where == REPLY_TOKEN_ADDRESS ? xstrdup(plain) :
+	    token_tag(key, keylen, id, role);
+	*reply_to = where == REPLY_TOKEN_MESSAGE_ID ? NULL :
+	    token_address(key, keylen, rb->cfg.intake_address, id, role);
+}
+
 int
 notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 {
 	struct mailout m;
 	char *subject = NULL, *body = NULL, *err = NULL, *tag = NULL;
 	char *reply_to = NULL, *mid;
-	const char *key;
-	size_t keylen;
 	int64_t id = 0;
 	/*
 	 * A sender who gets more than auto_reply_limit answers an hour is
@@ -66,14 +101,10 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 		rb->text_failed = n->name;	/* a configuration problem */
 		return NOTIFY_CONFIG;
 	}
-	key = notify_key(rb, &keylen);
-	if ((n->referral_id > 0 || n->token_id > 0) && n->role != 0) {
-		int64_t tid = n->token_id > 0 ? n->token_id : n->referral_id;
-
-		tag = token_tag(key, keylen, tid, n->role);
-		reply_to = token_address(key, keylen, rb->cfg.intake_address,
-		    tid, n->role);
-	} else
+	if ((n->referral_id > 0 || n->token_id > 0) && n->role != 0)
+		notify_token(rb, n->token_id > 0 ? n->token_id :
+		    n->referral_id, n->role, n->name, &tag, &reply_to);
+	else
 		tag = xstrdup(n->name);
 	mid = mailout_message_id(tag, rb->cfg.message_id_domain);
 	memset(&m, 0, sizeof(m));

@@ -84,7 +84,23 @@ char *notify_rows_text(const int64_t *rows, size_t n, size_t max);
 /* "unreadable 3, quarantined 1": how often each word occurs, in order. */
 char *notify_tally_text(char *const *words, size_t n);
 
+/*
+ * The staff cheat sheet for a referral in status: one line per keyword
+ * allowed from there (parsers/status), "  WON amount    what it does",
+ * the words from mail/keyword-lines.  Caller frees.
+ */
+char *notify_keyword_sheet(struct refbot *, const char *status);
+
 /* The HMAC key: the configured secret, else the database's own. */
 const char *notify_key(struct refbot *, size_t *len);
+
+/*
+ * The token for (id, role) where reply_token puts it: *tag, the
+ * Message-ID's left part ("r12.s.TOKEN", or plain when only the address
+ * is signed), and *reply_to, the signed plus address (NULL when only the
+ * Message-ID is).  Caller frees both.
+ */
+void notify_token(struct refbot *, int64_t id, int role, const char *plain,
+    char **tag, char **reply_to);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "conf.h"
 #include "keyword.h"
@@ -29,7 +30,7 @@ enum group { REASONS, MAILTEXTS, KIT };
 #define REFERRAL_VARS "ref client partner_name partner_email fields " \
     "problems reasons blank_lines sla_hours due marker"
 #define STAFF_REFERRAL_VARS "ref client partner_name partner_email " \
-    "fields reasons due marker"
+    "fields reasons due keywords marker"
 #define DUPLICATE_VARS "ref client partner_name partner_email first_ref " \
     "first_date first_partner same_partner fields marker"
 #define SLA_VARS "ref client partner_name sla_hours age_hours marker"
@@ -112,6 +113,9 @@ static const struct known {
 	    "LOST.word DECLINED DECLINED.word REOPEN REOPEN.word" },
 	{ "mail/newsletter-lines", LINES, MAILTEXTS, 1, "ref client status "
 	    "date", NULL },
+	/* notify.c: the staff cheat sheet, a line per allowed keyword. */
+	{ "mail/keyword-lines", LINES, MAILTEXTS, 1, "", "CONTACTED MEETING "
+	    "PROPOSAL WON LOST DECLINED NOTE REOPEN REVENUE CREDIT" },
 	{ "overview", PLAIN, KIT, 1, KIT_VARS, NULL },
 	{ "introduction", PLAIN, KIT, 1, KIT_VARS, NULL },
 };
@@ -580,6 +584,32 @@ load_kit(struct loader *l)
 		    "texts, English and Japanese", l->dir);
 }
 
+/*
+ * A missing folder is one problem, not one per file: said once, with the
+ * fix (a binary run from its build tree points at its source tree).
+ */
+static int
+folder_usable(struct loader *l)
+{
+	const char *src = config_source_templates(), *why = "not a folder";
+	struct stat st;
+
+	if (stat(l->dir, &st) != 0)
+		why = strerror(errno);
+	else if (S_ISDIR(st.st_mode))
+		return 1;
+	if (src != NULL)
+		say(l, TEXTS_FAIL, "templates", "%s: %s — this refbot runs "
+		    "from its build tree: set 'templates = %s' in the "
+		    "configuration, or 'make install'", l->dir, why, src);
+	else
+		say(l, TEXTS_FAIL, "templates", "%s: %s — set 'templates' in "
+		    "the configuration to the folder holding "
+		    "referral.template and mail/, or reinstall refbot", l->dir,
+		    why);
+	return 0;
+}
+
 int
 texts_load(const char *dir, texts_report_fn *report, void *arg,
     struct texts **out)
@@ -591,6 +621,10 @@ texts_load(const char *dir, texts_report_fn *report, void *arg,
 	l.t = xcalloc(1, sizeof(*l.t));
 	l.report = report;
 	l.arg = arg;
+	if (!folder_usable(&l)) {
+		*out = l.t;
+		return l.nfail;
+	}
 	load_template(&l);
 	load_keywords(&l);
 	load_reasons(&l);

@@ -117,19 +117,25 @@ status_next(const char *from, enum kw kw, const char *reopen_to)
 	return NULL;
 }
 
+enum kw
+status_allowed_kw(const char *from, size_t k)
+{
+	int i = state(from);
+
+	if (i < 0 || k >= nitems(moves[i].kws))
+		return KW_NONE;
+	return moves[i].kws[k];
+}
+
 char *
 status_allowed(const char *from)
 {
 	struct buf b;
-	size_t i, k;
+	enum kw kw;
+	size_t k;
 
 	buf_init(&b);
-	for (i = 0; i < nitems(moves); i++) {
-		if (strcmp(moves[i].from, from) != 0)
-			continue;
-		for (k = 0; k < nitems(moves[i].kws) && moves[i].kws[k]; k++)
-			buf_addf(&b, "%s%s", b.len ? ", " : "",
-			    keyword_arg_help(moves[i].kws[k]));
-	}
+	for (k = 0; (kw = status_allowed_kw(from, k)) != KW_NONE; k++)
+		buf_addf(&b, "%s%s", b.len ? ", " : "", keyword_arg_help(kw));
 	return buf_steal(&b);
 }

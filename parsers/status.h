@@ -22,6 +22,8 @@ const char *status_next(const char *from, enum kw kw, const char *reopen_to);
 
 /* "CONTACTED, MEETING [date], ..." — what may be sent from a state. */
 char *status_allowed(const char *from);
+/* The i-th keyword allowed from a state, KW_NONE past the last. */
+enum kw status_allowed_kw(const char *from, size_t i);
 
 int status_is_open(const char *status);
 /*

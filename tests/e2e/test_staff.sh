@@ -28,7 +28,7 @@ note_id=$(echo "$note" | pyjson 'j[0]["headers"]["Message-ID"]')
 check "its Reply-To is a signed plus-address ($reply_to)" \
 	grep -qE '^intake\+r1\.s\.[a-z2-7]{16}@example\.test$' <<<"$reply_to"
 check "it carries the keyword cheat-sheet and the due time" \
-	[ "$(echo "$note" | pyjson '"WON amount" in j[0]["text"] and "First response due" in j[0]["text"]')" = True ]
+	[ "$(echo "$note" | pyjson '"WON <amount>" in j[0]["text"] and "First response due" in j[0]["text"]')" = True ]
 quoted=$(echo "$note" | pyjson '"\n".join("> " + l for l in j[0]["text"].splitlines())')
 
 # Outlook style: keyword, relay text, then the original below a header block.

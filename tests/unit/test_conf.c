@@ -83,7 +83,35 @@ test_good_config(void)
 	EXPECT_STR(cfg.currency, "JPY");
 	EXPECT_STR(cfg.language, "en");
 	EXPECT(cfg.sla_hours == 24);
+	EXPECT(cfg.reply_token == REPLY_TOKEN_BOTH);
 	config_free(&cfg);
+}
+
+/* #17.1: reply_token = address|message-id|both. */
+static void
+test_reply_token(void)
+{
+	struct config cfg;
+	char *err;
+
+	err = load("reply_token = message-id\n", &cfg);
+	EXPECT(err == NULL);
+	if (err == NULL) {
+		EXPECT(cfg.reply_token == REPLY_TOKEN_MESSAGE_ID);
+		config_free(&cfg);
+	}
+	free(err);
+	err = load("reply_token = address\n", &cfg);
+	EXPECT(err == NULL);
+	if (err == NULL) {
+		EXPECT(cfg.reply_token == REPLY_TOKEN_ADDRESS);
+		config_free(&cfg);
+	}
+	free(err);
+	err = load("reply_token = plus\n", &cfg);
+	EXPECT_CONTAINS(err, ":11: reply_token must be address, message-id "
+	    "or both");
+	free(err);
 }
 
 static void
@@ -362,6 +390,7 @@ main(void)
 		return 99;
 	setenv("REFBOT_TEST_PW", "secret-pw", 1);
 	RUN(test_good_config);
+	RUN(test_reply_token);
 	RUN(test_unknown_key_names_file_and_line);
 	RUN(test_missing_required_key);
 	RUN(test_syntax_error_line);
