@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "db_alerts.h"
 #include "db_outbox.h"
+#include "db_referrals.h"
 #include "log.h"
 #include "mailout.h"
 #include "notify.h"
@@ -353,5 +354,86 @@ out:
 	if (r < 0)
 		log_warnx("staff alert summaries: %s", db_errmsg(rb->db));
 	free(kind);
+	return r < 0 ? -1 : done;
+}
+
+/*
+ * One mail the server refused for good, told (inside the caller's
+ * transaction): the referral's history says who was not reached, and
+ * staff get what the mail was and the server's reply, not its body.
+ */
+static int
+undelivered(struct refbot *rb, const struct outmail *m)
+{
+	int staff = config_is_staff(&rb->cfg, m->rcpt), rc = 0;
+	const char *err = m->last_error ? m->last_error : "?";
+	char ref[24], outbox[24], *detail;
+	struct notify n;
+
+	if (m->referral_id > 0)
+		refbot_ref(m->referral_id, ref, sizeof(ref));
+	else
+		snprintf(ref, sizeof(ref), "no referral");
+	snprintf(outbox, sizeof(outbox), "%lld", (long long)m->id);
+	detail = xasprintf("%s mail (outbox %s) to %s %s not delivered: %s",
+	    m->kind, outbox, staff ? "staff" : "the partner", m->rcpt, err);
+	if (m->referral_id > 0 && db_history_add(rb->db, m->referral_id,
+	    "outbox", "undelivered", NULL, NULL, detail) != 0) {
+		log_warnx("outbox %s: %s", outbox, db_errmsg(rb->db));
+		rc = NOTIFY_RETRY;
+	}
+	free(detail);
+	/* A notice about a refused notice would be refused the same way. */
+	if (rc != 0 || strcmp(m->kind, "staff-undelivered") == 0)
+		return rc;
+	{
+		const struct render_var vars[] = {
+			{ "kind", m->kind }, { "ref", ref }, { "outbox", outbox },
+			{ "rcpt", m->rcpt }, { "error", err },
+			{ "consequence", staff ? "A staff address was not "
+			    "reached." : m->referral_id > 0 ? "The partner was "
+			    "not reached; the referral's history says so." :
+			    "The recipient was not reached." },
+		};
+		memset(&n, 0, sizeof(n));
+		n.name = "staff-undelivered";
+		n.referral_id = m->referral_id;
+		n.vars = vars;
+		n.nvars = nitems(vars);
+		rc = notify_staff(rb, &n);
+	}
+	log_info("outbox %s: staff told it was not delivered (%s, referral "
+	    "%lld)", outbox, m->kind, (long long)m->referral_id);
+	return rc;
+}
+
+int
+notify_undelivered(struct refbot *rb)
+{
+	struct outmail m;
+	int r, done = 0;
+
+	for (;;) {
+		memset(&m, 0, sizeof(m));
+		if (db_begin(rb->db) != 0) {
+			r = -1;
+			break;
+		}
+		r = db_outbox_untold(rb->db, &m);
+		if (r > 0)
+			r = undelivered(rb, &m) == 0 &&
+			    db_outbox_told(rb->db, m.id) == 0 ? 1 : -1;
+		outmail_free(&m);
+		if (r < 0 || db_commit(rb->db) != 0) {
+			db_rollback(rb->db);
+			r = -1;
+			break;
+		}
+		if (r == 0)
+			break;
+		done++;
+	}
+	if (r < 0)
+		log_warnx("undelivered mail: %s", db_errmsg(rb->db));
 	return r < 0 ? -1 : done;
 }
