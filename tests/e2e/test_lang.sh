@@ -1,0 +1,138 @@
+#!/bin/bash
+# One language rule for every mail to a partner (issue 16 item 8): the
+# partner's own setting; else Japanese when the firm's name is Japanese
+# (株式会社...); else the language of what they wrote; else English.
+# A 株式会社 partner with no setting gets every kind of mail in Japanese
+# (welcome kit, acknowledgement, form, status, progress, unreadable
+# notice, statement) even when it writes in English; a partner with a
+# Latin name gets the language of its mail; a stranger's not-a-partner
+# reply follows the stranger's mail.
+. "$(dirname "$0")/lib.sh"
+sandbox_start
+
+mt() { "$MAILTOOL" "$1" --env "$SB/env" "${@:2}"; }
+count() { mt count --user "$1"; }
+run_once() { rb run --once 2>>"$SB/run.log"; }
+# expect USER N: wait for the Nth mail of USER.
+expect() { mt wait --user "$1" --count "$2" --timeout 20 >/dev/null; }
+# lang_of USER KIND: the language (en, ja, or ?) of USER's newest mail,
+# judged by the fixed words of templates/mail/KIND.LANG.txt it carries.
+lang_of() {
+	mt fetch --user "$1" | /usr/bin/python3 -c '
+import json, re, sys
+j = json.load(sys.stdin)
+kind, src = sys.argv[1], sys.argv[2]
+m = j[-1] if j else {"headers": {}, "text": ""}
+mail = (m["headers"].get("Subject") or "") + "\n" + (m["text"] or "")
+found = []
+for lang in ("en", "ja"):
+    with open(f"{src}/templates/mail/{kind}.{lang}.txt", encoding="utf-8") as f:
+        text = f.read()[len("Subject:"):]
+    # The words between placeholders, a line at a time.
+    fixed = [w.strip() for seg in re.split(r"\{\{[^}]*\}\}", text)
+             for w in seg.split("\n")
+             if len(w.strip()) >= 3 and any(c.isalpha() for c in w)]
+    if fixed[:3] and all(w in mail for w in fixed[:3]):
+        found.append(lang)
+print(" ".join(found) or "?")' "$2" "$REFBOT_SRC"
+}
+# referral FROM ID CLIENT [FILE]: a complete referral with its own
+# Message-ID and client.
+referral() {
+	sed -e "s/^From: .*/From: $1@example.test/" \
+		-e "s/^Message-ID: .*/Message-ID: <$2@partner.example>/" \
+		-e "s/^Client: .*/Client: $3/" \
+		-e "s/^Contact email: .*/Contact email: someone@$2.example/" \
+		"${4:-$REFBOT_SRC/tests/data/plain-en.eml}" >"$SB/$2.eml"
+	mt send --from "$1" --to intake --eml "$SB/$2.eml" >/dev/null
+}
+
+rb init >/dev/null
+# No --lang: the rule decides.
+rb partner add partner1@example.test --name "山田商事株式会社" --welcome >/dev/null
+rb partner add partner2@example.test --name "Partner Two" >/dev/null
+
+run_once
+check "welcome kit: sent" expect partner1 1
+check "welcome kit: Japanese for a 株式会社 partner" [ "$(lang_of partner1 welcome)" = ja ]
+
+# An English referral from the 株式会社 partner.
+referral partner1 yamada-en "Acme Widgets Ltd"
+run_once
+check "acknowledgement: sent" expect partner1 2
+check "acknowledgement: Japanese for a 株式会社 partner writing English (got $(lang_of partner1 ack))" \
+	[ "$(lang_of partner1 ack)" = ja ]
+
+# A partner with a Latin name: the language of its mail.
+referral partner2 two-en "Beta Trading Ltd"
+run_once
+expect partner2 1
+check "acknowledgement: English for a Latin-named partner writing English" [ "$(lang_of partner2 ack)" = en ]
+sed -e "s/^From: .*/From: partner2@example.test/" \
+	-e "s/^Message-ID: .*/Message-ID: <two-ja@partner.example>/" \
+	"$REFBOT_SRC/tests/data/ja-utf8-qp.eml" >"$SB/two-ja.eml"
+mt send --from partner2 --to intake --eml "$SB/two-ja.eml" >/dev/null
+run_once
+expect partner2 2
+check "acknowledgement: Japanese for a Latin-named partner writing Japanese (got $(lang_of partner2 ack))" \
+	[ "$(lang_of partner2 ack)" = ja ]
+
+# The blank form and a status answer, asked for in English.
+mt send --from partner1 --to intake --subject "TEMPLATE" --body "TEMPLATE" >/dev/null
+run_once
+check "form reply: sent" expect partner1 3
+check "form reply: Japanese (got $(lang_of partner1 form-reply))" [ "$(lang_of partner1 form-reply)" = ja ]
+mt send --from partner1 --to intake --subject "STATUS REF-000001" --body "STATUS REF-000001" >/dev/null
+run_once
+check "status: sent" expect partner1 4
+check "status: Japanese (got $(lang_of partner1 status))" [ "$(lang_of partner1 status)" = ja ]
+
+# Progress: staff move the referral on; the partner hears in its language.
+note=$(mt fetch --user staff1 | pyjson 'json.dumps([m for m in j if m["headers"]["Subject"].startswith("[REF-000001] New referral")])')
+reply_to=$(pyjson 'j[0]["headers"]["Reply-To"].strip("<>") if j else ""' <<<"$note")
+note_id=$(pyjson 'j[0]["headers"]["Message-ID"] if j else ""' <<<"$note")
+mt send --from staff1 --to "$reply_to" --subject "Re: [REF-000001] New referral" \
+	--header "In-Reply-To: $note_id" --body $'CONTACTED\n\nWe called Jane today.' >/dev/null
+run_once
+check "progress: sent" expect partner1 5
+check "progress: Japanese for the English client of a 株式会社 partner (got $(lang_of partner1 progress))" \
+	[ "$(lang_of partner1 progress)" = ja ]
+
+# Unreadable: a multipart whose boundary never occurs.
+printf 'From: partner1@example.test\r\nTo: intake@example.test\r\nSubject: Referral\r\nMessage-ID: <broken@partner.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="never-used"\r\n\r\nno parts here\r\n' >"$SB/broken.eml"
+mt send --from partner1 --to intake --eml "$SB/broken.eml" >/dev/null
+run_once
+check "unreadable notice: sent" expect partner1 6
+check "unreadable notice: Japanese (got $(lang_of partner1 unreadable))" [ "$(lang_of partner1 unreadable)" = ja ]
+
+# The quarter's statement.
+quarter="$(date -u +%Y)Q$(( ($(date -u +%-m) - 1) / 3 + 1 ))"
+rb statement --quarter "$quarter" --partner partner1@example.test --send >/dev/null
+run_once
+check "statement: sent" expect partner1 7
+check "statement: Japanese (got $(lang_of partner1 statement))" [ "$(lang_of partner1 statement)" = ja ]
+
+# A partner's own setting wins over its name.
+rb partner set partner1@example.test --lang en >/dev/null
+mt send --from partner1 --to intake --subject "TEMPLATE" --body "TEMPLATE" >/dev/null
+run_once
+expect partner1 8
+check "form reply: English once the partner is set to en (got $(lang_of partner1 form-reply))" \
+	[ "$(lang_of partner1 form-reply)" = en ]
+
+# Strangers: the language of their mail.
+mt send --from stranger --to intake --subject "Hello" --body "We would like to refer clients to you. How do we start?" >/dev/null
+run_once
+check "not-a-partner reply: sent" expect stranger 1
+check "not-a-partner reply: English for an English mail" [ "$(lang_of stranger not-partner)" = en ]
+mt send --from stranger --to intake --subject "ご相談" --body "お世話になっております。御社にお客様をご紹介したいのですが、どうすればよろしいでしょうか。" >/dev/null
+run_once
+check "not-a-partner reply: sent again" expect stranger 2
+check "not-a-partner reply: Japanese for a Japanese mail (got $(lang_of stranger not-partner))" \
+	[ "$(lang_of stranger not-partner)" = ja ]
+
+if [ "$T_FAILED" -gt 0 ]; then
+	diag "--- run.log"
+	sed 's/^/#   /' "$SB/run.log"
+fi
+finish
