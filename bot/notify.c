@@ -88,6 +88,7 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 	m.in_reply_to = n->in_reply_to;
 	m.references = n->references;
 	m.auto_submitted = n->auto_reply ? "auto-replied" : "auto-generated";
+	m.iso2022jp = refbot_iso2022jp(rb, n->lang);
 	rc = outbox_queue(rb, n->referral_id, n->name, &m, &id);
 	if (rc == 0 && capped)
 		rc = db_outbox_mark_reply(rb->db, id);

@@ -259,6 +259,12 @@ refbot_partner_lang(const struct partner *p, const char *otherwise)
 	return otherwise != NULL && strcmp(otherwise, "ja") == 0 ? "ja" : "en";
 }
 
+int
+refbot_iso2022jp(const struct refbot *rb, const char *lang)
+{
+	return rb->cfg.iso2022jp && lang != NULL && strcmp(lang, "ja") == 0;
+}
+
 void
 refbot_ref(int64_t id, char *buf, size_t size)
 {

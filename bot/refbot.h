@@ -108,6 +108,13 @@ char *refbot_mail_line(struct refbot *, const char *file, const char *lang,
 const char *refbot_partner_lang(const struct partner *p,
     const char *otherwise);
 
+/*
+ * Whether a mail in lang is asked to go as ISO-2022-JP: Japanese, with
+ * outbound_charset = iso-2022-jp (mailout falls back to UTF-8 when the
+ * text does not fit).
+ */
+int refbot_iso2022jp(const struct refbot *, const char *lang);
+
 /* "REF-000123" into buf (at least 24 bytes). */
 void refbot_ref(int64_t id, char *buf, size_t size);
 /* Parses "REF-000123", "000123" or "123"; 0 if invalid. */
