@@ -321,41 +321,68 @@ out:
 	return rc;
 }
 
+/*
+ * Runs step in a transaction of its own, again and again, until it
+ * finds nothing left (step: 1 one done, 0 none left, -1 failed and
+ * rolled back), so each piece of work is done exactly once.  Returns how
+ * many, or -1.
+ */
+static int
+each_in_transaction(struct refbot *rb, int (*step)(struct refbot *, void *),
+    void *arg)
+{
+	int r, done = 0;
+
+	for (;;) {
+		if (db_begin(rb->db) != 0)
+			return -1;
+		r = step(rb, arg);
+		if (r < 0 || db_commit(rb->db) != 0) {
+			db_rollback(rb->db);
+			return -1;
+		}
+		if (r == 0)
+			return done;
+		done++;
+	}
+}
+
+struct summary_times {
+	int64_t before, now;
+};
+
+/* One kind and hour due for a summary, summarised; 1, 0 none, -1. */
+static int
+summary_step(struct refbot *rb, void *arg)
+{
+	const struct summary_times *t = arg;
+	int64_t period;
+	char *kind = NULL;
+	int r;
+
+	/* Inside the transaction: what another pass summarised is not due. */
+	r = db_alert_due(rb->db, t->before, &kind, &period);
+	if (r > 0)
+		r = alert_summary(rb, kind, period, t->now) == 0 ? 1 : -1;
+	free(kind);
+	return r;
+}
+
 int
 notify_alert_summaries(struct refbot *rb, int64_t now)
 {
-	int64_t before = notify_alert_period(now), period;
+	struct summary_times t = { notify_alert_period(now), now };
+	int64_t period;
 	char *kind = NULL;
-	int r, done = 0;
+	int r;
 
 	/* Read first: most passes have nothing due and take no lock. */
-	if ((r = db_alert_due(rb->db, before, &kind, &period)) <= 0)
-		goto out;
-	for (;;) {
-		free(kind);
-		kind = NULL;
-		if (db_begin(rb->db) != 0) {
-			r = -1;
-			break;
-		}
-		/* Again inside: what another pass summarised is not due. */
-		r = db_alert_due(rb->db, before, &kind, &period);
-		if (r > 0)
-			r = alert_summary(rb, kind, period, now) == 0 ? 1 : -1;
-		if (r < 0 || db_commit(rb->db) != 0) {
-			db_rollback(rb->db);
-			r = -1;
-			break;
-		}
-		if (r == 0)
-			break;
-		done++;
-	}
-out:
+	if ((r = db_alert_due(rb->db, t.before, &kind, &period)) > 0)
+		r = each_in_transaction(rb, summary_step, &t);
+	free(kind);
 	if (r < 0)
 		log_warnx("staff alert summaries: %s", db_errmsg(rb->db));
-	free(kind);
-	return r < 0 ? -1 : done;
+	return r < 0 ? -1 : r;
 }
 
 /*
@@ -408,33 +435,29 @@ undelivered(struct refbot *rb, const struct outmail *m)
 	return rc;
 }
 
+/* The oldest failed mail staff were not told of, told; 1, 0 none, -1. */
+static int
+undelivered_step(struct refbot *rb, void *arg)
+{
+	struct outmail m;
+	int r;
+
+	(void)arg;
+	memset(&m, 0, sizeof(m));
+	r = db_outbox_untold(rb->db, &m);
+	if (r > 0)
+		r = undelivered(rb, &m) == 0 &&
+		    db_outbox_told(rb->db, m.id) == 0 ? 1 : -1;
+	outmail_free(&m);
+	return r;
+}
+
 int
 notify_undelivered(struct refbot *rb)
 {
-	struct outmail m;
-	int r, done = 0;
+	int r = each_in_transaction(rb, undelivered_step, NULL);
 
-	for (;;) {
-		memset(&m, 0, sizeof(m));
-		if (db_begin(rb->db) != 0) {
-			r = -1;
-			break;
-		}
-		r = db_outbox_untold(rb->db, &m);
-		if (r > 0)
-			r = undelivered(rb, &m) == 0 &&
-			    db_outbox_told(rb->db, m.id) == 0 ? 1 : -1;
-		outmail_free(&m);
-		if (r < 0 || db_commit(rb->db) != 0) {
-			db_rollback(rb->db);
-			r = -1;
-			break;
-		}
-		if (r == 0)
-			break;
-		done++;
-	}
 	if (r < 0)
 		log_warnx("undelivered mail: %s", db_errmsg(rb->db));
-	return r < 0 ? -1 : done;
+	return r;
 }

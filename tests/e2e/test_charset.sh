@@ -13,9 +13,18 @@ echo "outbound_charset = iso-2022-jp" >>"$CONF"
 mt() { "$MAILTOOL" "$1" --env "$SB/env" "${@:2}"; }
 expect() { mt wait --user "$1" --count "$2" --timeout 20 >/dev/null; }
 run_once() { rb run --once 2>>"$SB/run.log"; }
-# raw ID: the bytes refbot sent for outbox row ID.
-raw() { sqlite3 "$SB/refbot.db" "select writefile('$SB/out-$1.eml', data) from outbox where id = $1" >/dev/null; cat "$SB/out-$1.eml"; }
-ack_id() { sqlite3 "$SB/refbot.db" "select max(id) from outbox where kind = 'ack' and rcpt = '$1'"; }
+# acked USER N EML WHAT: USER mails EML to the intake, one pass, and its
+# Nth mail (an acknowledgement) arrives; $f is then the file of the
+# bytes refbot sent.
+acked() {
+	local id
+	mt send --from "$1" --to intake --eml "$3" >/dev/null
+	run_once
+	check "$4: the acknowledgement arrives" expect "$1" "$2"
+	id=$(sqlite3 "$SB/refbot.db" "select max(id) from outbox where kind = 'ack' and rcpt = '$1@example.test'")
+	f="$SB/out-$id.eml"
+	sqlite3 "$SB/refbot.db" "select writefile('$f', data) from outbox where id = $id" >/dev/null
+}
 # newest USER EXPR: EXPR over the newest mail of USER (as mailtool decodes it).
 newest() { mt fetch --user "$1" | pyjson "(lambda m: $2)(j[-1])"; }
 # own FILE EXPR: EXPR over refbot's own reading of FILE.
@@ -27,12 +36,7 @@ rb partner add partner1@example.test --name "パートナー一" --lang ja >/dev
 rb partner add partner2@example.test --name "Partner Two" --lang en >/dev/null
 
 # --- A Japanese acknowledgement: ISO-2022-JP -------------------------------
-mt send --from partner1 --to intake --eml "$REFBOT_SRC/tests/data/ja-iso2022jp.eml" >/dev/null
-run_once
-check "ja: the acknowledgement arrives" expect partner1 1
-id=$(ack_id partner1@example.test)
-raw "$id" >/dev/null
-f="$SB/out-$id.eml"
+acked partner1 1 "$REFBOT_SRC/tests/data/ja-iso2022jp.eml" ja
 check "ja: sent as ISO-2022-JP" grep -q "^Content-Type: text/plain; charset=ISO-2022-JP" "$f"
 check "ja: 7bit" grep -q "^Content-Transfer-Encoding: 7bit" "$f"
 check "ja: the subject in ISO-2022-JP encoded words" grep -q "^Subject: =?ISO-2022-JP?B?" "$f"
@@ -65,12 +69,7 @@ cat >>"$SB/taka.eml" <<'MAIL'
 クライアントの了承：はい
 予算：１，２００，０００円
 MAIL
-mt send --from partner1 --to intake --eml "$SB/taka.eml" >/dev/null
-run_once
-check "髙: the acknowledgement arrives" expect partner1 2
-id=$(ack_id partner1@example.test)
-raw "$id" >/dev/null
-f="$SB/out-$id.eml"
+acked partner1 2 "$SB/taka.eml" 髙
 check "髙: sent as UTF-8" grep -q "^Content-Type: text/plain; charset=UTF-8" "$f"
 check "髙: the subject in UTF-8 encoded words" grep -q "^Subject: =?UTF-8?B?" "$f"
 check "髙: nothing in ISO-2022-JP" bash -c "! grep -q ISO-2022-JP '$f'"
@@ -82,12 +81,8 @@ check "髙: refbot's own parser reads the subject" [ "$(own "$f" 'j["subject"]')
 
 # --- English mail stays UTF-8 ------------------------------------------------
 sed -e "s/^From: .*/From: partner2@example.test/" "$REFBOT_SRC/tests/data/plain-en.eml" >"$SB/en.eml"
-mt send --from partner2 --to intake --eml "$SB/en.eml" >/dev/null
-run_once
-check "en: the acknowledgement arrives" expect partner2 1
-id=$(ack_id partner2@example.test)
-raw "$id" >/dev/null
-check "en: sent as UTF-8" grep -q "^Content-Type: text/plain; charset=UTF-8" "$SB/out-$id.eml"
+acked partner2 1 "$SB/en.eml" en
+check "en: sent as UTF-8" grep -q "^Content-Type: text/plain; charset=UTF-8" "$f"
 
 # --- The setting is checked ---------------------------------------------------
 sed 's/^outbound_charset = .*/outbound_charset = shift_jis/' "$CONF" >"$SB/bad.conf"

@@ -36,6 +36,17 @@ for lang in ("en", "ja"):
         found.append(lang)
 print(" ".join(found) or "?")' "$2" "$REFBOT_SRC"
 }
+# answered USER N KIND LANG WHAT: USER's Nth mail arrives and is KIND in LANG.
+answered() {
+	local got=none
+	expect "$1" "$2" && got=$(lang_of "$1" "$3")
+	check "$5: $3 in $4 (got $got)" [ "$got" = "$4" ]
+}
+# ask USER SUBJECT BODY: USER mails the intake; one pass.
+ask() {
+	mt send --from "$1" --to intake --subject "$2" --body "$3" >/dev/null
+	run_once
+}
 # referral FROM ID CLIENT [FILE]: a complete referral with its own
 # Message-ID and client.
 referral() {
@@ -53,39 +64,29 @@ rb partner add partner1@example.test --name "山田商事株式会社" --welcome
 rb partner add partner2@example.test --name "Partner Two" >/dev/null
 
 run_once
-check "welcome kit: sent" expect partner1 1
-check "welcome kit: Japanese for a 株式会社 partner" [ "$(lang_of partner1 welcome)" = ja ]
+answered partner1 1 welcome ja "a 株式会社 partner"
 
 # An English referral from the 株式会社 partner.
 referral partner1 yamada-en "Acme Widgets Ltd"
 run_once
-check "acknowledgement: sent" expect partner1 2
-check "acknowledgement: Japanese for a 株式会社 partner writing English (got $(lang_of partner1 ack))" \
-	[ "$(lang_of partner1 ack)" = ja ]
+answered partner1 2 ack ja "a 株式会社 partner writing English"
 
 # A partner with a Latin name: the language of its mail.
 referral partner2 two-en "Beta Trading Ltd"
 run_once
-expect partner2 1
-check "acknowledgement: English for a Latin-named partner writing English" [ "$(lang_of partner2 ack)" = en ]
+answered partner2 1 ack en "a Latin-named partner writing English"
 sed -e "s/^From: .*/From: partner2@example.test/" \
 	-e "s/^Message-ID: .*/Message-ID: <two-ja@partner.example>/" \
 	"$REFBOT_SRC/tests/data/ja-utf8-qp.eml" >"$SB/two-ja.eml"
 mt send --from partner2 --to intake --eml "$SB/two-ja.eml" >/dev/null
 run_once
-expect partner2 2
-check "acknowledgement: Japanese for a Latin-named partner writing Japanese (got $(lang_of partner2 ack))" \
-	[ "$(lang_of partner2 ack)" = ja ]
+answered partner2 2 ack ja "a Latin-named partner writing Japanese"
 
 # The blank form and a status answer, asked for in English.
-mt send --from partner1 --to intake --subject "TEMPLATE" --body "TEMPLATE" >/dev/null
-run_once
-check "form reply: sent" expect partner1 3
-check "form reply: Japanese (got $(lang_of partner1 form-reply))" [ "$(lang_of partner1 form-reply)" = ja ]
-mt send --from partner1 --to intake --subject "STATUS REF-000001" --body "STATUS REF-000001" >/dev/null
-run_once
-check "status: sent" expect partner1 4
-check "status: Japanese (got $(lang_of partner1 status))" [ "$(lang_of partner1 status)" = ja ]
+ask partner1 "TEMPLATE" "TEMPLATE"
+answered partner1 3 form-reply ja "the form, asked for in English"
+ask partner1 "STATUS REF-000001" "STATUS REF-000001"
+answered partner1 4 status ja "a status answer, asked for in English"
 
 # Progress: staff move the referral on; the partner hears in its language.
 note=$(mt fetch --user staff1 | pyjson 'json.dumps([m for m in j if m["headers"]["Subject"].startswith("[REF-000001] New referral")])')
@@ -94,42 +95,30 @@ note_id=$(pyjson 'j[0]["headers"]["Message-ID"] if j else ""' <<<"$note")
 mt send --from staff1 --to "$reply_to" --subject "Re: [REF-000001] New referral" \
 	--header "In-Reply-To: $note_id" --body $'CONTACTED\n\nWe called Jane today.' >/dev/null
 run_once
-check "progress: sent" expect partner1 5
-check "progress: Japanese for the English client of a 株式会社 partner (got $(lang_of partner1 progress))" \
-	[ "$(lang_of partner1 progress)" = ja ]
+answered partner1 5 progress ja "the English client of a 株式会社 partner"
 
 # Unreadable: a multipart whose boundary never occurs.
 printf 'From: partner1@example.test\r\nTo: intake@example.test\r\nSubject: Referral\r\nMessage-ID: <broken@partner.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="never-used"\r\n\r\nno parts here\r\n' >"$SB/broken.eml"
 mt send --from partner1 --to intake --eml "$SB/broken.eml" >/dev/null
 run_once
-check "unreadable notice: sent" expect partner1 6
-check "unreadable notice: Japanese (got $(lang_of partner1 unreadable))" [ "$(lang_of partner1 unreadable)" = ja ]
+answered partner1 6 unreadable ja "a 株式会社 partner's unreadable mail"
 
 # The quarter's statement.
 quarter="$(date -u +%Y)Q$(( ($(date -u +%-m) - 1) / 3 + 1 ))"
 rb statement --quarter "$quarter" --partner partner1@example.test --send >/dev/null
 run_once
-check "statement: sent" expect partner1 7
-check "statement: Japanese (got $(lang_of partner1 statement))" [ "$(lang_of partner1 statement)" = ja ]
+answered partner1 7 statement ja "a 株式会社 partner's statement"
 
 # A partner's own setting wins over its name.
 rb partner set partner1@example.test --lang en >/dev/null
-mt send --from partner1 --to intake --subject "TEMPLATE" --body "TEMPLATE" >/dev/null
-run_once
-expect partner1 8
-check "form reply: English once the partner is set to en (got $(lang_of partner1 form-reply))" \
-	[ "$(lang_of partner1 form-reply)" = en ]
+ask partner1 "TEMPLATE" "TEMPLATE"
+answered partner1 8 form-reply en "once the partner is set to en"
 
 # Strangers: the language of their mail.
-mt send --from stranger --to intake --subject "Hello" --body "We would like to refer clients to you. How do we start?" >/dev/null
-run_once
-check "not-a-partner reply: sent" expect stranger 1
-check "not-a-partner reply: English for an English mail" [ "$(lang_of stranger not-partner)" = en ]
-mt send --from stranger --to intake --subject "ご相談" --body "お世話になっております。御社にお客様をご紹介したいのですが、どうすればよろしいでしょうか。" >/dev/null
-run_once
-check "not-a-partner reply: sent again" expect stranger 2
-check "not-a-partner reply: Japanese for a Japanese mail (got $(lang_of stranger not-partner))" \
-	[ "$(lang_of stranger not-partner)" = ja ]
+ask stranger "Hello" "We would like to refer clients to you. How do we start?"
+answered stranger 1 not-partner en "a stranger writing English"
+ask stranger "ご相談" "お世話になっております。御社にお客様をご紹介したいのですが、どうすればよろしいでしょうか。"
+answered stranger 2 not-partner ja "a stranger writing Japanese"
 
 if [ "$T_FAILED" -gt 0 ]; then
 	diag "--- run.log"
