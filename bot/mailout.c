@@ -1,7 +1,6 @@
 /* mailout: composes outbound RFC 5322 messages. */
 #include "config.h"
 
-#include <errno.h>
 #include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -425,7 +425,8 @@ reload(struct runner *r)
 /*
  * Sends what is due.  When the outbox halted the newsletter (failures in
  * a row), the rest is held and staff are told, and that mail goes out
- * in this pass too; so does the notice of a mail refused for good.  Returns the number sent, or -1 (database error).
+ * in this pass too; so does the notice of a mail refused for good.
+ * Returns the number sent, or -1 (database error).
  */
 static int
 send_outbox(struct runner *r)
