@@ -474,7 +474,7 @@ statement_one(struct refbot *rb, const struct partner *p, const char *quarter,
 	struct stmt_ctx c;
 	char period[64], day1[16], day2[16], *rev, *earned, *paid, *bal, *subj;
 	char *body, *err = NULL;
-	const char *lang = strcmp(p->lang, "ja") == 0 ? "ja" : "en";
+	const char *lang = refbot_partner_lang(p, NULL);
 	time_t t;
 	struct tm tm;
 	int rc = 0, first;

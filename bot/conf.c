@@ -57,7 +57,7 @@ read_file(const char *path, size_t *lenp)
 /* What a key is, so the table below drives both checking and storing. */
 enum ktype { K_STR, K_INT, K_BOOL, K_TLS, K_LIST, K_SECRET_FILE,
     K_SECRET_ENV, K_ADDR, K_SIZE, K_HOURS, K_COUNT, K_TIERS, K_DAY, K_HOUR,
-    K_TZ, K_LANG, K_REPLY_TOKEN };
+    K_TZ, K_LANG, K_REPLY_TOKEN, K_CHARSET };
 
 struct keydef {
 	const char *key;
@@ -99,6 +99,7 @@ static const struct keydef keys[] = {
 	{ "secret_env", K_SECRET_ENV, O(secret), 0 },
 	{ "currency", K_STR, O(currency), 0 },
 	{ "language", K_LANG, O(language), 0 },
+	{ "outbound_charset", K_CHARSET, O(iso2022jp), 0 },
 	{ "sla_hours", K_HOURS, O(sla_hours), 0 },
 	{ "escalation_address", K_ADDR, O(escalation_address), 0 },
 	{ "protection_days", K_COUNT, O(protection_days), 0 },
@@ -341,6 +342,17 @@ set_key(struct config *cfg, const struct keydef *k, const struct kv_entry *e,
 			return -1;
 		}
 		*(char **)field = xstrdup(v);
+		break;
+	case K_CHARSET:
+		if (ascii_strcasecmp(v, "utf-8") == 0)
+			*(int *)field = 0;
+		else if (ascii_strcasecmp(v, "iso-2022-jp") == 0)
+			*(int *)field = 1;
+		else {
+			*errstr = xasprintf("%s:%d: %s must be utf-8 or "
+			    "iso-2022-jp", cfg->path, e->line, k->key);
+			return -1;
+		}
 		break;
 	case K_TLS:
 		if (strcmp(v, "implicit") == 0)

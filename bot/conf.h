@@ -62,6 +62,7 @@ struct config {
 	char *secret;		/* HMAC key for signed reply addresses */
 	char *currency;		/* ISO 4217 code for amounts, e.g. JPY */
 	char *language;		/* "en" or "ja": pages for the firm itself */
+	int iso2022jp;		/* outbound_charset = iso-2022-jp */
 	int sla_hours;		/* first response due after this long */
 	char *escalation_address;	/* past twice the SLA; NULL: staff */
 	int protection_days;	/* the first referral of a client wins */

@@ -262,6 +262,14 @@ static const char *migrations[] = {
 	"CREATE INDEX staff_alerts_period ON staff_alerts(kind, period);"
 	"CREATE INDEX staff_alerts_unsummarised ON staff_alerts(period) "
 	"  WHERE held = 1 AND summarised_at IS NULL;",
+	/*
+	 * Issue 16 item 7: a mail the server refused for good is told to
+	 * staff once, after it failed (0 until then; mail that failed
+	 * before this version counts as told, so an upgrade sends nothing).
+	 */
+	"ALTER TABLE outbox ADD COLUMN failure_told INTEGER NOT NULL "
+	"  DEFAULT 1;"
+	"CREATE INDEX outbox_untold ON outbox(id) WHERE failure_told = 0;",
 };
 
 /*

@@ -55,6 +55,13 @@ outmail_with_data(sqlite3_stmt *st, void *m)
 	return 0;
 }
 
+static int
+outmail_without_data(sqlite3_stmt *st, void *m)
+{
+	outmail_row(st, m, 0);
+	return 0;
+}
+
 int
 db_outbox_next_due(struct db *db, int64_t now, int bulk, struct outmail *m)
 {
@@ -195,9 +202,28 @@ int
 db_outbox_fail(struct db *db, int64_t id, const char *err)
 {
 	static const char sql[] = "UPDATE outbox SET status = 'failed', "
-	    "attempts = attempts + 1, last_error = ? WHERE id = ?";
+	    "attempts = attempts + 1, last_error = ?, failure_told = 0 "
+	    "WHERE id = ?";
 
 	return db_exec(db, sql, ARGS(arg_text(err), arg_int(id)));
+}
+
+int
+db_outbox_untold(struct db *db, struct outmail *m)
+{
+	static const char sql[] = "SELECT " OUTBOX_COLUMNS "WHERE "
+	    "failure_told = 0 ORDER BY id LIMIT 1";
+
+	return db_row_with(db, sql, NOARGS, outmail_without_data, m);
+}
+
+int
+db_outbox_told(struct db *db, int64_t id)
+{
+	static const char sql[] = "UPDATE outbox SET failure_told = 1 "
+	    "WHERE id = ?";
+
+	return db_exec(db, sql, ARGS(arg_int(id)));
 }
 
 struct outmail_cb {

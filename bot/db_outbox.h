@@ -54,7 +54,14 @@ int db_outbox_sent(struct db *, int64_t id, int64_t now);
 int db_outbox_bounce(struct db *, const char *message_id, const char *why,
     struct outmail *m);
 int db_outbox_defer(struct db *, int64_t id, int64_t next, const char *err);
+/* Marks it failed for good; staff are yet to be told (db_outbox_untold). */
 int db_outbox_fail(struct db *, int64_t id, const char *err);
+/*
+ * The oldest failed mail staff were not told about, without its data;
+ * 1 found, 0 none, -1 error.  db_outbox_told marks it told.
+ */
+int db_outbox_untold(struct db *, struct outmail *);
+int db_outbox_told(struct db *, int64_t id);
 int db_outbox_each(struct db *, const char *status,
     int (*cb)(const struct outmail *, void *), void *arg);
 void outmail_free(struct outmail *);

@@ -64,7 +64,7 @@ unknown_sender(struct job *j)
 	/* How to become a partner, unless the policy is to notify only. */
 	if (j->rb->cfg.unknown_reply) {
 		n.name = "not-partner";
-		n.lang = j->a.lang;
+		n.lang = refbot_partner_lang(NULL, j->a.lang);
 		n.rcpt = j->a.msg.from_addr;
 		n.vars = vars;
 		n.nvars = nitems(vars);

@@ -68,7 +68,7 @@ set_aside(struct refbot *rb, int64_t row, const struct aside *as)
 			vars[i + 3] = as->vars[i];
 		memset(&n, 0, sizeof(n));
 		n.name = as->text;
-		n.lang = strcmp(p.lang, "ja") == 0 ? "ja" : "en";
+		n.lang = refbot_partner_lang(&p, NULL);
 		n.rcpt = as->from;
 		n.vars = vars;
 		n.nvars = i + 3;

@@ -1,6 +1,7 @@
 /* mailout: composes outbound RFC 5322 messages. */
 #include "config.h"
 
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,16 +102,142 @@ add_encoded_words(struct buf *b, const char *str)
 	free(s);
 }
 
+static char *rstrip_lines(const char *);
+
+/*
+ * ISO-2022-JP (RFC 1468): s (UTF-8, n bytes) converted, ending in ASCII,
+ * appended to b; -1 (b unchanged) when s holds a character outside ASCII
+ * and JIS X 0208 (髙, ①, half-width kana), or a control character other
+ * than a tab (an ESC in the text would be read as a shift).
+ */
+static int
+add_jis(struct buf *b, const char *s, size_t n)
+{
+	iconv_t cd;
+	char *in = (char *)s, *out, *start;
+	size_t inleft = n, outleft = 4 * n + 8, i, r;
+
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] < 0x20 && s[i] != '\t') ||
+		    s[i] == 0x7f)
+			return -1;
+	if ((cd = iconv_open("ISO-2022-JP", "UTF-8")) == (iconv_t)-1)
+		return -1;
+	/* A character takes at most 2 bytes plus a 3-byte shift each way. */
+	out = start = xmalloc(outleft);
+	r = iconv(cd, &in, &inleft, &out, &outleft);
+	if (r != (size_t)-1)
+		r = iconv(cd, NULL, NULL, &out, &outleft);	/* back to ASCII */
+	iconv_close(cd);
+	/* Not 0: glibc counts a lossy mapping as irreversible. */
+	if (r == 0)
+		buf_add(b, start, (size_t)(out - start));
+	free(start);
+	return r == 0 ? 0 : -1;
+}
+
+/* The length of the UTF-8 character at s (1 for a stray byte). */
+static size_t
+char_len(const char *s)
+{
+	size_t k = 1;
+
+	while (s[k] != '\0' && ((unsigned char)s[k] & 0xc0) == 0x80)
+		k++;
+	return k;
+}
+
+/*
+ * s as ISO-2022-JP encoded words (RFC 2047, 1468): each word holds whole
+ * characters, begins and ends in ASCII, and is at most 75 characters
+ * long (42 bytes of ISO-2022-JP).  -1 (b unchanged) when s does not
+ * convert.
+ */
+#define JIS_WORD 42
+static int
+add_jis_words(struct buf *b, const char *s)
+{
+	struct buf w, all;
+	size_t i = 0, n = strlen(s), k, fit;
+
+	buf_init(&w);
+	buf_init(&all);
+	while (i < n) {
+		/* The most whole characters that fit, at least one. */
+		for (fit = 0, k = char_len(s + i); ; k += char_len(s + i + k)) {
+			buf_reset(&w);
+			if (add_jis(&w, s + i, k) != 0)
+				goto fail;
+			if (w.len > JIS_WORD && fit > 0)
+				break;
+			fit = k;
+			if (i + k >= n)
+				break;
+		}
+		buf_reset(&w);
+		if (add_jis(&w, s + i, fit) != 0)
+			goto fail;
+		if (i > 0)
+			buf_adds(&all, "\r\n ");
+		buf_adds(&all, "=?ISO-2022-JP?B?");
+		add_base64(&all, w.data, w.len);
+		buf_adds(&all, "?=");
+		i += fit;
+	}
+	buf_add(b, all.data, all.len);
+	buf_free(&w);
+	buf_free(&all);
+	return 0;
+fail:
+	buf_free(&w);
+	buf_free(&all);
+	return -1;
+}
+
+/*
+ * text (UTF-8, "\n" line ends) as a 7bit ISO-2022-JP body, each line
+ * ending in ASCII and CRLF; -1 (b unchanged) when a line does not
+ * convert or would be longer than SMTP allows.
+ */
+static int
+add_jis_body(struct buf *b, const char *text)
+{
+	char *body = rstrip_lines(text), *s = body;
+	struct buf out;
+	size_t start;
+
+	buf_init(&out);
+	while (*s != '\0') {
+		size_t n = strcspn(s, "\n");
+
+		start = out.len;
+		if (add_jis(&out, s, n) != 0 || out.len - start > 998) {
+			buf_free(&out);
+			free(body);
+			return -1;
+		}
+		buf_adds(&out, "\r\n");
+		s += n;
+		if (*s == '\n')
+			s++;
+	}
+	buf_add(b, out.data, out.len);
+	buf_free(&out);
+	free(body);
+	return 0;
+}
+
 /* Unstructured text (Subject): plain if it is short ASCII, else encoded. */
 static void
-add_text_header(struct buf *b, const char *name, const char *value)
+add_text_header(struct buf *b, const char *name, const char *value,
+    int jis)
 {
 	char *v = header_clean(value);
 
 	buf_addf(b, "%s: ", name);
 	if (is_ascii(v) && strlen(v) < 900)
 		buf_adds(b, v);
-	else
+	else if (!jis || add_jis_words(b, v) != 0)
 		add_encoded_words(b, v);
 	buf_adds(b, "\r\n");
 	free(v);
@@ -133,14 +260,16 @@ add_angle(struct buf *b, char *s)
 
 static void
 add_address_header(struct buf *b, const char *name, const char *display,
-    const char *addr)
+    const char *addr, int jis)
 {
 	char *d = header_clean(display), *a = header_clean(addr), *p;
 
 	buf_addf(b, "%s: ", name);
 	if (*d != '\0') {
-		if (!is_ascii(d))
-			add_encoded_words(b, d);
+		if (!is_ascii(d)) {
+			if (!jis || add_jis_words(b, d) != 0)
+				add_encoded_words(b, d);
+		}
 		else {
 			buf_addc(b, '"');
 			for (p = d; *p != '\0'; p++) {
@@ -241,22 +370,66 @@ add_part_headers(struct buf *b, const char *type)
 	buf_adds(b, "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
 }
 
+/* The text part: ISO-2022-JP when jis and it converts, else UTF-8. */
+static void
+add_text_part(struct buf *b, const char *text, int jis)
+{
+	struct buf t;
+
+	buf_init(&t);
+	if (jis && add_jis_body(&t, text) == 0) {
+		buf_adds(b, "Content-Type: text/plain; charset=ISO-2022-JP\r\n"
+		    "Content-Transfer-Encoding: 7bit\r\n\r\n");
+		buf_add(b, t.data, t.len);
+	} else {
+		add_part_headers(b, "text/plain");
+		add_qp_body(b, text);
+	}
+	buf_free(&t);
+}
+
+/*
+ * Whether m goes as ISO-2022-JP: asked for, and its subject, From name
+ * and text all convert (all or nothing: one mail, one charset).
+ */
+static int
+jis_mail(const struct mailout *m)
+{
+	char *subj, *name;
+	struct buf t;
+	int ok;
+
+	if (!m->iso2022jp)
+		return 0;
+	subj = header_clean(m->subject);
+	name = header_clean(m->from_name);
+	buf_init(&t);
+	ok = add_jis(&t, subj, strlen(subj)) == 0 &&
+	    add_jis(&t, name, strlen(name)) == 0 &&
+	    add_jis_body(&t, m->body) == 0;
+	buf_free(&t);
+	free(subj);
+	free(name);
+	return ok;
+}
+
 char *
 mailout_compose(const struct mailout *m, size_t *len)
 {
 	struct buf b;
 	char date[64];
 	struct tm tm;
+	int jis = jis_mail(m);
 
 	buf_init(&b);
 	clock_local(clock_now(), &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z", &tm);
 	buf_addf(&b, "Date: %s\r\n", date);
-	add_address_header(&b, "From", m->from_name, m->from_addr);
-	add_address_header(&b, "To", "", m->to_addr);
+	add_address_header(&b, "From", m->from_name, m->from_addr, jis);
+	add_address_header(&b, "To", "", m->to_addr, 0);
 	if (m->reply_to != NULL)
-		add_address_header(&b, "Reply-To", "", m->reply_to);
-	add_text_header(&b, "Subject", m->subject);
+		add_address_header(&b, "Reply-To", "", m->reply_to, 0);
+	add_text_header(&b, "Subject", m->subject, jis);
 	add_id_list(&b, "Message-ID", m->message_id);
 	if (m->in_reply_to != NULL && *m->in_reply_to != '\0')
 		add_msgid_list(&b, "In-Reply-To", m->in_reply_to, 1);
@@ -280,13 +453,12 @@ mailout_compose(const struct mailout *m, size_t *len)
 	if (m->list_id != NULL)
 		add_id_list(&b, "List-Id", m->list_id);
 	buf_adds(&b, "MIME-Version: 1.0\r\n");
-	if (m->html == NULL) {
-		add_part_headers(&b, "text/plain");
-		add_qp_body(&b, m->body);
-	} else {
+	if (m->html == NULL)
+		add_text_part(&b, m->body, jis);
+	else {
 		/*
-		 * Quoted-printable lines never start with "--", so a
-		 * boundary of random hex cannot occur in either part.
+		 * Quoted-printable lines never start with "--", and no text
+		 * can guess random hex, so the boundary occurs in no part.
 		 */
 		char *bnd = mailout_message_id("part", "x");
 
@@ -294,8 +466,7 @@ mailout_compose(const struct mailout *m, size_t *len)
 		buf_addf(&b, "Content-Type: multipart/alternative; "
 		    "boundary=\"=_%s\"\r\n\r\n", bnd);
 		buf_addf(&b, "--=_%s\r\n", bnd);
-		add_part_headers(&b, "text/plain");
-		add_qp_body(&b, m->body);
+		add_text_part(&b, m->body, jis);
 		/* The CRLF before a boundary belongs to the boundary. */
 		buf_addf(&b, "\r\n--=_%s\r\n", bnd);
 		add_part_headers(&b, "text/html");

@@ -4,7 +4,10 @@
  * Header values may come from partners (a client name in a subject), so
  * every value is cleaned of CR, LF and other control characters before it
  * is written, and non-ASCII text is RFC 2047-encoded: partner text can
- * never add or change a header.  Bodies are UTF-8, quoted-printable.
+ * never add or change a header.  Bodies are UTF-8, quoted-printable; or,
+ * for Japanese mail when asked (iso2022jp), ISO-2022-JP (RFC 1468):
+ * encoded words in ISO-2022-JP and a 7bit text part, when every text
+ * converts; otherwise the whole mail is UTF-8.
  */
 #ifndef REFBOT_MAILOUT_H
 #define REFBOT_MAILOUT_H
@@ -28,6 +31,11 @@ struct mailout {
 	/* A mailing to many: List-Unsubscribe (RFC 2369, 8058), bulk. */
 	const char *list_unsubscribe;	/* mailto: URI, without <> */
 	const char *list_id;		/* "name.domain", without <> */
+	/*
+	 * ISO-2022-JP if the subject, From name and text are all in JIS X
+	 * 0208 and ASCII (an HTML part stays UTF-8: its page says so).
+	 */
+	int iso2022jp;
 };
 
 /* The loop marker on everything refbot sends (PRODUCT.md, loop prevention). */

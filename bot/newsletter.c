@@ -363,6 +363,7 @@ queue_issue(struct refbot *rb, const struct partner *p,
 	m.auto_submitted = "auto-generated";
 	m.list_unsubscribe = uri;
 	m.list_id = list_id;
+	m.iso2022jp = refbot_iso2022jp(rb, is->lang);
 	rc = outbox_queue(rb, 0, NEWSLETTER_KIND, &m, id);
 	free(tag);
 	free(mid);

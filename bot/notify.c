@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "db_alerts.h"
 #include "db_outbox.h"
+#include "db_referrals.h"
 #include "log.h"
 #include "mailout.h"
 #include "notify.h"
@@ -118,6 +119,7 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 	m.in_reply_to = n->in_reply_to;
 	m.references = n->references;
 	m.auto_submitted = n->auto_reply ? "auto-replied" : "auto-generated";
+	m.iso2022jp = refbot_iso2022jp(rb, n->lang);
 	rc = outbox_queue(rb, n->referral_id, n->name, &m, &id);
 	if (rc == 0 && capped)
 		rc = db_outbox_mark_reply(rb->db, id);
@@ -350,39 +352,143 @@ out:
 	return rc;
 }
 
+/*
+ * Runs step in a transaction of its own, again and again, until it
+ * finds nothing left (step: 1 one done, 0 none left, -1 failed and
+ * rolled back), so each piece of work is done exactly once.  Returns how
+ * many, or -1.
+ */
+static int
+each_in_transaction(struct refbot *rb, int (*step)(struct refbot *, void *),
+    void *arg)
+{
+	int r, done = 0;
+
+	for (;;) {
+		if (db_begin(rb->db) != 0)
+			return -1;
+		r = step(rb, arg);
+		if (r < 0 || db_commit(rb->db) != 0) {
+			db_rollback(rb->db);
+			return -1;
+		}
+		if (r == 0)
+			return done;
+		done++;
+	}
+}
+
+struct summary_times {
+	int64_t before, now;
+};
+
+/* One kind and hour due for a summary, summarised; 1, 0 none, -1. */
+static int
+summary_step(struct refbot *rb, void *arg)
+{
+	const struct summary_times *t = arg;
+	int64_t period;
+	char *kind = NULL;
+	int r;
+
+	/* Inside the transaction: what another pass summarised is not due. */
+	r = db_alert_due(rb->db, t->before, &kind, &period);
+	if (r > 0)
+		r = alert_summary(rb, kind, period, t->now) == 0 ? 1 : -1;
+	free(kind);
+	return r;
+}
+
 int
 notify_alert_summaries(struct refbot *rb, int64_t now)
 {
-	int64_t before = notify_alert_period(now), period;
+	struct summary_times t = { notify_alert_period(now), now };
+	int64_t period;
 	char *kind = NULL;
-	int r, done = 0;
+	int r;
 
 	/* Read first: most passes have nothing due and take no lock. */
-	if ((r = db_alert_due(rb->db, before, &kind, &period)) <= 0)
-		goto out;
-	for (;;) {
-		free(kind);
-		kind = NULL;
-		if (db_begin(rb->db) != 0) {
-			r = -1;
-			break;
-		}
-		/* Again inside: what another pass summarised is not due. */
-		r = db_alert_due(rb->db, before, &kind, &period);
-		if (r > 0)
-			r = alert_summary(rb, kind, period, now) == 0 ? 1 : -1;
-		if (r < 0 || db_commit(rb->db) != 0) {
-			db_rollback(rb->db);
-			r = -1;
-			break;
-		}
-		if (r == 0)
-			break;
-		done++;
-	}
-out:
+	if ((r = db_alert_due(rb->db, t.before, &kind, &period)) > 0)
+		r = each_in_transaction(rb, summary_step, &t);
+	free(kind);
 	if (r < 0)
 		log_warnx("staff alert summaries: %s", db_errmsg(rb->db));
-	free(kind);
-	return r < 0 ? -1 : done;
+	return r < 0 ? -1 : r;
+}
+
+/*
+ * One mail the server refused for good, told (inside the caller's
+ * transaction): the referral's history says who was not reached, and
+ * staff get what the mail was and the server's reply, not its body.
+ */
+static int
+undelivered(struct refbot *rb, const struct outmail *m)
+{
+	int staff = config_is_staff(&rb->cfg, m->rcpt), rc = 0;
+	const char *err = m->last_error ? m->last_error : "?";
+	char ref[24], outbox[24], *detail;
+	struct notify n;
+
+	if (m->referral_id > 0)
+		refbot_ref(m->referral_id, ref, sizeof(ref));
+	else
+		snprintf(ref, sizeof(ref), "no referral");
+	snprintf(outbox, sizeof(outbox), "%lld", (long long)m->id);
+	detail = xasprintf("%s mail (outbox %s) to %s %s not delivered: %s",
+	    m->kind, outbox, staff ? "staff" : "the partner", m->rcpt, err);
+	if (m->referral_id > 0 && db_history_add(rb->db, m->referral_id,
+	    "outbox", "undelivered", NULL, NULL, detail) != 0) {
+		log_warnx("outbox %s: %s", outbox, db_errmsg(rb->db));
+		rc = NOTIFY_RETRY;
+	}
+	free(detail);
+	/* A notice about a refused notice would be refused the same way. */
+	if (rc != 0 || strcmp(m->kind, "staff-undelivered") == 0)
+		return rc;
+	{
+		const struct render_var vars[] = {
+			{ "kind", m->kind }, { "ref", ref }, { "outbox", outbox },
+			{ "rcpt", m->rcpt }, { "error", err },
+			{ "consequence", staff ? "A staff address was not "
+			    "reached." : m->referral_id > 0 ? "The partner was "
+			    "not reached; the referral's history says so." :
+			    "The recipient was not reached." },
+		};
+		memset(&n, 0, sizeof(n));
+		n.name = "staff-undelivered";
+		n.referral_id = m->referral_id;
+		n.vars = vars;
+		n.nvars = nitems(vars);
+		rc = notify_staff(rb, &n);
+	}
+	log_info("outbox %s: staff told it was not delivered (%s, referral "
+	    "%lld)", outbox, m->kind, (long long)m->referral_id);
+	return rc;
+}
+
+/* The oldest failed mail staff were not told of, told; 1, 0 none, -1. */
+static int
+undelivered_step(struct refbot *rb, void *arg)
+{
+	struct outmail m;
+	int r;
+
+	(void)arg;
+	memset(&m, 0, sizeof(m));
+	r = db_outbox_untold(rb->db, &m);
+	if (r > 0)
+		r = undelivered(rb, &m) == 0 &&
+		    db_outbox_told(rb->db, m.id) == 0 ? 1 : -1;
+	outmail_free(&m);
+	return r;
+}
+
+int
+notify_undelivered(struct refbot *rb)
+{
+	int r = each_in_transaction(rb, undelivered_step, NULL);
+
+	if (r < 0)
+		log_warnx("undelivered mail: %s", db_errmsg(rb->db));
+	return r;
 }

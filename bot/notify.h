@@ -72,6 +72,13 @@ int notify_alert(struct refbot *, int64_t row, const char *what,
  */
 int notify_alert_summaries(struct refbot *, int64_t now);
 
+/*
+ * Tells staff about each mail the server refused for good and nobody was
+ * told of yet, and writes it in its referral's history, one transaction
+ * each (so exactly once).  Returns how many, or -1.
+ */
+int notify_undelivered(struct refbot *);
+
 /* The clock hour a staff alert at time t counts in: its first second. */
 int64_t notify_alert_period(int64_t t);
 

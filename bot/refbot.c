@@ -252,9 +252,17 @@ refbot_partner_lang(const struct partner *p, const char *otherwise)
 		return "ja";
 	if (p != NULL && p->lang != NULL && strcmp(p->lang, "en") == 0)
 		return "en";
-	if (otherwise != NULL)
-		return strcmp(otherwise, "ja") == 0 ? "ja" : "en";
-	return detect_lang(p != NULL && p->name != NULL ? p->name : "");
+	/* A Japanese name says so; a Latin one says nothing either way. */
+	if (p != NULL && p->name != NULL &&
+	    strcmp(detect_lang(p->name), "ja") == 0)
+		return "ja";
+	return otherwise != NULL && strcmp(otherwise, "ja") == 0 ? "ja" : "en";
+}
+
+int
+refbot_iso2022jp(const struct refbot *rb, const char *lang)
+{
+	return rb->cfg.iso2022jp && lang != NULL && strcmp(lang, "ja") == 0;
 }
 
 void

@@ -100,12 +100,20 @@ char *refbot_mail_line(struct refbot *, const char *file, const char *lang,
     const char *key, const struct render_var *vars, size_t nvars);
 
 /*
- * The language to write to partner p in ("en" or "ja", static): theirs
- * when set; else otherwise (the language of the mail they wrote), when
- * given; else that of their name (株式会社... says which).
+ * The one rule for the language of every mail to a partner ("en" or
+ * "ja", static): theirs when set; else Japanese when their name is
+ * (株式会社...); else otherwise (the language of what they wrote, or of
+ * a stranger's mail when p is NULL) when given; else English.
  */
 const char *refbot_partner_lang(const struct partner *p,
     const char *otherwise);
+
+/*
+ * Whether a mail in lang is asked to go as ISO-2022-JP: Japanese, with
+ * outbound_charset = iso-2022-jp (mailout falls back to UTF-8 when the
+ * text does not fit).
+ */
+int refbot_iso2022jp(const struct refbot *, const char *lang);
 
 /* "REF-000123" into buf (at least 24 bytes). */
 void refbot_ref(int64_t id, char *buf, size_t size);

@@ -557,11 +557,12 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 			goto done;
 		}
 		if (found > 0) {
-			/* The partner's language, not the staff member's. */
-			if (strcmp(p.lang, "ja") == 0)
-				lang = "ja";
-			else if (strcmp(p.lang, "en") != 0)
-				lang = detect_lang(r->client ? r->client : "");
+			/*
+			 * The partner's language, not the staff member's;
+			 * what they wrote is the client's name.
+			 */
+			lang = refbot_partner_lang(&p, detect_lang(r->client ?
+			    r->client : ""));
 			if (cmd.kw == KW_WON &&
 			    (db_referral_won(rb->db, r->id,
 			    cmd.amount_minor) != 0 ||

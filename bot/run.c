@@ -425,17 +425,25 @@ reload(struct runner *r)
 /*
  * Sends what is due.  When the outbox halted the newsletter (failures in
  * a row), the rest is held and staff are told, and that mail goes out
- * in this pass too.  Returns the number sent, or -1 (database error).
+ * in this pass too; so does the notice of a mail refused for good.
+ * Returns the number sent, or -1 (database error).
  */
 static int
 send_outbox(struct runner *r)
 {
-	int sent, more;
+	int sent, more, told;
 
 	if ((sent = outbox_drain(r->rb, r->smtp, &r->limits, r->stop)) < 0)
 		return -1;
-	if (newsletter_halted(r->rb, &r->limits) != 1)
-		return sent;
+	if (newsletter_halted(r->rb, &r->limits) == 1) {
+		if ((more = outbox_drain(r->rb, r->smtp, &r->limits,
+		    r->stop)) < 0)
+			return -1;
+		sent += more;
+	}
+	/* Mail refused for good (by whoever sent it) is told to staff. */
+	if ((told = notify_undelivered(r->rb)) <= 0)
+		return told < 0 ? -1 : sent;
 	if ((more = outbox_drain(r->rb, r->smtp, &r->limits, r->stop)) < 0)
 		return -1;
 	return sent + more;

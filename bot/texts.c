@@ -106,6 +106,8 @@ static const struct known {
 	    "partner_email", NULL },
 	{ "mail/staff-alert-summary", MAIL, MAILTEXTS, 0, "kind count sent "
 	    "from to first last dispositions messages", NULL },
+	{ "mail/staff-undelivered", MAIL, MAILTEXTS, 0, "kind ref outbox rcpt "
+	    "error consequence", NULL },
 	/* replies.c: the keywords that change a referral's status. */
 	{ "mail/progress-lines", LINES, MAILTEXTS, 1, "client amount date text "
 	    "commission_amount commission_rate", "CONTACTED CONTACTED.word "

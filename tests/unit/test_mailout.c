@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -351,6 +352,131 @@ test_mailout_references(void)
 	buf_free(&refs);
 }
 
+/*
+ * Composes m, checks it is 7-bit with the charset expected (in the
+ * header block and the text part), and that the project's own parser
+ * reads the subject and the text back as they were.
+ */
+static void
+round_trip(const struct mailout *m, const char *charset)
+{
+	struct message parsed;
+	size_t len, i, col = 0;
+	char *msg = mailout_compose(m, &len), *h = headers_of(msg), *err = NULL;
+	char ct[64], *w, *end;
+	int seven = 1;
+
+	snprintf(ct, sizeof(ct), "charset=%s", charset);
+	EXPECT_CONTAINS(msg, ct);
+	if (strcmp(charset, "ISO-2022-JP") == 0) {
+		EXPECT_CONTAINS(msg, "Content-Transfer-Encoding: 7bit");
+		EXPECT(strstr(msg, "=?UTF-8?") == NULL);
+	} else
+		EXPECT(strstr(msg, "ISO-2022-JP") == NULL);
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)msg[i] >= 0x80)
+			seven = 0;
+		col = msg[i] == '\n' ? 0 : col + 1;
+		EXPECT(col <= 998);
+	}
+	EXPECT(seven);
+	/* No encoded word is longer than 75 characters (RFC 2047). */
+	for (w = strstr(h, "=?"); w != NULL; w = strstr(end, "=?")) {
+		/* "=?charset?B?...?=": past the third '?', the closing "?=" */
+		end = strstr(strchr(strchr(w + 2, '?') + 1, '?') + 1, "?=");
+		EXPECT(end != NULL && end + 2 - w <= 75);
+		if (end == NULL)
+			break;
+		end += 2;
+	}
+	EXPECT(message_parse(msg, len, 0, &parsed, &err) == MESSAGE_OK);
+	if (err == NULL) {
+		EXPECT_STR(parsed.subject, m->subject);
+		EXPECT_STR(parsed.text, m->body);
+		EXPECT_STR(parsed.from_name, m->from_name);
+		message_free(&parsed);
+	}
+	free(err);
+	free(h);
+	free(msg);
+}
+
+static void
+test_iso2022jp(void)
+{
+	struct mailout m = sample();
+	size_t len;
+	char *msg, *p, *eol;
+
+	m.iso2022jp = 1;
+	m.subject = "[REF-000002] ご紹介を受け付けました: 株式会社サンプル"
+	    "（とても長い会社名が続きます。ここまで来ても折り返されます）";
+	m.body = "山田様\n\nありがとうございます。REF-000002 として"
+	    "記録しました。\n\n  クライアント名: 株式会社サンプル\t(ABC)\n"
+	    "〜①以外〜\n";
+	/* ① is not in JIS X 0208: that mail is UTF-8, whole. */
+	round_trip(&m, "UTF-8");
+	m.body = "山田様\n\nありがとうございます。REF-000002 として"
+	    "記録しました。\n\n  クライアント名: 株式会社サンプル\t(ABC)\n";
+	round_trip(&m, "ISO-2022-JP");
+	msg = mailout_compose(&m, &len);
+	EXPECT_CONTAINS(msg, "Subject: =?ISO-2022-JP?B?");
+	EXPECT_CONTAINS(msg, "\x1b$B");
+	/* Every line of the text ends in ASCII (RFC 1468). */
+	for (p = strstr(msg, "\r\n\r\n") + 4; (eol = strstr(p, "\r\n")) != NULL;
+	    p = eol + 2) {
+		const char *last = NULL, *q;
+
+		for (q = p; q < eol; q++)
+			if (*q == 0x1b)
+				last = q;
+		if (last != NULL)
+			EXPECT(strncmp(last, "\x1b(B", 3) == 0);
+	}
+	free(msg);
+}
+
+static void
+test_iso2022jp_fallback(void)
+{
+	struct mailout m = sample();
+	size_t len;
+	char *msg;
+
+	m.iso2022jp = 1;
+	/* 髙 (U+9AD9) is JIS X 0212, not 0208: in the subject, */
+	m.subject = "[REF-000003] ご紹介を受け付けました: 髙島商事";
+	m.body = "髙島商事のご紹介をありがとうございます。\n";
+	round_trip(&m, "UTF-8");
+	/* only in the text, */
+	m.subject = "[REF-000003] ご紹介を受け付けました";
+	round_trip(&m, "UTF-8");
+	/* or in the From name: the whole mail is UTF-8. */
+	m.body = "ご紹介をありがとうございます。\n";
+	m.from_name = "髙島紹介窓口";
+	msg = mailout_compose(&m, &len);
+	EXPECT_CONTAINS(msg, "From: =?UTF-8?B?");
+	EXPECT_CONTAINS(msg, "Subject: =?UTF-8?B?");
+	EXPECT_CONTAINS(msg, "charset=UTF-8");
+	free(msg);
+	/* A From name in JIS X 0208 goes as ISO-2022-JP with the rest. */
+	m.from_name = "紹介窓口";
+	msg = mailout_compose(&m, &len);
+	EXPECT_CONTAINS(msg, "From: =?ISO-2022-JP?B?");
+	free(msg);
+	/* An ESC in the text would be read as a shift: UTF-8. */
+	m.from_name = "Referral desk";
+	m.body = "ご紹介\x1b$B\n";
+	msg = mailout_compose(&m, &len);
+	EXPECT_CONTAINS(msg, "charset=UTF-8");
+	EXPECT(strstr(msg, "ISO-2022-JP") == NULL);
+	free(msg);
+	/* Not asked for: UTF-8 as ever. */
+	m.iso2022jp = 0;
+	m.body = "ご紹介をありがとうございます。\n";
+	round_trip(&m, "UTF-8");
+}
+
 int
 main(void)
 {
@@ -364,5 +490,7 @@ main(void)
 	RUN(test_invalid_utf8_names);
 	RUN(test_header_clean_linear);
 	RUN(test_mailout_references);
+	RUN(test_iso2022jp);
+	RUN(test_iso2022jp_fallback);
 	return check_done();
 }
