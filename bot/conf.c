@@ -112,6 +112,7 @@ static const struct keydef keys[] = {
 	{ "auth_spf_fallback", K_BOOL, O(auth_spf_fallback), 0 },
 	{ "timezone", K_TZ, O(timezone), 0 },
 	{ "newsletter_day", K_DAY, O(newsletter_day), 0 },
+	{ "statement_day", K_DAY, O(statement_day), 0 },
 	{ "newsletter_hour", K_HOUR, O(newsletter_hour), 0 },
 	{ "newsletter_rate", K_HOURS, O(newsletter_rate), 0 },
 	{ "newsletter_max_failures", K_HOURS, O(newsletter_max_failures), 0 },
@@ -505,6 +506,7 @@ config_load(const char *path, struct config *out, char **errstr)
 	cfg.auto_reply_limit = 10;
 	cfg.staff_alert_limit = 10;
 	cfg.newsletter_day = 1;
+	cfg.statement_day = 5;
 	cfg.newsletter_hour = 9;
 	cfg.newsletter_rate = 60;
 	cfg.newsletter_max_failures = 10;

@@ -72,6 +72,7 @@ struct config {
 	int newsletter_rate;	/* newsletters per minute at most */
 	int newsletter_max_failures;	/* in a row before the send stops */
 	int newsletter_reminder_days;	/* remind staff this long before */
+	int statement_day;	/* of the month after a quarter: statements go */
 };
 
 /*
