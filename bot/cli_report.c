@@ -251,8 +251,8 @@ scorecard_collect(struct refbot *rb, struct totals *t, int64_t pid)
 	struct scorecard *sc = &t->sc;
 
 	if (db_report_funnel(rb->db, sc->from, sc->to, pid, sc->funnel) != 0 ||
-	    db_report_months(rb->db, sc->from, sc->to, pid,
-	    (int64_t)rb->sla_hours * 3600, sc->generated, month_cb, sc) != 0)
+	    db_report_months(rb->db, sc->from, sc->to, pid, sc->generated,
+	    month_cb, sc) != 0)
 		return -1;
 	sc->lang = rb->cfg.language;
 	sc->sla_hours = rb->sla_hours;
@@ -330,8 +330,8 @@ cmd_report(const char *conf, int argc, char **argv)
 	}
 	t.sc.currency = rb.cfg.currency;
 	t.sc.partner = partner_name;
-	if (db_report(rb.db, t.sc.from, t.sc.to, pid,
-	    (int64_t)rb.sla_hours * 3600, t.sc.generated, row_cb, &t) != 0)
+	if (db_report(rb.db, t.sc.from, t.sc.to, pid, t.sc.generated, row_cb,
+	    &t) != 0)
 		goto dberr;
 	if (t.ntimes > 1)
 		qsort(t.times, t.ntimes, sizeof(*t.times), cmp64);

@@ -102,6 +102,19 @@ load_texts(struct refbot *rb, char **errstr)
 	return -1;
 }
 
+/*
+ * sla_due in SQL (db.h): a first response is due the tier's SLA hours
+ * after the referral arrived, counted as sla_hours_mode says.
+ */
+static int64_t
+sla_due(void *arg, int64_t created, int tier, int times)
+{
+	const struct refbot *rb = arg;
+
+	return workhours_due(&rb->cfg.hours, created,
+	    (int64_t)times * config_sla_hours(&rb->cfg, tier) * 3600);
+}
+
 int
 refbot_open(struct refbot *rb, const char *confpath, int create,
     char **errstr)
@@ -133,6 +146,10 @@ refbot_open(struct refbot *rb, const char *confpath, int create,
 		goto fail_db;
 	} else if (db_migrate(rb->db, &err) < 0)
 		goto fail_db;
+	if (db_sla_function(rb->db, sla_due, rb) != 0) {
+		err = xstrdup(db_errmsg(rb->db));
+		goto fail_db;
+	}
 	if (load_secret(rb, errstr) != 0) {
 		refbot_close(rb);
 		return EX_IOERR_;
