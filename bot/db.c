@@ -740,7 +740,18 @@ db_setting_get(struct db *db, const char *key, char **value)
 struct sla_fn {
 	int64_t (*due)(void *, int64_t, int, int);
 	void *arg;
+	void (*free_arg)(void *);
 };
+
+static void
+sla_fn_free(void *p)
+{
+	struct sla_fn *f = p;
+
+	if (f->free_arg != NULL)
+		f->free_arg(f->arg);
+	free(f);
+}
 
 static void
 sql_sla_due(sqlite3_context *ctx, int argc, sqlite3_value **v)
@@ -758,15 +769,16 @@ sql_sla_due(sqlite3_context *ctx, int argc, sqlite3_value **v)
 
 int
 db_sla_function(struct db *db, int64_t (*due)(void *, int64_t, int, int),
-    void *arg)
+    void *arg, void (*free_arg)(void *))
 {
 	struct sla_fn *f = xmalloc(sizeof(*f));
 
 	f->due = due;
 	f->arg = arg;
+	f->free_arg = free_arg;
 	/* SQLite frees f, also when this fails. */
 	return sqlite3_create_function_v2(db->h, "sla_due", 3, SQLITE_UTF8, f,
-	    sql_sla_due, NULL, NULL, free) == SQLITE_OK ? 0 : -1;
+	    sql_sla_due, NULL, NULL, sla_fn_free) == SQLITE_OK ? 0 : -1;
 }
 
 int

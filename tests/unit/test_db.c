@@ -163,7 +163,7 @@ test_rules_in_queries(void)
 	EXPECT(db_report_funnel(db, 0, INT64_MAX, pid, stages) == 0);
 	EXPECT(stages[0] == 5 && stages[1] == 2 && stages[2] == 1 &&
 	    stages[3] == 1 && stages[4] == 1);
-	EXPECT(db_sla_function(db, one_hour, NULL) == 0);
+	EXPECT(db_sla_function(db, one_hour, NULL, NULL) == 0);
 	EXPECT(db_sla_due(db, INT64_MAX / 4, 0, &id, &tier) == 1);
 	EXPECT(id == 1 && tier == 3);	/* the default tier */
 }
