@@ -23,6 +23,7 @@
 #include "render.h"
 #include "scorecard.h"
 #include "sla.h"
+#include "statement.h"
 
 enum { F_TEXT, F_JSON, F_CSV, F_HTML };
 
@@ -250,8 +251,8 @@ scorecard_collect(struct refbot *rb, struct totals *t, int64_t pid)
 	struct scorecard *sc = &t->sc;
 
 	if (db_report_funnel(rb->db, sc->from, sc->to, pid, sc->funnel) != 0 ||
-	    db_report_months(rb->db, sc->from, sc->to, pid,
-	    (int64_t)rb->sla_hours * 3600, sc->generated, month_cb, sc) != 0)
+	    db_report_months(rb->db, sc->from, sc->to, pid, sc->generated,
+	    month_cb, sc) != 0)
 		return -1;
 	sc->lang = rb->cfg.language;
 	sc->sla_hours = rb->sla_hours;
@@ -329,8 +330,8 @@ cmd_report(const char *conf, int argc, char **argv)
 	}
 	t.sc.currency = rb.cfg.currency;
 	t.sc.partner = partner_name;
-	if (db_report(rb.db, t.sc.from, t.sc.to, pid,
-	    (int64_t)rb.sla_hours * 3600, t.sc.generated, row_cb, &t) != 0)
+	if (db_report(rb.db, t.sc.from, t.sc.to, pid, t.sc.generated, row_cb,
+	    &t) != 0)
 		goto dberr;
 	if (t.ntimes > 1)
 		qsort(t.times, t.ntimes, sizeof(*t.times), cmp64);
@@ -425,155 +426,30 @@ cmd_given(const char *conf, int argc, char **argv)
 	return rc;
 }
 
-/* "2026Q4" as [from, to) in UTC; 0, or -1 if it is not a quarter. */
-static int
-parse_quarter(const char *s, int64_t *from, int64_t *to)
-{
-	struct tm tm;
-	int year, q;
-	char end;
-
-	if (sscanf(s, "%4dQ%1d%c", &year, &q, &end) != 2 || q < 1 || q > 4 ||
-	    year < 2000 || year > 2200)
-		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = year - 1900;
-	tm.tm_mon = (q - 1) * 3;
-	tm.tm_mday = 1;
-	*from = (int64_t)timegm(&tm);
-	tm.tm_mon += 3;
-	*to = (int64_t)timegm(&tm);
-	return 0;
-}
-
-struct stmt_ctx {
-	struct buf lines;
-	const char *currency;
-	int n;
-};
-
-static int
-stmt_line(const struct referral *r, void *arg)
-{
-	struct stmt_ctx *c = arg;
-	char ref[24];
-
-	refbot_ref(r->id, ref, sizeof(ref));
-	buf_addf(&c->lines, "%s  %-12s %s\n", ref, r->status,
-	    r->client ? r->client : "-");
-	c->n++;
-	return 0;
-}
-
 /* One partner's statement: printed, or with send queued once. */
 static int
-statement_one(struct refbot *rb, const struct partner *p, const char *quarter,
-    int64_t from, int64_t to, int send)
+statement_one(struct refbot *rb, const struct partner *p,
+    const struct quarter *q, int send)
 {
-	struct statement st;
-	struct stmt_ctx c;
-	char period[64], day1[16], day2[16], *rev, *earned, *paid, *bal, *subj;
-	char *body, *err = NULL;
-	const char *lang = refbot_partner_lang(p, NULL);
-	time_t t;
-	struct tm tm;
-	int rc = 0, first;
+	char *subj, *body, *err = NULL;
+	int rc;
 
-	memset(&c, 0, sizeof(c));
-	c.currency = rb->cfg.currency;
-	if (db_statement(rb->db, p->id, from, to, &st, stmt_line, &c) != 0) {
-		buf_free(&c.lines);
-		return cli_db_error(rb);
-	}
-	t = (time_t)from;
-	gmtime_r(&t, &tm);
-	strftime(day1, sizeof(day1), "%Y-%m-%d", &tm);
-	t = (time_t)to - 1;
-	gmtime_r(&t, &tm);
-	strftime(day2, sizeof(day2), "%Y-%m-%d", &tm);
-	snprintf(period, sizeof(period), "%s – %s", day1, day2);
-	rev = amount_format(st.revenue, c.currency);
-	earned = amount_format(st.earned, c.currency);
-	paid = amount_format(st.paid, c.currency);
-	bal = amount_format(st.balance >= 0 ? st.balance : -st.balance,
-	    c.currency);
-	if (st.balance < 0) {
-		char *neg = xasprintf("-%s", bal);
-		free(bal);
-		bal = neg;
-	}
-	{
-		const struct render_var vars[] = {
-			{ "partner_name", p->name }, { "quarter", quarter },
-			{ "period", period },
-			{ "referrals", c.n ? c.lines.data : "  -\n" },
-			{ "revenue", rev }, { "earned", earned },
-			{ "paid", paid }, { "balance", bal },
-			{ "from_name", rb->cfg.from_name },
-		};
-		if (!send) {
-			if (refbot_mail_text(rb, "statement", lang, vars,
-			    nitems(vars), &subj, &body, &err) != 0) {
-				fprintf(stderr, "refbot: %s\n", err);
-				free(err);
-				rc = EX_CONFIG_;
-			} else {
-				printf("%s\n\n%s\n", subj, body);
-				free(subj);
-				free(body);
-			}
-		} else if (db_begin(rb->db) != 0 ||
-		    (first = db_statement_mark(rb->db, p->id, quarter)) < 0) {
-			db_rollback(rb->db);
-			rc = EX_IOERR_;
-		} else if (first == 0) {
-			db_rollback(rb->db);
-			printf("%s: statement %s was sent before; not again\n",
-			    p->name, quarter);
-		} else {
-			struct notify n;
-
-			memset(&n, 0, sizeof(n));
-			n.name = "statement";
-			n.lang = lang;
-			n.rcpt = p->email;
-			n.vars = vars;
-			n.nvars = nitems(vars);
-			if (notify_queue(rb, &n, NULL) != 0 ||
-			    db_commit(rb->db) != 0) {
-				db_rollback(rb->db);
-				rc = EX_IOERR_;
-			} else
-				printf("%s: statement %s queued\n", p->name,
-				    quarter);
+	if (!send) {
+		if ((rc = statement_text(rb, p, q, &subj, &body, &err)) != 0) {
+			fprintf(stderr, "refbot: %s\n", err);
+			free(err);
+			return rc;
 		}
-	}
-	free(rev);
-	free(earned);
-	free(paid);
-	free(bal);
-	buf_free(&c.lines);
-	return rc;
-}
-
-struct stmt_all {
-	struct refbot *rb;
-	const char *quarter;
-	int64_t from, to;
-	int send, rc;
-	int64_t *ids;
-	size_t n;
-};
-
-static int
-collect_active(const struct partner *p, void *arg)
-{
-	struct stmt_all *a = arg;
-
-	if (p->active) {
-		a->ids = xreallocarray(a->ids, a->n + 1, sizeof(*a->ids));
-		a->ids[a->n++] = p->id;
-	}
+		printf("%s\n\n%s\n", subj, body);
+		free(subj);
+		free(body);
+	} else if ((rc = statement_send(rb, p, q)) < 0)
+		return cli_db_error(rb);
+	else if (rc == 0)
+		printf("%s: statement %s was sent before; not again\n",
+		    p->name, q->name);
+	else
+		printf("%s: statement %s queued\n", p->name, q->name);
 	return 0;
 }
 
@@ -588,53 +464,53 @@ cmd_statement(const char *conf, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct refbot rb;
-	struct stmt_all a;
+	struct quarter q;
 	struct partner p;
-	const char *partner = NULL;
+	const char *partner = NULL, *quarter = NULL;
 	char key[24];
-	size_t i;
-	int c, rc;
+	int64_t *ids = NULL;
+	size_t i, n = 0;
+	int c, rc, send = 0;
 
-	memset(&a, 0, sizeof(a));
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "q:p:s", opts, NULL)) != -1) {
 		if (c == 'q')
-			a.quarter = optarg;
+			quarter = optarg;
 		else if (c == 'p')
 			partner = optarg;
 		else if (c == 's')
-			a.send = 1;
+			send = 1;
 		else
 			return cli_usage();
 	}
-	if (optind != argc || a.quarter == NULL)
+	if (optind != argc || quarter == NULL)
 		return cli_usage();
-	if (parse_quarter(a.quarter, &a.from, &a.to) != 0) {
-		fprintf(stderr, "refbot: --quarter is written like 2026Q4\n");
-		return EX_USAGE_;
-	}
 	if ((rc = cli_open(&rb, conf, 0)) != 0)
 		return rc;
-	a.rb = &rb;
+	/* After cli_open: the quarter runs in the configured timezone. */
+	if (statement_quarter(quarter, &q) != 0) {
+		fprintf(stderr, "refbot: --quarter is written like 2026Q4\n");
+		refbot_close(&rb);
+		return EX_USAGE_;
+	}
 	if (partner != NULL) {
 		if ((rc = cli_find_partner(&rb, partner, &p)) != 0) {
 			refbot_close(&rb);
 			return rc;
 		}
-		rc = statement_one(&rb, &p, a.quarter, a.from, a.to, a.send);
+		rc = statement_one(&rb, &p, &q, send);
 		partner_free(&p);
-	} else if (db_partner_each(rb.db, collect_active, &a) != 0)
-		rc = EX_IOERR_;
+	} else if (statement_partners(&rb, INT64_MAX, &ids, &n) != 0)
+		rc = cli_db_error(&rb);
 	else
-		for (i = 0; i < a.n && rc == 0; i++) {
-			snprintf(key, sizeof(key), "%lld", (long long)a.ids[i]);
+		for (i = 0; i < n && rc == 0; i++) {
+			snprintf(key, sizeof(key), "%lld", (long long)ids[i]);
 			if (db_partner_find(rb.db, key, &p) <= 0)
 				continue;
-			rc = statement_one(&rb, &p, a.quarter, a.from, a.to,
-			    a.send);
+			rc = statement_one(&rb, &p, &q, send);
 			partner_free(&p);
 		}
-	free(a.ids);
+	free(ids);
 	refbot_close(&rb);
 	return rc;
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "clock.h"
@@ -30,4 +31,18 @@ clock_local(int64_t t, struct tm *tm)
 	if (localtime_r(&tt, tm) == NULL)
 		*tm = (struct tm){ .tm_year = 70, .tm_mday = 1 };
 	return tm;
+}
+
+int64_t
+clock_at(int year, int mon, int day, int hour)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = year - 1900;
+	tm.tm_mon = mon - 1;
+	tm.tm_mday = day;
+	tm.tm_hour = hour;
+	tm.tm_isdst = -1;	/* whichever is in force then */
+	return (int64_t)mktime(&tm);
 }

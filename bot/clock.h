@@ -23,4 +23,11 @@ int64_t clock_now(void);
  */
 struct tm *clock_local(int64_t t, struct tm *tm);
 
+/*
+ * The time at local date and hour (mon 1..12, may run over into the
+ * next or previous year; day may be past the month's end), in the
+ * configured timezone.
+ */
+int64_t clock_at(int year, int mon, int day, int hour);
+
 #endif

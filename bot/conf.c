@@ -57,7 +57,7 @@ read_file(const char *path, size_t *lenp)
 /* What a key is, so the table below drives both checking and storing. */
 enum ktype { K_STR, K_INT, K_BOOL, K_TLS, K_LIST, K_SECRET_FILE,
     K_SECRET_ENV, K_ADDR, K_SIZE, K_HOURS, K_COUNT, K_TIERS, K_DAY, K_HOUR,
-    K_TZ, K_LANG, K_REPLY_TOKEN, K_CHARSET };
+    K_TZ, K_LANG, K_REPLY_TOKEN, K_CHARSET, K_SLAMODE, K_WDAYS, K_WHOURS };
 
 struct keydef {
 	const char *key;
@@ -107,6 +107,10 @@ static const struct keydef keys[] = {
 	{ "sla_hours_tier1", K_HOURS, O(sla_tier[1]), 0 },
 	{ "sla_hours_tier2", K_HOURS, O(sla_tier[2]), 0 },
 	{ "sla_hours_tier3", K_HOURS, O(sla_tier[3]), 0 },
+	{ "sla_hours_mode", K_SLAMODE, O(hours.business), 0 },
+	{ "business_days", K_WDAYS, O(hours.days), 0 },
+	{ "business_hours", K_WHOURS, O(hours), 0 },
+	{ "holidays", K_STR, O(holidays), 0 },
 	{ "unknown_sender_reply", K_BOOL, O(unknown_reply), 0 },
 	{ "auto_reply_limit", K_COUNT, O(auto_reply_limit), 0 },
 	{ "staff_alert_limit", K_COUNT, O(staff_alert_limit), 0 },
@@ -115,6 +119,7 @@ static const struct keydef keys[] = {
 	{ "auth_spf_fallback", K_BOOL, O(auth_spf_fallback), 0 },
 	{ "timezone", K_TZ, O(timezone), 0 },
 	{ "newsletter_day", K_DAY, O(newsletter_day), 0 },
+	{ "statement_day", K_DAY, O(statement_day), 0 },
 	{ "newsletter_hour", K_HOUR, O(newsletter_hour), 0 },
 	{ "newsletter_rate", K_HOURS, O(newsletter_rate), 0 },
 	{ "newsletter_max_failures", K_HOURS, O(newsletter_max_failures), 0 },
@@ -334,6 +339,31 @@ set_key(struct config *cfg, const struct keydef *k, const struct kv_entry *e,
 			return -1;
 		}
 		break;
+	case K_SLAMODE:
+		if (strcmp(v, "wall") != 0 && strcmp(v, "business") != 0) {
+			*errstr = xasprintf("%s:%d: %s must be wall or business",
+			    cfg->path, e->line, k->key);
+			return -1;
+		}
+		*(int *)field = strcmp(v, "business") == 0;
+		break;
+	case K_WDAYS:
+		if (workhours_days(v, (unsigned *)field) != 0) {
+			*errstr = xasprintf("%s:%d: %s: days are written like "
+			    "mon-fri or mon,tue,thu", cfg->path, e->line,
+			    k->key);
+			return -1;
+		}
+		break;
+	case K_WHOURS: {
+		struct workhours *w = field;
+		if (workhours_hours(v, &w->open, &w->close) != 0) {
+			*errstr = xasprintf("%s:%d: %s: hours are written like "
+			    "09:00-18:00", cfg->path, e->line, k->key);
+			return -1;
+		}
+		break;
+	}
 	case K_LANG:
 		/* The languages refbot has texts in. */
 		if (strcmp(v, "en") != 0 && strcmp(v, "ja") != 0) {
@@ -497,6 +527,33 @@ key_line(const struct kvfile *kv, const char *key)
 	return 0;
 }
 
+/*
+ * The holidays file (relative: in the templates folder, where the one for
+ * Japan is shipped) into cfg->hours.
+ */
+static int
+load_holidays(struct config *cfg, int line, char **errstr)
+{
+	char *path = cfg->holidays[0] == '/' ? xstrdup(cfg->holidays) :
+	    xasprintf("%s/%s", cfg->templates, cfg->holidays);
+	char *text, *err = NULL;
+	size_t len;
+	int rc = 0;
+
+	if ((text = read_file(path, &len)) == NULL) {
+		*errstr = xasprintf("%s:%d: holidays: cannot read %s: %s",
+		    cfg->path, line, path, strerror(errno));
+		rc = -1;
+	} else if (workhours_holidays(text, len, &cfg->hours, &err) != 0) {
+		*errstr = xasprintf("%s:%s", path, err);
+		free(err);
+		rc = -1;
+	}
+	free(text);
+	free(path);
+	return rc;
+}
+
 int
 config_load(const char *path, struct config *out, char **errstr)
 {
@@ -532,6 +589,10 @@ config_load(const char *path, struct config *out, char **errstr)
 	cfg.auto_reply_limit = 10;
 	cfg.staff_alert_limit = 10;
 	cfg.newsletter_day = 1;
+	cfg.statement_day = 5;
+	cfg.hours.days = 0x3e;			/* mon-fri */
+	cfg.hours.open = 9 * 60;
+	cfg.hours.close = 18 * 60;
 	cfg.newsletter_hour = 9;
 	cfg.newsletter_rate = 60;
 	cfg.newsletter_max_failures = 10;
@@ -603,6 +664,9 @@ config_load(const char *path, struct config *out, char **errstr)
 		cfg.database = xstrdup(LOCALSTATEDIR "/lib/refbot/refbot.db");
 	if (cfg.templates == NULL)
 		cfg.templates = xstrdup(PKGDATADIR "/templates");
+	if (cfg.holidays != NULL && load_holidays(&cfg, key_line(&kv,
+	    "holidays"), errstr) != 0)
+		goto fail;
 	if (cfg.currency == NULL)
 		cfg.currency = xstrdup("JPY");
 	if (cfg.language == NULL)
@@ -692,6 +756,8 @@ config_free(struct config *cfg)
 	free(cfg->authserv_id);
 	free(cfg->escalation_address);
 	free(cfg->timezone);
+	free(cfg->holidays);
+	workhours_free(&cfg->hours);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

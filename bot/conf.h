@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "commission.h"
+#include "workhours.h"
 
 enum tls_mode {
 	TLS_IMPLICIT,	/* imaps:// smtps:// */
@@ -68,6 +69,8 @@ struct config {
 	int protection_days;	/* the first referral of a client wins */
 	struct tier_table tiers;	/* referrals a year -> commission rate */
 	int sla_tier[4];	/* hours per partner tier 1..3; 0: sla_hours */
+	struct workhours hours;	/* how SLA hours count (sla_hours_mode) */
+	char *holidays;		/* the holidays file, for business hours */
 	int unknown_reply;	/* answer strangers with how to join */
 	int auto_reply_limit;	/* automatic replies per sender per hour */
 	int staff_alert_limit;	/* alerts of one kind per clock hour */
@@ -81,6 +84,7 @@ struct config {
 	int newsletter_rate;	/* newsletters per minute at most */
 	int newsletter_max_failures;	/* in a row before the send stops */
 	int newsletter_reminder_days;	/* remind staff this long before */
+	int statement_day;	/* of the month after a quarter: statements go */
 };
 
 /*

@@ -745,6 +745,50 @@ db_setting_get(struct db *db, const char *key, char **value)
 	return db_row(db, sql, ARGS(arg_text(key)), COLS(col_text(value)));
 }
 
+struct sla_fn {
+	int64_t (*due)(void *, int64_t, int, int);
+	void *arg;
+	void (*free_arg)(void *);
+};
+
+static void
+sla_fn_free(void *p)
+{
+	struct sla_fn *f = p;
+
+	if (f->free_arg != NULL)
+		f->free_arg(f->arg);
+	free(f);
+}
+
+static void
+sql_sla_due(sqlite3_context *ctx, int argc, sqlite3_value **v)
+{
+	const struct sla_fn *f = sqlite3_user_data(ctx);
+
+	(void)argc;
+	if (sqlite3_value_type(v[0]) == SQLITE_NULL)
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_int64(ctx, f->due(f->arg,
+		    sqlite3_value_int64(v[0]), sqlite3_value_int(v[1]),
+		    sqlite3_value_int(v[2])));
+}
+
+int
+db_sla_function(struct db *db, int64_t (*due)(void *, int64_t, int, int),
+    void *arg, void (*free_arg)(void *))
+{
+	struct sla_fn *f = xmalloc(sizeof(*f));
+
+	f->due = due;
+	f->arg = arg;
+	f->free_arg = free_arg;
+	/* SQLite frees f, also when this fails. */
+	return sqlite3_create_function_v2(db->h, "sla_due", 3, SQLITE_UTF8, f,
+	    sql_sla_due, NULL, NULL, sla_fn_free) == SQLITE_OK ? 0 : -1;
+}
+
 int
 db_setting_put(struct db *db, const char *key, const char *value)
 {

@@ -35,4 +35,14 @@ void db_rollback(struct db *);
 int db_setting_get(struct db *, const char *key, char **value);
 int db_setting_put(struct db *, const char *key, const char *value);
 
+/*
+ * Installs the SQL function sla_due(created_at, tier, times): when a
+ * referral that arrived at created_at from a partner of tier is due its
+ * first response (times: 1, or 2 for the escalation), as due(arg, ...)
+ * says.  The SLA queries need it.  The database owns arg from the call
+ * on (also when it fails) and frees it with free_arg.
+ */
+int db_sla_function(struct db *, int64_t (*due)(void *arg, int64_t created,
+    int tier, int times), void *arg, void (*free_arg)(void *));
+
 #endif

@@ -63,32 +63,51 @@ db_costs(struct db *db, int64_t from, int64_t to, int64_t *total)
 }
 
 int
+db_ledger_period(struct db *db, int64_t partner_id, int64_t from, int64_t to,
+    int64_t *earned, int64_t *paid, int64_t *balance)
+{
+	/* By entry date: when the commission was booked, not referred. */
+	static const char sql[] = "SELECT"
+	    " coalesce(sum(CASE WHEN kind = 'commission' AND created_at >= ?2"
+	    "   THEN amount END), 0),"
+	    " coalesce(sum(CASE WHEN kind = 'payout' AND created_at >= ?2"
+	    "   THEN amount END), 0),"
+	    " coalesce(sum(CASE WHEN kind = 'commission' THEN amount"
+	    "   ELSE -amount END), 0)"
+	    " FROM ledger WHERE partner_id = ?1 AND created_at < ?3";
+
+	/* An aggregate: always one row. */
+	return db_row(db, sql, ARGS(arg_int(partner_id), arg_int(from),
+	    arg_int(to)), COLS(col_int64(earned), col_int64(paid),
+	    col_int64(balance))) == 1 ? 0 : -1;
+}
+
+/* When a WON referral was last marked WON (r: the referral). */
+#define WON_AT "(SELECT max(h.at) FROM history h WHERE h.referral_id = " \
+	"r.id AND h.to_status = {WON})"
+
+int
 db_statement(struct db *db, int64_t partner_id, int64_t from, int64_t to,
     struct statement *out, int (*cb)(const struct referral *, void *),
     void *arg)
 {
-	static const char tsql[] =
-	    "SELECT"
-	    " (SELECT coalesce(sum(won_amount), 0) FROM referrals WHERE"
-	    "   partner_id = ?1 AND created_at >= ?2 AND created_at < ?3 AND"
-	    "   status = {WON}),"
-	    " (SELECT coalesce(sum(amount), 0) FROM ledger WHERE"
-	    "   partner_id = ?1 AND kind = 'commission' AND created_at >= ?2"
-	    "   AND created_at < ?3),"
-	    " (SELECT coalesce(sum(amount), 0) FROM ledger WHERE"
-	    "   partner_id = ?1 AND kind = 'payout' AND created_at >= ?2 AND"
-	    "   created_at < ?3),"
-	    " (SELECT coalesce(sum(CASE WHEN kind = 'commission' THEN amount"
-	    "   ELSE -amount END), 0) FROM ledger WHERE partner_id = ?1 AND"
-	    "   created_at < ?3)";
+	/*
+	 * Revenue on the basis the commission is booked on: the referrals
+	 * won in the quarter, whenever they came in.  The list shows those
+	 * and the ones received in the quarter.
+	 */
+	static const char vsql[] = "SELECT coalesce(sum(r.won_amount), 0)"
+	    " FROM referrals r WHERE r.partner_id = ?1 AND r.status = {WON}"
+	    " AND " WON_AT " >= ?2 AND " WON_AT " < ?3";
 	static const char rsql[] = "SELECT " REFERRAL_COLUMNS
-	    "WHERE r.partner_id = ? AND r.created_at >= ? AND r.created_at < ? "
-	    "ORDER BY r.id";
+	    "WHERE r.partner_id = ?1 AND ((r.created_at >= ?2 AND"
+	    " r.created_at < ?3) OR (r.status = {WON} AND " WON_AT " >= ?2"
+	    " AND " WON_AT " < ?3)) ORDER BY r.id";
 
-	if (db_row(db, tsql, ARGS(arg_int(partner_id), arg_int(from),
-	    arg_int(to)), COLS(col_int64(&out->revenue),
-	    col_int64(&out->earned), col_int64(&out->paid),
-	    col_int64(&out->balance))) != 1)
+	if (db_row(db, vsql, ARGS(arg_int(partner_id), arg_int(from),
+	    arg_int(to)), COLS(col_int64(&out->revenue))) != 1 ||
+	    db_ledger_period(db, partner_id, from, to, &out->earned,
+	    &out->paid, &out->balance) != 0)
 		return -1;
 	return db_referral_rows(db, rsql, ARGS(arg_int(partner_id),
 	    arg_int(from), arg_int(to)), cb, arg);

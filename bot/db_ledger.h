@@ -19,6 +19,12 @@ int db_ledger_add(struct db *, int64_t partner_id, int64_t referral_id,
 /* All commission earned and all paid out to a partner. */
 int db_ledger_totals(struct db *, int64_t partner_id, int64_t *earned,
     int64_t *paid);
+/*
+ * A partner's commission booked and payouts made in [from, to), by the
+ * entries' dates, and the balance (booked minus paid) at to.
+ */
+int db_ledger_period(struct db *, int64_t partner_id, int64_t from,
+    int64_t to, int64_t *earned, int64_t *paid, int64_t *balance);
 /* A referral the firm gave to a partner (reciprocity). */
 int db_given_add(struct db *, int64_t partner_id, int64_t at,
     const char *note);
@@ -27,7 +33,8 @@ int db_cost_add(struct db *, int64_t amount, int64_t at, const char *note);
 int db_costs(struct db *, int64_t from, int64_t to, int64_t *total);
 
 struct statement {
-	int64_t revenue, earned, paid;	/* in the quarter */
+	int64_t revenue;		/* of the referrals won in it */
+	int64_t earned, paid;		/* booked in the quarter */
 	int64_t balance;		/* earned minus paid, at its end */
 };
 /* A partner's quarter: totals, and each referral of it through cb. */

@@ -133,22 +133,22 @@ db_referral_responded(struct db *db, int64_t id, int64_t at)
 }
 
 int
-db_sla_due(struct db *db, int64_t now, const int64_t *sla, int escalate,
-    int64_t *id)
+db_sla_due(struct db *db, int64_t now, int escalate, int64_t *id, int *tier)
 {
 	/* Still NEW: nobody has answered it yet.  The SLA is the tier's. */
-	static const char rsql[] = "SELECT r.id FROM referrals r LEFT JOIN "
+	static const char rsql[] = "SELECT r.id, coalesce(p.tier, 0) FROM "
+	    "referrals r LEFT JOIN "
 	    "partners p ON p.id = r.partner_id WHERE r.status = {NEW} AND "
-	    "r.sla_reminded = 0 AND r.created_at + (CASE p.tier WHEN 1 THEN "
-	    "?1 WHEN 2 THEN ?2 ELSE ?3 END) <= ?4 ORDER BY r.id LIMIT 1";
-	static const char esql[] = "SELECT r.id FROM referrals r LEFT JOIN "
+	    "r.sla_reminded = 0 AND sla_due(r.created_at, p.tier, 1) <= ?1 "
+	    "ORDER BY r.id LIMIT 1";
+	static const char esql[] = "SELECT r.id, coalesce(p.tier, 0) FROM "
+	    "referrals r LEFT JOIN "
 	    "partners p ON p.id = r.partner_id WHERE r.status = {NEW} AND "
-	    "r.sla_escalated = 0 AND r.created_at + 2 * (CASE p.tier WHEN 1 "
-	    "THEN ?1 WHEN 2 THEN ?2 ELSE ?3 END) <= ?4 ORDER BY r.id LIMIT 1";
+	    "r.sla_escalated = 0 AND sla_due(r.created_at, p.tier, 2) <= ?1 "
+	    "ORDER BY r.id LIMIT 1";
 
-	return db_row(db, escalate ? esql : rsql, ARGS(arg_int(sla[1]),
-	    arg_int(sla[2]), arg_int(sla[3]), arg_int(now)),
-	    COLS(col_int64(id)));
+	return db_row(db, escalate ? esql : rsql, ARGS(arg_int(now)),
+	    COLS(col_int64(id), col_int(tier)));
 }
 
 int

@@ -73,11 +73,12 @@ int db_referral_won(struct db *, int64_t id, int64_t amount);
 /* Records the first staff response (only the first one counts). */
 int db_referral_responded(struct db *, int64_t id, int64_t at);
 /*
- * The next referral still NEW sla[tier] seconds (escalate: twice that)
- * after it arrived whose reminder (escalation) was not sent; 1/0/-1.
+ * The next referral still NEW past its SLA by now (escalate: past twice
+ * it; sla_due in db.h) whose reminder (escalation) was not sent, and
+ * its partner's tier (0: none); 1/0/-1.
  */
-int db_sla_due(struct db *, int64_t now, const int64_t *sla, int escalate,
-    int64_t *id);
+int db_sla_due(struct db *, int64_t now, int escalate, int64_t *id,
+    int *tier);
 int db_sla_mark(struct db *, int64_t id, int escalate);
 int db_history_add(struct db *, int64_t referral_id, const char *actor,
     const char *event, const char *from_status, const char *to_status,

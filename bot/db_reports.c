@@ -10,13 +10,13 @@
 /* The report queries' parameters: ?1 from, ?2 to, ?3 partner (0: all). */
 
 /*
- * A referral (r) past its SLA (?4 seconds) without a first response by
- * now (?5), or answered later than that; the ones that need no answer
- * (no formal referral) are left out.
+ * A referral (r) past its partner's tier's SLA (sla_due, db.h) without a
+ * first response by now (?4), or answered later than that; the ones that
+ * need no answer (no formal referral) are left out.
  */
 #define BREACH "r.status NOT IN ({not_counted}) AND " \
-	"((r.first_response_at IS NULL AND ?5 - " \
-	"r.created_at > ?4) OR r.first_response_at - r.created_at > ?4)"
+	"coalesce(r.first_response_at, ?4) > sla_due(r.created_at, " \
+	"(SELECT tier FROM partners pt WHERE pt.id = r.partner_id), 1)"
 
 struct report_cb {
 	int (*cb)(const struct report_row *, void *);
@@ -46,7 +46,7 @@ report_row(sqlite3_stmt *st, void *arg)
 
 int
 db_report(struct db *db, int64_t from, int64_t to, int64_t partner_id,
-    int64_t sla, int64_t now, int (*cb)(const struct report_row *, void *),
+    int64_t now, int (*cb)(const struct report_row *, void *),
     void *arg)
 {
 	/*
@@ -95,7 +95,7 @@ db_report(struct db *db, int64_t from, int64_t to, int64_t partner_id,
 	struct report_cb c = { cb, arg };
 
 	return db_each(db, sql, ARGS(arg_int(from), arg_int(to),
-	    arg_int(partner_id), arg_int(sla), arg_int(now)), report_row, &c);
+	    arg_int(partner_id), arg_int(now)), report_row, &c);
 }
 
 int
@@ -146,7 +146,7 @@ month_row(sqlite3_stmt *st, void *arg)
 
 int
 db_report_months(struct db *db, int64_t from, int64_t to, int64_t partner_id,
-    int64_t sla, int64_t now, int (*cb)(const struct report_month *, void *),
+    int64_t now, int (*cb)(const struct report_month *, void *),
     void *arg)
 {
 	/* The report's breaches and response times, by month of arrival. */
@@ -160,7 +160,7 @@ db_report_months(struct db *db, int64_t from, int64_t to, int64_t partner_id,
 	struct month_cb c = { cb, arg };
 
 	return db_each(db, sql, ARGS(arg_int(from), arg_int(to),
-	    arg_int(partner_id), arg_int(sla), arg_int(now)), month_row, &c);
+	    arg_int(partner_id), arg_int(now)), month_row, &c);
 }
 
 int

@@ -19,8 +19,7 @@ struct report_row {
 	const char *response_times;	/* seconds, ascending, comma-separated */
 };
 int db_report(struct db *, int64_t from, int64_t to, int64_t partner_id,
-    int64_t sla, int64_t now, int (*cb)(const struct report_row *, void *),
-    void *arg);
+    int64_t now, int (*cb)(const struct report_row *, void *), void *arg);
 /*
  * The pipeline of the period's referrals (duplicates left out): received,
  * then how many reached contacted, meeting, proposal, and are won.
@@ -35,7 +34,7 @@ struct report_month {
 	const char *response_times;	/* seconds, comma-separated, or NULL */
 };
 int db_report_months(struct db *, int64_t from, int64_t to,
-    int64_t partner_id, int64_t sla, int64_t now,
+    int64_t partner_id, int64_t now,
     int (*cb)(const struct report_month *, void *), void *arg);
 
 /* One partner's numbers for the newsletter. */

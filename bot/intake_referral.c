@@ -54,7 +54,7 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 	struct refbot *rb = j->rb;
 	static const char *names[] = { "ack", "incomplete", "disqualified" };
 	const char *lang = replies_partner_lang(p, &j->a);
-	const char *client = form_get(f, "client");
+	const char *client = form_role(f, FIELD_ROLE_CLIENT);
 	char ref[24], sla[16], due[40], *fields, *problems, *reasons, *blanks;
 	char *refs = intake_references(&j->a.msg), *fields_en, *reasons_en;
 	int hours = config_sla_hours(&rb->cfg, p->tier);
@@ -151,7 +151,7 @@ send_duplicate(struct job *j, const struct form *f, const struct partner *p,
 	struct referral first;
 	struct notify n;
 	const char *lang = replies_partner_lang(p, &j->a);
-	const char *client = form_get(f, "client");
+	const char *client = form_role(f, FIELD_ROLE_CLIENT);
 	char ref[24], first_ref[24], date[16], *refs, *fields, *same;
 	struct tm tm;
 	time_t t;
@@ -217,8 +217,8 @@ intake_submission(struct job *j, const struct partner *p)
 	struct refbot *rb = j->rb;
 	const struct form *f = &j->a.form;
 	const char *status = status_for(f->outcome);
-	const char *email = form_get(f, "contact_email");
-	char *key = normalize_company(form_get(f, "client"));
+	const char *email = form_role(f, FIELD_ROLE_CONTACT_EMAIL);
+	char *key = normalize_company(form_role(f, FIELD_ROLE_CLIENT));
 	char *domain = normalize_domain(email), ref[24];
 	int64_t first = 0;
 	size_t i;
@@ -231,8 +231,8 @@ intake_submission(struct job *j, const struct partner *p)
 	if (first > 0)
 		status = "DUPLICATE";
 	if (db_referral_insert(rb->db, p->id, j->row, status,
-	    form_get(f, "client"), form_get(f, "contact_name"),
-	    j->a.msg.subject, j->a.msg.message_id, &j->referral_id) != 0 ||
+	    form_role(f, FIELD_ROLE_CLIENT),
+	    form_role(f, FIELD_ROLE_CONTACT_NAME), j->a.msg.subject, j->a.msg.message_id, &j->referral_id) != 0 ||
 	    db_referral_keys(rb->db, j->referral_id, key, email, domain,
 	    first) != 0)
 		goto out;

@@ -49,21 +49,6 @@ newsletter_month_valid(const char *s)
 	return month_parse(s, &y, &m) == 0;
 }
 
-/* Local time of day/hour in month m of year y (m may be 0 or 13). */
-static int64_t
-local_time(int y, int m, int day, int hour)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = day;
-	tm.tm_hour = hour;
-	tm.tm_isdst = -1;
-	return (int64_t)mktime(&tm);
-}
-
 void
 newsletter_month(int64_t t, char *out)
 {
@@ -82,7 +67,7 @@ newsletter_due(struct refbot *rb, const char *month)
 
 	if (month_parse(month, &y, &m) != 0)
 		return -1;
-	return local_time(y, m, rb->cfg.newsletter_day,
+	return clock_at(y, m, rb->cfg.newsletter_day,
 	    rb->cfg.newsletter_hour);
 }
 
@@ -271,7 +256,7 @@ newsletter_compose(struct refbot *rb, const struct partner *p,
 			*errstr = xasprintf("database: %s", db_errmsg(rb->db));
 		return r < 0 ? -1 : NEWSLETTER_NO_PROFILE;
 	}
-	if (db_partner_numbers(rb->db, p->id, local_time(y, 1, 1, 0), now,
+	if (db_partner_numbers(rb->db, p->id, clock_at(y, 1, 1, 0), now,
 	    &nb) != 0) {
 		*errstr = xasprintf("database: %s", db_errmsg(rb->db));
 		free(profile);
@@ -281,8 +266,8 @@ newsletter_compose(struct refbot *rb, const struct partner *p,
 	(void)refbot_mail_lines(rb, "newsletter-lines", lang, &lines);
 	open_list = referral_list(rb, &lines, p->id, 1, 0, 0, &dberr);
 	/* The firm's thanks for the wins of the month before the issue. */
-	wins = referral_list(rb, &lines, p->id, 0, local_time(y, m - 1, 1, 0),
-	    local_time(y, m, 1, 0), &dberr);
+	wins = referral_list(rb, &lines, p->id, 0, clock_at(y, m - 1, 1, 0),
+	    clock_at(y, m, 1, 0), &dberr);
 	mname = month_name(month, lang);
 	earned = money(rb, nb.earned);
 	paid = money(rb, nb.paid);

@@ -102,6 +102,57 @@ load_texts(struct refbot *rb, char **errstr)
 	return -1;
 }
 
+/*
+ * What sla_due needs, the database's own copy: a struct refbot is copied
+ * whole on reload, so the database must not point into one.
+ */
+struct sla_rules {
+	struct workhours hours;
+	int sla_hours[4];	/* by tier; 0: no partner tier */
+};
+
+/*
+ * sla_due in SQL (db.h): a first response is due the tier's SLA hours
+ * after the referral arrived, counted as sla_hours_mode says.
+ */
+static int64_t
+sla_due(void *arg, int64_t created, int tier, int times)
+{
+	const struct sla_rules *s = arg;
+
+	return workhours_due(&s->hours, created, (int64_t)times *
+	    s->sla_hours[tier >= 1 && tier <= 3 ? tier : 0] * 3600);
+}
+
+static void
+sla_rules_free(void *arg)
+{
+	struct sla_rules *s = arg;
+
+	workhours_free(&s->hours);
+	free(s);
+}
+
+static int
+install_sla(struct refbot *rb)
+{
+	struct sla_rules *s = xcalloc(1, sizeof(*s));
+	size_t n = rb->cfg.hours.nholidays;
+	int t;
+
+	s->hours = rb->cfg.hours;
+	s->hours.holidays = NULL;
+	if (n > 0) {
+		s->hours.holidays = xreallocarray(NULL, n,
+		    sizeof(*s->hours.holidays));
+		memcpy(s->hours.holidays, rb->cfg.hours.holidays,
+		    n * sizeof(*s->hours.holidays));
+	}
+	for (t = 0; t <= 3; t++)
+		s->sla_hours[t] = config_sla_hours(&rb->cfg, t);
+	return db_sla_function(rb->db, sla_due, s, sla_rules_free);
+}
+
 int
 refbot_open(struct refbot *rb, const char *confpath, int create,
     char **errstr)
@@ -133,6 +184,10 @@ refbot_open(struct refbot *rb, const char *confpath, int create,
 		goto fail_db;
 	} else if (db_migrate(rb->db, &err) < 0)
 		goto fail_db;
+	if (install_sla(rb) != 0) {
+		err = xstrdup(db_errmsg(rb->db));
+		goto fail_db;
+	}
 	if (load_secret(rb, errstr) != 0) {
 		refbot_close(rb);
 		return EX_IOERR_;

@@ -20,6 +20,7 @@
 #include "sdnotify.h"
 #include "sla.h"
 #include "smtp.h"
+#include "statement.h"
 #include "util.h"
 
 #define FETCH_BATCH 50
@@ -528,8 +529,8 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 			continue;
 		}
 		/* Reminders are queued first so this pass sends them. */
-		if ((sla_run(rb) < 0 || newsletter_schedule(rb, clock_now()) < 0)
-		    && once) {
+		if ((sla_run(rb) < 0 || newsletter_schedule(rb, clock_now()) < 0
+		    || statement_schedule(rb, clock_now()) < 0) && once) {
 			status = EX_IOERR_;
 			break;
 		}

@@ -16,7 +16,7 @@
 #include "util.h"
 
 static int
-send_one(struct refbot *rb, int64_t id, int escalate)
+send_one(struct refbot *rb, int64_t id, int tier, int escalate)
 {
 	struct referral r;
 	struct notify n;
@@ -26,7 +26,8 @@ send_one(struct refbot *rb, int64_t id, int escalate)
 	if ((found = db_referral_get(rb->db, id, &r)) <= 0)
 		return found < 0 ? -1 : 0;
 	refbot_ref(id, ref, sizeof(ref));
-	snprintf(hours, sizeof(hours), "%d", rb->sla_hours);
+	/* The SLA this referral had: its partner's tier's. */
+	snprintf(hours, sizeof(hours), "%d", config_sla_hours(&rb->cfg, tier));
 	snprintf(age, sizeof(age), "%lld", (long long)((clock_now() -
 	    r.created_at) / 3600));
 	{
@@ -64,18 +65,15 @@ send_one(struct refbot *rb, int64_t id, int escalate)
 int
 sla_run(struct refbot *rb)
 {
-	int64_t now = clock_now(), sla[4], id;
-	int esc, found, sent = 0, t;
-
-	for (t = 1; t <= 3; t++)
-		sla[t] = (int64_t)config_sla_hours(&rb->cfg, t) * 3600;
+	int64_t now = clock_now(), id;
+	int esc, found, sent = 0, tier;
 
 	/* Escalations first: they also settle the reminder. */
 	for (esc = 1; esc >= 0; esc--) {
-		while ((found = db_sla_due(rb->db, now, sla, esc, &id)) > 0) {
+		while ((found = db_sla_due(rb->db, now, esc, &id, &tier)) > 0) {
 			if (db_begin(rb->db) != 0)
 				return -1;
-			if (send_one(rb, id, esc) != 0 ||
+			if (send_one(rb, id, tier, esc) != 0 ||
 			    db_commit(rb->db) != 0) {
 				log_warnx("SLA: %s", db_errmsg(rb->db));
 				db_rollback(rb->db);

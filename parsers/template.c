@@ -16,6 +16,11 @@
 #include "template.h"
 #include "util.h"
 
+/* The role names, which are also the keys a role falls back to. */
+static const char *const role_names[FIELD_ROLES] = {
+	NULL, "client", "contact_name", "contact_email",
+};
+
 static const struct {
 	const char *name;
 	enum field_type type;
@@ -204,6 +209,17 @@ set_field_key(struct tfield *f, const struct kv_entry *e, char **errstr)
 			    e->line);
 			return -1;
 		}
+	} else if (strcmp(e->key, "role") == 0) {
+		for (i = 1; i < FIELD_ROLES; i++)
+			if (strcmp(e->value, role_names[i]) == 0)
+				break;
+		if (i == FIELD_ROLES) {
+			*errstr = xasprintf("%d: unknown role '%s' (one of "
+			    "client, contact_name, contact_email)", e->line,
+			    e->value);
+			return -1;
+		}
+		f->role = (enum field_role)i;
 	} else if (strcmp(e->key, "reason") == 0) {
 		free(f->reason);
 		f->reason = xstrdup(e->value);
@@ -213,7 +229,7 @@ set_field_key(struct tfield *f, const struct kv_entry *e, char **errstr)
 	} else {
 		*errstr = xasprintf("%d: unknown key '%s' in a field (known: "
 		    "labels, required, type, max_length, pattern, values, "
-		    "must, reason, reason_ja)", e->line, e->key);
+		    "must, role, reason, reason_ja)", e->line, e->key);
 		return -1;
 	}
 	return 0;
@@ -320,6 +336,41 @@ check_labels(const struct template *t, char **errstr)
 	return 0;
 }
 
+/*
+ * Each role belongs to one field at most; a role no field claims goes to
+ * the field keyed by the role's name, unless that field has another.
+ */
+static int
+assign_roles(struct template *t, char **errstr)
+{
+	size_t i, j;
+	int r;
+
+	for (i = 0; i < t->nfields; i++)
+		for (j = 0; j < i; j++)
+			if (t->fields[i].role != FIELD_ROLE_NONE &&
+			    t->fields[i].role == t->fields[j].role) {
+				*errstr = xasprintf("%d: role '%s' is given to "
+				    "fields '%s' and '%s'", t->fields[i].line,
+				    role_names[t->fields[i].role],
+				    t->fields[j].key, t->fields[i].key);
+				return -1;
+			}
+	for (r = 1; r < FIELD_ROLES; r++) {
+		struct tfield *f = NULL;
+
+		for (i = 0; i < t->nfields; i++) {
+			if (t->fields[i].role == (enum field_role)r)
+				break;
+			if (strcmp(t->fields[i].key, role_names[r]) == 0)
+				f = &t->fields[i];
+		}
+		if (i == t->nfields && f != NULL && f->role == FIELD_ROLE_NONE)
+			f->role = (enum field_role)r;
+	}
+	return 0;
+}
+
 int
 template_parse(const char *text, size_t len, struct template *t,
     char **errstr)
@@ -392,6 +443,7 @@ template_parse(const char *text, size_t len, struct template *t,
 		goto out;
 	}
 	if (check_labels(&nt, errstr) != 0 ||
+	    assign_roles(&nt, errstr) != 0 ||
 	    resolve_groups(&nt, gn, errstr) != 0)
 		goto out;
 	/*

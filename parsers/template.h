@@ -20,8 +20,24 @@ enum field_type {
 	FIELD_ENUM,
 };
 
+/*
+ * What a field means to refbot beyond its checks: the client's name
+ * (duplicate detection, every mail about the referral), the contact's
+ * name and email (duplicate detection by domain).  Set with "role =" in
+ * the template; a role no field claims falls to the field whose key is
+ * the role's name, so a template without roles reads as before.
+ */
+enum field_role {
+	FIELD_ROLE_NONE,
+	FIELD_ROLE_CLIENT,
+	FIELD_ROLE_CONTACT_NAME,
+	FIELD_ROLE_CONTACT_EMAIL,
+	FIELD_ROLES
+};
+
 struct tfield {
 	char *key;
+	enum field_role role;
 	char *title;		/* first label: used when echoing */
 	char *title_ja;		/* first Japanese label, or the title */
 	char **labels;		/* normalised for matching */
@@ -145,6 +161,8 @@ const char *form_problem_code(const char *);
 const char *form_outcome_name(enum form_outcome);
 void form_free(struct form *);
 const char *form_get(const struct form *, const char *key);
+/* The value of the field that has role, or NULL. */
+const char *form_role(const struct form *, enum field_role role);
 
 /*
  * Folds full-width ASCII and the ideographic space to ASCII, lowercases

@@ -444,3 +444,14 @@ form_get(const struct form *f, const char *key)
 			return f->values[i].value;
 	return NULL;
 }
+
+const char *
+form_role(const struct form *f, enum field_role role)
+{
+	size_t i;
+
+	for (i = 0; role != FIELD_ROLE_NONE && i < f->nvalues; i++)
+		if (f->values[i].field->role == role)
+			return f->values[i].value;
+	return NULL;
+}

@@ -131,6 +131,15 @@ test_status_rules(void)
 	free(s);
 }
 
+/* A wall-clock SLA of one hour a time, whatever the tier. */
+static int64_t
+one_hour(void *arg, int64_t created, int tier, int times)
+{
+	(void)arg;
+	(void)tier;
+	return created + times * 3600;
+}
+
 /* The domain queries that use the rules, end to end on a fresh schema. */
 static void
 test_rules_in_queries(void)
@@ -138,7 +147,8 @@ test_rules_in_queries(void)
 	static const char *const states[] = { "NEW", "CONTACTED", "WON",
 	    "DUPLICATE", "INCOMPLETE", "LOST" };
 	struct partner_numbers pn;
-	int64_t pid = 0, id = 0, stages[5], sla[4] = { 0, 1, 1, 1 };
+	int64_t pid = 0, id = 0, stages[5];
+	int tier = -1;
 	size_t i;
 
 	EXPECT(db_partner_add(db, "P", "p@example.com", "en", &pid) == 0);
@@ -153,8 +163,9 @@ test_rules_in_queries(void)
 	EXPECT(db_report_funnel(db, 0, INT64_MAX, pid, stages) == 0);
 	EXPECT(stages[0] == 5 && stages[1] == 2 && stages[2] == 1 &&
 	    stages[3] == 1 && stages[4] == 1);
-	EXPECT(db_sla_due(db, INT64_MAX / 4, sla, 0, &id) == 1);
-	EXPECT(id == 1);
+	EXPECT(db_sla_function(db, one_hour, NULL, NULL) == 0);
+	EXPECT(db_sla_due(db, INT64_MAX / 4, 0, &id, &tier) == 1);
+	EXPECT(id == 1 && tier == 3);	/* the default tier */
 }
 
 int

@@ -257,6 +257,73 @@ test_blank_form_round_trip(void)
 	round_trip("ja");
 }
 
+/* The value a role reads from text under a template. */
+static char *
+role_value(const char *tmpl_text, const char *text, enum field_role role)
+{
+	struct template t;
+	struct form f;
+	char *err = NULL, *v = NULL;
+
+	if (template_parse(tmpl_text, strlen(tmpl_text), &t, &err) != 0) {
+		printf("# %s\n", err);
+		free(err);
+		return NULL;
+	}
+	form_read(&t, text, &f);
+	if (form_role(&f, role) != NULL)
+		v = xstrdup(form_role(&f, role));
+	form_free(&f);
+	template_free(&t);
+	return v;
+}
+
+static void
+test_roles(void)
+{
+	static const char renamed[] = "[field kaisha]\nrole = client\n"
+	    "labels = Company\n[field tanto]\nrole = contact_name\n"
+	    "labels = Person\n[field mail]\nrole = contact_email\n"
+	    "labels = Mail\ntype = email\n[field client]\nlabels = Old\n";
+	static const char legacy[] = "[field client]\nlabels = Company\n"
+	    "[field contact_email]\nlabels = Mail\n";
+	static const char text[] = "Company: Acme KK\n\nPerson: Ann\n\n"
+	    "Mail: ann@acme.example\n\nOld: not the client\n";
+	char *v, *err;
+
+	/* The default template names its roles. */
+	EXPECT(template_field(&tmpl, "client")->role == FIELD_ROLE_CLIENT);
+	EXPECT(template_field(&tmpl, "contact_email")->role ==
+	    FIELD_ROLE_CONTACT_EMAIL);
+	EXPECT_STR(v = role_value(renamed, text, FIELD_ROLE_CLIENT),
+	    "Acme KK");
+	free(v);
+	EXPECT_STR(v = role_value(renamed, text, FIELD_ROLE_CONTACT_NAME),
+	    "Ann");
+	free(v);
+	EXPECT_STR(v = role_value(renamed, text, FIELD_ROLE_CONTACT_EMAIL),
+	    "ann@acme.example");
+	free(v);
+	/* Without roles, the keys of old say which field is which. */
+	EXPECT_STR(v = role_value(legacy, text, FIELD_ROLE_CLIENT), "Acme KK");
+	free(v);
+	EXPECT_STR(v = role_value(legacy, text, FIELD_ROLE_CONTACT_EMAIL),
+	    "ann@acme.example");
+	free(v);
+	EXPECT((v = role_value(legacy, text, FIELD_ROLE_CONTACT_NAME)) ==
+	    NULL);
+	free(v);
+	EXPECT((v = role_value(legacy, text, FIELD_ROLE_NONE)) == NULL);
+	free(v);
+	err = parse_error("[field a]\nlabels = A\nrole = client\n"
+	    "[field b]\nlabels = B\nrole = client\n");
+	EXPECT_CONTAINS(err, "5: role 'client' is given to fields 'a' and 'b'");
+	free(err);
+	err = parse_error("[field a]\nlabels = A\nrole = boss\n");
+	EXPECT_CONTAINS(err, "3: unknown role 'boss'");
+	free(err);
+}
+
 int
 main(void)
 {
@@ -274,6 +341,7 @@ main(void)
 	RUN(test_hostile_line);
 	RUN(test_blank_form_lines);
 	RUN(test_blank_form_round_trip);
+	RUN(test_roles);
 	template_free(&tmpl);
 	return check_done();
 }
