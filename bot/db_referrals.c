@@ -37,6 +37,31 @@ db_referral_field(struct db *db, int64_t id, const char *key,
 }
 
 int
+db_referral_fields(struct db *db, int64_t id, const char *const *keys,
+    const char *const *values, size_t n)
+{
+	/* Eight at a time, in order (the order they are shown in). */
+	static const char sql[] = "INSERT OR REPLACE INTO referral_fields "
+	    "(referral_id, key, value) SELECT ?1, column1, column2 FROM "
+	    "(VALUES (?2, ?3), (?4, ?5), (?6, ?7), (?8, ?9), (?10, ?11), "
+	    "(?12, ?13), (?14, ?15), (?16, ?17)) WHERE column1 IS NOT NULL";
+	struct dbarg a[17];
+	size_t i, k;
+
+	for (i = 0; i < n; i += 8) {
+		a[0] = arg_int(id);
+		for (k = 0; k < 8; k++) {
+			a[1 + 2 * k] = arg_text(i + k < n ? keys[i + k] : NULL);
+			a[2 + 2 * k] = arg_text(i + k < n ? values[i + k] :
+			    NULL);
+		}
+		if (db_exec(db, sql, a, nitems(a)) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
 db_referral_set_status(struct db *db, int64_t id, const char *status)
 {
 	static const char sql[] = "UPDATE referrals SET status = ?, "

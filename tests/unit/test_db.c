@@ -227,6 +227,34 @@ test_referral_first(void)
 	EXPECT(ops < 400);
 }
 
+/* Fields in a few statements (issue 21): all kept, in order, eight or not. */
+static void
+test_referral_fields(void)
+{
+	static const char *const keys[] = { "a", "b", "c", "d", "e", "f", "g",
+	    "h", "i", "b", "k" };
+	static const char *const vals[] = { "1", "2", "3", "4", "5", "6", "7",
+	    "8", "9", "10", "11" };
+	struct referral r;
+	int64_t pid = 0, id = 0;
+
+	EXPECT(db_partner_add(db, "F", "f@example.com", "en", &pid) == 0);
+	EXPECT(db_referral_insert(db, pid, 0, "NEW", "C", NULL, NULL, NULL,
+	    &id) == 0);
+	EXPECT(db_referral_fields(db, id, keys, vals, nitems(keys)) == 0);
+	EXPECT(db_referral_get(db, id, &r) == 1);
+	EXPECT(r.nfields == 10);
+	if (r.nfields == 10) {
+		EXPECT_STR(r.fields[0].key, "a");
+		EXPECT_STR(r.fields[6].key, "h");
+		EXPECT_STR(r.fields[7].key, "i");
+		EXPECT_STR(r.fields[8].key, "b");	/* replaced: last */
+		EXPECT_STR(r.fields[8].value, "10");
+		EXPECT_STR(r.fields[9].value, "11");
+	}
+	referral_free(&r);
+}
+
 int
 main(void)
 {
@@ -245,6 +273,7 @@ main(void)
 	RUN(test_status_rules);
 	RUN(test_rules_in_queries);
 	RUN(test_referral_first);
+	RUN(test_referral_fields);
 	db_close(db);
 	{
 		char *cmd = xasprintf("rm -rf '%s'", dir);
