@@ -269,7 +269,7 @@ static const char *migrations[] = {
 	 * covering index that holds only the referrals that can be "first"
 	 * (not duplicates, in a state that counts): a range on created_at
 	 * finds those in the protection window.  The state list must read
-	 * exactly as db.c writes {not_counted} (parsers/status.c's order),
+	 * exactly as sql_rule writes {not_counted} (parsers/status.c order),
 	 * or SQLite will not use the index; test_db checks that it does.
 	 */
 	"DROP INDEX referrals_client_key;"
