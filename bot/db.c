@@ -270,6 +270,28 @@ static const char *migrations[] = {
 	"ALTER TABLE outbox ADD COLUMN failure_told INTEGER NOT NULL "
 	"  DEFAULT 1;"
 	"CREATE INDEX outbox_untold ON outbox(id) WHERE failure_told = 0;",
+	/*
+	 * Issue 21: the duplicate lookup read every earlier referral of
+	 * the same client (an OR over three indexes, then a sort), so ingest
+	 * slowed as the table grew.  Now one lookup per key, each on its own
+	 * covering index that holds only the referrals that can be "first"
+	 * (not duplicates, in a state that counts): a range on created_at
+	 * finds those in the protection window.  The state list must read
+	 * exactly as sql_rule writes {not_counted} (parsers/status.c order),
+	 * or SQLite will not use the index; test_db checks that it does.
+	 */
+	"DROP INDEX referrals_client_key;"
+	"DROP INDEX referrals_contact_email;"
+	"DROP INDEX referrals_email_domain;"
+	"CREATE INDEX referrals_first_client ON referrals(client_key, "
+	"  created_at, status, duplicate_of) WHERE duplicate_of IS NULL AND "
+	"  status NOT IN ('INCOMPLETE', 'DISQUALIFIED', 'DUPLICATE');"
+	"CREATE INDEX referrals_first_email ON referrals(contact_email, "
+	"  created_at, status, duplicate_of) WHERE duplicate_of IS NULL AND "
+	"  status NOT IN ('INCOMPLETE', 'DISQUALIFIED', 'DUPLICATE');"
+	"CREATE INDEX referrals_first_domain ON referrals(email_domain, "
+	"  created_at, status, duplicate_of) WHERE duplicate_of IS NULL AND "
+	"  status NOT IN ('INCOMPLETE', 'DISQUALIFIED', 'DUPLICATE');",
 };
 
 /*

@@ -37,6 +37,31 @@ db_referral_field(struct db *db, int64_t id, const char *key,
 }
 
 int
+db_referral_fields(struct db *db, int64_t id, const char *const *keys,
+    const char *const *values, size_t n)
+{
+	/* Eight at a time, in order (the order they are shown in). */
+	static const char sql[] = "INSERT OR REPLACE INTO referral_fields "
+	    "(referral_id, key, value) SELECT ?1, column1, column2 FROM "
+	    "(VALUES (?2, ?3), (?4, ?5), (?6, ?7), (?8, ?9), (?10, ?11), "
+	    "(?12, ?13), (?14, ?15), (?16, ?17)) WHERE column1 IS NOT NULL";
+	struct dbarg a[17];
+	size_t i, k;
+
+	for (i = 0; i < n; i += 8) {
+		a[0] = arg_int(id);
+		for (k = 0; k < 8; k++) {
+			a[1 + 2 * k] = arg_text(i + k < n ? keys[i + k] : NULL);
+			a[2 + 2 * k] = arg_text(i + k < n ? values[i + k] :
+			    NULL);
+		}
+		if (db_exec(db, sql, a, nitems(a)) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
 db_referral_set_status(struct db *db, int64_t id, const char *status)
 {
 	static const char sql[] = "UPDATE referrals SET status = ?, "
@@ -60,24 +85,40 @@ db_referral_keys(struct db *db, int64_t id, const char *client_key,
 	    arg_text(email_domain), arg_id(duplicate_of), arg_int(id)));
 }
 
+/*
+ * The first formal referral of the same client still counting: not a
+ * duplicate itself, not waiting for the partner, not turned away.  One
+ * query per key, each reading only its covering index (migration 17):
+ * the first by id of any key is the first of all.
+ */
+#define FIRST_SQL(col) "SELECT id FROM referrals WHERE " col " = ?1 AND " \
+	"created_at >= ?2 AND duplicate_of IS NULL AND status NOT IN " \
+	"({not_counted}) ORDER BY id LIMIT 1"
+
 int
 db_referral_first(struct db *db, int64_t since, const char *client_key,
     const char *contact_email, const char *email_domain, int64_t *id)
 {
-	/*
-	 * The first formal referral of the same client still counting: not
-	 * a duplicate itself, not waiting for the partner, not turned away.
-	 */
-	static const char sql[] = "SELECT id FROM referrals WHERE "
-	    "created_at >= ?1 AND duplicate_of IS NULL AND status NOT IN "
-	    "({not_counted}) AND "
-	    "((?2 IS NOT NULL AND client_key = ?2) OR "
-	    "(?3 IS NOT NULL AND contact_email = ?3) OR "
-	    "(?4 IS NOT NULL AND email_domain = ?4)) ORDER BY id LIMIT 1";
+	static const char *const sql[] = { FIRST_SQL("client_key"),
+	    FIRST_SQL("contact_email"), FIRST_SQL("email_domain") };
+	const char *key[] = { client_key, contact_email, email_domain };
+	int64_t one;
+	size_t i;
+	int found = 0, r;
 
-	return db_row(db, sql, ARGS(arg_int(since), arg_text(client_key &&
-	    *client_key ? client_key : NULL), arg_text(contact_email),
-	    arg_text(email_domain)), COLS(col_int64(id)));
+	for (i = 0; i < nitems(sql); i++) {
+		if (key[i] == NULL || (i == 0 && *key[i] == '\0'))
+			continue;	/* as the keys are stored */
+		one = 0;
+		if ((r = db_row(db, sql[i], ARGS(arg_text(key[i]),
+		    arg_int(since)), COLS(col_int64(&one)))) < 0)
+			return -1;
+		if (r == 1 && (!found || one < *id)) {
+			*id = one;
+			found = 1;
+		}
+	}
+	return found;
 }
 
 int

@@ -50,6 +50,9 @@ int db_referral_insert(struct db *, int64_t partner_id, int64_t message_row,
 /* Sets (or replaces) one field of a referral. */
 int db_referral_field(struct db *, int64_t id, const char *key,
     const char *value);
+/* Sets (or replaces) n fields, keys[i] to values[i], in few statements. */
+int db_referral_fields(struct db *, int64_t id, const char *const *keys,
+    const char *const *values, size_t n);
 int db_referral_set_status(struct db *, int64_t id, const char *status);
 /* Stores the keys duplicate detection compares, and the first referral. */
 int db_referral_keys(struct db *, int64_t id, const char *client_key,

@@ -148,6 +148,9 @@ form_request(struct job *j, const struct partner *p)
 	char *refs;
 	int is, rc;
 
+	/* A filled form is never a request for one: no need to read on. */
+	if (j->a.form.nvalues > 0)
+		return 0;
 	reply_extract(j->a.msg.text, REPLY_MARKER, &rt);
 	is = classify_form_request(j->rb->keywords, j->a.msg.subject,
 	    rt.visible, j->a.form.nvalues);

@@ -220,6 +220,7 @@ intake_submission(struct job *j, const struct partner *p)
 	const char *email = form_role(f, FIELD_ROLE_CONTACT_EMAIL);
 	char *key = normalize_company(form_role(f, FIELD_ROLE_CLIENT));
 	char *domain = normalize_domain(email), ref[24];
+	const char **keys = NULL, **vals = NULL;
 	int64_t first = 0;
 	size_t i;
 	int rc = -1;
@@ -236,10 +237,15 @@ intake_submission(struct job *j, const struct partner *p)
 	    db_referral_keys(rb->db, j->referral_id, key, email, domain,
 	    first) != 0)
 		goto out;
-	for (i = 0; i < f->nvalues; i++)
-		if (db_referral_field(rb->db, j->referral_id,
-		    f->values[i].field->key, f->values[i].value) != 0)
-			goto out;
+	keys = xcalloc(f->nvalues + 1, sizeof(*keys));
+	vals = xcalloc(f->nvalues + 1, sizeof(*vals));
+	for (i = 0; i < f->nvalues; i++) {
+		keys[i] = f->values[i].field->key;
+		vals[i] = f->values[i].value;
+	}
+	if (db_referral_fields(rb->db, j->referral_id, keys, vals,
+	    f->nvalues) != 0)
+		goto out;
 	if (db_history_add(rb->db, j->referral_id, "partner", "received", NULL,
 	    status, NULL) != 0)
 		goto out;
@@ -258,6 +264,8 @@ intake_submission(struct job *j, const struct partner *p)
 	    (long long)j->row, ref, status, (long long)p->id);
 	rc = 0;
 out:
+	free(keys);
+	free(vals);
 	free(key);
 	free(domain);
 	return rc;

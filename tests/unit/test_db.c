@@ -168,6 +168,104 @@ test_rules_in_queries(void)
 	EXPECT(id == 1 && tier == 3);	/* the default tier */
 }
 
+/* A referral with its keys, created at t (not counting: state s). */
+static int64_t
+first_case(int64_t pid, const char *s, int64_t t, const char *key,
+    const char *email, const char *domain, int64_t dup)
+{
+	static const char at[] = "UPDATE referrals SET created_at = ? "
+	    "WHERE id = ?";
+	int64_t id = 0;
+
+	EXPECT(db_referral_insert(db, pid, 0, s, "C", NULL, NULL, NULL,
+	    &id) == 0);
+	EXPECT(db_referral_keys(db, id, key, email, domain, dup) == 0);
+	EXPECT(db_exec(db, at, ARGS(arg_int(t), arg_int(id))) == 0);
+	return id;
+}
+
+static int
+count_op(void *arg)
+{
+	(*(long *)arg)++;
+	return 0;
+}
+
+/*
+ * db_referral_first (issue 21): the earliest referral by any of the
+ * three keys wins, and finding it reads a handful of index entries, not
+ * every earlier referral of the same client: here 4,000 at one domain,
+ * half duplicates and half before the protection window.
+ */
+static void
+test_referral_first(void)
+{
+	int64_t pid = 0, a, b, c, got;
+	long ops = 0;
+	int i;
+
+	EXPECT(db_partner_add(db, "Q", "q@example.com", "en", &pid) == 0);
+	a = first_case(pid, "NEW", 1000, "k-a", "x@a.example", "d.example", 0);
+	b = first_case(pid, "WON", 2000, "k-b", "e@b.example", NULL, 0);
+	c = first_case(pid, "CONTACTED", 3000, "k-c", NULL, NULL, 0);
+	first_case(pid, "INCOMPLETE", 500, "k-c", "e@b.example", NULL, 0);
+	first_case(pid, "NEW", 500, "k-c", NULL, NULL, a);
+	got = 0;
+	EXPECT(db_referral_first(db, 0, "k-c", "e@b.example", "d.example",
+	    &got) == 1 && got == a);
+	EXPECT(db_referral_first(db, 1500, "k-c", "e@b.example", "d.example",
+	    &got) == 1 && got == b);
+	EXPECT(db_referral_first(db, 2500, "k-c", "e@b.example", "d.example",
+	    &got) == 1 && got == c);
+	EXPECT(db_referral_first(db, 3500, "k-c", "e@b.example", "d.example",
+	    &got) == 0);
+	EXPECT(db_referral_first(db, 0, "", NULL, NULL, &got) == 0);
+	EXPECT(db_referral_first(db, 0, NULL, "x@a.example", NULL, &got) == 1 &&
+	    got == a);
+
+	EXPECT(db_begin(db) == 0);
+	for (i = 0; i < 4000; i++)
+		first_case(pid, "NEW", i % 2 ? 10 : 5000 + i, "big",
+		    "c@big.example", "big.example", i % 2 ? 0 : a);
+	EXPECT(db_commit(db) == 0);
+	sqlite3_progress_handler(sqlite3_db_handle(db_stmt(db, "SELECT 1")), 1,
+	    count_op, &ops);
+	EXPECT(db_referral_first(db, 100, "big", "c@big.example",
+	    "big.example", &got) == 0);
+	sqlite3_progress_handler(sqlite3_db_handle(db_stmt(db, "SELECT 1")), 0,
+	    NULL, NULL);
+	printf("# db_referral_first: %ld VM steps\n", ops);
+	EXPECT(ops < 400);
+}
+
+/* Fields in a few statements (issue 21): all kept, in order, eight or not. */
+static void
+test_referral_fields(void)
+{
+	static const char *const keys[] = { "a", "b", "c", "d", "e", "f", "g",
+	    "h", "i", "b", "k" };
+	static const char *const vals[] = { "1", "2", "3", "4", "5", "6", "7",
+	    "8", "9", "10", "11" };
+	struct referral r;
+	int64_t pid = 0, id = 0;
+
+	EXPECT(db_partner_add(db, "F", "f@example.com", "en", &pid) == 0);
+	EXPECT(db_referral_insert(db, pid, 0, "NEW", "C", NULL, NULL, NULL,
+	    &id) == 0);
+	EXPECT(db_referral_fields(db, id, keys, vals, nitems(keys)) == 0);
+	EXPECT(db_referral_get(db, id, &r) == 1);
+	EXPECT(r.nfields == 10);
+	if (r.nfields == 10) {
+		EXPECT_STR(r.fields[0].key, "a");
+		EXPECT_STR(r.fields[6].key, "h");
+		EXPECT_STR(r.fields[7].key, "i");
+		EXPECT_STR(r.fields[8].key, "b");	/* replaced: last */
+		EXPECT_STR(r.fields[8].value, "10");
+		EXPECT_STR(r.fields[9].value, "11");
+	}
+	referral_free(&r);
+}
+
 int
 main(void)
 {
@@ -185,6 +283,8 @@ main(void)
 	RUN(test_helpers);
 	RUN(test_status_rules);
 	RUN(test_rules_in_queries);
+	RUN(test_referral_first);
+	RUN(test_referral_fields);
 	db_close(db);
 	{
 		char *cmd = xasprintf("rm -rf '%s'", dir);
