@@ -148,4 +148,8 @@ void db_referral_row(sqlite3_stmt *, struct referral *);
 int db_referral_rows(struct db *, const char *sql, const struct dbarg *,
     size_t, int (*cb)(const struct referral *, void *), void *arg);
 
+/* The schema, one step per version (db_schema.c). */
+extern const char *const db_migrations[];
+extern const size_t db_nmigrations;
+
 #endif
