@@ -23,6 +23,7 @@
 #include "render.h"
 #include "scorecard.h"
 #include "sla.h"
+#include "token.h"
 
 enum { F_TEXT, F_JSON, F_CSV, F_HTML };
 
@@ -537,6 +538,9 @@ statement_one(struct refbot *rb, const struct partner *p, const char *quarter,
 			n.name = "statement";
 			n.lang = lang;
 			n.rcpt = p->email;
+			/* "Reply with any question": it reaches staff. */
+			n.role = ROLE_STATEMENT;
+			n.token_id = p->id;
 			n.vars = vars;
 			n.nvars = nitems(vars);
 			if (notify_queue(rb, &n, NULL) != 0 ||
