@@ -44,24 +44,27 @@ form() {
 }
 staff_has() { fetch staff1 | pyjson "len([m for m in j if '''$1''' in m['headers']['Subject'] and '''$2''' in (m['text'] or '')])"; }
 
+# REF-000001, a referral by new mail, for item 6; and the welcome kit.
+send --from partner1 --to intake --eml "$REFBOT_SRC/tests/data/plain-en.eml"
+run_once
+wait_for partner1 2
+
 # ------------------------------------------------------------- item 4
-rb run --once 2>>"$SB/run.log"
-wait_for partner1 1
 check "the welcome kit has a signed reply address naming it" \
 	grep -qE '^intake\+r[0-9]+\.w\.[a-z2-7]{16}@example\.test$' <<<"$(reply_to partner1 Welcome)"
-reply partner1 Welcome partner1 "$(form "Acme Widgets Ltd" "Bob Smith" bob@acme.example)"
+reply partner1 Welcome partner1 "$(form "Kit Corp" "Bob Smith" bob@kitcorp.example)"
 run_once
 check "a filled form in a reply to the welcome kit is a referral" \
-	[ "$(rb referral list --format json | pyjson '[(r["client"], r["status"]) for r in j]')" = "[('Acme Widgets Ltd', 'NEW')]" ]
+	[ "$(rb referral list --format json | pyjson '[(r["client"], r["status"]) for r in j]')" = "[('Kit Corp', 'NEW'), ('Acme Widgets Ltd', 'NEW')]" ]
 check "attributed to the partner, recorded as a referral that answers the kit" \
-	bash -c '[[ "$1" == "referral | REF-000001 NEW"*"reply to the welcome kit"* ]] && [ "$2" = "Partner One" ]' _ "$(last)" \
-	"$(rb referral show REF-000001 --format json | pyjson 'j["partner"]')"
-check "the partner gets the acknowledgement" wait_for partner1 2
-check "staff get the new referral (its SLA runs)" [ "$(staff_has "[REF-000001] New referral" "Acme Widgets Ltd")" = 1 ]
+	bash -c '[[ "$1" == "referral | REF-000002 NEW"*"reply to the welcome kit"* ]] && [ "$2" = "Partner One" ]' _ "$(last)" \
+	"$(rb referral show REF-000002 --format json | pyjson 'j["partner"]')"
+check "the partner gets the acknowledgement" wait_for partner1 3
+check "staff get the new referral (its SLA runs)" [ "$(staff_has "[REF-000002] New referral" "Kit Corp")" = 1 ]
 
 send --from partner1 --to intake --subject TEMPLATE --body ""
 run_once
-wait_for partner1 3
+wait_for partner1 4
 check "the blank form's reply address is signed" grep -qE '^intake\+r[0-9]+\.f\.' <<<"$(reply_to partner1 "referral form")"
 reply partner1 "referral form" partner1 "$(form "Beta Corp" "Ann Lee" ann@beta.example)"
 run_once
@@ -73,7 +76,7 @@ printf 'Manufacturers moving into Kansai.\n' >"$SB/profile.txt"
 rb newsletter set --month "$MONTH" --file "$SB/profile.txt" >/dev/null
 rb newsletter send --month "$MONTH" >/dev/null
 rb run --once 2>>"$SB/run.log"
-wait_for partner1 5
+wait_for partner1 6
 reply partner1 "the referral we are looking for" partner1 "$(form "Gamma KK" "Ken Sato" ken@gamma.example)"
 run_once
 check "a filled form in a reply to the newsletter is a referral" \
@@ -104,10 +107,10 @@ send --from partner2 --to intake --eml "$SB/bad.eml"
 run_once
 wait_for partner2 1
 check "the unreadable-mail notice is signed" grep -qE '^intake\+r[0-9]+\.x\.' <<<"$(reply_to partner2 "could not read")"
-reply partner2 "could not read" partner2 "$(form "Delta GmbH" "Eva Braun" eva@delta.example)"
+reply partner2 "could not read" partner2 "$(form "Notice GmbH" "Eva Braun" eva@notice.example)"
 run_once
 check "the referral sent again in a reply to the notice is partner2's referral" \
-	[ "$(sql "select p.email || ' ' || r.status from referrals r join partners p on p.id = r.partner_id where r.client = 'Delta GmbH'")" = "partner2@example.test NEW" ]
+	[ "$(sql "select p.email || ' ' || r.status from referrals r join partners p on p.id = r.partner_id where r.client = 'Notice GmbH'")" = "partner2@example.test NEW" ]
 reply partner2 "could not read" partner2 "What was wrong with my mail?"
 run_once
 check "a question in a reply to the notice reaches staff, saying what it answers" \
@@ -164,6 +167,10 @@ check "staff are told what changed" [ "$(staff_has "[REF-000001] Corrected by th
 
 # partner2's colleague (firm.example is theirs) renames Delta to Acme:
 # Acme was partner1's first, so Delta becomes its duplicate.
+before=$(count partner2)
+send --from partner2 --to intake --subject "Referral: Delta" --body "$(form "Delta GmbH" "Eva Braun" eva@delta.example)"
+run_once
+wait_for partner2 $((before + 1))
 delta=$(sql "select id from referrals where client = 'Delta GmbH'")
 dref=$(printf 'REF-%06d' "$delta")
 mid=$(newest partner2 "[$dref] Referral received" "['headers']['Message-ID']")
