@@ -84,6 +84,7 @@ intake_unknown_sender(struct job *j)
 		n.name = "staff-unknown";
 		n.vars = vars;
 		n.nvars = nitems(vars);
+		n.reply_to = j->a.msg.from_addr;	/* staff answer them */
 		n.alert_row = j->row;	/* rate-limited: a flood is summarised */
 		rc = notify_staff(j->rb, &n);
 	}

@@ -36,7 +36,7 @@ static const struct {
 	{ ROLE_FORM, "a reply to the referral form we sent" },
 	{ ROLE_STATEMENT, "a reply to a quarterly statement" },
 	{ ROLE_NOTICE, "a reply to our notice that a message could not be "
-	    "read" },
+	    "read or was too large" },
 	{ ROLE_JOIN, "a reply to the how-to-join answer" },
 	{ ROLE_NEWSLETTER, "a reply to the newsletter" },
 };
