@@ -72,6 +72,17 @@ db_referral_set_status(struct db *db, int64_t id, const char *status)
 }
 
 int
+db_referral_set_names(struct db *db, int64_t id, const char *client,
+    const char *contact_name)
+{
+	static const char sql[] = "UPDATE referrals SET client = ?, "
+	    "contact_name = ?, updated_at = ? WHERE id = ?";
+
+	return db_exec(db, sql, ARGS(arg_text(client), arg_text(contact_name),
+	    arg_int(clock_now()), arg_int(id)));
+}
+
+int
 db_referral_keys(struct db *db, int64_t id, const char *client_key,
     const char *contact_email, const char *email_domain,
     int64_t duplicate_of)

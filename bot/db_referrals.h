@@ -54,6 +54,9 @@ int db_referral_field(struct db *, int64_t id, const char *key,
 int db_referral_fields(struct db *, int64_t id, const char *const *keys,
     const char *const *values, size_t n);
 int db_referral_set_status(struct db *, int64_t id, const char *status);
+/* Sets what a referral's list shows of its fields: client, contact name. */
+int db_referral_set_names(struct db *, int64_t id, const char *client,
+    const char *contact_name);
 /* Stores the keys duplicate detection compares, and the first referral. */
 int db_referral_keys(struct db *, int64_t id, const char *client_key,
     const char *contact_email, const char *email_domain,

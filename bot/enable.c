@@ -10,6 +10,7 @@
 #include "log.h"
 #include "notify.h"
 #include "replies.h"
+#include "token.h"
 #include "util.h"
 
 static char *
@@ -58,6 +59,8 @@ enable_welcome(struct refbot *rb, const struct partner *p, int again)
 		n.name = "welcome";
 		n.lang = lang;
 		n.rcpt = p->email;
+		n.role = ROLE_WELCOME;	/* a reply: a referral or a question */
+		n.token_id = p->id;
 		n.vars = vars;
 		n.nvars = nitems(vars);
 		if (notify_queue(rb, &n, NULL) != 0)
@@ -91,6 +94,8 @@ enable_form_reply(struct refbot *rb, const struct analysis *a,
 		n.name = "form-reply";
 		n.lang = replies_partner_lang(p, a);
 		n.rcpt = a->msg.from_addr;
+		n.role = ROLE_FORM;
+		n.token_id = p->id;
 		n.vars = vars;
 		n.nvars = nitems(vars);
 		n.in_reply_to = a->msg.message_id;

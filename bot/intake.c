@@ -37,13 +37,14 @@
 #include "render.h"
 #include "replies.h"
 #include "reply.h"
+#include "token.h"
 #include "util.h"
 
 /* Attempts to process one message before it is quarantined. */
 #define MAX_ATTEMPTS 3
 
-static int
-unknown_sender(struct job *j)
+int
+intake_unknown_sender(struct job *j)
 {
 	const struct render_var vars[] = {
 		{ "subject", j->a.msg.subject },
@@ -66,6 +67,9 @@ unknown_sender(struct job *j)
 		n.name = "not-partner";
 		n.lang = refbot_partner_lang(NULL, j->a.lang);
 		n.rcpt = j->a.msg.from_addr;
+		/* A reply is a partnership enquiry (intake_answer.c). */
+		n.role = ROLE_JOIN;
+		n.token_id = j->row;
 		n.vars = vars;
 		n.nvars = nitems(vars);
 		n.in_reply_to = j->a.msg.message_id;
@@ -80,6 +84,7 @@ unknown_sender(struct job *j)
 		n.name = "staff-unknown";
 		n.vars = vars;
 		n.nvars = nitems(vars);
+		n.reply_to = j->a.msg.from_addr;	/* staff answer them */
 		n.alert_row = j->row;	/* rate-limited: a flood is summarised */
 		rc = notify_staff(j->rb, &n);
 	}
@@ -242,6 +247,9 @@ decide(struct job *j)
 		/* A partner's yes to a request they sent unsigned. */
 		if ((r = intake_confirmed_request(j)) != 0)
 			return r < 0 ? -1 : 0;
+		/* An answer to our mail about no referral (intake_answer.c). */
+		if ((r = intake_answer(j)) != 0)
+			return r < 0 ? -1 : 0;
 		if ((r = newsletter_inbound(rb, j->row, &j->a, &out)) != 0) {
 			if (r < 0)
 				return -1;
@@ -279,12 +287,32 @@ decide(struct job *j)
 	if (r == 0 || !p.active) {
 		if (r > 0)
 			partner_free(&p);
-		return unknown_sender(j);
+		return intake_unknown_sender(j);
 	}
-	if ((r = status_request(j, &p)) == 0 && (r = form_request(j, &p)) == 0)
-		r = intake_submission(j, &p);
+	r = intake_from_partner(j, &p, NULL);
 	partner_free(&p);
-	return r < 0 ? -1 : 0;
+	return r;
+}
+
+int
+intake_from_partner(struct job *j, const struct partner *p,
+    const char *context)
+{
+	char *d;
+	int r;
+
+	if ((r = status_request(j, p)) == 0 && (r = form_request(j, p)) == 0)
+		r = intake_is_submission(&j->a.form) ?
+		    intake_submission(j, p) :
+		    intake_partner_message(j, p, context);
+	if (r < 0)
+		return -1;
+	if (context != NULL) {
+		d = xasprintf("%s (%s)", j->detail ? j->detail : "", context);
+		free(j->detail);
+		j->detail = d;
+	}
+	return 0;
 }
 
 /*

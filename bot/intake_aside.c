@@ -22,6 +22,7 @@
 #include "parserchild.h"
 #include "rawhdr.h"
 #include "render.h"
+#include "token.h"
 #include "util.h"
 
 /* What a message set aside is, and what its sender is told. */
@@ -70,6 +71,8 @@ set_aside(struct refbot *rb, int64_t row, const struct aside *as)
 		n.name = as->text;
 		n.lang = refbot_partner_lang(&p, NULL);
 		n.rcpt = as->from;
+		n.role = ROLE_NOTICE;	/* a reply: sent again, or a question */
+		n.token_id = p.id;
 		n.vars = vars;
 		n.nvars = i + 3;
 		n.in_reply_to = as->in_reply_to;

@@ -32,6 +32,42 @@ int intake_submission(struct job *, const struct partner *p);
 int intake_reply(struct job *);
 
 /*
+ * Whether a form holds any evidence of a referral (a recognised field or
+ * a client name); without it a partner's mail is a message for staff.
+ */
+int intake_is_submission(const struct form *);
+
+/*
+ * Mail partner p wrote, new or an answer to refbot's mail (context says
+ * which, for the record; NULL: new mail): STATUS REF-n, TEMPLATE, a
+ * referral, or a message for staff.  Returns 0, or -1.
+ */
+int intake_from_partner(struct job *, const struct partner *p,
+    const char *context);
+
+/* Mail from a sender who is not a partner: told how to join, staff told. */
+int intake_unknown_sender(struct job *);
+
+/*
+ * intake_answer.c.  An answer to refbot's mail that is not about a
+ * referral, known by its signed token (the welcome kit, the form, a
+ * statement, a notice, the join instructions; the newsletter when it
+ * holds a form).  Returns 1 when the mail was one, 0 when not, -1.
+ */
+int intake_answer(struct job *);
+
+/* A reply in our thread about no referral we know, unsigned.  0, or -1. */
+int intake_answer_unsigned(struct job *);
+
+/*
+ * A partner's mail with no referral in it: forwarded to staff with its
+ * context, and the partner told it reached the team (with the form, in
+ * case it was meant as one).  Returns 0, or -1.
+ */
+int intake_partner_message(struct job *, const struct partner *p,
+    const char *context);
+
+/*
  * A reply through the signed address of our "please confirm" mail.
  * Returns 1 when the mail was such a reply, 0 when not, -1.
  */

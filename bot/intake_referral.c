@@ -43,13 +43,66 @@ status_for(enum form_outcome o)
 }
 
 /*
+ * What is derived from a referral's fields: its client and contact name
+ * (the list's columns) and the keys duplicate detection compares.  The
+ * one place that knows which fields those are.
+ */
+struct derived {
+	const char *client, *contact_name, *contact_email;	/* the form's */
+	char *client_key, *domain;				/* owned */
+};
+
+static void
+derive(const struct form *f, struct derived *d)
+{
+	d->client = form_role(f, FIELD_ROLE_CLIENT);
+	d->contact_name = form_role(f, FIELD_ROLE_CONTACT_NAME);
+	d->contact_email = form_role(f, FIELD_ROLE_CONTACT_EMAIL);
+	d->client_key = normalize_company(d->client);
+	d->domain = normalize_domain(d->contact_email);
+}
+
+static void
+derived_free(struct derived *d)
+{
+	free(d->client_key);
+	free(d->domain);
+}
+
+int
+intake_is_submission(const struct form *f)
+{
+	struct derived d;
+	int yes;
+
+	/* A recognised field, or (where the template says) a client name. */
+	derive(f, &d);
+	yes = f->nvalues > 0 || d.client != NULL;
+	derived_free(&d);
+	return yes;
+}
+
+/*
+ * The first formal referral of d's client still protected: *first, or 0
+ * when there is none (first referral wins).  0, or -1.
+ */
+static int
+first_referral(struct refbot *rb, const struct derived *d, int64_t *first)
+{
+	*first = 0;
+	return db_referral_first(rb->db, clock_now() -
+	    (int64_t)rb->cfg.protection_days * 86400, d->client_key,
+	    d->contact_email, d->domain, first) < 0 ? -1 : 0;
+}
+
+/*
  * The acknowledgement, or what is missing, or why it cannot go ahead, to
  * the partner; and for a referral staff must act on or should know was
  * turned away, a notification to every staff address.
  */
 static int
 send_outcome(struct job *j, const struct form *f, const struct partner *p,
-    const char *rcpt)
+    const char *rcpt, int tell_staff)
 {
 	struct refbot *rb = j->rb;
 	static const char *names[] = { "ack", "incomplete", "disqualified" };
@@ -101,7 +154,7 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 		n.auto_reply = 1;
 		if ((rc = notify_queue(rb, &n, NULL)) == NOTIFY_WITHHELD)
 			rc = 0;
-		if (rc == 0 && f->outcome != OUTCOME_INCOMPLETE) {
+		if (rc == 0 && tell_staff && f->outcome != OUTCOME_INCOMPLETE) {
 			char *sheet = notify_keyword_sheet(rb,
 			    f->outcome == OUTCOME_QUALIFIED ? "NEW" :
 			    "DISQUALIFIED");
@@ -145,7 +198,7 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
  */
 static int
 send_duplicate(struct job *j, const struct form *f, const struct partner *p,
-    int64_t first_id)
+    int64_t first_id, int tell_staff)
 {
 	struct refbot *rb = j->rb;
 	struct referral first;
@@ -194,7 +247,7 @@ send_duplicate(struct job *j, const struct form *f, const struct partner *p,
 		n.auto_reply = 1;
 		if ((rc = notify_queue(rb, &n, NULL)) == NOTIFY_WITHHELD)
 			rc = 0;
-		if (rc == 0) {
+		if (rc == 0 && tell_staff) {
 			memset(&n, 0, sizeof(n));
 			n.name = "staff-duplicate";
 			n.referral_id = j->referral_id;
@@ -211,46 +264,55 @@ send_duplicate(struct job *j, const struct form *f, const struct partner *p,
 	return rc;
 }
 
+/* Stores a form's values on a referral, in one statement. */
+static int
+store_fields(struct db *db, int64_t id, const struct form *f)
+{
+	const char **keys = xcalloc(f->nvalues + 1, sizeof(*keys));
+	const char **vals = xcalloc(f->nvalues + 1, sizeof(*vals));
+	size_t i;
+	int rc;
+
+	for (i = 0; i < f->nvalues; i++) {
+		keys[i] = f->values[i].field->key;
+		vals[i] = f->values[i].value;
+	}
+	rc = db_referral_fields(db, id, keys, vals, f->nvalues);
+	free(keys);
+	free(vals);
+	return rc;
+}
+
 int
 intake_submission(struct job *j, const struct partner *p)
 {
 	struct refbot *rb = j->rb;
 	const struct form *f = &j->a.form;
 	const char *status = status_for(f->outcome);
-	const char *email = form_role(f, FIELD_ROLE_CONTACT_EMAIL);
-	char *key = normalize_company(form_role(f, FIELD_ROLE_CLIENT));
-	char *domain = normalize_domain(email), ref[24];
-	const char **keys = NULL, **vals = NULL;
+	struct derived d;
+	char ref[24];
 	int64_t first = 0;
-	size_t i;
 	int rc = -1;
 
-	if (f->outcome == OUTCOME_QUALIFIED && db_referral_first(rb->db,
-	    clock_now() - (int64_t)rb->cfg.protection_days * 86400,
-	    key, email, domain, &first) < 0)
+	derive(f, &d);
+	if (f->outcome == OUTCOME_QUALIFIED && first_referral(rb, &d,
+	    &first) < 0)
 		goto out;
 	if (first > 0)
 		status = "DUPLICATE";
-	if (db_referral_insert(rb->db, p->id, j->row, status,
-	    form_role(f, FIELD_ROLE_CLIENT),
-	    form_role(f, FIELD_ROLE_CONTACT_NAME), j->a.msg.subject, j->a.msg.message_id, &j->referral_id) != 0 ||
-	    db_referral_keys(rb->db, j->referral_id, key, email, domain,
-	    first) != 0)
+	if (db_referral_insert(rb->db, p->id, j->row, status, d.client,
+	    d.contact_name, j->a.msg.subject, j->a.msg.message_id,
+	    &j->referral_id) != 0 ||
+	    db_referral_keys(rb->db, j->referral_id, d.client_key,
+	    d.contact_email, d.domain, first) != 0)
 		goto out;
-	keys = xcalloc(f->nvalues + 1, sizeof(*keys));
-	vals = xcalloc(f->nvalues + 1, sizeof(*vals));
-	for (i = 0; i < f->nvalues; i++) {
-		keys[i] = f->values[i].field->key;
-		vals[i] = f->values[i].value;
-	}
-	if (db_referral_fields(rb->db, j->referral_id, keys, vals,
-	    f->nvalues) != 0)
+	if (store_fields(rb->db, j->referral_id, f) != 0)
 		goto out;
 	if (db_history_add(rb->db, j->referral_id, "partner", "received", NULL,
 	    status, NULL) != 0)
 		goto out;
-	if ((first > 0 ? send_duplicate(j, f, p, first) :
-	    send_outcome(j, f, p, j->a.msg.from_addr)) != 0)
+	if ((first > 0 ? send_duplicate(j, f, p, first, 1) :
+	    send_outcome(j, f, p, j->a.msg.from_addr, 1)) != 0)
 		goto out;
 	refbot_ref(j->referral_id, ref, sizeof(ref));
 	j->disposition = first > 0 ? "duplicate" :
@@ -264,17 +326,66 @@ intake_submission(struct job *j, const struct partner *p)
 	    (long long)j->row, ref, status, (long long)p->id);
 	rc = 0;
 out:
-	free(keys);
-	free(vals);
-	free(key);
-	free(domain);
+	derived_free(&d);
+	return rc;
+}
+
+/* Whether a partner may still correct a referral: nobody acted on it. */
+static int
+correctable(const char *status)
+{
+	return strcmp(status, "NEW") == 0 || strcmp(status, "DUPLICATE") == 0 ||
+	    strcmp(status, "INCOMPLETE") == 0 ||
+	    strcmp(status, "DISQUALIFIED") == 0;
+}
+
+/* Staff, who knew the referral, hear what the partner changed. */
+static int
+staff_corrected(struct job *j, const struct referral *r,
+    const struct partner *p, const struct form *upd,
+    const struct form *merged, const char *status, int64_t first)
+{
+	struct notify n;
+	char ref[24], first_ref[24], *dup, *changes, *fields;
+	const char *client = form_role(merged, FIELD_ROLE_CLIENT);
+	int rc;
+
+	refbot_ref(r->id, ref, sizeof(ref));
+	refbot_ref(first, first_ref, sizeof(first_ref));
+	dup = first > 0 ? xasprintf(" It is now a duplicate of %s, which "
+	    "keeps the credit.", first_ref) : xstrdup("");
+	changes = intake_fields_text(upd, "en");
+	fields = intake_fields_text(merged, "en");
+	{
+		const struct render_var vars[] = {
+			{ "ref", ref }, { "client", client ? client : "?" },
+			{ "partner_name", p->name },
+			{ "partner_email", p->email },
+			{ "sender", j->a.msg.from_addr },
+			{ "from_status", r->status }, { "status", status },
+			{ "duplicate", dup }, { "changes", changes },
+			{ "fields", fields }, { "marker", REPLY_MARKER },
+		};
+		memset(&n, 0, sizeof(n));
+		n.name = "staff-corrected";
+		n.referral_id = r->id;
+		n.role = ROLE_STAFF;
+		n.vars = vars;
+		n.nvars = nitems(vars);
+		rc = notify_staff(j->rb, &n);
+	}
+	free(dup);
+	free(changes);
+	free(fields);
 	return rc;
 }
 
 /*
- * A partner's corrections to an INCOMPLETE or DISQUALIFIED referral (text:
- * what they wrote, signed or confirmed): the "Label: value" lines are
- * merged over what we had and the whole referral is evaluated again.
+ * A partner's corrections to a referral nobody acted on yet (text: what
+ * they wrote, signed or confirmed): the "Label: value" lines are merged
+ * over what we had, and everything is derived and checked again — the
+ * client, the contact, the duplicate keys and the duplicate check, so a
+ * correction never takes the credit from a referral that had it first.
  */
 static int
 correction(struct job *j, const struct referral *r, const struct partner *p,
@@ -282,11 +393,14 @@ correction(struct job *j, const struct referral *r, const struct partner *p,
 {
 	struct refbot *rb = j->rb;
 	struct form upd, merged;
+	struct derived d;
 	const char **keys, **vals;
 	char ref[24];
 	const char *status;
+	struct buf changed;
+	int64_t first = 0;
 	size_t i, k, n = 0;
-	int rc = -1;
+	int rc = -1, told;
 
 	form_read_lines(rb->tmpl, text, &upd);
 	refbot_ref(r->id, ref, sizeof(ref));
@@ -297,9 +411,11 @@ correction(struct job *j, const struct referral *r, const struct partner *p,
 	}
 	keys = xcalloc(r->nfields + upd.nvalues, sizeof(*keys));
 	vals = xcalloc(r->nfields + upd.nvalues, sizeof(*vals));
+	buf_init(&changed);
 	for (i = 0; i < upd.nvalues; i++) {
 		keys[n] = upd.values[i].field->key;
 		vals[n++] = upd.values[i].value;
+		buf_addf(&changed, "%s%s", i ? ", " : "changed: ", keys[i]);
 	}
 	for (i = 0; i < r->nfields; i++) {
 		for (k = 0; k < upd.nvalues; k++)
@@ -311,16 +427,29 @@ correction(struct job *j, const struct referral *r, const struct partner *p,
 		}
 	}
 	form_evaluate(rb->tmpl, keys, vals, n, &merged);
-	status = status_for(merged.outcome);
+	derive(&merged, &d);
 	j->referral_id = r->id;
-	for (i = 0; i < upd.nvalues; i++)
-		if (db_referral_field(rb->db, r->id, upd.values[i].field->key,
-		    upd.values[i].value) != 0)
-			goto out;
-	if (db_referral_set_status(rb->db, r->id, status) != 0 ||
+	/* Its own old keys must not make it its own first referral. */
+	if (db_referral_keys(rb->db, r->id, NULL, NULL, NULL, 0) != 0 ||
+	    (merged.outcome == OUTCOME_QUALIFIED &&
+	    first_referral(rb, &d, &first) != 0))
+		goto out;
+	status = first > 0 ? "DUPLICATE" : status_for(merged.outcome);
+	if (store_fields(rb->db, r->id, &upd) != 0 ||
+	    db_referral_set_names(rb->db, r->id, d.client,
+	    d.contact_name) != 0 ||
+	    db_referral_keys(rb->db, r->id, d.client_key, d.contact_email,
+	    d.domain, first) != 0 ||
+	    db_referral_set_status(rb->db, r->id, status) != 0 ||
 	    db_history_add(rb->db, r->id, "partner", "corrected", r->status,
-	    status, NULL) != 0 ||
-	    send_outcome(j, &merged, p, p->email) != 0)
+	    status, changed.data) != 0)
+		goto out;
+	/* Staff knew of it unless it was INCOMPLETE: they hear the change. */
+	told = strcmp(r->status, "INCOMPLETE") != 0;
+	if ((first > 0 ? send_duplicate(j, &merged, p, first, !told) :
+	    send_outcome(j, &merged, p, j->a.msg.from_addr, !told)) != 0 ||
+	    (told && staff_corrected(j, r, p, &upd, &merged, status,
+	    first) != 0))
 		goto out;
 	j->disposition = "correction";
 	j->detail = xasprintf("%s %s -> %s, %zu fields updated", ref,
@@ -331,6 +460,8 @@ correction(struct job *j, const struct referral *r, const struct partner *p,
 out:
 	free(keys);
 	free(vals);
+	buf_free(&changed);
+	derived_free(&d);
 	form_free(&upd);
 	form_free(&merged);
 	return rc;
@@ -440,8 +571,7 @@ correction_confirmed(struct job *j, const struct pending_request *pr)
 	j->referral_id = r.id;
 	if (r.partner_id != p.id)
 		found = 0;
-	else if (strcmp(r.status, "INCOMPLETE") == 0 ||
-	    strcmp(r.status, "DISQUALIFIED") == 0)
+	else if (correctable(r.status))
 		rc = correction(j, &r, &p, pr->body);
 	else {
 		j->disposition = "correction";
@@ -519,39 +649,35 @@ intake_reply(struct job *j)
 	found = id > 0 ? db_referral_get(rb->db, id, &r) : 0;
 	if (found < 0)
 		return -1;
-	if (found == 0) {
-		j->disposition = "reply";
-		j->detail = xasprintf("reply about an unknown referral %lld",
-		    (long long)id);
-		log_info("message %lld: reply about unknown referral %lld",
-		    (long long)j->row, (long long)id);
-		return 0;
-	}
+	if (found == 0)	/* our other mail, or a reference we never gave */
+		return intake_answer_unsigned(j);
 	j->referral_id = r.id;
 	staff = config_is_staff(&rb->cfg, j->a.msg.from_addr);
-	if (!staff && r.partner_email != NULL &&
-	    strcmp(r.partner_email, j->a.msg.from_addr) == 0) {
-		found = db_partner_by_email(rb->db, r.partner_email, &p);
-		if (found > 0) {
-			int fixable = strcmp(r.status, "INCOMPLETE") == 0 ||
-			    strcmp(r.status, "DISQUALIFIED") == 0;
-			struct reply_text rt;
+	/* Its partner: any address of that firm (its own, or its domains). */
+	found = staff ? 0 : db_partner_by_sender(rb->db, j->a.msg.from_addr,
+	    &p);
+	if (found > 0 && p.id != r.partner_id) {
+		partner_free(&p);
+		found = 0;
+	}
+	if (found < 0)
+		rc = -1;
+	else if (found > 0) {
+		struct reply_text rt;
+		int fixable = correctable(r.status);
 
-			/* Signed: our mail's reply address or Message-ID. */
-			if (fixable && role == ROLE_PARTNER) {
-				reply_extract(j->a.msg.text, REPLY_MARKER, &rt);
-				rc = correction(j, &r, &p, rt.visible);
-				reply_text_free(&rt);
-			} else if (fixable)
-				rc = correction_unsigned(j, &r, &p) < 0 ? -1 : 0;
-			if (rc == 0 && j->disposition == NULL) {
-				rc = replies_partner(rb, j->row, &j->a, &r, &p,
-				    &out);
-				intake_take(j, &out);
-			}
-			partner_free(&p);
-		} else
-			rc = found;
+		/* Signed: our mail's reply address or Message-ID. */
+		if (fixable && role == ROLE_PARTNER) {
+			reply_extract(j->a.msg.text, REPLY_MARKER, &rt);
+			rc = correction(j, &r, &p, rt.visible);
+			reply_text_free(&rt);
+		} else if (fixable)
+			rc = correction_unsigned(j, &r, &p) < 0 ? -1 : 0;
+		if (rc == 0 && j->disposition == NULL) {
+			rc = replies_partner(rb, j->row, &j->a, &r, &p, &out);
+			intake_take(j, &out);
+		}
+		partner_free(&p);
 	} else if (staff || role == ROLE_STAFF) {
 		/* replies_staff also refuses a staff token from a stranger. */
 		rc = replies_staff(rb, j->row, &j->a, &r, &out);

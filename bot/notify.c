@@ -112,7 +112,7 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 	m.from_name = rb->cfg.from_name;
 	m.from_addr = rb->cfg.intake_address;
 	m.to_addr = n->rcpt;
-	m.reply_to = reply_to;
+	m.reply_to = reply_to ? reply_to : n->reply_to;
 	m.subject = subject;
 	m.body = body;
 	m.message_id = mid;
@@ -287,6 +287,8 @@ alert_kind_text(const char *kind)
 		    "not accepted" },
 		{ "staff-alert", "messages set aside (unreadable, quarantined, "
 		    "too large) and bounces" },
+		{ "staff-enquiry", "partnership enquiries (replies to the "
+		    "how-to-join answer)" },
 	};
 	size_t i;
 

@@ -21,6 +21,7 @@ struct notify {
 	int64_t referral_id;		/* 0: not about a referral */
 	int role;			/* ROLE_*: signs the reply address */
 	int64_t token_id;		/* signed id when not a referral's */
+	const char *reply_to;		/* unsigned mail: where replies go */
 	const struct render_var *vars;
 	size_t nvars;
 	const char *in_reply_to;	/* without <>, or NULL */

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "notify.h"
 #include "statement.h"
+#include "token.h"
 #include "util.h"
 
 int
@@ -142,6 +143,9 @@ statement_send(struct refbot *rb, const struct partner *p,
 		n.name = "statement";
 		n.lang = refbot_partner_lang(p, NULL);
 		n.rcpt = p->email;
+		/* "Reply with any question": it reaches staff. */
+		n.role = ROLE_STATEMENT;
+		n.token_id = p->id;
 		n.vars = vars;
 		n.nvars = nitems(vars);
 		if (notify_queue(rb, &n, NULL) == 0 && db_commit(rb->db) == 0)

@@ -36,6 +36,8 @@ enum group { REASONS, MAILTEXTS, KIT };
 #define SLA_VARS "ref client partner_name sla_hours age_hours marker"
 #define UNKNOWN_VARS "subject sender text"
 #define KIT_VARS "partner_name sla_hours"
+#define PARTNER_MESSAGE_VARS "partner_name partner_email sender subject " \
+    "context attachments text"
 
 /*
  * Every text refbot sends, with the placeholders its senders fill in (a
@@ -108,6 +110,16 @@ static const struct known {
 	    "from to first last dispositions messages", NULL },
 	{ "mail/staff-undelivered", MAIL, MAILTEXTS, 0, "kind ref outbox rcpt "
 	    "error consequence", NULL },
+	/* intake_answer.c, intake_referral.c: nothing a person sends is lost. */
+	{ "mail/partner-message", MAIL, MAILTEXTS, 1, PARTNER_MESSAGE_VARS,
+	    NULL },
+	{ "mail/staff-partner-message", MAIL, MAILTEXTS, 0,
+	    PARTNER_MESSAGE_VARS, NULL },
+	{ "mail/staff-enquiry", MAIL, MAILTEXTS, 0, "sender subject message "
+	    "text", NULL },
+	{ "mail/staff-corrected", MAIL, MAILTEXTS, 0, "ref client partner_name "
+	    "partner_email sender from_status status duplicate changes fields "
+	    "marker", NULL },
 	/* replies.c: the keywords that change a referral's status. */
 	{ "mail/progress-lines", LINES, MAILTEXTS, 1, "client amount date text "
 	    "commission_amount commission_rate", "CONTACTED CONTACTED.word "

@@ -28,6 +28,15 @@
 /* Issue 14: the id is a newsletter draft's, or a pending partner request's. */
 #define ROLE_DRAFT 'd'		/* staff: OK (or new text) to one draft */
 #define ROLE_CONFIRM 'c'	/* partner: yes to one unsigned request */
+/*
+ * Issue 16: answers to refbot's mail that is not about a referral.  The
+ * id is the partner's, except for ROLE_JOIN (the stranger's message row).
+ */
+#define ROLE_WELCOME 'w'	/* the welcome kit */
+#define ROLE_FORM 'f'		/* the blank form, or "it reached the team" */
+#define ROLE_STATEMENT 't'	/* a quarterly statement */
+#define ROLE_NOTICE 'x'		/* "we could not read your message" */
+#define ROLE_JOIN 'j'		/* how to become a partner, to a stranger */
 
 /* Writes the token for (id, role) into out (TOKEN_LEN + 1 bytes). */
 void token_make(const char *key, size_t keylen, int64_t id, int role,

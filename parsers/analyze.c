@@ -31,7 +31,11 @@ detect_lang(const char *s)
 	return ja >= 10 || (ja > 0 && ja * 3 >= latin) ? "ja" : "en";
 }
 
-/* "r123.ack.xxxx@our.domain" names referral 123. */
+/*
+ * "r123.s.TOKEN.xxxx@our.domain" (or "r123.ack.xxxx") names referral
+ * 123; a token of another role ("r5.w.TOKEN", the welcome kit of partner
+ * 5) names no referral: its number is a partner's, a month, a message.
+ */
 static int64_t
 ref_from_our_id(const char *id, const char *our_domain)
 {
@@ -41,7 +45,11 @@ ref_from_our_id(const char *id, const char *our_domain)
 	if (id == NULL || !classify_our_id(id, our_domain) || id[0] != 'r')
 		return 0;
 	v = strtoll(id + 1, &end, 10);
-	return *end == '.' && v > 0 ? (int64_t)v : 0;
+	if (*end != '.' || v <= 0)
+		return 0;
+	if (end[1] != '\0' && end[2] == '.' && end[1] != 's' && end[1] != 'p')
+		return 0;
+	return (int64_t)v;
 }
 
 static int

@@ -41,7 +41,9 @@ static void
 test_round_trip(void)
 {
 	static const int roles[] = { ROLE_STAFF, ROLE_PARTNER,
-	    ROLE_NEWSLETTER, ROLE_UNSUBSCRIBE, ROLE_PROFILE };
+	    ROLE_NEWSLETTER, ROLE_UNSUBSCRIBE, ROLE_PROFILE, ROLE_DRAFT,
+	    ROLE_CONFIRM, ROLE_WELCOME, ROLE_FORM, ROLE_STATEMENT, ROLE_NOTICE,
+	    ROLE_JOIN };
 	size_t i;
 
 	for (i = 0; i < nitems(roles); i++) {

@@ -303,6 +303,43 @@ test_hostile(void)
 	EXPECT_STR(err, "an unknown kind or parse status");
 }
 
+/*
+ * Our Message-ID names a referral only with a referral's role (s, p) or
+ * in the old form; other signed mail (the welcome kit, r5.w...) is ours
+ * but names none.
+ */
+static void
+test_our_ids(void)
+{
+	static const struct {
+		const char *id;
+		int64_t ref;
+	} cases[] = {
+		{ "r12.s.abcdefghijklmnop.0a1b@refbot.example.test", 12 },
+		{ "r12.p.abcdefghijklmnop.0a1b@refbot.example.test", 12 },
+		{ "r12.ack.0a1b@refbot.example.test", 12 },
+		{ "r5.w.abcdefghijklmnop.0a1b@refbot.example.test", 0 },
+		{ "r5.n.abcdefghijklmnop.0a1b@refbot.example.test", 0 },
+		{ "r7.j.abcdefghijklmnop.0a1b@refbot.example.test", 0 },
+		{ "welcome.0a1b@refbot.example.test", 0 },
+	};
+	struct analysis a;
+	char *mail;
+	size_t i;
+
+	cur_path = "our ids";
+	for (i = 0; i < nitems(cases); i++) {
+		mail = xasprintf("From: p@example.test\nTo: intake@example.test\n"
+		    "Subject: Re: hello\nMessage-ID: <x%zu@example.test>\n"
+		    "In-Reply-To: <%s>\n\nThanks\n", i, cases[i].id);
+		analyze(mail, strlen(mail), &opts, &a);
+		EXPECT(a.kind == KIND_REPLY && a.ours == 1);
+		EXPECT(a.ref == cases[i].ref);
+		analysis_free(&a);
+		free(mail);
+	}
+}
+
 /* The static strings map back only to what the parsers give. */
 static void
 test_static_strings(void)
@@ -331,6 +368,7 @@ main(void)
 	RUN(test_damaged);
 	RUN(test_hostile);
 	RUN(test_static_strings);
+	RUN(test_our_ids);
 	template_free(&tmpl);
 	return check_done();
 }
