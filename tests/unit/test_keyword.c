@@ -535,11 +535,12 @@ test_arg_help(void)
 	int k;
 
 	EXPECT_STR(keyword_arg_help(KW_NONE), "");
-	for (k = KW_CONTACTED; k <= KW_TEMPLATE; k++) {
+	for (k = KW_CONTACTED; k <= KW_AMEND; k++) {
 		const char *h = keyword_arg_help((enum kw)k);
 		EXPECT(h != NULL && *h >= 'A' && *h <= 'Z');
 	}
 	EXPECT_STR(keyword_arg_help(KW_WON), "WON <amount> [scope]");
+	EXPECT_STR(keyword_arg_help(KW_AMEND), "AMEND <amount> [why]");
 	EXPECT(keyword_arg(KW_LOST) == KW_ARG_TEXT_REQUIRED);
 	EXPECT(keyword_arg(KW_CREDIT) == KW_ARG_REF);
 }
