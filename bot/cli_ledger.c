@@ -261,9 +261,11 @@ ledger_list(struct refbot *rb, int json, int64_t partner_id,
 			printf("\n");
 			print_sum(&c.sums[i], rb->cfg.currency);
 			for (k = 0; k < c.nsums; k++)
-				if (c.sums[k].referral_id && c.sums[k].partner_id
-				    == c.sums[i].partner_id)
-					print_sum(&c.sums[k], rb->cfg.currency);
+				if (c.sums[k].referral_id &&
+				    c.sums[k].partner_id ==
+				    c.sums[i].partner_id)
+					print_sum(&c.sums[k],
+					    rb->cfg.currency);
 		}
 	}
 	for (i = 0; i < c.nsums; i++)

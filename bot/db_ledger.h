@@ -24,10 +24,11 @@ struct referral;
 #define LEDGER_ADJUSTMENT "adjustment"
 #define LEDGER_PAYOUT "payout"
 
+/* One entry; its strings are valid during the callback only. */
 struct ledger_entry {
-	int64_t id, partner_id, referral_id, history_id;
-	const char *kind, *note, *partner_name;	/* valid during the callback */
-	int64_t amount, basis, rate_bp;		/* basis, rate: -1 if none */
+	int64_t id, partner_id, referral_id, history_id;	/* 0: none */
+	const char *kind, *note, *partner_name;
+	int64_t amount, basis, rate_bp;	/* basis, rate: -1: none */
 	int64_t created_at;
 };
 

@@ -503,8 +503,8 @@ replies_apply(struct refbot *rb, const struct referral *r,
 			to = r->status;
 		else if (e > 0) {
 			res->problem = "not possible";
-			res->why = xasprintf("CREDIT names %s or the referral it "
-			    "duplicates", ref);
+			res->why = xasprintf("CREDIT names %s or the referral "
+			    "it duplicates", ref);
 			rc = 1;
 			goto done;
 		}
