@@ -59,7 +59,7 @@ struct keyword_cmd {
 	enum kw kw;
 	const char *name;	/* canonical English name, static; or "" */
 	char *arg;		/* rest of the keyword line, trimmed; or NULL */
-	int64_t amount_minor;	/* WON/PROPOSAL/REVENUE/AMEND; or -1 */
+	int64_t amount_minor;	/* minor units, or -1 (none) */
 	char *date;		/* MEETING: "YYYY-MM-DD" if one was read */
 	int64_t ref;		/* STATUS/CREDIT: 123 for REF-000123; or 0 */
 	/*
