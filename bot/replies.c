@@ -377,10 +377,10 @@ money_line(struct refbot *rb, const char *lang, const char *key,
 /*
  * The money of an accepted command (history row hid) and the partner's
  * mail about it: WON books the commission, REVENUE (recurring terms)
- * more of it; REOPEN of a WON reverses it;
- * AMEND reverses it and books it anew on the corrected amount.  *earned
- * is the sentence about the money for the partner's mail, *mail which
- * mail it is ("commission-change" when the commission changed).
+ * more of it; REOPEN of a WON reverses it; AMEND reverses it and books
+ * it anew on the corrected amount.  *earned is the sentence about the
+ * money for the partner's mail, *mail which mail it is
+ * ("commission-change" when the commission changed).
  */
 static int
 money(struct refbot *rb, const struct referral *r,
@@ -441,8 +441,10 @@ history_detail(struct refbot *rb, const struct referral *r,
 	return detail;
 }
 
-/* s as the state machine's own static string (status_next may return
- * its reopen_to), or NULL. */
+/*
+ * s as the state machine's own static string (status_next may return
+ * its reopen_to, which is freed), or NULL.
+ */
 static const char *
 state_name(const char *s)
 {

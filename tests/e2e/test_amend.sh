@@ -142,4 +142,24 @@ rb run --once 2>>"$SB/run.log"
 wait_for partner1 11
 check "... and the partner is told" [ "$(mails partner1 "REF-000003] Commission update" | pyjson 'len(j)')" = 1 ]
 
+# --- the migration: an existing database's ledger becomes typed ---------
+# A copy of this database taken back to the schema before (triggers,
+# index and history_id dropped; "commission" lines), then opened.
+cp "$SB/refbot.db" "$SB/old.db"
+v=$(sqlite3 "$SB/old.db" "pragma user_version")
+sqlite3 "$SB/old.db" "drop trigger ledger_kind; drop trigger ledger_no_update;
+	drop trigger ledger_no_delete; drop index ledger_referral;
+	alter table ledger drop column history_id;
+	delete from ledger where kind = 'reversal' or id > 4;
+	update ledger set kind = 'commission' where kind = 'earned';
+	pragma user_version = $((v - 1))"
+sed "s|$SB/refbot.db|$SB/old.db|" "$CONF" >"$SB/old.conf"
+"$REFBOT" --config "$SB/old.conf" init >/dev/null 2>&1
+old() { sqlite3 "$SB/old.db" "$1"; }
+check "the migration makes commission lines earned entries" \
+	[ "$(old "select group_concat(kind) from (select kind from ledger order by id)")" = "earned,payout,earned" ]
+check "... tied to the WON history rows they were written with" \
+	[ "$(old "select count(*) from ledger l join history h on h.id = l.history_id where l.kind = 'earned' and h.event = 'WON'")" = 2 ]
+check "... and the old ledger is append-only too" bash -c '! sqlite3 "$0" "update ledger set amount = 0" 2>/dev/null' "$SB/old.db"
+
 finish
