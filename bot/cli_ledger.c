@@ -31,6 +31,80 @@ signed_amount(int64_t v, const char *currency)
 	return s;
 }
 
+/*
+ * Appends a payout or an adjustment (sign -1: against the partner) by
+ * hand.  Against a referral (refstr), it must be the partner's, and the
+ * entry is tied to a new row of its history saying who and why.
+ */
+static int
+book(const char *conf, const char *partner, const char *amount_s, int sign,
+    const char *kind, const char *refstr, const char *note)
+{
+	struct refbot rb;
+	struct partner p;
+	struct referral r;
+	char *err = NULL, *paid_s, *bal_s, *amt_s, *detail;
+	int64_t amount, ref = 0, earned = 0, paid = 0, hid = 0;
+	int rc, found = 0, payout = strcmp(kind, LEDGER_PAYOUT) == 0;
+
+	if (refstr != NULL && (ref = refbot_parse_ref(refstr)) == 0) {
+		fprintf(stderr, "refbot: --ref must be a reference like "
+		    "REF-000123\n");
+		return EX_USAGE_;
+	}
+	if ((rc = cli_open(&rb, conf, 0)) != 0)
+		return rc;
+	if ((amount = amount_parse(amount_s, rb.cfg.currency, &err)) < 0) {
+		fprintf(stderr, "refbot: %s\n", err);
+		free(err);
+		refbot_close(&rb);
+		return EX_USAGE_;
+	}
+	if ((rc = cli_find_partner(&rb, partner, &p)) != 0) {
+		refbot_close(&rb);
+		return rc;
+	}
+	if (ref != 0 && (found = db_referral_get(rb.db, ref, &r)) <= 0) {
+		rc = found < 0 ? cli_db_error(&rb) : EX_DATAERR_;
+		if (found == 0)
+			fprintf(stderr, "refbot: no referral %s\n", refstr);
+		goto out;
+	}
+	if (found && r.partner_id != p.id) {
+		fprintf(stderr, "refbot: %s is not a referral of %s\n",
+		    refstr, p.name);
+		rc = EX_DATAERR_;
+		goto out;
+	}
+	amt_s = signed_amount(sign * amount, rb.cfg.currency);
+	detail = xasprintf("%s %s%s%s", amt_s, payout ? "paid" : "adjusted",
+	    note ? ": " : "", note ? note : "");
+	free(amt_s);
+	if (db_begin(rb.db) != 0 || (found && db_history_insert(rb.db, ref,
+	    cli_actor(), payout ? "PAYOUT" : "ADJUSTMENT", NULL, NULL, detail,
+	    NULL, &hid) != 0) || db_ledger_add(rb.db, p.id, ref, hid, kind,
+	    sign * amount, -1, -1, note, NULL) != 0 || db_commit(rb.db) != 0 ||
+	    db_ledger_totals(rb.db, p.id, &earned, &paid) != 0) {
+		db_rollback(rb.db);
+		rc = cli_db_error(&rb);
+	} else {
+		paid_s = amount_format(paid, rb.cfg.currency);
+		bal_s = signed_amount(earned - paid, rb.cfg.currency);
+		printf("%s recorded for %s: paid in total %s, balance %s%s\n",
+		    kind, p.name, paid_s, bal_s, earned < paid ?
+		    " (paid more than earned)" : "");
+		free(paid_s);
+		free(bal_s);
+	}
+	free(detail);
+out:
+	if (found > 0)
+		referral_free(&r);
+	partner_free(&p);
+	refbot_close(&rb);
+	return rc;
+}
+
 /* "refbot payout add PARTNER AMOUNT [--ref REF] [--note TEXT]" */
 static int
 cmd_payout(const char *conf, int argc, char **argv)
@@ -40,13 +114,8 @@ cmd_payout(const char *conf, int argc, char **argv)
 		{ "note", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct refbot rb;
-	struct partner p;
-	struct referral r;
 	const char *refstr = NULL, *note = NULL;
-	char *err = NULL, *paid_s, *bal_s, *amt_s, *detail;
-	int64_t amount, ref = 0, earned = 0, paid = 0, hid = 0;
-	int c, rc, found = 0;
+	int c;
 
 	if (argc < 2 || strcmp(argv[1], "add") != 0)
 		return cli_usage();
@@ -62,64 +131,8 @@ cmd_payout(const char *conf, int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return cli_usage();
-	if (refstr != NULL && (ref = refbot_parse_ref(refstr)) == 0) {
-		fprintf(stderr, "refbot: --ref must be a reference like "
-		    "REF-000123\n");
-		return EX_USAGE_;
-	}
-	if ((rc = cli_open(&rb, conf, 0)) != 0)
-		return rc;
-	if ((amount = amount_parse(argv[optind + 1], rb.cfg.currency,
-	    &err)) < 0) {
-		fprintf(stderr, "refbot: %s\n", err);
-		free(err);
-		refbot_close(&rb);
-		return EX_USAGE_;
-	}
-	if ((rc = cli_find_partner(&rb, argv[optind], &p)) != 0) {
-		refbot_close(&rb);
-		return rc;
-	}
-	/* Paid against a referral: that partner's, and in its history. */
-	if (ref != 0 && (found = db_referral_get(rb.db, ref, &r)) <= 0) {
-		rc = found < 0 ? cli_db_error(&rb) : EX_DATAERR_;
-		if (found == 0)
-			fprintf(stderr, "refbot: no referral %s\n", refstr);
-		goto out;
-	}
-	if (found && r.partner_id != p.id) {
-		fprintf(stderr, "refbot: %s is not a referral of %s\n",
-		    refstr, p.name);
-		rc = EX_DATAERR_;
-		goto out;
-	}
-	amt_s = amount_format(amount, rb.cfg.currency);
-	detail = xasprintf("%s paid%s%s", amt_s, note ? ": " : "",
-	    note ? note : "");
-	free(amt_s);
-	if (db_begin(rb.db) != 0 || (found && db_history_insert(rb.db, ref,
-	    cli_actor(), "PAYOUT", NULL, NULL, detail, NULL, &hid) != 0) ||
-	    db_ledger_add(rb.db, p.id, ref, hid, LEDGER_PAYOUT, amount, -1, -1,
-	    note, NULL) != 0 || db_commit(rb.db) != 0 ||
-	    db_ledger_totals(rb.db, p.id, &earned, &paid) != 0) {
-		db_rollback(rb.db);
-		rc = cli_db_error(&rb);
-	} else {
-		paid_s = amount_format(paid, rb.cfg.currency);
-		bal_s = signed_amount(earned - paid, rb.cfg.currency);
-		printf("payout recorded for %s: paid in total %s, balance "
-		    "%s%s\n", p.name, paid_s, bal_s, earned < paid ?
-		    " (paid more than earned)" : "");
-		free(paid_s);
-		free(bal_s);
-	}
-	free(detail);
-out:
-	if (found > 0)
-		referral_free(&r);
-	partner_free(&p);
-	refbot_close(&rb);
-	return rc;
+	return book(conf, argv[optind], argv[optind + 1], 1, LEDGER_PAYOUT,
+	    refstr, note);
 }
 
 /* The commission and payouts of one partner or one referral. */
@@ -275,7 +288,11 @@ ledger_list(struct refbot *rb, int json, int64_t partner_id,
 	return rc;
 }
 
-/* "refbot ledger [--partner P] [--ref REF] [--format text|json]" */
+/*
+ * "refbot ledger [--partner P] [--ref REF] [--format text|json]";
+ * "refbot ledger adjust PARTNER --credit|--debit AMOUNT --note WHY
+ * [--ref REF]"
+ */
 static int
 cmd_ledger(const char *conf, int argc, char **argv)
 {
@@ -283,28 +300,43 @@ cmd_ledger(const char *conf, int argc, char **argv)
 		{ "partner", required_argument, NULL, 'p' },
 		{ "ref", required_argument, NULL, 'r' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "credit", required_argument, NULL, 'c' },
+		{ "debit", required_argument, NULL, 'd' },
+		{ "note", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct refbot rb;
 	struct partner p;
-	const char *partner = NULL;
+	const char *partner = NULL, *refstr = NULL, *note = NULL;
+	const char *amount = NULL;
 	int64_t ref = 0, pid = 0;
-	int c, rc, json = 0;
+	int c, rc, json = 0, sign = 0;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "p:r:f:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:r:f:c:d:n:", opts, NULL)) !=
+	    -1) {
 		if (c == 'p')
 			partner = optarg;
 		else if (c == 'r') {
-			if ((ref = refbot_parse_ref(optarg)) == 0)
+			if ((ref = refbot_parse_ref(refstr = optarg)) == 0)
 				return cli_usage();
 		} else if (c == 'f') {
 			if ((json = cli_parse_format(optarg)) < 0)
 				return EX_USAGE_;
-		} else
+		} else if ((c == 'c' || c == 'd') && sign == 0) {
+			amount = optarg;
+			sign = c == 'c' ? 1 : -1;
+		} else if (c == 'n')
+			note = optarg;
+		else
 			return cli_usage();
 	}
-	if (optind != argc)
+	/* An adjustment says which way and why. */
+	if (optind == argc - 2 && strcmp(argv[optind], "adjust") == 0 &&
+	    sign != 0 && note != NULL && partner == NULL)
+		return book(conf, argv[optind + 1], amount, sign,
+		    LEDGER_ADJUSTMENT, refstr, note);
+	if (optind != argc || sign != 0 || note != NULL)
 		return cli_usage();
 	if ((rc = cli_open(&rb, conf, 0)) != 0)
 		return rc;
@@ -331,5 +363,8 @@ const struct cli_cmd cli_ledger_cmd = { "ledger",
 "  ledger [--partner P] [--ref REF] [--format text|json]\n"
 "                                every entry (earned, reversal, adjustment,\n"
 "                                payout) and the balance per partner and\n"
-"                                referral: partly paid, overpaid\n",
+"                                referral: partly paid, overpaid\n"
+"  ledger adjust PARTNER --credit|--debit AMOUNT --note WHY [--ref REF]\n"
+"                                an adjustment entry: owed more (credit)\n"
+"                                or less (debit), and why\n",
 	cmd_ledger };

@@ -347,8 +347,10 @@ show(struct refbot *rb, const char *key, struct list_ctx *lc)
 	pd = amount_format(paid, rb->cfg.currency);
 	bal = amount_format(earned >= paid ? earned - paid : paid - earned,
 	    rb->cfg.currency);
-	printf("      commission earned %s, paid %s, balance %s%s\n", e, pd,
-	    earned < paid ? "-" : "", bal);
+	printf("      commission earned %s, paid %s, balance %s%s%s\n", e, pd,
+	    earned < paid ? "-" : "", bal, earned < paid ? " (paid more than "
+	    "earned: a commission reversed after it was paid)" : paid > 0 &&
+	    paid < earned ? " (partly paid)" : "");
 	if (welcomed > 0)
 		cli_iso_time(welcomed, when, sizeof(when));
 	printf("      welcome kit %s%s\n", welcomed > 0 ? "sent " : "not sent "

@@ -142,6 +142,15 @@ rb run --once 2>>"$SB/run.log"
 wait_for partner1 11
 check "... and the partner is told" [ "$(mails partner1 "REF-000003] Commission update" | pyjson 'len(j)')" = 1 ]
 
+# An adjustment by hand: which way, why, against the partner's referral.
+check "an adjustment needs a why" \
+	bash -c '! "$0" --config "$1" ledger adjust partner2@example.test --debit 50,000 2>/dev/null' "$REFBOT" "$CONF"
+rb ledger adjust partner2@example.test --debit 50,000 --note "goodwill share" --ref REF-000002 >/dev/null
+check "an adjustment is its own entry, tied to the referral's history" \
+	[ "$(sql "select l.amount, h.event, h.detail from ledger l join history h on h.id = l.history_id where l.kind = 'adjustment'")" = "-50000|ADJUSTMENT|-¥50,000 adjusted: goodwill share" ]
+check "... and counts in the balance" \
+	[ "$(rb partner show partner2@example.test --format json | pyjson 'j["balance"]')" = 550000 ]
+
 # --- the migration: an existing database's ledger becomes typed ---------
 # A copy of this database taken back to the schema before (triggers,
 # index and history_id dropped; "commission" lines), then opened.
