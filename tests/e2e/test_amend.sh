@@ -61,6 +61,7 @@ lg=$(rb ledger --partner partner1@example.test)
 check "paid before the reversal: a negative balance, said plainly" grep -q "Partner One: commission ¥0, paid ¥40,000, balance -¥40,000 (paid more than earned" <<<"$lg"
 check "partner show gives the negative balance" \
 	[ "$(rb partner show partner1@example.test --format json | pyjson 'j["balance"]')" = -40000 ]
+check "... in words too" grep -q "balance -¥40,000 (paid more than earned" <<<"$(rb partner show partner1@example.test)"
 check "the partner is told of the reversal" wait_for partner1 5
 rev=$(mails partner1 "Commission update")
 check "one reversal mail, saying why and how much" \
