@@ -83,7 +83,7 @@ book(const char *conf, const char *partner, const char *amount_s, int sign,
 	if (db_begin(rb.db) != 0 || (found && db_history_insert(rb.db, ref,
 	    cli_actor(), payout ? "PAYOUT" : "ADJUSTMENT", NULL, NULL, detail,
 	    NULL, &hid) != 0) || db_ledger_add(rb.db, p.id, ref, hid, kind,
-	    sign * amount, -1, -1, note, NULL) != 0 || db_commit(rb.db) != 0 ||
+	    sign * amount, -1, -1, note) != 0 || db_commit(rb.db) != 0 ||
 	    db_ledger_totals(rb.db, p.id, &earned, &paid) != 0) {
 		db_rollback(rb.db);
 		rc = cli_db_error(&rb);

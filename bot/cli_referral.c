@@ -366,5 +366,6 @@ const struct cli_cmd cli_referral_cmd = { "referral",
 "  referral amend REF --amount AMOUNT [--note WHY]\n"
 "                                correct a WON amount (as AMEND): the\n"
 "                                commission reversed and booked anew\n"
-"  referral amend REF --field KEY=VALUE [--note WHY]\n",
+"  referral amend REF --field KEY=VALUE [--note WHY]\n"
+"                                correct one field of the template\n",
 	cmd_referral };

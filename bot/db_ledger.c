@@ -8,16 +8,16 @@
 int
 db_ledger_add(struct db *db, int64_t partner_id, int64_t referral_id,
     int64_t history_id, const char *kind, int64_t amount, int64_t basis,
-    int64_t rate_bp, const char *note, int64_t *id)
+    int64_t rate_bp, const char *note)
 {
 	static const char sql[] = "INSERT INTO ledger (partner_id, "
 	    "referral_id, history_id, kind, amount, basis, rate_bp, note, "
 	    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-	return db_insert(db, sql, ARGS(arg_int(partner_id),
-	    arg_id(referral_id), arg_id(history_id), arg_text(kind),
-	    arg_int(amount), arg_opt(basis), arg_opt(rate_bp), arg_text(note),
-	    arg_int(clock_now())), id);
+	return db_exec(db, sql, ARGS(arg_int(partner_id), arg_id(referral_id),
+	    arg_id(history_id), arg_text(kind), arg_int(amount),
+	    arg_opt(basis), arg_opt(rate_bp), arg_text(note),
+	    arg_int(clock_now())));
 }
 
 int

@@ -35,11 +35,11 @@ struct ledger_entry {
 /*
  * Appends an entry: tied to a referral and the history row that caused
  * it (0: none); note is the command (WON, REVENUE, AMEND, REOPEN) or the
- * payer's words.  *id (if not NULL) is the new entry's.
+ * payer's words.
  */
 int db_ledger_add(struct db *, int64_t partner_id, int64_t referral_id,
     int64_t history_id, const char *kind, int64_t amount, int64_t basis,
-    int64_t rate_bp, const char *note, int64_t *id);
+    int64_t rate_bp, const char *note);
 /* A partner's net commission (earned + reversals + adjustments), paid. */
 int db_ledger_totals(struct db *, int64_t partner_id, int64_t *earned,
     int64_t *paid);

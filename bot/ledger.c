@@ -50,7 +50,7 @@ ledger_win(struct refbot *rb, const struct referral *r,
 		return 0;
 	}
 	return db_ledger_add(rb->db, p->id, r->id, hid, LEDGER_EARNED,
-	    *amount, basis, *rate, note, NULL);
+	    *amount, basis, *rate, note);
 }
 
 int
@@ -63,7 +63,7 @@ ledger_reverse_win(struct refbot *rb, const struct referral *r,
 	if (*reversed == 0)
 		return 0;
 	return db_ledger_add(rb->db, r->partner_id, r->id, hid,
-	    LEDGER_REVERSAL, -*reversed, -1, -1, note, NULL);
+	    LEDGER_REVERSAL, -*reversed, -1, -1, note);
 }
 
 int
@@ -74,7 +74,7 @@ ledger_revenue(struct refbot *rb, const struct referral *r,
 	    tier_rate(&rb->cfg.tiers, 1);
 
 	return db_ledger_add(rb->db, p->id, r->id, hid, LEDGER_EARNED,
-	    commission_of(basis, rate), basis, rate, "REVENUE", NULL);
+	    commission_of(basis, rate), basis, rate, "REVENUE");
 }
 
 char *
