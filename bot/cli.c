@@ -1,10 +1,12 @@
 /* cli: the helpers every command-line module uses (see cli.h). */
 #include "config.h"
 
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -117,4 +119,15 @@ cli_find_partner(struct refbot *rb, const char *key, struct partner *p)
 	fprintf(stderr, "refbot: %s\n", found < 0 ? db_errmsg(rb->db) :
 	    "no such partner");
 	return found < 0 ? EX_IOERR_ : EX_DATAERR_;
+}
+
+const char *
+cli_actor(void)
+{
+	static char actor[64];
+	struct passwd *pw = getpwuid(getuid());
+
+	snprintf(actor, sizeof(actor), "cli:%s", pw != NULL ? pw->pw_name :
+	    "?");
+	return actor;
 }

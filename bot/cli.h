@@ -56,14 +56,18 @@ int cli_db_error(struct refbot *);
 void cli_iso_time(int64_t t, char *buf, size_t size);
 /* A partner by id or address; 0, or an EX_* code said on stderr. */
 int cli_find_partner(struct refbot *, const char *key, struct partner *);
+/* Who is at the keyboard, for history: "cli:USER" (static). */
+const char *cli_actor(void);
 
 /* cli_daemon.c */
 extern const struct cli_cmd cli_init_cmd, cli_run_cmd, cli_doctor_cmd;
 /* cli_referral.c */
 extern const struct cli_cmd cli_referral_cmd;
 /* cli_partner.c */
-extern const struct cli_cmd cli_partner_cmd, cli_payout_cmd;
+extern const struct cli_cmd cli_partner_cmd;
 extern const struct cli_cmd cli_partner_options;
+/* cli_ledger.c */
+extern const struct cli_cmd cli_payout_cmd, cli_ledger_cmd;
 /* cli_report.c */
 extern const struct cli_cmd cli_given_cmd, cli_cost_cmd, cli_statement_cmd;
 extern const struct cli_cmd cli_report_cmd;

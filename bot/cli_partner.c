@@ -347,8 +347,10 @@ show(struct refbot *rb, const char *key, struct list_ctx *lc)
 	pd = amount_format(paid, rb->cfg.currency);
 	bal = amount_format(earned >= paid ? earned - paid : paid - earned,
 	    rb->cfg.currency);
-	printf("      commission earned %s, paid %s, balance %s%s\n", e, pd,
-	    earned < paid ? "-" : "", bal);
+	printf("      commission earned %s, paid %s, balance %s%s%s\n", e, pd,
+	    earned < paid ? "-" : "", bal, earned < paid ? " (paid more than "
+	    "earned: a commission reversed after it was paid)" : paid > 0 &&
+	    paid < earned ? " (partly paid)" : "");
 	if (welcomed > 0)
 		cli_iso_time(welcomed, when, sizeof(when));
 	printf("      welcome kit %s%s\n", welcomed > 0 ? "sent " : "not sent "
@@ -524,69 +526,6 @@ usage_err:
 	return cli_usage();
 }
 
-/* "refbot payout add PARTNER AMOUNT [--ref REF] [--note TEXT]" */
-static int
-cmd_payout(const char *conf, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "ref", required_argument, NULL, 'r' },
-		{ "note", required_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct refbot rb;
-	struct partner p;
-	const char *refstr = NULL, *note = NULL;
-	char *err = NULL, *paid_s, *bal_s;
-	int64_t amount, ref = 0, earned = 0, paid = 0;
-	int c, rc;
-
-	if (argc < 2 || strcmp(argv[1], "add") != 0)
-		return cli_usage();
-	argc--, argv++;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "r:n:", opts, NULL)) != -1) {
-		if (c == 'r')
-			refstr = optarg;
-		else if (c == 'n')
-			note = optarg;
-		else
-			return cli_usage();
-	}
-	if (argc - optind != 2)
-		return cli_usage();
-	if (refstr != NULL && (ref = refbot_parse_ref(refstr)) == 0)
-		return bad("--ref must be a reference like REF-000123");
-	if ((rc = cli_open(&rb, conf, 0)) != 0)
-		return rc;
-	if ((amount = amount_parse(argv[optind + 1], rb.cfg.currency,
-	    &err)) < 0) {
-		fprintf(stderr, "refbot: %s\n", err);
-		free(err);
-		refbot_close(&rb);
-		return EX_USAGE_;
-	}
-	if ((rc = cli_find_partner(&rb, argv[optind], &p)) != 0) {
-		refbot_close(&rb);
-		return rc;
-	}
-	if (db_ledger_add(rb.db, p.id, ref, "payout", amount, -1, -1,
-	    note) != 0 || db_ledger_totals(rb.db, p.id, &earned, &paid) != 0) {
-		rc = cli_db_error(&rb);
-	} else {
-		paid_s = amount_format(paid, rb.cfg.currency);
-		bal_s = amount_format(earned - paid >= 0 ? earned - paid :
-		    paid - earned, rb.cfg.currency);
-		printf("payout recorded for %s: paid in total %s, balance "
-		    "%s%s\n", p.name, paid_s, earned - paid < 0 ? "-" : "",
-		    bal_s);
-		free(paid_s);
-		free(bal_s);
-	}
-	partner_free(&p);
-	refbot_close(&rb);
-	return rc;
-}
-
 const struct cli_cmd cli_partner_cmd = { "partner",
 "  partner add EMAIL --name NAME [--welcome] [PARTNER OPTIONS]\n"
 "                                --welcome: mail the welcome kit (how to\n"
@@ -618,19 +557,6 @@ const struct cli_cmd cli_partner_cmd = { "partner",
 "Example:\n"
 "  refbot partner add partner@firm.example --name \"Partner KK\" --lang ja \\\n"
 "      --domain firm.example --tier 2 --rate 15% --welcome\n" };
-
-const struct cli_cmd cli_payout_cmd = { "payout",
-"  payout add PARTNER AMOUNT [--ref REF] [--note TEXT]\n"
-"                                record a commission payment\n",
-	cmd_payout,
-"Appends a payment to the partner's ledger (never edits one); 'partner\n"
-"show' gives the balance.  AMOUNT in the configured currency.\n"
-"Options:\n"
-"  --ref REF         the referral it pays for\n"
-"  --note TEXT       a note kept with the entry\n"
-"\n"
-"Example:\n"
-"  refbot payout add partner@firm.example 120000 --ref REF-000012\n" };
 
 /* Help text only: what "partner add" and "partner set" take. */
 const struct cli_cmd cli_partner_options = { NULL,

@@ -1,14 +1,18 @@
-/* cli_referral: "refbot referral list|show|credit". */
+/* cli_referral: "refbot referral list|show|credit|set-status|amend". */
 #include "config.h"
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "db_referrals.h"
 #include "json.h"
+#include "keyword.h"
 #include "replies.h"
+#include "template.h"
 
 static int
 print_referral_row(const struct referral *r, void *arg)
@@ -137,16 +141,159 @@ referral_show(struct refbot *rb, int json, const char *refstr)
 	return 0;
 }
 
+/*
+ * A staff command from the CLI, read by the keyword parser from
+ * "WORDS\nNOTE" (NOTE: the lines below the keyword, relayed to the
+ * partner; the reason itself for LOST, DECLINED and NOTE when WORDS has
+ * none) and applied as a keyword reply is (replies_apply).
+ */
+static int
+staff_command(struct refbot *rb, int64_t id, const char *words,
+    const char *note)
+{
+	struct keyword_cmd cmd;
+	struct apply_result res = { NULL, NULL, NULL };
+	struct referral r;
+	struct tm today;
+	char ref[24], *text;
+	int rc, found;
+
+	refbot_ref(id, ref, sizeof(ref));
+	text = xasprintf("%s%s%s", words, note ? "\n" : "", note ? note : "");
+	clock_local(clock_now(), &today);
+	if (keyword_parse(rb->keywords, text, rb->cfg.currency, &today,
+	    &cmd) == 0 && note != NULL && strchr(words, ' ') == NULL &&
+	    (keyword_arg(cmd.kw) == KW_ARG_TEXT ||
+	    keyword_arg(cmd.kw) == KW_ARG_TEXT_REQUIRED)) {
+		/* "set-status REF LOST --note why": the reason on its line. */
+		keyword_cmd_free(&cmd);
+		free(text);
+		text = xasprintf("%s %s", words, note);
+		keyword_parse(rb->keywords, text, rb->cfg.currency, &today,
+		    &cmd);
+	}
+	free(text);
+	if (cmd.kw == KW_NONE || cmd.error != NULL) {
+		fprintf(stderr, "refbot: %s\n", cmd.error);
+		keyword_cmd_free(&cmd);
+		return EX_USAGE_;
+	}
+	if (db_begin(rb->db) != 0) {
+		keyword_cmd_free(&cmd);
+		return cli_db_error(rb);
+	}
+	if ((found = db_referral_get(rb->db, id, &r)) <= 0) {
+		db_rollback(rb->db);
+		keyword_cmd_free(&cmd);
+		if (found < 0)
+			return cli_db_error(rb);
+		fprintf(stderr, "refbot: no referral %s\n", ref);
+		return EX_DATAERR_;
+	}
+	rc = replies_apply(rb, &r, &cmd, cli_actor(), NULL, &res);
+	if (rc != 0 || db_commit(rb->db) != 0) {
+		db_rollback(rb->db);
+		if (rc > 0)
+			fprintf(stderr, "refbot: %s: %s\n", ref, res.why);
+		rc = rc > 0 ? EX_DATAERR_ : cli_db_error(rb);
+	} else
+		printf("%s %s: %s -> %s%s\n", ref, cmd.name, r.status, res.to,
+		    strcmp(cmd.name, "NOTE") != 0 ? " (the partner's update "
+		    "is sent by refbot run)" : "");
+	free(res.why);
+	referral_free(&r);
+	keyword_cmd_free(&cmd);
+	return rc;
+}
+
+/* "amend REF --field KEY=VALUE": a template field, in the history. */
+static int
+amend_field(struct refbot *rb, int64_t id, const char *kv, const char *why)
+{
+	const char *eq = strchr(kv, '=');
+	char *key, *detail;
+	int rc = 0;
+
+	if (eq == NULL || eq == kv) {
+		fprintf(stderr, "refbot: --field takes KEY=VALUE\n");
+		return EX_USAGE_;
+	}
+	key = xstrndup(kv, (size_t)(eq - kv));
+	if (template_field(rb->tmpl, key) == NULL) {
+		fprintf(stderr, "refbot: '%s' is not a field of the template\n",
+		    key);
+		free(key);
+		return EX_USAGE_;
+	}
+	detail = xasprintf("%s corrected%s%s", key, why ? ": " : "",
+	    why ? why : "");
+	if (db_begin(rb->db) != 0 || db_referral_field(rb->db, id, key,
+	    eq + 1) != 0 || db_history_add(rb->db, id, cli_actor(), "AMEND",
+	    NULL, NULL, detail) != 0 || db_commit(rb->db) != 0) {
+		db_rollback(rb->db);
+		rc = cli_db_error(rb);
+	} else
+		printf("%s of the referral corrected\n", key);
+	free(key);
+	free(detail);
+	return rc;
+}
+
+/* set-status REF STATE [ARG...] [--note T]; amend REF --amount A | --field */
+static int
+referral_change(struct refbot *rb, const char *verb, int argc, char **argv,
+    const char *note, const char *amount, const char *field)
+{
+	int64_t id = argc > 0 ? refbot_parse_ref(argv[0]) : 0;
+	struct buf words;
+	struct referral r;
+	int i, rc, found;
+
+	if (id == 0)
+		return cli_usage();
+	if ((found = db_referral_get(rb->db, id, &r)) <= 0) {
+		if (found < 0)
+			return cli_db_error(rb);
+		fprintf(stderr, "refbot: no referral %s\n", argv[0]);
+		return EX_DATAERR_;
+	}
+	referral_free(&r);
+	buf_init(&words);
+	if (strcmp(verb, "amend") == 0) {
+		if (argc != 1 || (amount == NULL) == (field == NULL))
+			return cli_usage();
+		if (field != NULL)
+			return amend_field(rb, id, field, note);
+		/* The keyword path's AMEND, the note its why. */
+		buf_addf(&words, "AMEND %s", amount);
+		if (note != NULL)
+			buf_addf(&words, " %s", note);
+		rc = staff_command(rb, id, words.data, NULL);
+	} else {
+		if (argc < 2)
+			return cli_usage();
+		for (i = 1; i < argc; i++)
+			buf_addf(&words, "%s%s", i > 1 ? " " : "", argv[i]);
+		rc = staff_command(rb, id, words.data, note);
+	}
+	buf_free(&words);
+	return rc;
+}
+
 static int
 cmd_referral(const char *conf, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "status", required_argument, NULL, 's' },
+		{ "note", required_argument, NULL, 'n' },
+		{ "amount", required_argument, NULL, 'a' },
+		{ "field", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct refbot rb;
-	const char *status = NULL, *verb;
+	const char *status = NULL, *verb, *note = NULL, *amount = NULL;
+	const char *field = NULL;
 	int json = 0, c, rc;
 
 	if (argc < 2)
@@ -154,12 +301,19 @@ cmd_referral(const char *conf, int argc, char **argv)
 	verb = argv[1];
 	argc--, argv++;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "f:s:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:s:n:a:F:", opts, NULL)) !=
+	    -1) {
 		if (c == 'f') {
 			if ((json = cli_parse_format(optarg)) < 0)
 				return EX_USAGE_;
 		} else if (c == 's')
 			status = optarg;
+		else if (c == 'n')
+			note = optarg;
+		else if (c == 'a')
+			amount = optarg;
+		else if (c == 'F')
+			field = optarg;
 		else
 			return cli_usage();
 	}
@@ -189,6 +343,12 @@ cmd_referral(const char *conf, int argc, char **argv)
 			rc = EX_DATAERR_;
 		} else
 			printf("%s now has the credit\n", argv[optind]);
+	} else if (strcmp(verb, "set-status") == 0 ||
+	    strcmp(verb, "amend") == 0) {
+		if ((rc = cli_open(&rb, conf, 0)) != 0)
+			return rc;
+		rc = referral_change(&rb, verb, argc - optind, argv + optind,
+		    note, amount, field);
 	} else
 		return cli_usage();
 	refbot_close(&rb);
@@ -198,7 +358,16 @@ cmd_referral(const char *conf, int argc, char **argv)
 const struct cli_cmd cli_referral_cmd = { "referral",
 "  referral list [--status S] [--format text|json]\n"
 "  referral show REF [--format text|json]\n"
-"  referral credit REF           give a duplicate the credit instead\n",
+"  referral credit REF           give a duplicate the credit instead\n"
+"  referral set-status REF STATE [ARG...] [--note TEXT]\n"
+"                                as the staff keyword (WON 1,200,000,\n"
+"                                LOST --note why, REOPEN): the same\n"
+"                                state machine, history and partner mail\n"
+"  referral amend REF --amount AMOUNT [--note WHY]\n"
+"                                correct a WON amount (as AMEND): the\n"
+"                                commission reversed and booked anew\n"
+"  referral amend REF --field KEY=VALUE [--note WHY]\n"
+"                                correct one field of the template\n",
 	cmd_referral,
 "Options:\n"
 "  --status S        only referrals in state S (NEW, CONTACTED, MEETING,\n"
@@ -210,4 +379,6 @@ const struct cli_cmd cli_referral_cmd = { "referral",
 "\n"
 "Example:\n"
 "  refbot referral list --status NEW\n"
-"  refbot referral show REF-000012 --format json\n" };
+"  refbot referral show REF-000012 --format json\n"
+"  refbot referral set-status REF-000012 WON 1,200,000\n"
+"  refbot referral amend REF-000012 --amount 1,150,000 --note \"invoice\"\n" };

@@ -1,4 +1,4 @@
-/* db_ledger: commission, payouts, revenue, given referrals, costs. */
+/* db_ledger: the ledger, revenue, given referrals, costs. */
 #include "config.h"
 
 #include "clock.h"
@@ -7,29 +7,82 @@
 
 int
 db_ledger_add(struct db *db, int64_t partner_id, int64_t referral_id,
-    const char *kind, int64_t amount, int64_t basis, int64_t rate_bp,
-    const char *note)
+    int64_t history_id, const char *kind, int64_t amount, int64_t basis,
+    int64_t rate_bp, const char *note)
 {
 	static const char sql[] = "INSERT INTO ledger (partner_id, "
-	    "referral_id, kind, amount, basis, rate_bp, note, created_at) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+	    "referral_id, history_id, kind, amount, basis, rate_bp, note, "
+	    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 	return db_exec(db, sql, ARGS(arg_int(partner_id), arg_id(referral_id),
-	    arg_text(kind), arg_int(amount), arg_opt(basis), arg_opt(rate_bp),
-	    arg_text(note), arg_int(clock_now())));
+	    arg_id(history_id), arg_text(kind), arg_int(amount),
+	    arg_opt(basis), arg_opt(rate_bp), arg_text(note),
+	    arg_int(clock_now())));
 }
 
 int
 db_ledger_totals(struct db *db, int64_t partner_id, int64_t *earned,
     int64_t *paid)
 {
-	static const char sql[] = "SELECT coalesce(sum(CASE WHEN kind = "
-	    "'commission' THEN amount END), 0), coalesce(sum(CASE WHEN kind "
+	static const char sql[] = "SELECT coalesce(sum(CASE WHEN kind <> "
+	    "'payout' THEN amount END), 0), coalesce(sum(CASE WHEN kind "
 	    "= 'payout' THEN amount END), 0) FROM ledger WHERE partner_id = ?";
 
 	/* An aggregate: always one row. */
 	return db_row(db, sql, ARGS(arg_int(partner_id)),
 	    COLS(col_int64(earned), col_int64(paid))) == 1 ? 0 : -1;
+}
+
+int
+db_ledger_win(struct db *db, int64_t referral_id, int64_t *net)
+{
+	static const char sql[] = "SELECT coalesce(sum(amount), 0) FROM "
+	    "ledger WHERE referral_id = ? AND kind IN ('earned', 'reversal') "
+	    "AND coalesce(note, '') <> 'REVENUE'";
+
+	return db_row(db, sql, ARGS(arg_int(referral_id)),
+	    COLS(col_int64(net))) == 1 ? 0 : -1;
+}
+
+struct ledger_cb {
+	int (*cb)(const struct ledger_entry *, void *);
+	void *arg;
+};
+
+static int
+ledger_row(sqlite3_stmt *st, void *arg)
+{
+	struct ledger_cb *c = arg;
+	struct ledger_entry e;
+
+	e.id = sqlite3_column_int64(st, 0);
+	e.partner_id = sqlite3_column_int64(st, 1);
+	e.referral_id = sqlite3_column_int64(st, 2);
+	e.history_id = sqlite3_column_int64(st, 3);
+	e.kind = (const char *)sqlite3_column_text(st, 4);
+	e.amount = sqlite3_column_int64(st, 5);
+	e.basis = db_opt(st, 6);
+	e.rate_bp = db_opt(st, 7);
+	e.note = (const char *)sqlite3_column_text(st, 8);
+	e.created_at = sqlite3_column_int64(st, 9);
+	e.partner_name = (const char *)sqlite3_column_text(st, 10);
+	return c->cb(&e, c->arg);
+}
+
+int
+db_ledger_each(struct db *db, int64_t partner_id, int64_t referral_id,
+    int (*cb)(const struct ledger_entry *, void *), void *arg)
+{
+	static const char sql[] = "SELECT l.id, l.partner_id, "
+	    "coalesce(l.referral_id, 0), coalesce(l.history_id, 0), l.kind, "
+	    "l.amount, l.basis, l.rate_bp, l.note, l.created_at, p.name "
+	    "FROM ledger l JOIN partners p ON p.id = l.partner_id "
+	    "WHERE (?1 = 0 OR l.partner_id = ?1) AND "
+	    "(?2 = 0 OR l.referral_id = ?2) ORDER BY l.id";
+	struct ledger_cb c = { cb, arg };
+
+	return db_each(db, sql, ARGS(arg_int(partner_id),
+	    arg_int(referral_id)), ledger_row, &c);
 }
 
 int
@@ -66,14 +119,18 @@ int
 db_ledger_period(struct db *db, int64_t partner_id, int64_t from, int64_t to,
     int64_t *earned, int64_t *paid, int64_t *balance)
 {
-	/* By entry date: when the commission was booked, not referred. */
+	/*
+	 * By entry date: when the commission was booked, not referred;
+	 * commission is every entry but payouts (earned, reversals,
+	 * adjustments).
+	 */
 	static const char sql[] = "SELECT"
-	    " coalesce(sum(CASE WHEN kind = 'commission' AND created_at >= ?2"
+	    " coalesce(sum(CASE WHEN kind <> 'payout' AND created_at >= ?2"
 	    "   THEN amount END), 0),"
 	    " coalesce(sum(CASE WHEN kind = 'payout' AND created_at >= ?2"
 	    "   THEN amount END), 0),"
-	    " coalesce(sum(CASE WHEN kind = 'commission' THEN amount"
-	    "   ELSE -amount END), 0)"
+	    " coalesce(sum(CASE WHEN kind = 'payout' THEN -amount"
+	    "   ELSE amount END), 0)"
 	    " FROM ledger WHERE partner_id = ?1 AND created_at < ?3";
 
 	/* An aggregate: always one row. */

@@ -176,6 +176,15 @@ db_referral_won(struct db *db, int64_t id, int64_t amount)
 }
 
 int
+db_referral_won_amount(struct db *db, int64_t id, int64_t *amount)
+{
+	static const char sql[] = "SELECT coalesce(won_amount, -1) FROM "
+	    "referrals WHERE id = ?";
+
+	return db_row(db, sql, ARGS(arg_int(id)), COLS(col_int64(amount)));
+}
+
+int
 db_referral_responded(struct db *db, int64_t id, int64_t at)
 {
 	static const char sql[] = "UPDATE referrals SET first_response_at = ? "
@@ -228,14 +237,23 @@ db_history_add_mid(struct db *db, int64_t referral_id, const char *actor,
     const char *event, const char *from_status, const char *to_status,
     const char *detail, const char *message_id)
 {
+	return db_history_insert(db, referral_id, actor, event, from_status,
+	    to_status, detail, message_id, NULL);
+}
+
+int
+db_history_insert(struct db *db, int64_t referral_id, const char *actor,
+    const char *event, const char *from_status, const char *to_status,
+    const char *detail, const char *message_id, int64_t *id)
+{
 	static const char sql[] = "INSERT INTO history (referral_id, at, "
 	    "actor, event, from_status, to_status, detail, message_id) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
-	return db_exec(db, sql, ARGS(arg_int(referral_id),
+	return db_insert(db, sql, ARGS(arg_int(referral_id),
 	    arg_int(clock_now()), arg_text(actor), arg_text(event),
 	    arg_text(from_status), arg_text(to_status), arg_text(detail),
-	    arg_text(message_id)));
+	    arg_text(message_id)), id);
 }
 
 int

@@ -76,6 +76,8 @@ int db_referral_duplicate(struct db *, int64_t id, int64_t of,
 int db_referral_duplicate_of(struct db *, int64_t id, int64_t *of);
 /* The amount of a WON, for revenue reports. */
 int db_referral_won(struct db *, int64_t id, int64_t amount);
+/* The amount it was won for, -1 if none; 1 found, 0 not, -1 error. */
+int db_referral_won_amount(struct db *, int64_t id, int64_t *amount);
 /* Records the first staff response (only the first one counts). */
 int db_referral_responded(struct db *, int64_t id, int64_t at);
 /*
@@ -92,6 +94,10 @@ int db_history_add(struct db *, int64_t referral_id, const char *actor,
 int db_history_add_mid(struct db *, int64_t referral_id, const char *actor,
     const char *event, const char *from_status, const char *to_status,
     const char *detail, const char *message_id);
+/* The same; *id (if not NULL) is the new history row's. */
+int db_history_insert(struct db *, int64_t referral_id, const char *actor,
+    const char *event, const char *from_status, const char *to_status,
+    const char *detail, const char *message_id, int64_t *id);
 /* The state a referral was in before it moved to closed; 1/0/-1. */
 int db_history_reopen_to(struct db *, int64_t referral_id, const char *closed,
     char **status);

@@ -75,7 +75,7 @@ db_report(struct db *db, int64_t from, int64_t to, int64_t partner_id,
 	    "   (?3 = 0 OR partner_id = ?3) AND first_response_at IS NOT NULL"
 	    "   ORDER BY partner_id, d) GROUP BY partner_id),"
 	    " l AS (SELECT partner_id,"
-	    "   sum(CASE WHEN kind = 'commission' THEN amount END) AS earned,"
+	    "   sum(CASE WHEN kind <> 'payout' THEN amount END) AS earned,"
 	    "   sum(CASE WHEN kind = 'payout' THEN amount END) AS paid"
 	    "   FROM ledger WHERE created_at >= ?1 AND created_at < ?2 AND"
 	    "   (?3 = 0 OR partner_id = ?3) GROUP BY partner_id),"

@@ -264,6 +264,27 @@ const char *const db_migrations[] = {
 	"CREATE INDEX referrals_first_domain ON referrals(email_domain, "
 	"  created_at, status, duplicate_of) WHERE duplicate_of IS NULL AND "
 	"  status NOT IN ('INCOMPLETE', 'DISQUALIFIED', 'DUPLICATE');",
+	/*
+	 * Issue 16 item 1: the ledger is append-only with typed entries,
+	 * each tied to the history row that caused it; a correction is a
+	 * new entry (a reversal, an adjustment), never an edit.  Existing
+	 * commission lines are "earned", linked to the WON or REVENUE
+	 * history row they were written with.
+	 */
+	"ALTER TABLE ledger ADD COLUMN history_id INTEGER "
+	"  REFERENCES history(id);"
+	"UPDATE ledger SET kind = 'earned' WHERE kind = 'commission';"
+	"UPDATE ledger SET history_id = (SELECT max(h.id) FROM history h"
+	"  WHERE h.referral_id = ledger.referral_id AND h.event = ledger.note"
+	"  AND h.at <= ledger.created_at) WHERE referral_id IS NOT NULL;"
+	"CREATE INDEX ledger_referral ON ledger(referral_id);"
+	"CREATE TRIGGER ledger_kind BEFORE INSERT ON ledger WHEN NEW.kind"
+	"  NOT IN ('earned', 'reversal', 'adjustment', 'payout')"
+	"  BEGIN SELECT RAISE(ABORT, 'unknown ledger entry kind'); END;"
+	"CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger"
+	"  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;"
+	"CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger"
+	"  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);

@@ -18,6 +18,7 @@ const struct cli_cmd *const cli_table[] = {
 	&cli_referral_cmd,
 	&cli_partner_cmd,
 	&cli_payout_cmd,
+	&cli_ledger_cmd,
 	&cli_given_cmd,
 	&cli_cost_cmd,
 	&cli_statement_cmd,

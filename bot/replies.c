@@ -9,13 +9,13 @@
 #include "clock.h"
 #include "authres.h"
 #include "classify.h"
-#include "commission.h"
 #include "db_ledger.h"
 #include "db_outbox.h"
 #include "db_partners.h"
 #include "db_referrals.h"
 #include "idlist.h"
 #include "keyword.h"
+#include "ledger.h"
 #include "log.h"
 #include "notify.h"
 #include "replies.h"
@@ -205,7 +205,8 @@ progress_line(struct refbot *rb, const char *lang, const char *kw,
 /* The progress update to the partner, threaded under our first mail. */
 static int
 partner_update(struct refbot *rb, const struct referral *r,
-    const struct keyword_cmd *cmd, const char *lang, const char *earned)
+    const struct keyword_cmd *cmd, const char *lang, const char *earned,
+    const char *mail)
 {
 	struct notify n;
 	char ref[24], *amount = format_amount(rb, cmd->amount_minor);
@@ -218,10 +219,14 @@ partner_update(struct refbot *rb, const struct referral *r,
 	    xstrdup("");
 	date_part = cmd->date ? xasprintf(ja ? "（%s）" : " for %s",
 	    cmd->date) : xstrdup("");
-	/* WON's scope reads after the amount; LOST/DECLINED's is the reason. */
-	text_part = cmd->text == NULL ? xstrdup(cmd->kw == KW_WON ? "" : "-") :
-	    cmd->kw == KW_WON ? xasprintf(ja ? "（%s）" : " — %s", cmd->text) :
-	    xstrdup(cmd->text);
+	/*
+	 * WON's scope and AMEND's why read after the amount; LOST/DECLINED's
+	 * is the reason.
+	 */
+	text_part = cmd->text == NULL ? xstrdup(cmd->kw == KW_WON ||
+	    cmd->kw == KW_AMEND ? "" : "-") : cmd->kw == KW_WON ||
+	    cmd->kw == KW_AMEND ? xasprintf(ja ? "（%s）" : " — %s",
+	    cmd->text) : xstrdup(cmd->text);
 	{
 		const struct render_var lvars[] = {
 			{ "client", r->client ? r->client : ref },
@@ -255,7 +260,7 @@ partner_update(struct refbot *rb, const struct referral *r,
 			{ "marker", REPLY_MARKER },
 		};
 		memset(&n, 0, sizeof(n));
-		n.name = "progress";
+		n.name = mail;
 		n.lang = lang;
 		n.rcpt = r->partner_email;
 		n.referral_id = r->id;
@@ -276,69 +281,6 @@ partner_update(struct refbot *rb, const struct referral *r,
 	free(thread);
 	free(refs);
 	return rc;
-}
-
-/*
- * WON writes the partner's commission to the ledger under their terms
- * (a flat fee, or a percentage: their own rate, else the tier table by
- * their referrals that calendar year), and returns the sentence for
- * their update in *text ("" for reciprocal terms).
- */
-static int
-commission(struct refbot *rb, const struct referral *r,
-    const struct partner *p, const struct keyword_cmd *cmd,
-    const char *lang, char **text)
-{
-	int64_t rate = -1, amount = 0, from, to;
-	time_t t = (time_t)r->created_at;
-	struct tm tm;
-	char *money, *pct, *key;
-	int n;
-
-	if (strcmp(p->terms, "reciprocal") == 0)
-		return 0;
-	if (strcmp(p->terms, "flat") == 0)
-		amount = p->flat_fee > 0 ? p->flat_fee : 0;
-	else {
-		gmtime_r(&t, &tm);
-		tm.tm_mon = 0;
-		tm.tm_mday = 1;
-		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-		from = (int64_t)timegm(&tm);
-		tm.tm_year++;
-		to = (int64_t)timegm(&tm);
-		if (p->rate_bp >= 0)
-			rate = p->rate_bp;
-		else if ((n = db_partner_year_count(rb->db, p->id, from, to,
-		    r->id)) < 0)
-			return -1;
-		else
-			rate = tier_rate(&rb->cfg.tiers, n > 0 ? n : 1);
-		amount = commission_of(cmd->amount_minor, rate);
-	}
-	if (amount <= 0)
-		return 0;
-	if (db_ledger_add(rb->db, p->id, r->id, "commission", amount,
-	    cmd->amount_minor, rate, cmd->name) != 0)
-		return -1;
-	money = amount_format(amount, rb->cfg.currency);
-	pct = rate >= 0 ? (rate % 100 ? xasprintf("%lld.%02lld%%",
-	    (long long)rate / 100, (long long)rate % 100) :
-	    xasprintf("%lld%%", (long long)rate / 100)) : xstrdup("");
-	key = xstrdup(rate >= 0 ? "WON.commission" : "WON.fee");
-	{
-		const struct render_var vars[] = {
-			{ "commission_amount", money }, { "commission_rate", pct },
-		};
-		char *line = refbot_mail_line(rb, "progress-lines", lang, key,
-		    vars, nitems(vars));
-		*text = line ? xasprintf("\n%s\n", line) : NULL;
-		free(line);
-	}
-	free(key);
-	free(money);
-	free(pct);
-	return 0;
 }
 
 /*
@@ -379,35 +321,6 @@ replies_credit(struct refbot *rb, int64_t id)
 	return 0;
 }
 
-/*
- * REVENUE <amount> on a WON referral of a partner with recurring terms:
- * one more commission line.  Returns 0, 1 when the terms are not
- * recurring, or -1 on a database error.
- */
-static int
-revenue(struct refbot *rb, const struct referral *r,
-    const struct keyword_cmd *cmd)
-{
-	struct partner p;
-	int64_t rate;
-	int found;
-
-	found = r->partner_email ? db_partner_by_email(rb->db,
-	    r->partner_email, &p) : 0;
-	if (found <= 0)
-		return found < 0 ? -1 : 1;
-	if (strcmp(p.terms, "recurring") != 0) {
-		partner_free(&p);
-		return 1;
-	}
-	rate = p.rate_bp >= 0 ? p.rate_bp : tier_rate(&rb->cfg.tiers, 1);
-	found = db_ledger_add(rb->db, p.id, r->id, "commission",
-	    commission_of(cmd->amount_minor, rate), cmd->amount_minor, rate,
-	    "REVENUE") != 0 ? -1 : 0;
-	partner_free(&p);
-	return found;
-}
-
 /* One alert to staff about a command that was not accepted. */
 static int
 unverified(struct refbot *rb, int64_t row, const struct referral *r,
@@ -438,6 +351,211 @@ unverified(struct refbot *rb, int64_t row, const struct referral *r,
 	    NULL, NULL, reason);
 }
 
+/*
+ * A partner's language by the one rule (refbot_partner_lang); what they
+ * wrote is the client's name.
+ */
+static const char *
+partner_lang(const struct partner *p, const struct referral *r)
+{
+	return refbot_partner_lang(p, detect_lang(r->client ? r->client :
+	    ""));
+}
+
+/* A ledger_line as a paragraph of the partner's mail, or NULL. */
+static char *
+money_line(struct refbot *rb, const char *lang, const char *key,
+    int64_t amount, int64_t rate, int64_t previous)
+{
+	char *line = ledger_line(rb, lang, key, amount, rate, previous);
+	char *text = line ? xasprintf("\n%s\n", line) : NULL;
+
+	free(line);
+	return text;
+}
+
+/*
+ * The money of an accepted command (history row hid) and the partner's
+ * mail about it: WON books the commission, REVENUE (recurring terms)
+ * more of it; REOPEN of a WON reverses it; AMEND reverses it and books
+ * it anew on the corrected amount.  *earned is the sentence about the
+ * money for the partner's mail, *mail which mail it is
+ * ("commission-change" when the commission changed).
+ */
+static int
+money(struct refbot *rb, const struct referral *r,
+    const struct keyword_cmd *cmd, const struct partner *p, int64_t hid,
+    const char *lang, char **earned, const char **mail)
+{
+	int64_t amount, rate, was = 0;
+
+	*mail = "progress";
+	if (cmd->kw == KW_REVENUE)
+		return ledger_revenue(rb, r, p, cmd->amount_minor, hid);
+	if (cmd->kw == KW_REOPEN && strcmp(r->status, "WON") == 0) {
+		if (ledger_reverse_win(rb, r, hid, cmd->name, &was) != 0)
+			return -1;
+		if (was != 0) {
+			*mail = "commission-change";
+			*earned = money_line(rb, lang, "REOPEN.reversal", was,
+			    -1, -1);
+		}
+		return 0;
+	}
+	if (cmd->kw != KW_WON && cmd->kw != KW_AMEND)
+		return 0;
+	if (db_referral_won(rb->db, r->id, cmd->amount_minor) != 0 ||
+	    (cmd->kw == KW_AMEND && ledger_reverse_win(rb, r, hid, cmd->name,
+	    &was) != 0) || ledger_win(rb, r, p, cmd->amount_minor, hid,
+	    cmd->name, &amount, &rate) != 0)
+		return -1;
+	if (cmd->kw == KW_AMEND) {
+		*mail = "commission-change";
+		if (was != 0 || amount != 0)
+			*earned = money_line(rb, lang, "AMEND.commission",
+			    amount, rate, was);
+	} else if (amount > 0)
+		*earned = money_line(rb, lang, rate >= 0 ? "WON.commission" :
+		    "WON.fee", amount, rate, -1);
+	return 0;
+}
+
+/* What history says about a command: amount, words, date. */
+static char *
+history_detail(struct refbot *rb, const struct referral *r,
+    const struct keyword_cmd *cmd)
+{
+	char *amount = format_amount(rb, cmd->amount_minor), *was = NULL;
+	char *detail;
+	int64_t prev = -1;
+
+	if (cmd->kw == KW_AMEND && db_referral_won_amount(rb->db, r->id,
+	    &prev) == 1 && prev >= 0)
+		was = format_amount(rb, prev);
+	detail = xasprintf("%s%s%s%s%s%s%s%s", amount ? amount : "",
+	    was ? " (was " : "", was ? was : "", was ? ")" : "",
+	    amount && cmd->text ? " " : "", cmd->text ? cmd->text : "",
+	    cmd->date ? " " : "", cmd->date ? cmd->date : "");
+	free(amount);
+	free(was);
+	return detail;
+}
+
+/*
+ * s as the state machine's own static string (status_next may return
+ * its reopen_to, which is freed), or NULL.
+ */
+static const char *
+state_name(const char *s)
+{
+	const char *n;
+	size_t i;
+
+	for (i = 0; s != NULL && (n = status_name(i)) != NULL; i++)
+		if (strcmp(n, s) == 0)
+			return n;
+	return NULL;
+}
+
+int
+replies_apply(struct refbot *rb, const struct referral *r,
+    const struct keyword_cmd *cmd, const char *actor, const char *message_id,
+    struct apply_result *res)
+{
+	struct partner p;
+	char ref[24], *reopen = NULL, *detail, *earned = NULL;
+	const char *to, *lang = "en", *mail = "progress";
+	int64_t hid;
+	int rc = -1, found = 0;
+
+	refbot_ref(r->id, ref, sizeof(ref));
+	res->to = r->status;
+	res->problem = NULL;
+	res->why = NULL;
+	switch (cmd->kw) {
+	case KW_STATUS:
+	case KW_UNSUBSCRIBE:
+	case KW_HOT_OPPORTUNITY:
+	case KW_TEMPLATE:
+	case KW_NONE:
+		res->problem = cmd->name;
+		res->why = xasprintf("%s is not a staff command for a "
+		    "referral in this version", cmd->name);
+		return 1;
+	default:
+		break;
+	}
+	if (cmd->kw == KW_REOPEN &&
+	    db_history_reopen_to(rb->db, r->id, r->status, &reopen) < 0)
+		return -1;
+	if ((to = state_name(status_next(r->status, cmd->kw, reopen))) ==
+	    NULL) {
+		res->problem = "not allowed now";
+		res->why = xasprintf("%s is not possible while %s is %s",
+		    cmd->name, ref, r->status);
+		rc = 1;
+		goto done;
+	}
+	if (cmd->kw == KW_CREDIT) {
+		int e = credit(rb, r, cmd);
+
+		if (e < 0)
+			goto done;
+		if (e == 2)
+			to = r->status;
+		else if (e > 0) {
+			res->problem = "not possible";
+			res->why = xasprintf("CREDIT names %s or the referral "
+			    "it duplicates", ref);
+			rc = 1;
+			goto done;
+		}
+	}
+	if (cmd->kw != KW_NOTE && cmd->kw != KW_CREDIT &&
+	    r->partner_email != NULL && (found = db_partner_by_email(rb->db,
+	    r->partner_email, &p)) < 0)
+		goto done;
+	if (cmd->kw == KW_REVENUE && (found == 0 ||
+	    strcmp(p.terms, "recurring") != 0)) {
+		res->problem = "not possible";
+		res->why = xstrdup("REVENUE counts only for partners on "
+		    "recurring terms");
+		rc = 1;
+		goto done;
+	}
+	detail = history_detail(rb, r, cmd);
+	if ((strcmp(to, r->status) != 0 &&
+	    db_referral_set_status(rb->db, r->id, to) != 0) ||
+	    db_history_insert(rb->db, r->id, actor, cmd->name, r->status, to,
+	    *detail ? detail : NULL, message_id, &hid) != 0) {
+		free(detail);
+		goto done;
+	}
+	free(detail);
+	res->to = to;
+	/* The first keyword is the first response the SLA measures. */
+	if (cmd->kw != KW_NOTE && cmd->kw != KW_REVENUE &&
+	    cmd->kw != KW_AMEND &&
+	    db_referral_responded(rb->db, r->id, clock_now()) != 0)
+		goto done;
+	if (found > 0) {
+		/* The partner's language, not the staff member's. */
+		lang = partner_lang(&p, r);
+		if (money(rb, r, cmd, &p, hid, lang, &earned, &mail) != 0)
+			goto done;
+	}
+	/* Internal records do not go to the partner. */
+	rc = cmd->kw != KW_NOTE && cmd->kw != KW_REVENUE &&
+	    cmd->kw != KW_CREDIT && r->partner_email != NULL &&
+	    partner_update(rb, r, cmd, lang, earned, mail) != 0 ? -1 : 0;
+done:
+	if (found > 0)
+		partner_free(&p);
+	free(earned);
+	free(reopen);
+	return rc;
+}
+
 int
 replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
     const struct referral *r, struct reply_outcome *out)
@@ -445,11 +563,10 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 	struct keyword_cmd cmd;
 	struct tm today;
 	struct reply_text rt;
-	struct partner p;
-	char ref[24], *reopen = NULL, *detail, *amount, *earned = NULL;
-	const char *to, *lang = "en";
+	struct apply_result res = { NULL, NULL, NULL };
+	char ref[24];
 	int64_t tid;
-	int role, rc = 0, found;
+	int role, rc = 0;
 
 	refbot_ref(r->id, ref, sizeof(ref));
 	if (!config_is_staff(&rb->cfg, a->msg.from_addr))
@@ -475,118 +592,24 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 		    cmd.error);
 		goto done;
 	}
-	switch (cmd.kw) {
-	case KW_STATUS:
-	case KW_UNSUBSCRIBE:
-	case KW_HOT_OPPORTUNITY:
-	case KW_TEMPLATE: {
-		char *e = xasprintf("%s is not a staff command for a "
-		    "referral in this version", cmd.name);
-		out->disposition = "staff-error";
-		out->detail = xasprintf("%s: %s", ref, e);
-		rc = staff_error(rb, a, r, cmd.name, e);
-		free(e);
+	if ((rc = replies_apply(rb, r, &cmd, a->msg.from_addr,
+	    a->msg.message_id, &res)) < 0)
 		goto done;
-	}
-	default:
-		break;
-	}
-	if (cmd.kw == KW_REOPEN &&
-	    db_history_reopen_to(rb->db, r->id, r->status, &reopen) < 0) {
-		rc = -1;
-		goto done;
-	}
-	if ((to = status_next(r->status, cmd.kw, reopen)) == NULL) {
-		char *e = xasprintf("%s is not possible while %s is %s",
-		    cmd.name, ref, r->status);
+	if (rc > 0) {
 		out->disposition = "staff-error";
-		out->detail = xasprintf("%s: %s", ref, e);
-		log_info("message %lld: %s not allowed for %s (%s)",
+		out->detail = xasprintf("%s: %s", ref, res.why);
+		log_info("message %lld: %s not accepted for %s (%s)",
 		    (long long)row, cmd.name, ref, r->status);
-		rc = staff_error(rb, a, r, "not allowed now", e);
-		free(e);
+		rc = staff_error(rb, a, r, res.problem, res.why);
 		goto done;
-	}
-	if (cmd.kw == KW_CREDIT || cmd.kw == KW_REVENUE) {
-		int e = cmd.kw == KW_CREDIT ? credit(rb, r, &cmd) :
-		    revenue(rb, r, &cmd);
-		if (e < 0) {
-			rc = -1;
-			goto done;
-		}
-		if (e == 2)
-			to = r->status;
-		else if (e > 0) {
-			char *why = cmd.kw == KW_CREDIT ? xasprintf("CREDIT "
-			    "names %s or the referral it duplicates", ref) :
-			    xstrdup("REVENUE counts only for partners on "
-			    "recurring terms");
-			out->disposition = "staff-error";
-			out->detail = xasprintf("%s: %s", ref, why);
-			rc = staff_error(rb, a, r, "not possible", why);
-			free(why);
-			goto done;
-		}
-	}
-	amount = format_amount(rb, cmd.amount_minor);
-	detail = xasprintf("%s%s%s%s%s", amount ? amount : "",
-	    amount && cmd.text ? " " : "", cmd.text ? cmd.text : "",
-	    cmd.date ? " " : "", cmd.date ? cmd.date : "");
-	free(amount);
-	if ((strcmp(to, r->status) != 0 &&
-	    db_referral_set_status(rb->db, r->id, to) != 0) ||
-	    db_history_add_mid(rb->db, r->id, a->msg.from_addr, cmd.name,
-	    r->status, to, *detail ? detail : NULL, a->msg.message_id) != 0) {
-		free(detail);
-		rc = -1;
-		goto done;
-	}
-	free(detail);
-	/* The first keyword is the first response the SLA measures. */
-	if (cmd.kw != KW_NOTE && cmd.kw != KW_REVENUE &&
-	    db_referral_responded(rb->db, r->id, clock_now()) != 0) {
-		rc = -1;
-		goto done;
-	}
-	/* Internal records do not go to the partner. */
-	if (cmd.kw != KW_NOTE && cmd.kw != KW_REVENUE && cmd.kw != KW_CREDIT) {
-		found = r->partner_email ? db_partner_by_email(rb->db,
-		    r->partner_email, &p) : 0;
-		if (found < 0) {
-			rc = -1;
-			goto done;
-		}
-		if (found > 0) {
-			/*
-			 * The partner's language, not the staff member's;
-			 * what they wrote is the client's name.
-			 */
-			lang = refbot_partner_lang(&p, detect_lang(r->client ?
-			    r->client : ""));
-			if (cmd.kw == KW_WON &&
-			    (db_referral_won(rb->db, r->id,
-			    cmd.amount_minor) != 0 ||
-			    commission(rb, r, &p, &cmd, lang, &earned) != 0)) {
-				partner_free(&p);
-				rc = -1;
-				goto done;
-			}
-			partner_free(&p);
-		}
-		if (r->partner_email != NULL &&
-		    partner_update(rb, r, &cmd, lang, earned) != 0) {
-			rc = -1;
-			goto done;
-		}
 	}
 	out->disposition = "command";
 	out->detail = xasprintf("%s %s: %s -> %s", ref, cmd.name, r->status,
-	    to);
+	    res.to);
 	log_info("message %lld: %s %s by staff: %s -> %s", (long long)row, ref,
-	    cmd.name, r->status, to);
+	    cmd.name, r->status, res.to);
 done:
-	free(reopen);
-	free(earned);
+	free(res.why);
 	keyword_cmd_free(&cmd);
 	reply_text_free(&rt);
 	return rc;

@@ -39,6 +39,26 @@ int replies_token_for(struct refbot *, const struct analysis *,
  */
 int replies_auth_ok(struct refbot *, const struct message *);
 
+struct keyword_cmd;
+
+/* What replies_apply did, or why it did not. */
+struct apply_result {
+	const char *to;		/* the state r is in now (static) */
+	const char *problem;	/* refused: in a few words (static) */
+	char *why;		/* refused: the sentence (the caller frees) */
+};
+
+/*
+ * A staff command on r, from a keyword reply or the CLI: the state
+ * machine (parsers/status.c), the history row (actor, message_id may be
+ * NULL), the ledger (ledger.c) and the partner's mail.  Returns 0 when
+ * applied, 1 when refused (res says why; nothing was written), -1 on a
+ * database error.  Runs inside the caller's transaction.
+ */
+int replies_apply(struct refbot *, const struct referral *r,
+    const struct keyword_cmd *cmd, const char *actor, const char *message_id,
+    struct apply_result *res);
+
 /* A staff member's reply about r.  Returns 0, or -1 on a database error. */
 int replies_staff(struct refbot *, int64_t row, const struct analysis *,
     const struct referral *r, struct reply_outcome *);

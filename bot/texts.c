@@ -62,6 +62,10 @@ static const struct known {
 	{ "mail/duplicate", MAIL, MAILTEXTS, 1, DUPLICATE_VARS, NULL },
 	{ "mail/progress", MAIL, MAILTEXTS, 1, "ref client partner_name "
 	    "headline status_word commission relay marker", NULL },
+	/* replies.c: a commission reversed (REOPEN) or corrected (AMEND). */
+	{ "mail/commission-change", MAIL, MAILTEXTS, 2, "ref client "
+	    "partner_name headline status_word commission relay marker",
+	    NULL },
 	{ "mail/status", MAIL, MAILTEXTS, 1, "ref client partner_name status "
 	    "history marker", NULL },
 	{ "mail/statement", MAIL, MAILTEXTS, 1, "partner_name quarter period "
@@ -122,9 +126,10 @@ static const struct known {
 	    "marker", NULL },
 	/* replies.c: the keywords that change a referral's status. */
 	{ "mail/progress-lines", LINES, MAILTEXTS, 1, "client amount date text "
-	    "commission_amount commission_rate", "CONTACTED CONTACTED.word "
-	    "MEETING MEETING.word PROPOSAL PROPOSAL.word WON WON.word LOST "
-	    "LOST.word DECLINED DECLINED.word REOPEN REOPEN.word" },
+	    "commission_amount commission_rate previous", "CONTACTED "
+	    "CONTACTED.word MEETING MEETING.word PROPOSAL PROPOSAL.word WON "
+	    "WON.word LOST LOST.word DECLINED DECLINED.word REOPEN REOPEN.word "
+	    "REOPEN.reversal AMEND AMEND.word AMEND.commission" },
 	{ "mail/newsletter-lines", LINES, MAILTEXTS, 1, "ref client status "
 	    "date", NULL },
 	/* notify.c: the staff cheat sheet, a line per allowed keyword. */

@@ -67,6 +67,7 @@ static const struct kwinfo {
 	[KW_HOT_OPPORTUNITY] = { "HOT-OPPORTUNITY", KW_ARG_TEXT, 0,
 	    "HOT-OPPORTUNITY [YYYY-MM]" },
 	[KW_TEMPLATE] = { "TEMPLATE", KW_ARG_NONE, 0, "TEMPLATE" },
+	[KW_AMEND] = { "AMEND", KW_ARG_AMOUNT, 1, "AMEND <amount> [why]" },
 };
 
 /* What an attempt at an amount starts with, to tell it from plain text. */

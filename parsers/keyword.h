@@ -41,6 +41,7 @@ enum kw {
 	KW_REVENUE,
 	KW_HOT_OPPORTUNITY,	/* the newsletter's profile, by staff */
 	KW_TEMPLATE,		/* a partner asks for the blank form */
+	KW_AMEND,		/* a WON referral's amount corrected */
 };
 
 enum kw_arg {
@@ -58,7 +59,7 @@ struct keyword_cmd {
 	enum kw kw;
 	const char *name;	/* canonical English name, static; or "" */
 	char *arg;		/* rest of the keyword line, trimmed; or NULL */
-	int64_t amount_minor;	/* WON/PROPOSAL/REVENUE, minor units; or -1 */
+	int64_t amount_minor;	/* minor units, or -1 (none) */
 	char *date;		/* MEETING: "YYYY-MM-DD" if one was read */
 	int64_t ref;		/* STATUS/CREDIT: 123 for REF-000123; or 0 */
 	/*

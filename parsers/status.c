@@ -27,7 +27,7 @@ static const struct {
 	    KW_DECLINED, KW_NOTE } },
 	{ "PROPOSAL", 1, 1, 3, { KW_MEETING, KW_PROPOSAL, KW_WON, KW_LOST,
 	    KW_DECLINED, KW_NOTE } },
-	{ "WON", 0, 1, 4, { KW_REOPEN, KW_NOTE, KW_REVENUE } },
+	{ "WON", 0, 1, 4, { KW_REOPEN, KW_NOTE, KW_REVENUE, KW_AMEND } },
 	{ "LOST", 0, 1, 0, { KW_REOPEN, KW_NOTE } },
 	{ "DECLINED", 0, 1, 0, { KW_REOPEN, KW_NOTE } },
 	{ "INCOMPLETE", 0, 0, 0, { KW_CONTACTED, KW_DECLINED, KW_NOTE } },
@@ -102,7 +102,7 @@ status_next(const char *from, enum kw kw, const char *reopen_to)
 			if (moves[i].kws[k] != kw)
 				continue;
 			/* These record something; the state stays. */
-			if (kw == KW_NOTE || kw == KW_REVENUE)
+			if (kw == KW_NOTE || kw == KW_REVENUE || kw == KW_AMEND)
 				return moves[i].from;
 			if (kw == KW_CREDIT)
 				return "NEW";

@@ -93,7 +93,7 @@ check "the relayed text reaches the partner" [ "$(echo "$box" | pyjson '"We call
 check "WON states the amount" [ "$(echo "$box" | pyjson '"12,000,000" in j[4]["text"] and "Three-year audit engagement." in j[4]["text"]')" = True ]
 # The first referral of the year is in the guide's first tier: 10 %.
 check "WON states the commission under the partner's terms" [ "$(echo "$box" | pyjson '"¥1,200,000 (10% of the engagement)" in j[4]["text"]')" = True ]
-check "the ledger holds the commission" [ "$(sqlite3 "$SB/refbot.db" "select kind, amount, basis, rate_bp from ledger")" = "commission|1200000|12000000|1000" ]
+check "the ledger holds the commission" [ "$(sqlite3 "$SB/refbot.db" "select kind, amount, basis, rate_bp from ledger")" = "earned|1200000|12000000|1000" ]
 rb payout add partner1@example.test 200000 --ref REF-000001 >/dev/null
 check "a payout leaves the right balance" [ "$(rb partner show partner1@example.test --format json | pyjson '(j["commission_earned"], j["paid"], j["balance"])')" = "(1200000, 200000, 1000000)" ]
 check "nothing from the quotes or signatures leaked" [ "$(echo "$box" | pyjson 'not any("99999" in m["text"] or "500" in m["text"] for m in j)')" = True ]

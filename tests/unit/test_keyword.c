@@ -173,6 +173,23 @@ static const struct kcase kcases[] = {
 	    0, NULL, NULL, NULL },
 	{ "REVENUE missing amount", "REVENUE", NULL, 0, KW_REVENUE, NULL, -1,
 	    NULL, 0, NULL, NULL, "REVENUE needs an amount" },
+	{ "AMEND amount", "AMEND 1,200,000", NULL, 0, KW_AMEND, "1,200,000",
+	    1200000, NULL, 0, NULL, NULL, NULL },
+	{ "AMEND amount and why", "amend ¥1,200,000 typo in the WON", NULL, 0,
+	    KW_AMEND, "¥1,200,000 typo in the WON", 1200000, NULL, 0,
+	    "typo in the WON", NULL, NULL },
+	{ "訂正 man-yen", "訂正 120万円", NULL, 0, KW_AMEND, "120万円", 1200000,
+	    NULL, 0, NULL, NULL, NULL },
+	{ "訂正 full-width", "訂正　１２０万円　桁の誤り", NULL, 0, KW_AMEND,
+	    "１２０万円　桁の誤り", 1200000, NULL, 0, "桁の誤り", NULL, NULL },
+	{ "AMEND missing amount", "AMEND\nthe figure was wrong", NULL, 0,
+	    KW_AMEND, NULL, -1, NULL, 0, NULL, "the figure was wrong",
+	    "AMEND needs an amount" },
+	{ "AMEND words instead of amount", "AMEND the scope", NULL, 0,
+	    KW_AMEND, "the scope", -1, NULL, 0, NULL, NULL,
+	    "is not an amount" },
+	{ "AMEND negative", "訂正 -5万円", NULL, 0, KW_AMEND, "-5万円", -1,
+	    NULL, 0, NULL, NULL, "cannot be negative" },
 
 	/* Case, full width, punctuation, bold. */
 	{ "lower case", "contacted", NULL, 0, KW_CONTACTED, NULL, -1, NULL, 0,
@@ -518,11 +535,12 @@ test_arg_help(void)
 	int k;
 
 	EXPECT_STR(keyword_arg_help(KW_NONE), "");
-	for (k = KW_CONTACTED; k <= KW_TEMPLATE; k++) {
+	for (k = KW_CONTACTED; k <= KW_AMEND; k++) {
 		const char *h = keyword_arg_help((enum kw)k);
 		EXPECT(h != NULL && *h >= 'A' && *h <= 'Z');
 	}
 	EXPECT_STR(keyword_arg_help(KW_WON), "WON <amount> [scope]");
+	EXPECT_STR(keyword_arg_help(KW_AMEND), "AMEND <amount> [why]");
 	EXPECT(keyword_arg(KW_LOST) == KW_ARG_TEXT_REQUIRED);
 	EXPECT(keyword_arg(KW_CREDIT) == KW_ARG_REF);
 }
@@ -605,6 +623,7 @@ test_default_file_aliases(void)
 		{ "メモ", KW_NOTE }, { "再開", KW_REOPEN },
 		{ "状況", KW_STATUS }, { "配信停止", KW_UNSUBSCRIBE },
 		{ "CREDIT REF-1", KW_CREDIT }, { "売上 1", KW_REVENUE },
+		{ "訂正 1", KW_AMEND },
 		{ "テンプレート", KW_TEMPLATE }, { "help", KW_TEMPLATE },
 		{ "ヘルプ", KW_TEMPLATE },
 	};

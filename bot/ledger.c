@@ -1,0 +1,101 @@
+/* ledger: commission booked, reversed and corrected as ledger entries. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "commission.h"
+#include "db_ledger.h"
+#include "keyword.h"
+#include "ledger.h"
+#include "render.h"
+#include "util.h"
+
+int
+ledger_win(struct refbot *rb, const struct referral *r,
+    const struct partner *p, int64_t basis, int64_t hid, const char *note,
+    int64_t *amount, int64_t *rate)
+{
+	int64_t from, to;
+	time_t t = (time_t)r->created_at;
+	struct tm tm;
+	int n;
+
+	*amount = 0;
+	*rate = -1;
+	if (strcmp(p->terms, "reciprocal") == 0)
+		return 0;
+	if (strcmp(p->terms, "flat") == 0)
+		*amount = p->flat_fee > 0 ? p->flat_fee : 0;
+	else {
+		gmtime_r(&t, &tm);
+		tm.tm_mon = 0;
+		tm.tm_mday = 1;
+		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+		from = (int64_t)timegm(&tm);
+		tm.tm_year++;
+		to = (int64_t)timegm(&tm);
+		if (p->rate_bp >= 0)
+			*rate = p->rate_bp;
+		else if ((n = db_partner_year_count(rb->db, p->id, from, to,
+		    r->id)) < 0)
+			return -1;
+		else
+			*rate = tier_rate(&rb->cfg.tiers, n > 0 ? n : 1);
+		*amount = commission_of(basis, *rate);
+	}
+	if (*amount <= 0) {
+		*amount = 0;
+		return 0;
+	}
+	return db_ledger_add(rb->db, p->id, r->id, hid, LEDGER_EARNED,
+	    *amount, basis, *rate, note);
+}
+
+int
+ledger_reverse_win(struct refbot *rb, const struct referral *r,
+    int64_t hid, const char *note, int64_t *reversed)
+{
+	*reversed = 0;
+	if (db_ledger_win(rb->db, r->id, reversed) != 0)
+		return -1;
+	if (*reversed == 0)
+		return 0;
+	return db_ledger_add(rb->db, r->partner_id, r->id, hid,
+	    LEDGER_REVERSAL, -*reversed, -1, -1, note);
+}
+
+int
+ledger_revenue(struct refbot *rb, const struct referral *r,
+    const struct partner *p, int64_t basis, int64_t hid)
+{
+	int64_t rate = p->rate_bp >= 0 ? p->rate_bp :
+	    tier_rate(&rb->cfg.tiers, 1);
+
+	return db_ledger_add(rb->db, p->id, r->id, hid, LEDGER_EARNED,
+	    commission_of(basis, rate), basis, rate, "REVENUE");
+}
+
+char *
+ledger_line(struct refbot *rb, const char *lang, const char *key,
+    int64_t amount, int64_t rate, int64_t previous)
+{
+	char *money = amount_format(amount, rb->cfg.currency);
+	char *was = previous >= 0 ? amount_format(previous, rb->cfg.currency) :
+	    xstrdup("");
+	char *pct = rate < 0 ? xstrdup("") : rate % 100 ?
+	    xasprintf("%lld.%02lld%%", (long long)rate / 100,
+	    (long long)rate % 100) : xasprintf("%lld%%", (long long)rate / 100);
+	const struct render_var vars[] = {
+		{ "commission_amount", money }, { "commission_rate", pct },
+		{ "previous", was },
+	};
+	char *line = refbot_mail_line(rb, "progress-lines", lang, key, vars,
+	    nitems(vars));
+
+	free(money);
+	free(was);
+	free(pct);
+	return line;
+}
