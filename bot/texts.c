@@ -134,7 +134,7 @@ static const struct known {
 	    "date", NULL },
 	/* notify.c: the staff cheat sheet, a line per allowed keyword. */
 	{ "mail/keyword-lines", LINES, MAILTEXTS, 1, "", "CONTACTED MEETING "
-	    "PROPOSAL WON LOST DECLINED NOTE REOPEN REVENUE CREDIT" },
+	    "PROPOSAL WON LOST DECLINED NOTE REOPEN REVENUE CREDIT AMEND" },
 	{ "overview", PLAIN, KIT, 1, KIT_VARS, NULL },
 	{ "introduction", PLAIN, KIT, 1, KIT_VARS, NULL },
 };

@@ -16,7 +16,7 @@ test_allowed_kw_follows_the_table(void)
 	EXPECT(status_allowed_kw("WON", 0) == KW_REOPEN);
 	EXPECT(status_allowed_kw("NOSUCH", 0) == KW_NONE);
 	EXPECT(status_allowed_kw("DUPLICATE", 99) == KW_NONE);
-	EXPECT_STR(s, "REOPEN, NOTE <text>, REVENUE <amount>");
+	EXPECT_STR(s, "REOPEN, NOTE <text>, REVENUE <amount>, AMEND <amount> [why]");
 	free(s);
 }
 
