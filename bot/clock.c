@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "clock.h"
@@ -30,4 +31,25 @@ clock_local(int64_t t, struct tm *tm)
 	if (localtime_r(&tt, tm) == NULL)
 		*tm = (struct tm){ .tm_year = 70, .tm_mday = 1 };
 	return tm;
+}
+
+char *
+clock_text(int64_t t, int seconds, char *buf, size_t size)
+{
+	struct tm tm;
+	char zone[16];
+	size_t n;
+
+	clock_local(t, &tm);
+	n = strftime(buf, size, seconds ? "%Y-%m-%d %H:%M:%S %z" :
+	    "%Y-%m-%d %H:%M %z", &tm);
+	/* A zone without a name ("+09") is said by the offset alone. */
+	if (n > 0 && strftime(zone, sizeof(zone), "%Z", &tm) > 0 &&
+	    zone[0] != '+' && zone[0] != '-' && n + 1 + strlen(zone) < size) {
+		buf[n] = ' ';
+		memcpy(buf + n + 1, zone, strlen(zone) + 1);
+	}
+	if (n == 0 && size > 0)
+		buf[0] = '\0';
+	return buf;
 }
