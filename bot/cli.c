@@ -49,6 +49,14 @@ cli_usage(void)
 }
 
 void
+cli_list_print(const struct list_ctx *lc)
+{
+	if (lc->json)
+		printf("[%s%s]\n", lc->out.data ? lc->out.data : "",
+		    lc->n ? "\n" : "");
+}
+
+void
 cli_iso_time(int64_t t, char *buf, size_t size)
 {
 	struct tm tm;

@@ -37,6 +37,8 @@ struct list_ctx {
 	struct buf out;
 };
 
+/* A JSON list's rows, in brackets, when lc->json (its text: nothing). */
+void cli_list_print(const struct list_ctx *);
 /* The whole help text: the commands of cli_table and the options. */
 void cli_help(FILE *);
 /* The help text on stderr; returns EX_USAGE_. */

@@ -82,16 +82,14 @@ static int
 message_list(struct refbot *rb, int json, const char *disp, int64_t since)
 {
 	struct list_ctx lc = { json, 0, { NULL, 0, 0 } };
+	int rc = 0;
 
-	if (db_message_each(rb->db, disp, since, print_row, &lc) != 0) {
-		buf_free(&lc.out);
-		return cli_db_error(rb);
-	}
-	if (json)
-		printf("[%s%s]\n", lc.out.data ? lc.out.data : "",
-		    lc.n ? "\n" : "");
+	if (db_message_each(rb->db, disp, since, print_row, &lc) != 0)
+		rc = cli_db_error(rb);
+	else
+		cli_list_print(&lc);
 	buf_free(&lc.out);
-	return 0;
+	return rc;
 }
 
 /* A message id as given on the command line; 0 if it is none. */
