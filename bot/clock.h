@@ -28,7 +28,7 @@ struct tm *clock_local(int64_t t, struct tm *tm);
  * t as every time shown to a person is written: in the configured
  * timezone with its offset and, where the zone has one, its name,
  * "2026-12-07 19:00 +0900 JST" (with seconds: "19:00:05").  Fills buf
- * (40 bytes hold any) and returns it.
+ * (48 bytes hold any) and returns it.
  */
 char *clock_text(int64_t t, int seconds, char *buf, size_t size);
 

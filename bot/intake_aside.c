@@ -14,9 +14,9 @@
 #include "clock.h"
 #include "db_messages.h"
 #include "db_partners.h"
+#include "idlist.h"
 #include "intake.h"
 #include "intake_int.h"
-#include "idlist.h"
 #include "intake_text.h"
 #include "log.h"
 #include "mailout.h"
@@ -57,7 +57,8 @@ struct quoted {
 static char *
 quoted_text(const char *raw, size_t len, const char *name, int decode)
 {
-	char *v = rawhdr_field(raw, len, name, 2 * QUOTE_MAX), *s;
+	/* Room for RFC 2047 words, longer than what they decode to. */
+	char *v = rawhdr_field(raw, len, name, 5 * QUOTE_MAX), *s;
 	size_t n;
 
 	if (v == NULL || *v == '\0') {
