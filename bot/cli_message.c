@@ -319,11 +319,11 @@ cmd_message(const char *conf, int argc, char **argv)
 	return rc;
 }
 
-const struct cli_cmd cli_message_cmd = { "message",
+const struct cli_cmd cli_message_cmd = { .name = "message", .usage =
 "  message list [--disposition D] [--since YYYY-MM-DD] [--format text|json]\n"
 "                                what arrived and what was decided\n"
 "  message show N [--raw] [--format text|json]\n"
 "                                one message: headers, decision, why\n"
 "  message retry N               run a quarantined or unreadable message\n"
 "                                again, after a fix\n",
-	cmd_message };
+	.exec = cmd_message };

@@ -22,17 +22,6 @@ clock_now(void)
 	return (int64_t)time(NULL) + offset;
 }
 
-struct tm *
-clock_local(int64_t t, struct tm *tm)
-{
-	time_t tt = (time_t)t;
-
-	/* Fails only for a year int cannot hold: keep a valid date then. */
-	if (localtime_r(&tt, tm) == NULL)
-		*tm = (struct tm){ .tm_year = 70, .tm_mday = 1 };
-	return tm;
-}
-
 char *
 clock_text(int64_t t, int seconds, char *buf, size_t size)
 {
@@ -52,4 +41,15 @@ clock_text(int64_t t, int seconds, char *buf, size_t size)
 	if (n == 0 && size > 0)
 		buf[0] = '\0';
 	return buf;
+}
+
+struct tm *
+clock_local(int64_t t, struct tm *tm)
+{
+	time_t tt = (time_t)t;
+
+	/* Fails only for a year int cannot hold: keep a valid date then. */
+	if (localtime_r(&tt, tm) == NULL)
+		*tm = (struct tm){ .tm_year = 70, .tm_mday = 1 };
+	return tm;
 }

@@ -17,19 +17,19 @@
 int64_t clock_now(void);
 
 /*
- * The local date and time of t (seconds since the epoch) in the
- * configured timezone (the "timezone" setting becomes TZ at startup):
- * fills *tm and returns tm, so "today" can be passed straight on, e.g.
- * to keyword_parse.
- */
-struct tm *clock_local(int64_t t, struct tm *tm);
-
-/*
  * t as every time shown to a person is written: in the configured
  * timezone with its offset and, where the zone has one, its name,
  * "2026-12-07 19:00 +0900 JST" (with seconds: "19:00:05").  Fills buf
  * (48 bytes hold any) and returns it.
  */
 char *clock_text(int64_t t, int seconds, char *buf, size_t size);
+
+/*
+ * The local date and time of t (seconds since the epoch) in the
+ * configured timezone (the "timezone" setting becomes TZ at startup):
+ * fills *tm and returns tm, so "today" can be passed straight on, e.g.
+ * to keyword_parse.
+ */
+struct tm *clock_local(int64_t t, struct tm *tm);
 
 #endif

@@ -127,7 +127,7 @@ set_aside(struct refbot *rb, int64_t row, const struct aside *as)
 	/* What staff read about the sender: it must be true. */
 	const char *told = "Nothing was sent to the sender.";
 	size_t i;
-	int found = 0, rc = 0, ja;
+	int found = 0, rc = 0;
 
 	log_warnx("message %lld: %s: %s", (long long)row, as->disposition,
 	    as->why);
@@ -135,28 +135,28 @@ set_aside(struct refbot *rb, int64_t row, const struct aside *as)
 		goto retry;
 	if (as->from != NULL &&
 	    (found = db_partner_by_sender(rb->db, as->from, &p)) > 0) {
-		ja = strcmp(p.lang, "ja") == 0;
 		vars[0] = (struct render_var){ "partner_name", p.name };
 		vars[1] = (struct render_var){ "from_name",
 		    rb->cfg.from_name };
 		vars[2] = (struct render_var){ "intake_address",
 		    rb->cfg.intake_address };
-		vars[3] = (struct render_var){ "subject", as->subject ?
-		    as->subject : ja ? "（件名なし）" : "(no subject)" };
-		/* Without a Date header: when it reached us. */
-		vars[4] = (struct render_var){ "date", as->date ? as->date :
-		    clock_text(clock_now(), 0, now, sizeof(now)) };
 		for (i = 0; i < as->nvars && i + 5 < nitems(vars); i++)
 			vars[i + 5] = as->vars[i];
 		memset(&n, 0, sizeof(n));
 		n.name = as->text;
-		n.lang = ja ? "ja" : "en";
+		n.lang = strcmp(p.lang, "ja") == 0 ? "ja" : "en";
 		n.rcpt = as->from;
 		n.vars = vars;
 		n.nvars = i + 5;
 		n.in_reply_to = as->in_reply_to;
 		n.references = as->references;
 		n.auto_reply = 1;
+		/* What it quotes; without a Date header, when it reached us. */
+		vars[3] = (struct render_var){ "subject", as->subject ?
+		    as->subject : strcmp(n.lang, "ja") == 0 ? "（件名なし）" :
+		    "(no subject)" };
+		vars[4] = (struct render_var){ "date", as->date ? as->date :
+		    clock_text(clock_now(), 0, now, sizeof(now)) };
 		if (p.active) {
 			rc = notify_queue(rb, &n, NULL);
 			told = rc == NOTIFY_WITHHELD ? "The sender, a "

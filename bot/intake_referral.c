@@ -55,7 +55,7 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 	static const char *names[] = { "ack", "incomplete", "disqualified" };
 	const char *lang = replies_partner_lang(p, &j->a);
 	const char *client = form_get(f, "client");
-	char ref[24], sla[16], due[48], *fields, *problems, *reasons, *blanks;
+	char ref[24], sla[16], due[40], *fields, *problems, *reasons, *blanks;
 	char *refs = intake_references(&j->a.msg), *fields_en, *reasons_en;
 	int hours = config_sla_hours(&rb->cfg, p->tier);
 	int64_t t = clock_now() + (int64_t)hours * 3600;
