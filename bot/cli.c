@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "clock.h"
 
 int cli_verbose;
 
@@ -68,13 +69,25 @@ cli_usage(void)
 }
 
 void
+cli_list_print(const struct list_ctx *lc)
+{
+	if (lc->json)
+		printf("[%s%s]\n", lc->out.data ? lc->out.data : "",
+		    lc->n ? "\n" : "");
+}
+
+void
 cli_iso_time(int64_t t, char *buf, size_t size)
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
+	size_t n;
 
-	gmtime_r(&tt, &tm);
-	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* RFC 3339 in the configured timezone: "+09:00", not "+0900". */
+	n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S%z", clock_local(t, &tm));
+	if (n >= 5 && n + 1 < size) {
+		memmove(buf + n - 1, buf + n - 2, 3);
+		buf[n - 2] = ':';
+	}
 }
 
 /* Parses --format text|json; returns 0 text, 1 json, -1 bad. */

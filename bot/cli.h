@@ -40,6 +40,8 @@ struct list_ctx {
 	struct buf out;
 };
 
+/* A JSON list's rows, in brackets, when lc->json (its text: nothing). */
+void cli_list_print(const struct list_ctx *);
 /* The whole help text: the commands of cli_table and the options. */
 void cli_help(FILE *);
 /* One command's help: its usage lines, then its help text. */
@@ -52,7 +54,7 @@ int cli_parse_format(const char *);
 int cli_open(struct refbot *, const char *conf, int create);
 /* The database's last error on stderr; returns EX_IOERR_. */
 int cli_db_error(struct refbot *);
-/* t as 2026-12-06T19:50:37Z (UTC). */
+/* t as 2026-12-07T04:50:37+09:00, in the configured timezone. */
 void cli_iso_time(int64_t t, char *buf, size_t size);
 /* A partner by id or address; 0, or an EX_* code said on stderr. */
 int cli_find_partner(struct refbot *, const char *key, struct partner *);
@@ -63,6 +65,8 @@ const char *cli_actor(void);
 extern const struct cli_cmd cli_init_cmd, cli_run_cmd, cli_doctor_cmd;
 /* cli_referral.c */
 extern const struct cli_cmd cli_referral_cmd;
+/* cli_message.c */
+extern const struct cli_cmd cli_message_cmd;
 /* cli_partner.c */
 extern const struct cli_cmd cli_partner_cmd;
 extern const struct cli_cmd cli_partner_options;

@@ -65,13 +65,10 @@ parse_opts(int argc, char **argv, struct nl_opts *o)
 static void
 print_due(struct refbot *rb, const char *month)
 {
-	time_t due = (time_t)newsletter_due(rb, month);
 	char when[48];
-	struct tm tm;
 	int n = newsletter_subscribers(rb);
 
-	localtime_r(&due, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M %Z", &tm);
+	newsletter_format_date(newsletter_due(rb, month), when, sizeof(when));
 	printf("newsletter %s: goes out %s to %d subscribed partners\n", month,
 	    when, n);
 }

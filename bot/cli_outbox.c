@@ -111,9 +111,8 @@ cmd_outbox(const char *conf, int argc, char **argv)
 		return rc;
 	if (db_outbox_each(rb.db, status, print_outmail, &lc) != 0) {
 		rc = cli_db_error(&rb);
-	} else if (lc.json)
-		printf("[%s%s]\n", lc.out.data ? lc.out.data : "",
-		    lc.n ? "\n" : "");
+	} else
+		cli_list_print(&lc);
 	buf_free(&lc.out);
 	refbot_close(&rb);
 	return rc;

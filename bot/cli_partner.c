@@ -512,9 +512,8 @@ cmd_partner(const char *conf, int argc, char **argv)
 	else if (strcmp(verb, "list") == 0) {
 		if (db_partner_each(rb.db, print_partner, &lc) != 0) {
 			rc = cli_db_error(&rb);
-		} else if (lc.json)
-			printf("[%s%s]\n", lc.out.data ? lc.out.data : "",
-			    lc.n ? "\n" : "");
+		} else
+			cli_list_print(&lc);
 	} else
 		rc = cli_usage();
 	buf_free(&lc.out);

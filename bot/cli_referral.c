@@ -52,9 +52,7 @@ referral_list(struct refbot *rb, int json, const char *status)
 		buf_free(&lc.out);
 		return cli_db_error(rb);
 	}
-	if (json)
-		printf("[%s%s]\n", lc.out.data ? lc.out.data : "",
-		    lc.n ? "\n" : "");
+	cli_list_print(&lc);
 	buf_free(&lc.out);
 	return 0;
 }

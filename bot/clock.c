@@ -22,6 +22,27 @@ clock_now(void)
 	return (int64_t)time(NULL) + offset;
 }
 
+char *
+clock_text(int64_t t, int seconds, char *buf, size_t size)
+{
+	struct tm tm;
+	char zone[16];
+	size_t n;
+
+	clock_local(t, &tm);
+	n = strftime(buf, size, seconds ? "%Y-%m-%d %H:%M:%S %z" :
+	    "%Y-%m-%d %H:%M %z", &tm);
+	/* A zone without a name ("+09") is said by the offset alone. */
+	if (n > 0 && strftime(zone, sizeof(zone), "%Z", &tm) > 0 &&
+	    zone[0] != '+' && zone[0] != '-' && n + 1 + strlen(zone) < size) {
+		buf[n] = ' ';
+		memcpy(buf + n + 1, zone, strlen(zone) + 1);
+	}
+	if (n == 0 && size > 0)
+		buf[0] = '\0';
+	return buf;
+}
+
 struct tm *
 clock_local(int64_t t, struct tm *tm)
 {

@@ -9,11 +9,20 @@
 #ifndef REFBOT_CLOCK_H
 #define REFBOT_CLOCK_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
 /* Seconds since the epoch, moved by REFBOT_CLOCK_OFFSET if set. */
 int64_t clock_now(void);
+
+/*
+ * t as every time shown to a person is written: in the configured
+ * timezone with its offset and, where the zone has one, its name,
+ * "2026-12-07 19:00 +0900 JST" (with seconds: "19:00:05").  Fills buf
+ * (48 bytes hold any) and returns it.
+ */
+char *clock_text(int64_t t, int seconds, char *buf, size_t size);
 
 /*
  * The local date and time of t (seconds since the epoch) in the

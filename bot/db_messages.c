@@ -1,6 +1,9 @@
 /* db_messages: inbound messages, attachments, attempts, dispositions. */
 #include "config.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "clock.h"
 #include "db_int.h"
 #include "db_messages.h"
@@ -34,7 +37,8 @@ int
 db_message_seen_id(struct db *db, const char *message_id, int64_t id)
 {
 	static const char sql[] = "SELECT 1 FROM messages WHERE message_id = ? "
-	    "AND id <> ? AND disposition <> 'pending' LIMIT 1";
+	    "AND id <> ? AND disposition NOT IN ('pending', 'unreadable', "
+	    "'quarantined', 'too-large') LIMIT 1";
 
 	return db_row(db, sql, ARGS(arg_text(message_id), arg_int(id)),
 	    NULL, 0);
@@ -90,4 +94,109 @@ db_attachment_add(struct db *db, int64_t row, const char *name,
 
 	return db_exec(db, sql, ARGS(arg_int(row), arg_text(name),
 	    arg_text(type), arg_int((int64_t)size)));
+}
+
+void
+inbound_free(struct inbound *m)
+{
+	if (m == NULL)
+		return;
+	free(m->mailbox);
+	free(m->message_id);
+	free(m->disposition);
+	free(m->detail);
+	free(m->raw);
+	memset(m, 0, sizeof(*m));
+}
+
+#define INBOUND_COLUMNS "id, mailbox, uidvalidity, uid, message_id, size, " \
+	"received_at, processed_at, disposition, detail, referral_id, moved, " \
+	"attempts, length(raw), "
+
+/* An INBOUND_COLUMNS row, the raw bytes (or their head) last. */
+static void
+inbound_row(sqlite3_stmt *st, struct inbound *m)
+{
+	const void *raw;
+
+	memset(m, 0, sizeof(*m));
+	m->id = sqlite3_column_int64(st, 0);
+	m->mailbox = db_text(st, 1);
+	m->uidvalidity = sqlite3_column_int64(st, 2);
+	m->uid = sqlite3_column_int64(st, 3);
+	m->message_id = db_text(st, 4);
+	m->size = sqlite3_column_int64(st, 5);
+	m->received_at = sqlite3_column_int64(st, 6);
+	m->processed_at = db_opt(st, 7);
+	m->disposition = db_text(st, 8);
+	m->detail = db_text(st, 9);
+	m->referral_id = db_opt(st, 10) > 0 ? db_opt(st, 10) : 0;
+	m->moved = sqlite3_column_int(st, 11);
+	m->attempts = sqlite3_column_int(st, 12);
+	m->stored = (size_t)sqlite3_column_int64(st, 13);
+	raw = sqlite3_column_blob(st, 14);
+	m->rawlen = (size_t)sqlite3_column_bytes(st, 14);
+	m->raw = xmalloc(m->rawlen + 1);
+	if (m->rawlen > 0)
+		memcpy(m->raw, raw, m->rawlen);
+	m->raw[m->rawlen] = '\0';
+}
+
+struct each_ctx {
+	int (*fn)(const struct inbound *, void *);
+	void *arg;
+};
+
+static int
+each_row(sqlite3_stmt *st, void *arg)
+{
+	struct each_ctx *c = arg;
+	struct inbound m;
+	int r;
+
+	inbound_row(st, &m);
+	r = c->fn(&m, c->arg);
+	inbound_free(&m);
+	return r;
+}
+
+int
+db_message_each(struct db *db, const char *disp, int64_t since,
+    int (*fn)(const struct inbound *, void *), void *arg)
+{
+	static const char sql[] = "SELECT " INBOUND_COLUMNS
+	    "substr(raw, 1, ?3) FROM messages WHERE (?1 IS NULL OR "
+	    "disposition = ?1) AND received_at >= ?2 ORDER BY id";
+	struct each_ctx c = { fn, arg };
+
+	return db_each(db, sql, ARGS(arg_text(disp), arg_int(since),
+	    arg_int(INBOUND_HEAD)), each_row, &c);
+}
+
+static int
+get_row(sqlite3_stmt *st, void *arg)
+{
+	inbound_row(st, arg);
+	return 0;
+}
+
+int
+db_message_get(struct db *db, int64_t id, struct inbound *m)
+{
+	static const char sql[] = "SELECT " INBOUND_COLUMNS "raw FROM messages "
+	    "WHERE id = ?";
+
+	return db_row_with(db, sql, ARGS(arg_int(id)), get_row, m);
+}
+
+int
+db_message_retry(struct db *db, int64_t id)
+{
+	static const char sql[] = "UPDATE messages SET "
+	    "disposition = 'pending', detail = NULL, processed_at = NULL, "
+	    "attempts = 0 WHERE id = ? "
+	    "AND disposition IN ('quarantined', 'unreadable') AND "
+	    "length(raw) >= size";
+
+	return db_changes(db, sql, ARGS(arg_int(id)));
 }

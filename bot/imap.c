@@ -567,6 +567,12 @@ imap_idle(struct imap *im, int seconds, volatile sig_atomic_t *stop,
 	while (waited < seconds && !*stop) {
 		sdnotify_alive();	/* IDLE lasts up to 25 min */
 		w = mailstream_wait_idle(im->h->imap_stream, 1);
+		/*
+		 * A signal (stop, reload) interrupts the wait: the connection
+		 * is fine and IDLE ends as usual, with no warning (issue 17).
+		 */
+		if (w == MAILSTREAM_IDLE_ERROR && *stop)
+			w = MAILSTREAM_IDLE_INTERRUPTED;
 		if (w != MAILSTREAM_IDLE_TIMEOUT)
 			break;
 		waited++;

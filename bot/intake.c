@@ -211,7 +211,8 @@ bounce(struct job *j)
 		char *what = xasprintf("A partner's address bounced (outbox "
 		    "%lld, %s)", (long long)m.id, m.kind);
 		rc = notify_alert(rb, j->row, what, why,
-		    rb->cfg.processed_folder);
+		    rb->cfg.processed_folder,
+		    "Nothing was sent to the sender.");
 		free(what);
 	}
 	j->detail = xasprintf("outbox %lld (%s) %s%s", (long long)m.id, m.kind,

@@ -11,13 +11,16 @@
 
 #include "analyze.h"
 #include "classify.h"
+#include "clock.h"
 #include "db_messages.h"
 #include "db_partners.h"
+#include "idlist.h"
 #include "intake.h"
 #include "intake_int.h"
 #include "intake_text.h"
 #include "log.h"
 #include "mailout.h"
+#include "message.h"
 #include "notify.h"
 #include "parserchild.h"
 #include "rawhdr.h"
@@ -35,7 +38,80 @@ struct aside {
 	const struct render_var *vars;	/* its own placeholders */
 	size_t nvars;
 	const char *in_reply_to, *references;	/* or NULL */
+	const char *message_id;		/* recorded; or NULL */
+	const char *subject, *date;	/* quoted to the sender; or NULL */
 };
+
+/* The longest subject a notice quotes, in bytes. */
+#define QUOTE_MAX 200
+
+/*
+ * What the notice about a message no parser read quotes and threads on,
+ * from its raw header (rawhdr): the Message-ID, References, the subject
+ * (RFC 2047 decoded, at most QUOTE_MAX bytes of whole characters) and
+ * the Date as written.  Each is NULL when the message has none.
+ */
+struct quoted {
+	char *message_id, *references, *subject, *date;
+};
+
+static char *
+quoted_text(const char *raw, size_t len, const char *name, int decode)
+{
+	/* Room for RFC 2047 words, longer than what they decode to. */
+	char *v = rawhdr_field(raw, len, name, 5 * QUOTE_MAX), *s;
+	size_t n;
+
+	if (v == NULL || *v == '\0') {
+		free(v);
+		return NULL;
+	}
+	s = decode ? mime_decode_header(v) : utf8_sanitize(v, strlen(v));
+	free(v);
+	if ((n = strlen(s)) > QUOTE_MAX) {
+		for (n = QUOTE_MAX; n > 0 && ((unsigned char)s[n] & 0xc0) ==
+		    0x80; n--)
+			continue;
+		strlcpy_(s + n, "...", 4);
+	}
+	return s;
+}
+
+static void
+quote_raw(const char *raw, size_t len, struct quoted *q)
+{
+	char *mid = rawhdr_field(raw, len, "Message-ID", IDLIST_MSGID_MAX + 8);
+	char *refs = rawhdr_field(raw, len, "References",
+	    IDLIST_REFERENCES_MAX * (IDLIST_MSGID_MAX + 3));
+	char *all;
+
+	q->message_id = idlist_last_msgids(mid ? mid : "", 1);
+	if (*q->message_id == '\0') {
+		free(q->message_id);
+		q->message_id = NULL;
+	}
+	all = xasprintf("%s %s", refs ? refs : "", q->message_id ?
+	    q->message_id : "");
+	q->references = idlist_last_msgids(all, IDLIST_REFERENCES_MAX);
+	if (*q->references == '\0') {
+		free(q->references);
+		q->references = NULL;
+	}
+	q->subject = quoted_text(raw, len, "Subject", 1);
+	q->date = quoted_text(raw, len, "Date", 0);
+	free(all);
+	free(mid);
+	free(refs);
+}
+
+static void
+quoted_free(struct quoted *q)
+{
+	free(q->message_id);
+	free(q->references);
+	free(q->subject);
+	free(q->date);
+}
 
 /*
  * Records a message set aside and tells staff, in one transaction; an
@@ -46,27 +122,27 @@ static enum intake_result
 set_aside(struct refbot *rb, int64_t row, const struct aside *as)
 {
 	struct partner p;
-	struct render_var vars[8];
+	struct render_var vars[10];
 	struct notify n;
-	char *detail;
+	char *detail, now[48];
+	/* What staff read about the sender: it must be true. */
+	const char *told = "Nothing was sent to the sender.";
 	size_t i;
-	int found = 0, rc;
+	int found = 0, rc = 0;
 
 	log_warnx("message %lld: %s: %s", (long long)row, as->disposition,
 	    as->why);
 	if (db_begin(rb->db) != 0)
 		goto retry;
-	rc = notify_alert(rb, row, as->title, as->why,
-	    rb->cfg.rejected_folder) != 0;
-	if (rc == 0 && as->from != NULL &&
+	if (as->from != NULL &&
 	    (found = db_partner_by_sender(rb->db, as->from, &p)) > 0) {
 		vars[0] = (struct render_var){ "partner_name", p.name };
 		vars[1] = (struct render_var){ "from_name",
 		    rb->cfg.from_name };
 		vars[2] = (struct render_var){ "intake_address",
 		    rb->cfg.intake_address };
-		for (i = 0; i < as->nvars && i + 3 < nitems(vars); i++)
-			vars[i + 3] = as->vars[i];
+		for (i = 0; i < as->nvars && i + 5 < nitems(vars); i++)
+			vars[i + 5] = as->vars[i];
 		memset(&n, 0, sizeof(n));
 		n.name = as->text;
 		n.lang = refbot_partner_lang(&p, NULL);
@@ -74,18 +150,35 @@ set_aside(struct refbot *rb, int64_t row, const struct aside *as)
 		n.role = ROLE_NOTICE;	/* a reply: sent again, or a question */
 		n.token_id = p.id;
 		n.vars = vars;
-		n.nvars = i + 3;
+		n.nvars = i + 5;
 		n.in_reply_to = as->in_reply_to;
 		n.references = as->references;
 		n.auto_reply = 1;
-		if (p.active)
-			rc = notify_queue(rb, &n, NULL) < 0;
+		/* What it quotes; without a Date header, when it reached us. */
+		vars[3] = (struct render_var){ "subject", as->subject ?
+		    as->subject : strcmp(n.lang, "ja") == 0 ? "（件名なし）" :
+		    "(no subject)" };
+		vars[4] = (struct render_var){ "date", as->date ? as->date :
+		    clock_text(clock_now(), 0, now, sizeof(now)) };
+		if (p.active) {
+			rc = notify_queue(rb, &n, NULL);
+			told = rc == NOTIFY_WITHHELD ? "The sender, a "
+			    "registered partner, was not told: the hourly "
+			    "limit of automatic replies to them was reached." :
+			    "The sender, a registered partner, was told that "
+			    "it was set aside.";
+			rc = rc < 0;
+		}
 		partner_free(&p);
 	}
+	if (rc == 0 && found >= 0)
+		rc = notify_alert(rb, row, as->title, as->why,
+		    rb->cfg.rejected_folder, told) != 0;
 	/* After the notices: the record says what the caps held back. */
 	detail = intake_capped_detail(rb, as->why);
-	if (rc != 0 || found < 0 || db_message_dispose(rb->db, row, NULL,
-	    as->disposition, detail, 0) != 0 || db_commit(rb->db) != 0) {
+	if (rc != 0 || found < 0 || db_message_dispose(rb->db, row,
+	    as->message_id, as->disposition, detail, 0) != 0 ||
+	    db_commit(rb->db) != 0) {
 		free(detail);
 		db_rollback(rb->db);
 		goto retry;
@@ -109,9 +202,17 @@ intake_reject(struct refbot *rb, int64_t row, const char *disposition,
 	    .text = "unreadable", .vars = vars, .nvars = nitems(vars) };
 	enum intake_result res;
 	char *from = rawhdr_sender(raw, len);
+	struct quoted q;
 
+	/* Threaded under what they sent, quoting it, so they can tell. */
+	quote_raw(raw, len, &q);
 	as.from = from;
+	as.message_id = as.in_reply_to = q.message_id;
+	as.references = q.references;
+	as.subject = q.subject;
+	as.date = q.date;
 	res = set_aside(rb, row, &as);
+	quoted_free(&q);
 	free(from);
 	return res;
 }
@@ -134,6 +235,7 @@ intake_set_too_large(struct refbot *rb, int64_t row, const char *hdr,
 	const struct message *msg = &a.msg;
 	char limit[32], got[32], *why, *perr = NULL, *from = NULL;
 	char *refs = NULL;
+	struct quoted q = { NULL, NULL, NULL, NULL };
 	const struct render_var vars[] = {
 		{ "limit", limit }, { "size", got },
 	};
@@ -157,16 +259,22 @@ intake_set_too_large(struct refbot *rb, int64_t row, const char *hdr,
 		    MAILOUT_LOOP_HEADER) == NULL && msg->from_addr != NULL)
 			from = xstrdup(msg->from_addr);
 		refs = intake_references(msg);
-	} else
+	} else {
 		from = rawhdr_sender(hdr, hlen);
+		quote_raw(hdr, hlen, &q);
+	}
 	free(perr);
 	why = xasprintf("%llu bytes, over the %zu-byte limit",
 	    (unsigned long long)size, rb->cfg.max_message_size);
 	as.why = why;
 	as.from = from;
-	as.in_reply_to = msg->message_id;
-	as.references = refs;
+	as.message_id = as.in_reply_to = msg->message_id ? msg->message_id :
+	    q.message_id;
+	as.references = refs ? refs : q.references;
+	as.subject = msg->subject ? msg->subject : q.subject;
+	as.date = q.date;
 	res = set_aside(rb, row, &as);
+	quoted_free(&q);
 	free(why);
 	free(from);
 	free(refs);

@@ -111,15 +111,13 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 	char ref[24], sla[16], due[40], *fields, *problems, *reasons, *blanks;
 	char *refs = intake_references(&j->a.msg), *fields_en, *reasons_en;
 	int hours = config_sla_hours(&rb->cfg, p->tier);
-	time_t t = (time_t)(clock_now() + (int64_t)hours * 3600);
+	int64_t t = clock_now() + (int64_t)hours * 3600;
 	struct notify n;
-	struct tm tm;
 	int rc;
 
 	refbot_ref(j->referral_id, ref, sizeof(ref));
 	snprintf(sla, sizeof(sla), "%d", hours);
-	gmtime_r(&t, &tm);
-	strftime(due, sizeof(due), "%Y-%m-%d %H:%M UTC", &tm);
+	clock_text(t, 0, due, sizeof(due));
 	fields = intake_fields_text(f, lang);
 	problems = intake_problems_text(rb, f, lang);
 	reasons = intake_rules_text(f, lang);
@@ -207,16 +205,14 @@ send_duplicate(struct job *j, const struct form *f, const struct partner *p,
 	const char *client = form_role(f, FIELD_ROLE_CLIENT);
 	char ref[24], first_ref[24], date[16], *refs, *fields, *same;
 	struct tm tm;
-	time_t t;
 	int rc, found;
 
 	if ((found = db_referral_get(rb->db, first_id, &first)) <= 0)
 		return found < 0 ? -1 : 0;
 	refbot_ref(j->referral_id, ref, sizeof(ref));
 	refbot_ref(first_id, first_ref, sizeof(first_ref));
-	t = (time_t)first.created_at;
-	gmtime_r(&t, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	strftime(date, sizeof(date), "%Y-%m-%d",
+	    clock_local(first.created_at, &tm));
 	same = first.partner_id == p->id ? xasprintf(strcmp(lang, "ja") == 0 ?
 	    "（貴社からのご紹介 %s）" : ", by you, as %s", first_ref) :
 	    xstrdup("");

@@ -16,6 +16,7 @@ const struct cli_cmd *const cli_table[] = {
 	&cli_run_cmd,
 	&cli_doctor_cmd,
 	&cli_referral_cmd,
+	&cli_message_cmd,
 	&cli_partner_cmd,
 	&cli_payout_cmd,
 	&cli_ledger_cmd,

@@ -114,11 +114,7 @@ month_name(const char *month, const char *lang)
 void
 newsletter_format_date(int64_t t, char *out, size_t size)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	localtime_r(&tt, &tm);
-	strftime(out, size, "%Y-%m-%d %H:%M %Z", &tm);
+	clock_text(t, 0, out, size);
 }
 
 /* ------------------------------------------------------------- issues */

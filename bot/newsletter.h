@@ -37,7 +37,7 @@ void newsletter_month(int64_t t, char *out);
 void newsletter_coming_month(struct refbot *, int64_t now, char *out);
 /* When the month's issue is due: newsletter_day at newsletter_hour. */
 int64_t newsletter_due(struct refbot *, const char *month);
-/* t as local date and time for people ("2026-12-01 09:00 UTC"). */
+/* t as clock_text writes it, for people ("2026-12-01 09:00 +0900 JST"). */
 void newsletter_format_date(int64_t t, char *out, size_t size);
 
 /* Whether p gets the newsletter: active, subscribed, not bounced. */

@@ -190,16 +190,18 @@ notify_staff(struct refbot *rb, struct notify *n)
 
 int
 notify_alert(struct refbot *rb, int64_t row, const char *what,
-    const char *reason, const char *folder)
+    const char *reason, const char *folder, const char *sender)
 {
 	struct notify n;
-	char msg[32];
+	char msg[32], num[24];
 
 	snprintf(msg, sizeof(msg), "#%lld", (long long)row);
+	snprintf(num, sizeof(num), "%lld", (long long)row);
 	{
 		const struct render_var vars[] = {
-			{ "what", what }, { "message", msg },
+			{ "what", what }, { "message", msg }, { "row", num },
 			{ "reason", reason }, { "folder", folder },
+			{ "sender", sender },
 		};
 		memset(&n, 0, sizeof(n));
 		n.name = "staff-alert";
@@ -298,16 +300,6 @@ alert_kind_text(const char *kind)
 	return kind;
 }
 
-static void
-utc_text(int64_t t, char *s, size_t size)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(s, size, "%Y-%m-%d %H:%M:%S UTC", &tm);
-}
-
 /* One kind's summary for one hour, inside the caller's transaction. */
 static int
 alert_summary(struct refbot *rb, const char *kind, int64_t period,
@@ -315,7 +307,7 @@ alert_summary(struct refbot *rb, const char *kind, int64_t period,
 {
 	struct alert_period ap;
 	struct notify n;
-	char from[40], to[40], first[40], last[40], count[24], sent[24];
+	char from[48], to[48], first[48], last[48], count[24], sent[24];
 	char *rows = NULL, *tally = NULL;
 	int rc = -1;
 
@@ -323,10 +315,10 @@ alert_summary(struct refbot *rb, const char *kind, int64_t period,
 		goto out;
 	rows = notify_rows_text(ap.rows, ap.nheld, 200);
 	tally = notify_tally_text(ap.disp, ap.nheld);
-	utc_text(period, from, sizeof(from));
-	utc_text(period + 3600, to, sizeof(to));
-	utc_text(ap.first, first, sizeof(first));
-	utc_text(ap.last, last, sizeof(last));
+	clock_text(period, 1, from, sizeof(from));
+	clock_text(period + 3600, 1, to, sizeof(to));
+	clock_text(ap.first, 1, first, sizeof(first));
+	clock_text(ap.last, 1, last, sizeof(last));
 	snprintf(count, sizeof(count), "%zu", ap.nheld);
 	snprintf(sent, sizeof(sent), "%d", ap.sent);
 	{

@@ -62,9 +62,12 @@ int notify_queue(struct refbot *, const struct notify *, char **message_id);
  */
 int notify_staff(struct refbot *, struct notify *n);
 
-/* Tells staff about a message that needs a person; as notify_staff. */
+/*
+ * Tells staff about a message that needs a person; sender says what its
+ * sender was told (a sentence).  As notify_staff.
+ */
 int notify_alert(struct refbot *, int64_t row, const char *what,
-    const char *reason, const char *folder);
+    const char *reason, const char *folder, const char *sender);
 
 /*
  * Queues one summary per kind and clock hour that ended before now with

@@ -630,15 +630,14 @@ replies_status(struct refbot *rb, const struct analysis *a,
 	buf_init(&h);
 	for (i = 0; i < r->nhistory; i++) {
 		const struct history_entry *e = &r->history[i];
-		time_t t = (time_t)e->at;
 		struct tm tm;
 
 		/* Internal notes and refused commands stay internal. */
 		if (e->to_status == NULL || (e->from_status != NULL &&
 		    strcmp(e->from_status, e->to_status) == 0))
 			continue;
-		gmtime_r(&t, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%d", &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d",
+		    clock_local(e->at, &tm));
 		buf_addf(&h, "%s  %s  %s\n", when, e->to_status, e->event);
 	}
 	{

@@ -70,14 +70,15 @@ static const struct known {
 	    "history marker", NULL },
 	{ "mail/statement", MAIL, MAILTEXTS, 1, "partner_name quarter period "
 	    "referrals revenue earned paid balance", NULL },
-	{ "mail/unreadable", MAIL, MAILTEXTS, 1, "partner_name reason", NULL },
+	{ "mail/unreadable", MAIL, MAILTEXTS, 1, "partner_name reason subject "
+	    "date", NULL },
 	{ "mail/welcome", MAIL, MAILTEXTS, 1, KIT_VARS " overview "
 	    "introduction", NULL },
 	{ "mail/form-reply", MAIL, MAILTEXTS, 1, KIT_VARS " subject", NULL },
 	{ "mail/too-large", MAIL, MAILTEXTS, 1, "partner_name limit size",
 	    NULL },
-	{ "mail/staff-alert", MAIL, MAILTEXTS, 0, "what message reason folder",
-	    NULL },
+	{ "mail/staff-alert", MAIL, MAILTEXTS, 0, "what message row reason "
+	    "folder sender", NULL },
 	{ "mail/staff-new", MAIL, MAILTEXTS, 0, STAFF_REFERRAL_VARS, NULL },
 	{ "mail/staff-disqualified", MAIL, MAILTEXTS, 0, STAFF_REFERRAL_VARS,
 	    NULL },

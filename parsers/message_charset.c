@@ -306,8 +306,10 @@ has_high_bytes(const char *bytes, size_t n)
 /*
  * A guess from the bytes, for text whose label is missing or wrong:
  * ISO-2022-JP announces itself with escapes; UTF-8 validates; Japanese
- * 8-bit text is CP932 or EUC-JP, whichever decodes cleanly; the rest is
- * most likely Windows Western.
+ * 8-bit text is CP932 or EUC-JP, whichever decodes cleanly.  The rest is
+ * read as UTF-8, its invalid bytes becoming U+FFFD: read as Windows
+ * Western, a stray 0xFF turned into a "ÿ" that partners saw quoted back
+ * in our own subjects (issue 17).
  */
 static const char *
 charset_sniff(const char *bytes, size_t n)
@@ -324,7 +326,7 @@ charset_sniff(const char *bytes, size_t n)
 		return "CP932";
 	if (converts_cleanly(bytes, n, "EUC-JP"))
 		return "EUC-JP";
-	return "WINDOWS-1252";
+	return "UTF-8";
 }
 
 /* Mostly UTF-8, with a few bad bytes: the label is right, the text damaged. */

@@ -17,17 +17,23 @@ starts(const char *p, size_t n, const char *name)
 	return n >= k && ascii_strncasecmp(p, name, k) == 0;
 }
 
+/* The end of the first header block (or of the bytes). */
+static const char *
+header_end(const char *raw, size_t len)
+{
+	const char *end = memmem(raw, len, "\n\n", 2);
+
+	if (end == NULL)
+		end = memmem(raw, len, "\r\n\r\n", 4);
+	return end != NULL ? end : raw + len;
+}
+
 char *
 rawhdr_sender(const char *raw, size_t len)
 {
-	const char *p = raw, *end = raw + len, *hdr_end;
+	const char *p = raw, *end = header_end(raw, len);
 	char *from = NULL;
 
-	hdr_end = memmem(raw, len, "\n\n", 2);
-	if (hdr_end == NULL)
-		hdr_end = memmem(raw, len, "\r\n\r\n", 4);
-	if (hdr_end != NULL)
-		end = hdr_end;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -54,6 +60,47 @@ rawhdr_sender(const char *raw, size_t len)
 	if (from != NULL)
 		ascii_lower(from);
 	return from;
+}
+
+char *
+rawhdr_field(const char *raw, size_t len, const char *name, size_t max)
+{
+	const char *p = raw, *end = header_end(raw, len);
+	size_t k = strlen(name);
+	struct buf b;
+	int in = 0;
+
+	buf_init(&b);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p), vn;
+		const char *v = NULL;
+
+		if (in && n > 0 && (*p == ' ' || *p == '\t'))
+			v = p;	/* a folded line goes on, with its blank */
+		else if (in)
+			break;
+		else if (n > k && p[k] == ':' && starts(p, n, name)) {
+			in = 1;
+			for (v = p + k + 1; v < p + n && (*v == ' ' ||
+			    *v == '\t'); v++)
+				continue;
+		}
+		if (v != NULL) {
+			vn = (size_t)(p + n - v);
+			if (vn > 0 && v[vn - 1] == '\r')
+				vn--;
+			if (vn > max - b.len)
+				vn = max - b.len;
+			buf_add(&b, v, vn);
+		}
+		p += n + 1;	/* past the line and its "\n" */
+	}
+	if (!in) {
+		buf_free(&b);
+		return NULL;
+	}
+	return strtrim(buf_steal(&b));
 }
 
 size_t

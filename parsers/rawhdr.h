@@ -19,6 +19,16 @@
 char *rawhdr_sender(const char *raw, size_t len);
 
 /*
+ * The value of the first "name:" field (name without the colon, any
+ * case) in the first header block, by plain text search: its folded
+ * lines joined (unfolded as RFC 5322 says), trimmed, at most max bytes
+ * (cut at a byte, so the caller sanitises it).  NULL when there is none.
+ * Caller frees.
+ */
+char *rawhdr_field(const char *raw, size_t len, const char *name,
+    size_t max);
+
+/*
  * Where the message proper starts: the offset of the first line that
  * is not a header added in transit (Return-Path, Delivered-To, Received
  * and their continuation lines).

@@ -76,19 +76,30 @@ static const char *const patterns[RE_MAX] = {
 	    "\\d{1,4}[/.\\-]\\d{1,2}[/.\\-]\\d{1,4}|\\d{1,2}:\\d{2}",
 	/*
 	 * The whole line must be the footer: "Sent from my desk, is much
-	 * easier..." is a sentence.  An HTML part's link may follow.
+	 * easier..." is a sentence.  An HTML part's link may follow, as
+	 * <url>, [url] or, from our own HTML reader, (url).  Japanese
+	 * footers may name the carrier ("docomoのiPhoneから送信", "au
+	 * Android携帯からの送信") or the app ("Gmailモバイルから送信").
 	 */
 	[RE_PHONE] = "^\\s*(?:"
 	    "Sent (?:from|via|with) my(?:\\s+[\\p{L}\\p{N}®™&'’.\\-]+){1,4}|"
 	    "Sent from (?:Outlook|Mail|Yahoo Mail|Gmail|AOL|Proton ?Mail)"
+	    "(?:\\s+(?:Mobile|app))?"
 	    "(?:\\s+(?:for|on)\\s+[\\p{L}\\p{N} ]{1,30})?\\.?|"
+	    "Sent from the Gmail app|"
 	    "Get Outlook for (?:iOS|Android|Mac|Windows)|"
-	    "(?:iOS|Android)\\s*版\\s*Outlook(?:\\s*を入手)?|"
+	    "(?:iOS|Android)\\s*版\\s*の?\\s*Outlook(?:\\s*を入手)?|"
 	    "Outlook for (?:iOS|Android)\\s*を入手|"
-	    "(?:iPhone|iPad|Android|Xperia|Galaxy|AQUOS|arrows|スマートフォン|"
-	    "スマホ|携帯電話|携帯|モバイル)\\s*(?:から|より)送信"
-	    "(?:しました|しています)?[。.]?"
-	    ")\\s*(?:<[^>\\s]*>|\\[[^\\]\\s]*\\])?\\s*$",
+	    "(?:(?:docomo|NTT\\s*docomo|ドコモ|au|KDDI|SoftBank|ソフトバンク|"
+	    "Y!\\s*mobile|ワイモバイル|楽天モバイル|UQ\\s*mobile|povo|ahamo)"
+	    "\\s*の?\\s*)?"
+	    "(?:iPhone|iPad|Android(?:\\s*(?:携帯|端末|スマートフォン))?|Xperia|"
+	    "Galaxy(?:\\s*スマートフォン)?|AQUOS|arrows|スマートフォン|スマホ|"
+	    "携帯電話|携帯|モバイル|Gmail(?:\\s*モバイル|\\s*アプリ)?|"
+	    "Yahoo!?\\s*メール|Outlook|メール)\\s*(?:から|より)の?送信"
+	    "(?:しました|しています|されました)?[。.]?"
+	    ")\\s*(?:<[^>\\s]*>|\\[[^\\]\\s]*\\]|"
+	    "\\(\\s*https?://[^)\\s]*\\s*\\))?\\s*$",
 	/* "-Abhishek Kona": a dash and one to three capitalised words. */
 	[RE_DASHNAME] = "^-{1,2}\\s?(?-i:\\p{Lu}[\\p{L}\\p{M}'’.]*|"
 	    "[\\p{Han}\\p{Hiragana}\\p{Katakana}]+)"

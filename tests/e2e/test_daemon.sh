@@ -41,6 +41,9 @@ else
 	check "SIGTERM stops the daemon within 10 s, exit 0 (got $rc)" [ "$rc" -eq 0 ]
 fi
 DAEMON_PID=""
+# A clean stop is no lost connection (issue 17): no false warning.
+check "a clean SIGTERM logs no lost IDLE connection" \
+	bash -c "! grep -q 'connection lost' '$SB/daemon.log'"
 check "exactly two acknowledgements" [ "$("$MAILTOOL" count --env "$SB/env" --user partner1)" = 2 ]
 
 # Without IDLE (a server that lacks it, or imap_idle = no) it polls.
@@ -81,5 +84,7 @@ check "mail after the reload uses the new settings" \
 kill -TERM "$DAEMON_PID"
 wait "$DAEMON_PID"
 DAEMON_PID=""
+check "neither SIGHUP nor SIGTERM logs a lost IDLE connection" \
+	bash -c "! grep -q 'connection lost' '$SB/hup.log'"
 
 finish

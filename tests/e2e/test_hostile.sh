@@ -86,6 +86,21 @@ check "the MIME parser never crashed on the corpus (got $crashes)" [ "$crashes" 
 if [ "$crashes" != 0 ]; then
 	db "select m.uid || ' ' || m.size || ' bytes: ' || m.detail from messages m where detail like '%crashed%'" | sed 's/^/# crash: /'
 fi
+# Issue 17: a message set aside keeps the Message-ID its header gives.
+noid=$(/usr/bin/python3 - "$SB/refbot.db" <<'PY'
+import re, sqlite3, sys
+n = 0
+for disp, mid, raw in sqlite3.connect(sys.argv[1]).execute(
+        "select disposition, message_id, raw from messages where disposition "
+        "in ('unreadable', 'quarantined', 'too-large')"):
+    head = re.split(rb"\r?\n\r?\n", bytes(raw), maxsplit=1)[0]
+    m = re.search(rb"^message-id:[ \t]*<([!-=?-~]+@[!-=?-~]+)>", head, re.I | re.M)
+    if m and not mid:
+        n += 1
+print(n)
+PY
+)
+check "messages set aside are stored with their Message-ID (got $noid without)" [ "$noid" = 0 ]
 inbox=$("$MAILTOOL" count --env "$SB/env" --user intake)
 processed=$("$MAILTOOL" count --env "$SB/env" --user intake --mailbox Processed)
 rejected=$("$MAILTOOL" count --env "$SB/env" --user intake --mailbox Rejected)

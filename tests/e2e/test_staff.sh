@@ -44,9 +44,10 @@ send --from staff1 --to intake --subject "Re: [REF-000001] New referral" \
 run_once
 check "MEETING moves it (Gmail style, In-Reply-To only)" [ "$(status)" = MEETING ]
 
-# Japanese alias and full-width digits from a phone.
+# Japanese alias and full-width digits from a phone, with its carrier's
+# footer (issue 17: never relayed).
 send --from staff2 --to "$reply_to" --subject "Re: [REF-000001]" \
-	--body $'提案　１，２００，０００円\n見積書を送りました。\n\niPhoneから送信'
+	--body $'提案　１，２００，０００円\n見積書を送りました。\n\nau Android携帯からの送信'
 run_once
 check "提案 (PROPOSAL) with a full-width amount moves it" [ "$(status)" = PROPOSAL ]
 
@@ -97,6 +98,8 @@ check "the ledger holds the commission" [ "$(sqlite3 "$SB/refbot.db" "select kin
 rb payout add partner1@example.test 200000 --ref REF-000001 >/dev/null
 check "a payout leaves the right balance" [ "$(rb partner show partner1@example.test --format json | pyjson '(j["commission_earned"], j["paid"], j["balance"])')" = "(1200000, 200000, 1000000)" ]
 check "nothing from the quotes or signatures leaked" [ "$(echo "$box" | pyjson 'not any("99999" in m["text"] or "500" in m["text"] for m in j)')" = True ]
+check "the relayed text reaches the partner without the phone's footer" \
+	[ "$(echo "$box" | pyjson '"見積書を送りました。" in j[3]["text"] and "携帯" not in j[3]["text"]')" = True ]
 check "staff were alerted about the two refused commands" \
 	[ "$(fetch staff2 | pyjson 'sum("was not accepted" in m["headers"]["Subject"] for m in j)')" = 2 ]
 

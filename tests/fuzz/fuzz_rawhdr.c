@@ -2,7 +2,7 @@
  * libFuzzer target: the header fields read from raw message bytes when
  * the MIME parser cannot be used.  The bytes get an exact-size copy with
  * no NUL after them, so a read past the length is caught; a sender found
- * is a bare lower-case address.
+ * is a bare lower-case address, a field no longer than asked.
  */
 #include "config.h"
 
@@ -33,6 +33,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (rawhdr_skip_transit(raw, size) > size)
 		abort();
+	/* A field is at most max bytes, with no line break left in it. */
+	if ((p = rawhdr_field(raw, size, "Subject", 64)) != NULL) {
+		if (strlen(p) > 64 || strchr(p, '\n') != NULL)
+			abort();
+		free(p);
+	}
 	free(raw);
 	return 0;
 }

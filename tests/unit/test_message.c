@@ -148,6 +148,40 @@ test_invalid_bytes_replaced(void)
 	free(raw);
 }
 
+/*
+ * Issue 17: a byte that is not UTF-8, in an unlabelled header or part
+ * that is no Japanese charset either, is U+FFFD, not read as Windows
+ * Western (0xFF came back to the partner as "ÿ" in our subject).
+ */
+static void
+test_invalid_bytes_unlabelled(void)
+{
+	struct message msg;
+	char *err = NULL, *raw, *s;
+	size_t len;
+
+	raw = check_slurp("tests/data/invalid-bytes-subject.eml", &len);
+	if (raw == NULL || message_parse(raw, len, 0, &msg, &err) != 0) {
+		free(err);
+		free(raw);
+		check_cur_failed = 1;
+		return;
+	}
+	EXPECT_STR(msg.subject, "Referral: Acme \xef\xbf\xbd Widgets");
+	EXPECT_CONTAINS(msg.text, "Expanding \xef\xbf\xbd\xef\xbf\xbd "
+	    "into");
+	EXPECT_CONTAINS(msg.text, "Client: Acme \xef\xbf\xbd Widgets Ltd");
+	EXPECT_STR(msg.charset, "UTF-8");
+	message_free(&msg);
+	free(raw);
+	/* And a UTF-8 label on such bytes: the same. */
+	s = charset_to_utf8("caf\xe9 \xff", 6, "utf-8", &err);
+	EXPECT_STR(s, "caf\xef\xbf\xbd \xef\xbf\xbd");
+	EXPECT_STR(err, "UTF-8");
+	free(s);
+	free(err);
+}
+
 static void
 test_size_cap(void)
 {
@@ -290,6 +324,7 @@ main(void)
 	}
 	RUN(test_sjis_keeps_nec_extensions);
 	RUN(test_invalid_bytes_replaced);
+	RUN(test_invalid_bytes_unlabelled);
 	RUN(test_size_cap);
 	RUN(test_rfc2047);
 	RUN(test_rfc2047_linear);

@@ -92,12 +92,57 @@ test_skip_transit(void)
 	EXPECT(rawhdr_skip_transit("Received: x\n", 5) == 0);
 }
 
+/* Issue 17: what an unreadable message's notice quotes and threads on. */
+static void
+test_field(void)
+{
+	const char *raw = "Subject: Referral:\r\n =?UTF-8?B?5pel?=\r\n"
+	    "message-id:<a@b>\r\nX: y\r\n\r\nDate: body\r\n";
+	char *s, *eml;
+	size_t len;
+
+	s = rawhdr_field(raw, strlen(raw), "Subject", 100);
+	EXPECT_STR(s, "Referral: =?UTF-8?B?5pel?=");
+	free(s);
+	s = rawhdr_field(raw, strlen(raw), "Message-ID", 100);
+	EXPECT_STR(s, "<a@b>");
+	free(s);
+	/* Only the header block; at most max bytes; none is NULL. */
+	EXPECT(rawhdr_field(raw, strlen(raw), "Date", 100) == NULL);
+	s = rawhdr_field(raw, strlen(raw), "Subject", 4);
+	EXPECT_STR(s, "Refe");
+	free(s);
+	EXPECT(rawhdr_field("Subject", 7, "Subject", 10) == NULL);
+	s = rawhdr_field("Subject:", 8, "Subject", 10);
+	EXPECT_STR(s, "");
+	free(s);
+	/* The fixtures the MIME parser cannot read. */
+	eml = check_slurp("tests/data/corpus/bad-boundary-mismatch.eml", &len);
+	EXPECT(eml != NULL);
+	if (eml != NULL) {
+		s = rawhdr_field(eml, len, "Message-ID", 1000);
+		EXPECT_STR(s, "<bad-boundary-mismatch@partner.example>");
+		free(s);
+		s = rawhdr_field(eml, len, "Date", 1000);
+		EXPECT_STR(s, "Fri, 27 Nov 2026 14:16:00 +0900");
+		free(s);
+		free(eml);
+	}
+	eml = check_slurp("tests/data/corpus/bad-no-headers.eml", &len);
+	EXPECT(eml != NULL);
+	if (eml != NULL) {
+		EXPECT(rawhdr_field(eml, len, "Message-ID", 1000) == NULL);
+		free(eml);
+	}
+}
+
 int
 main(void)
 {
 	RUN(test_sender);
 	RUN(test_automatic);
 	RUN(test_bounded);
+	RUN(test_field);
 	RUN(test_skip_transit);
 	return check_done();
 }

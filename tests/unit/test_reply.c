@@ -4,7 +4,8 @@
  * with what its tests assert, in fixtures.json) and tests/data/replies
  * (refbot's own: NAME.txt and the visible text in NAME.expected).  Then
  * a property: mutated and random input never crashes and always comes
- * back as valid UTF-8.
+ * back as valid UTF-8.  And whole replies (tests/data/replies-eml) read
+ * as intake reads them: MIME, then the reply.
  */
 #include "config.h"
 
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "message.h"
 #include "reply.h"
 #include "util.h"
 
@@ -89,6 +91,9 @@ static const struct {
 	    REPLY_CUT_HEADER_BLOCK },
 	{ "empty", REPLY_CUT_NONE, REPLY_CUT_NONE },
 	{ "blank-then-sig", REPLY_CUT_SIGNATURE, REPLY_CUT_SIGNATURE },
+	/* Issue 17: phone and app footers are never relayed to partners. */
+	{ "outlook-ios-html", REPLY_CUT_SIGNATURE, REPLY_CUT_SIGNATURE },
+	{ "ja-android-carrier", REPLY_CUT_SIGNATURE, REPLY_CUT_SIGNATURE },
 };
 
 /* The words of the marker: what must never be visible. */
@@ -337,6 +342,35 @@ test_footers_only_at_the_end(void)
 	    NULL, "WON 5", REPLY_CUT_SIGNATURE);
 	expect_reply("WON 5\n\nAndroid版Outlook を入手\n", NULL, "WON 5",
 	    REPLY_CUT_SIGNATURE);
+	/* Issue 17: the apps' and Japanese carriers' footers. */
+	{
+		static const char *const footers[] = {
+			"Get Outlook for Android (https://aka.ms/ghei36)",
+			"Get Outlook for iOS<https://aka.ms/o0ukef>",
+			"iOS 版の Outlook を入手",
+			"Sent from my iPad", "Sent from my Android phone",
+			"Sent from Gmail Mobile", "Sent from the Gmail app",
+			"Sent from Yahoo Mail for iPhone",
+			"iPhoneから送信", "iPadから送信", "Android携帯からの送信",
+			"au Android携帯からの送信", "docomoのiPhoneから送信",
+			"ドコモのスマートフォンから送信",
+			"SoftBankのiPhoneから送信",
+			"ソフトバンクのスマートフォンから送信",
+			"Galaxy スマートフォンから送信されました",
+			"Gmailモバイルから送信", "Yahoo!メールから送信",
+		};
+		size_t i;
+
+		for (i = 0; i < nitems(footers); i++) {
+			char *in = xasprintf("WON 5\n\n%s\n", footers[i]);
+
+			expect_reply(in, NULL, "WON 5", REPLY_CUT_SIGNATURE);
+			free(in);
+		}
+	}
+	/* Said in a sentence, it is text. */
+	expect_reply("WON 5\nau Android携帯からの送信が遅れました\n", NULL,
+	    "WON 5\nau Android携帯からの送信が遅れました", REPLY_CUT_NONE);
 	/* "- Phase one" is a bullet, "-Rick" a sign-off. */
 	expect_reply("WON 5\n\n- Phase one\n", NULL, "WON 5\n\n- Phase one",
 	    REPLY_CUT_NONE);
@@ -522,6 +556,44 @@ test_fuzz(void)
 		free(seeds[--nseeds]);
 }
 
+/*
+ * Issue 17: what a staff member's phone or app adds is never relayed to
+ * partners, from Outlook for iOS's HTML-only mail (its link read as
+ * "(url)") to a Japanese carrier's ISO-2022-JP one.
+ */
+static void
+test_eml_footers(void)
+{
+	static const struct {
+		const char *file, *visible;
+	} cases[] = {
+		{ "outlook-ios-html.eml",
+		    "CONTACTED\nWe called Jane today; she is keen." },
+		{ "ja-carrier.eml", "提案 1,200,000円\n見積書を送りました。" },
+	};
+	struct message msg;
+	struct reply_text r;
+	char *raw, *path, *err = NULL;
+	size_t i, len;
+
+	for (i = 0; i < nitems(cases); i++) {
+		path = xasprintf("tests/data/replies-eml/%s", cases[i].file);
+		raw = check_slurp(path, &len);
+		free(path);
+		EXPECT(raw != NULL);
+		if (raw == NULL)
+			continue;
+		EXPECT(message_parse(raw, len, 0, &msg, &err) == MESSAGE_OK);
+		free(err);
+		err = NULL;
+		reply_extract(msg.text, MARKER, &r);
+		EXPECT_STR(r.visible, cases[i].visible);
+		reply_text_free(&r);
+		message_free(&msg);
+		free(raw);
+	}
+}
+
 int
 main(void)
 {
@@ -545,6 +617,7 @@ main(void)
 	RUN(test_quoted_keeps_the_rest);
 	RUN(test_marker);
 	RUN(test_footers_only_at_the_end);
+	RUN(test_eml_footers);
 	RUN(test_attribution_shapes);
 	RUN(test_long_lines);
 	RUN(test_fuzz);
