@@ -164,7 +164,7 @@ outbox_halt_done(struct outbox_pace *p, int held)
 /* outbox_drain's work, under the sender lock. */
 static int
 drain(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
-    volatile sig_atomic_t *stop)
+    volatile sig_atomic_t *stop, int bulk)
 {
 	struct outmail m;
 	int sent = 0, r, k;
@@ -175,7 +175,8 @@ drain(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
 		char *err = NULL;
 
 		sdnotify_alive();	/* one mail at a time is progress */
-		r = db_outbox_next_due(rb->db, now, bulk_may_send(lim), &m);
+		r = db_outbox_next_due(rb->db, now, bulk && bulk_may_send(lim),
+		    &m);
 		if (r < 0) {
 			log_warnx("outbox: database: %s", db_errmsg(rb->db));
 			return -1;
@@ -257,9 +258,9 @@ drain_lock(struct refbot *rb)
 	return fd;
 }
 
-int
-outbox_drain(struct refbot *rb, struct smtp *smtp,
-    struct outbox_limits *lim, volatile sig_atomic_t *stop)
+static int
+drain_locked(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
+    volatile sig_atomic_t *stop, int bulk)
 {
 	int lock = drain_lock(rb), sent;
 
@@ -267,8 +268,28 @@ outbox_drain(struct refbot *rb, struct smtp *smtp,
 		log_debug("outbox: another refbot process is sending");
 		return 0;
 	}
-	sent = drain(rb, smtp, lim, stop);
+	sent = drain(rb, smtp, lim, stop, bulk);
 	if (lock >= 0)
 		close(lock);
+	return sent;
+}
+
+int
+outbox_drain(struct refbot *rb, struct smtp *smtp,
+    struct outbox_limits *lim, volatile sig_atomic_t *stop)
+{
+	return drain_locked(rb, smtp, lim, stop, 1);
+}
+
+int
+outbox_drain_unpaced(struct refbot *rb, struct smtp *smtp,
+    volatile sig_atomic_t *stop)
+{
+	struct outbox_limits lim;
+	int sent;
+
+	memset(&lim, 0, sizeof(lim));
+	sent = drain_locked(rb, smtp, &lim, stop, 0);
+	outbox_limits_free(&lim);
 	return sent;
 }

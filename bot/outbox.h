@@ -71,6 +71,12 @@ int outbox_queue(struct refbot *, int64_t referral_id, const char *kind,
 struct smtp;
 int outbox_drain(struct refbot *, struct smtp *, struct outbox_limits *lim,
     volatile sig_atomic_t *stop);
+/*
+ * As outbox_drain, but only mail of the kinds without a limit (not the
+ * bulk kind): what a sender beside the one that keeps the limits sends.
+ */
+int outbox_drain_unpaced(struct refbot *, struct smtp *,
+    volatile sig_atomic_t *stop);
 
 /*
  * Holds every pending row of the halted kind (inside the caller's

@@ -18,6 +18,7 @@
 #include "outbox.h"
 #include "run.h"
 #include "sdnotify.h"
+#include "sender.h"
 #include "sla.h"
 #include "smtp.h"
 #include "util.h"
@@ -58,6 +59,7 @@ struct runner {
 	size_t ntodo;
 	struct fetched got[FETCH_BATCH];	/* the batch fetched */
 	size_t ngot;
+	struct sender sender;	/* sends while the next batch comes */
 	const uint32_t *wuids;	/* the batch being fetched, */
 	const uint32_t *wsizes;	/* and each one's RFC822.SIZE */
 	size_t wn;
@@ -294,6 +296,8 @@ handle_group(struct runner *r, const size_t *idx, size_t n)
 		db_rollback(rb->db);
 		goto later;
 	}
+	/* What this group queued goes out while the next is fetched. */
+	sender_poke(&r->sender, rb, r->stop);
 	for (i = 0; i < n; i++)
 		r->got[idx[i]].state = res[i] == INTAKE_PROCESSED ? F_FILE :
 		    res[i] == INTAKE_REJECTED ? F_FILE_REJECTED : F_LATER;
@@ -648,6 +652,8 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 			backoff = 5;
 		}
 		rc = process_mailbox(&r);
+		/* It sends what is due, then the limited kinds go below. */
+		sender_stop(&r.sender, *stop);
 		if (rc == IMAP_ECONN) {
 			imap_close(r.im);
 			r.im = NULL;
@@ -698,6 +704,7 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 	}
 	if (!once)
 		sdnotify_stopping();
+	sender_stop(&r.sender, 1);
 	imap_close(r.im);
 	smtp_free(r.smtp);
 	outbox_limits_free(&r.limits);
