@@ -263,6 +263,13 @@ static const char *migrations[] = {
 	"CREATE INDEX staff_alerts_period ON staff_alerts(kind, period);"
 	"CREATE INDEX staff_alerts_unsummarised ON staff_alerts(period) "
 	"  WHERE held = 1 AND summarised_at IS NULL;",
+	/*
+	 * Issue 21 (group commit): of a message's attempts, those made in a
+	 * batch of more than one; a batch that dies is split, and only the
+	 * attempts a message made alone count toward its quarantine.
+	 */
+	"ALTER TABLE messages ADD COLUMN batch_attempts INTEGER NOT NULL "
+	"  DEFAULT 0;",
 };
 
 /*
@@ -382,6 +389,12 @@ const char *
 db_errmsg(struct db *db)
 {
 	return sqlite3_errmsg(db->h);
+}
+
+int
+db_busy(struct db *db)
+{
+	return (sqlite3_errcode(db->h) & 0xff) == SQLITE_BUSY;
 }
 
 /* The slot of sql, or the empty one where it goes. */
@@ -749,6 +762,16 @@ db_rollback(struct db *db)
 	if (!sqlite3_get_autocommit(db->h))
 		exec_sql(db, "ROLLBACK");
 	db->depth = 0;
+}
+
+int
+db_writable(struct db *db)
+{
+	if (db->depth > 0)	/* our own transaction: we are the writer */
+		return 0;
+	if (exec_sql(db, "BEGIN IMMEDIATE") != 0)
+		return -1;
+	return exec_sql(db, "COMMIT");
 }
 
 int

@@ -8,14 +8,16 @@
 
 int
 db_message_lookup(struct db *db, const char *mailbox, uint32_t uidvalidity,
-    uint32_t uid, int64_t *id, char **disposition, int *moved, int *attempts)
+    uint32_t uid, int64_t *id, char **disposition, int *moved, int *alone,
+    int *batched)
 {
-	static const char sql[] = "SELECT id, disposition, moved, attempts "
-	    "FROM messages WHERE mailbox = ? AND uidvalidity = ? AND uid = ?";
+	static const char sql[] = "SELECT id, disposition, moved, attempts - "
+	    "batch_attempts, batch_attempts FROM messages WHERE mailbox = ? "
+	    "AND uidvalidity = ? AND uid = ?";
 
 	return db_row(db, sql, ARGS(arg_text(mailbox), arg_int(uidvalidity),
 	    arg_int(uid)), COLS(col_int64(id), col_text(disposition),
-	    col_int(moved), col_int(attempts)));
+	    col_int(moved), col_int(alone), col_int(batched)));
 }
 
 int
@@ -64,8 +66,9 @@ db_message_set_moved(struct db *db, int64_t id)
 int
 db_message_attempts(struct db *db, const int64_t *ids, size_t n, int *counts)
 {
-	static const char sql[] = "UPDATE messages SET attempts = attempts + 1 "
-	    "WHERE id = ? RETURNING attempts";
+	static const char sql[] = "UPDATE messages SET attempts = attempts + 1, "
+	    "batch_attempts = batch_attempts + ? WHERE id = ? RETURNING "
+	    "attempts - batch_attempts";
 	size_t i;
 
 	/*
@@ -79,7 +82,7 @@ db_message_attempts(struct db *db, const int64_t *ids, size_t n, int *counts)
 	if (db_begin(db) != 0)
 		return -1;
 	for (i = 0; i < n; i++)
-		if (db_row(db, sql, ARGS(arg_int(ids[i])),
+		if (db_row(db, sql, ARGS(arg_int(n > 1), arg_int(ids[i])),
 		    COLS(col_int(&counts[i]))) != 1) {
 			db_rollback(db);
 			return -1;

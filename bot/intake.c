@@ -39,9 +39,6 @@
 #include "reply.h"
 #include "util.h"
 
-/* Attempts to process one message before it is quarantined. */
-#define MAX_ATTEMPTS 3
-
 static int
 unknown_sender(struct job *j)
 {
@@ -342,7 +339,7 @@ intake_too_large(struct refbot *rb, int64_t row, const char *hdr,
 	rb->text_failed = NULL;
 	/* Counted as for any message: a parser that kills us is skipped. */
 	return intake_set_too_large(rb, row, hdr, hlen, size,
-	    attempt <= MAX_ATTEMPTS);
+	    attempt <= INTAKE_MAX_ATTEMPTS);
 }
 
 enum intake_result
@@ -364,7 +361,7 @@ intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len,
 	 * restart and the message is set aside instead of crashing us again
 	 * and again.
 	 */
-	if (attempt > MAX_ATTEMPTS) {
+	if (attempt > INTAKE_MAX_ATTEMPTS) {
 		why = xasprintf("processing it failed %d times", attempt - 1);
 		res = intake_reject(rb, row, "quarantined", why, raw, len);
 		free(why);

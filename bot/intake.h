@@ -21,11 +21,15 @@ enum intake_result {
 				   the operator must fix the text; later */
 };
 
+/* Attempts a message makes alone before it is quarantined. */
+#define INTAKE_MAX_ATTEMPTS 3
+
 /*
  * Processes the stored message row (raw bytes as given); attempt is its
- * count of attempts, this one included, already committed
- * (db_message_attempts): past three it is quarantined.  Inside a
- * caller's transaction its own is a savepoint: the caller commits it.
+ * count of attempts made alone, this one included if it is alone,
+ * already committed (db_message_attempts): past INTAKE_MAX_ATTEMPTS it
+ * is quarantined.  Inside a caller's transaction its own is a savepoint:
+ * the caller commits it.
  */
 enum intake_result intake_process(struct refbot *, int64_t row,
     const char *raw, size_t len, int attempt);

@@ -183,6 +183,19 @@ drain(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
 		}
 		if (r == 0)
 			break;
+		/*
+		 * Not while another process is inside a transaction (the
+		 * main loop deciding a batch beside the sender): if it hung
+		 * there, recording this one sent would wait, and a kill of
+		 * both would leave it to be sent again.
+		 */
+		while ((r = db_writable(rb->db)) != 0 && db_busy(rb->db) &&
+		    !*stop)
+			;
+		if (r != 0) {
+			outmail_free(&m);
+			break;
+		}
 		r = smtp_send(smtp, m.mail_from, m.rcpt, m.data, m.len, &err);
 		k = limit_of(lim, m.kind);
 		/*
@@ -191,7 +204,16 @@ drain(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
 		 * own small transaction, keeps that window to one UPDATE.
 		 */
 		if (r == SMTP_OK) {
-			if (db_outbox_sent(rb->db, m.id, now) != 0) {
+			/*
+			 * Another process's transaction (the main loop's batch,
+			 * beside the sender) ends, by commit or by its death:
+			 * wait for it rather than send this mail twice.
+			 */
+			while ((r = db_outbox_sent(rb->db, m.id, now)) != 0 &&
+			    db_busy(rb->db))
+				log_warnx("outbox %lld: sent; the database is "
+				    "busy, still recording it", (long long)m.id);
+			if (r != 0) {
 				log_warnx("outbox %lld: sent, but recording it "
 				    "failed: %s", (long long)m.id,
 				    db_errmsg(rb->db));

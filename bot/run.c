@@ -45,7 +45,8 @@ struct fetched {
 	uint64_t size;		/* the whole message's when only its header
 				   was fetched, else 0 */
 	int64_t row;
-	int attempts;		/* counted before this pass */
+	int alone, batched;	/* attempts before this pass: on its own,
+				   and in a batch of more than one */
 	enum { F_TODO, F_LATER, F_FILE, F_FILE_REJECTED } state;
 };
 
@@ -220,13 +221,13 @@ store_batch(struct runner *r)
 		disp = NULL;
 		found = db_message_lookup(rb->db, rb->cfg.imap_mailbox,
 		    imap_uidvalidity(r->im), f->uid, &f->row, &disp, &moved,
-		    &f->attempts);
+		    &f->alone, &f->batched);
 		if (found < 0) {
 			log_warnx("uid %u: database: %s", f->uid,
 			    db_errmsg(rb->db));
 			f->state = F_LATER;
 		} else if (found == 0) {
-			f->attempts = 0;
+			f->alone = f->batched = 0;
 			if (db_message_insert(rb->db, rb->cfg.imap_mailbox,
 			    imap_uidvalidity(r->im), f->uid, f->raw, f->len,
 			    f->size ? f->size : f->len, &f->row) != 0) {
@@ -308,32 +309,49 @@ later:
 }
 
 /*
+ * The group a message goes in: 0, one of messages never in a failed
+ * batch; 1, the halves of a batch that failed (the process died); 2,
+ * alone, after two, or when its attempts alone are used up (it is then
+ * quarantined).
+ */
+static int
+tier(const struct fetched *f)
+{
+	if (f->alone >= INTAKE_MAX_ATTEMPTS)
+		return 2;
+	return f->batched < 2 ? f->batched : 2;
+}
+
+/*
  * Handles the batch fetched: stored, then decided in as few transactions
- * as is safe, then queued for filing.  Messages never tried before go in
- * one group.  A message tried before and still pending was in a group
- * that failed (the process died): such messages go in halves on the next
- * pass, then one by one, so that one poison message is quarantined after
- * its usual attempts (intake.c) and holds back none of the others.
+ * as is safe, then queued for filing.  Messages go in one group until a
+ * group they were in failed: then in halves on the next pass, then one
+ * by one, so that one poison message is found and quarantined after its
+ * usual attempts alone (intake.c), the others in its batch going through
+ * meanwhile, and a kill from outside (SIGKILL, a reboot) mid-batch costs
+ * no message its quarantine count.
  */
 static int
 handle_batch(struct runner *r)
 {
-	size_t idx[FETCH_BATCH], i, k, n, max, once = 0;
-	int rc = IMAP_OK, tier;
+	size_t idx[FETCH_BATCH], i, k, n, max, half = 0;
+	int rc = IMAP_OK, t;
 
 	store_batch(r);
 	for (i = 0; i < r->ngot; i++)
-		if (r->got[i].state == F_TODO && r->got[i].attempts == 1)
-			once++;
+		if (r->got[i].state == F_TODO && tier(&r->got[i]) == 1)
+			half++;
 	for (i = 0; i < r->ngot && !*r->stop; i = k) {
-		tier = r->got[i].attempts < 2 ? r->got[i].attempts : 2;
-		max = tier == 0 ? FETCH_BATCH : tier == 1 ? (once + 1) / 2 : 1;
+		k = i + 1;
+		if (r->got[i].state != F_TODO)
+			continue;
+		t = tier(&r->got[i]);
+		max = t == 0 ? FETCH_BATCH : t == 1 ? (half + 1) / 2 : 1;
 		/* A run of messages of one tier, in the order they came. */
 		for (k = i, n = 0; k < r->ngot && n < max; k++) {
 			if (r->got[k].state != F_TODO)
 				continue;
-			if ((r->got[k].attempts < 2 ? r->got[k].attempts : 2) !=
-			    tier)
+			if (tier(&r->got[k]) != t)
 				break;
 			idx[n++] = k;
 		}
@@ -403,11 +421,11 @@ process_mailbox(struct runner *r)
 	for (i = k = 0; i < n; i++) {
 		int64_t row;
 		char *disp = NULL;
-		int moved = 0, attempts;
+		int moved = 0, alone, batched;
 
 		if (db_message_lookup(r->rb->db, r->rb->cfg.imap_mailbox,
 		    imap_uidvalidity(r->im), uids[i], &row, &disp, &moved,
-		    &attempts) > 0 &&
+		    &alone, &batched) > 0 &&
 		    moved) {
 			free(disp);
 			continue;
