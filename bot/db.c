@@ -765,16 +765,6 @@ db_rollback(struct db *db)
 }
 
 int
-db_writable(struct db *db)
-{
-	if (db->depth > 0)	/* our own transaction: we are the writer */
-		return 0;
-	if (exec_sql(db, "BEGIN IMMEDIATE") != 0)
-		return -1;
-	return exec_sql(db, "COMMIT");
-}
-
-int
 db_setting_get(struct db *db, const char *key, char **value)
 {
 	static const char sql[] = "SELECT value FROM settings WHERE key = ?";

@@ -26,11 +26,6 @@ void db_close(struct db *);
 const char *db_errmsg(struct db *);
 /* Whether the last error was another connection holding the lock. */
 int db_busy(struct db *);
-/*
- * Waits (as any write does) until no other connection is writing, and
- * returns 0; -1 on an error, db_busy() when the wait timed out.
- */
-int db_writable(struct db *);
 /* Brings the schema to the current version; returns it, or -1. */
 int db_migrate(struct db *, char **errstr);
 int db_schema_version(struct db *);

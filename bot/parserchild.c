@@ -139,15 +139,6 @@ parserchild_stop(void)
 	child.fd = -1;
 }
 
-void
-parserchild_forget(void)
-{
-	if (child.pid >= 0)
-		close(child.fd);
-	child.pid = -1;
-	child.fd = -1;
-}
-
 static int
 child_start(const struct analyze_opts *o)
 {

@@ -36,11 +36,5 @@ int parserchild_analyze(const struct analyze_opts *o, const char *raw,
 
 /* Closes the child's socket (it then exits) and reaps it. */
 void parserchild_stop(void);
-/*
- * In a process forked from the one that started the parser child: closes
- * the inherited socket without waiting, so the child still sees the end
- * when its own parent stops it.
- */
-void parserchild_forget(void);
 
 #endif

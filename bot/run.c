@@ -274,6 +274,8 @@ handle_group(struct runner *r, const size_t *idx, size_t n)
 
 	for (i = 0; i < n; i++)
 		rows[i] = r->got[idx[i]].row;
+	/* No mail in flight while the batch is open (sender.h). */
+	sender_pause(&r->sender);
 	if (db_message_attempts(rb->db, rows, n, counts) != 0 ||
 	    db_begin(rb->db) != 0) {
 		log_warnx("%zu messages: database: %s", n, db_errmsg(rb->db));
@@ -297,6 +299,7 @@ handle_group(struct runner *r, const size_t *idx, size_t n)
 		db_rollback(rb->db);
 		goto later;
 	}
+	sender_resume(&r->sender);
 	/* What this group queued goes out while the next is fetched. */
 	sender_poke(&r->sender, rb, r->stop);
 	for (i = 0; i < n; i++)
@@ -304,20 +307,20 @@ handle_group(struct runner *r, const size_t *idx, size_t n)
 		    res[i] == INTAKE_REJECTED ? F_FILE_REJECTED : F_LATER;
 	return;
 later:
+	sender_resume(&r->sender);
 	for (i = 0; i < n; i++)
 		r->got[idx[i]].state = F_LATER;
 }
 
 /*
- * The group a message goes in: 0, one of messages never in a failed
- * batch; 1, the halves of a batch that failed (the process died); 2,
- * alone, after two, or when its attempts alone are used up (it is then
- * quarantined).
+ * The group a message goes in: 0, one of messages never tried before; 1,
+ * the halves of a batch that failed (the process died); 2, alone, after
+ * two failed batches or once it failed alone.
  */
 static int
 tier(const struct fetched *f)
 {
-	if (f->alone >= INTAKE_MAX_ATTEMPTS)
+	if (f->alone > 0)
 		return 2;
 	return f->batched < 2 ? f->batched : 2;
 }
@@ -623,7 +626,7 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
     volatile sig_atomic_t *hup, volatile sig_atomic_t *wake)
 {
 	struct runner r;
-	int rc, backoff = 5, changed, wait, status = EX_OK_;
+	int rc, backoff = 5, changed, wait, status = EX_OK_, unwell;
 	char *err = NULL;
 
 	memset(&r, 0, sizeof(r));
@@ -670,8 +673,12 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 			backoff = 5;
 		}
 		rc = process_mailbox(&r);
-		/* It sends what is due, then the limited kinds go below. */
-		sender_stop(&r.sender, *stop);
+		/*
+		 * It sends what is due, then the limited kinds go below,
+		 * unless the server failed it (then all waits, as it would
+		 * after one failure in one drain).
+		 */
+		unwell = sender_stop(&r.sender);
 		if (rc == IMAP_ECONN) {
 			imap_close(r.im);
 			r.im = NULL;
@@ -694,7 +701,7 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 		}
 		if (!once)
 			status_outbox(rb, "sending");
-		if (send_outbox(&r) < 0 && once) {
+		if (!unwell && send_outbox(&r) < 0 && once) {
 			status = EX_IOERR_;
 			break;
 		}
@@ -722,7 +729,7 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 	}
 	if (!once)
 		sdnotify_stopping();
-	sender_stop(&r.sender, 1);
+	sender_stop(&r.sender);
 	imap_close(r.im);
 	smtp_free(r.smtp);
 	outbox_limits_free(&r.limits);

@@ -2,8 +2,8 @@
 # One poison message in a batch (issue 21): messages are decided in one
 # transaction per fetch batch, and a message whose handling hangs (the
 # test-only fault point, REFBOT_FAULT=hang-subject:TEXT) sits among 29
-# good ones.  Each hanging "run --once" is killed with SIGKILL mid-batch,
-# as the watchdog or an operator would.  The next pass splits the batch
+# good ones.  Each hanging "run --once" is killed with SIGKILL mid-batch
+# (its sender thread with it, in whatever it was doing).  The next pass splits the batch
 # that died (halves, then one by one), so the good ones go through and
 # the poison one is quarantined after its usual three attempts on its own
 # (two more died in batches: those only find it).  The 29 good ones are
@@ -26,19 +26,17 @@ rb partner add partner1@example.test --name "Partner One" >/dev/null
 q() { sqlite3 "$SB/refbot.db" "$1"; }
 
 mkdir -p "$SB/batch"
-/usr/bin/python3 - "$SB/batch" "$N" "$POISON" <<'PY'
-import sys
-d, n, poison = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-for i in range(n):
-    subject = "Referral HANG-ME" if i == poison else f"Referral {i}"
-    open(f"{d}/{i:04d}.eml", "w").write(
-        f"From: partner1@example.test\nTo: intake@example.test\n"
-        f"Subject: {subject}\nMessage-ID: <poison-{i}@partner.example>\n"
-        f"Date: Fri, 27 Nov 2026 10:00:00 +0900\n\n"
-        f"Client: Client {i} KK\nContact name: Person {i}\n"
-        f"Contact email: person{i}@client{i}.example\nService needed: Audit\n"
-        f"Challenge: Case {i}\nClient aware: yes\n")
-PY
+for i in $(seq 0 $((N - 1))); do
+	subject="Referral $i"
+	[ "$i" = "$POISON" ] && subject="Referral HANG-ME"
+	printf '%s\n' "From: partner1@example.test" "To: intake@example.test" \
+		"Subject: $subject" "Message-ID: <poison-$i@partner.example>" \
+		"Date: Fri, 27 Nov 2026 10:00:00 +0900" "" \
+		"Client: Client $i KK" "Contact name: Person $i" \
+		"Contact email: person$i@client$i.example" "Service needed: Audit" \
+		"Challenge: Case $i" "Client aware: yes" \
+		>"$SB/batch/$(printf %04d "$i").eml"
+done
 for f in "$SB"/batch/*.eml; do
 	doveadm -c "$DOVECOT_CONF" save -u intake <"$f" || break
 done
