@@ -37,6 +37,7 @@ struct db {
 	sqlite3 *h;
 	struct stmt_slot *cache;
 	size_t ncache, cap;
+	int depth;		/* db_begin()s open: 1 a transaction, more savepoints */
 };
 
 /*
@@ -156,6 +157,12 @@ const char *
 db_errmsg(struct db *db)
 {
 	return sqlite3_errmsg(db->h);
+}
+
+int
+db_busy(struct db *db)
+{
+	return (sqlite3_errcode(db->h) & 0xff) == SQLITE_BUSY;
 }
 
 /* The slot of sql, or the empty one where it goes. */
@@ -485,23 +492,44 @@ db_migrate(struct db *db, char **errstr)
 	return target;
 }
 
+/*
+ * Transactions nest: a db_begin() inside an open one is a savepoint, its
+ * db_commit() releases it and its db_rollback() undoes only its own
+ * work.  So one message's handling keeps its all-or-nothing while the
+ * batch around it (run.c) commits once.
+ */
 int
 db_begin(struct db *db)
 {
-	return exec_sql(db, "BEGIN IMMEDIATE");
+	if (exec_sql(db, db->depth > 0 ? "SAVEPOINT nest" :
+	    "BEGIN IMMEDIATE") != 0)
+		return -1;
+	db->depth++;
+	return 0;
 }
 
 int
 db_commit(struct db *db)
 {
-	return exec_sql(db, "COMMIT");
+	if (exec_sql(db, db->depth > 1 ? "RELEASE nest" : "COMMIT") != 0)
+		return -1;
+	if (db->depth > 0)
+		db->depth--;
+	return 0;
 }
 
 void
 db_rollback(struct db *db)
 {
+	if (db->depth > 1) {
+		exec_sql(db, "ROLLBACK TO nest");
+		exec_sql(db, "RELEASE nest");
+		db->depth--;
+		return;
+	}
 	if (!sqlite3_get_autocommit(db->h))
 		exec_sql(db, "ROLLBACK");
+	db->depth = 0;
 }
 
 int

@@ -24,9 +24,15 @@ struct db;
 int db_open(const char *path, int create, struct db **out, char **errstr);
 void db_close(struct db *);
 const char *db_errmsg(struct db *);
+/* Whether the last error was another connection holding the lock. */
+int db_busy(struct db *);
 /* Brings the schema to the current version; returns it, or -1. */
 int db_migrate(struct db *, char **errstr);
 int db_schema_version(struct db *);
+/*
+ * Transactions nest: inside an open one, db_begin() starts a savepoint
+ * that db_commit() releases and db_rollback() undoes alone.
+ */
 int db_begin(struct db *);
 int db_commit(struct db *);
 void db_rollback(struct db *);

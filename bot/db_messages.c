@@ -11,14 +11,16 @@
 
 int
 db_message_lookup(struct db *db, const char *mailbox, uint32_t uidvalidity,
-    uint32_t uid, int64_t *id, char **disposition, int *moved)
+    uint32_t uid, int64_t *id, char **disposition, int *moved, int *alone,
+    int *batched)
 {
-	static const char sql[] = "SELECT id, disposition, moved FROM messages "
-	    "WHERE mailbox = ? AND uidvalidity = ? AND uid = ?";
+	static const char sql[] = "SELECT id, disposition, moved, attempts - "
+	    "batch_attempts, batch_attempts FROM messages WHERE mailbox = ? "
+	    "AND uidvalidity = ? AND uid = ?";
 
 	return db_row(db, sql, ARGS(arg_text(mailbox), arg_int(uidvalidity),
 	    arg_int(uid)), COLS(col_int64(id), col_text(disposition),
-	    col_int(moved)));
+	    col_int(moved), col_int(alone), col_int(batched)));
 }
 
 int
@@ -66,23 +68,34 @@ db_message_set_moved(struct db *db, int64_t id)
 }
 
 int
-db_message_attempt(struct db *db, int64_t id)
+db_message_attempts(struct db *db, const int64_t *ids, size_t n, int *counts)
 {
-	static const char sql[] = "UPDATE messages SET attempts = attempts + 1 "
-	    "WHERE id = ? RETURNING attempts";
-	int n = -1;
+	static const char sql[] = "UPDATE messages SET attempts = attempts + 1, "
+	    "batch_attempts = batch_attempts + ? WHERE id = ? RETURNING "
+	    "attempts - batch_attempts";
+	size_t i;
 
 	/*
-	 * The count must be committed before the work starts, so that a
+	 * The counts must be committed before the work starts, so that a
 	 * process killed mid-work (the watchdog's SIGABRT, SIGKILL) still
-	 * counts the attempt; inside an open transaction it would be lost
-	 * with the rest.  Nothing leaves a transaction open between messages.
+	 * counts the attempt; inside an open transaction they would be lost
+	 * with the rest.  Nothing leaves a transaction open between batches.
 	 */
 	if (db_in_transaction(db))
-		fatalx("message %lld: attempt counted inside a transaction",
-		    (long long)id);
-	return db_row(db, sql, ARGS(arg_int(id)), COLS(col_int(&n))) == 1 ?
-	    n : -1;
+		fatalx("%zu messages: attempts counted inside a transaction", n);
+	if (db_begin(db) != 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (db_row(db, sql, ARGS(arg_int(n > 1), arg_int(ids[i])),
+		    COLS(col_int(&counts[i]))) != 1) {
+			db_rollback(db);
+			return -1;
+		}
+	if (db_commit(db) != 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
 }
 
 int

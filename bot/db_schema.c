@@ -285,6 +285,13 @@ const char *const db_migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;"
 	"CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger"
 	"  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;",
+	/*
+	 * Issue 21 (group commit): of a message's attempts, those made in a
+	 * batch of more than one; a batch that dies is split, and only the
+	 * attempts a message made alone count toward its quarantine.
+	 */
+	"ALTER TABLE messages ADD COLUMN batch_attempts INTEGER NOT NULL "
+	"  DEFAULT 0;",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);

@@ -40,9 +40,6 @@
 #include "token.h"
 #include "util.h"
 
-/* Attempts to process one message before it is quarantined. */
-#define MAX_ATTEMPTS 3
-
 int
 intake_unknown_sender(struct job *j)
 {
@@ -368,23 +365,18 @@ intake_capped_detail(struct refbot *rb, const char *detail)
 
 enum intake_result
 intake_too_large(struct refbot *rb, int64_t row, const char *hdr,
-    size_t hlen, uint64_t size)
+    size_t hlen, uint64_t size, int attempt)
 {
-	int n;
-
 	rb->replies_withheld = rb->alerts_held = 0;
 	rb->text_failed = NULL;
 	/* Counted as for any message: a parser that kills us is skipped. */
-	if ((n = db_message_attempt(rb->db, row)) < 0) {
-		log_warnx("message %lld: database: %s", (long long)row,
-		    db_errmsg(rb->db));
-		return INTAKE_RETRY;
-	}
-	return intake_set_too_large(rb, row, hdr, hlen, size, n <= MAX_ATTEMPTS);
+	return intake_set_too_large(rb, row, hdr, hlen, size,
+	    attempt <= INTAKE_MAX_ATTEMPTS);
 }
 
 enum intake_result
-intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len)
+intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len,
+    int attempt)
 {
 	struct analyze_opts o = { rb->tmpl, rb->cfg.message_id_domain,
 	    MAILOUT_LOOP_HEADER, rb->cfg.max_message_size };
@@ -392,22 +384,17 @@ intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len)
 	char *why = NULL;
 	enum intake_result res;
 	size_t i;
-	int n;
 
 	rb->replies_withheld = rb->alerts_held = 0;
 	rb->text_failed = NULL;
 	/*
-	 * Counted before the work, in its own commit: if processing kills
-	 * the process, the count survives the restart and the message is
-	 * set aside instead of crashing us again and again.
+	 * The caller counted this attempt, committed before the work: if
+	 * processing killed the process before, the count survived the
+	 * restart and the message is set aside instead of crashing us again
+	 * and again.
 	 */
-	if ((n = db_message_attempt(rb->db, row)) < 0) {
-		log_warnx("message %lld: database: %s", (long long)row,
-		    db_errmsg(rb->db));
-		return INTAKE_RETRY;
-	}
-	if (n > MAX_ATTEMPTS) {
-		why = xasprintf("processing it failed %d times", n - 1);
+	if (attempt > INTAKE_MAX_ATTEMPTS) {
+		why = xasprintf("processing it failed %d times", attempt - 1);
 		res = intake_reject(rb, row, "quarantined", why, raw, len);
 		free(why);
 		return res;

@@ -21,9 +21,18 @@ enum intake_result {
 				   the operator must fix the text; later */
 };
 
-/* Processes the stored message row (raw bytes as given). */
+/* Attempts a message makes alone before it is quarantined. */
+#define INTAKE_MAX_ATTEMPTS 3
+
+/*
+ * Processes the stored message row (raw bytes as given); attempt is its
+ * count of attempts made alone, this one included if it is alone,
+ * already committed (db_message_attempts): past INTAKE_MAX_ATTEMPTS it
+ * is quarantined.  Inside a caller's transaction its own is a savepoint:
+ * the caller commits it.
+ */
 enum intake_result intake_process(struct refbot *, int64_t row,
-    const char *raw, size_t len);
+    const char *raw, size_t len, int attempt);
 
 /*
  * A message over max_message_size, of which only the header (hdr) was
@@ -31,7 +40,7 @@ enum intake_result intake_process(struct refbot *, int64_t row,
  * as rejected (disposition too-large), or INTAKE_RETRY.
  */
 enum intake_result intake_too_large(struct refbot *, int64_t row,
-    const char *hdr, size_t hlen, uint64_t size);
+    const char *hdr, size_t hlen, uint64_t size, int attempt);
 
 /* Stops the parser child (a new one starts with the next message). */
 void intake_probe_stop(void);

@@ -161,76 +161,96 @@ outbox_halt_done(struct outbox_pace *p, int held)
 	p->held = held;
 }
 
-/* outbox_drain's work, under the sender lock. */
+/*
+ * Sends m and records the outcome.  Returns 1 sent, 0 not (recorded as
+ * failed), 2 deferred (the server is unwell: leave the rest for later),
+ * -1 on a database error.
+ */
+static int
+send_one(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
+    const struct outmail *m, int64_t now)
+{
+	char *err = NULL;
+	int r, k = limit_of(lim, m->kind);
+
+	r = smtp_send(smtp, m->mail_from, m->rcpt, m->data, m->len, &err);
+	/*
+	 * The unavoidable window: the server has the message but we have
+	 * not yet recorded it.  Marking it right away, in its own small
+	 * transaction, keeps that window to one UPDATE; a busy database
+	 * (another process writing) is waited out, not taken for a failure.
+	 */
+	if (r == SMTP_OK) {
+		while ((r = db_outbox_sent(rb->db, m->id, now)) != 0 &&
+		    db_busy(rb->db))
+			log_warnx("outbox %lld: sent; the database is busy, "
+			    "still recording it", (long long)m->id);
+		if (r != 0) {
+			log_warnx("outbox %lld: sent, but recording it failed: "
+			    "%s", (long long)m->id, db_errmsg(rb->db));
+			return -1;
+		}
+		log_info("outbox %lld: sent %s (referral %lld)",
+		    (long long)m->id, m->kind, (long long)m->referral_id);
+		if (k >= 0)
+			paced(lim, k, m, 1, NULL);
+		return 1;
+	}
+	if (r == SMTP_PERM || now - m->created_at > OUTBOX_GIVE_UP) {
+		log_warnx("outbox %lld: failed permanently: %s",
+		    (long long)m->id, err);
+		r = db_outbox_fail(rb->db, m->id, err) != 0 ? -1 : 0;
+	} else {
+		int64_t next = now + outbox_backoff(m->attempts);
+		log_warnx("outbox %lld: will retry in %llds: %s",
+		    (long long)m->id, (long long)(next - now), err);
+		r = db_outbox_defer(rb->db, m->id, next, err) != 0 ? -1 : 2;
+	}
+	if (r >= 0 && k >= 0)
+		paced(lim, k, m, 0, err);
+	free(err);
+	return r;
+}
+
+/*
+ * outbox_drain's work, under the sender lock.  With turn, each mail is
+ * sent and recorded holding it (see outbox_drain_unpaced), and the
+ * watchdog is not told: the main loop's progress is its own to tell.
+ */
 static int
 drain(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
-    volatile sig_atomic_t *stop)
+    volatile sig_atomic_t *stop, pthread_mutex_t *turn, int *unwell)
 {
 	struct outmail m;
-	int sent = 0, r, k;
+	int sent = 0, r;
 
 	limits_set(lim, &rb->cfg);
 	while (!*stop) {
 		int64_t now = clock_now();
-		char *err = NULL;
 
-		sdnotify_alive();	/* one mail at a time is progress */
-		r = db_outbox_next_due(rb->db, now, bulk_may_send(lim), &m);
+		if (turn == NULL)
+			sdnotify_alive();	/* one mail at a time is progress */
+		r = db_outbox_next_due(rb->db, now, turn == NULL &&
+		    bulk_may_send(lim), &m);
 		if (r < 0) {
 			log_warnx("outbox: database: %s", db_errmsg(rb->db));
 			return -1;
 		}
 		if (r == 0)
 			break;
-		r = smtp_send(smtp, m.mail_from, m.rcpt, m.data, m.len, &err);
-		k = limit_of(lim, m.kind);
-		/*
-		 * The unavoidable window: the server has the message but we
-		 * have not yet recorded it.  Marking it right away, in its
-		 * own small transaction, keeps that window to one UPDATE.
-		 */
-		if (r == SMTP_OK) {
-			if (db_outbox_sent(rb->db, m.id, now) != 0) {
-				log_warnx("outbox %lld: sent, but recording it "
-				    "failed: %s", (long long)m.id,
-				    db_errmsg(rb->db));
-				outmail_free(&m);
-				return -1;
-			}
-			log_info("outbox %lld: sent %s (referral %lld)",
-			    (long long)m.id, m.kind, (long long)m.referral_id);
-			sent++;
-			if (k >= 0)
-				paced(lim, k, &m, 1, NULL);
-		} else if (r == SMTP_PERM ||
-		    now - m.created_at > OUTBOX_GIVE_UP) {
-			log_warnx("outbox %lld: failed permanently: %s",
-			    (long long)m.id, err);
-			if (db_outbox_fail(rb->db, m.id, err) != 0) {
-				free(err);
-				outmail_free(&m);
-				return -1;
-			}
-			if (k >= 0)
-				paced(lim, k, &m, 0, err);
-		} else {
-			int64_t next = now + outbox_backoff(m.attempts);
-			log_warnx("outbox %lld: will retry in %llds: %s",
-			    (long long)m.id, (long long)(next - now), err);
-			if (db_outbox_defer(rb->db, m.id, next, err) != 0) {
-				free(err);
-				outmail_free(&m);
-				return -1;
-			}
-			if (k >= 0)
-				paced(lim, k, &m, 0, err);
-			free(err);
-			outmail_free(&m);
-			/* The server is unwell: leave the rest for later. */
+		if (turn != NULL)
+			pthread_mutex_lock(turn);
+		r = send_one(rb, smtp, lim, &m, now);
+		if (turn != NULL)
+			pthread_mutex_unlock(turn);
+		outmail_free(&m);
+		if (r < 0)
+			return -1;
+		if (r == 2) {
+			*unwell = 1;
 			break;
 		}
-		free(err);
-		outmail_free(&m);
+		sent += r;
 	}
 	return sent;
 }
@@ -257,9 +277,9 @@ drain_lock(struct refbot *rb)
 	return fd;
 }
 
-int
-outbox_drain(struct refbot *rb, struct smtp *smtp,
-    struct outbox_limits *lim, volatile sig_atomic_t *stop)
+static int
+drain_locked(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
+    volatile sig_atomic_t *stop, pthread_mutex_t *turn, int *unwell)
 {
 	int lock = drain_lock(rb), sent;
 
@@ -267,8 +287,30 @@ outbox_drain(struct refbot *rb, struct smtp *smtp,
 		log_debug("outbox: another refbot process is sending");
 		return 0;
 	}
-	sent = drain(rb, smtp, lim, stop);
+	sent = drain(rb, smtp, lim, stop, turn, unwell);
 	if (lock >= 0)
 		close(lock);
+	return sent;
+}
+
+int
+outbox_drain(struct refbot *rb, struct smtp *smtp,
+    struct outbox_limits *lim, volatile sig_atomic_t *stop)
+{
+	int unwell = 0;
+
+	return drain_locked(rb, smtp, lim, stop, NULL, &unwell);
+}
+
+int
+outbox_drain_unpaced(struct refbot *rb, struct smtp *smtp,
+    volatile sig_atomic_t *stop, pthread_mutex_t *turn, int *unwell)
+{
+	struct outbox_limits lim;
+	int sent;
+
+	memset(&lim, 0, sizeof(lim));
+	sent = drain_locked(rb, smtp, &lim, stop, turn, unwell);
+	outbox_limits_free(&lim);
 	return sent;
 }

@@ -6,6 +6,7 @@
 #ifndef REFBOT_OUTBOX_H
 #define REFBOT_OUTBOX_H
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 
@@ -71,6 +72,16 @@ int outbox_queue(struct refbot *, int64_t referral_id, const char *kind,
 struct smtp;
 int outbox_drain(struct refbot *, struct smtp *, struct outbox_limits *lim,
     volatile sig_atomic_t *stop);
+/*
+ * As outbox_drain, but only mail of the kinds without a limit (not the
+ * bulk kind), from a thread beside the main loop (sender.c): each mail
+ * is sent and recorded holding turn, which the main loop holds while it
+ * decides a batch, so no mail is in flight while a batch transaction is
+ * open (a batch that hangs cannot hold up the recording of a mail the
+ * server has).  *unwell is set when a temporary failure stopped it.
+ */
+int outbox_drain_unpaced(struct refbot *, struct smtp *,
+    volatile sig_atomic_t *stop, pthread_mutex_t *turn, int *unwell);
 
 /*
  * Holds every pending row of the halted kind (inside the caller's

@@ -18,6 +18,7 @@
 #include "outbox.h"
 #include "run.h"
 #include "sdnotify.h"
+#include "sender.h"
 #include "sla.h"
 #include "smtp.h"
 #include "statement.h"
@@ -37,6 +38,19 @@ struct filing {
 	int rejected;		/* to the rejected folder, else processed */
 };
 
+/* A message fetched, held until its batch is handled. */
+struct fetched {
+	uint32_t uid;
+	char *raw;
+	size_t len;
+	uint64_t size;		/* the whole message's when only its header
+				   was fetched, else 0 */
+	int64_t row;
+	int alone, batched;	/* attempts before this pass: on its own,
+				   and in a batch of more than one */
+	enum { F_TODO, F_LATER, F_FILE, F_FILE_REJECTED } state;
+};
+
 struct runner {
 	struct refbot *rb;
 	struct imap *im;
@@ -45,6 +59,9 @@ struct runner {
 	int retry;		/* messages left for a later pass */
 	struct filing todo[FETCH_BATCH];
 	size_t ntodo;
+	struct fetched got[FETCH_BATCH];	/* the batch fetched */
+	size_t ngot;
+	struct sender sender;	/* sends while the next batch comes */
 	const uint32_t *wuids;	/* the batch being fetched, */
 	const uint32_t *wsizes;	/* and each one's RFC822.SIZE */
 	size_t wn;
@@ -158,69 +175,211 @@ rejected_disposition(const char *disposition)
 
 /*
  * A message fetched: raw is all of it (size 0), or for one over the size
- * limit only its header (size is then the whole message's).
+ * limit only its header (size is then the whole message's).  It is held
+ * until the fetch of its batch is over (handle_batch).
  */
 static int
-handle(struct runner *r, uint32_t uid, const char *raw, size_t len,
+collect(struct runner *r, uint32_t uid, const char *raw, size_t len,
     uint64_t size)
 {
-	struct refbot *rb = r->rb;
-	char *disp = NULL;
-	int64_t row;
-	int moved, found;
-	enum intake_result res;
+	struct fetched *f;
+	size_t i;
 
-	/* The previous message is done: the main loop is making progress. */
 	sdnotify_alive();
-	found = db_message_lookup(rb->db, rb->cfg.imap_mailbox,
-	    imap_uidvalidity(r->im), uid, &row, &disp, &moved);
-	if (found < 0) {
-		log_warnx("uid %u: database: %s", uid, db_errmsg(rb->db));
-		r->retry++;
+	for (i = 0; i < r->wn && r->wuids[i] != uid; i++)
+		;
+	if (i == r->wn || r->ngot == FETCH_BATCH)	/* not asked for */
 		return IMAP_OK;
-	}
-	if (found == 0) {
-		if (db_message_insert(rb->db, rb->cfg.imap_mailbox,
-		    imap_uidvalidity(r->im), uid, raw, len, size ? size : len,
-		    &row) != 0) {
-			log_warnx("uid %u: cannot store the message, leaving "
-			    "it on the server: %s", uid, db_errmsg(rb->db));
-			r->retry++;
-			return IMAP_OK;
-		}
-		log_info("message %lld: stored (uid %u, %llu bytes%s)",
-		    (long long)row, uid, (unsigned long long)(size ? size :
-		    len), size ? ", header only" : "");
-	} else if (strcmp(disp, "pending") != 0) {
-		/* Handled before a crash or a failed move: just file it. */
-		int rc = file_later(r, row, uid, rejected_disposition(disp));
-		free(disp);
-		return rc;
-	}
-	free(disp);
-
-	res = size ? intake_too_large(rb, row, raw, len, size) :
-	    intake_process(rb, row, raw, len);
-	if (res == INTAKE_CONFIG)
-		log_warnx("message %lld: left for later: the %s mail text "
-		    "cannot be built; fix it (refbot doctor checks it)",
-		    (long long)row, rb->text_failed);
-	if (res == INTAKE_RETRY || res == INTAKE_CONFIG) {
-		r->retry++;
-		return IMAP_OK;
-	}
-	/* Recorded: moved with the rest of its batch. */
-	if (file_later(r, row, uid, res == INTAKE_REJECTED) == IMAP_ECONN)
-		return IMAP_ECONN;
-	if (*r->stop)
-		sdnotify_stopping();
+	f = &r->got[r->ngot++];
+	memset(f, 0, sizeof(*f));
+	f->uid = uid;
+	f->raw = xmalloc(len + 1);
+	memcpy(f->raw, raw, len);
+	f->raw[len] = '\0';
+	f->len = len;
+	f->size = size;
 	return *r->stop ? -1 : IMAP_OK;
+}
+
+/*
+ * Stores the new messages of the batch in one transaction, and finds
+ * those handled before (a crash or a failed move came after): they are
+ * only filed.
+ */
+static void
+store_batch(struct runner *r)
+{
+	struct refbot *rb = r->rb;
+	struct fetched *f;
+	char *disp;
+	size_t i;
+	int found, moved;
+
+	if (db_begin(rb->db) != 0)
+		goto failed;
+	for (i = 0; i < r->ngot; i++) {
+		f = &r->got[i];
+		disp = NULL;
+		found = db_message_lookup(rb->db, rb->cfg.imap_mailbox,
+		    imap_uidvalidity(r->im), f->uid, &f->row, &disp, &moved,
+		    &f->alone, &f->batched);
+		if (found < 0) {
+			log_warnx("uid %u: database: %s", f->uid,
+			    db_errmsg(rb->db));
+			f->state = F_LATER;
+		} else if (found == 0) {
+			f->alone = f->batched = 0;
+			if (db_message_insert(rb->db, rb->cfg.imap_mailbox,
+			    imap_uidvalidity(r->im), f->uid, f->raw, f->len,
+			    f->size ? f->size : f->len, &f->row) != 0) {
+				log_warnx("uid %u: cannot store the message, "
+				    "leaving it on the server: %s", f->uid,
+				    db_errmsg(rb->db));
+				f->state = F_LATER;
+			} else
+				log_info("message %lld: stored (uid %u, %llu "
+				    "bytes%s)", (long long)f->row, f->uid,
+				    (unsigned long long)(f->size ? f->size :
+				    f->len), f->size ? ", header only" : "");
+		} else if (strcmp(disp, "pending") != 0)
+			f->state = rejected_disposition(disp) ?
+			    F_FILE_REJECTED : F_FILE;
+		free(disp);
+	}
+	if (db_commit(rb->db) == 0)
+		return;
+failed:
+	log_warnx("%zu messages: cannot store them, leaving them on the "
+	    "server: %s", r->ngot, db_errmsg(rb->db));
+	db_rollback(rb->db);
+	for (i = 0; i < r->ngot; i++)
+		r->got[i].state = F_LATER;
+}
+
+/*
+ * Handles n messages of the batch (indexes into r->got) in one
+ * transaction: each message's own is a savepoint inside it, so one that
+ * fails is left for later alone.  Their attempts are counted first, in
+ * a commit of their own, so that a group that kills the process (a
+ * crash, the watchdog) is known on the next pass.
+ */
+static void
+handle_group(struct runner *r, const size_t *idx, size_t n)
+{
+	struct refbot *rb = r->rb;
+	int64_t rows[FETCH_BATCH];
+	int counts[FETCH_BATCH];
+	enum intake_result res[FETCH_BATCH];
+	struct fetched *f;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		rows[i] = r->got[idx[i]].row;
+	/* No mail in flight while the batch is open (sender.h). */
+	sender_pause(&r->sender);
+	if (db_message_attempts(rb->db, rows, n, counts) != 0 ||
+	    db_begin(rb->db) != 0) {
+		log_warnx("%zu messages: database: %s", n, db_errmsg(rb->db));
+		goto later;
+	}
+	for (i = 0; i < n; i++) {
+		/* The previous message is done: the loop makes progress. */
+		sdnotify_alive();
+		f = &r->got[idx[i]];
+		res[i] = f->size ? intake_too_large(rb, f->row, f->raw, f->len,
+		    f->size, counts[i]) : intake_process(rb, f->row, f->raw,
+		    f->len, counts[i]);
+		if (res[i] == INTAKE_CONFIG)
+			log_warnx("message %lld: left for later: the %s mail "
+			    "text cannot be built; fix it (refbot doctor "
+			    "checks it)", (long long)f->row, rb->text_failed);
+	}
+	if (db_commit(rb->db) != 0) {
+		log_warnx("%zu messages: not processed, will retry: %s", n,
+		    db_errmsg(rb->db));
+		db_rollback(rb->db);
+		goto later;
+	}
+	sender_resume(&r->sender);
+	/* What this group queued goes out while the next is fetched. */
+	sender_poke(&r->sender, rb, r->stop);
+	for (i = 0; i < n; i++)
+		r->got[idx[i]].state = res[i] == INTAKE_PROCESSED ? F_FILE :
+		    res[i] == INTAKE_REJECTED ? F_FILE_REJECTED : F_LATER;
+	return;
+later:
+	sender_resume(&r->sender);
+	for (i = 0; i < n; i++)
+		r->got[idx[i]].state = F_LATER;
+}
+
+/*
+ * The group a message goes in: 0, one of messages never tried before; 1,
+ * the halves of a batch that failed (the process died); 2, alone, after
+ * two failed batches or once it failed alone.
+ */
+static int
+tier(const struct fetched *f)
+{
+	if (f->alone > 0)
+		return 2;
+	return f->batched < 2 ? f->batched : 2;
+}
+
+/*
+ * Handles the batch fetched: stored, then decided in as few transactions
+ * as is safe, then queued for filing.  Messages go in one group until a
+ * group they were in failed: then in halves on the next pass, then one
+ * by one, so that one poison message is found and quarantined after its
+ * usual attempts alone (intake.c), the others in its batch going through
+ * meanwhile, and a kill from outside (SIGKILL, a reboot) mid-batch costs
+ * no message its quarantine count.
+ */
+static int
+handle_batch(struct runner *r)
+{
+	size_t idx[FETCH_BATCH], i, k, n, max, half = 0;
+	int rc = IMAP_OK, t;
+
+	store_batch(r);
+	for (i = 0; i < r->ngot; i++)
+		if (r->got[i].state == F_TODO && tier(&r->got[i]) == 1)
+			half++;
+	for (i = 0; i < r->ngot && !*r->stop; i = k) {
+		k = i + 1;
+		if (r->got[i].state != F_TODO)
+			continue;
+		t = tier(&r->got[i]);
+		max = t == 0 ? FETCH_BATCH : t == 1 ? (half + 1) / 2 : 1;
+		/* A run of messages of one tier, in the order they came. */
+		for (k = i, n = 0; k < r->ngot && n < max; k++) {
+			if (r->got[k].state != F_TODO)
+				continue;
+			if (tier(&r->got[k]) != t)
+				break;
+			idx[n++] = k;
+		}
+		if (n > 0)
+			handle_group(r, idx, n);
+	}
+	for (i = 0; i < r->ngot; i++) {
+		struct fetched *f = &r->got[i];
+
+		if (f->state == F_TODO || f->state == F_LATER)
+			r->retry++;
+		else if (rc == IMAP_OK)
+			rc = file_later(r, f->row, f->uid,
+			    f->state == F_FILE_REJECTED);
+		free(f->raw);
+	}
+	r->ngot = 0;
+	return rc;
 }
 
 static int
 fetched(uint32_t uid, const char *raw, size_t len, void *arg)
 {
-	return handle(arg, uid, raw, len, 0);
+	return collect(arg, uid, raw, len, 0);
 }
 
 /* The header of a message over the size limit; the rest never comes. */
@@ -236,7 +395,7 @@ fetched_header(uint32_t uid, const char *hdr, size_t len, void *arg)
 		return IMAP_OK;
 	log_debug("uid %u: %u bytes, over the limit: fetched its header only "
 	    "(%zu bytes)", uid, r->wsizes[i], len);
-	return handle(r, uid, hdr, len, r->wsizes[i]);
+	return collect(r, uid, hdr, len, r->wsizes[i]);
 }
 
 /* One pass over the intake mailbox. */
@@ -266,10 +425,11 @@ process_mailbox(struct runner *r)
 	for (i = k = 0; i < n; i++) {
 		int64_t row;
 		char *disp = NULL;
-		int moved = 0;
+		int moved = 0, alone, batched;
 
 		if (db_message_lookup(r->rb->db, r->rb->cfg.imap_mailbox,
-		    imap_uidvalidity(r->im), uids[i], &row, &disp, &moved) > 0 &&
+		    imap_uidvalidity(r->im), uids[i], &row, &disp, &moved,
+		    &alone, &batched) > 0 &&
 		    moved) {
 			free(disp);
 			continue;
@@ -324,6 +484,9 @@ process_mailbox(struct runner *r)
 		    fetched_header, r, &err);
 		if (rc == IMAP_OK)
 			rc = imap_fetch(r->im, small, nsmall, fetched, r, &err);
+		/* What came is handled even when the fetch ended early. */
+		if (handle_batch(r) == IMAP_ECONN && rc == IMAP_OK)
+			rc = IMAP_ECONN;
 		/* What was handled is filed even when the fetch ended early. */
 		if (rc != IMAP_ECONN && file_messages(r) == IMAP_ECONN &&
 		    rc == IMAP_OK) {
@@ -472,7 +635,7 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
     volatile sig_atomic_t *hup, volatile sig_atomic_t *wake)
 {
 	struct runner r;
-	int rc, backoff = 5, changed, wait, status = EX_OK_;
+	int rc, backoff = 5, changed, wait, status = EX_OK_, unwell;
 	char *err = NULL;
 
 	memset(&r, 0, sizeof(r));
@@ -519,6 +682,12 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 			backoff = 5;
 		}
 		rc = process_mailbox(&r);
+		/*
+		 * It sends what is due, then the limited kinds go below,
+		 * unless the server failed it (then all waits, as it would
+		 * after one failure in one drain).
+		 */
+		unwell = sender_stop(&r.sender);
 		if (rc == IMAP_ECONN) {
 			imap_close(r.im);
 			r.im = NULL;
@@ -541,7 +710,7 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 		}
 		if (!once)
 			status_outbox(rb, "sending");
-		if (send_outbox(&r) < 0 && once) {
+		if (!unwell && send_outbox(&r) < 0 && once) {
 			status = EX_IOERR_;
 			break;
 		}
@@ -569,6 +738,7 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 	}
 	if (!once)
 		sdnotify_stopping();
+	sender_stop(&r.sender);
 	imap_close(r.im);
 	smtp_free(r.smtp);
 	outbox_limits_free(&r.limits);

@@ -1,6 +1,7 @@
 /* sdnotify: READY, STATUS and WATCHDOG messages to systemd. */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@ static uint64_t watchdog_usec;	/* 0: no watchdog */
 static uint64_t last_ping;	/* monotonic microseconds */
 static char last_status[128];
 static int stopping;
+static pthread_t owner;		/* the main loop's thread: only it pings */
 
 static uint64_t
 now_usec(void)
@@ -31,6 +33,7 @@ sdnotify_init(void)
 {
 	uint64_t usec = 0;
 
+	owner = pthread_self();
 	/* > 0 only when WATCHDOG_PID, if set, is this process. */
 	if (sd_watchdog_enabled(0, &usec) > 0) {
 		watchdog_usec = usec;
@@ -73,7 +76,9 @@ sdnotify_status(const char *fmt, ...)
 void
 sdnotify_alive(void)
 {
-	if (watchdog_usec > 0 && now_usec() - last_ping >= watchdog_usec / 2)
+	/* Another thread's progress (the sender's) says nothing of it. */
+	if (watchdog_usec > 0 && pthread_equal(owner, pthread_self()) &&
+	    now_usec() - last_ping >= watchdog_usec / 2)
 		ping();
 }
 
