@@ -245,7 +245,8 @@ message_retry(struct refbot *rb, const char *idstr)
 		inbound_free(&m);
 		return rc;
 	}
-	res = intake_process(rb, m.id, m.raw, m.rawlen);
+	/* Its first attempt alone since the fix (counted by the retry). */
+	res = intake_process(rb, m.id, m.raw, m.rawlen, 1);
 	intake_probe_stop();
 	if (res == INTAKE_RETRY || res == INTAKE_CONFIG) {
 		fprintf(stderr, "refbot: message %lld: not processed (%s); "

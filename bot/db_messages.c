@@ -207,7 +207,7 @@ db_message_retry(struct db *db, int64_t id)
 {
 	static const char sql[] = "UPDATE messages SET "
 	    "disposition = 'pending', detail = NULL, processed_at = NULL, "
-	    "attempts = 0 WHERE id = ? "
+	    "attempts = 1, batch_attempts = 0 WHERE id = ? "
 	    "AND disposition IN ('quarantined', 'unreadable') AND "
 	    "length(raw) >= size";
 

@@ -77,9 +77,9 @@ int db_message_each(struct db *, const char *disp, int64_t since,
 /* Message id with all it stored: 1, 0 when there is none, or -1. */
 int db_message_get(struct db *, int64_t id, struct inbound *);
 /*
- * Makes a quarantined or unreadable message pending again with no
- * attempts counted, so intake runs it afresh: 1, 0 when it is not one
- * (or not there), or -1.
+ * Makes a quarantined or unreadable message pending again, with this
+ * retry as its one attempt so far, so intake runs it afresh: 1, 0 when
+ * it is not one (or not there), or -1.
  */
 int db_message_retry(struct db *, int64_t id);
 
