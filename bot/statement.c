@@ -196,7 +196,7 @@ statement_schedule(struct refbot *rb, int64_t now)
 	struct quarter q;
 	struct partner p;
 	struct tm tm;
-	char name[16], key[32], *done = NULL;
+	char name[24], key[40], *done = NULL;
 	int64_t *ids = NULL;
 	size_t i, n = 0;
 	int year, first, r, queued = 0;
