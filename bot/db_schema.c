@@ -285,6 +285,20 @@ const char *const db_migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;"
 	"CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger"
 	"  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;",
+	/*
+	 * Issue 18 item 6: the meeting a MEETING keyword with a date
+	 * records, one per referral, with the iCalendar SEQUENCE of the
+	 * last invitation or cancellation sent about it.
+	 */
+	"CREATE TABLE meetings ("
+	"  referral_id INTEGER PRIMARY KEY REFERENCES referrals(id),"
+	"  day TEXT NOT NULL,"
+	"  minute INTEGER,"
+	"  starts_at INTEGER,"
+	"  sequence INTEGER NOT NULL,"
+	"  attendee TEXT,"
+	"  cancelled_at INTEGER,"
+	"  updated_at INTEGER NOT NULL);",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);
