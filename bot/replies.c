@@ -437,7 +437,7 @@ history_detail(struct refbot *rb, const struct referral *r,
 	detail = xasprintf("%s%s%s%s%s%s%s%s", amount ? amount : "",
 	    was ? " (was " : "", was ? was : "", was ? ")" : "",
 	    amount && cmd->text ? " " : "", cmd->text ? cmd->text : "",
-	    when ? " " : "", when ? when : "");
+	    when && (amount || cmd->text) ? " " : "", when ? when : "");
 	free(when);
 	free(amount);
 	free(was);
