@@ -715,62 +715,6 @@ load_table(void)
 	return rc;
 }
 
-/* MEETING's time of day (#18.6): local, after the date. */
-static const struct mcase {
-	const char *text;
-	const char *date;	/* NULL: expect none */
-	int minute;		/* -1: none */
-	const char *words;	/* cmd->text; NULL: expect none */
-	const char *error;	/* substring; NULL: expect no error */
-} mcases[] = {
-	{ "MEETING 2026-12-10 14:00", "2026-12-10", 14 * 60, NULL, NULL },
-	{ "MEETING 12/10 9:30 at their office", "2026-12-10", 9 * 60 + 30,
-	    "at their office", NULL },
-	{ "MEETING 12/10, 2pm", "2026-12-10", 14 * 60, NULL, NULL },
-	{ "MEETING 12/10 2:30 p.m.", "2026-12-10", 14 * 60 + 30, NULL, NULL },
-	{ "MEETING 12/10 12am", "2026-12-10", 0, NULL, NULL },
-	{ "MEETING 12/10 12 pm", "2026-12-10", 12 * 60, NULL, NULL },
-	{ "面談 12月10日 14時", "2026-12-10", 14 * 60, NULL, NULL },
-	{ "面談　１２月１０日　１４時３０分", "2026-12-10", 14 * 60 + 30, NULL,
-	    NULL },
-	{ "面談 12月10日（木）午後2時半から", "2026-12-10", 14 * 60 + 30, "から",
-	    NULL },
-	{ "面談 2026年12月10日 午前10時", "2026-12-10", 10 * 60, NULL, NULL },
-	{ "面談 12月10日 14：00", "2026-12-10", 14 * 60, NULL, NULL },
-	/* Not a time: a bare number, or a time with no date. */
-	{ "MEETING 12/10 2 people", "2026-12-10", -1, "2 people", NULL },
-	{ "MEETING 14:00", NULL, -1, "14:00", NULL },
-	{ "MEETING 12/10 (木)", "2026-12-10", -1, "(木)", NULL },
-	{ "MEETING 12/10 14:0", "2026-12-10", -1, "14:0", NULL },
-	{ "MEETING 12/10 25:00", NULL, -1, NULL,
-	    "\"25:00\" is not a valid time" },
-	{ "MEETING 12/10 14:75", NULL, -1, NULL, "not a valid time" },
-	{ "MEETING 12/10 13pm", NULL, -1, NULL, "not a valid time" },
-	{ "面談 12月10日 午後14時", NULL, -1, NULL, "not a valid time" },
-};
-static const struct mcase *mcur;
-
-static void
-test_meeting_time(void)
-{
-	struct keyword_cmd cmd;
-
-	EXPECT(keyword_parse(table, mcur->text, NULL, &today, &cmd) == 0);
-	EXPECT(cmd.kw == KW_MEETING);
-	EXPECT_NSTR(cmd.date, mcur->date);
-	if (cmd.minute != mcur->minute) {
-		printf("#   minute is %d, expected %d\n", cmd.minute,
-		    mcur->minute);
-		check_cur_failed = 1;
-	}
-	EXPECT_NSTR(cmd.text, mcur->words);
-	if (mcur->error != NULL)
-		EXPECT_CONTAINS(cmd.error, mcur->error);
-	else
-		EXPECT_NSTR(cmd.error, NULL);
-	keyword_cmd_free(&cmd);
-}
-
 int
 main(void)
 {
@@ -799,11 +743,6 @@ main(void)
 	for (i = 0; i < nitems(tcases); i++) {
 		tcur = i;
 		check_run(tcases[i].name, test_table_error);
-	}
-	for (i = 0; i < nitems(mcases); i++) {
-		mcur = &mcases[i];
-		snprintf(name, sizeof(name), "meeting time: %s", mcur->text);
-		check_run(name, test_meeting_time);
 	}
 	RUN(test_amount_format);
 	RUN(test_format_parse_round_trip);
