@@ -33,7 +33,7 @@ meeting_when(const struct keyword_cmd *cmd)
  * Who is invited: the staff member who sent the keyword (replies_staff
  * let it through only from a staff address with the referral's signed
  * staff token).  The CLI's actor is no address: nobody is invited.
- * The one place this is decided.
+ * The one place this is decided (r: for inviting its owner instead).
  */
 static const char *
 invitee(const struct referral *r, const char *actor)
