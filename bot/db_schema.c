@@ -292,6 +292,20 @@ const char *const db_migrations[] = {
 	 */
 	"ALTER TABLE messages ADD COLUMN batch_attempts INTEGER NOT NULL "
 	"  DEFAULT 0;",
+	/*
+	 * Issue 18 item 6: the meeting a MEETING keyword with a date
+	 * records, one per referral, with the iCalendar SEQUENCE of the
+	 * last invitation or cancellation sent about it.
+	 */
+	"CREATE TABLE meetings ("
+	"  referral_id INTEGER PRIMARY KEY REFERENCES referrals(id),"
+	"  day TEXT NOT NULL,"
+	"  minute INTEGER,"
+	"  starts_at INTEGER,"
+	"  sequence INTEGER NOT NULL,"
+	"  attendee TEXT,"
+	"  cancelled_at INTEGER,"
+	"  updated_at INTEGER NOT NULL);",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);

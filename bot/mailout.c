@@ -413,6 +413,69 @@ jis_mail(const struct mailout *m)
 	return ok;
 }
 
+/* Appends s as a base64 body in lines of 76, ending in CRLF. */
+static void
+add_base64_body(struct buf *b, const char *s)
+{
+	MMAPString *m = mmap_string_new("");
+	int col = 0;
+
+	if (m == NULL)
+		fatalx("out of memory");
+	mailmime_base64_write_mem(m, &col, s, strlen(s));
+	buf_add(b, m->str, m->len);
+	mmap_string_free(m);
+	if (b->len < 2 || memcmp(b->data + b->len - 2, "\r\n", 2) != 0)
+		buf_adds(b, "\r\n");
+}
+
+/*
+ * A boundary: quoted-printable and base64 lines never start with "--",
+ * and no text can guess random hex, so it occurs in no part.
+ */
+static char *
+boundary(void)
+{
+	char *bnd = mailout_message_id("part", "x");
+
+	bnd[strcspn(bnd, "@")] = '\0';
+	return bnd;
+}
+
+/*
+ * An invitation as Gmail, Outlook and Apple Mail send one: the text
+ * and the calendar object as alternatives (a calendar client shows its
+ * own card in place of the text), then the same object as an
+ * attachment.  Method and object are ours, never a sender's; the
+ * method is checked all the same, as it goes into a header.
+ */
+static void
+add_calendar(struct buf *b, const struct mailout *m, int jis)
+{
+	const char *meth = m->calendar_method != NULL &&
+	    strcmp(m->calendar_method, "CANCEL") == 0 ? "CANCEL" : "REQUEST";
+	char *mixed = boundary(), *alt = boundary();
+
+	buf_addf(b, "Content-Type: multipart/mixed; boundary=\"=_%s\"\r\n"
+	    "\r\n--=_%s\r\n", mixed, mixed);
+	buf_addf(b, "Content-Type: multipart/alternative; "
+	    "boundary=\"=_%s\"\r\n\r\n--=_%s\r\n", alt, alt);
+	add_text_part(b, m->body, jis);
+	buf_addf(b, "\r\n--=_%s\r\n", alt);
+	buf_addf(b, "Content-Type: text/calendar; charset=UTF-8; "
+	    "method=%s\r\nContent-Transfer-Encoding: base64\r\n\r\n", meth);
+	add_base64_body(b, m->calendar);
+	buf_addf(b, "\r\n--=_%s--\r\n", alt);
+	buf_addf(b, "\r\n--=_%s\r\n", mixed);
+	buf_adds(b, "Content-Type: application/ics; name=\"invite.ics\"\r\n"
+	    "Content-Disposition: attachment; filename=\"invite.ics\"\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n");
+	add_base64_body(b, m->calendar);
+	buf_addf(b, "\r\n--=_%s--\r\n", mixed);
+	free(mixed);
+	free(alt);
+}
+
 char *
 mailout_compose(const struct mailout *m, size_t *len)
 {
@@ -453,16 +516,13 @@ mailout_compose(const struct mailout *m, size_t *len)
 	if (m->list_id != NULL)
 		add_id_list(&b, "List-Id", m->list_id);
 	buf_adds(&b, "MIME-Version: 1.0\r\n");
-	if (m->html == NULL)
+	if (m->calendar != NULL)
+		add_calendar(&b, m, jis);
+	else if (m->html == NULL)
 		add_text_part(&b, m->body, jis);
 	else {
-		/*
-		 * Quoted-printable lines never start with "--", and no text
-		 * can guess random hex, so the boundary occurs in no part.
-		 */
-		char *bnd = mailout_message_id("part", "x");
+		char *bnd = boundary();
 
-		bnd[strcspn(bnd, "@")] = '\0';
 		buf_addf(&b, "Content-Type: multipart/alternative; "
 		    "boundary=\"=_%s\"\r\n\r\n", bnd);
 		buf_addf(&b, "--=_%s\r\n", bnd);

@@ -28,6 +28,15 @@ struct mailout {
 	const char *references;		/* ids without <>, space separated */
 	const char *auto_submitted;	/* "auto-replied" / "auto-generated" */
 	const char *html;		/* UTF-8; non-NULL: also an HTML part */
+	/*
+	 * non-NULL: an iCalendar object (CRLF lines) sent as a calendar
+	 * client expects an invitation (iMIP, RFC 6047): the text and the
+	 * object as alternatives (text/calendar; method=calendar_method),
+	 * and the object again as an invite.ics attachment for clients
+	 * that only offer attachments.  Not together with html.
+	 */
+	const char *calendar;
+	const char *calendar_method;	/* "REQUEST" or "CANCEL" */
 	/* A mailing to many: List-Unsubscribe (RFC 2369, 8058), bulk. */
 	const char *list_unsubscribe;	/* mailto: URI, without <> */
 	const char *list_id;		/* "name.domain", without <> */

@@ -27,6 +27,8 @@ struct notify {
 	const char *in_reply_to;	/* without <>, or NULL */
 	const char *references;		/* ids without <>, or NULL */
 	int auto_reply;			/* answers a person's mail (RFC 3834) */
+	const char *calendar;		/* an invitation: see mailout.h */
+	const char *calendar_method;
 	/*
 	 * > 0: a staff alert about this inbound message row.  notify_staff
 	 * sends at most staff_alert_limit of one kind (name) a clock hour

@@ -17,6 +17,7 @@
 #include "keyword.h"
 #include "ledger.h"
 #include "log.h"
+#include "meeting.h"
 #include "notify.h"
 #include "replies.h"
 #include "reply.h"
@@ -211,14 +212,15 @@ partner_update(struct refbot *rb, const struct referral *r,
 	struct notify n;
 	char ref[24], *amount = format_amount(rb, cmd->amount_minor);
 	char *thread = NULL, *refs, *line = NULL, *word = NULL, *relay;
-	char *amt_part, *date_part, *text_part;
+	char *amt_part, *date_part, *text_part, *when = meeting_when(cmd);
 	int ja = strcmp(lang, "ja") == 0, rc;
 
 	refbot_ref(r->id, ref, sizeof(ref));
 	amt_part = amount ? xasprintf(ja ? "（%s）" : " (%s)", amount) :
 	    xstrdup("");
-	date_part = cmd->date ? xasprintf(ja ? "（%s）" : " for %s",
-	    cmd->date) : xstrdup("");
+	date_part = when ? xasprintf(ja ? "（%s）" : " for %s", when) :
+	    xstrdup("");
+	free(when);
 	/*
 	 * WON's scope and AMEND's why read after the amount; LOST/DECLINED's
 	 * is the reason.
@@ -426,7 +428,7 @@ history_detail(struct refbot *rb, const struct referral *r,
     const struct keyword_cmd *cmd)
 {
 	char *amount = format_amount(rb, cmd->amount_minor), *was = NULL;
-	char *detail;
+	char *detail, *when = meeting_when(cmd);
 	int64_t prev = -1;
 
 	if (cmd->kw == KW_AMEND && db_referral_won_amount(rb->db, r->id,
@@ -435,7 +437,8 @@ history_detail(struct refbot *rb, const struct referral *r,
 	detail = xasprintf("%s%s%s%s%s%s%s%s", amount ? amount : "",
 	    was ? " (was " : "", was ? was : "", was ? ")" : "",
 	    amount && cmd->text ? " " : "", cmd->text ? cmd->text : "",
-	    cmd->date ? " " : "", cmd->date ? cmd->date : "");
+	    when && (amount || cmd->text) ? " " : "", when ? when : "");
+	free(when);
 	free(amount);
 	free(was);
 	return detail;
@@ -533,6 +536,8 @@ replies_apply(struct refbot *rb, const struct referral *r,
 	}
 	free(detail);
 	res->to = to;
+	if (meeting_apply(rb, r, cmd, actor) != 0)
+		goto done;
 	/* The first keyword is the first response the SLA measures. */
 	if (cmd->kw != KW_NOTE && cmd->kw != KW_REVENUE &&
 	    cmd->kw != KW_AMEND &&

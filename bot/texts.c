@@ -125,6 +125,11 @@ static const struct known {
 	{ "mail/staff-corrected", MAIL, MAILTEXTS, 0, "ref client partner_name "
 	    "partner_email sender from_status status duplicate changes fields "
 	    "marker", NULL },
+	/* meeting.c: the calendar invitation to staff, and its cancelling. */
+	{ "mail/meeting-invite", MAIL, MAILTEXTS, 2, "ref client partner_name "
+	    "when marker", NULL },
+	{ "mail/meeting-cancel", MAIL, MAILTEXTS, 2, "ref client partner_name "
+	    "when marker", NULL },
 	/* replies.c: the keywords that change a referral's status. */
 	{ "mail/progress-lines", LINES, MAILTEXTS, 1, "client amount date text "
 	    "commission_amount commission_rate previous", "CONTACTED "

@@ -466,20 +466,21 @@ static void
 read_date(struct keyword_cmd *cmd, const struct tm *today)
 {
 	char *f, *ex, iso[32];
-	size_t end = 0;
-	int r;
+	size_t end = 0, tend = 0;
+	int r, t = 0;
 
 	if (cmd->arg == NULL)
 		return;
 	f = fold(cmd->arg);
 	r = date_scan(f, today, iso, sizeof(iso), &end);
-	if (r > 0) {
+	if (r > 0 && (t = time_scan(f + end, &cmd->minute, &tend)) >= 0) {
 		cmd->date = xstrdup(iso);
-		cmd->text = rest_of(cmd->arg, f, end);
-	} else if (r < 0) {
-		ex = xstrndup(f, end);
-		cmd->error = xasprintf("%s: \"%s\" is not a valid date; write "
-		    "it like 2026-12-03, 12/3 or 12月3日.", cmd->name, ex);
+		cmd->text = rest_of(cmd->arg, f, end + tend);
+	} else if (r != 0) {
+		ex = strtrim(t < 0 ? xstrndup(f + end, tend) : xstrndup(f, end));
+		cmd->error = xasprintf("%s: \"%s\" is not a valid %s; write it "
+		    "like %s.", cmd->name, ex, t < 0 ? "time" : "date", t < 0 ?
+		    "14:00, 2pm or 14時" : "2026-12-03, 12/3 or 12月3日");
 		free(ex);
 	} else
 		cmd->text = xstrdup(cmd->arg);	/* "next week" */
@@ -549,6 +550,7 @@ keyword_parse(const struct keyword_table *t, const char *text,
 	memset(cmd, 0, sizeof(*cmd));
 	cmd->name = "";
 	cmd->amount_minor = -1;
+	cmd->minute = -1;
 	clean = utf8_sanitize(text, strlen(text));
 	for (p = clean;; p = eol + 1) {
 		eol = p + strcspn(p, "\n");
@@ -631,6 +633,7 @@ keyword_cmd_free(struct keyword_cmd *cmd)
 	memset(cmd, 0, sizeof(*cmd));
 	cmd->name = "";
 	cmd->amount_minor = -1;
+	cmd->minute = -1;
 }
 
 const char *

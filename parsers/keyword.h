@@ -61,6 +61,7 @@ struct keyword_cmd {
 	char *arg;		/* rest of the keyword line, trimmed; or NULL */
 	int64_t amount_minor;	/* minor units, or -1 (none) */
 	char *date;		/* MEETING: "YYYY-MM-DD" if one was read */
+	int minute;		/* and the time after it: 0..1439, or -1 */
 	int64_t ref;		/* STATUS/CREDIT: 123 for REF-000123; or 0 */
 	/*
 	 * The words of the argument after any amount, date or REF: WON's
@@ -82,7 +83,8 @@ struct keyword_cmd {
  * A NULL table knows only the English names.  currency is the ISO code
  * amounts are kept in ("JPY", "USD", ...; NULL means JPY).  today is
  * the local date the text was read on: MEETING's "12/3" is taken in the
- * year that puts it nearest today.  Either way the caller frees *cmd
+ * year that puts it nearest today; a time after the date ("14:00",
+ * "2pm", "14時", "午後2時半") is local too.  Either way the caller frees *cmd
  * with keyword_cmd_free.
  */
 int keyword_parse(const struct keyword_table *, const char *text,

@@ -38,6 +38,17 @@
 	"(?:\\s?日)?(?![0-9]|[-/.][0-9])"
 #define DATE_MD_RE \
 	"^([0-9]{1,2})\\s?[/月]\\s?([0-9]{1,2})(?:\\s?日)?(?![0-9]|[/.][0-9])"
+/*
+ * A time of day after a date: "14:00", "2pm", "2:30 p.m.", "14時",
+ * "14時30分", "14時半", "午後2時", perhaps after a weekday in brackets
+ * ("(木)", folded from "（木）").  Groups: 1 a prefix (午前, 午後, am,
+ * pm), 2 the hour, 3 minutes after a colon, 4 時, 5 minutes before 分,
+ * 6 半, 7 a suffix (am, p.m., ...).
+ */
+#define TIME_RE \
+	"^(?:\\s|,|、)*(?:\\([^()\\s]{1,9}\\)\\s?)?(午前|午後|am|pm)?\\s?" \
+	"([0-9]{1,2})(?::([0-9]{2})|\\s?(時)(?:\\s?([0-9]{1,2})\\s?分|" \
+	"\\s?(半))?)?\\s?(a\\.?m\\.?|p\\.?m\\.?)?(?![0-9a-z:])"
 #define REF_RE "^\\[?ref\\s?[-#]?\\s?([0-9]{1,12})\\]?(?![0-9a-z_])"
 
 static const struct {
@@ -369,6 +380,46 @@ date_scan(const char *f, const struct tm *today, char *iso, size_t isolen,
 	if (y < 2000 || y > 2099 || d > month_days(y, m))
 		return -1;
 	snprintf(iso, isolen, "%04d-%02d-%02d", y, m, d);
+	return 1;
+}
+
+/*
+ * Reads a time of day at the start of folded f (the text after a date).
+ * Returns 1 with *minute (after midnight) and *end set, 0 when f does
+ * not start with one (a bare number is not a time: "12/3 2 people"), -1
+ * when it starts with one that does not exist ("25:00", "13pm"; *end
+ * set).
+ */
+int
+time_scan(const char *f, int *minute, size_t *end)
+{
+	size_t ov[16];
+	int h, m = 0, pm;
+	const char *mer;
+
+	if (rx(TIME_RE, f, ov, 8) <= 0)
+		return 0;
+	mer = ov[14] != (size_t)-1 ? f + ov[14] : ov[2] != (size_t)-1 ?
+	    f + ov[2] : NULL;
+	if (mer == NULL && ov[6] == (size_t)-1 && ov[8] == (size_t)-1)
+		return 0;
+	*end = ov[1];
+	h = atoi(f + ov[4]);
+	if (ov[6] != (size_t)-1)
+		m = atoi(f + ov[6]);
+	else if (ov[10] != (size_t)-1)
+		m = atoi(f + ov[10]);
+	else if (ov[12] != (size_t)-1)
+		m = 30;
+	if (mer != NULL) {
+		if (h > 12)
+			return -1;
+		pm = *mer == 'p' || strncmp(mer, "午後", 6) == 0;
+		h = h % 12 + (pm ? 12 : 0);
+	}
+	if (h > 23 || m > 59)
+		return -1;
+	*minute = h * 60 + m;
 	return 1;
 }
 

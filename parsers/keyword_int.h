@@ -23,6 +23,7 @@ int64_t amount_scan(const char *orig, const char *f, const char *currency,
     size_t *end, char **errstr);
 int date_scan(const char *f, const struct tm *today, char *iso,
     size_t isolen, size_t *end);
+int time_scan(const char *f, int *minute, size_t *end);
 int64_t ref_scan(const char *f, size_t *end);
 
 #endif

@@ -2,7 +2,8 @@
  * libFuzzer target: the keyword parser reads whatever a staff member (or
  * anyone who forged one) typed above the quoted text.  Any bytes must
  * give a command or KW_NONE, never a crash; what it returns must be
- * whole: a known keyword, text that is valid UTF-8, amounts >= -1.
+ * whole: a known keyword, text that is valid UTF-8, amounts >= -1, a
+ * meeting's time of day only with its date.
  *
  * The input's first byte picks the currency; the rest is the mail text.
  */
@@ -68,7 +69,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text = utf8_sanitize((const char *)data + 1, size - 1);
 	if (keyword_parse(table(), text, currency, &today, &cmd) == 0) {
 		if (cmd.kw == KW_NONE || cmd.kw > KW_AMEND ||
-		    cmd.amount_minor < -1 || cmd.ref < 0)
+		    cmd.amount_minor < -1 || cmd.ref < 0 ||
+		    cmd.minute < -1 || cmd.minute >= 24 * 60 ||
+		    (cmd.minute >= 0 && cmd.date == NULL))
 			abort();
 	} else if (cmd.kw != KW_NONE || cmd.error == NULL)
 		abort();	/* "not a keyword" always says why */

@@ -1,0 +1,128 @@
+#!/bin/bash
+# Issue 18 item 6: meetings in the calendar.  A staff reply "MEETING
+# 2026-12-10 14:00" (or "面談 12月11日 午後3時半") records the meeting in
+# the configured timezone and sends that staff member an iCalendar
+# invitation (iMIP: text/calendar; method=REQUEST beside the text, and
+# invite.ics); a new time updates the same event (same UID, higher
+# SEQUENCE); LOST cancels it (METHOD:CANCEL).  The invitations are read
+# over IMAP and parsed with an independent parser, Python's icalendar.
+. "$(dirname "$0")/lib.sh"
+sandbox_start
+
+sed -i '/^timezone *=/d' "$CONF"
+echo "timezone = Asia/Tokyo" >>"$CONF"
+rb init >/dev/null
+rb partner add partner1@example.test --name "Partner One" >/dev/null
+send() { "$MAILTOOL" send --env "$SB/env" "$@" >/dev/null; }
+count() { "$MAILTOOL" count --env "$SB/env" --user "$@"; }
+wait_for() { "$MAILTOOL" wait --env "$SB/env" --user "$1" --count "$2" --timeout 20 >/dev/null; }
+fetch() { "$MAILTOOL" fetch --env "$SB/env" --user "$1" --format json; }
+run_once() { wait_for intake 1; rb run --once 2>>"$SB/run.log"; }
+status() { rb referral show REF-000001 --format json | pyjson 'j["status"]'; }
+
+# The invitations in USER's mailbox, read over IMAP and parsed by
+# Python's email and icalendar packages (not by refbot's code), as JSON.
+invites() {
+	/usr/bin/python3 - "$MAILTOOL" "$SB/env" "$1" <<'PY'
+import email, email.policy, importlib.machinery, json, sys
+import icalendar
+mt = importlib.machinery.SourceFileLoader("mailtool", sys.argv[1]).load_module()
+env = mt.load_env(sys.argv[2])
+conn = mt.imap_connect(env, sys.argv[3])
+conn.select("INBOX", readonly=True)
+typ, data = conn.uid("FETCH", "1:*", "(BODY.PEEK[])")
+out = []
+for item in data:
+    if not isinstance(item, tuple):
+        continue
+    msg = email.message_from_bytes(item[1], policy=email.policy.default)
+    cal = [p for p in msg.walk() if p.get_content_type() == "text/calendar"]
+    if not cal:
+        continue
+    ics = cal[0].get_payload(decode=True)
+    att = [p for p in msg.walk() if p.get_filename() == "invite.ics"]
+    c = icalendar.Calendar.from_ical(ics)
+    ev = c.walk("VEVENT")[0]
+    start = ev["DTSTART"].dt
+    out.append({
+        "subject": str(msg["Subject"]),
+        "top": msg.get_content_type(),
+        "alternative": cal[0] in list(next(p for p in msg.walk() if p.get_content_type() == "multipart/alternative").iter_parts()),
+        "part_method": cal[0].get_param("method"),
+        "method": str(c["METHOD"]),
+        "uid": str(ev["UID"]),
+        "sequence": int(ev["SEQUENCE"]),
+        "status": str(ev["STATUS"]),
+        "start": start.isoformat(),
+        "offset": start.utcoffset().total_seconds(),
+        "minutes": (ev["DTEND"].dt - start).total_seconds() / 60,
+        "attendee": str(ev["ATTENDEE"]),
+        "organizer": str(ev["ORGANIZER"]),
+        "summary": str(ev["SUMMARY"]),
+        "attachment_same": bool(att) and att[0].get_payload(decode=True) == ics,
+        "text": msg.get_body(preferencelist=("plain",)).get_content(),
+    })
+conn.logout()
+print(json.dumps(out))
+PY
+}
+
+send --from partner1 --to intake --eml "$REFBOT_SRC/tests/data/plain-en.eml"
+run_once
+check "staff1 is notified" wait_for staff1 1
+reply_to=$(fetch staff1 | pyjson 'j[0]["headers"]["Reply-To"].strip("<>")')
+
+# A time that does not exist is explained, and nothing is recorded.
+send --from staff1 --to "$reply_to" --subject "Re: [REF-000001]" --body "MEETING 2026-12-10 25:00"
+run_once
+check "a time that does not exist changes nothing" [ "$(status)" = NEW ]
+check "and staff1 is told why" wait_for staff1 2
+check "the explanation names the time" \
+	[ "$(fetch staff1 | pyjson '"\"25:00\" is not a valid time" in j[-1]["text"]')" = True ]
+
+send --from staff1 --to "$reply_to" --subject "Re: [REF-000001]" \
+	--body $'MEETING 2026-12-10 14:00\nAt their office.'
+run_once
+check "MEETING with a date and time moves it" [ "$(status)" = MEETING ]
+check "staff1 gets the invitation" wait_for staff1 3
+inv=$(invites staff1)
+check "one invitation, parsed by icalendar" [ "$(echo "$inv" | pyjson 'len(j)')" = 1 ]
+check "multipart/mixed: text and text/calendar as alternatives, method=REQUEST" \
+	[ "$(echo "$inv" | pyjson '(j[0]["top"], j[0]["alternative"], j[0]["part_method"])')" = "('multipart/mixed', True, 'REQUEST')" ]
+check "METHOD:REQUEST, SEQUENCE 0, CONFIRMED" \
+	[ "$(echo "$inv" | pyjson '(j[0]["method"], j[0]["sequence"], j[0]["status"])')" = "('REQUEST', 0, 'CONFIRMED')" ]
+check "14:00 in Tokyo is 05:00 UTC, an hour long" \
+	[ "$(echo "$inv" | pyjson '(j[0]["start"], j[0]["offset"], j[0]["minutes"])')" = "('2026-12-10T05:00:00+00:00', 0.0, 60.0)" ]
+check "the invite.ics attachment is the same object" [ "$(echo "$inv" | pyjson 'j[0]["attachment_same"]')" = True ]
+check "organizer is the intake address, attendee the sender" \
+	[ "$(echo "$inv" | pyjson '(j[0]["organizer"].lower(), j[0]["attendee"].lower())')" = "('mailto:intake@example.test', 'mailto:staff1@example.test')" ]
+check "the summary names the referral and client" \
+	[ "$(echo "$inv" | pyjson 'j[0]["summary"]')" = "REF-000001: Acme Widgets Ltd" ]
+check "the text gives the local time with its offset" \
+	grep -q "2026-12-10 14:00 +0900" <<<"$(echo "$inv" | pyjson 'j[0]["text"]')"
+uid=$(echo "$inv" | pyjson 'j[0]["uid"]')
+check "only the sender is invited (staff2 has its notification only)" [ "$(count staff2)" = 1 ]
+check "the history records the date and time" \
+	[ "$(rb referral show REF-000001 --format json | pyjson '[h["detail"] for h in j["history"] if h["event"] == "MEETING"][0]')" = "2026-12-10 14:00" ]
+
+# A new time, in Japanese: the same event, updated.
+send --from staff1 --to "$reply_to" --subject "Re: [REF-000001]" --body "面談 12月11日 午後3時半"
+run_once
+check "a new time sends an update" wait_for staff1 4
+inv=$(invites staff1)
+check "same UID, SEQUENCE 1, at the new time (15:30 in Tokyo)" \
+	[ "$(echo "$inv" | pyjson '(j[1]["uid"] == j[0]["uid"], j[1]["method"], j[1]["sequence"], j[1]["start"])')" = "(True, 'REQUEST', 1, '2026-12-11T06:30:00+00:00')" ]
+
+# LOST cancels it.
+send --from staff1 --to "$reply_to" --subject "Re: [REF-000001]" --body "LOST budget cut"
+run_once
+check "LOST closes the referral" [ "$(status)" = LOST ]
+check "and sends a cancellation" wait_for staff1 5
+inv=$(invites staff1)
+check "METHOD:CANCEL (also on the part), same UID, SEQUENCE 2, CANCELLED" \
+	[ "$(echo "$inv" | pyjson '(j[2]["method"], j[2]["part_method"], j[2]["uid"] == j[0]["uid"], j[2]["sequence"], j[2]["status"])')" = "('CANCEL', 'CANCEL', True, 2, 'CANCELLED')" ]
+check "the UID is the referral's ($uid)" grep -q "^refbot-meeting-1@" <<<"$uid"
+check "the partner heard of the meeting with its time" \
+	[ "$(fetch partner1 | pyjson 'any("2026-12-10 14:00" in (m["text"] or "") for m in j)')" = True ]
+check "refbot logged no warnings" [ "$(grep -c 'warning:' "$SB/run.log")" = 0 ]
+finish
