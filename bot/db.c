@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "db.h"
 #include "db_int.h"
+#include "fault.h"
 #include "log.h"
 #include "status.h"
 #include "util.h"
@@ -463,7 +464,7 @@ int
 db_migrate(struct db *db, char **errstr)
 {
 	int v = db_schema_version(db);
-	int target = (int)db_nmigrations;
+	int target = fault_schema_stop((int)db_nmigrations);
 	char *err = NULL, *sql;
 
 	if (v < 0) {

@@ -10,6 +10,7 @@
 #include "log.h"
 
 #define HANG_SUBJECT "hang-subject:"
+#define SCHEMA_STOP "schema-stop:"
 
 void
 fault_hang_subject(const char *subject)
@@ -28,6 +29,19 @@ fault_hang_subject(const char *subject)
 	 */
 	for (;;)
 		sleep(60);
+}
+
+/* The schema version to migrate to: target, or less under schema-stop. */
+int
+fault_schema_stop(int target)
+{
+	const char *f = getenv("REFBOT_FAULT");
+	int stop;
+
+	if (f == NULL || strncmp(f, SCHEMA_STOP, strlen(SCHEMA_STOP)) != 0)
+		return target;
+	stop = atoi(f + strlen(SCHEMA_STOP));
+	return stop >= 0 && stop < target ? stop : target;
 }
 #else
 /* ISO C forbids an empty translation unit. */

@@ -8,15 +8,21 @@
  * a message whose decoded subject contains TEXT, as a real endless loop
  * would; tests/e2e/test_watchdog.sh uses it to show the watchdog, the
  * restart and the quarantine.
+ *
+ * REFBOT_FAULT=schema-stop:N migrates a database no further than schema
+ * version N, so a test can make a database as an older refbot left it
+ * and then watch the current one migrate it.
  */
 #ifndef REFBOT_FAULT_H
 #define REFBOT_FAULT_H
 
 #ifdef REFBOT_FAULT_INJECTION
 void fault_hang_subject(const char *subject);
+int fault_schema_stop(int target);
 #define FAULT_BUILD_NOTE " (with fault injection, for tests only)"
 #else
 #define fault_hang_subject(subject) ((void)0)
+#define fault_schema_stop(target) (target)
 #define FAULT_BUILD_NOTE ""
 #endif
 

@@ -153,23 +153,49 @@ check "... and counts in the balance" \
 	[ "$(rb partner show partner2@example.test --format json | pyjson 'j["balance"]')" = 550000 ]
 
 # --- the migration: an existing database's ledger becomes typed ---------
-# A copy of this database taken back to the schema before (triggers,
-# index and history_id dropped; "commission" lines), then opened.
-cp "$SB/refbot.db" "$SB/old.db"
-v=$(sqlite3 "$SB/old.db" "pragma user_version")
-sqlite3 "$SB/old.db" "drop trigger ledger_kind; drop trigger ledger_no_update;
-	drop trigger ledger_no_delete; drop index ledger_referral;
-	alter table ledger drop column history_id;
-	delete from ledger where kind = 'reversal' or id > 4;
-	update ledger set kind = 'commission' where kind = 'earned';
-	pragma user_version = $((v - 1))"
-sed "s|$SB/refbot.db|$SB/old.db|" "$CONF" >"$SB/old.conf"
-"$REFBOT" --config "$SB/old.conf" init >/dev/null 2>&1
+# A database as the refbot before the typed ledger left it (made with the
+# fault point schema-stop:N, so later migrations still run after it), with
+# "commission" lines, then opened by this refbot.
+if "$REFBOT" --version | grep -q "fault injection"; then
+	sed "s|$SB/refbot.db|$SB/old.db|" "$CONF" >"$SB/old.conf"
+	# The first schema version with ledger.history_id is the typed ledger.
+	typed=0
+	for v in $(seq 1 "$(sqlite3 "$SB/refbot.db" "pragma user_version")"); do
+		rm -f "$SB/old.db"
+		REFBOT_FAULT="schema-stop:$v" "$REFBOT" --config "$SB/old.conf" \
+		    init >/dev/null 2>&1
+		if sqlite3 "$SB/old.db" "select history_id from ledger" \
+		    >/dev/null 2>&1; then
+			typed=$v
+			break
+		fi
+	done
+	rm -f "$SB/old.db"
+	REFBOT_FAULT="schema-stop:$((typed - 1))" "$REFBOT" \
+	    --config "$SB/old.conf" init >/dev/null 2>&1
+	sqlite3 "$SB/old.db" "
+	insert into partners (id, name, email, created_at)
+	    values (1, 'Old KK', 'old@example.test', 1000);
+	insert into referrals (id, partner_id, status, created_at, updated_at,
+	    won_amount) values (1, 1, 'WON', 1000, 3000, 1000000),
+	    (2, 1, 'WON', 1000, 4000, 500000);
+	insert into history (id, referral_id, at, actor, event, from_status,
+	    to_status) values (1, 1, 2000, 's', 'CONTACTED', 'NEW', 'CONTACTED'),
+	    (2, 1, 3000, 's', 'WON', 'CONTACTED', 'WON'),
+	    (3, 2, 4000, 's', 'WON', 'NEW', 'WON');
+	insert into ledger (partner_id, referral_id, kind, amount, note,
+	    created_at) values (1, 1, 'commission', 100000, 'WON', 3000),
+	    (1, NULL, 'payout', 60000, 'bank', 3500),
+	    (1, 2, 'commission', 50000, 'WON', 4000);"
+	"$REFBOT" --config "$SB/old.conf" init >/dev/null 2>&1
+fi
 old() { sqlite3 "$SB/old.db" "$1"; }
 check "the migration makes commission lines earned entries" \
 	[ "$(old "select group_concat(kind) from (select kind from ledger order by id)")" = "earned,payout,earned" ]
 check "... tied to the WON history rows they were written with" \
-	[ "$(old "select count(*) from ledger l join history h on h.id = l.history_id where l.kind = 'earned' and h.event = 'WON'")" = 2 ]
+	[ "$(old "select group_concat(l.history_id) from ledger l join history h on h.id = l.history_id where l.kind = 'earned' and h.event = 'WON'")" = "2,3" ]
 check "... and the old ledger is append-only too" bash -c '! sqlite3 "$0" "update ledger set amount = 0" 2>/dev/null' "$SB/old.db"
+check "... and the migrated database is at this refbot's schema version" \
+	[ "$(old "pragma user_version")" = "$(sqlite3 "$SB/refbot.db" "pragma user_version")" ]
 
 finish
