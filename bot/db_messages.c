@@ -1,4 +1,4 @@
-/* db_messages: inbound messages, attachments, attempts, dispositions. */
+/* db_messages: inbound messages, attempts, dispositions. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -83,17 +83,6 @@ db_message_attempt(struct db *db, int64_t id)
 		    (long long)id);
 	return db_row(db, sql, ARGS(arg_int(id)), COLS(col_int(&n))) == 1 ?
 	    n : -1;
-}
-
-int
-db_attachment_add(struct db *db, int64_t row, const char *name,
-    const char *type, size_t size)
-{
-	static const char sql[] = "INSERT INTO attachments (message_row, name, "
-	    "type, size) VALUES (?, ?, ?, ?)";
-
-	return db_exec(db, sql, ARGS(arg_int(row), arg_text(name),
-	    arg_text(type), arg_int((int64_t)size)));
 }
 
 void

@@ -413,6 +413,98 @@ jis_mail(const struct mailout *m)
 	return ok;
 }
 
+/*
+ * A boundary: base64 and quoted-printable lines never start with "--",
+ * and no text can guess random hex, so it occurs in no part.
+ */
+static char *
+part_boundary(void)
+{
+	char *bnd = mailout_message_id("part", "x");
+
+	bnd[strcspn(bnd, "@")] = '\0';
+	return bnd;
+}
+
+/* The text, or the text and HTML as multipart/alternative. */
+static void
+add_body(struct buf *b, const struct mailout *m, int jis)
+{
+	char *bnd;
+
+	if (m->html == NULL) {
+		add_text_part(b, m->body, jis);
+		return;
+	}
+	bnd = part_boundary();
+	buf_addf(b, "Content-Type: multipart/alternative; "
+	    "boundary=\"=_%s\"\r\n\r\n", bnd);
+	buf_addf(b, "--=_%s\r\n", bnd);
+	add_text_part(b, m->body, jis);
+	/* The CRLF before a boundary belongs to the boundary. */
+	buf_addf(b, "\r\n--=_%s\r\n", bnd);
+	add_part_headers(b, "text/html");
+	add_qp_body(b, m->html);
+	buf_addf(b, "\r\n--=_%s--\r\n", bnd);
+	free(bnd);
+}
+
+/* A sender's "type/subtype" if it is plainly one, else a safe default. */
+static const char *
+file_type(const char *t)
+{
+	size_t n = t ? strspn(t, "abcdefghijklmnopqrstuvwxyz0123456789"
+	    "+-./") : 0;
+	const char *slash = t ? strchr(t, '/') : NULL;
+
+	if (t == NULL || n == 0 || t[n] != '\0' || slash == NULL ||
+	    slash == t || slash[1] == '\0' || strchr(slash + 1, '/') != NULL)
+		return "application/octet-stream";
+	return t;
+}
+
+/*
+ * A file part.  The name came from a sender: it goes out only as an RFC
+ * 2231 value, every byte but ASCII letters, digits and ".-_"
+ * percent-encoded, so it cannot end the header or add a parameter; cut
+ * to FILE_NAME_MAX bytes (at a character) so the line stays short.
+ */
+#define FILE_NAME_MAX 200
+
+static void
+add_file_part(struct buf *b, const struct mailout_file *f)
+{
+	char *name = header_clean(f->name && *f->name ? f->name : "file");
+	size_t i, n = strlen(name);
+	MMAPString *enc;
+	int col = 0;
+
+	if (n > FILE_NAME_MAX) {
+		n = FILE_NAME_MAX;
+		while (n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80)
+			n--;
+	}
+	buf_addf(b, "Content-Type: %s\r\n", file_type(f->type));
+	buf_adds(b, "Content-Transfer-Encoding: base64\r\n");
+	buf_adds(b, "Content-Disposition: attachment;\r\n filename*=UTF-8''");
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_')
+			buf_addc(b, (char)c);
+		else
+			buf_addf(b, "%%%02X", c);
+	}
+	buf_adds(b, "\r\n\r\n");
+	free(name);
+	if ((enc = mmap_string_new("")) == NULL)
+		fatalx("out of memory");
+	mailmime_base64_write_mem(enc, &col, f->data, f->len);
+	buf_add(b, enc->str, enc->len);
+	mmap_string_free(enc);
+}
+
 char *
 mailout_compose(const struct mailout *m, size_t *len)
 {
@@ -453,24 +545,20 @@ mailout_compose(const struct mailout *m, size_t *len)
 	if (m->list_id != NULL)
 		add_id_list(&b, "List-Id", m->list_id);
 	buf_adds(&b, "MIME-Version: 1.0\r\n");
-	if (m->html == NULL)
-		add_text_part(&b, m->body, jis);
+	if (m->nfiles == 0)
+		add_body(&b, m, jis);
 	else {
-		/*
-		 * Quoted-printable lines never start with "--", and no text
-		 * can guess random hex, so the boundary occurs in no part.
-		 */
-		char *bnd = mailout_message_id("part", "x");
+		char *bnd = part_boundary();
+		size_t i;
 
-		bnd[strcspn(bnd, "@")] = '\0';
-		buf_addf(&b, "Content-Type: multipart/alternative; "
+		buf_addf(&b, "Content-Type: multipart/mixed; "
 		    "boundary=\"=_%s\"\r\n\r\n", bnd);
 		buf_addf(&b, "--=_%s\r\n", bnd);
-		add_text_part(&b, m->body, jis);
-		/* The CRLF before a boundary belongs to the boundary. */
-		buf_addf(&b, "\r\n--=_%s\r\n", bnd);
-		add_part_headers(&b, "text/html");
-		add_qp_body(&b, m->html);
+		add_body(&b, m, jis);
+		for (i = 0; i < m->nfiles; i++) {
+			buf_addf(&b, "\r\n--=_%s\r\n", bnd);
+			add_file_part(&b, &m->files[i]);
+		}
 		buf_addf(&b, "\r\n--=_%s--\r\n", bnd);
 		free(bnd);
 	}

@@ -185,6 +185,53 @@ is_attachment(struct mailmime *part)
 	    MAILMIME_DISPOSITION_TYPE_ATTACHMENT;
 }
 
+/*
+ * The decoded content of an attachment: base64 and quoted-printable
+ * undone (the part points into message_parse's NUL-padded copy, so the
+ * decoder's reads past a final "=" stay in bounds); an attached message
+ * as its raw text.  NULL when there is nothing to decode or the decoder
+ * fails.  Decoded bytes are never more than the encoded ones, and the
+ * message is capped, so this is bounded by the message's size.
+ */
+static char *
+part_bytes(struct mailmime *part, size_t *len)
+{
+	struct mailmime_single_fields sf;
+	struct mailmime_data *d;
+	int encoding = MAILMIME_MECHANISM_8BIT;
+	char *decoded = NULL, *out;
+	size_t idx = 0, dlen = 0;
+
+	*len = 0;
+	d = part->mm_type == MAILMIME_SINGLE ? part->mm_data.mm_single :
+	    part->mm_body;
+	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT ||
+	    d->dt_data.dt_text.dt_data == NULL)
+		return NULL;
+	if (part->mm_type != MAILMIME_SINGLE) {
+		out = xmalloc(d->dt_data.dt_text.dt_length + 1);
+		memcpy(out, d->dt_data.dt_text.dt_data,
+		    d->dt_data.dt_text.dt_length);
+		out[*len = d->dt_data.dt_text.dt_length] = '\0';
+		return out;
+	}
+	mailmime_single_fields_init(&sf, part->mm_mime_fields,
+	    part->mm_content_type);
+	if (sf.fld_encoding != NULL)
+		encoding = sf.fld_encoding->enc_type;
+	if (mailmime_part_parse(d->dt_data.dt_text.dt_data,
+	    d->dt_data.dt_text.dt_length, &idx, encoding, &decoded, &dlen) !=
+	    MAILIMF_NO_ERROR || decoded == NULL)
+		return NULL;
+	if (dlen > d->dt_data.dt_text.dt_length)	/* cannot happen */
+		dlen = d->dt_data.dt_text.dt_length;
+	out = xmalloc(dlen + 1);
+	memcpy(out, decoded, dlen);
+	out[*len = dlen] = '\0';
+	mailmime_decoded_part_free(decoded);
+	return out;
+}
+
 static void
 add_attachment(struct message *msg, struct mailmime *part, char *type)
 {
@@ -210,6 +257,7 @@ add_attachment(struct message *msg, struct mailmime *part, char *type)
 	a->name = ext ? ext : name ? mime_decode_header(name) : xstrdup("");
 	a->type = type;
 	a->size = part->mm_length;
+	a->data = part_bytes(part, &a->len);
 }
 
 /*
@@ -676,6 +724,7 @@ message_free(struct message *msg)
 	for (i = 0; i < msg->nattachments; i++) {
 		free(msg->attachments[i].name);
 		free(msg->attachments[i].type);
+		free(msg->attachments[i].data);
 	}
 	free(msg->attachments);
 	memset(msg, 0, sizeof(*msg));
