@@ -492,6 +492,12 @@ db_begin(struct db *db)
 }
 
 int
+db_begin_read(struct db *db)
+{
+	return exec_sql(db, "BEGIN");
+}
+
+int
 db_commit(struct db *db)
 {
 	return exec_sql(db, "COMMIT");

@@ -28,6 +28,8 @@ const char *db_errmsg(struct db *);
 int db_migrate(struct db *, char **errstr);
 int db_schema_version(struct db *);
 int db_begin(struct db *);
+/* A read transaction: one snapshot for several queries (db_commit ends it). */
+int db_begin_read(struct db *);
 int db_commit(struct db *);
 void db_rollback(struct db *);
 

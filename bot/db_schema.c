@@ -298,8 +298,10 @@ const char *const db_migrations[] = {
 	 * in the same transaction, by trigger, whichever code made it.
 	 * SQLite has one writer at a time, so the numbers are given in
 	 * commit order and an export that reads the counter and the rows in
-	 * one snapshot misses nothing and repeats nothing.  Existing
-	 * referrals start at their id.
+	 * one snapshot misses nothing and repeats nothing.  A history row
+	 * carries the number it was written (or edited) with, for the
+	 * history export.  Existing referrals start at their id, existing
+	 * history at the counter's start.
 	 */
 	"CREATE TABLE change_counter (n INTEGER NOT NULL);"
 	"ALTER TABLE referrals ADD COLUMN change_seq INTEGER NOT NULL "
@@ -329,14 +331,23 @@ const char *const db_migrations[] = {
 	"  BEGIN UPDATE change_counter SET n = n + 1;"
 	"  UPDATE referrals SET change_seq = (SELECT n FROM change_counter)"
 	"  WHERE id = OLD.referral_id; END;"
+	"ALTER TABLE history ADD COLUMN change_seq INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"UPDATE history SET change_seq = (SELECT n FROM change_counter);"
+	"CREATE INDEX history_change_seq ON history(change_seq);"
 	"CREATE TRIGGER history_changed_ins AFTER INSERT ON history"
 	"  BEGIN UPDATE change_counter SET n = n + 1;"
 	"  UPDATE referrals SET change_seq = (SELECT n FROM change_counter)"
-	"  WHERE id = NEW.referral_id; END;"
+	"  WHERE id = NEW.referral_id;"
+	"  UPDATE history SET change_seq = (SELECT n FROM change_counter)"
+	"  WHERE id = NEW.id; END;"
 	"CREATE TRIGGER history_changed_upd AFTER UPDATE ON history"
+	"  WHEN NEW.change_seq = OLD.change_seq"
 	"  BEGIN UPDATE change_counter SET n = n + 1;"
 	"  UPDATE referrals SET change_seq = (SELECT n FROM change_counter)"
-	"  WHERE id = NEW.referral_id; END;"
+	"  WHERE id = NEW.referral_id;"
+	"  UPDATE history SET change_seq = (SELECT n FROM change_counter)"
+	"  WHERE id = NEW.id; END;"
 	"CREATE TRIGGER ledger_changed AFTER INSERT ON ledger"
 	"  WHEN NEW.referral_id IS NOT NULL"
 	"  BEGIN UPDATE change_counter SET n = n + 1;"
