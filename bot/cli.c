@@ -86,7 +86,8 @@ cli_parse_day(const char *s)
 	end = strptime(s, "%Y-%m-%d", &tm);
 	if (end == NULL || *end != '\0')
 		return -1;
-	return (int64_t)timegm(&tm);
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
 }
 
 void

@@ -54,7 +54,10 @@ int cli_parse_format(const char *);
 int cli_open(struct refbot *, const char *conf, int create);
 /* The database's last error on stderr; returns EX_IOERR_. */
 int cli_db_error(struct refbot *);
-/* YYYY-MM-DD as the UTC midnight starting it; -1 if not a date. */
+/*
+ * YYYY-MM-DD as the midnight starting it in the configured timezone; -1
+ * if not a date.
+ */
 int64_t cli_parse_day(const char *);
 /* t as 2026-12-07T04:50:37+09:00, in the configured timezone. */
 void cli_iso_time(int64_t t, char *buf, size_t size);

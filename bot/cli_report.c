@@ -36,6 +36,20 @@ struct totals {
 	size_t ntimes;
 };
 
+/* YYYY-MM-DD as the UTC midnight starting it; -1 if not a date. */
+static int64_t
+parse_day(const char *s)
+{
+	struct tm tm;
+	char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%d", &tm);
+	if (end == NULL || *end != '\0')
+		return -1;
+	return (int64_t)timegm(&tm);
+}
+
 static int
 cmp64(const void *a, const void *b)
 {
@@ -273,11 +287,11 @@ cmd_report(const char *conf, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "f:t:p:F:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if ((t.sc.from = cli_parse_day(optarg)) < 0)
+			if ((t.sc.from = parse_day(optarg)) < 0)
 				goto baddate;
 			break;
 		case 't':
-			if ((t.sc.to = cli_parse_day(optarg)) < 0)
+			if ((t.sc.to = parse_day(optarg)) < 0)
 				goto baddate;
 			t.sc.to += 86400;	/* the whole last day */
 			break;

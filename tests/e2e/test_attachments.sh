@@ -52,7 +52,7 @@ check "show lists three attachments" [ "$(echo "$show" | pyjson 'len(j["attachme
 check "in the mail's order, with names and types" [ "$(echo "$show" | pyjson '",".join(a["name"] + ":" + a["type"] for a in j["attachments"])')" = "brief.pdf:application/pdf,相談メモ.docx:application/vnd.openxmlformats-officedocument.wordprocessingml.document,big.zip:application/zip" ]
 check "the PDF and DOCX are kept, the ZIP (over the limit) not" [ "$(echo "$show" | pyjson '",".join(str(a["kept"]) for a in j["attachments"])')" = "True,True,False" ]
 out=$(rb referral show REF-000001)
-check "the text of show says so" bash -c 'grep -q "1\. brief.pdf (application/pdf, 20 KB)" <<<"$1" && grep -q "3\. big.zip (application/zip, 98 KB, not kept)" <<<"$1"' _ "$out"
+check "the text of show says so" bash -c 'grep -q "1\. brief.pdf (application/pdf, 19 KB)" <<<"$1" && grep -q "3\. big.zip (application/zip, 98 KB, not kept)" <<<"$1"' _ "$out"
 
 rb referral attachment REF-000001 1 >"$SB/out.pdf"
 check "referral attachment 1 writes the PDF byte for byte" cmp "$SB/brief.pdf" "$SB/out.pdf"
