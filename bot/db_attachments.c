@@ -62,8 +62,8 @@ db_attachments_of(struct db *db, int64_t referral_id, int with_data,
 	    "WHERE r.id = ?1 ORDER BY a.id";
 	struct list_ctx c = { NULL, 0, with_data };
 
-	if (db_each(db, sql, ARGS(arg_int(referral_id), arg_int(with_data != 0)),
-	    add_row, &c) != 0) {
+	if (db_each(db, sql, ARGS(arg_int(referral_id),
+	    arg_int(with_data != 0)), add_row, &c) != 0) {
 		db_attachments_free(c.list, c.n);
 		return -1;
 	}
