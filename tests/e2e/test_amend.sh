@@ -154,9 +154,18 @@ check "... and counts in the balance" \
 
 # --- the migration: an existing database's ledger becomes typed ---------
 # A copy of this database taken back to the schema before (triggers,
-# index and history_id dropped; "commission" lines), then opened.
+# index and history_id dropped; "commission" lines), then opened.  The
+# steps after it (issue 19: attachment bytes, the change counter) are
+# undone first; LATER counts them.
 cp "$SB/refbot.db" "$SB/old.db"
-v=$(sqlite3 "$SB/old.db" "pragma user_version")
+LATER=2
+v=$(( $(sqlite3 "$SB/old.db" "pragma user_version") - LATER ))
+sqlite3 "$SB/old.db" "$(sqlite3 "$SB/old.db" "select 'drop trigger ' || name || ';'
+	from sqlite_master where type = 'trigger' and name like '%_changed%'")
+	drop index referrals_change_seq; drop index history_change_seq;
+	alter table referrals drop column change_seq;
+	alter table history drop column change_seq; drop table change_counter;
+	alter table attachments drop column data"
 sqlite3 "$SB/old.db" "drop trigger ledger_kind; drop trigger ledger_no_update;
 	drop trigger ledger_no_delete; drop index ledger_referral;
 	alter table ledger drop column history_id;
