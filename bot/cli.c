@@ -76,6 +76,20 @@ cli_list_print(const struct list_ctx *lc)
 		    lc->n ? "\n" : "");
 }
 
+int64_t
+cli_parse_day(const char *s)
+{
+	struct tm tm;
+	char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%d", &tm);
+	if (end == NULL || *end != '\0')
+		return -1;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
+
 void
 cli_iso_time(int64_t t, char *buf, size_t size)
 {

@@ -54,6 +54,11 @@ int cli_parse_format(const char *);
 int cli_open(struct refbot *, const char *conf, int create);
 /* The database's last error on stderr; returns EX_IOERR_. */
 int cli_db_error(struct refbot *);
+/*
+ * YYYY-MM-DD as the midnight starting it in the configured timezone; -1
+ * if not a date.
+ */
+int64_t cli_parse_day(const char *);
 /* t as 2026-12-07T04:50:37+09:00, in the configured timezone. */
 void cli_iso_time(int64_t t, char *buf, size_t size);
 /* A partner by id or address; 0, or an EX_* code said on stderr. */
@@ -79,6 +84,8 @@ extern const struct cli_cmd cli_report_cmd;
 extern const struct cli_cmd cli_newsletter_cmd;
 /* cli_outbox.c */
 extern const struct cli_cmd cli_outbox_cmd;
+/* cli_export.c */
+extern const struct cli_cmd cli_export_cmd;
 /* cli_parse.c */
 extern const struct cli_cmd cli_parse_cmd;
 

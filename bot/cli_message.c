@@ -63,21 +63,6 @@ print_row(const struct inbound *m, void *arg)
 	return 0;
 }
 
-/* YYYY-MM-DD as the midnight starting it in the configured timezone. */
-static int64_t
-parse_since(const char *s)
-{
-	struct tm tm;
-	char *end;
-
-	memset(&tm, 0, sizeof(tm));
-	end = strptime(s, "%Y-%m-%d", &tm);
-	if (end == NULL || *end != '\0')
-		return -1;
-	tm.tm_isdst = -1;
-	return (int64_t)mktime(&tm);
-}
-
 static int
 message_list(struct refbot *rb, int json, const char *disp, int64_t since)
 {
@@ -303,7 +288,7 @@ cmd_message(const char *conf, int argc, char **argv)
 	if ((rc = cli_open(&rb, conf, 0)) != 0)
 		return rc;
 	/* After cli_open: the date is in the configured timezone. */
-	if (since != NULL && (from = parse_since(since)) < 0) {
+	if (since != NULL && (from = cli_parse_day(since)) < 0) {
 		fprintf(stderr, "refbot: --since takes a date, YYYY-MM-DD\n");
 		rc = EX_USAGE_;
 	} else if (strcmp(verb, "list") == 0 && optind == argc && !raw)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attach.h"
 #include "cli.h"
 #include "clock.h"
 #include "db_referrals.h"
@@ -61,6 +62,7 @@ static int
 referral_show(struct refbot *rb, int json, const char *refstr)
 {
 	struct referral r;
+	struct attach_set files;
 	struct buf b;
 	char ref[24], when[32];
 	int64_t id = refbot_parse_ref(refstr);
@@ -80,6 +82,10 @@ referral_show(struct refbot *rb, int json, const char *refstr)
 			fprintf(stderr, "refbot: no referral %s\n", refstr);
 		return found < 0 ? EX_IOERR_ : EX_DATAERR_;
 	}
+	if (attach_load(rb, id, 0, &files) != 0) {
+		referral_free(&r);
+		return cli_db_error(rb);
+	}
 	refbot_ref(r.id, ref, sizeof(ref));
 	buf_init(&b);
 	if (!json) {
@@ -92,6 +98,8 @@ referral_show(struct refbot *rb, int json, const char *refstr)
 		for (i = 0; i < r.nfields; i++)
 			buf_addf(&b, "  %s: %s\n", r.fields[i].key,
 			    r.fields[i].value);
+		if (*files.text != '\0')
+			buf_addf(&b, "\n%s", files.text);
 		buf_adds(&b, "\nHistory:\n");
 		for (i = 0; i < r.nhistory; i++) {
 			cli_iso_time(r.history[i].at, when, sizeof(when));
@@ -118,6 +126,21 @@ referral_show(struct refbot *rb, int json, const char *refstr)
 			json_kv_str(&b, r.fields[i].key, r.fields[i].value,
 			    i == 0);
 		buf_addc(&b, '}');
+		json_key(&b, "attachments", 0);
+		buf_addc(&b, '[');
+		for (i = 0; i < files.n; i++) {
+			const struct stored_attachment *a = &files.list[i];
+
+			buf_adds(&b, i ? ",{" : "{");
+			json_kv_int(&b, "n", a->n, 1);
+			json_kv_str(&b, "name", a->name, 0);
+			json_kv_str(&b, "type", a->type, 0);
+			json_kv_int(&b, "size", a->size, 0);
+			json_key(&b, "kept", 0);
+			buf_adds(&b, a->kept ? "true" : "false");
+			buf_addc(&b, '}');
+		}
+		buf_addc(&b, ']');
 		json_key(&b, "history", 0);
 		buf_addc(&b, '[');
 		for (i = 0; i < r.nhistory; i++) {
@@ -135,8 +158,41 @@ referral_show(struct refbot *rb, int json, const char *refstr)
 	}
 	fputs(b.data, stdout);
 	buf_free(&b);
+	attach_free(&files);
 	referral_free(&r);
 	return 0;
+}
+
+/* Writes attachment n of a referral to stdout, byte for byte. */
+static int
+referral_attachment(struct refbot *rb, const char *refstr, const char *nstr)
+{
+	struct attach_set files;
+	int64_t id = refbot_parse_ref(refstr);
+	char *end;
+	long n = strtol(nstr, &end, 10);
+	int rc = 0;
+
+	if (id == 0 || *nstr == '\0' || *end != '\0' || n < 1)
+		return cli_usage();
+	if (attach_load(rb, id, 1, &files) != 0)
+		return cli_db_error(rb);
+	if ((size_t)n > files.n) {
+		fprintf(stderr, "refbot: %s has %zu attachment%s\n", refstr,
+		    files.n, files.n == 1 ? "" : "s");
+		rc = EX_DATAERR_;
+	} else if (!files.list[n - 1].kept) {
+		fprintf(stderr, "refbot: attachment %ld of %s was not kept "
+		    "(over attachment_store_limit, or purged)\n", n, refstr);
+		rc = EX_DATAERR_;
+	} else if (fwrite(files.list[n - 1].data, 1,
+	    (size_t)files.list[n - 1].len, stdout) !=
+	    (size_t)files.list[n - 1].len || fflush(stdout) != 0) {
+		perror("refbot: stdout");
+		rc = EX_IOERR_;
+	}
+	attach_free(&files);
+	return rc;
 }
 
 /*
@@ -323,6 +379,10 @@ cmd_referral(const char *conf, int argc, char **argv)
 		if ((rc = cli_open(&rb, conf, 0)) != 0)
 			return rc;
 		rc = referral_show(&rb, json, argv[optind]);
+	} else if (strcmp(verb, "attachment") == 0 && optind == argc - 2) {
+		if ((rc = cli_open(&rb, conf, 0)) != 0)
+			return rc;
+		rc = referral_attachment(&rb, argv[optind], argv[optind + 1]);
 	} else if (strcmp(verb, "credit") == 0 && optind == argc - 1) {
 		int64_t id = refbot_parse_ref(argv[optind]);
 
@@ -356,6 +416,8 @@ cmd_referral(const char *conf, int argc, char **argv)
 const struct cli_cmd cli_referral_cmd = { "referral",
 "  referral list [--status S] [--format text|json]\n"
 "  referral show REF [--format text|json]\n"
+"  referral attachment REF N     write attachment N (as numbered by show)\n"
+"                                to stdout, byte for byte\n"
 "  referral credit REF           give a duplicate the credit instead\n"
 "  referral set-status REF STATE [ARG...] [--note TEXT]\n"
 "                                as the staff keyword (WON 1,200,000,\n"
@@ -378,5 +440,6 @@ const struct cli_cmd cli_referral_cmd = { "referral",
 "Example:\n"
 "  refbot referral list --status NEW\n"
 "  refbot referral show REF-000012 --format json\n"
+"  refbot referral attachment REF-000012 1 > brief.pdf\n"
 "  refbot referral set-status REF-000012 WON 1,200,000\n"
 "  refbot referral amend REF-000012 --amount 1,150,000 --note \"invoice\"\n" };

@@ -95,6 +95,8 @@ static const struct keydef keys[] = {
 	{ "message_id_domain", K_STR, O(message_id_domain), 1 },
 	{ "reply_token", K_REPLY_TOKEN, O(reply_token), 0 },
 	{ "max_message_size", K_SIZE, O(max_message_size), 0 },
+	{ "attachment_store_limit", K_SIZE, O(attachment_store_limit), 0 },
+	{ "attach_limit", K_SIZE, O(attach_limit), 0 },
 	{ "secret_file", K_SECRET_FILE, O(secret), 0 },
 	{ "secret_env", K_SECRET_ENV, O(secret), 0 },
 	{ "currency", K_STR, O(currency), 0 },
@@ -580,6 +582,8 @@ config_load(const char *path, struct config *out, char **errstr)
 	cfg.poll_interval = 60;
 	cfg.use_idle = 1;
 	cfg.max_message_size = 25 * 1024 * 1024;
+	cfg.attachment_store_limit = 10 * 1024 * 1024;
+	cfg.attach_limit = 5 * 1024 * 1024;
 	cfg.sla_hours = 24;
 	cfg.protection_days = 90;
 	cfg.unknown_reply = 1;

@@ -59,6 +59,8 @@ struct config {
 	char *message_id_domain;
 	enum reply_token reply_token;
 	size_t max_message_size;
+	size_t attachment_store_limit;	/* file bytes kept a message */
+	size_t attach_limit;	/* bytes of files attached to staff mail */
 
 	char *secret;		/* HMAC key for signed reply addresses */
 	char *currency;		/* ISO 4217 code for amounts, e.g. JPY */

@@ -510,6 +510,12 @@ db_begin(struct db *db)
 }
 
 int
+db_begin_read(struct db *db)
+{
+	return exec_sql(db, "BEGIN");
+}
+
+int
 db_commit(struct db *db)
 {
 	if (exec_sql(db, db->depth > 1 ? "RELEASE nest" : "COMMIT") != 0)

@@ -34,6 +34,8 @@ int db_schema_version(struct db *);
  * that db_commit() releases and db_rollback() undoes alone.
  */
 int db_begin(struct db *);
+/* A read transaction: one snapshot for several queries (db_commit ends it). */
+int db_begin_read(struct db *);
 int db_commit(struct db *);
 void db_rollback(struct db *);
 

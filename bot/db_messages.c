@@ -1,4 +1,4 @@
-/* db_messages: inbound messages, attachments, attempts, dispositions. */
+/* db_messages: inbound messages, attempts, dispositions. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -96,17 +96,6 @@ db_message_attempts(struct db *db, const int64_t *ids, size_t n, int *counts)
 		return -1;
 	}
 	return 0;
-}
-
-int
-db_attachment_add(struct db *db, int64_t row, const char *name,
-    const char *type, size_t size)
-{
-	static const char sql[] = "INSERT INTO attachments (message_row, name, "
-	    "type, size) VALUES (?, ?, ?, ?)";
-
-	return db_exec(db, sql, ARGS(arg_int(row), arg_text(name),
-	    arg_text(type), arg_int((int64_t)size)));
 }
 
 void

@@ -1,7 +1,7 @@
 /*
- * db_messages: the inbound messages as fetched, with their attachments,
- * processing attempts and disposition (the messages and attachments
- * tables).  Returns as in db.h.
+ * db_messages: the inbound messages as fetched, with their processing
+ * attempts and disposition (the messages table; their files are in
+ * db_attachments).  Returns as in db.h.
  */
 #ifndef REFBOT_DB_MESSAGES_H
 #define REFBOT_DB_MESSAGES_H
@@ -41,8 +41,6 @@ int db_message_set_moved(struct db *, int64_t id);
  */
 int db_message_attempts(struct db *, const int64_t *ids, size_t n,
     int *counts);
-int db_attachment_add(struct db *, int64_t message_row, const char *name,
-    const char *type, size_t size);
 
 /* One inbound message as recorded, for people (refbot message). */
 struct inbound {

@@ -306,6 +306,74 @@ const char *const db_migrations[] = {
 	"  attendee TEXT,"
 	"  cancelled_at INTEGER,"
 	"  updated_at INTEGER NOT NULL);",
+	/*
+	 * Issue 19 item 2: an attachment's decoded bytes, kept with its
+	 * message row (NULL: not kept — over attachment_store_limit, not
+	 * decodable, recorded before this version, or purged).
+	 */
+	"ALTER TABLE attachments ADD COLUMN data BLOB;",
+	/*
+	 * Issue 19 item 3: a change counter for exact incremental export.
+	 * Every write that changes what an export shows of a referral (the
+	 * row, its fields, its history, its ledger) takes the next number
+	 * in the same transaction, by trigger, whichever code made it.
+	 * SQLite has one writer at a time, so the numbers are given in
+	 * commit order and an export that reads the counter and the rows in
+	 * one snapshot misses nothing and repeats nothing.  A history row
+	 * carries the number it was written (or edited) with, for the
+	 * history export.  Existing referrals start at their id, existing
+	 * history at the counter's start.
+	 */
+	"CREATE TABLE change_counter (n INTEGER NOT NULL);"
+	"ALTER TABLE referrals ADD COLUMN change_seq INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"UPDATE referrals SET change_seq = id;"
+	"INSERT INTO change_counter SELECT coalesce(max(id), 0) "
+	"  FROM referrals;"
+	"CREATE INDEX referrals_change_seq ON referrals(change_seq);"
+	"CREATE TRIGGER referrals_changed_ins AFTER INSERT ON referrals"
+	"  BEGIN UPDATE change_counter SET n = n + 1;"
+	"  UPDATE referrals SET change_seq = (SELECT n FROM change_counter)"
+	"  WHERE id = NEW.id; END;"
+	"CREATE TRIGGER referrals_changed_upd AFTER UPDATE ON referrals"
+	"  WHEN NEW.change_seq = OLD.change_seq"
+	"  BEGIN UPDATE change_counter SET n = n + 1;"
+	"  UPDATE referrals SET change_seq = (SELECT n FROM change_counter)"
+	"  WHERE id = NEW.id; END;"
+	"CREATE TRIGGER fields_changed_ins AFTER INSERT ON referral_fields"
+	"  BEGIN UPDATE change_counter SET n = n + 1;"
+	"  UPDATE referrals SET change_seq = (SELECT n FROM change_counter)"
+	"  WHERE id = NEW.referral_id; END;"
+	"CREATE TRIGGER fields_changed_upd AFTER UPDATE ON referral_fields"
+	"  BEGIN UPDATE change_counter SET n = n + 1;"
+	"  UPDATE referrals SET change_seq = (SELECT n FROM change_counter)"
+	"  WHERE id = NEW.referral_id; END;"
+	"CREATE TRIGGER fields_changed_del AFTER DELETE ON referral_fields"
+	"  BEGIN UPDATE change_counter SET n = n + 1;"
+	"  UPDATE referrals SET change_seq = (SELECT n FROM change_counter)"
+	"  WHERE id = OLD.referral_id; END;"
+	"ALTER TABLE history ADD COLUMN change_seq INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"UPDATE history SET change_seq = (SELECT n FROM change_counter);"
+	"CREATE INDEX history_change_seq ON history(change_seq);"
+	"CREATE TRIGGER history_changed_ins AFTER INSERT ON history"
+	"  BEGIN UPDATE change_counter SET n = n + 1;"
+	"  UPDATE referrals SET change_seq = (SELECT n FROM change_counter)"
+	"  WHERE id = NEW.referral_id;"
+	"  UPDATE history SET change_seq = (SELECT n FROM change_counter)"
+	"  WHERE id = NEW.id; END;"
+	"CREATE TRIGGER history_changed_upd AFTER UPDATE ON history"
+	"  WHEN NEW.change_seq = OLD.change_seq"
+	"  BEGIN UPDATE change_counter SET n = n + 1;"
+	"  UPDATE referrals SET change_seq = (SELECT n FROM change_counter)"
+	"  WHERE id = NEW.referral_id;"
+	"  UPDATE history SET change_seq = (SELECT n FROM change_counter)"
+	"  WHERE id = NEW.id; END;"
+	"CREATE TRIGGER ledger_changed AFTER INSERT ON ledger"
+	"  WHEN NEW.referral_id IS NOT NULL"
+	"  BEGIN UPDATE change_counter SET n = n + 1;"
+	"  UPDATE referrals SET change_seq = (SELECT n FROM change_counter)"
+	"  WHERE id = NEW.referral_id; END;",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);

@@ -17,6 +17,7 @@
 #include "analyze.h"
 #include "classify.h"
 #include "clock.h"
+#include "db_attachments.h"
 #include "db_messages.h"
 #include "db_outbox.h"
 #include "db_partners.h"
@@ -374,6 +375,31 @@ intake_too_large(struct refbot *rb, int64_t row, const char *hdr,
 	    attempt <= INTAKE_MAX_ATTEMPTS);
 }
 
+/*
+ * Records a message's attachments, keeping the bytes of each while the
+ * message's total stays within attachment_store_limit (the rest: "not
+ * kept", by name, type and size).  In the caller's transaction.
+ */
+static int
+store_attachments(struct refbot *rb, int64_t row, const struct message *m)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < m->nattachments; i++) {
+		const struct attachment *a = &m->attachments[i];
+		int keep = a->data != NULL &&
+		    a->len <= rb->cfg.attachment_store_limit - kept;
+
+		if (keep)
+			kept += a->len;
+		if (db_attachment_add(rb->db, row, a->name, a->type,
+		    a->data ? a->len : a->size, keep ? a->data : NULL,
+		    a->len) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 enum intake_result
 intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len,
     int attempt)
@@ -383,7 +409,6 @@ intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len,
 	struct job j;
 	char *why = NULL;
 	enum intake_result res;
-	size_t i;
 
 	rb->replies_withheld = rb->alerts_held = 0;
 	rb->text_failed = NULL;
@@ -427,11 +452,8 @@ intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len,
 		return INTAKE_RETRY;
 	}
 	fault_hang_subject(j.a.msg.subject);	/* test builds only */
-	for (i = 0; i < j.a.msg.nattachments; i++)
-		if (db_attachment_add(rb->db, row, j.a.msg.attachments[i].name,
-		    j.a.msg.attachments[i].type,
-		    j.a.msg.attachments[i].size) != 0)
-			goto retry;
+	if (store_attachments(rb, row, &j.a.msg) != 0)
+		goto retry;
 	if (decide(&j) != 0)
 		goto retry;
 	if (rb->replies_withheld > 0 || rb->alerts_held > 0) {

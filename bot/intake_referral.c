@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "analyze.h"
+#include "attach.h"
 #include "clock.h"
 #include "db_messages.h"
 #include "db_outbox.h"
@@ -156,6 +157,13 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 			char *sheet = notify_keyword_sheet(rb,
 			    f->outcome == OUTCOME_QUALIFIED ? "NEW" :
 			    "DISQUALIFIED");
+			struct attach_set files;
+
+			if (attach_load(rb, j->referral_id, 1, &files) != 0) {
+				free(sheet);
+				rc = NOTIFY_RETRY;
+				goto out;
+			}
 			/* Staff read English; they see the fields as read. */
 			const struct render_var svars[] = {
 				{ "ref", ref },
@@ -166,6 +174,7 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 				{ "reasons", reasons_en },
 				{ "due", due },
 				{ "keywords", sheet },
+				{ "attachments", files.text },
 				{ "marker", REPLY_MARKER },
 			};
 			memset(&n, 0, sizeof(n));
@@ -175,10 +184,14 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 			n.role = ROLE_STAFF;
 			n.vars = svars;
 			n.nvars = nitems(svars);
+			n.files = files.files;
+			n.nfiles = files.nfiles;
 			rc = notify_staff(rb, &n);
 			free(sheet);
+			attach_free(&files);
 		}
 	}
+out:
 	free(refs);
 	free(fields);
 	free(problems);

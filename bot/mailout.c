@@ -54,6 +54,7 @@ is_ascii(const char *s)
 	return 1;
 }
 
+/* s as base64, in lines of 76, without a final line end. */
 static void
 add_base64(struct buf *b, const char *s, size_t n)
 {
@@ -413,28 +414,12 @@ jis_mail(const struct mailout *m)
 	return ok;
 }
 
-/* Appends s as a base64 body in lines of 76, ending in CRLF. */
-static void
-add_base64_body(struct buf *b, const char *s)
-{
-	MMAPString *m = mmap_string_new("");
-	int col = 0;
-
-	if (m == NULL)
-		fatalx("out of memory");
-	mailmime_base64_write_mem(m, &col, s, strlen(s));
-	buf_add(b, m->str, m->len);
-	mmap_string_free(m);
-	if (b->len < 2 || memcmp(b->data + b->len - 2, "\r\n", 2) != 0)
-		buf_adds(b, "\r\n");
-}
-
 /*
- * A boundary: quoted-printable and base64 lines never start with "--",
+ * A boundary: base64 and quoted-printable lines never start with "--",
  * and no text can guess random hex, so it occurs in no part.
  */
 static char *
-boundary(void)
+part_boundary(void)
 {
 	char *bnd = mailout_message_id("part", "x");
 
@@ -442,38 +427,98 @@ boundary(void)
 	return bnd;
 }
 
+/* An invitation's method: CANCEL or REQUEST, nothing else. */
+static const char *
+mailout_calendar_method(const struct mailout *m)
+{
+	return m->calendar_method != NULL &&
+	    strcmp(m->calendar_method, "CANCEL") == 0 ? "CANCEL" : "REQUEST";
+}
+
 /*
- * An invitation as Gmail, Outlook and Apple Mail send one: the text
- * and the calendar object as alternatives (a calendar client shows its
- * own card in place of the text), then the same object as an
- * attachment.  Method and object are ours, never a sender's; the
- * method is checked all the same, as it goes into a header.
+ * The text alone, or as multipart/alternative with its HTML or (an
+ * invitation, as Gmail, Outlook and Apple Mail send one) its calendar
+ * object, which a calendar client shows as its own card in place of the
+ * text.  Method and object are ours, never a sender's; the method is
+ * checked all the same, as it goes into a header.
  */
 static void
-add_calendar(struct buf *b, const struct mailout *m, int jis)
+add_body(struct buf *b, const struct mailout *m, int jis)
 {
-	const char *meth = m->calendar_method != NULL &&
-	    strcmp(m->calendar_method, "CANCEL") == 0 ? "CANCEL" : "REQUEST";
-	char *mixed = boundary(), *alt = boundary();
+	char *bnd;
 
-	buf_addf(b, "Content-Type: multipart/mixed; boundary=\"=_%s\"\r\n"
-	    "\r\n--=_%s\r\n", mixed, mixed);
+	if (m->html == NULL && m->calendar == NULL) {
+		add_text_part(b, m->body, jis);
+		return;
+	}
+	bnd = part_boundary();
 	buf_addf(b, "Content-Type: multipart/alternative; "
-	    "boundary=\"=_%s\"\r\n\r\n--=_%s\r\n", alt, alt);
+	    "boundary=\"=_%s\"\r\n\r\n", bnd);
+	buf_addf(b, "--=_%s\r\n", bnd);
 	add_text_part(b, m->body, jis);
-	buf_addf(b, "\r\n--=_%s\r\n", alt);
-	buf_addf(b, "Content-Type: text/calendar; charset=UTF-8; "
-	    "method=%s\r\nContent-Transfer-Encoding: base64\r\n\r\n", meth);
-	add_base64_body(b, m->calendar);
-	buf_addf(b, "\r\n--=_%s--\r\n", alt);
-	buf_addf(b, "\r\n--=_%s\r\n", mixed);
-	buf_adds(b, "Content-Type: application/ics; name=\"invite.ics\"\r\n"
-	    "Content-Disposition: attachment; filename=\"invite.ics\"\r\n"
-	    "Content-Transfer-Encoding: base64\r\n\r\n");
-	add_base64_body(b, m->calendar);
-	buf_addf(b, "\r\n--=_%s--\r\n", mixed);
-	free(mixed);
-	free(alt);
+	/* The CRLF before a boundary belongs to the boundary. */
+	buf_addf(b, "\r\n--=_%s\r\n", bnd);
+	if (m->calendar != NULL) {
+		buf_addf(b, "Content-Type: text/calendar; charset=UTF-8; "
+		    "method=%s\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+		    mailout_calendar_method(m));
+		add_base64(b, m->calendar, strlen(m->calendar));
+	} else {
+		add_part_headers(b, "text/html");
+		add_qp_body(b, m->html);
+	}
+	buf_addf(b, "\r\n--=_%s--\r\n", bnd);
+	free(bnd);
+}
+
+/* A sender's "type/subtype" if it is plainly one, else a safe default. */
+static const char *
+file_type(const char *t)
+{
+	size_t n = t ? strspn(t, "abcdefghijklmnopqrstuvwxyz0123456789"
+	    "+-./") : 0;
+	const char *slash = t ? strchr(t, '/') : NULL;
+
+	if (t == NULL || n == 0 || t[n] != '\0' || slash == NULL ||
+	    slash == t || slash[1] == '\0' || strchr(slash + 1, '/') != NULL)
+		return "application/octet-stream";
+	return t;
+}
+
+/*
+ * A file part.  The name came from a sender: it goes out only as an RFC
+ * 2231 value, every byte but ASCII letters, digits and ".-_"
+ * percent-encoded, so it cannot end the header or add a parameter; cut
+ * to FILE_NAME_MAX bytes (at a character) so the line stays short.
+ */
+#define FILE_NAME_MAX 200
+
+static void
+add_file_part(struct buf *b, const struct mailout_file *f)
+{
+	char *name = header_clean(f->name && *f->name ? f->name : "file");
+	size_t i, n = strlen(name);
+
+	if (n > FILE_NAME_MAX) {
+		n = FILE_NAME_MAX;
+		while (n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80)
+			n--;
+	}
+	buf_addf(b, "Content-Type: %s\r\n", file_type(f->type));
+	buf_adds(b, "Content-Transfer-Encoding: base64\r\n");
+	buf_adds(b, "Content-Disposition: attachment;\r\n filename*=UTF-8''");
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_')
+			buf_addc(b, (char)c);
+		else
+			buf_addf(b, "%%%02X", c);
+	}
+	buf_adds(b, "\r\n\r\n");
+	free(name);
+	add_base64(b, f->data, f->len);
 }
 
 char *
@@ -516,21 +561,29 @@ mailout_compose(const struct mailout *m, size_t *len)
 	if (m->list_id != NULL)
 		add_id_list(&b, "List-Id", m->list_id);
 	buf_adds(&b, "MIME-Version: 1.0\r\n");
-	if (m->calendar != NULL)
-		add_calendar(&b, m, jis);
-	else if (m->html == NULL)
-		add_text_part(&b, m->body, jis);
+	if (m->nfiles == 0 && m->calendar == NULL)
+		add_body(&b, m, jis);
 	else {
-		char *bnd = boundary();
+		char *bnd = part_boundary();
+		size_t i;
 
-		buf_addf(&b, "Content-Type: multipart/alternative; "
+		buf_addf(&b, "Content-Type: multipart/mixed; "
 		    "boundary=\"=_%s\"\r\n\r\n", bnd);
 		buf_addf(&b, "--=_%s\r\n", bnd);
-		add_text_part(&b, m->body, jis);
-		/* The CRLF before a boundary belongs to the boundary. */
-		buf_addf(&b, "\r\n--=_%s\r\n", bnd);
-		add_part_headers(&b, "text/html");
-		add_qp_body(&b, m->html);
+		add_body(&b, m, jis);
+		for (i = 0; i < m->nfiles; i++) {
+			buf_addf(&b, "\r\n--=_%s\r\n", bnd);
+			add_file_part(&b, &m->files[i]);
+		}
+		/* An invitation's object again, as a file to import. */
+		if (m->calendar != NULL) {
+			const struct mailout_file ics = { "invite.ics",
+			    "application/ics", m->calendar,
+			    strlen(m->calendar) };
+
+			buf_addf(&b, "\r\n--=_%s\r\n", bnd);
+			add_file_part(&b, &ics);
+		}
 		buf_addf(&b, "\r\n--=_%s--\r\n", bnd);
 		free(bnd);
 	}

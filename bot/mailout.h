@@ -16,6 +16,15 @@
 
 #include "reply.h"	/* REPLY_MARKER */
 
+/* A file attached to a mail (base64, Content-Disposition: attachment). */
+struct mailout_file {
+	const char *name;		/* from a sender: cleaned, RFC 2231 */
+	const char *type;		/* "type/subtype"; anything odd is sent
+					   as application/octet-stream */
+	const char *data;
+	size_t len;
+};
+
 struct mailout {
 	const char *from_name;
 	const char *from_addr;
@@ -45,6 +54,9 @@ struct mailout {
 	 * 0208 and ASCII (an HTML part stays UTF-8: its page says so).
 	 */
 	int iso2022jp;
+	/* Files: the mail becomes multipart/mixed, the text first. */
+	const struct mailout_file *files;
+	size_t nfiles;
 };
 
 /* The loop marker on everything refbot sends (PRODUCT.md, loop prevention). */

@@ -122,6 +122,8 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 	m.iso2022jp = refbot_iso2022jp(rb, n->lang);
 	m.calendar = n->calendar;
 	m.calendar_method = n->calendar_method;
+	m.files = n->files;
+	m.nfiles = n->nfiles;
 	rc = outbox_queue(rb, n->referral_id, n->name, &m, &id);
 	if (rc == 0 && capped)
 		rc = db_outbox_mark_reply(rb->db, id);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mailout.h"
 #include "refbot.h"
 #include "render.h"
 #include "result.h"
@@ -35,6 +36,9 @@ struct notify {
 	 * and holds the rest for one summary (notify_alert_summaries).
 	 */
 	int64_t alert_row;
+	/* Files attached to the mail (mailout.h); none when nfiles is 0. */
+	const struct mailout_file *files;
+	size_t nfiles;
 };
 
 /*

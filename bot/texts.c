@@ -30,7 +30,7 @@ enum group { REASONS, MAILTEXTS, KIT };
 #define REFERRAL_VARS "ref client partner_name partner_email fields " \
     "problems reasons blank_lines sla_hours due marker"
 #define STAFF_REFERRAL_VARS "ref client partner_name partner_email " \
-    "fields reasons due keywords marker"
+    "fields reasons due keywords attachments marker"
 #define DUPLICATE_VARS "ref client partner_name partner_email first_ref " \
     "first_date first_partner same_partner fields marker"
 #define SLA_VARS "ref client partner_name sla_hours age_hours marker"

@@ -101,6 +101,8 @@ enum kw_arg keyword_arg(enum kw);
  * (> 0 and at most 10^13), or -1 with *errstr set (caller frees).
  */
 int64_t amount_parse(const char *s, const char *currency, char **errstr);
+/* Digits after the point in currency's amounts (JPY 0, USD 2). */
+int amount_decimals(const char *currency);
 /* "¥1,200,000", "$12,000.00", "€5.50"; caller frees. */
 char *amount_format(int64_t minor, const char *currency);
 

@@ -97,6 +97,12 @@ minor_digits(const char *code)
 	return 2;
 }
 
+int
+amount_decimals(const char *currency)
+{
+	return minor_digits(currency_code(currency));
+}
+
 /* Non-zero when a currency word in the amount agrees with the config. */
 static int
 money_word_ok(const char *word, const char *code)

@@ -185,6 +185,75 @@ is_attachment(struct mailmime *part)
 	    MAILMIME_DISPOSITION_TYPE_ATTACHMENT;
 }
 
+/*
+ * A single part's body with its transfer encoding (base64, quoted-
+ * printable) undone, and its fields in *sf.  The part points into
+ * message_parse's NUL-padded copy, so the decoder's reads past a final
+ * "=" stay in bounds.  0 with *decoded (mailmime_decoded_part_free), or
+ * -1: no body, or the decoder failed.
+ */
+static int
+part_decode(struct mailmime *part, struct mailmime_single_fields *sf,
+    char **decoded, size_t *dlen)
+{
+	struct mailmime_data *d = part->mm_data.mm_single;
+	int encoding = MAILMIME_MECHANISM_8BIT;
+	size_t idx = 0;
+
+	mailmime_single_fields_init(sf, part->mm_mime_fields,
+	    part->mm_content_type);
+	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT)
+		return -1;
+	if (sf->fld_encoding != NULL)
+		encoding = sf->fld_encoding->enc_type;
+	*decoded = NULL;
+	*dlen = 0;
+	if (mailmime_part_parse(d->dt_data.dt_text.dt_data,
+	    d->dt_data.dt_text.dt_length, &idx, encoding, decoded, dlen) !=
+	    MAILIMF_NO_ERROR || *decoded == NULL)
+		return -1;
+	return 0;
+}
+
+/* n bytes at p as a new NUL-terminated buffer. */
+static char *
+bytes_copy(const char *p, size_t n, size_t *len)
+{
+	char *out = xmalloc(n + 1);
+
+	memcpy(out, p, n);
+	out[n] = '\0';
+	*len = n;
+	return out;
+}
+
+/*
+ * The decoded content of an attachment; an attached message as its raw
+ * text.  NULL when there is nothing to decode or the decoder fails.
+ * Decoded bytes are never more than the encoded ones, and the message
+ * is capped, so this is bounded by the message's size.
+ */
+static char *
+part_bytes(struct mailmime *part, size_t *len)
+{
+	struct mailmime_single_fields sf;
+	struct mailmime_data *d = part->mm_body;
+	char *decoded, *out;
+	size_t dlen;
+
+	*len = 0;
+	if (part->mm_type != MAILMIME_SINGLE)
+		return d != NULL && d->dt_type == MAILMIME_DATA_TEXT &&
+		    d->dt_data.dt_text.dt_data != NULL ?
+		    bytes_copy(d->dt_data.dt_text.dt_data,
+		    d->dt_data.dt_text.dt_length, len) : NULL;
+	if (part_decode(part, &sf, &decoded, &dlen) != 0)
+		return NULL;
+	out = bytes_copy(decoded, dlen, len);
+	mailmime_decoded_part_free(decoded);
+	return out;
+}
+
 static void
 add_attachment(struct message *msg, struct mailmime *part, char *type)
 {
@@ -210,6 +279,7 @@ add_attachment(struct message *msg, struct mailmime *part, char *type)
 	a->name = ext ? ext : name ? mime_decode_header(name) : xstrdup("");
 	a->type = type;
 	a->size = part->mm_length;
+	a->data = part_bytes(part, &a->len);
 }
 
 /*
@@ -297,25 +367,17 @@ part_text(struct mailmime *part, char **charset)
 {
 	struct mailmime_single_fields sf;
 	struct mailmime_data *d = part->mm_data.mm_single;
-	int encoding = MAILMIME_MECHANISM_8BIT;
-	char *decoded = NULL, *text;
-	size_t idx = 0, dlen = 0;
+	char *decoded, *text;
+	size_t dlen;
 
 	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT) {
 		*charset = xstrdup("UTF-8");
 		return xstrdup("");
 	}
-	mailmime_single_fields_init(&sf, part->mm_mime_fields,
-	    part->mm_content_type);
-	if (sf.fld_encoding != NULL)
-		encoding = sf.fld_encoding->enc_type;
-	if (mailmime_part_parse(d->dt_data.dt_text.dt_data,
-	    d->dt_data.dt_text.dt_length, &idx, encoding, &decoded, &dlen) !=
-	    MAILIMF_NO_ERROR || decoded == NULL) {
+	if (part_decode(part, &sf, &decoded, &dlen) != 0)
 		return charset_to_utf8(d->dt_data.dt_text.dt_data,
 		    d->dt_data.dt_text.dt_length, sf.fld_content_charset,
 		    charset);
-	}
 	text = charset_to_utf8(decoded, dlen, sf.fld_content_charset, charset);
 	mailmime_decoded_part_free(decoded);
 	if (part->mm_content_type != NULL) {
@@ -676,6 +738,7 @@ message_free(struct message *msg)
 	for (i = 0; i < msg->nattachments; i++) {
 		free(msg->attachments[i].name);
 		free(msg->attachments[i].type);
+		free(msg->attachments[i].data);
 	}
 	free(msg->attachments);
 	memset(msg, 0, sizeof(*msg));

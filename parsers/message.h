@@ -20,6 +20,9 @@ struct attachment {
 	char *name;		/* decoded file name; "" if none */
 	char *type;		/* lowercased "type/subtype" */
 	size_t size;		/* encoded size in the message */
+	char *data;		/* the decoded bytes (may hold NULs); NULL
+				   when the part could not be decoded */
+	size_t len;		/* bytes at data */
 };
 
 struct message {

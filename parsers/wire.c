@@ -60,6 +60,18 @@ put_str(struct buf *b, const char *s)
 	buf_add(b, s, n);
 }
 
+/* Bytes that may hold NULs: like a string (NULL: none), not NUL-checked. */
+static void
+put_bytes(struct buf *b, const char *s, size_t n)
+{
+	if (s == NULL || n >= NONE) {
+		put_u32(b, NONE);
+		return;
+	}
+	put_u32(b, (uint32_t)n);
+	buf_add(b, s, n);
+}
+
 static int
 field_index(const struct template *t, const struct tfield *f, uint32_t *i)
 {
@@ -115,6 +127,7 @@ put_message(struct buf *b, const struct message *m)
 		put_str(b, m->attachments[i].name);
 		put_str(b, m->attachments[i].type);
 		put_u64(b, m->attachments[i].size);
+		put_bytes(b, m->attachments[i].data, m->attachments[i].len);
 	}
 }
 
@@ -280,6 +293,30 @@ get_str(struct rd *r, char **s, int nullable)
 	return 0;
 }
 
+/* Bytes put_bytes wrote: NULs allowed, NULL when absent. */
+static int
+get_bytes(struct rd *r, char **s, size_t *len)
+{
+	uint32_t n;
+
+	if (get_u32(r, &n) != 0)
+		return -1;
+	if (n == NONE) {
+		*s = NULL;
+		*len = 0;
+		return 0;
+	}
+	if (n > r->left)
+		return fail(r, "bytes run past the end");
+	*s = xmalloc((size_t)n + 1);
+	memcpy(*s, r->p, n);
+	(*s)[n] = '\0';
+	*len = n;
+	r->p += n;
+	r->left -= n;
+	return 0;
+}
+
 /*
  * An array count, at most what the bytes left can hold at min bytes an
  * element: so no count makes us allocate more than the input's size.
@@ -333,7 +370,7 @@ get_message(struct rd *r, struct message *m)
 			return -1;
 	}
 	if (get_str(r, &m->text, 1) || get_str(r, &m->text_type, 1) ||
-	    get_str(r, &m->charset, 1) || get_count(r, 16, &n))
+	    get_str(r, &m->charset, 1) || get_count(r, 20, &n))
 		return -1;
 	if (n > 0)
 		m->attachments = xcalloc(n, sizeof(*m->attachments));
@@ -341,7 +378,8 @@ get_message(struct rd *r, struct message *m)
 		m->nattachments = i + 1;
 		if (get_str(r, &m->attachments[i].name, 0) ||
 		    get_str(r, &m->attachments[i].type, 0) ||
-		    get_u64(r, &size))
+		    get_u64(r, &size) || get_bytes(r, &m->attachments[i].data,
+		    &m->attachments[i].len))
 			return -1;
 		if (size > SIZE_MAX)
 			return fail(r, "an attachment size out of range");

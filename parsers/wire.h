@@ -27,7 +27,7 @@
 #include "template.h"
 #include "util.h"
 
-#define WIRE_VERSION 1
+#define WIRE_VERSION 2
 
 /*
  * Appends a (read with tmpl) to out.  Returns 0, or -1 when a points

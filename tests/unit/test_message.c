@@ -55,6 +55,8 @@ static const struct fixture fixtures[] = {
 	    NULL, 42, NULL, NULL, -1 },
 	{ "invalid-utf8.eml", "partner1@example.test", "broken", NULL, NULL,
 	    0, NULL, "X", -1 },
+	{ "attachments.eml", "partner1@example.test", "attachments", "UTF-8",
+	    NULL, 0, "Acme Widgets Ltd", "Jane Smith", -1 },
 };
 
 static const struct fixture *cur;
@@ -124,6 +126,39 @@ test_sjis_keeps_nec_extensions(void)
 	}
 	/* ① only survives when Shift_JIS is decoded as CP932. */
 	EXPECT_CONTAINS(msg.text, "①");
+	message_free(&msg);
+	free(raw);
+}
+
+/* Issue 19 item 2: every attachment's decoded bytes, exactly. */
+static void
+test_attachment_bytes(void)
+{
+	static const char pdf[] = "%PDF-1.4\r\n\0\1\2\xff\xfe=\r\n%%EOF\n";
+	struct message msg;
+	char *err = NULL, *raw;
+	size_t len;
+
+	raw = check_slurp("tests/data/attachments.eml", &len);
+	if (raw == NULL || message_parse(raw, len, 0, &msg, &err) != 0) {
+		free(err);
+		free(raw);
+		check_cur_failed = 1;
+		return;
+	}
+	EXPECT(msg.nattachments == 3);
+	if (msg.nattachments == 3) {
+		EXPECT_STR(msg.attachments[0].name, "brief.pdf");
+		EXPECT(msg.attachments[0].len == sizeof(pdf) - 1);
+		EXPECT(msg.attachments[0].data != NULL &&
+		    memcmp(msg.attachments[0].data, pdf, sizeof(pdf) - 1) == 0);
+		EXPECT_STR(msg.attachments[1].name, "メモ.txt");
+		/* The CRLF before the boundary belongs to the boundary. */
+		EXPECT_STR(msg.attachments[1].data, "caf\xc3\xa9 = softbreak");
+		EXPECT_STR(msg.attachments[2].type, "message/rfc822");
+		EXPECT_CONTAINS(msg.attachments[2].data, "Inner body.");
+	}
+	EXPECT_CONTAINS(msg.text, "Acme Widgets Ltd");
 	message_free(&msg);
 	free(raw);
 }
@@ -323,6 +358,7 @@ main(void)
 		check_run(fixtures[i].file, test_fixture);
 	}
 	RUN(test_sjis_keeps_nec_extensions);
+	RUN(test_attachment_bytes);
 	RUN(test_invalid_bytes_replaced);
 	RUN(test_invalid_bytes_unlabelled);
 	RUN(test_size_cap);

@@ -79,6 +79,7 @@ expect_equal(const struct analysis *x, const struct analysis *y)
 		SAME(m->attachments[i].name, n->attachments[i].name);
 		SAME(m->attachments[i].type, n->attachments[i].type);
 		SAME_N(m->attachments[i].size, n->attachments[i].size);
+		SAME_N(m->attachments[i].len, n->attachments[i].len);
 	}
 	SAME_N(x->form.outcome, y->form.outcome);
 	SAME_N(x->form.nvalues, y->form.nvalues);

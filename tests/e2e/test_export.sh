@@ -1,0 +1,103 @@
+#!/bin/bash
+# Issue 19 item 3: export for a CRM.  Referrals with Japanese text,
+# commas, quotes and newlines in their fields export as RFC 4180 CSV
+# (with a BOM when asked) that Python's csv module reads back to exactly
+# the values of the JSON export; NDJSON is one object a line; a column
+# map renames and picks columns; the history export has a row per
+# history entry; and incremental export (--changed-since the stamp the
+# last export printed) returns a changed referral exactly once.
+. "$(dirname "$0")/lib.sh"
+sandbox_start
+
+rb init >/dev/null
+rb partner add partner1@example.test --name "Partner One, Ltd." >/dev/null
+rb partner add partner2@example.test --name "パートナー二" --lang ja >/dev/null
+"$MAILTOOL" send --env "$SB/env" --from partner1 --to intake --eml "$REFBOT_SRC/tests/data/plain-en.eml" >/dev/null
+sed 's/partner1@example.test/partner2@example.test/' \
+	"$REFBOT_SRC/tests/data/ja-iso2022jp.eml" >"$SB/ja.eml"
+"$MAILTOOL" send --env "$SB/env" --from partner2 --to intake --eml "$SB/ja.eml" >/dev/null
+"$MAILTOOL" wait --env "$SB/env" --user intake --count 2 --timeout 20 >/dev/null
+rb run --once 2>"$SB/run.log"
+check "two referrals" [ "$(rb referral list --format json | pyjson 'len(j)')" = 2 ]
+tricky=$'Line one, with "quotes", commas\nline two: 日本語、「引用」\r\nline three'
+rb referral amend REF-000001 --field "challenge=$tricky" --note "for the export test" >/dev/null 2>&1
+check "a field holds commas, quotes, newlines and Japanese" [ "$(rb referral show REF-000001 --format json | pyjson 'j["fields"]["challenge"]')" = "$tricky" ]
+
+# stamp FILE: the stamp an export printed on stderr.
+stamp() { sed -n 's/.*next stamp: \([0-9]*\)$/\1/p' "$1"; }
+rb export referrals --format csv --bom >"$SB/all.csv" 2>"$SB/csv.err"
+check "export referrals --format csv exits 0" [ $? -eq 0 ]
+rb export referrals --format json >"$SB/all.json" 2>"$SB/json.err"
+check "export referrals --format json exits 0" [ $? -eq 0 ]
+check "the CSV starts with a UTF-8 BOM" [ "$(head -c3 "$SB/all.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ]
+check "the CSV's lines end CRLF (RFC 4180)" bash -c '[ "$(head -1 "$1" | tail -c2 | od -An -tx1 | tr -d " ")" = 0d0a ]' _ "$SB/all.csv"
+check "csv and json round-trip to the same records" /usr/bin/python3 - "$SB/all.csv" "$SB/all.json" "$tricky" <<'PY'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
+objs = json.load(open(sys.argv[2], encoding="utf-8"))
+assert len(rows) == 2 == len(objs), (len(rows), len(objs))
+for r, o in zip(rows, objs):
+    assert list(r) == list(o), (list(r), list(o))
+    for k in r:
+        want = "" if o[k] is None else str(o[k])
+        assert r[k] == want, (k, r[k], want)
+one, two = rows
+assert one["ref"] == "REF-000001" and one["client"] == "Acme Widgets Ltd", one
+assert one["challenge"] == sys.argv[3], repr(one["challenge"])
+assert one["partner"] == "Partner One, Ltd.", one["partner"]
+assert two["client"] == "株式会社サンプル" and two["partner"] == "パートナー二", two
+assert one["status"] == "NEW" and one["new_at"] and not one["won_at"], one
+for col in ("contact_email", "service", "budget", "received_at", "commission", "change"):
+    assert col in one, col
+PY
+rb export referrals --format ndjson >"$SB/all.ndjson" 2>/dev/null
+check "ndjson is one JSON object a line, the same records" /usr/bin/python3 - "$SB/all.ndjson" "$SB/all.json" <<'PY'
+import json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+assert lines[-1] == "" and len(lines) == 3, lines
+assert [json.loads(l) for l in lines[:-1]] == json.load(open(sys.argv[2]))
+PY
+
+rb export referrals --map "$REFBOT_SRC/doc/export-hubspot.map" >"$SB/hubspot.csv" 2>/dev/null
+check "a column map names and orders the columns as the CRM imports them" /usr/bin/python3 - "$SB/hubspot.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8", newline="")))
+assert rows[0][:4] == ["Deal Name", "Deal Stage", "Create Date", "Close Date"], rows[0]
+assert rows[1][0] == "REF-000001" and "Company Name" in rows[0]
+assert rows[1][rows[0].index("Company Name")] == "Acme Widgets Ltd"
+PY
+rb export referrals --map "$REFBOT_SRC/doc/export-salesforce.map" >/dev/null 2>&1
+check "the Salesforce example map is valid" [ $? -eq 0 ]
+printf 'no_such_column = X\n' >"$SB/bad.map"
+rb export referrals --map "$SB/bad.map" >/dev/null 2>"$SB/bad.err"
+check "a map naming an unknown column is refused, with its line" bash -c '[ "$1" -ne 0 ] && grep -q "bad.map:1:.*no_such_column" "$2"' _ $? "$SB/bad.err"
+
+# ------------------------------------------------ incremental export
+s1=$(stamp "$SB/csv.err")
+check "the export printed a stamp" [ -n "$s1" ]
+n() { rb export referrals --format json --changed-since "$1" 2>"$SB/inc.err" | pyjson '",".join(r["ref"] for r in j)'; }
+check "nothing changed since that stamp: an empty export" [ "$(n "$s1")" = "" ]
+rb referral set-status REF-000002 CONTACTED >/dev/null 2>&1
+check "a changed referral is in the next export" [ "$(n "$s1")" = REF-000002 ]
+s2=$(stamp "$SB/inc.err")
+check "and not in the one after it" [ "$(n "$s2")" = "" ]
+check "its CONTACTED date is exported" [ "$(rb export referrals --format json --changed-since "$s1" 2>/dev/null | pyjson 'bool(j[0]["contacted_at"]) and j[0]["status"] == "CONTACTED"')" = True ]
+rb referral set-status REF-000001 CONTACTED >/dev/null 2>&1
+rb referral set-status REF-000001 MEETING >/dev/null 2>&1
+check "two changes to one referral: it appears once" [ "$(n "$s2")" = REF-000001 ]
+s3=$(stamp "$SB/inc.err")
+check "the stamp only grows" [ "$s3" -gt "$s2" ] && [ "$s2" -gt "$s1" ]
+
+# ------------------------------------------------ history
+rb export history --format csv >"$SB/hist.csv" 2>"$SB/hist.err"
+check "export history: one row per history entry" /usr/bin/python3 - "$SB/hist.csv" "$(sqlite3 "$SB/refbot.db" 'select count(*) from history')" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8", newline="")))
+assert len(rows) == int(sys.argv[2]), (len(rows), sys.argv[2])
+moves = [(r["ref"], r["from_status"], r["to_status"]) for r in rows]
+assert ("REF-000001", "CONTACTED", "MEETING") in moves, moves
+assert ("REF-000002", "NEW", "CONTACTED") in moves, moves
+PY
+check "history since the last stamp: only the newer entries" [ "$(rb export history --format json --changed-since "$s2" 2>/dev/null | pyjson '",".join(r["to_status"] for r in j)')" = CONTACTED,MEETING ]
+
+finish
