@@ -486,12 +486,20 @@ file_type(const char *t)
 }
 
 /*
- * A file part.  The name came from a sender: it goes out only as an RFC
- * 2231 value, every byte but ASCII letters, digits and ".-_"
- * percent-encoded, so it cannot end the header or add a parameter; cut
+ * A file part.  The name came from a sender: it goes out quoted only when
+ * it is ASCII letters, digits and ".-_" alone, else as an RFC 2231 value
+ * with every other byte percent-encoded, so it cannot end the header or
+ * add a parameter; cut
  * to FILE_NAME_MAX bytes (at a character) so the line stays short.
  */
 #define FILE_NAME_MAX 200
+
+static int
+plain_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+}
 
 static void
 add_file_part(struct buf *b, const struct mailout_file *f)
@@ -506,15 +514,20 @@ add_file_part(struct buf *b, const struct mailout_file *f)
 	}
 	buf_addf(b, "Content-Type: %s\r\n", file_type(f->type));
 	buf_adds(b, "Content-Transfer-Encoding: base64\r\n");
-	buf_adds(b, "Content-Disposition: attachment;\r\n filename*=UTF-8''");
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_')
-			buf_addc(b, (char)c);
-		else
-			buf_addf(b, "%%%02X", c);
+	buf_adds(b, "Content-Disposition: attachment;\r\n filename");
+	/* A plain name as clients have always read it, else RFC 2231. */
+	for (i = 0; i < n && plain_name_char(name[i]); i++)
+		;
+	if (i == n && n > 0)
+		buf_addf(b, "=\"%.*s\"", (int)n, name);
+	else {
+		buf_adds(b, "*=UTF-8''");
+		for (i = 0; i < n; i++) {
+			if (plain_name_char(name[i]))
+				buf_addc(b, name[i]);
+			else
+				buf_addf(b, "%%%02X", (unsigned char)name[i]);
+		}
 	}
 	buf_adds(b, "\r\n\r\n");
 	free(name);

@@ -63,7 +63,8 @@ check "attachment 3 was not kept: an error, said so, nothing written" bash -c '[
 rb referral attachment REF-000001 4 >/dev/null 2>&1
 check "there is no attachment 4" [ $? -ne 0 ]
 
-check "staff receive the notification" "$MAILTOOL" wait --env "$SB/env" --user staff1 --count 1 --timeout 20 >/dev/null
+"$MAILTOOL" wait --env "$SB/env" --user staff1 --count 1 --timeout 20 >/dev/null
+check "staff receive the notification" [ $? -eq 0 ]
 mail=$(fetch staff1 | /usr/bin/python3 -c 'import json,sys; print(json.dumps([m for m in json.load(sys.stdin) if "New referral" in m["headers"]["Subject"]][0]))')
 pdfsum=$(sha256sum "$SB/brief.pdf" | cut -d' ' -f1)
 check "the PDF reaches staff attached, byte for byte" [ "$(echo "$mail" | pyjson '",".join(a["filename"] + ":" + a["content_type"] + ":" + a["sha256"] for a in j["attachments"])')" = "brief.pdf:application/pdf:$pdfsum" ]
