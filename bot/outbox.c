@@ -36,6 +36,7 @@ outbox_queue(struct refbot *rb, int64_t referral_id, const char *kind,
 	om.kind = (char *)kind;
 	om.mail_from = rb->cfg.envelope_from;
 	om.rcpt = (char *)m->to_addr;
+	om.cc = (char *)m->cc_addr;
 	om.message_id = (char *)m->message_id;
 	om.data = mailout_compose(m, &om.len);
 	rc = db_outbox_add(rb->db, &om, id);
@@ -182,7 +183,7 @@ drain(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
 		}
 		if (r == 0)
 			break;
-		r = smtp_send(smtp, m.mail_from, m.rcpt, m.data, m.len, &err);
+		r = smtp_send(smtp, m.mail_from, m.rcpt, m.cc, m.data, m.len, &err);
 		k = limit_of(lim, m.kind);
 		/*
 		 * The unavoidable window: the server has the message but we
