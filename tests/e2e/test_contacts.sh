@@ -51,7 +51,7 @@ sto=$(newest staff1 "REF-000001" "['headers']['Reply-To'].strip('<>')")
 send --from staff1 --to "$sto" --subject "Re: [REF-000001]" --body "CONTACTED"
 run_once
 check "progress goes to the submitter" has partner2 "REF-000001] Update"
-check "with the main contact in Cc" grep -q partner1@example.test <<<"$(newest partner2 "REF-000001] Update" "['headers'].get('Cc', '')")"
+check "with the main contact in Cc" grep -q partner1@example.test <<<"$(newest partner2 "REF-000001] Update" "['headers'].get('Cc') or ''")"
 check "who gets the same mail" has partner1 "REF-000001] Update"
 
 # Without the Cc, per partner.
@@ -59,7 +59,7 @@ rb partner set partner1@example.test --cc-main off >/dev/null
 send --from staff1 --to "$sto" --subject "Re: [REF-000001]" --body "MEETING"
 run_once
 for i in $(seq 40); do [ "$(count_of partner2 "REF-000001] Update")" = 2 ] && break; sleep 0.5; done
-check "--cc-main off: the next update has no Cc" [ -z "$(newest partner2 "REF-000001] Update" "['headers'].get('Cc', '')")" ]
+check "--cc-main off: the next update has no Cc" [ -z "$(newest partner2 "REF-000001] Update" "['headers'].get('Cc') or ''")" ]
 check "and the main contact gets none" [ "$(count_of partner1 "REF-000001] Update")" = 1 ]
 
 # A second referral, won: commission on the firm's ledger.
