@@ -681,11 +681,12 @@ replies_status(struct refbot *rb, const struct analysis *a,
 
 /*
  * A reply kept with referral r and passed to staff: who wrote it (a
- * description) and their address.
+ * description) and their address; alert_row > 0 rate-limits it as an
+ * alert about that message (notify_staff).
  */
 static int
 forward(struct refbot *rb, const struct analysis *a, const struct referral *r,
-    const char *who, const struct reply_text *rt)
+    const char *who, const struct reply_text *rt, int64_t alert_row)
 {
 	struct notify n;
 	char ref[24];
@@ -706,6 +707,7 @@ forward(struct refbot *rb, const struct analysis *a, const struct referral *r,
 		n.role = ROLE_STAFF;
 		n.vars = vars;
 		n.nvars = nitems(vars);
+		n.alert_row = alert_row;
 		/* Every staff address (with owners, #18.3: r's owner). */
 		return notify_staff(rb, &n);
 	}
@@ -730,7 +732,7 @@ replies_outsider(struct refbot *rb, int64_t row, const struct analysis *a,
 	    r->partner_name ? r->partner_name : "its partner");
 	rc = db_history_add_mid(rb->db, r->id, "outsider", "outsider-reply",
 	    NULL, NULL, rt.visible, a->msg.message_id) != 0 ? -1 :
-	    forward(rb, a, r, who, &rt);
+	    forward(rb, a, r, who, &rt, row);
 	free(who);
 	reply_text_free(&rt);
 	return rc;
@@ -766,7 +768,7 @@ replies_partner(struct refbot *rb, int64_t row, const struct analysis *a,
 	    (long long)row, ref);
 	rc = db_history_add_mid(rb->db, r->id, "partner", "partner-reply",
 	    NULL, NULL, rt.visible, a->msg.message_id) != 0 ? -1 :
-	    forward(rb, a, r, p->name, &rt);
+	    forward(rb, a, r, p->name, &rt, 0);
 done:
 	keyword_cmd_free(&cmd);
 	reply_text_free(&rt);

@@ -73,7 +73,8 @@ int replies_partner(struct refbot *, int64_t row, const struct analysis *,
 
 /*
  * A reply about r from someone who is neither staff nor a contact of its
- * partner: kept with r and forwarded to staff, never answered.
+ * partner: kept with r and forwarded to staff (rate-limited as an alert:
+ * a flood is summarised), never answered.
  */
 int replies_outsider(struct refbot *, int64_t row, const struct analysis *,
     const struct referral *r, struct reply_outcome *);
