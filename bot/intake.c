@@ -147,8 +147,15 @@ status_request(struct job *j, const struct partner *p)
 				keyword_cmd_free(&cmd);
 			cmd = subj;
 			kind = skind;
-		} else
+		} else {
 			keyword_cmd_free(&subj);
+			skind = 0;	/* the body's, not the subject's */
+		}
+	}
+	/* A referral whose subject is just "Status" is a referral. */
+	if (kind == 1 && skind == 1 && j->a.form.nvalues > 0) {
+		keyword_cmd_free(&cmd);
+		kind = 0;
 	}
 	if (kind == 0)
 		return 0;

@@ -82,6 +82,9 @@ check "it goes to no other contact" [ "$(count_of partner1 "in progress")" = 0 ]
 send --from stranger --to intake --subject "status" --body "STATUS"
 run_once
 check "a stranger's STATUS lists nothing" [ "$(count_of stranger "in progress")" = 0 ]
+send --from partner2 --to intake --subject "Status" --body $'Client: Third Contacts KK\nContact name: Ono\nService needed: Tax\nChallenge: Filing\nClient aware: yes\n'
+run_once
+check "a referral with the subject Status is a referral" [ "$(sql "select count(*) from referrals")" = 3 ]
 
 # A stranger's reply in the thread: forwarded to staff, not dropped.
 send --from stranger --to "$to" --subject "Re: [REF-000001]" --body "I am the client's lawyer; please call me."
