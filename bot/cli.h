@@ -75,6 +75,18 @@ extern const struct cli_cmd cli_message_cmd;
 /* cli_partner.c */
 extern const struct cli_cmd cli_partner_cmd;
 extern const struct cli_cmd cli_partner_options;
+/* cli_contact.c: "partner contact add|remove|list" (argv[0] "contact"). */
+int cli_contact_run(const char *conf, int argc, char **argv);
+/*
+ * Adds a contact to a partner, in the caller's transaction; role main,
+ * billing or other, lang en, ja or NULL.  0, or an EX_* code said on
+ * stderr.
+ */
+int cli_contact_add(struct refbot *, int64_t partner_id, const char *addr,
+    const char *name, const char *lang, const char *role);
+/* The contacts column of partner import: "a@x:billing; b@x" (as above). */
+int cli_contacts_import(struct refbot *, int64_t partner_id,
+    const char *list);
 /* cli_ledger.c */
 extern const struct cli_cmd cli_payout_cmd, cli_ledger_cmd;
 /* cli_report.c */

@@ -18,7 +18,8 @@
 /* Options given on the command line; unset ones leave a field alone. */
 struct popts {
 	const char *name, *lang, *tier, *terms, *rate, *fee, *newsletter;
-	const char *active;
+	const char *active, *cc_main;
+	const char *contacts;	/* import: the contacts column */
 	char *domains;		/* appended with each --domain */
 	int json;
 	int welcome;		/* add/import: queue the welcome kit */
@@ -116,6 +117,11 @@ apply(struct refbot *rb, struct partner *p, const struct popts *o)
 			return bad("--active must be on or off");
 		p->active = b;
 	}
+	if (o->cc_main != NULL) {
+		if ((b = kv_bool(o->cc_main)) < 0)
+			return bad("--cc-main must be on or off");
+		p->cc_main = b;
+	}
 	return 0;
 }
 
@@ -136,6 +142,9 @@ print_partner(const struct partner *p, void *arg)
 		    p->terms, rate, p->active ? "" : "  (inactive)",
 		    p->bounced ? "  (address bounced)" : "",
 		    p->newsletter ? "" : "  (no newsletter)");
+		if (!p->cc_main)
+			printf("      progress mail: submitter only (--cc-main "
+			    "off)\n");
 		if (p->domains && *p->domains)
 			printf("      domains: %s\n", p->domains);
 		return 0;
@@ -150,6 +159,8 @@ print_partner(const struct partner *p, void *arg)
 	json_kv_str(&lc->out, "terms", p->terms, 0);
 	json_kv_int(&lc->out, "rate_bp", p->rate_bp, 0);
 	json_kv_int(&lc->out, "flat_fee", p->flat_fee, 0);
+	json_key(&lc->out, "cc_main", 0);
+	buf_adds(&lc->out, p->cc_main ? "true" : "false");
 	json_key(&lc->out, "newsletter", 0);
 	buf_adds(&lc->out, p->newsletter ? "true" : "false");
 	json_kv_str(&lc->out, "bounced", p->bounced, 0);
@@ -188,7 +199,9 @@ add_one(struct refbot *rb, const char *addr, const struct popts *o,
 	}
 	if (db_partner_find(rb->db, email, &p) <= 0)
 		goto dberr;
-	if ((rc = apply(rb, &p, o)) != 0 || db_partner_update(rb->db, &p)) {
+	if ((rc = apply(rb, &p, o)) != 0 || db_partner_update(rb->db, &p) ||
+	    (o->contacts != NULL && (rc = cli_contacts_import(rb, id,
+	    o->contacts)) != 0)) {
 		partner_free(&p);
 		db_rollback(rb->db);
 		free(email);
@@ -258,11 +271,14 @@ csv_fields(char *line, char **f, size_t max)
 	return n;
 }
 
-/* email,name,lang,domains,tier,terms,rate — a header line is skipped. */
+/*
+ * email,name,lang,domains,tier,terms,rate,contacts — a header line is
+ * skipped.
+ */
 static int
 import_csv(struct refbot *rb, const char *path, int welcome_kit)
 {
-	char *text = read_file(path, NULL), *line, *save = NULL, *f[7];
+	char *text = read_file(path, NULL), *line, *save = NULL, *f[8];
 	int lineno = 0, added = 0, rc = 0, r;
 	size_t n, i;
 
@@ -280,7 +296,7 @@ import_csv(struct refbot *rb, const char *path, int welcome_kit)
 		if (*strtrim(line) == '\0' || *line == '#')
 			continue;
 		memset(f, 0, sizeof(f));
-		n = csv_fields(line, f, 7);
+		n = csv_fields(line, f, 8);
 		for (i = 0; i < n; i++)
 			strtrim(f[i]);
 		if (lineno == 1 && ascii_strcasecmp(f[0], "email") == 0)
@@ -298,6 +314,7 @@ import_csv(struct refbot *rb, const char *path, int welcome_kit)
 		o.tier = n > 4 && *f[4] ? f[4] : NULL;
 		o.terms = n > 5 && *f[5] ? f[5] : NULL;
 		o.rate = n > 6 && *f[6] ? f[6] : NULL;
+		o.contacts = n > 7 && *f[7] ? f[7] : NULL;
 		if ((r = add_one(rb, f[0], &o, 1)) != 0) {
 			fprintf(stderr, "refbot: %s:%d: partner not added\n",
 			    path, lineno);
@@ -445,6 +462,7 @@ cmd_partner(const char *conf, int argc, char **argv)
 		{ "newsletter", required_argument, NULL, 'N' },
 		{ "active", required_argument, NULL, 'a' },
 		{ "welcome", no_argument, NULL, 'w' },
+		{ "cc-main", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct refbot rb;
@@ -456,10 +474,12 @@ cmd_partner(const char *conf, int argc, char **argv)
 	if (argc < 2)
 		return cli_usage();
 	verb = argv[1];
+	if (strcmp(verb, "contact") == 0)
+		return cli_contact_run(conf, argc - 1, argv + 1);
 	argc--, argv++;
 	memset(&o, 0, sizeof(o));
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "f:n:l:d:t:T:r:F:N:a:w", opts,
+	while ((c = getopt_long(argc, argv, "f:n:l:d:t:T:r:F:N:a:wC:", opts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -482,6 +502,7 @@ cmd_partner(const char *conf, int argc, char **argv)
 		case 'N': o.newsletter = optarg; break;
 		case 'a': o.active = optarg; break;
 		case 'w': o.welcome = 1; break;
+		case 'C': o.cc_main = optarg; break;
 		default:
 			goto usage_err;
 		}
@@ -534,7 +555,12 @@ const struct cli_cmd cli_partner_cmd = { "partner",
 "  partner list|show [PARTNER] [--format text|json]\n"
 "  partner deactivate PARTNER\n"
 "  partner import FILE.csv [--welcome]\n"
-"                                email,name,lang,domains,tier,terms,rate\n"
+"                                email,name,lang,domains,tier,terms,rate,\n"
+"                                contacts (\"a@x:billing; b@x\")\n"
+"  partner contact add|remove|list PARTNER [EMAIL] [--name N]\n"
+"                                [--lang en|ja] [--role main|billing|other]\n"
+"                                the people of the firm; its address is\n"
+"                                its main contact\n"
 "  partner welcome PARTNER       mail the welcome kit again, on purpose\n",
 	cmd_partner,
 "Options of add and set:\n"
@@ -549,17 +575,28 @@ const struct cli_cmd cli_partner_cmd = { "partner",
 "  --fee AMOUNT          the flat fee per won referral (flat)\n"
 "  --newsletter on|off   the monthly newsletter\n"
 "  --active on|off       off: mail from the partner is a stranger's\n"
+"  --cc-main on|off      progress mail goes to the contact who submitted\n"
+"                        the referral, with the main contact in Cc (on,\n"
+"                        the default) or not\n"
+"Options of contact add:\n"
+"  --name N --lang en|ja the person's name and language (default: the\n"
+"                        firm's)\n"
+"  --role main|billing|other  main: the firm's address (the old main\n"
+"                        becomes other); billing: gets the statements\n"
 "  --welcome             queue the welcome kit, once (add, import)\n"
 "  --format text|json    (list, show)\n"
 "PARTNER is the partner's id or address.\n"
 "\n"
 "Example:\n"
 "  refbot partner add partner@firm.example --name \"Partner KK\" --lang ja \\\n"
-"      --domain firm.example --tier 2 --rate 15% --welcome\n" };
+"      --domain firm.example --tier 2 --rate 15% --welcome\n"
+"  refbot partner contact add partner@firm.example keiri@firm.example \\\n"
+"      --name \"Keiri\" --lang ja --role billing\n" };
 
 /* Help text only: what "partner add" and "partner set" take. */
 const struct cli_cmd cli_partner_options = { NULL,
 "    PARTNER OPTIONS: --name N --lang en|ja|auto --domain D (repeatable)\n"
 "      --tier 1|2|3 --terms percent|recurring|flat|reciprocal\n"
-"      --rate 15% --fee AMOUNT --newsletter on|off --active on|off\n",
+"      --rate 15% --fee AMOUNT --newsletter on|off --active on|off\n"
+"      --cc-main on|off\n",
 	NULL, NULL };

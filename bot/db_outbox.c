@@ -12,19 +12,19 @@ int
 db_outbox_add(struct db *db, const struct outmail *m, int64_t *id)
 {
 	static const char sql[] = "INSERT INTO outbox (referral_id, kind, "
-	    "mail_from, rcpt, message_id, data, next_attempt_at, created_at) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+	    "mail_from, rcpt, message_id, data, next_attempt_at, created_at, "
+	    "cc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	int64_t now = clock_now();
 
 	return db_insert(db, sql, ARGS(arg_id(m->referral_id),
 	    arg_text(m->kind), arg_text(m->mail_from), arg_text(m->rcpt),
 	    arg_text(m->message_id), arg_blob(m->data, m->len), arg_int(now),
-	    arg_int(now)), id);
+	    arg_int(now), arg_text(m->cc)), id);
 }
 
 #define OUTBOX_COLUMNS "id, referral_id, kind, mail_from, rcpt, message_id, " \
 	"data, status, attempts, next_attempt_at, last_error, created_at, " \
-	"sent_at FROM outbox "
+	"sent_at, cc FROM outbox "
 
 static void
 outmail_row(sqlite3_stmt *st, struct outmail *m, int with_data)
@@ -46,6 +46,7 @@ outmail_row(sqlite3_stmt *st, struct outmail *m, int with_data)
 	m->last_error = db_text(st, 10);
 	m->created_at = sqlite3_column_int64(st, 11);
 	m->sent_at = sqlite3_column_int64(st, 12);
+	m->cc = db_text(st, 13);
 }
 
 static int
@@ -263,6 +264,7 @@ outmail_free(struct outmail *m)
 	free(m->kind);
 	free(m->mail_from);
 	free(m->rcpt);
+	free(m->cc);
 	free(m->message_id);
 	free(m->data);
 	free(m->status);

@@ -17,6 +17,7 @@ struct outmail {
 	char *kind;		/* "ack", "incomplete", "not-partner", ... */
 	char *mail_from;
 	char *rcpt;
+	char *cc;		/* a second recipient (Cc), or NULL */
 	char *message_id;
 	char *data;		/* the complete message, CRLF line ends */
 	size_t len;

@@ -10,7 +10,7 @@
 
 #define PARTNER_COLUMNS "id, name, email, lang, active, created_at, " \
 	"domains, tier, terms, rate_bp, flat_fee, newsletter, bounced, " \
-	"soft_bounces FROM partners "
+	"soft_bounces, cc_main FROM partners "
 
 static int
 partner_row(sqlite3_stmt *st, void *arg)
@@ -31,15 +31,20 @@ partner_row(sqlite3_stmt *st, void *arg)
 	p->newsletter = sqlite3_column_int(st, 11);
 	p->bounced = db_text(st, 12);
 	p->soft_bounces = sqlite3_column_int(st, 13);
+	p->cc_main = sqlite3_column_int(st, 14);
 	return 0;
 }
 
 int
 db_partner_by_email(struct db *db, const char *email, struct partner *p)
 {
-	static const char sql[] = "SELECT " PARTNER_COLUMNS "WHERE email = ?";
+	/* Any contact's address is the firm's (its own is its main one). */
+	static const char sql[] = "SELECT " PARTNER_COLUMNS "WHERE email = ? "
+	    "OR id = (SELECT partner_id FROM contacts WHERE email = ?) "
+	    "ORDER BY email = ? DESC LIMIT 1";
 
-	return db_row_with(db, sql, ARGS(arg_text(email)), partner_row, p);
+	return db_row_with(db, sql, ARGS(arg_text(email), arg_text(email),
+	    arg_text(email)), partner_row, p);
 }
 
 int
@@ -76,9 +81,19 @@ db_partner_add(struct db *db, const char *name, const char *email,
 {
 	static const char sql[] = "INSERT INTO partners (name, email, lang, "
 	    "created_at) VALUES (?, ?, ?, ?)";
+	/* The partner's address is its main contact. */
+	static const char contact[] = "INSERT INTO contacts (partner_id, "
+	    "email, role, created_at) VALUES (?, ?, 'main', ?)";
 
-	return db_insert(db, sql, ARGS(arg_text(name), arg_text(email),
-	    arg_text(lang), arg_int(clock_now())), id);
+	int64_t pid;
+
+	if (db_insert(db, sql, ARGS(arg_text(name), arg_text(email),
+	    arg_text(lang), arg_int(clock_now())), &pid) != 0)
+		return -1;
+	if (id != NULL)
+		*id = pid;
+	return db_exec(db, contact, ARGS(arg_int(pid), arg_text(email),
+	    arg_int(clock_now())));
 }
 
 int
@@ -86,15 +101,15 @@ db_partner_update(struct db *db, const struct partner *p)
 {
 	static const char sql[] = "UPDATE partners SET name = ?, email = ?, "
 	    "lang = ?, active = ?, domains = ?, tier = ?, terms = ?, "
-	    "rate_bp = ?, flat_fee = ?, newsletter = ?, bounced = ? "
-	    "WHERE id = ?";
+	    "rate_bp = ?, flat_fee = ?, newsletter = ?, bounced = ?, "
+	    "cc_main = ? WHERE id = ?";
 
 	return db_exec(db, sql, ARGS(arg_text(p->name), arg_text(p->email),
 	    arg_text(p->lang), arg_int(p->active),
 	    arg_text(p->domains ? p->domains : ""), arg_int(p->tier),
 	    arg_text(p->terms ? p->terms : "percent"), arg_opt(p->rate_bp),
 	    arg_opt(p->flat_fee), arg_int(p->newsletter),
-	    arg_text(p->bounced), arg_int(p->id)));
+	    arg_text(p->bounced), arg_int(p->cc_main), arg_int(p->id)));
 }
 
 struct partner_cb {

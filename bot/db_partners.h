@@ -25,7 +25,9 @@ struct partner {
 	int newsletter;
 	char *bounced;		/* why the address hard-bounced, or NULL */
 	int soft_bounces;	/* temporary delivery failures reported */
+	int cc_main;		/* progress mail copies the main contact */
 };
+/* The firm that has this address: its own, or one of its contacts'. */
 int db_partner_by_email(struct db *, const char *email, struct partner *);
 /* The partner for a sender: the exact address, else one of its domains. */
 int db_partner_by_sender(struct db *, const char *email, struct partner *);

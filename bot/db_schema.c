@@ -374,6 +374,30 @@ const char *const db_migrations[] = {
 	"  BEGIN UPDATE change_counter SET n = n + 1;"
 	"  UPDATE referrals SET change_seq = (SELECT n FROM change_counter)"
 	"  WHERE id = NEW.referral_id; END;",
+	/*
+	 * Issue 18 item 1: a partner is a firm with contacts.  An address
+	 * belongs to one firm; the partner's own address is its main
+	 * contact (partners.email stays that address).  A referral keeps
+	 * who submitted it (earlier ones: the firm's address); progress
+	 * mail may copy the main contact (cc_main); outbox mail may have
+	 * one Cc.
+	 */
+	"CREATE TABLE contacts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  partner_id INTEGER NOT NULL REFERENCES partners(id),"
+	"  email TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  name TEXT,"
+	"  lang TEXT,"
+	"  role TEXT NOT NULL DEFAULT 'other',"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX contacts_partner ON contacts(partner_id, role);"
+	"INSERT INTO contacts (partner_id, email, role, created_at)"
+	"  SELECT id, email, 'main', created_at FROM partners;"
+	"ALTER TABLE partners ADD COLUMN cc_main INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE referrals ADD COLUMN submitted_by TEXT;"
+	"UPDATE referrals SET submitted_by = (SELECT email FROM partners p"
+	"  WHERE p.id = referrals.partner_id);"
+	"ALTER TABLE outbox ADD COLUMN cc TEXT;",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);

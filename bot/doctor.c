@@ -645,7 +645,7 @@ check_mail(struct doctor *d, const struct config *cfg)
 	m.auto_submitted = "auto-generated";
 	raw = mailout_compose(&m, &len);
 	s = smtp_new(cfg);
-	rc = smtp_send(s, cfg->envelope_from, rcpt, raw, len, &err);
+	rc = smtp_send(s, cfg->envelope_from, rcpt, NULL, raw, len, &err);
 	smtp_free(s);
 	free(raw);
 	if (rc == SMTP_PERM)

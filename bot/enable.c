@@ -92,7 +92,7 @@ enable_form_reply(struct refbot *rb, const struct analysis *a,
 
 		memset(&n, 0, sizeof(n));
 		n.name = "form-reply";
-		n.lang = replies_partner_lang(p, a);
+		n.lang = replies_partner_lang(rb, p, a);
 		n.rcpt = a->msg.from_addr;
 		n.role = ROLE_FORM;
 		n.token_id = p->id;

@@ -25,6 +25,7 @@
 #include "db_referrals.h"
 #include "enable.h"
 #include "fault.h"
+#include "firmstatus.h"
 #include "intake.h"
 #include "intake_int.h"
 #include "intake_text.h"
@@ -91,30 +92,74 @@ intake_unknown_sender(struct job *j)
 }
 
 /*
+ * What text's first line asks: 2 "STATUS REF-000123", 1 STATUS alone,
+ * 0 neither (then *cmd is freed).
+ */
+static int
+status_kind(struct refbot *rb, const char *text, struct keyword_cmd *cmd)
+{
+	struct tm today;
+
+	if (keyword_parse(rb->keywords, text, rb->cfg.currency,
+	    clock_local(clock_now(), &today), cmd) == 0 &&
+	    cmd->kw == KW_STATUS && (cmd->ref > 0 || cmd->text == NULL))
+		return cmd->ref > 0 ? 2 : 1;
+	keyword_cmd_free(cmd);
+	return 0;
+}
+
+/* STATUS alone from a partner's contact: the firm's open referrals. */
+static int
+firm_status(struct job *j, const struct partner *p)
+{
+	int n = firmstatus_send(j->rb, &j->a, p);
+
+	if (n < 0)
+		return -1;
+	j->disposition = "status-request";
+	j->detail = xasprintf("status of partner %lld's %d open referrals "
+	    "sent", (long long)p->id, n);
+	log_info("message %lld: %s", (long long)j->row, j->detail);
+	return 1;
+}
+
+/*
  * "STATUS REF-000123" sent to the intake address (first line or
- * subject): answered to the referring partner only.  Returns 1 when the
- * message was such a request, 0 when it was not, -1 on a database error.
+ * subject): answered to the referring firm's contacts only; STATUS alone
+ * (firm_status).  Returns 1 when the message was such a request, 0 when
+ * it was not, -1 on a database error.
  */
 static int
 status_request(struct job *j, const struct partner *p)
 {
 	struct refbot *rb = j->rb;
-	struct keyword_cmd cmd;
+	struct keyword_cmd cmd, subj;
 	struct referral r;
-	struct tm today;
-	int found, rc = 1;
+	int found, rc = 1, kind, skind = 0;
 
-	/* The first line, else the subject, must be STATUS with a reference. */
-	if (keyword_parse(rb->keywords, j->a.msg.text, rb->cfg.currency,
-	    clock_local(clock_now(), &today), &cmd) != 0 ||
-	    cmd.kw != KW_STATUS || cmd.ref <= 0) {
-		keyword_cmd_free(&cmd);
-		if (keyword_parse(rb->keywords, j->a.msg.subject,
-		    rb->cfg.currency, &today, &cmd) != 0 ||
-		    cmd.kw != KW_STATUS || cmd.ref <= 0) {
-			keyword_cmd_free(&cmd);
-			return 0;
+	/* The first line, else the subject; one with a reference first. */
+	if ((kind = status_kind(rb, j->a.msg.text, &cmd)) != 2 &&
+	    (skind = status_kind(rb, j->a.msg.subject, &subj)) != 0) {
+		if (skind > kind) {
+			if (kind != 0)
+				keyword_cmd_free(&cmd);
+			cmd = subj;
+			kind = skind;
+		} else {
+			keyword_cmd_free(&subj);
+			skind = 0;	/* the body's, not the subject's */
 		}
+	}
+	/* A referral whose subject is just "Status" is a referral. */
+	if (kind == 1 && skind == 1 && j->a.form.nvalues > 0) {
+		keyword_cmd_free(&cmd);
+		kind = 0;
+	}
+	if (kind == 0)
+		return 0;
+	if (kind == 1) {
+		keyword_cmd_free(&cmd);
+		return firm_status(j, p);
 	}
 	found = db_referral_get(rb->db, cmd.ref, &r);
 	if (found < 0) {
@@ -122,8 +167,7 @@ status_request(struct job *j, const struct partner *p)
 		return -1;
 	}
 	j->disposition = "status-request";
-	if (found > 0 && r.partner_email != NULL &&
-	    strcmp(r.partner_email, p->email) == 0) {
+	if (found > 0 && r.partner_id == p->id) {
 		j->referral_id = r.id;
 		j->detail = xasprintf("status of referral %lld sent",
 		    (long long)r.id);

@@ -214,7 +214,7 @@ intake_partner_message(struct job *j, const struct partner *p,
 		/* The partner: it reached the team; the form, if it was one. */
 		memset(&n, 0, sizeof(n));
 		n.name = "partner-message";
-		n.lang = replies_partner_lang(p, &j->a);
+		n.lang = replies_partner_lang(j->rb, p, &j->a);
 		n.rcpt = j->a.msg.from_addr;
 		n.role = ROLE_FORM;
 		n.token_id = p->id;

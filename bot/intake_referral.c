@@ -14,6 +14,8 @@
 #include "analyze.h"
 #include "attach.h"
 #include "clock.h"
+#include "contacts.h"
+#include "db_contacts.h"
 #include "db_messages.h"
 #include "db_outbox.h"
 #include "db_partners.h"
@@ -107,7 +109,7 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 {
 	struct refbot *rb = j->rb;
 	static const char *names[] = { "ack", "incomplete", "disqualified" };
-	const char *lang = replies_partner_lang(p, &j->a);
+	const char *lang = replies_partner_lang(j->rb, p, &j->a);
 	const char *client = form_role(f, FIELD_ROLE_CLIENT);
 	char ref[24], sla[16], due[40], *fields, *problems, *reasons, *blanks;
 	char *refs = intake_references(&j->a.msg), *fields_en, *reasons_en;
@@ -214,7 +216,7 @@ send_duplicate(struct job *j, const struct form *f, const struct partner *p,
 	struct refbot *rb = j->rb;
 	struct referral first;
 	struct notify n;
-	const char *lang = replies_partner_lang(p, &j->a);
+	const char *lang = replies_partner_lang(j->rb, p, &j->a);
 	const char *client = form_role(f, FIELD_ROLE_CLIENT);
 	char ref[24], first_ref[24], date[16], *refs, *fields, *same;
 	struct tm tm;
@@ -319,6 +321,9 @@ intake_submission(struct job *j, const struct partner *p)
 		goto out;
 	if (db_history_add(rb->db, j->referral_id, "partner", "received", NULL,
 	    status, NULL) != 0)
+		goto out;
+	if (db_referral_set_submitter(rb->db, j->referral_id,
+	    j->a.msg.from_addr) != 0)
 		goto out;
 	if ((first > 0 ? send_duplicate(j, f, p, first, 1) :
 	    send_outcome(j, f, p, j->a.msg.from_addr, 1)) != 0)
@@ -498,7 +503,8 @@ correction_unsigned(struct job *j, const struct referral *r,
     const struct partner *p)
 {
 	struct refbot *rb = j->rb;
-	const char *lang = replies_partner_lang(p, &j->a);
+	const char *lang = replies_partner_lang(j->rb, p, &j->a);
+	struct recipient to;
 	struct reply_text rt;
 	struct notify n;
 	struct form upd;
@@ -515,10 +521,17 @@ correction_unsigned(struct job *j, const struct referral *r,
 	}
 	refbot_ref(r->id, ref, sizeof(ref));
 	j->referral_id = r->id;
+	/* The asking contact's own address (or the firm's) confirms it. */
+	if (contacts_answer(rb, p, j->a.msg.from_addr, &to) != 0) {
+		form_free(&upd);
+		reply_text_free(&rt);
+		return -1;
+	}
 	if (db_pending_add(rb->db, "correction", p->id, r->id, j->row,
 	    rt.visible, &id) != 0 ||
 	    db_history_add(rb->db, r->id, "partner", "correction-unsigned",
 	    NULL, NULL, "waits for the partner's signed confirmation") != 0) {
+		recipient_free(&to);
 		form_free(&upd);
 		reply_text_free(&rt);
 		return -1;
@@ -534,7 +547,7 @@ correction_unsigned(struct job *j, const struct referral *r,
 		memset(&n, 0, sizeof(n));
 		n.name = "confirm-correction";
 		n.lang = lang;
-		n.rcpt = p->email;
+		n.rcpt = to.to;
 		n.referral_id = r->id;
 		n.role = ROLE_CONFIRM;
 		n.token_id = id;
@@ -555,6 +568,7 @@ correction_unsigned(struct job *j, const struct referral *r,
 	    (long long)id);
 	free(changes);
 	free(refs);
+	recipient_free(&to);
 	form_free(&upd);
 	reply_text_free(&rt);
 	return rc < 0 ? -1 : 1;
@@ -692,11 +706,8 @@ intake_reply(struct job *j)
 		rc = replies_staff(rb, j->row, &j->a, &r, &out);
 		intake_take(j, &out);
 	} else {
-		j->disposition = "reply";
-		j->detail = xasprintf("reply about referral %lld from neither "
-		    "staff nor its partner", (long long)r.id);
-		log_info("message %lld: reply about referral %lld from an "
-		    "outsider recorded", (long long)j->row, (long long)r.id);
+		rc = replies_outsider(rb, j->row, &j->a, &r, &out);
+		intake_take(j, &out);
 	}
 	referral_free(&r);
 	return rc < 0 ? -1 : 0;

@@ -548,6 +548,8 @@ mailout_compose(const struct mailout *m, size_t *len)
 	buf_addf(&b, "Date: %s\r\n", date);
 	add_address_header(&b, "From", m->from_name, m->from_addr, jis);
 	add_address_header(&b, "To", "", m->to_addr, 0);
+	if (m->cc_addr != NULL)
+		add_address_header(&b, "Cc", "", m->cc_addr, 0);
 	if (m->reply_to != NULL)
 		add_address_header(&b, "Reply-To", "", m->reply_to, 0);
 	add_text_header(&b, "Subject", m->subject, jis);

@@ -29,6 +29,7 @@ struct mailout {
 	const char *from_name;
 	const char *from_addr;
 	const char *to_addr;
+	const char *cc_addr;		/* NULL: none */
 	const char *reply_to;		/* NULL: none */
 	const char *subject;		/* UTF-8 */
 	const char *body;		/* UTF-8, "\n" line ends */

@@ -112,6 +112,7 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 	m.from_name = rb->cfg.from_name;
 	m.from_addr = rb->cfg.intake_address;
 	m.to_addr = n->rcpt;
+	m.cc_addr = n->cc;
 	m.reply_to = reply_to ? reply_to : n->reply_to;
 	m.subject = subject;
 	m.body = body;

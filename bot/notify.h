@@ -19,6 +19,7 @@ struct notify {
 	const char *name;		/* templates/mail/NAME.LANG.txt */
 	const char *lang;		/* "en" or "ja"; NULL: "en" */
 	const char *rcpt;
+	const char *cc;			/* a copy to (Cc), or NULL */
 	int64_t referral_id;		/* 0: not about a referral */
 	int role;			/* ROLE_*: signs the reply address */
 	int64_t token_id;		/* signed id when not a referral's */

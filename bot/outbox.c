@@ -36,6 +36,7 @@ outbox_queue(struct refbot *rb, int64_t referral_id, const char *kind,
 	om.kind = (char *)kind;
 	om.mail_from = rb->cfg.envelope_from;
 	om.rcpt = (char *)m->to_addr;
+	om.cc = (char *)m->cc_addr;
 	om.message_id = (char *)m->message_id;
 	om.data = mailout_compose(m, &om.len);
 	rc = db_outbox_add(rb->db, &om, id);
@@ -173,7 +174,8 @@ send_one(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
 	char *err = NULL;
 	int r, k = limit_of(lim, m->kind);
 
-	r = smtp_send(smtp, m->mail_from, m->rcpt, m->data, m->len, &err);
+	r = smtp_send(smtp, m->mail_from, m->rcpt, m->cc, m->data, m->len,
+	    &err);
 	/*
 	 * The unavoidable window: the server has the message but we have
 	 * not yet recorded it.  Marking it right away, in its own small

@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "authres.h"
 #include "classify.h"
+#include "contacts.h"
 #include "db_ledger.h"
 #include "db_outbox.h"
 #include "db_partners.h"
@@ -27,9 +28,10 @@
 #include "util.h"
 
 const char *
-replies_partner_lang(const struct partner *p, const struct analysis *a)
+replies_partner_lang(struct refbot *rb, const struct partner *p,
+    const struct analysis *a)
 {
-	return refbot_partner_lang(p, a->lang);
+	return contacts_sender_lang(rb, p, a->msg.from_addr, a->lang);
 }
 
 /* Checks "local+TAG@domain" against the intake address's local part. */
@@ -203,11 +205,14 @@ progress_line(struct refbot *rb, const char *lang, const char *kw,
 	return 0;
 }
 
-/* The progress update to the partner, threaded under our first mail. */
+/*
+ * The progress update to the partner (to, else the firm's address),
+ * threaded under our first mail.
+ */
 static int
 partner_update(struct refbot *rb, const struct referral *r,
     const struct keyword_cmd *cmd, const char *lang, const char *earned,
-    const char *mail)
+    const char *mail, const struct recipient *to)
 {
 	struct notify n;
 	char ref[24], *amount = format_amount(rb, cmd->amount_minor);
@@ -264,7 +269,8 @@ partner_update(struct refbot *rb, const struct referral *r,
 		memset(&n, 0, sizeof(n));
 		n.name = mail;
 		n.lang = lang;
-		n.rcpt = r->partner_email;
+		n.rcpt = to->to != NULL ? to->to : r->partner_email;
+		n.cc = to->cc;
 		n.referral_id = r->id;
 		n.role = ROLE_PARTNER;
 		n.vars = vars;
@@ -354,14 +360,14 @@ unverified(struct refbot *rb, int64_t row, const struct referral *r,
 }
 
 /*
- * A partner's language by the one rule (refbot_partner_lang); what they
+ * The language of mail to a partner's contact (contacts_lang); what they
  * wrote is the client's name.
  */
 static const char *
-partner_lang(const struct partner *p, const struct referral *r)
+partner_lang(const struct recipient *rc, const struct partner *p,
+    const struct referral *r)
 {
-	return refbot_partner_lang(p, detect_lang(r->client ? r->client :
-	    ""));
+	return contacts_lang(rc, p, detect_lang(r->client ? r->client : ""));
 }
 
 /* A ledger_line as a paragraph of the partner's mail, or NULL. */
@@ -466,6 +472,7 @@ replies_apply(struct refbot *rb, const struct referral *r,
     struct apply_result *res)
 {
 	struct partner p;
+	struct recipient to_whom = { NULL, NULL, NULL };
 	char ref[24], *reopen = NULL, *detail, *earned = NULL;
 	const char *to, *lang = "en", *mail = "progress";
 	int64_t hid;
@@ -544,18 +551,22 @@ replies_apply(struct refbot *rb, const struct referral *r,
 	    db_referral_responded(rb->db, r->id, clock_now()) != 0)
 		goto done;
 	if (found > 0) {
-		/* The partner's language, not the staff member's. */
-		lang = partner_lang(&p, r);
+		/* The contact's language, not the staff member's. */
+		if (contacts_progress(rb, &p, r->id, &to_whom) != 0)
+			goto done;
+		lang = partner_lang(&to_whom, &p, r);
 		if (money(rb, r, cmd, &p, hid, lang, &earned, &mail) != 0)
 			goto done;
 	}
 	/* Internal records do not go to the partner. */
 	rc = cmd->kw != KW_NOTE && cmd->kw != KW_REVENUE &&
 	    cmd->kw != KW_CREDIT && r->partner_email != NULL &&
-	    partner_update(rb, r, cmd, lang, earned, mail) != 0 ? -1 : 0;
+	    partner_update(rb, r, cmd, lang, earned, mail, &to_whom) != 0 ?
+	    -1 : 0;
 done:
 	if (found > 0)
 		partner_free(&p);
+	recipient_free(&to_whom);
 	free(earned);
 	free(reopen);
 	return rc;
@@ -625,12 +636,15 @@ replies_status(struct refbot *rb, const struct analysis *a,
     const struct referral *r, const struct partner *p)
 {
 	struct notify n;
+	struct recipient to;
 	struct buf h;
 	char ref[24], when[32];
-	const char *lang = replies_partner_lang(p, a);
 	size_t i;
 	int rc;
 
+	/* Only to a contact of the firm: the one who asked, or its main. */
+	if (contacts_answer(rb, p, a->msg.from_addr, &to) != 0)
+		return -1;
 	refbot_ref(r->id, ref, sizeof(ref));
 	buf_init(&h);
 	for (i = 0; i < r->nhistory; i++) {
@@ -655,8 +669,8 @@ replies_status(struct refbot *rb, const struct analysis *a,
 		};
 		memset(&n, 0, sizeof(n));
 		n.name = "status";
-		n.lang = lang;
-		n.rcpt = p->email;
+		n.lang = contacts_lang(&to, p, a->lang);
+		n.rcpt = to.to;
 		n.referral_id = r->id;
 		n.role = ROLE_PARTNER;
 		n.vars = vars;
@@ -666,7 +680,67 @@ replies_status(struct refbot *rb, const struct analysis *a,
 		rc = notify_queue(rb, &n, NULL);
 	}
 	buf_free(&h);
+	recipient_free(&to);
 	return rc < 0 ? -1 : 0;	/* a withheld reply is not a failure */
+}
+
+/*
+ * A reply kept with referral r and passed to staff: who wrote it (a
+ * description) and their address; alert_row > 0 rate-limits it as an
+ * alert about that message (notify_staff).
+ */
+static int
+forward(struct refbot *rb, const struct analysis *a, const struct referral *r,
+    const char *who, const struct reply_text *rt, int64_t alert_row)
+{
+	struct notify n;
+	char ref[24];
+
+	refbot_ref(r->id, ref, sizeof(ref));
+	{
+		const struct render_var vars[] = {
+			{ "ref", ref }, { "client", r->client ? r->client : "?" },
+			{ "partner_name", who },
+			{ "partner_email", a->msg.from_addr },
+			{ "status", r->status },
+			{ "text", *rt->visible ? rt->visible : a->msg.text },
+			{ "marker", REPLY_MARKER },
+		};
+		memset(&n, 0, sizeof(n));
+		n.name = "staff-forward";
+		n.referral_id = r->id;
+		n.role = ROLE_STAFF;
+		n.vars = vars;
+		n.nvars = nitems(vars);
+		n.alert_row = alert_row;
+		/* Every staff address (with owners, #18.3: r's owner). */
+		return notify_staff(rb, &n);
+	}
+}
+
+int
+replies_outsider(struct refbot *rb, int64_t row, const struct analysis *a,
+    const struct referral *r, struct reply_outcome *out)
+{
+	struct reply_text rt;
+	char ref[24], *who;
+	int rc;
+
+	refbot_ref(r->id, ref, sizeof(ref));
+	reply_extract(a->msg.text, REPLY_MARKER, &rt);
+	out->disposition = "reply";
+	out->detail = xasprintf("%s: reply from neither staff nor a contact "
+	    "of its partner, forwarded to staff", ref);
+	log_info("message %lld: reply about %s from an outsider forwarded to "
+	    "staff", (long long)row, ref);
+	who = xasprintf("Someone who is neither staff nor a contact of %s",
+	    r->partner_name ? r->partner_name : "its partner");
+	rc = db_history_add_mid(rb->db, r->id, "outsider", "outsider-reply",
+	    NULL, NULL, rt.visible, a->msg.message_id) != 0 ? -1 :
+	    forward(rb, a, r, who, &rt, row);
+	free(who);
+	reply_text_free(&rt);
+	return rc;
 }
 
 int
@@ -677,7 +751,6 @@ replies_partner(struct refbot *rb, int64_t row, const struct analysis *a,
 	struct keyword_cmd cmd;
 	struct tm today;
 	struct reply_text rt;
-	struct notify n;
 	char ref[24];
 	int rc;
 
@@ -698,27 +771,9 @@ replies_partner(struct refbot *rb, int64_t row, const struct analysis *a,
 	out->detail = xasprintf("%s: forwarded to staff", ref);
 	log_info("message %lld: partner's reply about %s forwarded to staff",
 	    (long long)row, ref);
-	if (db_history_add_mid(rb->db, r->id, "partner", "partner-reply",
-	    NULL, NULL, rt.visible, a->msg.message_id) != 0) {
-		rc = -1;
-		goto done;
-	}
-	{
-		const struct render_var vars[] = {
-			{ "ref", ref }, { "client", r->client ? r->client : "?" },
-			{ "partner_name", p->name },
-			{ "partner_email", p->email }, { "status", r->status },
-			{ "text", *rt.visible ? rt.visible : a->msg.text },
-			{ "marker", REPLY_MARKER },
-		};
-		memset(&n, 0, sizeof(n));
-		n.name = "staff-forward";
-		n.referral_id = r->id;
-		n.role = ROLE_STAFF;
-		n.vars = vars;
-		n.nvars = nitems(vars);
-		rc = notify_staff(rb, &n);
-	}
+	rc = db_history_add_mid(rb->db, r->id, "partner", "partner-reply",
+	    NULL, NULL, rt.visible, a->msg.message_id) != 0 ? -1 :
+	    forward(rb, a, r, p->name, &rt, 0);
 done:
 	keyword_cmd_free(&cmd);
 	reply_text_free(&rt);

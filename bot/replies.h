@@ -71,7 +71,18 @@ int replies_partner(struct refbot *, int64_t row, const struct analysis *,
     const struct referral *r, const struct partner *p,
     struct reply_outcome *);
 
-/* Answers STATUS to the referring partner (also for "STATUS REF-n"). */
+/*
+ * A reply about r from someone who is neither staff nor a contact of its
+ * partner: kept with r and forwarded to staff (rate-limited as an alert:
+ * a flood is summarised), never answered.
+ */
+int replies_outsider(struct refbot *, int64_t row, const struct analysis *,
+    const struct referral *r, struct reply_outcome *);
+
+/*
+ * Answers STATUS to the referring partner (also for "STATUS REF-n"): to
+ * the contact who asked, else the firm's address.
+ */
 int replies_status(struct refbot *, const struct analysis *,
     const struct referral *r, const struct partner *p);
 
@@ -81,8 +92,11 @@ int replies_status(struct refbot *, const struct analysis *,
  */
 int replies_credit(struct refbot *, int64_t id);
 
-/* The language to write to a partner in: theirs, else the mail's. */
-const char *replies_partner_lang(const struct partner *,
+/*
+ * The language to answer a partner's mail in: its sender's if a contact
+ * of the firm with a language, else the firm's, else the mail's.
+ */
+const char *replies_partner_lang(struct refbot *, const struct partner *,
     const struct analysis *);
 
 #endif

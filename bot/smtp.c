@@ -176,7 +176,7 @@ error_text(struct smtp *s, CURLcode cc, long code)
 
 int
 smtp_send(struct smtp *s, const char *from, const char *rcpt,
-    const char *data, size_t len, char **errstr)
+    const char *copy, const char *data, size_t len, char **errstr)
 {
 	struct curl_slist *rcpts = NULL;
 	struct upload up = { data, len, 0 };
@@ -195,12 +195,16 @@ smtp_send(struct smtp *s, const char *from, const char *rcpt,
 		    "%s", addr_strerror(ae));
 		return SMTP_PERM;
 	}
-	if ((ae = addr_check(rcpt, strlen(rcpt))) != ADDR_OK) {
+	if ((ae = addr_check(rcpt, strlen(rcpt))) != ADDR_OK ||
+	    (copy != NULL && (ae = addr_check(copy, strlen(copy))) !=
+	    ADDR_OK)) {
 		*errstr = xasprintf("envelope recipient refused before "
 		    "sending: %s", addr_strerror(ae));
 		return SMTP_PERM;
 	}
 	rcpts = curl_slist_append(rcpts, rcpt);
+	if (copy != NULL)
+		rcpts = curl_slist_append(rcpts, copy);
 	setup(s);
 	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
 	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpts);

@@ -25,8 +25,9 @@ struct smtp;
 
 struct smtp *smtp_new(const struct config *);
 void smtp_free(struct smtp *);
+/* copy: a second envelope recipient (the message's Cc), or NULL. */
 int smtp_send(struct smtp *, const char *from, const char *rcpt,
-    const char *data, size_t len, char **errstr);
+    const char *copy, const char *data, size_t len, char **errstr);
 
 /*
  * Checks that mail could be sent, sending none: a new connection, EHLO,

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "contacts.h"
 #include "db_ledger.h"
 #include "db_partners.h"
 #include "db_referrals.h"
@@ -126,6 +127,7 @@ statement_send(struct refbot *rb, const struct partner *p,
 {
 	struct parts s;
 	struct notify n;
+	struct recipient to = { NULL, NULL, NULL };
 	int first, rc = -1;
 
 	memset(&s, 0, sizeof(s));
@@ -136,13 +138,15 @@ statement_send(struct refbot *rb, const struct partner *p,
 		db_rollback(rb->db);
 		return first;
 	}
-	if (parts_build(rb, p, q, &s) == 0) {
+	/* To the firm's billing contact, if it has one. */
+	if (contacts_billing(rb, p, &to) == 0 && parts_build(rb, p, q,
+	    &s) == 0) {
 		const struct render_var vars[] = STATEMENT_VARS(rb, p, q, &s);
 
 		memset(&n, 0, sizeof(n));
 		n.name = "statement";
-		n.lang = refbot_partner_lang(p, NULL);
-		n.rcpt = p->email;
+		n.lang = contacts_lang(&to, p, NULL);
+		n.rcpt = to.to;
 		/* "Reply with any question": it reaches staff. */
 		n.role = ROLE_STATEMENT;
 		n.token_id = p->id;
@@ -153,6 +157,7 @@ statement_send(struct refbot *rb, const struct partner *p,
 	}
 	if (rc != 1)
 		db_rollback(rb->db);
+	recipient_free(&to);
 	parts_free(&s);
 	return rc;
 }

@@ -68,6 +68,8 @@ static const struct known {
 	    NULL },
 	{ "mail/status", MAIL, MAILTEXTS, 1, "ref client partner_name status "
 	    "history marker", NULL },
+	{ "mail/status-all", MAIL, MAILTEXTS, 2, "partner_name count "
+	    "referrals earned paid balance marker", NULL },
 	{ "mail/statement", MAIL, MAILTEXTS, 1, "partner_name quarter period "
 	    "referrals revenue earned paid balance", NULL },
 	{ "mail/unreadable", MAIL, MAILTEXTS, 1, "partner_name reason subject "

@@ -151,8 +151,9 @@ check "the partner is told it reached the team, with the form" wait_for partner1
 check "in a reply that carries the blank form" [ "$(newest partner1 "New client" "['text']" | grep -c '^\* Client:$')" = 1 ]
 send --from partner1 --to intake --subject "STATUS" --body "STATUS"
 run_once
+# (#18.7: it is answered with the firm's open referrals and balance)
 check "STATUS without a reference is no referral either" \
-	bash -c '[[ "$1" == "partner-message |"* ]] && [ "$2" = "$3" ]' _ "$(last)" "$refs" "$(nrefs)"
+	bash -c '[[ "$1" == "status-request |"* ]] && [ "$2" = "$3" ]' _ "$(last)" "$refs" "$(nrefs)"
 check "reports count only real submissions as received" \
 	[ "$(rb report --partner partner1@example.test --format json | pyjson 'j["partners"][0]["received"]')" = "$received" ]
 

@@ -1,0 +1,204 @@
+/*
+ * cli_contact: "refbot partner contact ..." — the people of a partner
+ * firm, and the contacts column of "partner import".
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "db_contacts.h"
+#include "db_partners.h"
+#include "json.h"
+
+/* A lower-case copy of addr, or NULL (said on stderr) if it is none. */
+static char *
+address(const char *addr)
+{
+	char *email = strtrim(xstrdup(addr));
+
+	ascii_lower(email);
+	if (strchr(email, '@') == NULL || strpbrk(email, " <>,;:") != NULL) {
+		fprintf(stderr, "refbot: '%s' is not an email address\n",
+		    email);
+		free(email);
+		return NULL;
+	}
+	return email;
+}
+
+static int
+valid_role(const char *role)
+{
+	return strcmp(role, "main") == 0 || strcmp(role, "billing") == 0 ||
+	    strcmp(role, "other") == 0;
+}
+
+int
+cli_contact_add(struct refbot *rb, int64_t partner_id, const char *addr,
+    const char *name, const char *lang, const char *role)
+{
+	struct contact c;
+	char *email;
+	int r;
+
+	if (!valid_role(role)) {
+		fprintf(stderr, "refbot: --role must be main, billing or "
+		    "other\n");
+		return EX_USAGE_;
+	}
+	if (lang != NULL && strcmp(lang, "en") && strcmp(lang, "ja")) {
+		fprintf(stderr, "refbot: --lang must be en or ja\n");
+		return EX_USAGE_;
+	}
+	if ((email = address(addr)) == NULL)
+		return EX_DATAERR_;
+	/* An address belongs to one firm: mail from it is that firm's. */
+	if ((r = db_contact_get(rb->db, email, &c)) != 0) {
+		if (r > 0)
+			fprintf(stderr, "refbot: %s is already a contact of "
+			    "partner %lld\n", email, (long long)c.partner_id);
+		contact_free(&c);
+		free(email);
+		return r > 0 ? EX_DATAERR_ : cli_db_error(rb);
+	}
+	r = db_contact_add(rb->db, partner_id, email, name, lang, role);
+	free(email);
+	return r != 0 ? cli_db_error(rb) : 0;
+}
+
+int
+cli_contacts_import(struct refbot *rb, int64_t partner_id, const char *list)
+{
+	char *copy = xstrdup(list), *save = NULL, *w, *role;
+	int rc = 0;
+
+	/* "a@x.example:billing; b@x.example" — role "other" when not said. */
+	for (w = strtok_r(copy, "; ", &save); w != NULL && rc == 0;
+	    w = strtok_r(NULL, "; ", &save)) {
+		if ((role = strchr(w, ':')) != NULL)
+			*role++ = '\0';
+		rc = cli_contact_add(rb, partner_id, w, NULL, NULL,
+		    role != NULL ? role : "other");
+	}
+	free(copy);
+	return rc;
+}
+
+static int
+print_contact(const struct contact *c, void *arg)
+{
+	struct list_ctx *lc = arg;
+
+	if (!lc->json) {
+		printf("%-36s %-8s %-4s %s\n", c->email, c->role,
+		    c->lang ? c->lang : "-", c->name ? c->name : "");
+		return 0;
+	}
+	buf_adds(&lc->out, lc->n++ ? ",\n  {" : "\n  {");
+	json_kv_str(&lc->out, "email", c->email, 1);
+	json_kv_str(&lc->out, "role", c->role, 0);
+	json_kv_str(&lc->out, "lang", c->lang, 0);
+	json_kv_str(&lc->out, "name", c->name, 0);
+	buf_adds(&lc->out, "}");
+	return 0;
+}
+
+static int
+remove_one(struct refbot *rb, const struct partner *p, const char *addr)
+{
+	char *email = address(addr);
+	int r;
+
+	if (email == NULL)
+		return EX_DATAERR_;
+	if (strcmp(email, p->email) == 0) {
+		fprintf(stderr, "refbot: %s is the main contact of partner "
+		    "%lld: make another contact main first (partner contact "
+		    "add %lld ADDRESS --role main)\n", email, (long long)p->id,
+		    (long long)p->id);
+		free(email);
+		return EX_DATAERR_;
+	}
+	if ((r = db_contact_remove(rb->db, p->id, email)) < 0) {
+		free(email);
+		return cli_db_error(rb);
+	}
+	if (r == 0)
+		fprintf(stderr, "refbot: %s is not a contact of partner %lld\n",
+		    email, (long long)p->id);
+	else
+		printf("contact %s removed from partner %lld\n", email,
+		    (long long)p->id);
+	free(email);
+	return r == 0 ? EX_DATAERR_ : 0;
+}
+
+int
+cli_contact_run(const char *conf, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "lang", required_argument, NULL, 'l' },
+		{ "role", required_argument, NULL, 'r' },
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct list_ctx lc = { 0, 0, { NULL, 0, 0 } };
+	const char *verb, *name = NULL, *lang = NULL, *role = "other";
+	struct refbot rb;
+	struct partner p;
+	int c, rc, nargs;
+
+	if (argc < 2)
+		return cli_usage();
+	verb = argv[1];
+	argc--, argv++;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "n:l:r:f:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': name = optarg; break;
+		case 'l': lang = optarg; break;
+		case 'r': role = optarg; break;
+		case 'f':
+			if ((lc.json = cli_parse_format(optarg)) < 0)
+				return cli_usage();
+			break;
+		default:
+			return cli_usage();
+		}
+	}
+	nargs = argc - optind;
+	if (strcmp(verb, "list") == 0 ? nargs != 1 : nargs != 2 ||
+	    (strcmp(verb, "add") && strcmp(verb, "remove")))
+		return cli_usage();
+	if ((rc = cli_open(&rb, conf, 0)) != 0)
+		return rc;
+	if ((rc = cli_find_partner(&rb, argv[optind], &p)) != 0) {
+		refbot_close(&rb);
+		return rc;
+	}
+	if (strcmp(verb, "list") == 0) {
+		if (db_contact_each(rb.db, p.id, print_contact, &lc) != 0)
+			rc = cli_db_error(&rb);
+		else
+			cli_list_print(&lc);
+	} else if (strcmp(verb, "remove") == 0)
+		rc = remove_one(&rb, &p, argv[optind + 1]);
+	else if (db_begin(rb.db) != 0)
+		rc = cli_db_error(&rb);
+	else if ((rc = cli_contact_add(&rb, p.id, argv[optind + 1], name,
+	    lang, role)) != 0 || db_commit(rb.db) != 0) {
+		db_rollback(rb.db);
+		rc = rc ? rc : cli_db_error(&rb);
+	} else
+		printf("contact %s added to partner %lld (%s)\n",
+		    argv[optind + 1], (long long)p.id, role);
+	buf_free(&lc.out);
+	partner_free(&p);
+	refbot_close(&rb);
+	return rc;
+}

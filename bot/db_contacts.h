@@ -1,0 +1,48 @@
+/*
+ * db_contacts: the people of a partner firm (the contacts table), and
+ * which of them submitted a referral.  An address belongs to one firm;
+ * the partner's own address is its main contact.  Returns as in db.h;
+ * strings in a struct contact are its own, freed by contact_free().
+ */
+#ifndef REFBOT_DB_CONTACTS_H
+#define REFBOT_DB_CONTACTS_H
+
+#include <stdint.h>
+
+#include "db.h"
+
+struct contact {
+	int64_t id;
+	int64_t partner_id;
+	char *email;
+	char *name;		/* or NULL */
+	char *lang;		/* "en", "ja", or NULL: the firm's */
+	char *role;		/* "main", "billing" or "other" */
+};
+
+/*
+ * Adds a contact to a partner; a new main contact takes the place of
+ * the old one (which becomes "other") and becomes the partner's address.
+ * -1 also when the address is some firm's already.
+ */
+int db_contact_add(struct db *, int64_t partner_id, const char *email,
+    const char *name, const char *lang, const char *role);
+/* Removes a contact that is not the main one; rows changed or -1. */
+int db_contact_remove(struct db *, int64_t partner_id, const char *email);
+/* The contact with this address; 1 found, 0 not, -1 error. */
+int db_contact_get(struct db *, const char *email, struct contact *);
+/* A partner's first contact in role; 1 found, 0 not, -1 error. */
+int db_contact_with_role(struct db *, int64_t partner_id, const char *role,
+    struct contact *);
+/* Each of a partner's contacts, main first; cb non-zero stops. */
+int db_contact_each(struct db *, int64_t partner_id,
+    int (*cb)(const struct contact *, void *), void *arg);
+void contact_free(struct contact *);
+
+/* Records who submitted a referral (the contact's address). */
+int db_referral_set_submitter(struct db *, int64_t referral_id,
+    const char *email);
+/* Who submitted it (caller frees; NULL when unknown): 0, or -1. */
+int db_referral_submitter(struct db *, int64_t referral_id, char **email);
+
+#endif
