@@ -24,8 +24,8 @@ FORM=$'Client: Contacts Test KK\nContact name: Sato\nContact email: sato@ctk.exa
 
 rb init >/dev/null
 rb partner add partner1@example.test --name "Firm One" >/dev/null
-check "a second contact is added to the firm" rb partner contact add partner1@example.test partner2@example.test --name "Jiro" >/dev/null
-check "and a billing contact" rb partner contact add partner1@example.test billing1@example.test --role billing >/dev/null
+check "a second contact is added to the firm" bash -c '"$@" >/dev/null' _ "$REFBOT" --config "$CONF" partner contact add partner1@example.test partner2@example.test --name "Jiro"
+check "and a billing contact" bash -c '"$@" >/dev/null' _ "$REFBOT" --config "$CONF" partner contact add partner1@example.test billing1@example.test --role billing
 check "an address is one firm's only" bash -c '! "$1" --config "$2" partner contact add partner1@example.test partner2@example.test 2>/dev/null' _ "$REFBOT" "$CONF"
 list=$(rb partner contact list partner1@example.test)
 check "contact list: the firm's address is its main contact" grep -qE '^partner1@example.test +main' <<<"$list"
