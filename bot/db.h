@@ -27,6 +27,14 @@ const char *db_errmsg(struct db *);
 /* Brings the schema to the current version; returns it, or -1. */
 int db_migrate(struct db *, char **errstr);
 int db_schema_version(struct db *);
+/*
+ * Rewrites the file without the bytes deleted or overwritten (VACUUM)
+ * and empties the WAL into it: after a purge or an erasure, the old
+ * values are then in neither file.  0; 1 when another connection kept
+ * the WAL from being emptied (it is at its next checkpoint); -1 error.
+ * Not inside a transaction.
+ */
+int db_scrub(struct db *);
 int db_begin(struct db *);
 int db_commit(struct db *);
 void db_rollback(struct db *);

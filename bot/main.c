@@ -27,6 +27,7 @@ const struct cli_cmd *const cli_table[] = {
 	&cli_newsletter_cmd,
 	&cli_partner_options,
 	&cli_outbox_cmd,
+	&cli_forget_cmd,
 	&cli_parse_cmd,
 	NULL,
 };
