@@ -89,15 +89,24 @@ cmd_forget(const char *conf, int argc, char **argv)
 	for (i = 0; i < ER_NTABLES; i++)
 		printf("  %-22s %lld\n", erased_table_name(i),
 		    (long long)e.n[i]);
-	if (!dry_run)
-		printf("%s\n", rc == 0 ? "database file compacted (VACUUM), "
-		    "its WAL emptied" : "database file compacted (VACUUM); "
-		    "another process reads it, so the old bytes leave the WAL "
-		    "at its next checkpoint (stop 'refbot run' and run forget "
-		    "again to be sure now)");
+	if (dry_run)
+		rc = 0;
+	else if (rc == FORGET_SCRUBBED)
+		printf("database file compacted (VACUUM), its WAL emptied\n");
+	else if (rc == FORGET_WAL_BUSY) {
+		printf("database file compacted (VACUUM); another process "
+		    "reads it, so the old bytes leave its WAL at the next "
+		    "checkpoint\n");
+		rc = 0;
+	} else {
+		fprintf(stderr, "refbot: forget: erased, but the old bytes "
+		    "are still in the database file: VACUUM failed (%s); "
+		    "run forget again\n", db_errmsg(rb.db));
+		rc = EX_TEMPFAIL_;
+	}
 	free(email);
 	refbot_close(&rb);
-	return 0;
+	return rc;
 }
 
 const struct cli_cmd cli_forget_cmd = { "forget",

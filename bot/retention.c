@@ -106,7 +106,7 @@ forget_run(struct refbot *rb, const char *email, int dry_run,
 	}
 	if (dry_run) {
 		db_rollback(rb->db);
-		return 0;
+		return FORGET_SCRUBBED;
 	}
 	if (db_commit(rb->db) != 0) {
 		db_rollback(rb->db);
@@ -114,5 +114,12 @@ forget_run(struct refbot *rb, const char *email, int dry_run,
 	}
 	log_info("forget: %lld rows changed (%lld referrals anonymised)",
 	    (long long)erasure_total(e), (long long)e->n[ER_REFERRALS]);
-	return db_scrub(rb->db);
+	switch (db_scrub(rb->db)) {
+	case 0:
+		return FORGET_SCRUBBED;
+	case 1:
+		return FORGET_WAL_BUSY;
+	default:
+		return FORGET_NOT_SCRUBBED;
+	}
 }

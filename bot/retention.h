@@ -34,11 +34,20 @@ enum forget_refusal {
  */
 int forget_check(struct refbot *, const char *email, int64_t *partner);
 
+/* What forget_run did after erasing, or -1: nothing changed (error). */
+enum forget_done {
+	FORGET_SCRUBBED = 0,	/* the old bytes are gone from the files */
+	FORGET_WAL_BUSY,	/* another process kept the WAL: the bytes
+				   leave it at its next checkpoint */
+	FORGET_NOT_SCRUBBED,	/* erased, but VACUUM failed (db_errmsg):
+				   forget again to compact the file */
+};
+
 /*
- * Erases email (db_forget) and scrubs the file, or with dry_run does the
- * same in a transaction it rolls back: *e counts what changes either
- * way.  Returns 0; 1 when done but another process kept the WAL (the
- * old bytes leave it at its next checkpoint); -1 database error.
+ * Erases email (db_forget) and scrubs the file (also when nothing
+ * changed, so running it again finishes a scrub that failed), or with
+ * dry_run does the same in a transaction it rolls back: *e counts what
+ * changes either way.  Returns an enum forget_done, or -1.
  */
 int forget_run(struct refbot *, const char *email, int dry_run,
     struct erasure *e);

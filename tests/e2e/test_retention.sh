@@ -100,7 +100,7 @@ check "after keep_raw_mail_days (30) raw mail is purged" [ "$(raw)" = 0 ]
 check "... its rows kept, with their disposition" \
 	[ "$(sql "select count(*) from messages where purged_at is not null and disposition <> 'pending'")" -ge 4 ]
 check "... and the bodies of mail sent before then" \
-	[ "$(sql "select count(*) from outbox where status = 'sent' and sent_at < $((now + BASE + 10 * 86400)) and length(data) > 0")/$(sql "select count(*) from outbox where purged_at is not null")" = 0/14 ]
+	[ "$(sql "select count(*) from outbox where sent_at < $((now + BASE + 10 * 86400)) and length(data) > 0")/$(sql "select count(*) > 0 from outbox where purged_at is not null")" = 0/1 ]
 check "... the raw mail is no longer in the file (its Received: headers)" [ "$(traces "Received: from")" = 0 ]
 check "closed referrals are not anonymised before anonymise_closed_after_days" \
 	[ "$(sql "select client from referrals where id = 2")" = "Keep Going KK" ]
