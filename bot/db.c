@@ -143,10 +143,9 @@ db_open(const char *path, int create, struct db **out, char **errstr)
 	 * WAL lets the CLI read while the daemon writes; synchronous=NORMAL
 	 * is durable across a process crash (only an OS crash can lose the
 	 * last commits), which is what the exactly-once guarantees need.
-	 */
-	/*
-	 * secure_delete: what is deleted or overwritten (purged mail, an
-	 * erased address) is zeroed in its page, not left in free space.
+	 * secure_delete (Debian's default already): what is deleted or
+	 * overwritten (purged mail, an erased address) is zeroed in its
+	 * page, not left in free space.
 	 */
 	if (sqlite3_exec(db->h, "PRAGMA journal_mode=WAL;"
 	    "PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"

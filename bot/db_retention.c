@@ -75,9 +75,11 @@ db_purge_raw(struct db *db, int64_t before, int64_t now, struct erasure *e)
 {
 	/*
 	 * Only mail handled and filed: a pending message is read again
-	 * after a restart.  Stored attachments are bytes of the message:
-	 * a table that keeps them (issue 19 item 2) is purged here too, by
-	 * message_row, with the same condition.
+	 * after a restart.  Every purge here, in db_anonymise_referral and
+	 * in db_forget sets messages.purged_at: stored attachment bytes
+	 * (issue 19 item 2) go with their message by a trigger on that
+	 * column (AFTER UPDATE OF purged_at ON messages ... WHERE
+	 * message_row = NEW.id), one hook for the three.
 	 */
 	static const char msgs[] = "UPDATE messages SET raw = X'', purged_at "
 	    "= ?2 WHERE purged_at IS NULL AND received_at < ?1 AND moved = 1 "
@@ -130,10 +132,15 @@ int
 db_anonymise_closed(struct db *db, int64_t before, int64_t now,
     struct erasure *e)
 {
-	/* updated_at: closed, and not touched since (a note, REVENUE). */
+	/*
+	 * updated_at: closed, and not touched since (a note, REVENUE); one
+	 * changed after it was anonymised (or in the same second: once more
+	 * at worst) is anonymised again.
+	 */
 	static const char sql[] = "SELECT id FROM referrals WHERE status IN "
 	    "({WON}, {LOST}, {DECLINED}, {DISQUALIFIED}, {DUPLICATE}) AND "
-	    "anonymised_at IS NULL AND updated_at < ?1 ORDER BY id";
+	    "coalesce(anonymised_at, 0) <= updated_at AND updated_at < ?1 "
+	    "ORDER BY id";
 
 	return anonymise_each(db, sql, arg_int(before), now, e);
 }
@@ -144,8 +151,8 @@ db_anonymise_referral(struct db *db, int64_t id, int64_t now,
 {
 	static const char ref[] = "UPDATE referrals SET " MARK("client") ", "
 	    MARK("contact_name") ", " MARK("subject") ", contact_email = NULL,"
-	    " email_domain = NULL, client_key = NULL, anonymised_at = "
-	    "coalesce(anonymised_at, ?2) WHERE id = ?1";
+	    " email_domain = NULL, client_key = NULL, anonymised_at = ?2 "
+	    "WHERE id = ?1";
 	static const char fields[] = "UPDATE referral_fields SET value = ?2 "
 	    "WHERE referral_id = ?1 AND value <> ?2";
 	static const char hist[] = "UPDATE history SET detail = ?2 WHERE "
@@ -160,9 +167,9 @@ db_anonymise_referral(struct db *db, int64_t id, int64_t now,
 #undef ITS_MESSAGES
 	static const char out[] = PURGE_OUTBOX " WHERE referral_id = ?1 AND "
 	    "purged_at IS NULL";
-	static const char pend[] = "UPDATE pending_requests SET body = NULL, "
+	static const char pend[] = "UPDATE pending_requests SET body = ?3, "
 	    "done_at = coalesce(done_at, ?2) WHERE referral_id = ?1 AND body "
-	    "IS NOT NULL";
+	    "<> ?3";
 	struct dbarg m = arg_text(ANON_MARKER);
 
 	if (count(e, ER_REFERRALS, db_changes(db, ref, ARGS(arg_int(id),
@@ -179,7 +186,7 @@ db_anonymise_referral(struct db *db, int64_t id, int64_t now,
 	    arg_int(now)))) != 0)
 		return -1;
 	return count(e, ER_PENDING, db_changes(db, pend, ARGS(arg_int(id),
-	    arg_int(now))));
+	    arg_int(now), m)));
 }
 
 int

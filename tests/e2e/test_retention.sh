@@ -129,4 +129,14 @@ check "refbot report's numbers are unchanged" cmp -s "$SB/report.before" "$SB/re
 check "... and they are real numbers (1 won, 1,200,000)" \
 	[ "$(pyjson 'j["overall"]["won"], j["overall"]["revenue"]' <"$SB/report.after")" = "1 1200000" ]
 
+# A referral reopened after it was anonymised is anonymised again.
+at 100 referral set-status REF-000003 REOPEN >/dev/null
+at 100 referral set-status REF-000003 LOST --note "Jiro went elsewhere" >/dev/null
+at 150 run --once 2>>"$SB/run.log"
+check "a closed referral's later notes are kept for anonymise_closed_after_days" \
+	[ "$(sql "select count(*) from history where referral_id = 3 and detail like '%Jiro%'")" = 1 ]
+at 200 run --once 2>>"$SB/run.log"
+check "... and replaced once it has been closed that long again" \
+	[ "$(sql "select count(*) from history where referral_id = 3 and detail like '%Jiro%'")" = 0 ]
+
 finish
