@@ -33,12 +33,10 @@ refused(struct refbot *rb, const char *email)
 		return EX_DATAERR_;
 	case FORGET_PARTNER:
 		fprintf(stderr, "refbot: forget: %s is the address of partner "
-		    "%lld, which its referrals, ledger and statements are "
-		    "kept under; nothing was changed.  A partner firm's "
-		    "address is not a person's to erase: deactivate the "
-		    "partner (refbot partner deactivate %lld) and ask them "
-		    "for a firm address; forget a person who left by their "
-		    "own address\n", email, (long long)partner,
+		    "%lld, under which its referrals, ledger and statements "
+		    "are kept; nothing was changed.  It is the partner "
+		    "firm's contact for the programme; a person who worked "
+		    "there is forgotten by their own address\n", email,
 		    (long long)partner);
 		return EX_DATAERR_;
 	default:
