@@ -122,7 +122,8 @@ show_text(const struct inbound *m)
 	    "(%s)\nSize:        %lld bytes%s\nMessage-ID:  %s\n",
 	    (long long)m->id, when, m->mailbox, (long long)m->uid,
 	    m->moved ? "filed in its folder" : "still in the mailbox",
-	    (long long)m->size, m->stored < (size_t)m->size ?
+	    (long long)m->size, m->stored == 0 ? " (raw mail purged: "
+	    "retention policy or forget)" : m->stored < (size_t)m->size ?
 	    " (only its header was fetched)" : "",
 	    m->message_id ? m->message_id : "-");
 	for (i = 0; i < nitems(names); i++) {
@@ -224,7 +225,8 @@ message_retry(struct refbot *rb, const char *idstr)
 			    "a quarantined or unreadable message that was "
 			    "stored whole can be run again\n",
 			    (long long)m.id, m.disposition,
-			    m.stored < (size_t)m.size ? " (header only)" : "");
+			    m.stored == 0 ? " (purged)" : m.stored <
+			    (size_t)m.size ? " (header only)" : "");
 			rc = EX_DATAERR_;
 		}
 		inbound_free(&m);

@@ -57,7 +57,7 @@ outbox_retry(struct refbot *rb, const char *idstr, int all_failed)
 	}
 	if (n == 0 && !all_failed) {
 		fprintf(stderr, "refbot: outbox %lld: no such mail, or it was "
-		    "sent already\n", id);
+		    "sent already, or its body was erased\n", id);
 		return EX_DATAERR_;
 	}
 	printf("%d mail(s) queued to be sent now\n", n);

@@ -127,6 +127,8 @@ static const struct keydef keys[] = {
 	{ "newsletter_max_failures", K_HOURS, O(newsletter_max_failures), 0 },
 	{ "newsletter_reminder_days", K_COUNT, O(newsletter_reminder_days),
 	    0 },
+	{ "keep_raw_mail_days", K_COUNT, O(keep_raw_mail_days), 0 },
+	{ "anonymise_closed_after_days", K_COUNT, O(anonymise_after_days), 0 },
 };
 #undef O
 

@@ -87,6 +87,10 @@ struct config {
 	int newsletter_max_failures;	/* in a row before the send stops */
 	int newsletter_reminder_days;	/* remind staff this long before */
 	int statement_day;	/* of the month after a quarter: statements go */
+	/* Retention (days; 0: kept): raw mail and sent bodies purged after
+	 * keep_raw_mail_days, closed referrals anonymised after the other. */
+	int keep_raw_mail_days;
+	int anonymise_after_days;
 };
 
 /*

@@ -16,6 +16,7 @@
 
 #include <sqlite3.h>
 
+#include "addr.h"
 #include "clock.h"
 #include "db.h"
 #include "db_int.h"
@@ -98,6 +99,26 @@ db_private(const char *path, int create)
 	}
 }
 
+/*
+ * has_address(value, address): whether a text or blob value mentions
+ * the address as a whole address (parsers/addr.c), NULL for NULL; the
+ * erasure's queries (db_retention.c) find a person with it.
+ */
+static void
+sql_has_address(sqlite3_context *ctx, int argc, sqlite3_value **v)
+{
+	const void *s = sqlite3_value_blob(v[0]);
+	const unsigned char *a = sqlite3_value_text(v[1]);
+
+	(void)argc;
+	if (sqlite3_value_type(v[0]) == SQLITE_NULL || a == NULL)
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_int(ctx, s != NULL && addr_mentions(s,
+		    (size_t)sqlite3_value_bytes(v[0]), (const char *)a,
+		    (size_t)sqlite3_value_bytes(v[1])));
+}
+
 int
 db_open(const char *path, int create, struct db **out, char **errstr)
 {
@@ -124,14 +145,25 @@ db_open(const char *path, int create, struct db **out, char **errstr)
 	 * WAL lets the CLI read while the daemon writes; synchronous=NORMAL
 	 * is durable across a process crash (only an OS crash can lose the
 	 * last commits), which is what the exactly-once guarantees need.
+	 * secure_delete (Debian's default already): what is deleted or
+	 * overwritten (purged mail, an erased address) is zeroed in its
+	 * page, not left in free space.
 	 */
 	if (sqlite3_exec(db->h, "PRAGMA journal_mode=WAL;"
-	    "PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;", NULL, NULL,
+	    "PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
+	    "PRAGMA secure_delete=ON;", NULL, NULL,
 	    &err) != SQLITE_OK) {
 		*errstr = xasprintf("%s: %s (it and its directory must be "
 		    "writable: SQLite keeps its journal beside it)", path,
 		    err ? err : "?");
 		sqlite3_free(err);
+		db_close(db);
+		return -1;
+	}
+	if (sqlite3_create_function(db->h, "has_address", 2, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, NULL, sql_has_address, NULL, NULL) !=
+	    SQLITE_OK) {
+		*errstr = xasprintf("%s: %s", path, sqlite3_errmsg(db->h));
 		db_close(db);
 		return -1;
 	}
@@ -499,6 +531,24 @@ db_migrate(struct db *db, char **errstr)
  * work.  So one message's handling keeps its all-or-nothing while the
  * batch around it (run.c) commits once.
  */
+int
+db_scrub(struct db *db)
+{
+	int logged = 0, done = 0;
+
+	if (exec_sql(db, "VACUUM") != 0)
+		return -1;
+	switch (sqlite3_wal_checkpoint_v2(db->h, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, &logged, &done)) {
+	case SQLITE_OK:
+		return 0;
+	case SQLITE_BUSY:	/* another process reads: its WAL stays */
+		return 1;
+	default:
+		return -1;
+	}
+}
+
 int
 db_begin(struct db *db)
 {

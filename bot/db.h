@@ -30,6 +30,14 @@ int db_busy(struct db *);
 int db_migrate(struct db *, char **errstr);
 int db_schema_version(struct db *);
 /*
+ * Rewrites the file without the bytes deleted or overwritten (VACUUM)
+ * and empties the WAL into it: after a purge or an erasure, the old
+ * values are then in neither file.  0; 1 when another connection kept
+ * the WAL from being emptied (it is at its next checkpoint); -1 error.
+ * Not inside a transaction.
+ */
+int db_scrub(struct db *);
+/*
  * Transactions nest: inside an open one, db_begin() starts a savepoint
  * that db_commit() releases and db_rollback() undoes alone.
  */

@@ -147,8 +147,8 @@ int
 db_outbox_retry(struct db *db, int64_t id, int all_failed)
 {
 	static const char sql[] = "UPDATE outbox SET status = 'pending', "
-	    "next_attempt_at = ?3 WHERE status <> 'sent' AND "
-	    "((?1 > 0 AND id = ?1) OR (?2 AND status = 'failed'))";
+	    "next_attempt_at = ?3 WHERE status <> 'sent' AND purged_at IS "
+	    "NULL AND ((?1 > 0 AND id = ?1) OR (?2 AND status = 'failed'))";
 
 	return db_changes(db, sql, ARGS(arg_int(id), arg_int(all_failed),
 	    arg_int(clock_now())));

@@ -398,6 +398,31 @@ const char *const db_migrations[] = {
 	"UPDATE referrals SET submitted_by = (SELECT email FROM partners p"
 	"  WHERE p.id = referrals.partner_id);"
 	"ALTER TABLE outbox ADD COLUMN cc TEXT;",
+	/*
+	 * Issue 19 item 5 (retention and erasure): when a message's raw
+	 * bytes or an outbox row's body were purged (the bytes are then
+	 * empty), and when a referral's personal fields were anonymised.
+	 * The ledger stays append-only for money; only a note may be
+	 * replaced, and only by the marker, so an erasure reaches a note
+	 * that names a person without touching an amount.
+	 */
+	"ALTER TABLE messages ADD COLUMN purged_at INTEGER;"
+	"ALTER TABLE outbox ADD COLUMN purged_at INTEGER;"
+	"ALTER TABLE referrals ADD COLUMN anonymised_at INTEGER;"
+	"DROP TRIGGER ledger_no_update;"
+	"CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger WHEN"
+	"  NEW.id IS NOT OLD.id OR NEW.partner_id IS NOT OLD.partner_id OR"
+	"  NEW.referral_id IS NOT OLD.referral_id OR NEW.kind IS NOT OLD.kind"
+	"  OR NEW.amount IS NOT OLD.amount OR NEW.basis IS NOT OLD.basis OR"
+	"  NEW.rate_bp IS NOT OLD.rate_bp OR NEW.created_at IS NOT"
+	"  OLD.created_at OR NEW.history_id IS NOT OLD.history_id OR"
+	"  NEW.note IS NOT '[anonymised]'"
+	"  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;"
+	/* A message's stored files (issue 19 item 2) go with its bytes. */
+	"CREATE TRIGGER attachments_purged AFTER UPDATE OF purged_at ON"
+	"  messages WHEN NEW.purged_at IS NOT NULL BEGIN UPDATE attachments"
+	"  SET data = NULL WHERE message_row = NEW.id AND data IS NOT NULL;"
+	"  END;",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);

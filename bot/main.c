@@ -28,6 +28,7 @@ const struct cli_cmd *const cli_table[] = {
 	&cli_partner_options,
 	&cli_outbox_cmd,
 	&cli_export_cmd,
+	&cli_forget_cmd,
 	&cli_parse_cmd,
 	NULL,
 };

@@ -16,6 +16,7 @@
 #include "newsletter.h"
 #include "notify.h"
 #include "outbox.h"
+#include "retention.h"
 #include "run.h"
 #include "sdnotify.h"
 #include "sender.h"
@@ -699,7 +700,8 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 		}
 		/* Reminders are queued first so this pass sends them. */
 		if ((sla_run(rb) < 0 || newsletter_schedule(rb, clock_now()) < 0
-		    || statement_schedule(rb, clock_now()) < 0) && once) {
+		    || statement_schedule(rb, clock_now()) < 0 ||
+		    retention_daily(rb, clock_now()) < 0) && once) {
 			status = EX_IOERR_;
 			break;
 		}

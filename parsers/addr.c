@@ -183,6 +183,51 @@ addr_check(const char *str, size_t n)
 	return domain(s, n);
 }
 
+static unsigned char
+lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* A byte that continues a domain: a letter, digit or hyphen. */
+static int
+is_domain_char(unsigned char c)
+{
+	return is_alpha(c) || is_digit(c) || c == '-';
+}
+
+int
+addr_mentions(const char *s, size_t n, const char *a, size_t alen)
+{
+	const unsigned char *h = (const unsigned char *)s;
+	const unsigned char *w = (const unsigned char *)a;
+	size_t i, j, end;
+
+	if (alen == 0 || alen > n)
+		return 0;
+	for (i = 0; i + alen <= n; i++) {
+		for (j = 0; j < alen && lower(h[i + j]) == lower(w[j]); j++)
+			;
+		if (j < alen)
+			continue;
+		/*
+		 * Before it: no more local part (the characters real ones
+		 * use: '=' or a quote may well be punctuation); after: no
+		 * more domain.
+		 */
+		if (i > 0 && (is_domain_char(h[i - 1]) || (h[i - 1] != '\0' &&
+		    strchr("._+", h[i - 1]) != NULL)))
+			continue;
+		end = i + alen;
+		if (end < n && is_domain_char(h[end]))
+			continue;
+		if (end + 1 < n && h[end] == '.' && is_domain_char(h[end + 1]))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
 const char *
 addr_strerror(enum addr_err e)
 {

@@ -32,4 +32,13 @@ enum addr_err addr_check(const char *s, size_t n);
 /* A short English phrase for an error, for logs and the outbox. */
 const char *addr_strerror(enum addr_err);
 
+/*
+ * Non-zero when the n bytes at s mention the address a (alen bytes) as
+ * a whole address, ASCII case ignored: not inside a longer one, so
+ * "ann@x.example" is not found in "joann@x.example" or
+ * "ann@x.example.org" (a full stop after it, ending a sentence, is
+ * fine).  For erasing one person's data ("refbot forget").
+ */
+int addr_mentions(const char *s, size_t n, const char *a, size_t alen);
+
 #endif

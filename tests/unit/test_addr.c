@@ -144,6 +144,42 @@ test_messages(void)
 	EXPECT_CONTAINS(addr_strerror(ADDR_TOO_LONG), "254");
 }
 
+/* Whole addresses only, for "refbot forget" (issue 19 item 5). */
+static void
+test_mentions(void)
+{
+	static const struct {
+		const char *text, *addr;
+		int want;
+	} t[] = {
+		{ "From: Ann <Ann@X.Example>\r\n", "ann@x.example", 1 },
+		{ "ann@x.example", "ann@x.example", 1 },
+		{ "write to ann@x.example.", "ann@x.example", 1 },
+		{ "mailto:ann@x.example?subject=hi", "ann@x.example", 1 },
+		{ "'ann@x.example'", "ann@x.example", 1 },
+		{ "joann@x.example", "ann@x.example", 0 },
+		{ "jo.ann@x.example jo_ann@x.example", "ann@x.example", 0 },
+		{ "ann@x.example.org ann@x.examples", "ann@x.example", 0 },
+		{ "ann@x.example-two", "ann@x.example", 0 },
+		/* the first is inside a longer one, the second is not */
+		{ "joann@x.example, ann@x.example", "ann@x.example", 1 },
+		{ "ann@x.exampl", "ann@x.example", 0 },
+		{ "", "ann@x.example", 0 },
+		{ "anything", "", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < nitems(t); i++)
+		if (addr_mentions(t[i].text, strlen(t[i].text), t[i].addr,
+		    strlen(t[i].addr)) != t[i].want) {
+			printf("#   '%s' in '%s': want %d\n", t[i].addr,
+			    t[i].text, t[i].want);
+			check_cur_failed = 1;
+		}
+	/* A NUL in the bytes is a byte like another. */
+	EXPECT(addr_mentions("x\0ann@x.example", 15, "ann@x.example", 13));
+}
+
 int
 main(void)
 {
@@ -152,5 +188,6 @@ main(void)
 	RUN(test_controls);
 	RUN(test_lengths);
 	RUN(test_messages);
+	RUN(test_mentions);
 	return check_done();
 }
