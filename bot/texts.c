@@ -69,7 +69,7 @@ static const struct known {
 	{ "mail/status", MAIL, MAILTEXTS, 1, "ref client partner_name status "
 	    "history marker", NULL },
 	{ "mail/statement", MAIL, MAILTEXTS, 1, "partner_name quarter period "
-	    "referrals revenue earned paid balance", NULL },
+	    "referrals revenue earned paid balance both_ways", NULL },
 	{ "mail/unreadable", MAIL, MAILTEXTS, 1, "partner_name reason subject "
 	    "date", NULL },
 	{ "mail/welcome", MAIL, MAILTEXTS, 1, KIT_VARS " overview "
