@@ -20,9 +20,9 @@ struct scorecard_row {
 	char *name;
 	int64_t partner_id;
 	int64_t received, duplicates, won, revenue, commission, paid, given;
-	int64_t given_won;
 	int64_t sla_breaches;
 	int64_t median;		/* seconds to the first response; -1: none */
+	int64_t given_won;	/* of those given, the ones won */
 };
 
 struct scorecard_month {
