@@ -85,6 +85,10 @@ static const struct known {
 	{ "mail/staff-duplicate", MAIL, MAILTEXTS, 0, DUPLICATE_VARS, NULL },
 	{ "mail/staff-error", MAIL, MAILTEXTS, 0, "ref client problem error "
 	    "status allowed marker", NULL },
+	/* intake_forward.c: a partner's mail staff forwarded, to confirm. */
+	{ "mail/staff-forward-preview", MAIL, MAILTEXTS, 0, "draft "
+	    "partner_name partner_email sender subject outcome fields problems "
+	    "reasons marker", NULL },
 	{ "mail/staff-forward", MAIL, MAILTEXTS, 0, "ref client partner_name "
 	    "partner_email status text marker", NULL },
 	{ "mail/staff-unknown", MAIL, MAILTEXTS, 0, UNKNOWN_VARS, NULL },

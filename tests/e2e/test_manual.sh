@@ -74,4 +74,47 @@ check "the statement shows both directions with outcomes" grep -q "We sent you 4
 rep=$(rb report --format json)
 check "the report counts given and given won" [ "$(pyjson '[str(p["given"]) + "/" + str(p["given_won"]) for p in j["partners"] if p["partner"] == "Partner One"][0]' <<<"$rep")" = 4/1 ]
 
+# --- a partner's mail forwarded by staff ------------------------------
+last() { db "select disposition from messages order by id desc limit 1"; }
+refs() { db "select count(*) from referrals"; }
+send --from staff1 --to intake --eml "$REFBOT_SRC/tests/data/forward/outlook.eml"
+wait_intake
+rb run --once 2>>"$SB/run.log"
+check "a staff forward is kept as a draft, with a preview" [ "$(last)" = forward-preview ]
+check "nothing is recorded before the staff member confirms" [ "$(refs)" = 2 ]
+check "the preview reaches the staff member" arrives staff1 3
+pv=$(fetch staff1 | pyjson 'json.dumps([m for m in j if "Forwarded referral" in m["headers"]["Subject"]][0])')
+to=$(pyjson 'j["headers"]["Reply-To"].strip("<>")' <<<"$pv")
+subj=$(pyjson 'j["headers"]["Subject"]' <<<"$pv")
+check "the preview names the partner and what was read" grep -q "Forward Client Ltd" <<<"$(pyjson 'j["text"]' <<<"$pv")"
+check "its reply address is signed" grep -q '+r1\.v\.' <<<"$to"
+
+# Partner1 answers "OK" to the intake without the token: not a confirmation.
+send --from partner1 --to intake --subject "Re: $subj" --body "OK"
+wait_intake
+rb run --once 2>>"$SB/run.log"
+check "a non-staff reply without the token confirms nothing" [ "$(refs)" = 2 ]
+check "and the draft stays open" [ "$(db "select coalesce(confirmed_at, 0) from forward_drafts where id = 1")" = 0 ]
+# A stranger who got hold of the signed address: refused.
+send --from stranger --to "$to" --subject "Re: $subj" --body "OK"
+wait_intake
+rb run --once 2>>"$SB/run.log"
+check "a non-staff reply through the signed address is refused" [ "$(last)" = forward-refused ]
+check "still nothing recorded" [ "$(refs)" = 2 ]
+
+n1=$(count partner1)
+send --from staff1 --to "$to" --subject "Re: $subj" --body "OK"
+wait_intake
+rb run --once 2>>"$SB/run.log"
+check "staff's OK through the signed address records it" [ "$(last)" = forward-confirmed ]
+show=$(rb referral show REF-000003 --format json)
+check "the referral is Partner One's, the forwarded client" [ "$(pyjson 'j["partner"] + "/" + j["fields"]["client"] + "/" + j["status"]' <<<"$show")" = "Partner One/Forward Client Ltd/NEW" ]
+check "attributed to the original sender" [ "$(db "select submitted_by from referrals where id = 3")" = partner1@example.test ]
+check "history says which staff member confirmed it" [ "$(pyjson 'j["history"][0]["actor"]' <<<"$show")" = staff1@example.test ]
+check "the partner gets the acknowledgement" arrives partner1 $((n1 + 1))
+send --from staff1 --to "$to" --subject "Re: $subj" --body "OK"
+wait_intake
+rb run --once 2>>"$SB/run.log"
+check "a second OK records nothing more" [ "$(refs)" = 3 ]
+
 finish
