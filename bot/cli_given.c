@@ -2,7 +2,7 @@
  * cli_given: "refbot given add|set|list": referrals the firm gives to
  * partners, recorded like the ones it receives (client, contact, who,
  * when) with their outcome, for reciprocity both ways (reports and
- * statements).  Staff may also record one by mail (GIVEN, intake_staff.c).
+ * statements).
  */
 #include "config.h"
 
@@ -189,8 +189,7 @@ const struct cli_cmd cli_given_cmd = { "given",
 	cmd_given,
 "Records a referral the firm gave to a partner, like the ones it\n"
 "receives, and how it ended; reports and statements show both\n"
-"directions.  Staff may also send the intake address a mail whose first\n"
-"line is GIVEN partner@firm.example, with the form below it.\n"
+"directions.\n"
 "Options:\n"
 "  --client NAME     (add) the client referred (required)\n"
 "  --contact EMAIL   (add) the client's contact address\n"

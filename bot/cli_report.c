@@ -551,7 +551,8 @@ const struct cli_cmd cli_report_cmd = { "report",
 "         [--format text|csv|json|html]\n"
 "                                per partner and overall: received, given,\n"
 "                                won, conversion, revenue, commission,\n"
-"                                median first response, SLA breaches;\n"
+"                                median first response, SLA breaches,\n"
+"                                duplicates, given and won (g.won);\n"
 "                                html: the scorecard page with charts\n",
 	cmd_report,
 "Options:\n"
