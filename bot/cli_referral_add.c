@@ -126,7 +126,8 @@ cli_referral_add(const char *conf, int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct intake_add o = { cli_actor(), NULL, "entered by hand", 0, 0 };
+	struct intake_add o = { .actor = cli_actor(),
+	    .detail = "entered by hand" };
 	struct fields fs = { NULL, NULL, 0 };
 	struct refbot rb;
 	struct partner p;

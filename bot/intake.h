@@ -41,6 +41,7 @@ struct intake_add {
 	const char *detail;	  /* the history's note, or NULL */
 	int64_t created_at;	  /* when it was referred; 0: now */
 	int quiet;		  /* the partner hears nothing */
+	const char *subject;	  /* the subject it came with, or NULL */
 };
 
 /*

@@ -152,8 +152,9 @@ confirm(struct job *j, const struct forward_draft *d)
 	    j->a.msg.from_addr, (long long)d->id);
 	form_read(rb->tmpl, d->body, &f);
 	{
-		const struct intake_add o = { j->a.msg.from_addr, d->sender,
-		    note, 0, 0 };
+		const struct intake_add o = { .actor = j->a.msg.from_addr,
+		    .submitted_by = d->sender, .detail = note,
+		    .subject = d->subject };
 
 		if (intake_referral_add(rb, &p, &f, &o, d->message_row, &ref,
 		    &detail) == 0 && db_forward_done(rb->db, d->id, ref) >= 0)

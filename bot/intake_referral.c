@@ -339,8 +339,8 @@ out:
 int
 intake_submission(struct job *j, const struct partner *p)
 {
-	const struct intake_add o = { "partner", j->a.msg.from_addr, NULL, 0,
-	    0 };
+	const struct intake_add o = { .actor = "partner",
+	    .submitted_by = j->a.msg.from_addr };
 
 	return submit(j, p, &o, j->a.msg.from_addr);
 }
@@ -358,6 +358,7 @@ intake_referral_add(struct refbot *rb, const struct partner *p,
 	j.row = row;
 	j.a.kind = KIND_SUBMISSION;
 	j.a.form = *f;		/* borrowed: never freed here */
+	j.a.msg.subject = (char *)o->subject;	/* borrowed too */
 	/* The acknowledgement goes to whoever sent it in, at the partner. */
 	rc = submit(&j, p, o, o->quiet ? NULL : o->submitted_by != NULL ?
 	    o->submitted_by : p->email);

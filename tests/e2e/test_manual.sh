@@ -109,6 +109,7 @@ rb run --once 2>>"$SB/run.log"
 check "staff's OK through the signed address records it" [ "$(last)" = forward-confirmed ]
 show=$(rb referral show REF-000003 --format json)
 check "the referral is Partner One's, the forwarded client" [ "$(pyjson 'j["partner"] + "/" + j["fields"]["client"] + "/" + j["status"]' <<<"$show")" = "Partner One/Forward Client Ltd/NEW" ]
+check "with the subject the partner wrote" [ "$(pyjson 'j["subject"]' <<<"$show")" = "New referral - Forward Client Ltd" ]
 check "attributed to the original sender" [ "$(db "select submitted_by from referrals where id = 3")" = partner1@example.test ]
 check "history says which staff member confirmed it" [ "$(pyjson 'j["history"][0]["actor"]' <<<"$show")" = staff1@example.test ]
 check "the partner gets the acknowledgement" arrives partner1 $((n1 + 1))
