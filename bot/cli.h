@@ -70,6 +70,8 @@ const char *cli_actor(void);
 extern const struct cli_cmd cli_init_cmd, cli_run_cmd, cli_doctor_cmd;
 /* cli_referral.c */
 extern const struct cli_cmd cli_referral_cmd;
+/* cli_referral_add.c: "referral add ARGS", argv[0] being "add". */
+int cli_referral_add(const char *conf, int argc, char **argv);
 /* cli_message.c */
 extern const struct cli_cmd cli_message_cmd;
 /* cli_partner.c */

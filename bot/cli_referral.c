@@ -352,6 +352,8 @@ cmd_referral(const char *conf, int argc, char **argv)
 
 	if (argc < 2)
 		return cli_usage();
+	if (strcmp(argv[1], "add") == 0)
+		return cli_referral_add(conf, argc - 1, argv + 1);
 	verb = argv[1];
 	argc--, argv++;
 	optind = 0;
@@ -414,6 +416,10 @@ cmd_referral(const char *conf, int argc, char **argv)
 }
 
 const struct cli_cmd cli_referral_cmd = { "referral",
+"  referral add --partner P --field KEY=VALUE... [--submitted-by EMAIL]\n"
+"               [--date YYYY-MM-DD] [--quiet]\n"
+"                                a referral that did not come by mail,\n"
+"                                checked and acknowledged as mail is\n"
 "  referral list [--status S] [--format text|json]\n"
 "  referral show REF [--format text|json]\n"
 "  referral attachment REF N     write attachment N (as numbered by show)\n"
@@ -434,10 +440,19 @@ const struct cli_cmd cli_referral_cmd = { "referral",
 "                    PROPOSAL, WON, LOST, DECLINED, INCOMPLETE,\n"
 "                    DISQUALIFIED, DUPLICATE)\n"
 "  --format F        text or json\n"
+"  --partner P       (add) the referring partner, by id or address\n"
+"  --field KEY=VALUE (add, repeated) a field of the template; a required\n"
+"                    one missing or invalid is refused with its reason\n"
+"  --submitted-by A  (add) who at the partner sent it in: recorded, and\n"
+"                    the acknowledgement goes there (else to the partner)\n"
+"  --date D          (add) the day it was referred, YYYY-MM-DD\n"
+"  --quiet           (add) no acknowledgement to the partner\n"
 "REF is REF-000012 or 12.  Staff move referrals by replying to their\n"
 "notification with a keyword (refbot(1), KEYWORDS BY STATE).\n"
 "\n"
 "Example:\n"
+"  refbot referral add --partner partner@firm.example --field client=Acme \\\n"
+"      --field contact_name=\"Ann Lee\" --field contact_email=ann@acme.example\n"
 "  refbot referral list --status NEW\n"
 "  refbot referral show REF-000012 --format json\n"
 "  refbot referral attachment REF-000012 1 > brief.pdf\n"

@@ -101,17 +101,18 @@ emit(struct totals *t, const char *rowname, const struct scorecard_row *r)
 	scorecard_hours(r->median, median, sizeof(median));
 	if (t->format == F_TEXT)
 		buf_addf(&t->out, "%-24.24s %8lld %5lld %4lld %5s %14s %12s "
-		    "%6s %4lld %4lld\n", name, (long long)r->received,
+		    "%6s %4lld %4lld %6lld\n", name, (long long)r->received,
 		    (long long)r->given, (long long)r->won, conv, rev, com,
 		    median, (long long)r->sla_breaches,
-		    (long long)r->duplicates);
+		    (long long)r->duplicates, (long long)r->given_won);
 	else if (t->format == F_CSV)
 		buf_addf(&t->out, "%lld,\"%s\",%lld,%lld,%lld,%s,%lld,%lld,"
-		    "%s,%lld,%lld\n", (long long)r->partner_id, name,
+		    "%s,%lld,%lld,%lld\n", (long long)r->partner_id, name,
 		    (long long)r->received, (long long)r->given,
 		    (long long)r->won, conv, (long long)r->revenue,
 		    (long long)r->commission, median,
-		    (long long)r->sla_breaches, (long long)r->duplicates);
+		    (long long)r->sla_breaches, (long long)r->duplicates,
+		    (long long)r->given_won);
 	else {
 		buf_adds(&t->out, t->n++ ? ",\n  {" : "\n  {");
 		json_kv_int(&t->out, "partner_id", r->partner_id, 1);
@@ -126,6 +127,7 @@ emit(struct totals *t, const char *rowname, const struct scorecard_row *r)
 		json_kv_str(&t->out, "median_first_response_hours", median, 0);
 		json_kv_int(&t->out, "sla_breaches", r->sla_breaches, 0);
 		json_kv_int(&t->out, "duplicates", r->duplicates, 0);
+		json_kv_int(&t->out, "given_won", r->given_won, 0);
 		buf_addc(&t->out, '}');
 	}
 	free(name);
@@ -155,6 +157,7 @@ row_cb(const struct report_row *r, void *arg)
 	s->commission = r->commission;
 	s->paid = r->paid;
 	s->given = r->given;
+	s->given_won = r->given_won;
 	s->sla_breaches = r->sla_breaches;
 	s->median = median_of(v, n);	/* the query sorts them */
 	all->received += r->received;
@@ -164,6 +167,7 @@ row_cb(const struct report_row *r, void *arg)
 	all->commission += r->commission;
 	all->paid += r->paid;
 	all->given += r->given;
+	all->given_won += r->given_won;
 	all->sla_breaches += r->sla_breaches;
 	t->times = xreallocarray(t->times, t->ntimes + n + 1,
 	    sizeof(*t->times));
@@ -346,13 +350,14 @@ cmd_report(const char *conf, int argc, char **argv)
 		if (scorecard_collect(&rb, &t, pid) != 0)
 			goto dberr;
 	} else if (t.format == F_TEXT)
-		buf_addf(&t.out, "%-24s %8s %5s %4s %5s %14s %12s %6s %4s %4s\n",
-		    "partner", "received", "given", "won", "conv", "revenue",
-		    "commission", "resp.h", "sla!", "dup");
+		buf_addf(&t.out, "%-24s %8s %5s %4s %5s %14s %12s %6s %4s %4s "
+		    "%6s\n", "partner", "received", "given", "won", "conv",
+		    "revenue", "commission", "resp.h", "sla!", "dup",
+		    "g.won");
 	else if (t.format == F_CSV)
 		buf_adds(&t.out, "partner_id,partner,received,given,won,"
 		    "conversion,revenue,commission,median_first_response_hours,"
-		    "sla_breaches,duplicates\n");
+		    "sla_breaches,duplicates,given_won\n");
 	else
 		buf_adds(&t.out, "{\"partners\":[");
 	for (i = 0; t.format != F_HTML && i < t.sc.nrows; i++)
@@ -385,45 +390,6 @@ done:
 baddate:
 	fprintf(stderr, "refbot: dates are written YYYY-MM-DD\n");
 	return EX_USAGE_;
-}
-
-/* "refbot given add PARTNER [--note TEXT]" */
-static int
-cmd_given(const char *conf, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "note", required_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct refbot rb;
-	struct partner p;
-	const char *note = NULL;
-	int c, rc;
-
-	if (argc < 2 || strcmp(argv[1], "add") != 0)
-		return cli_usage();
-	argc--, argv++;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
-		if (c != 'n')
-			return cli_usage();
-		note = optarg;
-	}
-	if (argc - optind != 1)
-		return cli_usage();
-	if ((rc = cli_open(&rb, conf, 0)) != 0)
-		return rc;
-	if ((rc = cli_find_partner(&rb, argv[optind], &p)) != 0) {
-		refbot_close(&rb);
-		return rc;
-	}
-	if (db_given_add(rb.db, p.id, clock_now(), note) != 0) {
-		rc = cli_db_error(&rb);
-	} else
-		printf("referral given to %s recorded\n", p.name);
-	partner_free(&p);
-	refbot_close(&rb);
-	return rc;
 }
 
 /* One partner's statement: printed, or with send queued once. */
@@ -554,17 +520,6 @@ cmd_cost(const char *conf, int argc, char **argv)
 	return rc;
 }
 
-const struct cli_cmd cli_given_cmd = { "given",
-"  given add PARTNER [--note TEXT]   a referral the firm gave the partner\n",
-	cmd_given,
-"Records a referral the firm gave to the partner, for the reciprocity\n"
-"figures in reports.\n"
-"Options:\n"
-"  --note TEXT       a note kept with it\n"
-"\n"
-"Example:\n"
-"  refbot given add partner@firm.example --note \"Acme, tax advice\"\n" };
-
 const struct cli_cmd cli_cost_cmd = { "cost",
 "  cost add AMOUNT [--note TEXT]  a programme cost, for the ROI in reports\n",
 	cmd_cost,
@@ -596,7 +551,8 @@ const struct cli_cmd cli_report_cmd = { "report",
 "         [--format text|csv|json|html]\n"
 "                                per partner and overall: received, given,\n"
 "                                won, conversion, revenue, commission,\n"
-"                                median first response, SLA breaches;\n"
+"                                median first response, SLA breaches,\n"
+"                                duplicates, given and won (g.won);\n"
 "                                html: the scorecard page with charts\n",
 	cmd_report,
 "Options:\n"

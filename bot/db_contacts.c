@@ -119,16 +119,6 @@ contact_free(struct contact *c)
 }
 
 int
-db_referral_set_submitter(struct db *db, int64_t referral_id,
-    const char *email)
-{
-	static const char sql[] = "UPDATE referrals SET submitted_by = ? "
-	    "WHERE id = ?";
-
-	return db_exec(db, sql, ARGS(arg_text(email), arg_int(referral_id)));
-}
-
-int
 db_referral_submitter(struct db *db, int64_t referral_id, char **email)
 {
 	static const char sql[] = "SELECT submitted_by FROM referrals "

@@ -39,9 +39,6 @@ int db_contact_each(struct db *, int64_t partner_id,
     int (*cb)(const struct contact *, void *), void *arg);
 void contact_free(struct contact *);
 
-/* Records who submitted a referral (the contact's address). */
-int db_referral_set_submitter(struct db *, int64_t referral_id,
-    const char *email);
 /* Who submitted it (caller frees; NULL when unknown): 0, or -1. */
 int db_referral_submitter(struct db *, int64_t referral_id, char **email);
 

@@ -1,4 +1,4 @@
-/* db_ledger: the ledger, revenue, given referrals, costs. */
+/* db_ledger: the ledger, revenue, costs (given referrals: db_given). */
 #include "config.h"
 
 #include "clock.h"
@@ -83,16 +83,6 @@ db_ledger_each(struct db *db, int64_t partner_id, int64_t referral_id,
 
 	return db_each(db, sql, ARGS(arg_int(partner_id),
 	    arg_int(referral_id)), ledger_row, &c);
-}
-
-int
-db_given_add(struct db *db, int64_t partner_id, int64_t at, const char *note)
-{
-	static const char sql[] = "INSERT INTO given (partner_id, at, note) "
-	    "VALUES (?, ?, ?)";
-
-	return db_exec(db, sql, ARGS(arg_int(partner_id), arg_int(at),
-	    arg_text(note)));
 }
 
 int

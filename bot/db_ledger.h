@@ -57,9 +57,6 @@ int db_ledger_win(struct db *, int64_t referral_id, int64_t *net);
 /* Each entry, oldest first, of a partner and/or referral (0: any). */
 int db_ledger_each(struct db *, int64_t partner_id, int64_t referral_id,
     int (*cb)(const struct ledger_entry *, void *), void *arg);
-/* A referral the firm gave to a partner (reciprocity). */
-int db_given_add(struct db *, int64_t partner_id, int64_t at,
-    const char *note);
 /* What running the programme cost (events, materials, time). */
 int db_cost_add(struct db *, int64_t amount, int64_t at, const char *note);
 int db_costs(struct db *, int64_t from, int64_t to, int64_t *total);

@@ -51,3 +51,52 @@ pending_request_free(struct pending_request *pr)
 	free(pr->body);
 	memset(pr, 0, sizeof(*pr));
 }
+
+int
+db_forward_add(struct db *db, const struct forward_draft *d, int64_t *id)
+{
+	static const char sql[] = "INSERT INTO forward_drafts (partner_id, "
+	    "author, sender, subject, body, message_row, created_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+	return db_insert(db, sql, ARGS(arg_int(d->partner_id),
+	    arg_text(d->author), arg_text(d->sender), arg_text(d->subject),
+	    arg_text(d->body), arg_id(d->message_row), arg_int(clock_now())),
+	    id);
+}
+
+int
+db_forward_get(struct db *db, int64_t id, struct forward_draft *d)
+{
+	static const char sql[] = "SELECT id, partner_id, author, sender, "
+	    "subject, body, coalesce(message_row, 0), "
+	    "coalesce(referral_id, 0), coalesce(confirmed_at, 0) "
+	    "FROM forward_drafts WHERE id = ?";
+
+	memset(d, 0, sizeof(*d));
+	return db_row(db, sql, ARGS(arg_int(id)), COLS(col_int64(&d->id),
+	    col_int64(&d->partner_id), col_text(&d->author),
+	    col_text(&d->sender), col_text(&d->subject), col_text(&d->body),
+	    col_int64(&d->message_row), col_int64(&d->referral_id),
+	    col_int64(&d->confirmed_at)));
+}
+
+int
+db_forward_done(struct db *db, int64_t id, int64_t referral_id)
+{
+	static const char sql[] = "UPDATE forward_drafts SET confirmed_at = ?,"
+	    " referral_id = ? WHERE id = ? AND confirmed_at IS NULL";
+
+	return db_changes(db, sql, ARGS(arg_int(clock_now()),
+	    arg_id(referral_id), arg_int(id)));
+}
+
+void
+forward_draft_free(struct forward_draft *d)
+{
+	free(d->author);
+	free(d->sender);
+	free(d->subject);
+	free(d->body);
+	memset(d, 0, sizeof(*d));
+}

@@ -26,6 +26,19 @@ db_referral_insert(struct db *db, int64_t partner_id, int64_t message_row,
 }
 
 int
+db_referral_set_origin(struct db *db, int64_t id, const char *submitted_by,
+    int64_t at)
+{
+	static const char sql[] = "UPDATE referrals SET "
+	    "submitted_by = coalesce(?2, submitted_by), "
+	    "created_at = CASE WHEN ?3 > 0 THEN ?3 ELSE created_at END "
+	    "WHERE id = ?1";
+
+	return db_exec(db, sql, ARGS(arg_int(id), arg_text(submitted_by),
+	    arg_int(at)));
+}
+
+int
 db_referral_field(struct db *db, int64_t id, const char *key,
     const char *value)
 {

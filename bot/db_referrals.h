@@ -53,6 +53,12 @@ int db_referral_field(struct db *, int64_t id, const char *key,
 /* Sets (or replaces) n fields, keys[i] to values[i], in few statements. */
 int db_referral_fields(struct db *, int64_t id, const char *const *keys,
     const char *const *values, size_t n);
+/*
+ * Who sent a referral in (submitted_by, an address; NULL leaves it) and,
+ * when at > 0, when it was referred (entered by hand later).
+ */
+int db_referral_set_origin(struct db *, int64_t id, const char *submitted_by,
+    int64_t at);
 int db_referral_set_status(struct db *, int64_t id, const char *status);
 /* Sets what a referral's list shows of its fields: client, contact name. */
 int db_referral_set_names(struct db *, int64_t id, const char *client,

@@ -41,6 +41,7 @@ report_row(sqlite3_stmt *st, void *arg)
 	row.given = sqlite3_column_int64(st, 8);
 	row.sla_breaches = sqlite3_column_int64(st, 9);
 	row.response_times = (const char *)sqlite3_column_text(st, 10);
+	row.given_won = sqlite3_column_int64(st, 11);
 	return c->cb(&row, c->arg);
 }
 
@@ -79,14 +80,15 @@ db_report(struct db *db, int64_t from, int64_t to, int64_t partner_id,
 	    "   sum(CASE WHEN kind = 'payout' THEN amount END) AS paid"
 	    "   FROM ledger WHERE created_at >= ?1 AND created_at < ?2 AND"
 	    "   (?3 = 0 OR partner_id = ?3) GROUP BY partner_id),"
-	    " g AS (SELECT partner_id, count(*) AS given FROM given WHERE"
+	    " g AS (SELECT partner_id, count(*) AS given,"
+	    "   sum(outcome = 'won') AS given_won FROM given WHERE"
 	    "   at >= ?1 AND at < ?2 AND (?3 = 0 OR partner_id = ?3)"
 	    "   GROUP BY partner_id)"
 	    " SELECT p.id, p.name, coalesce(r.received, 0),"
 	    " coalesce(r.duplicates, 0), coalesce(r.won, 0),"
 	    " coalesce(r.revenue, 0), coalesce(l.earned, 0),"
 	    " coalesce(l.paid, 0), coalesce(g.given, 0),"
-	    " coalesce(r.breaches, 0), t.times"
+	    " coalesce(r.breaches, 0), t.times, coalesce(g.given_won, 0)"
 	    " FROM partners p LEFT JOIN r ON r.partner_id = p.id"
 	    " LEFT JOIN t ON t.partner_id = p.id"
 	    " LEFT JOIN l ON l.partner_id = p.id"

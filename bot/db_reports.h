@@ -15,6 +15,7 @@ struct report_row {
 	int64_t partner_id;
 	const char *name;
 	int64_t received, duplicates, won, revenue, commission, paid, given;
+	int64_t given_won;		/* of those given, the ones won */
 	int64_t sla_breaches;
 	const char *response_times;	/* seconds, ascending, comma-separated */
 };

@@ -23,10 +23,10 @@ static const char *const table_names[ER_NTABLES] = {
 	[ER_ATTACHMENTS] = "attachments",
 	[ER_OUTBOX] = "outbox",
 	[ER_PENDING] = "pending_requests",
-	[ER_DRAFTS] = "newsletter_drafts",
+	[ER_DRAFTS] = "drafts (newsletters, forwards)",
 	[ER_PROFILES] = "newsletter_profiles",
 	[ER_LEDGER] = "ledger (notes)",
-	[ER_GIVEN] = "given (notes)",
+	[ER_GIVEN] = "given",
 	[ER_COSTS] = "costs (notes)",
 	[ER_CONTACTS] = "contacts",
 	[ER_MEETINGS] = "meetings (invitee)",
@@ -228,7 +228,9 @@ db_forget(struct db *db, const char *email, int64_t now, struct erasure *e)
 	    "UPDATE newsletter_profiles SET " SCRUB("author") ", "
 	    SCRUB("body") " WHERE " HAS("author") " OR " HAS("body"),
 	    "UPDATE ledger SET note = ?3 WHERE " HAS("note"),
-	    "UPDATE given SET note = ?3 WHERE " HAS("note"),
+	    "UPDATE given SET " SCRUB("note") ", " SCRUB("contact") ", "
+	    SCRUB("client") ", " SCRUB("actor") " WHERE " HAS("note") " OR "
+	    HAS("contact") " OR " HAS("client") " OR " HAS("actor"),
 	    "UPDATE costs SET note = ?3 WHERE " HAS("note"),
 	    /*
 	     * A contact of a partner firm who is this person (the partner's
@@ -236,12 +238,14 @@ db_forget(struct db *db, const char *email, int64_t now, struct erasure *e)
 	     */
 	    "DELETE FROM contacts WHERE " HAS("email") " AND role <> 'main' "
 	    "AND ?3 IS NOT NULL",	/* ?3: named so that all three bind */
-	    "UPDATE meetings SET attendee = ?3 WHERE " HAS("attendee"),
+	    "UPDATE meetings SET attendee = ?3 WHERE " HAS("attendee"),	    "UPDATE forward_drafts SET " SCRUB("author") ", " SCRUB("sender")
+	    ", " SCRUB("subject") ", " SCRUB("body") " WHERE " HAS("author")
+	    " OR " HAS("sender") " OR " HAS("subject") " OR " HAS("body"),
 	};
 	static const enum erased_table table[] = {
 	    ER_REFERRALS, ER_MESSAGES, ER_ATTACHMENTS, ER_OUTBOX, ER_HISTORY,
 	    ER_PENDING, ER_DRAFTS, ER_PROFILES, ER_LEDGER, ER_GIVEN, ER_COSTS,
-	    ER_CONTACTS, ER_MEETINGS,
+	    ER_CONTACTS, ER_MEETINGS, ER_DRAFTS,
 	};
 	size_t i;
 

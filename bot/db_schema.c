@@ -423,6 +423,33 @@ const char *const db_migrations[] = {
 	"  messages WHEN NEW.purged_at IS NOT NULL BEGIN UPDATE attachments"
 	"  SET data = NULL WHERE message_row = NEW.id AND data IS NOT NULL;"
 	"  END;",
+	/*
+	 * Issue 19 items 1 and 4 (who sent a referral in is the contacts
+	 * step's submitted_by, set also for one entered by hand or
+	 * forwarded by staff): a staff member's forward of a partner's
+	 * mail, kept until they confirm its preview; referrals the firm
+	 * gives out, recorded like the ones it receives, with outcomes
+	 * (earlier rows were a bare count: open, client not recorded).
+	 */
+	"CREATE TABLE forward_drafts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  partner_id INTEGER NOT NULL REFERENCES partners(id),"
+	"  author TEXT NOT NULL,"
+	"  sender TEXT NOT NULL,"
+	"  subject TEXT,"
+	"  body TEXT NOT NULL,"
+	"  message_row INTEGER REFERENCES messages(id),"
+	"  created_at INTEGER NOT NULL,"
+	"  confirmed_at INTEGER,"
+	"  referral_id INTEGER REFERENCES referrals(id));"
+	"ALTER TABLE given ADD COLUMN client TEXT;"
+	"ALTER TABLE given ADD COLUMN contact TEXT;"
+	"ALTER TABLE given ADD COLUMN outcome TEXT NOT NULL DEFAULT 'open';"
+	"ALTER TABLE given ADD COLUMN outcome_at INTEGER;"
+	"ALTER TABLE given ADD COLUMN actor TEXT;"
+	"ALTER TABLE given ADD COLUMN message_row INTEGER "
+	"  REFERENCES messages(id);"
+	"CREATE INDEX given_partner ON given(partner_id, at);",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);

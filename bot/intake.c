@@ -290,6 +290,9 @@ decide(struct job *j)
 		/* A partner's yes to a request they sent unsigned. */
 		if ((r = intake_confirmed_request(j)) != 0)
 			return r < 0 ? -1 : 0;
+		/* Staff's OK to the preview of a partner mail they forwarded. */
+		if ((r = intake_forward_reply(j)) != 0)
+			return r < 0 ? -1 : 0;
 		/* An answer to our mail about no referral (intake_answer.c). */
 		if ((r = intake_answer(j)) != 0)
 			return r < 0 ? -1 : 0;
@@ -319,6 +322,8 @@ decide(struct job *j)
 		return -1;	/* handled before the transaction */
 	}
 	if (config_is_staff(&rb->cfg, j->a.msg.from_addr)) {
+		if ((r = intake_forward(j)) != 0)
+			return r < 0 ? -1 : 0;
 		j->disposition = "staff-mail";
 		j->detail = xstrdup("new mail from staff, not a referral");
 		log_info("message %lld: mail from staff recorded",

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "refbot.h"
+#include "template.h"
 
 /* RESULT_DONE, RESULT_BAD_INPUT, RESULT_RETRY, RESULT_CONFIG (result.h). */
 enum intake_result {
@@ -41,6 +42,28 @@ enum intake_result intake_process(struct refbot *, int64_t row,
  */
 enum intake_result intake_too_large(struct refbot *, int64_t row,
     const char *hdr, size_t hlen, uint64_t size, int attempt);
+
+/* How a referral that did not come by mail was entered (issue 19.1). */
+struct intake_add {
+	const char *actor;	  /* for the history: "cli:USER", staff */
+	const char *submitted_by; /* who sent it in (an address), or NULL */
+	const char *detail;	  /* the history's note, or NULL */
+	int64_t created_at;	  /* when it was referred; 0: now */
+	int quiet;		  /* the partner hears nothing */
+	const char *subject;	  /* the subject it came with, or NULL */
+};
+
+/*
+ * Records partner p's referral with the form f (read against the
+ * template) exactly as a mailed one is: the duplicate check, the status
+ * it earns, the acknowledgement (to submitted_by, else the partner's
+ * address; none when quiet) and staff's notification.  row: the message
+ * it came in, or 0.  Runs in the caller's transaction; 0 with *id and
+ * *detail (caller frees), or -1.
+ */
+int intake_referral_add(struct refbot *, const struct partner *p,
+    const struct form *f, const struct intake_add *, int64_t row,
+    int64_t *id, char **detail);
 
 /* Stops the parser child (a new one starts with the next message). */
 void intake_probe_stop(void);

@@ -73,6 +73,20 @@ int intake_partner_message(struct job *, const struct partner *p,
  */
 int intake_confirmed_request(struct job *);
 
+/*
+ * intake_forward.c.  New mail from staff that forwards a partner's mail:
+ * kept as a draft, the staff member sent a signed preview.  Returns 1
+ * when the mail was a forward, 0 when not, -1.
+ */
+int intake_forward(struct job *);
+
+/*
+ * A reply through the signed address of a forward's preview: OK from
+ * staff records the referral for the partner, CANCEL drops it, and from
+ * anyone else nothing.  Returns 1 when the mail was one, 0 when not, -1.
+ */
+int intake_forward_reply(struct job *);
+
 /* Copies what replies.c decided into the job. */
 void intake_take(struct job *, struct reply_outcome *);
 

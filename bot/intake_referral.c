@@ -153,7 +153,8 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 		n.in_reply_to = j->a.msg.message_id;
 		n.references = refs;
 		n.auto_reply = 1;
-		if ((rc = notify_queue(rb, &n, NULL)) == NOTIFY_WITHHELD)
+		rc = rcpt == NULL ? 0 : notify_queue(rb, &n, NULL);
+		if (rc == NOTIFY_WITHHELD)
 			rc = 0;
 		if (rc == 0 && tell_staff && f->outcome != OUTCOME_INCOMPLETE) {
 			char *sheet = notify_keyword_sheet(rb,
@@ -211,7 +212,7 @@ out:
  */
 static int
 send_duplicate(struct job *j, const struct form *f, const struct partner *p,
-    int64_t first_id, int tell_staff)
+    const char *rcpt, int64_t first_id, int tell_staff)
 {
 	struct refbot *rb = j->rb;
 	struct referral first;
@@ -248,7 +249,7 @@ send_duplicate(struct job *j, const struct form *f, const struct partner *p,
 		memset(&n, 0, sizeof(n));
 		n.name = "duplicate";
 		n.lang = lang;
-		n.rcpt = j->a.msg.from_addr;
+		n.rcpt = rcpt;
 		n.referral_id = j->referral_id;
 		n.role = ROLE_PARTNER;
 		n.vars = vars;
@@ -256,7 +257,8 @@ send_duplicate(struct job *j, const struct form *f, const struct partner *p,
 		n.in_reply_to = j->a.msg.message_id;
 		n.references = refs;
 		n.auto_reply = 1;
-		if ((rc = notify_queue(rb, &n, NULL)) == NOTIFY_WITHHELD)
+		rc = rcpt == NULL ? 0 : notify_queue(rb, &n, NULL);
+		if (rc == NOTIFY_WITHHELD)
 			rc = 0;
 		if (rc == 0 && tell_staff) {
 			memset(&n, 0, sizeof(n));
@@ -294,8 +296,14 @@ store_fields(struct db *db, int64_t id, const struct form *f)
 	return rc;
 }
 
-int
-intake_submission(struct job *j, const struct partner *p)
+/*
+ * A new referral from partner p with the form j->a.form, however it came
+ * (o says who entered it and who hears of it): recorded, checked for an
+ * earlier referral of the same client, acknowledged, staff told.
+ */
+static int
+submit(struct job *j, const struct partner *p, const struct intake_add *o,
+    const char *rcpt)
 {
 	struct refbot *rb = j->rb;
 	const struct form *f = &j->a.form;
@@ -315,18 +323,17 @@ intake_submission(struct job *j, const struct partner *p)
 	    d.contact_name, j->a.msg.subject, j->a.msg.message_id,
 	    &j->referral_id) != 0 ||
 	    db_referral_keys(rb->db, j->referral_id, d.client_key,
-	    d.contact_email, d.domain, first) != 0)
+	    d.contact_email, d.domain, first) != 0 ||
+	    db_referral_set_origin(rb->db, j->referral_id, o->submitted_by,
+	    o->created_at) != 0)
 		goto out;
 	if (store_fields(rb->db, j->referral_id, f) != 0)
 		goto out;
-	if (db_history_add(rb->db, j->referral_id, "partner", "received", NULL,
-	    status, NULL) != 0)
+	if (db_history_add(rb->db, j->referral_id, o->actor, "received", NULL,
+	    status, o->detail) != 0)
 		goto out;
-	if (db_referral_set_submitter(rb->db, j->referral_id,
-	    j->a.msg.from_addr) != 0)
-		goto out;
-	if ((first > 0 ? send_duplicate(j, f, p, first, 1) :
-	    send_outcome(j, f, p, j->a.msg.from_addr, 1)) != 0)
+	if ((first > 0 ? send_duplicate(j, f, p, rcpt, first, 1) :
+	    send_outcome(j, f, p, rcpt, 1)) != 0)
 		goto out;
 	refbot_ref(j->referral_id, ref, sizeof(ref));
 	j->disposition = first > 0 ? "duplicate" :
@@ -341,6 +348,37 @@ intake_submission(struct job *j, const struct partner *p)
 	rc = 0;
 out:
 	derived_free(&d);
+	return rc;
+}
+
+int
+intake_submission(struct job *j, const struct partner *p)
+{
+	const struct intake_add o = { .actor = "partner",
+	    .submitted_by = j->a.msg.from_addr };
+
+	return submit(j, p, &o, j->a.msg.from_addr);
+}
+
+int
+intake_referral_add(struct refbot *rb, const struct partner *p,
+    const struct form *f, const struct intake_add *o, int64_t row,
+    int64_t *id, char **detail)
+{
+	struct job j;
+	int rc;
+
+	memset(&j, 0, sizeof(j));
+	j.rb = rb;
+	j.row = row;
+	j.a.kind = KIND_SUBMISSION;
+	j.a.form = *f;		/* borrowed: never freed here */
+	j.a.msg.subject = (char *)o->subject;	/* borrowed too */
+	/* The acknowledgement goes to whoever sent it in, at the partner. */
+	rc = submit(&j, p, o, o->quiet ? NULL : o->submitted_by != NULL ?
+	    o->submitted_by : p->email);
+	*id = j.referral_id;
+	*detail = j.detail;
 	return rc;
 }
 
@@ -460,7 +498,8 @@ correction(struct job *j, const struct referral *r, const struct partner *p,
 		goto out;
 	/* Staff knew of it unless it was INCOMPLETE: they hear the change. */
 	told = strcmp(r->status, "INCOMPLETE") != 0;
-	if ((first > 0 ? send_duplicate(j, &merged, p, first, !told) :
+	if ((first > 0 ? send_duplicate(j, &merged, p, j->a.msg.from_addr,
+	    first, !told) :
 	    send_outcome(j, &merged, p, j->a.msg.from_addr, !told)) != 0 ||
 	    (told && staff_corrected(j, r, p, &upd, &merged, status,
 	    first) != 0))

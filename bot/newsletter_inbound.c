@@ -316,26 +316,6 @@ take_profile(struct refbot *rb, int64_t row, const struct analysis *a,
 	return r < 0 ? -1 : 1;
 }
 
-/* A staff reply that only says yes (an empty one does not). */
-static int
-just_ok(const char *text)
-{
-	static const char *words[] = { "ok", "okay", "yes", "confirm",
-	    "confirmed", "承認", "はい", "了解", "ＯＫ" };
-	char *t = xstrdup(text), *p;
-	size_t i;
-	int yes = 0;
-
-	for (p = t; *p != '\0'; p++)
-		if (*p == '.' || *p == '!' || *p == '\n')
-			*p = ' ';
-	strtrim(t);
-	for (i = 0; i < nitems(words) && !yes; i++)
-		yes = ascii_strcasecmp(t, words[i]) == 0;
-	free(t);
-	return yes;
-}
-
 /*
  * A reply through the signed address of draft id's preview: OK confirms
  * exactly that draft, new text makes a new draft, nothing is nothing.
@@ -375,7 +355,7 @@ draft_reply(struct refbot *rb, int64_t row, const struct analysis *a,
 		outcome(out, "newsletter-draft", xasprintf("empty reply about "
 		    "draft %lld: not a confirmation, author told",
 		    (long long)id));
-	} else if (just_ok(text)) {
+	} else if (replies_just_ok(text)) {
 		if ((r = db_newsletter_draft_confirm(rb->db, &d)) < 0) {
 			newsletter_draft_free(&d);
 			return -1;
@@ -428,7 +408,7 @@ staff_profile(struct refbot *rb, int64_t row, const struct analysis *a,
 	else
 		newsletter_coming_month(rb, clock_now(), month);
 	if (*rt.visible == '\0' || (role == ROLE_PROFILE &&
-	    just_ok(rt.visible))) {
+	    replies_just_ok(rt.visible))) {
 		/* Nothing, or "OK" to a mail that had no draft in it. */
 		r = profile_unchanged(rb, a, month, *rt.visible == '\0' ?
 		    "Your mail had no profile in it (it was empty, or only "

@@ -779,3 +779,23 @@ done:
 	reply_text_free(&rt);
 	return rc;
 }
+
+/* A staff reply that only says yes (an empty one does not). */
+int
+replies_just_ok(const char *text)
+{
+	static const char *words[] = { "ok", "okay", "yes", "confirm",
+	    "confirmed", "承認", "はい", "了解", "ＯＫ" };
+	char *t = xstrdup(text), *p;
+	size_t i;
+	int yes = 0;
+
+	for (p = t; *p != '\0'; p++)
+		if (*p == '.' || *p == '!' || *p == '\n')
+			*p = ' ';
+	strtrim(t);
+	for (i = 0; i < nitems(words) && !yes; i++)
+		yes = ascii_strcasecmp(t, words[i]) == 0;
+	free(t);
+	return yes;
+}

@@ -99,4 +99,7 @@ int replies_credit(struct refbot *, int64_t id);
 const char *replies_partner_lang(struct refbot *, const struct partner *,
     const struct analysis *);
 
+/* A staff reply that only says yes: OK, yes, はい... (not an empty one). */
+int replies_just_ok(const char *text);
+
 #endif

@@ -22,6 +22,7 @@ struct scorecard_row {
 	int64_t received, duplicates, won, revenue, commission, paid, given;
 	int64_t sla_breaches;
 	int64_t median;		/* seconds to the first response; -1: none */
+	int64_t given_won;	/* of those given, the ones won */
 };
 
 struct scorecard_month {

@@ -8,6 +8,7 @@
 
 #include "clock.h"
 #include "contacts.h"
+#include "db_given.h"
 #include "db_ledger.h"
 #include "db_partners.h"
 #include "db_referrals.h"
@@ -36,9 +37,10 @@ statement_quarter(const char *s, struct quarter *q)
 /* What a statement says, as text for its placeholders. */
 struct parts {
 	struct buf lines;
-	int n;
+	int n, won;
 	char period[64];
 	char *revenue, *earned, *paid, *balance;
+	char *both_ways;
 };
 
 static int
@@ -51,6 +53,7 @@ add_line(const struct referral *r, void *arg)
 	buf_addf(&s->lines, "%s  %-12s %s\n", ref, r->status,
 	    r->client ? r->client : "-");
 	s->n++;
+	s->won += strcmp(r->status, "WON") == 0;
 	return 0;
 }
 
@@ -62,6 +65,26 @@ parts_free(struct parts *s)
 	free(s->earned);
 	free(s->paid);
 	free(s->balance);
+	free(s->both_ways);
+}
+
+/*
+ * Reciprocity in one line, for the quarterly review: what the firm sent
+ * the partner and what became of it, and what the partner sent.
+ */
+static char *
+both_ways(const struct partner *p, const struct parts *s,
+    const struct given_counts *g)
+{
+	if (strcmp(refbot_partner_lang(p, NULL), "ja") == 0)
+		return xasprintf("当社から貴社へのご紹介 %lld 件（成約 %lld 件、"
+		    "失注 %lld 件）、貴社から当社へのご紹介 %d 件（成約 %d 件）。",
+		    (long long)g->given, (long long)g->won,
+		    (long long)g->lost, s->n, s->won);
+	return xasprintf("We sent you %lld referral%s (%lld won, %lld lost); "
+	    "you sent us %d (%d won).", (long long)g->given,
+	    g->given == 1 ? "" : "s", (long long)g->won, (long long)g->lost,
+	    s->n, s->won);
 }
 
 static int
@@ -70,12 +93,15 @@ parts_build(struct refbot *rb, const struct partner *p,
 {
 	const char *currency = rb->cfg.currency;
 	struct statement st;
+	struct given_counts g;
 	char day1[16], day2[16], *abs;
 	struct tm tm;
 
 	memset(s, 0, sizeof(*s));
-	if (db_statement(rb->db, p->id, q->from, q->to, &st, add_line, s) != 0)
+	if (db_statement(rb->db, p->id, q->from, q->to, &st, add_line, s) != 0 ||
+	    db_given_counts(rb->db, p->id, q->from, q->to, &g) != 0)
 		return -1;
+	s->both_ways = both_ways(p, s, &g);
 	/* The dates the quarter runs, where the firm is. */
 	strftime(day1, sizeof(day1), "%Y-%m-%d", clock_local(q->from, &tm));
 	strftime(day2, sizeof(day2), "%Y-%m-%d", clock_local(q->to - 1, &tm));
@@ -96,6 +122,7 @@ parts_build(struct refbot *rb, const struct partner *p,
 	{ "referrals", (s)->n ? (s)->lines.data : "  -\n" }, \
 	{ "revenue", (s)->revenue }, { "earned", (s)->earned }, \
 	{ "paid", (s)->paid }, { "balance", (s)->balance }, \
+	{ "both_ways", (s)->both_ways }, \
 	{ "from_name", (rb)->cfg.from_name }, \
 }
 

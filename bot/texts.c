@@ -71,7 +71,7 @@ static const struct known {
 	{ "mail/status-all", MAIL, MAILTEXTS, 2, "partner_name count "
 	    "referrals earned paid balance marker", NULL },
 	{ "mail/statement", MAIL, MAILTEXTS, 1, "partner_name quarter period "
-	    "referrals revenue earned paid balance", NULL },
+	    "referrals revenue earned paid balance both_ways", NULL },
 	{ "mail/unreadable", MAIL, MAILTEXTS, 1, "partner_name reason subject "
 	    "date", NULL },
 	{ "mail/welcome", MAIL, MAILTEXTS, 1, KIT_VARS " overview "
@@ -87,6 +87,10 @@ static const struct known {
 	{ "mail/staff-duplicate", MAIL, MAILTEXTS, 0, DUPLICATE_VARS, NULL },
 	{ "mail/staff-error", MAIL, MAILTEXTS, 0, "ref client problem error "
 	    "status allowed marker", NULL },
+	/* intake_forward.c: a partner's mail staff forwarded, to confirm. */
+	{ "mail/staff-forward-preview", MAIL, MAILTEXTS, 0, "draft "
+	    "partner_name partner_email sender subject outcome fields problems "
+	    "reasons marker", NULL },
 	{ "mail/staff-forward", MAIL, MAILTEXTS, 0, "ref client partner_name "
 	    "partner_email status text marker", NULL },
 	{ "mail/staff-unknown", MAIL, MAILTEXTS, 0, UNKNOWN_VARS, NULL },

@@ -550,6 +550,42 @@ reply_extract(const char *text, const char *marker, struct reply_text *out)
 	scan_free(&sc);
 }
 
+/*
+ * A forwarded or original message's first line: the rules splitter()
+ * knows (a forward or original-message line, a header block, an Outlook
+ * rule above one), on a line that is not quoted.
+ */
+static int
+forward_at(struct scan *sc, size_t i)
+{
+	size_t j;
+
+	if (blank(sc, i) || quoted(sc, i))
+		return 0;
+	if (line_rx(sc, RE_ORIGINAL, i) || line_rx(sc, RE_FORWARD, i) ||
+	    header_block(sc, i))
+		return 1;
+	j = next_nonblank(sc, i + 1, 3);
+	return line_rx(sc, RE_FOOTER, i) && j < sc->n && header_block(sc, j);
+}
+
+char *
+reply_forwarded(const char *text)
+{
+	struct scan sc;
+	char *r = NULL;
+	size_t i;
+
+	scan_init(&sc, text);
+	for (i = 0; i < sc.n; i++)
+		if (forward_at(&sc, i)) {
+			r = xstrdup(line(&sc, i));
+			break;
+		}
+	scan_free(&sc);
+	return r;
+}
+
 void
 reply_text_free(struct reply_text *r)
 {

@@ -53,6 +53,13 @@ struct reply_text {
  */
 void reply_extract(const char *text, const char *marker,
     struct reply_text *out);
+/*
+ * The forwarded (or original) message in text, from its first line (the
+ * "Forwarded message" or "Original Message" rule, the From:/Sent:/To:
+ * block, or the rule above one) to the end, normalised as for
+ * reply_extract; NULL when there is none.  Caller frees.
+ */
+char *reply_forwarded(const char *text);
 /* Frees what *r owns (not r itself); accepts NULL. */
 void reply_text_free(struct reply_text *r);
 /* The enum's name without the prefix ("QUOTE"), for tests and logs. */

@@ -65,9 +65,9 @@ check "the pipeline was built through mail ($status)" \
 	[ "$status" = "WON MEETING CONTACTED NEW LOST WON DUPLICATE" ]
 
 rb payout add partner1@example.test 60000 >/dev/null
-rb given add partner1@example.test >/dev/null
-rb given add partner1@example.test >/dev/null
-for i in 1 2 3; do rb given add gamma@law.example >/dev/null; done
+rb given add partner1@example.test --client "Given A" >/dev/null
+rb given add partner1@example.test --client "Given B" >/dev/null
+for i in 1 2 3; do rb given add gamma@law.example --client "Given C$i" >/dev/null; done
 rb cost add 50000 >/dev/null
 
 # Arrival and first-response times over four months (August has none):

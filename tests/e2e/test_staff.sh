@@ -112,7 +112,7 @@ check "STATUS is answered to the partner" wait_for partner1 6
 check "with the state and history" [ "$(fetch partner1 | pyjson '"is WON" in j[5]["text"] and "CONTACTED" in j[5]["text"]')" = True ]
 
 # F8: the report has the numbers, as JSON and CSV.
-rb given add partner1@example.test --note "sent them a client" >/dev/null
+rb given add partner1@example.test --client "Their Client KK" --note "sent them a client" >/dev/null
 rep=$(rb report --format json)
 check "report: received, given, won, revenue, commission per partner" \
 	[ "$(echo "$rep" | pyjson '[(p["received"], p["given"], p["won"], p["conversion"], p["revenue"], p["commission"]) for p in j["partners"] if p["partner"] == "Partner One"][0]')" = "(1, 1, 1, '100%', 12000000, 1200000)" ]

@@ -19,8 +19,8 @@
 
 static struct scorecard_row rows[] = {
 	{ "Alpha <b>&amp;</b> \"Co\"", 1, 4, 0, 1, 1000000, 100000, 60000, 2,
-	    3, 30 * 3600 },
-	{ "ベータ会計事務所", 2, 3, 1, 1, 500000, 50000, 0, 0, 0, 3 * 3600 },
+	    3, 30 * 3600, 0 },
+	{ "ベータ会計事務所", 2, 3, 1, 1, 500000, 50000, 0, 0, 0, 3 * 3600, 0 },
 };
 static struct scorecard_month months[] = {
 	{ "2026-06", 2, 2, 1, 20 * 3600 },
@@ -41,7 +41,7 @@ fill(struct scorecard *sc, const char *lang)
 	sc->rows = rows;
 	sc->nrows = nitems(rows);
 	sc->all = (struct scorecard_row){ NULL, 0, 7, 1, 2, 1500000, 150000,
-	    60000, 2, 3, 10 * 3600 };
+	    60000, 2, 3, 10 * 3600, 0 };
 	sc->funnel[STAGE_RECEIVED] = 6;
 	sc->funnel[STAGE_CONTACTED] = 5;
 	sc->funnel[STAGE_MEETING] = 4;
