@@ -8,6 +8,7 @@
 
 #include "attach.h"
 #include "cli.h"
+#include "intake.h"
 #include "clock.h"
 #include "db_referrals.h"
 #include "json.h"
@@ -266,6 +267,7 @@ amend_field(struct refbot *rb, int64_t id, const char *kv, const char *why)
 {
 	const char *eq = strchr(kv, '=');
 	char *key, *detail;
+	int64_t earlier = 0;
 	int rc = 0;
 
 	if (eq == NULL || eq == kv) {
@@ -282,12 +284,21 @@ amend_field(struct refbot *rb, int64_t id, const char *kv, const char *why)
 	detail = xasprintf("%s corrected%s%s", key, why ? ": " : "",
 	    why ? why : "");
 	if (db_begin(rb->db) != 0 || db_referral_field(rb->db, id, key,
-	    eq + 1) != 0 || db_history_add(rb->db, id, cli_actor(), "AMEND",
-	    NULL, NULL, detail) != 0 || db_commit(rb->db) != 0) {
+	    eq + 1) != 0 || intake_rederive(rb, id, &earlier) != 0 ||
+	    db_history_add(rb->db, id, cli_actor(), "AMEND", NULL, NULL,
+	    detail) != 0 || db_commit(rb->db) != 0) {
 		db_rollback(rb->db);
 		rc = cli_db_error(rb);
-	} else
+	} else {
 		printf("%s of the referral corrected\n", key);
+		if (earlier > 0) {
+			char ref[24];
+
+			refbot_ref(earlier, ref, sizeof(ref));
+			printf("note: it now matches %s, an earlier referral "
+			    "of the same client (see referral credit)\n", ref);
+		}
+	}
 	free(key);
 	free(detail);
 	return rc;

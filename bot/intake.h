@@ -65,6 +65,15 @@ int intake_referral_add(struct refbot *, const struct partner *p,
     const struct form *f, const struct intake_add *, int64_t row,
     int64_t *id, char **detail);
 
+/*
+ * After a staff member changed a referral's fields by hand: its client,
+ * contact and duplicate keys derived again from them (the template's
+ * roles), its state left as it is.  *earlier: the first referral of the
+ * same client it now matches (0: none), for staff to decide on.  In the
+ * caller's transaction; 0, or -1.
+ */
+int intake_rederive(struct refbot *, int64_t id, int64_t *earlier);
+
 /* Stops the parser child (a new one starts with the next message). */
 void intake_probe_stop(void);
 

@@ -382,6 +382,47 @@ intake_referral_add(struct refbot *rb, const struct partner *p,
 	return rc;
 }
 
+int
+intake_rederive(struct refbot *rb, int64_t id, int64_t *earlier)
+{
+	struct referral r;
+	struct form f;
+	struct derived d;
+	const char **keys, **vals;
+	int64_t first = 0;
+	size_t i;
+	int rc = -1, dup;
+
+	*earlier = 0;
+	if (db_referral_get(rb->db, id, &r) <= 0)
+		return -1;
+	keys = xcalloc(r.nfields + 1, sizeof(*keys));
+	vals = xcalloc(r.nfields + 1, sizeof(*vals));
+	for (i = 0; i < r.nfields; i++) {
+		keys[i] = r.fields[i].key;
+		vals[i] = r.fields[i].value;
+	}
+	form_evaluate(rb->tmpl, keys, vals, r.nfields, &f);
+	derive(&f, &d);
+	dup = strcmp(r.status, "DUPLICATE") == 0;
+	/* Its own old keys must not make it its own first referral. */
+	if (db_referral_keys(rb->db, id, NULL, NULL, NULL, 0) == 0 &&
+	    (f.outcome != OUTCOME_QUALIFIED ||
+	    first_referral(rb, &d, &first) == 0) &&
+	    db_referral_set_names(rb->db, id, d.client, d.contact_name) == 0 &&
+	    db_referral_keys(rb->db, id, d.client_key, d.contact_email,
+	    d.domain, dup ? first : 0) == 0) {
+		*earlier = first;
+		rc = 0;
+	}
+	derived_free(&d);
+	form_free(&f);
+	free(keys);
+	free(vals);
+	referral_free(&r);
+	return rc;
+}
+
 /* Whether a partner may still correct a referral: nobody acted on it. */
 static int
 correctable(const char *status)

@@ -115,6 +115,18 @@ check "... with the old and new commission and the why" \
 rb referral amend REF-000001 --field "service=Tax advice" --note "partner phoned" >/dev/null
 check "amend --field corrects a template field" [ $? = 0 ]
 check "... recorded with why" [ "$(rb referral show REF-000001 --format json | pyjson 'j["fields"]["service"] + "|" + [h["detail"] for h in j["history"] if h["event"] == "AMEND"][-1]')" = "Tax advice|service corrected: partner phoned" ]
+# A field a role names (the client) is derived again, keys and all.
+c1=$(sql "select client from referrals where id = 1")
+c2=$(sql "select client from referrals where id = 2")
+rb referral amend REF-000001 --field "client=Renamed Holdings KK" >/dev/null
+check "amend --field client= changes the referral's client and its key" \
+	[ "$(sql "select client || '|' || (client_key like 'renamed%holdings%') from referrals where id = 1")" = "Renamed Holdings KK|1" ]
+out=$(rb referral amend REF-000002 --field "client=Renamed Holdings KK")
+check "... and staff hear when it now matches an earlier referral" grep -q "now matches REF-000001" <<<"$out"
+rb referral amend REF-000002 --field "client=$c2" >/dev/null
+rb referral amend REF-000001 --field "client=$c1" >/dev/null
+check "... and back: the names as they were" \
+	[ "$(sql "select group_concat(client, '|') from (select client from referrals where id in (1, 2) order by id)")" = "$c1|$c2" ]
 check "amend of an unknown field is refused" bash -c '! "$0" --config "$1" referral amend REF-000001 --field nosuch=1 2>/dev/null' "$REFBOT" "$CONF"
 
 # --- item 2: set-status is the keyword path ----------------------------
