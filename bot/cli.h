@@ -67,6 +67,8 @@ extern const struct cli_cmd cli_init_cmd, cli_run_cmd, cli_doctor_cmd;
 extern const struct cli_cmd cli_referral_cmd;
 /* cli_message.c */
 extern const struct cli_cmd cli_message_cmd;
+/* cli_staff.c */
+extern const struct cli_cmd cli_staff_cmd;
 /* cli_partner.c */
 extern const struct cli_cmd cli_partner_cmd;
 extern const struct cli_cmd cli_partner_options;

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "db_referrals.h"
+#include "db_staff.h"
 #include "json.h"
 #include "keyword.h"
 #include "replies.h"
@@ -44,11 +45,13 @@ print_referral_row(const struct referral *r, void *arg)
 }
 
 static int
-referral_list(struct refbot *rb, int json, const char *status)
+referral_list(struct refbot *rb, int json, const char *status,
+    const char *owner, int open)
 {
 	struct list_ctx lc = { json, 0, { NULL, 0, 0 } };
 
-	if (db_referral_each(rb->db, status, print_referral_row, &lc) != 0) {
+	if (db_referral_each_owned(rb->db, owner, open, status,
+	    print_referral_row, &lc) != 0) {
 		buf_free(&lc.out);
 		return cli_db_error(rb);
 	}
@@ -287,19 +290,21 @@ cmd_referral(const char *conf, int argc, char **argv)
 		{ "note", required_argument, NULL, 'n' },
 		{ "amount", required_argument, NULL, 'a' },
 		{ "field", required_argument, NULL, 'F' },
+		{ "owner", required_argument, NULL, 'o' },
+		{ "open", no_argument, NULL, 'O' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct refbot rb;
 	const char *status = NULL, *verb, *note = NULL, *amount = NULL;
-	const char *field = NULL;
-	int json = 0, c, rc;
+	const char *field = NULL, *owner = NULL;
+	int json = 0, open = 0, c, rc;
 
 	if (argc < 2)
 		return cli_usage();
 	verb = argv[1];
 	argc--, argv++;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "f:s:n:a:F:", opts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "f:s:n:a:F:o:O", opts, NULL)) !=
 	    -1) {
 		if (c == 'f') {
 			if ((json = cli_parse_format(optarg)) < 0)
@@ -312,13 +317,17 @@ cmd_referral(const char *conf, int argc, char **argv)
 			amount = optarg;
 		else if (c == 'F')
 			field = optarg;
+		else if (c == 'o')
+			owner = optarg;
+		else if (c == 'O')
+			open = 1;
 		else
 			return cli_usage();
 	}
 	if (strcmp(verb, "list") == 0 && optind == argc) {
 		if ((rc = cli_open(&rb, conf, 0)) != 0)
 			return rc;
-		rc = referral_list(&rb, json, status);
+		rc = referral_list(&rb, json, status, owner, open);
 	} else if (strcmp(verb, "show") == 0 && optind == argc - 1) {
 		if ((rc = cli_open(&rb, conf, 0)) != 0)
 			return rc;
@@ -354,7 +363,8 @@ cmd_referral(const char *conf, int argc, char **argv)
 }
 
 const struct cli_cmd cli_referral_cmd = { "referral",
-"  referral list [--status S] [--format text|json]\n"
+"  referral list [--status S] [--owner EMAIL] [--open]\n"
+"                [--format text|json]\n"
 "  referral show REF [--format text|json]\n"
 "  referral credit REF           give a duplicate the credit instead\n"
 "  referral set-status REF STATE [ARG...] [--note TEXT]\n"
@@ -371,12 +381,15 @@ const struct cli_cmd cli_referral_cmd = { "referral",
 "  --status S        only referrals in state S (NEW, CONTACTED, MEETING,\n"
 "                    PROPOSAL, WON, LOST, DECLINED, INCOMPLETE,\n"
 "                    DISQUALIFIED, DUPLICATE)\n"
+"  --owner EMAIL     only the referrals this staff member owns\n"
+"  --open            only open referrals (NEW to PROPOSAL)\n"
 "  --format F        text or json\n"
 "REF is REF-000012 or 12.  Staff move referrals by replying to their\n"
 "notification with a keyword (refbot(1), KEYWORDS BY STATE).\n"
 "\n"
 "Example:\n"
 "  refbot referral list --status NEW\n"
+"  refbot referral list --owner yamamoto@firm.example --open\n"
 "  refbot referral show REF-000012 --format json\n"
 "  refbot referral set-status REF-000012 WON 1,200,000\n"
 "  refbot referral amend REF-000012 --amount 1,150,000 --note \"invoice\"\n" };

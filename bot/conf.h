@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "commission.h"
+#include "status.h"
 #include "workhours.h"
 
 enum tls_mode {
@@ -85,6 +86,10 @@ struct config {
 	int newsletter_max_failures;	/* in a row before the send stops */
 	int newsletter_reminder_days;	/* remind staff this long before */
 	int statement_day;	/* of the month after a quarter: statements go */
+	/* Days in an open state before its owner is nudged; 0: never. */
+	int stall_days[STATUS_MAX];	/* by status_index */
+	int progress_note;	/* partners told monthly it is in progress */
+	int digest_hour;	/* staff's morning queue, in timezone */
 };
 
 /*

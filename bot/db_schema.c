@@ -285,6 +285,33 @@ const char *const db_migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;"
 	"CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger"
 	"  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;",
+	/*
+	 * Issue 18 items 2, 3, 5: the staff registry (one row a person:
+	 * language, role, in the intake rota's order), each referral's
+	 * owner and each partner's account manager (staff emails; NULL:
+	 * none), and every stall note sent, so each goes once per period
+	 * across restarts.
+	 */
+	"CREATE TABLE staff ("
+	"  email TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  lang TEXT NOT NULL DEFAULT 'en',"
+	"  role TEXT NOT NULL DEFAULT 'intake',"
+	"  active INTEGER NOT NULL DEFAULT 1,"
+	"  rota INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL);"
+	"ALTER TABLE referrals ADD COLUMN owner TEXT;"
+	"ALTER TABLE partners ADD COLUMN owner TEXT;"
+	"CREATE INDEX referrals_owner ON referrals(owner) "
+	"  WHERE owner IS NOT NULL;"
+	"CREATE TABLE stall_notes ("
+	"  referral_id INTEGER NOT NULL REFERENCES referrals(id),"
+	"  status TEXT NOT NULL,"
+	"  since INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  period INTEGER NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  PRIMARY KEY (referral_id, status, since, kind, period));",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);

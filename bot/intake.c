@@ -37,6 +37,7 @@
 #include "render.h"
 #include "replies.h"
 #include "reply.h"
+#include "staff.h"
 #include "token.h"
 #include "util.h"
 
@@ -276,7 +277,7 @@ decide(struct job *j)
 	case KIND_UNREADABLE:
 		return -1;	/* handled before the transaction */
 	}
-	if (config_is_staff(&rb->cfg, j->a.msg.from_addr)) {
+	if (staff_is(rb, j->a.msg.from_addr)) {
 		j->disposition = "staff-mail";
 		j->detail = xstrdup("new mail from staff, not a referral");
 		log_info("message %lld: mail from staff recorded",

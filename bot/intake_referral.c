@@ -28,6 +28,7 @@
 #include "render.h"
 #include "replies.h"
 #include "reply.h"
+#include "staff.h"
 #include "token.h"
 #include "util.h"
 
@@ -153,10 +154,7 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 		if ((rc = notify_queue(rb, &n, NULL)) == NOTIFY_WITHHELD)
 			rc = 0;
 		if (rc == 0 && tell_staff && f->outcome != OUTCOME_INCOMPLETE) {
-			char *sheet = notify_keyword_sheet(rb,
-			    f->outcome == OUTCOME_QUALIFIED ? "NEW" :
-			    "DISQUALIFIED");
-			/* Staff read English; they see the fields as read. */
+			/* Staff see the fields as read, in English. */
 			const struct render_var svars[] = {
 				{ "ref", ref },
 				{ "client", client ? client : "?" },
@@ -165,7 +163,6 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 				{ "fields", fields_en },
 				{ "reasons", reasons_en },
 				{ "due", due },
-				{ "keywords", sheet },
 				{ "marker", REPLY_MARKER },
 			};
 			memset(&n, 0, sizeof(n));
@@ -175,8 +172,9 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 			n.role = ROLE_STAFF;
 			n.vars = svars;
 			n.nvars = nitems(svars);
+			n.sheet = f->outcome == OUTCOME_QUALIFIED ? "NEW" :
+			    "DISQUALIFIED";
 			rc = notify_staff(rb, &n);
-			free(sheet);
 		}
 	}
 	free(refs);
@@ -305,7 +303,8 @@ intake_submission(struct job *j, const struct partner *p)
 	if (store_fields(rb->db, j->referral_id, f) != 0)
 		goto out;
 	if (db_history_add(rb->db, j->referral_id, "partner", "received", NULL,
-	    status, NULL) != 0)
+	    status, NULL) != 0 ||
+	    staff_pick_owner(rb, j->referral_id, p->id) != 0)
 		goto out;
 	if ((first > 0 ? send_duplicate(j, f, p, first, 1) :
 	    send_outcome(j, f, p, j->a.msg.from_addr, 1)) != 0)
@@ -648,7 +647,7 @@ intake_reply(struct job *j)
 	if (found == 0)	/* our other mail, or a reference we never gave */
 		return intake_answer_unsigned(j);
 	j->referral_id = r.id;
-	staff = config_is_staff(&rb->cfg, j->a.msg.from_addr);
+	staff = staff_is(rb, j->a.msg.from_addr);
 	/* Its partner: any address of that firm (its own, or its domains). */
 	found = staff ? 0 : db_partner_by_sender(rb->db, j->a.msg.from_addr,
 	    &p);

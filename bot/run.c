@@ -19,6 +19,7 @@
 #include "run.h"
 #include "sdnotify.h"
 #include "sla.h"
+#include "stall.h"
 #include "smtp.h"
 #include "statement.h"
 #include "util.h"
@@ -529,7 +530,8 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 			continue;
 		}
 		/* Reminders are queued first so this pass sends them. */
-		if ((sla_run(rb) < 0 || newsletter_schedule(rb, clock_now()) < 0
+		if ((sla_run(rb) < 0 || stall_run(rb, clock_now()) < 0 ||
+		    newsletter_schedule(rb, clock_now()) < 0
 		    || statement_schedule(rb, clock_now()) < 0) && once) {
 			status = EX_IOERR_;
 			break;

@@ -68,6 +68,7 @@ static const struct kwinfo {
 	    "HOT-OPPORTUNITY [YYYY-MM]" },
 	[KW_TEMPLATE] = { "TEMPLATE", KW_ARG_NONE, 0, "TEMPLATE" },
 	[KW_AMEND] = { "AMEND", KW_ARG_AMOUNT, 1, "AMEND <amount> [why]" },
+	[KW_ASSIGN] = { "ASSIGN", KW_ARG_WHO, 1, "ASSIGN <who>" },
 };
 
 /* What an attempt at an amount starts with, to tell it from plain text. */
@@ -606,6 +607,15 @@ keyword_parse(const struct keyword_table *t, const char *text,
 	case KW_ARG_TEXT:
 	case KW_ARG_TEXT_REQUIRED:
 		read_text(cmd);
+		break;
+	case KW_ARG_WHO:
+		/* Only the keyword line: the lines below are for the person. */
+		if (cmd->arg != NULL)
+			cmd->text = xstrdup(cmd->arg);
+		else
+			cmd->error = xasprintf("%s needs the person: an address "
+			    "or a name after it (\"%s yamamoto@firm.example\").",
+			    cmd->name, cmd->name);
 		break;
 	case KW_ARG_NONE:
 		if (cmd->arg != NULL)
