@@ -289,8 +289,8 @@ const char *const db_migrations[] = {
 	 * Issue 18 items 2, 3, 5: the staff registry (one row a person:
 	 * language, role, in the intake rota's order), each referral's
 	 * owner and each partner's account manager (staff emails; NULL:
-	 * none), and every stall note sent, so each goes once per period
-	 * across restarts.
+	 * none), every stall note sent, so each goes once per period across
+	 * restarts, and each person's morning queue (item 4), once a day.
 	 */
 	"CREATE TABLE staff ("
 	"  email TEXT PRIMARY KEY,"
@@ -311,7 +311,12 @@ const char *const db_migrations[] = {
 	"  kind TEXT NOT NULL,"
 	"  period INTEGER NOT NULL,"
 	"  at INTEGER NOT NULL,"
-	"  PRIMARY KEY (referral_id, status, since, kind, period));",
+	"  PRIMARY KEY (referral_id, status, since, kind, period));"
+	"CREATE TABLE digests ("
+	"  email TEXT NOT NULL,"
+	"  day INTEGER NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  PRIMARY KEY (email, day));",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);

@@ -242,6 +242,65 @@ db_stall_last(struct db *db, int64_t referral_id, const char *kind)
 	return db_int64(db, sql, ARGS(arg_int(referral_id), arg_text(kind)));
 }
 
+struct queue_cb {
+	int (*cb)(const struct queue_row *, void *);
+	void *arg;
+};
+
+static int
+queue_row(sqlite3_stmt *st, void *arg)
+{
+	const struct queue_cb *c = arg;
+	struct queue_row q;
+
+	q.id = sqlite3_column_int64(st, 0);
+	q.status = (const char *)sqlite3_column_text(st, 1);
+	q.client = (const char *)sqlite3_column_text(st, 2);
+	q.partner_name = (const char *)sqlite3_column_text(st, 3);
+	q.created_at = sqlite3_column_int64(st, 4);
+	q.since = sqlite3_column_int64(st, 5);
+	q.due = sqlite3_column_int64(st, 6);
+	q.responded = sqlite3_column_int(st, 7);
+	return c->cb(&q, c->arg);
+}
+
+int
+db_owner_queue(struct db *db, const char *email,
+    int (*cb)(const struct queue_row *, void *), void *arg)
+{
+	static const char sql[] = "SELECT r.id, r.status, r.client, p.name, "
+	    "r.created_at, coalesce((SELECT max(h.at) FROM history h WHERE "
+	    "h.referral_id = r.id AND h.to_status = r.status AND "
+	    "(h.from_status IS NULL OR h.from_status <> r.status)), "
+	    "r.created_at), CASE WHEN r.status = 'NEW' THEN "
+	    "sla_due(r.created_at, coalesce(p.tier, 0), 1) ELSE 0 END, "
+	    "r.first_response_at IS NOT NULL FROM referrals r LEFT JOIN "
+	    "partners p ON p.id = r.partner_id WHERE r.owner = ? AND "
+	    "r.status IN ({open}) ORDER BY r.id";
+	struct queue_cb c = { cb, arg };
+
+	return db_each(db, sql, ARGS(arg_text(email)), queue_row, &c);
+}
+
+int
+db_digest_sent(struct db *db, const char *email, int day)
+{
+	static const char sql[] = "SELECT count(*) FROM digests WHERE "
+	    "email = ? AND day = ?";
+
+	return (int)db_int64(db, sql, ARGS(arg_text(email), arg_int(day)));
+}
+
+int
+db_digest_mark(struct db *db, const char *email, int day, int64_t now)
+{
+	static const char sql[] = "INSERT INTO digests (email, day, at) "
+	    "VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
+
+	return db_changes(db, sql, ARGS(arg_text(email), arg_int(day),
+	    arg_int(now)));
+}
+
 void
 staff_member_free(struct staff_member *m)
 {

@@ -84,6 +84,26 @@ int db_stall_note(struct db *, int64_t referral_id, const char *status,
 /* When the partner was last sent kind about the referral; 0 never. */
 int64_t db_stall_last(struct db *, int64_t referral_id, const char *kind);
 
+/* One open referral of an owner's queue. */
+struct queue_row {
+	int64_t id;
+	const char *status, *client, *partner_name;
+	int64_t created_at;
+	int64_t since;		/* in status since */
+	int64_t due;		/* first response due (NEW), or 0 */
+	int responded;		/* a first response was recorded */
+};
+/*
+ * Each open referral email owns, by id (the SLA queries' sla_due
+ * function must be installed); cb non-zero stops.  0 or -1.
+ */
+int db_owner_queue(struct db *, const char *email,
+    int (*cb)(const struct queue_row *, void *), void *arg);
+/* Whether email's digest for day (YYYYMMDD) was queued: 1, 0, -1. */
+int db_digest_sent(struct db *, const char *email, int day);
+/* Records email's digest for day: 1 now, 0 it was, -1. */
+int db_digest_mark(struct db *, const char *email, int day, int64_t now);
+
 void staff_member_free(struct staff_member *);
 
 #endif

@@ -278,6 +278,12 @@ decide(struct job *j)
 		return -1;	/* handled before the transaction */
 	}
 	if (staff_is(rb, j->a.msg.from_addr)) {
+		int64_t tid;
+		int role;
+
+		/* To a referral's signed address (the morning queue's). */
+		if (replies_token(rb, &j->a, &tid, &role) && role == ROLE_STAFF)
+			return intake_reply(j);
 		j->disposition = "staff-mail";
 		j->detail = xstrdup("new mail from staff, not a referral");
 		log_info("message %lld: mail from staff recorded",

@@ -113,9 +113,10 @@ staff_recipients(struct refbot *rb, enum staff_to to, int64_t referral_id,
 	if (rc == 0 && r.n == 0)
 		rc = db_staff_each(rb->db, NULL, 1, add_member, &r);
 	/* No registry yet: the configuration's list, in English. */
-	for (i = 0; rc == 0 && r.n == 0 && i < rb->cfg.nstaff; i++)
-		if (staff_is(rb, rb->cfg.staff[i]))
-			rcpt_add(&r, rb->cfg.staff[i], "en");
+	if (rc == 0 && r.n == 0)
+		for (i = 0; i < rb->cfg.nstaff; i++)
+			if (staff_is(rb, rb->cfg.staff[i]))
+				rcpt_add(&r, rb->cfg.staff[i], "en");
 	if (rc != 0) {
 		log_warnx("staff: %s", db_errmsg(rb->db));
 		staff_rcpts_free(r.v, r.n);

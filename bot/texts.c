@@ -125,12 +125,14 @@ static const struct known {
 	    PARTNER_MESSAGE_VARS, NULL },
 	{ "mail/staff-enquiry", MAIL, MAILTEXTS, 2, "sender subject message "
 	    "text", NULL },
-	/* assign.c, stall.c: owners, stalled referrals, the partner's note. */
+	/* assign.c, stall.c, digest.c: owners, stalls, the partner's note. */
 	{ "mail/staff-assigned", MAIL, MAILTEXTS, 2, "ref client partner_name "
 	    "status by previous note history keywords marker", NULL },
 	{ "mail/staff-stalled", MAIL, MAILTEXTS, 2, STALL_VARS, NULL },
 	{ "mail/staff-stall-escalation", MAIL, MAILTEXTS, 2, STALL_VARS,
 	    NULL },
+	{ "mail/staff-digest", MAIL, MAILTEXTS, 2, "name date count overdue "
+	    "due_today stalled open", NULL },
 	{ "mail/progress-note", MAIL, MAILTEXTS, 2, "ref client partner_name "
 	    "age_days marker", NULL },
 	{ "mail/staff-corrected", MAIL, MAILTEXTS, 2, "ref client partner_name "
