@@ -8,6 +8,13 @@
 #include "db_staff.h"
 
 #define STAFF_COLUMNS "email, name, lang, role, active FROM staff "
+/*
+ * When referral r entered its state: the history's last move into it
+ * (NOTE and ASSIGN stay in it), else when it arrived.
+ */
+#define SINCE_SQL "coalesce((SELECT max(h.at) FROM history h WHERE " \
+	"h.referral_id = r.id AND h.to_status = r.status AND " \
+	"(h.from_status IS NULL OR h.from_status <> r.status)), r.created_at)"
 
 static void
 staff_row(sqlite3_stmt *st, struct staff_member *m)
@@ -209,12 +216,9 @@ int
 db_stall_each(struct db *db, int (*cb)(const struct stall_row *, void *),
     void *arg)
 {
-	/* In a state since the history's last move into it, else created. */
-	static const char sql[] = "SELECT r.id, r.status, coalesce((SELECT "
-	    "max(h.at) FROM history h WHERE h.referral_id = r.id AND "
-	    "h.to_status = r.status AND (h.from_status IS NULL OR "
-	    "h.from_status <> r.status)), r.created_at), r.created_at "
-	    "FROM referrals r WHERE r.status IN ({open}) ORDER BY r.id";
+	static const char sql[] = "SELECT r.id, r.status, " SINCE_SQL ", "
+	    "r.created_at FROM referrals r WHERE r.status IN ({open}) "
+	    "ORDER BY r.id";
 	struct stall_cb c = { cb, arg };
 
 	return db_each(db, sql, NOARGS, stall_each_row, &c);
@@ -269,10 +273,7 @@ db_owner_queue(struct db *db, const char *email,
     int (*cb)(const struct queue_row *, void *), void *arg)
 {
 	static const char sql[] = "SELECT r.id, r.status, r.client, p.name, "
-	    "r.created_at, coalesce((SELECT max(h.at) FROM history h WHERE "
-	    "h.referral_id = r.id AND h.to_status = r.status AND "
-	    "(h.from_status IS NULL OR h.from_status <> r.status)), "
-	    "r.created_at), CASE WHEN r.status = 'NEW' THEN "
+	    "r.created_at, " SINCE_SQL ", CASE WHEN r.status = 'NEW' THEN "
 	    "sla_due(r.created_at, coalesce(p.tier, 0), 1) ELSE 0 END, "
 	    "r.first_response_at IS NOT NULL FROM referrals r LEFT JOIN "
 	    "partners p ON p.id = r.partner_id WHERE r.owner = ? AND "
