@@ -74,6 +74,8 @@ extern const struct cli_cmd cli_referral_cmd;
 int cli_referral_add(const char *conf, int argc, char **argv);
 /* cli_message.c */
 extern const struct cli_cmd cli_message_cmd;
+/* cli_staff.c */
+extern const struct cli_cmd cli_staff_cmd;
 /* cli_partner.c */
 extern const struct cli_cmd cli_partner_cmd;
 extern const struct cli_cmd cli_partner_options;

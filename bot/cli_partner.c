@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "db_ledger.h"
 #include "db_partners.h"
+#include "db_staff.h"
 #include "enable.h"
 #include "json.h"
 #include "keyword.h"
@@ -20,6 +21,7 @@ struct popts {
 	const char *name, *lang, *tier, *terms, *rate, *fee, *newsletter;
 	const char *active, *cc_main;
 	const char *contacts;	/* import: the contacts column */
+	const char *owner;	/* set: the account manager ("-": none) */
 	char *domains;		/* appended with each --domain */
 	int json;
 	int welcome;		/* add/import: queue the welcome kit */
@@ -378,6 +380,31 @@ show(struct refbot *rb, const char *key, struct list_ctx *lc)
 	return 0;
 }
 
+/* --owner: an active staff member (staff.h), or "-" for none. */
+static int
+set_owner(struct refbot *rb, const struct partner *p, const char *owner)
+{
+	struct staff_member m;
+	int found;
+
+	if (owner == NULL)
+		return 0;
+	if (strcmp(owner, "-") == 0)
+		return db_partner_set_owner(rb->db, p->id, NULL) != 0 ?
+		    cli_db_error(rb) : 0;
+	if ((found = db_staff_get(rb->db, owner, &m)) < 0)
+		return cli_db_error(rb);
+	if (found == 0 || !m.active) {
+		fprintf(stderr, "refbot: %s is not an active staff member "
+		    "(refbot staff add)\n", owner);
+		staff_member_free(&m);
+		return EX_DATAERR_;
+	}
+	found = db_partner_set_owner(rb->db, p->id, m.email);
+	staff_member_free(&m);
+	return found != 0 ? cli_db_error(rb) : 0;
+}
+
 static int
 set(struct refbot *rb, const char *key, const struct popts *o)
 {
@@ -386,7 +413,8 @@ set(struct refbot *rb, const char *key, const struct popts *o)
 
 	if ((rc = cli_find_partner(rb, key, &p)) != 0)
 		return rc;
-	if ((rc = apply(rb, &p, o)) == 0) {
+	if ((rc = apply(rb, &p, o)) == 0 && (rc = set_owner(rb, &p,
+	    o->owner)) == 0) {
 		if (db_partner_update(rb->db, &p) != 0) {
 			rc = cli_db_error(rb);
 		} else
@@ -463,6 +491,7 @@ cmd_partner(const char *conf, int argc, char **argv)
 		{ "active", required_argument, NULL, 'a' },
 		{ "welcome", no_argument, NULL, 'w' },
 		{ "cc-main", required_argument, NULL, 'C' },
+		{ "owner", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct refbot rb;
@@ -479,7 +508,7 @@ cmd_partner(const char *conf, int argc, char **argv)
 	argc--, argv++;
 	memset(&o, 0, sizeof(o));
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "f:n:l:d:t:T:r:F:N:a:wC:", opts,
+	while ((c = getopt_long(argc, argv, "f:n:l:d:t:T:r:F:N:a:wC:o:", opts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -503,6 +532,7 @@ cmd_partner(const char *conf, int argc, char **argv)
 		case 'a': o.active = optarg; break;
 		case 'w': o.welcome = 1; break;
 		case 'C': o.cc_main = optarg; break;
+		case 'o': o.owner = optarg; break;
 		default:
 			goto usage_err;
 		}
@@ -584,6 +614,8 @@ const struct cli_cmd cli_partner_cmd = { "partner",
 "  --role main|billing|other  main: the firm's address (the old main\n"
 "                        becomes other); billing: gets the statements\n"
 "  --welcome             queue the welcome kit, once (add, import)\n"
+"  --owner EMAIL         (set) the account manager, a staff member: owns\n"
+"                        the partner's new referrals; - for none\n"
 "  --format text|json    (list, show)\n"
 "PARTNER is the partner's id or address.\n"
 "\n"
@@ -591,12 +623,13 @@ const struct cli_cmd cli_partner_cmd = { "partner",
 "  refbot partner add partner@firm.example --name \"Partner KK\" --lang ja \\\n"
 "      --domain firm.example --tier 2 --rate 15% --welcome\n"
 "  refbot partner contact add partner@firm.example keiri@firm.example \\\n"
-"      --name \"Keiri\" --lang ja --role billing\n" };
+"      --name \"Keiri\" --lang ja --role billing\n"
+"  refbot partner set partner@firm.example --owner yamamoto@firm.example\n" };
 
 /* Help text only: what "partner add" and "partner set" take. */
 const struct cli_cmd cli_partner_options = { NULL,
 "    PARTNER OPTIONS: --name N --lang en|ja|auto --domain D (repeatable)\n"
 "      --tier 1|2|3 --terms percent|recurring|flat|reciprocal\n"
 "      --rate 15% --fee AMOUNT --newsletter on|off --active on|off\n"
-"      --cc-main on|off\n",
+"      --cc-main on|off --owner EMAIL (set)\n",
 	NULL, NULL };

@@ -11,6 +11,7 @@
 #include "intake.h"
 #include "clock.h"
 #include "db_referrals.h"
+#include "db_staff.h"
 #include "json.h"
 #include "keyword.h"
 #include "replies.h"
@@ -46,11 +47,13 @@ print_referral_row(const struct referral *r, void *arg)
 }
 
 static int
-referral_list(struct refbot *rb, int json, const char *status)
+referral_list(struct refbot *rb, int json, const char *status,
+    const char *owner, int open)
 {
 	struct list_ctx lc = { json, 0, { NULL, 0, 0 } };
 
-	if (db_referral_each(rb->db, status, print_referral_row, &lc) != 0) {
+	if (db_referral_each_owned(rb->db, owner, open, status,
+	    print_referral_row, &lc) != 0) {
 		buf_free(&lc.out);
 		return cli_db_error(rb);
 	}
@@ -354,12 +357,14 @@ cmd_referral(const char *conf, int argc, char **argv)
 		{ "note", required_argument, NULL, 'n' },
 		{ "amount", required_argument, NULL, 'a' },
 		{ "field", required_argument, NULL, 'F' },
+		{ "owner", required_argument, NULL, 'o' },
+		{ "open", no_argument, NULL, 'O' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct refbot rb;
 	const char *status = NULL, *verb, *note = NULL, *amount = NULL;
-	const char *field = NULL;
-	int json = 0, c, rc;
+	const char *field = NULL, *owner = NULL;
+	int json = 0, open = 0, c, rc;
 
 	if (argc < 2)
 		return cli_usage();
@@ -368,7 +373,7 @@ cmd_referral(const char *conf, int argc, char **argv)
 	verb = argv[1];
 	argc--, argv++;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "f:s:n:a:F:", opts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "f:s:n:a:F:o:O", opts, NULL)) !=
 	    -1) {
 		if (c == 'f') {
 			if ((json = cli_parse_format(optarg)) < 0)
@@ -381,13 +386,17 @@ cmd_referral(const char *conf, int argc, char **argv)
 			amount = optarg;
 		else if (c == 'F')
 			field = optarg;
+		else if (c == 'o')
+			owner = optarg;
+		else if (c == 'O')
+			open = 1;
 		else
 			return cli_usage();
 	}
 	if (strcmp(verb, "list") == 0 && optind == argc) {
 		if ((rc = cli_open(&rb, conf, 0)) != 0)
 			return rc;
-		rc = referral_list(&rb, json, status);
+		rc = referral_list(&rb, json, status, owner, open);
 	} else if (strcmp(verb, "show") == 0 && optind == argc - 1) {
 		if ((rc = cli_open(&rb, conf, 0)) != 0)
 			return rc;
@@ -431,7 +440,8 @@ const struct cli_cmd cli_referral_cmd = { "referral",
 "               [--date YYYY-MM-DD] [--quiet]\n"
 "                                a referral that did not come by mail,\n"
 "                                checked and acknowledged as mail is\n"
-"  referral list [--status S] [--format text|json]\n"
+"  referral list [--status S] [--owner EMAIL] [--open]\n"
+"                [--format text|json]\n"
 "  referral show REF [--format text|json]\n"
 "  referral attachment REF N     write attachment N (as numbered by show)\n"
 "                                to stdout, byte for byte\n"
@@ -450,6 +460,8 @@ const struct cli_cmd cli_referral_cmd = { "referral",
 "  --status S        only referrals in state S (NEW, CONTACTED, MEETING,\n"
 "                    PROPOSAL, WON, LOST, DECLINED, INCOMPLETE,\n"
 "                    DISQUALIFIED, DUPLICATE)\n"
+"  --owner EMAIL     only the referrals this staff member owns\n"
+"  --open            only open referrals (NEW to PROPOSAL)\n"
 "  --format F        text or json\n"
 "  --partner P       (add) the referring partner, by id or address\n"
 "  --field KEY=VALUE (add, repeated) a field of the template; a required\n"
@@ -465,6 +477,7 @@ const struct cli_cmd cli_referral_cmd = { "referral",
 "  refbot referral add --partner partner@firm.example --field client=Acme \\\n"
 "      --field contact_name=\"Ann Lee\" --field contact_email=ann@acme.example\n"
 "  refbot referral list --status NEW\n"
+"  refbot referral list --owner yamamoto@firm.example --open\n"
 "  refbot referral show REF-000012 --format json\n"
 "  refbot referral attachment REF-000012 1 > brief.pdf\n"
 "  refbot referral set-status REF-000012 WON 1,200,000\n"

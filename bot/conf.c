@@ -57,7 +57,8 @@ read_file(const char *path, size_t *lenp)
 /* What a key is, so the table below drives both checking and storing. */
 enum ktype { K_STR, K_INT, K_BOOL, K_TLS, K_LIST, K_SECRET_FILE,
     K_SECRET_ENV, K_ADDR, K_SIZE, K_HOURS, K_COUNT, K_TIERS, K_DAY, K_HOUR,
-    K_TZ, K_LANG, K_REPLY_TOKEN, K_CHARSET, K_SLAMODE, K_WDAYS, K_WHOURS };
+    K_TZ, K_LANG, K_REPLY_TOKEN, K_CHARSET, K_SLAMODE, K_WDAYS, K_WHOURS,
+    K_STALL };
 
 struct keydef {
 	const char *key;
@@ -129,6 +130,9 @@ static const struct keydef keys[] = {
 	    0 },
 	{ "keep_raw_mail_days", K_COUNT, O(keep_raw_mail_days), 0 },
 	{ "anonymise_closed_after_days", K_COUNT, O(anonymise_after_days), 0 },
+	{ "stall_days", K_STALL, O(stall_days), 0 },
+	{ "partner_progress_note", K_BOOL, O(progress_note), 0 },
+	{ "digest_hour", K_HOUR, O(digest_hour), 0 },
 };
 #undef O
 
@@ -368,6 +372,12 @@ set_key(struct config *cfg, const struct keydef *k, const struct kv_entry *e,
 		}
 		break;
 	}
+	case K_STALL:
+		if (status_days_parse(v, field) == 0)
+			break;
+		*errstr = xasprintf("%s:%d: %s: write open states and days, "
+		    "like CONTACTED:7 MEETING:14", cfg->path, e->line, k->key);
+		return -1;
 	case K_LANG:
 		/* The languages refbot has texts in. */
 		if (strcmp(v, "en") != 0 && strcmp(v, "ja") != 0) {
@@ -603,6 +613,10 @@ config_load(const char *path, struct config *out, char **errstr)
 	cfg.newsletter_rate = 60;
 	cfg.newsletter_max_failures = 10;
 	cfg.newsletter_reminder_days = 3;
+	cfg.digest_hour = 8;
+	if (status_days_parse("CONTACTED:7 MEETING:14 PROPOSAL:30",
+	    cfg.stall_days) != 0)
+		abort();	/* our own constant: a broken invariant */
 
 	for (i = 0; i < kv.n; i++) {
 		const struct kv_entry *e = &kv.entries[i];

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "commission.h"
+#include "status.h"
 #include "workhours.h"
 
 enum tls_mode {
@@ -91,6 +92,10 @@ struct config {
 	 * keep_raw_mail_days, closed referrals anonymised after the other. */
 	int keep_raw_mail_days;
 	int anonymise_after_days;
+	/* Days in an open state before its owner is nudged; 0: never. */
+	int stall_days[STATUS_MAX];	/* by status_index */
+	int progress_note;	/* partners told monthly it is in progress */
+	int digest_hour;	/* staff's morning queue, in timezone */
 };
 
 /*

@@ -450,6 +450,38 @@ const char *const db_migrations[] = {
 	"ALTER TABLE given ADD COLUMN message_row INTEGER "
 	"  REFERENCES messages(id);"
 	"CREATE INDEX given_partner ON given(partner_id, at);",
+	/*
+	 * Issue 18 items 2, 3, 5: the staff registry (one row a person:
+	 * language, role, in the intake rota's order), each referral's
+	 * owner and each partner's account manager (staff emails; NULL:
+	 * none), every stall note sent, so each goes once per period across
+	 * restarts, and each person's morning queue (item 4), once a day.
+	 */
+	"CREATE TABLE staff ("
+	"  email TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  lang TEXT NOT NULL DEFAULT 'en',"
+	"  role TEXT NOT NULL DEFAULT 'intake',"
+	"  active INTEGER NOT NULL DEFAULT 1,"
+	"  rota INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL);"
+	"ALTER TABLE referrals ADD COLUMN owner TEXT;"
+	"ALTER TABLE partners ADD COLUMN owner TEXT;"
+	"CREATE INDEX referrals_owner ON referrals(owner) "
+	"  WHERE owner IS NOT NULL;"
+	"CREATE TABLE stall_notes ("
+	"  referral_id INTEGER NOT NULL REFERENCES referrals(id),"
+	"  status TEXT NOT NULL,"
+	"  since INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  period INTEGER NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  PRIMARY KEY (referral_id, status, since, kind, period));"
+	"CREATE TABLE digests ("
+	"  email TEXT NOT NULL,"
+	"  day INTEGER NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  PRIMARY KEY (email, day));",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);

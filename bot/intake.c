@@ -39,6 +39,7 @@
 #include "render.h"
 #include "replies.h"
 #include "reply.h"
+#include "staff.h"
 #include "token.h"
 #include "util.h"
 
@@ -321,7 +322,14 @@ decide(struct job *j)
 	case KIND_UNREADABLE:
 		return -1;	/* handled before the transaction */
 	}
-	if (config_is_staff(&rb->cfg, j->a.msg.from_addr)) {
+	if (staff_is(rb, j->a.msg.from_addr)) {
+		int64_t tid;
+		int role;
+
+		/* To a referral's signed address (the morning queue's). */
+		if (replies_token(rb, &j->a, &tid, &role) && role == ROLE_STAFF)
+			return intake_reply(j);
+		/* A partner's mail forwarded, for a signed preview. */
 		if ((r = intake_forward(j)) != 0)
 			return r < 0 ? -1 : 0;
 		j->disposition = "staff-mail";

@@ -24,6 +24,7 @@
 #include "render.h"
 #include "replies.h"
 #include "reply.h"
+#include "staff.h"
 #include "token.h"
 #include "util.h"
 
@@ -116,7 +117,7 @@ by_sender(struct job *j, const char *context, int join, int64_t msg)
 	struct partner p;
 	int r;
 
-	if (config_is_staff(&rb->cfg, j->a.msg.from_addr)) {
+	if (staff_is(rb, j->a.msg.from_addr)) {
 		j->disposition = "staff-mail";
 		j->detail = xasprintf("staff mail, %s: recorded", context);
 		log_info("message %lld: staff mail about no referral recorded",

@@ -25,6 +25,7 @@
 #include "render.h"
 #include "replies.h"
 #include "reply.h"
+#include "staff.h"
 #include "token.h"
 #include "util.h"
 
@@ -192,7 +193,7 @@ intake_forward_reply(struct job *j)
 	if (!replies_token_for(rb, &j->a, roles, &id, &role))
 		return 0;
 	/* The token proves the mail was seen; only its staff may answer. */
-	if (!config_is_staff(&rb->cfg, j->a.msg.from_addr)) {
+	if (!staff_is(rb, j->a.msg.from_addr)) {
 		j->disposition = "forward-refused";
 		j->detail = xasprintf("reply to forward draft %lld's preview "
 		    "from a non-staff address: nothing recorded",

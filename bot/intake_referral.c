@@ -31,6 +31,7 @@
 #include "render.h"
 #include "replies.h"
 #include "reply.h"
+#include "staff.h"
 #include "token.h"
 #include "util.h"
 
@@ -157,17 +158,13 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 		if (rc == NOTIFY_WITHHELD)
 			rc = 0;
 		if (rc == 0 && tell_staff && f->outcome != OUTCOME_INCOMPLETE) {
-			char *sheet = notify_keyword_sheet(rb,
-			    f->outcome == OUTCOME_QUALIFIED ? "NEW" :
-			    "DISQUALIFIED");
 			struct attach_set files;
 
 			if (attach_load(rb, j->referral_id, 1, &files) != 0) {
-				free(sheet);
 				rc = NOTIFY_RETRY;
 				goto out;
 			}
-			/* Staff read English; they see the fields as read. */
+			/* Staff see the fields as read, in English. */
 			const struct render_var svars[] = {
 				{ "ref", ref },
 				{ "client", client ? client : "?" },
@@ -176,7 +173,6 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 				{ "fields", fields_en },
 				{ "reasons", reasons_en },
 				{ "due", due },
-				{ "keywords", sheet },
 				{ "attachments", files.text },
 				{ "marker", REPLY_MARKER },
 			};
@@ -189,8 +185,9 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 			n.nvars = nitems(svars);
 			n.files = files.files;
 			n.nfiles = files.nfiles;
+			n.sheet = f->outcome == OUTCOME_QUALIFIED ? "NEW" :
+			    "DISQUALIFIED";
 			rc = notify_staff(rb, &n);
-			free(sheet);
 			attach_free(&files);
 		}
 	}
@@ -330,7 +327,8 @@ submit(struct job *j, const struct partner *p, const struct intake_add *o,
 	if (store_fields(rb->db, j->referral_id, f) != 0)
 		goto out;
 	if (db_history_add(rb->db, j->referral_id, o->actor, "received", NULL,
-	    status, o->detail) != 0)
+	    status, o->detail) != 0 ||
+	    staff_pick_owner(rb, j->referral_id, p->id) != 0)
 		goto out;
 	if ((first > 0 ? send_duplicate(j, f, p, rcpt, first, 1) :
 	    send_outcome(j, f, p, rcpt, 1)) != 0)
@@ -755,7 +753,7 @@ intake_reply(struct job *j)
 	if (found == 0)	/* our other mail, or a reference we never gave */
 		return intake_answer_unsigned(j);
 	j->referral_id = r.id;
-	staff = config_is_staff(&rb->cfg, j->a.msg.from_addr);
+	staff = staff_is(rb, j->a.msg.from_addr);
 	/* Its partner: any address of that firm (its own, or its domains). */
 	found = staff ? 0 : db_partner_by_sender(rb->db, j->a.msg.from_addr,
 	    &p);

@@ -13,6 +13,7 @@
 #include "meeting.h"
 #include "notify.h"
 #include "reply.h"
+#include "staff.h"
 #include "token.h"
 #include "util.h"
 
@@ -30,16 +31,20 @@ meeting_when(const struct keyword_cmd *cmd)
 }
 
 /*
- * Who is invited: the staff member who sent the keyword (replies_staff
- * let it through only from a staff address with the referral's signed
- * staff token).  The CLI's actor is no address: nobody is invited.
- * The one place this is decided (r: for inviting its owner instead).
+ * Who is invited (caller frees): the referral's owner (staff.h), else the
+ * staff member who sent the keyword (replies_staff let it through only
+ * from a staff address with the referral's signed staff token); from the
+ * CLI without an owner, nobody.  The one place this is decided.
  */
-static const char *
-invitee(const struct referral *r, const char *actor)
+static char *
+invitee(struct refbot *rb, const struct referral *r, const char *actor)
 {
-	(void)r;
-	return actor != NULL && strchr(actor, '@') != NULL ? actor : NULL;
+	char *owner = staff_owner_of(rb, r->id);
+
+	if (owner != NULL)
+		return owner;
+	return actor != NULL && strchr(actor, '@') != NULL ? xstrdup(actor) :
+	    NULL;
 }
 
 /* Queues the invitation (or its cancellation) m describes. */
@@ -115,12 +120,13 @@ meeting_apply(struct refbot *rb, const struct referral *r,
     const struct keyword_cmd *cmd, const char *actor)
 {
 	struct meeting m;
-	const char *who = invitee(r, actor);
+	char *who = NULL;
 	int found, y, mo, d, rc = -1;
 
 	if (!(cmd->kw == KW_MEETING && cmd->date != NULL) &&
 	    cmd->kw != KW_LOST && cmd->kw != KW_DECLINED)
 		return 0;
+	who = invitee(rb, r, actor);
 	if ((found = db_meeting_get(rb->db, r->id, &m)) < 0)
 		goto out;
 	if (cmd->kw != KW_MEETING) {
@@ -154,5 +160,6 @@ meeting_apply(struct refbot *rb, const struct referral *r,
 	rc = m.attendee != NULL ? send_invitation(rb, r, &m, 0) : 0;
 out:
 	meeting_free(&m);
+	free(who);
 	return rc;
 }

@@ -17,6 +17,7 @@
 #include "newsletter.h"
 #include "notify.h"
 #include "reply.h"
+#include "staff.h"
 #include "token.h"
 #include "util.h"
 
@@ -495,7 +496,7 @@ newsletter_inbound(struct refbot *rb, int64_t row, const struct analysis *a,
 	struct reply_text rt;
 	struct partner p;
 	int64_t id;
-	int role, r, staff = config_is_staff(&rb->cfg, a->msg.from_addr);
+	int role, r, staff = staff_is(rb, a->msg.from_addr);
 	char month[8];
 
 	if (replies_token_for(rb, a, roles, &id, &role)) {

@@ -14,6 +14,7 @@
 #include "mailout.h"
 #include "notify.h"
 #include "outbox.h"
+#include "staff.h"
 #include "status.h"
 #include "token.h"
 #include "util.h"
@@ -26,7 +27,7 @@ notify_key(struct refbot *rb, size_t *len)
 }
 
 char *
-notify_keyword_sheet(struct refbot *rb, const char *status)
+notify_keyword_sheet(struct refbot *rb, const char *status, const char *lang)
 {
 	struct buf b;
 	enum kw kw;
@@ -36,7 +37,7 @@ notify_keyword_sheet(struct refbot *rb, const char *status)
 	for (i = 0; (kw = status_allowed_kw(status, i)) != KW_NONE; i++) {
 		const char *help = keyword_arg_help(kw);
 		char *key = xstrndup(help, strcspn(help, " "));
-		char *what = refbot_mail_line(rb, "keyword-lines", "en", key,
+		char *what = refbot_mail_line(rb, "keyword-lines", lang, key,
 		    NULL, 0);
 
 		buf_addf(&b, "%s  %-20s %s", i ? "\n" : "", help,
@@ -93,9 +94,23 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 			return NOTIFY_WITHHELD;
 		}
 	}
+	if (n->sheet != NULL) {
+		/* The cheat sheet in the reader's language, as {{keywords}}. */
+		struct render_var *v = xcalloc(n->nvars + 1, sizeof(*v));
+		char *sheet = notify_keyword_sheet(rb, n->sheet, n->lang);
+
+		memcpy(v, n->vars, n->nvars * sizeof(*v));
+		v[n->nvars].name = "keywords";
+		v[n->nvars].value = sheet;
+		rc = refbot_mail_text(rb, n->name, n->lang, v, n->nvars + 1,
+		    &subject, &body, &err);
+		free(sheet);
+		free(v);
+	} else
+		rc = refbot_mail_text(rb, n->name, n->lang, n->vars, n->nvars,
+		    &subject, &body, &err);
 	/* The texts were checked when loaded: this is refbot's own bug. */
-	if (refbot_mail_text(rb, n->name, n->lang, n->vars, n->nvars, &subject,
-	    &body, &err) != 0) {
+	if (rc != 0) {
 		log_warnx("cannot build the %s mail, a configuration problem: "
 		    "%s", n->name, err);
 		free(err);
@@ -177,7 +192,8 @@ alert_held(struct refbot *rb, const struct notify *n)
 int
 notify_staff(struct refbot *rb, struct notify *n)
 {
-	size_t i;
+	struct staff_rcpt *who;
+	size_t i, nwho;
 	int held, rc;
 
 	if (n->alert_row > 0 && (held = alert_held(rb, n)) != 0) {
@@ -185,12 +201,20 @@ notify_staff(struct refbot *rb, struct notify *n)
 			log_warnx("staff alerts: %s", db_errmsg(rb->db));
 		return held < 0 ? NOTIFY_RETRY : 0;
 	}
-	for (i = 0; i < rb->cfg.nstaff; i++) {
-		n->rcpt = rb->cfg.staff[i];
-		if ((rc = notify_queue(rb, n, NULL)) != 0)
-			return rc < 0 ? rc : NOTIFY_RETRY;
+	if (staff_recipients(rb, n->to != STAFF_TO_ALL ? (enum staff_to)n->to :
+	    n->referral_id > 0 ? STAFF_TO_OWNER : STAFF_TO_ALL, n->referral_id,
+	    &who, &nwho) != 0)
+		return NOTIFY_RETRY;
+	for (i = 0, rc = 0; i < nwho && rc == 0; i++) {
+		n->rcpt = who[i].email;
+		n->lang = who[i].lang;
+		if ((rc = notify_queue(rb, n, NULL)) > 0)
+			rc = NOTIFY_RETRY;
 	}
-	return 0;
+	n->rcpt = NULL;
+	n->lang = NULL;
+	staff_rcpts_free(who, nwho);
+	return rc;
 }
 
 int
@@ -423,7 +447,7 @@ notify_alert_summaries(struct refbot *rb, int64_t now)
 static int
 undelivered(struct refbot *rb, const struct outmail *m)
 {
-	int staff = config_is_staff(&rb->cfg, m->rcpt), rc = 0;
+	int staff = staff_is(rb, m->rcpt), rc = 0;
 	const char *err = m->last_error ? m->last_error : "?";
 	char ref[24], outbox[24], *detail;
 	struct notify n;

@@ -40,6 +40,14 @@ struct notify {
 	/* Files attached to the mail (mailout.h); none when nfiles is 0. */
 	const struct mailout_file *files;
 	size_t nfiles;
+	/*
+	 * notify_staff: who gets it (staff.h; STAFF_TO_ALL is 0, but mail
+	 * about a referral goes to its owner unless to says managers), and
+	 * sets rcpt and lang for each person.
+	 */
+	int to;
+	/* Non-NULL: {{keywords}} is this state's cheat sheet, in lang. */
+	const char *sheet;
 };
 
 /*
@@ -63,7 +71,8 @@ struct notify {
 int notify_queue(struct refbot *, const struct notify *, char **message_id);
 
 /*
- * Queues one copy of n to every staff address; an alert (alert_row) over
+ * Queues one copy of n to each staff member it is for (n->to, staff.h),
+ * in their language; an alert (alert_row) over
  * its hour's limit is recorded for the summary instead (and counted in
  * rb->alerts_held).  Returns 0 either way, or a failure as notify_queue.
  */
@@ -105,9 +114,10 @@ char *notify_tally_text(char *const *words, size_t n);
 /*
  * The staff cheat sheet for a referral in status: one line per keyword
  * allowed from there (parsers/status), "  WON amount    what it does",
- * the words from mail/keyword-lines.  Caller frees.
+ * the words from mail/keyword-lines in lang.  Caller frees.
  */
-char *notify_keyword_sheet(struct refbot *, const char *status);
+char *notify_keyword_sheet(struct refbot *, const char *status,
+    const char *lang);
 
 /* The HMAC key: the configured secret, else the database's own. */
 const char *notify_key(struct refbot *, size_t *len);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "assign.h"
 #include "clock.h"
 #include "authres.h"
 #include "classify.h"
@@ -23,6 +24,7 @@
 #include "replies.h"
 #include "reply.h"
 #include "sla.h"
+#include "staff.h"
 #include "status.h"
 #include "token.h"
 #include "util.h"
@@ -175,6 +177,7 @@ staff_error(struct refbot *rb, const struct analysis *a,
 		memset(&n, 0, sizeof(n));
 		n.name = "staff-error";
 		n.rcpt = a->msg.from_addr;
+		n.lang = staff_lang(rb, n.rcpt);
 		n.referral_id = r->id;
 		n.role = ROLE_STAFF;
 		n.vars = vars;
@@ -506,6 +509,12 @@ replies_apply(struct refbot *rb, const struct referral *r,
 		rc = 1;
 		goto done;
 	}
+	if (cmd->kw == KW_ASSIGN) {
+		if ((rc = assign_apply(rb, r, cmd->text, actor, message_id,
+		    cmd->relay, &res->why)) > 0)
+			res->problem = "not possible";
+		goto done;
+	}
 	if (cmd->kw == KW_CREDIT) {
 		int e = credit(rb, r, cmd);
 
@@ -585,7 +594,7 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 	int role, rc = 0;
 
 	refbot_ref(r->id, ref, sizeof(ref));
-	if (!config_is_staff(&rb->cfg, a->msg.from_addr))
+	if (!staff_is(rb, a->msg.from_addr))
 		return unverified(rb, row, r, "the sender is not a staff "
 		    "address", out);
 	if (!replies_token(rb, a, &tid, &role) || tid != r->id ||

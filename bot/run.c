@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "db_messages.h"
 #include "db_outbox.h"
+#include "digest.h"
 #include "imap.h"
 #include "intake.h"
 #include "log.h"
@@ -21,6 +22,7 @@
 #include "sdnotify.h"
 #include "sender.h"
 #include "sla.h"
+#include "stall.h"
 #include "smtp.h"
 #include "statement.h"
 #include "util.h"
@@ -699,8 +701,10 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 			continue;
 		}
 		/* Reminders are queued first so this pass sends them. */
-		if ((sla_run(rb) < 0 || newsletter_schedule(rb, clock_now()) < 0
-		    || statement_schedule(rb, clock_now()) < 0 ||
+		if ((sla_run(rb) < 0 || stall_run(rb, clock_now()) < 0 ||
+		    digest_run(rb, clock_now()) < 0 ||
+		    newsletter_schedule(rb, clock_now()) < 0 ||
+		    statement_schedule(rb, clock_now()) < 0 ||
 		    retention_daily(rb, clock_now()) < 0) && once) {
 			status = EX_IOERR_;
 			break;

@@ -12,6 +12,7 @@
 #include "notify.h"
 #include "reply.h"
 #include "sla.h"
+#include "staff.h"
 #include "token.h"
 #include "util.h"
 
@@ -44,11 +45,9 @@ send_one(struct refbot *rb, int64_t id, int tier, int escalate)
 		n.role = ROLE_STAFF;
 		n.vars = vars;
 		n.nvars = nitems(vars);
-		if (escalate && rb->cfg.escalation_address != NULL) {
-			n.rcpt = rb->cfg.escalation_address;
-			rc = notify_queue(rb, &n, NULL);
-		} else
-			rc = notify_staff(rb, &n);
+		/* The reminder to its owner; escalations to the managers. */
+		n.to = escalate ? STAFF_TO_MANAGERS : STAFF_TO_OWNER;
+		rc = notify_staff(rb, &n);
 	}
 	if (rc == 0)
 		rc = db_sla_mark(rb->db, id, escalate);

@@ -1,8 +1,9 @@
 /*
  * sla: the first-response promise.  A referral still NEW sla_hours after
- * it arrived gets one reminder to staff; at twice that, one escalation to
- * the escalation address.  Each is recorded in the same transaction as
- * its outbox row, so restarts never send either twice.
+ * it arrived gets one reminder to its owner (staff.h); at twice that, one
+ * escalation to the managers (else the escalation address).  Each is
+ * recorded in the same transaction as its outbox row, so restarts never
+ * send either twice.
  */
 #ifndef REFBOT_SLA_H
 #define REFBOT_SLA_H

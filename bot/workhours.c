@@ -162,6 +162,12 @@ holiday(const struct workhours *w, const struct tm *tm)
 }
 
 /* The local day of tm at minutes after its midnight (1440: the next). */
+int
+workhours_workday(const struct workhours *w, const struct tm *tm)
+{
+	return (w->days & (1u << tm->tm_wday)) && !holiday(w, tm);
+}
+
 static int64_t
 day_at(const struct tm *tm, int minutes)
 {

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 struct workhours {
 	int business;		/* 0: every hour counts */
@@ -41,6 +42,9 @@ int workhours_holidays(const char *text, size_t len, struct workhours *,
  */
 int64_t workhours_due(const struct workhours *, int64_t start,
     int64_t seconds);
+
+/* Non-zero when the local day tm is a working day and no holiday. */
+int workhours_workday(const struct workhours *, const struct tm *tm);
 
 void workhours_free(struct workhours *);
 

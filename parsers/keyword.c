@@ -68,6 +68,7 @@ static const struct kwinfo {
 	    "HOT-OPPORTUNITY [YYYY-MM]" },
 	[KW_TEMPLATE] = { "TEMPLATE", KW_ARG_NONE, 0, "TEMPLATE" },
 	[KW_AMEND] = { "AMEND", KW_ARG_AMOUNT, 1, "AMEND <amount> [why]" },
+	[KW_ASSIGN] = { "ASSIGN", KW_ARG_WHO, 1, "ASSIGN <who>" },
 };
 
 /* What an attempt at an amount starts with, to tell it from plain text. */
@@ -514,11 +515,16 @@ read_ref(struct keyword_cmd *cmd)
 static void
 read_text(struct keyword_cmd *cmd)
 {
+	enum kw_arg a = kwinfo[cmd->kw].arg;
+
 	if (cmd->arg != NULL)
 		cmd->text = xstrdup(cmd->arg);
-	else
+	else if (a != KW_ARG_WHO)	/* ASSIGN's lines are for the person */
 		cmd->text = first_line(cmd->relay);
-	if (cmd->text == NULL && kwinfo[cmd->kw].arg == KW_ARG_TEXT_REQUIRED)
+	if (cmd->text == NULL && a == KW_ARG_WHO)
+		cmd->error = xasprintf("%s needs the person: an address or a "
+		    "name after it (\"%s yamamoto\").", cmd->name, cmd->name);
+	else if (cmd->text == NULL && a == KW_ARG_TEXT_REQUIRED)
 		cmd->error = xasprintf("%s needs a reason: write it after the "
 		    "keyword (\"%s the client chose another firm\") or on the "
 		    "next line.", cmd->name, cmd->name);
@@ -607,6 +613,7 @@ keyword_parse(const struct keyword_table *t, const char *text,
 		break;
 	case KW_ARG_TEXT:
 	case KW_ARG_TEXT_REQUIRED:
+	case KW_ARG_WHO:
 		read_text(cmd);
 		break;
 	case KW_ARG_NONE:

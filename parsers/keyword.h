@@ -42,6 +42,7 @@ enum kw {
 	KW_HOT_OPPORTUNITY,	/* the newsletter's profile, by staff */
 	KW_TEMPLATE,		/* a partner asks for the blank form */
 	KW_AMEND,		/* a WON referral's amount corrected */
+	KW_ASSIGN,		/* an open referral to another owner */
 };
 
 enum kw_arg {
@@ -52,6 +53,7 @@ enum kw_arg {
 	KW_ARG_TEXT_REQUIRED,
 	KW_ARG_TEXT,
 	KW_ARG_REF,		/* required for CREDIT, optional for STATUS */
+	KW_ARG_WHO,		/* a staff address or name, on the line */
 };
 
 /* Every pointer member is owned by the command: keyword_cmd_free. */
@@ -65,7 +67,8 @@ struct keyword_cmd {
 	int64_t ref;		/* STATUS/CREDIT: 123 for REF-000123; or 0 */
 	/*
 	 * The words of the argument after any amount, date or REF: WON's
-	 * scope, MEETING's "next week", LOST's reason, NOTE's text.  For
+	 * scope, MEETING's "next week", LOST's reason, NOTE's text,
+	 * ASSIGN's person (an address or name, as written).  For
 	 * LOST, DECLINED and NOTE an empty argument is taken from the first
 	 * non-blank line of relay.  NULL if none.
 	 */

@@ -20,13 +20,13 @@ static const struct {
 	enum kw kws[8];
 } moves[] = {
 	{ "NEW", 1, 1, 0, { KW_CONTACTED, KW_MEETING, KW_PROPOSAL, KW_WON,
-	    KW_LOST, KW_DECLINED, KW_NOTE } },
+	    KW_LOST, KW_DECLINED, KW_NOTE, KW_ASSIGN } },
 	{ "CONTACTED", 1, 1, 1, { KW_MEETING, KW_PROPOSAL, KW_WON, KW_LOST,
-	    KW_DECLINED, KW_NOTE } },
+	    KW_DECLINED, KW_NOTE, KW_ASSIGN } },
 	{ "MEETING", 1, 1, 2, { KW_MEETING, KW_PROPOSAL, KW_WON, KW_LOST,
-	    KW_DECLINED, KW_NOTE } },
+	    KW_DECLINED, KW_NOTE, KW_ASSIGN } },
 	{ "PROPOSAL", 1, 1, 3, { KW_MEETING, KW_PROPOSAL, KW_WON, KW_LOST,
-	    KW_DECLINED, KW_NOTE } },
+	    KW_DECLINED, KW_NOTE, KW_ASSIGN } },
 	{ "WON", 0, 1, 4, { KW_REOPEN, KW_NOTE, KW_REVENUE, KW_AMEND } },
 	{ "LOST", 0, 1, 0, { KW_REOPEN, KW_NOTE } },
 	{ "DECLINED", 0, 1, 0, { KW_REOPEN, KW_NOTE } },
@@ -84,6 +84,37 @@ status_stage(const char *s)
 	return i >= 0 ? moves[i].stage : 0;
 }
 
+int
+status_index(const char *s)
+{
+	return state(s);
+}
+
+int
+status_days_parse(const char *s, int days[STATUS_MAX])
+{
+	char *copy = xstrdup(s), *w, *save = NULL, *colon, *end;
+	int i, rc = 0;
+	long n;
+
+	for (w = strtok_r(copy, " \t,", &save); w != NULL && rc == 0;
+	    w = strtok_r(NULL, " \t,", &save)) {
+		if ((colon = strchr(w, ':')) == NULL) {
+			rc = -1;
+			break;
+		}
+		*colon = '\0';
+		n = strtol(colon + 1, &end, 10);
+		if ((i = state(w)) < 0 || !moves[i].open || colon[1] == '\0' ||
+		    *end != '\0' || n < 0 || n > 3650)
+			rc = -1;
+		else
+			days[i] = (int)n;
+	}
+	free(copy);
+	return rc;
+}
+
 const char *
 status_name(size_t i)
 {
@@ -102,7 +133,8 @@ status_next(const char *from, enum kw kw, const char *reopen_to)
 			if (moves[i].kws[k] != kw)
 				continue;
 			/* These record something; the state stays. */
-			if (kw == KW_NOTE || kw == KW_REVENUE || kw == KW_AMEND)
+			if (kw == KW_NOTE || kw == KW_REVENUE ||
+			    kw == KW_AMEND || kw == KW_ASSIGN)
 				return moves[i].from;
 			if (kw == KW_CREDIT)
 				return "NEW";

@@ -36,4 +36,15 @@ int status_stage(const char *status);
 /* The i-th state, NULL past the last: every state, for listing them. */
 const char *status_name(size_t i);
 
+/* Room for a number per state, indexed as status_name. */
+#define STATUS_MAX 16
+/* The index of a state as status_name counts, or -1. */
+int status_index(const char *status);
+/*
+ * "CONTACTED:7 MEETING:14, PROPOSAL:30": a number of days for some open
+ * states, into days[status_index] (others untouched).  0, or -1 when a
+ * word is not OPEN-STATE:DAYS (0 to 3650).
+ */
+int status_days_parse(const char *s, int days[STATUS_MAX]);
+
 #endif

@@ -68,7 +68,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The daemon hands the parser sanitised UTF-8, as here. */
 	text = utf8_sanitize((const char *)data + 1, size - 1);
 	if (keyword_parse(table(), text, currency, &today, &cmd) == 0) {
-		if (cmd.kw == KW_NONE || cmd.kw > KW_AMEND ||
+		if (cmd.kw == KW_NONE || cmd.kw > KW_ASSIGN ||
 		    cmd.amount_minor < -1 || cmd.ref < 0 ||
 		    cmd.minute < -1 || cmd.minute >= 24 * 60 ||
 		    (cmd.minute >= 0 && cmd.date == NULL))

@@ -191,6 +191,15 @@ static const struct kcase kcases[] = {
 	{ "AMEND negative", "訂正 -5万円", NULL, 0, KW_AMEND, "-5万円", -1,
 	    NULL, 0, NULL, NULL, "cannot be negative" },
 
+	/* ASSIGN: the person on the keyword line; the lines below stay. */
+	{ "ASSIGN address", "ASSIGN yamamoto@firm.example", NULL, 0,
+	    KW_ASSIGN, "yamamoto@firm.example", -1, NULL, 0,
+	    "yamamoto@firm.example", "", NULL },
+	{ "担当 name and a note", "担当 山本\n\nShe knows them.", NULL, 0,
+	    KW_ASSIGN, "山本", -1, NULL, 0, "山本", "She knows them.", NULL },
+	{ "ASSIGN without a person", "ASSIGN\nyamamoto", NULL, 0, KW_ASSIGN,
+	    NULL, -1, NULL, 0, NULL, "yamamoto", "ASSIGN needs the person" },
+
 	/* Case, full width, punctuation, bold. */
 	{ "lower case", "contacted", NULL, 0, KW_CONTACTED, NULL, -1, NULL, 0,
 	    NULL, NULL, NULL },

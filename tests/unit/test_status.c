@@ -68,9 +68,32 @@ test_manual_table_matches(void)
 	free(man);
 }
 
+/* stall_days: open states only, each a number of days. */
+static void
+test_days_parse(void)
+{
+	int days[STATUS_MAX] = { 0 };
+	int c = status_index("CONTACTED"), m = status_index("MEETING");
+
+	EXPECT(status_days_parse("CONTACTED:7 MEETING:14,PROPOSAL:30",
+	    days) == 0);
+	EXPECT(days[c] == 7 && days[m] == 14);
+	EXPECT(days[status_index("PROPOSAL")] == 30);
+	EXPECT(status_days_parse("MEETING:0", days) == 0 && days[m] == 0 &&
+	    days[c] == 7);
+	EXPECT(status_days_parse("WON:3", days) != 0);
+	EXPECT(status_days_parse("CONTACTED", days) != 0);
+	EXPECT(status_days_parse("CONTACTED:", days) != 0);
+	EXPECT(status_days_parse("CONTACTED:7x", days) != 0);
+	EXPECT(status_days_parse("CONTACTED:-1", days) != 0);
+	EXPECT(status_days_parse("NOSUCH:1", days) != 0);
+	EXPECT(status_index("NOSUCH") == -1);
+}
+
 int
 main(void)
 {
+	RUN(test_days_parse);
 	RUN(test_allowed_kw_follows_the_table);
 	RUN(test_manual_table_matches);
 	return check_done();

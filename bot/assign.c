@@ -1,0 +1,116 @@
+/* assign: ASSIGN, the owner's handover. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assign.h"
+#include "clock.h"
+#include "db_staff.h"
+#include "log.h"
+#include "notify.h"
+#include "reply.h"
+#include "staff.h"
+#include "token.h"
+#include "util.h"
+
+/* The referral's story so far, a line an entry, oldest first. */
+static char *
+history_text(const struct referral *r)
+{
+	struct buf b;
+	char when[48];
+	size_t i;
+
+	buf_init(&b);
+	for (i = 0; i < r->nhistory; i++) {
+		const struct history_entry *e = &r->history[i];
+
+		clock_text(e->at, 0, when, sizeof(when));
+		buf_addf(&b, "%s  %-10s %s", when, e->event, e->actor);
+		if (e->to_status != NULL && (e->from_status == NULL ||
+		    strcmp(e->from_status, e->to_status) != 0))
+			buf_addf(&b, "  %s -> %s", e->from_status ?
+			    e->from_status : "-", e->to_status);
+		if (e->detail != NULL)
+			buf_addf(&b, "  %s", e->detail);
+		buf_adds(&b, "\n");
+	}
+	return buf_steal(&b);
+}
+
+static int
+tell_owner(struct refbot *rb, const struct referral *r, const char *owner,
+    const char *before, const char *actor, const char *note)
+{
+	struct notify n;
+	char ref[24], *history = history_text(r);
+	int rc;
+
+	refbot_ref(r->id, ref, sizeof(ref));
+	{
+		const struct render_var vars[] = {
+			{ "ref", ref }, { "client", r->client ? r->client : "?" },
+			{ "partner_name", r->partner_name ? r->partner_name :
+			    "?" },
+			{ "status", r->status }, { "by", actor },
+			{ "previous", before ? before : "-" },
+			{ "note", note && *note ? note : "-" },
+			{ "history", history }, { "marker", REPLY_MARKER },
+		};
+		memset(&n, 0, sizeof(n));
+		n.name = "staff-assigned";
+		n.rcpt = owner;
+		n.lang = staff_lang(rb, owner);
+		n.referral_id = r->id;
+		n.role = ROLE_STAFF;
+		n.vars = vars;
+		n.nvars = nitems(vars);
+		n.sheet = r->status;
+		rc = notify_queue(rb, &n, NULL);
+	}
+	free(history);
+	return rc == 0 ? 0 : -1;
+}
+
+int
+assign_apply(struct refbot *rb, const struct referral *r, const char *who,
+    const char *actor, const char *message_id, const char *note,
+    char **why)
+{
+	char *owner = NULL, *before = NULL, *detail;
+	int found, rc = -1;
+
+	*why = NULL;
+	if ((found = db_staff_find(rb->db, who, &owner)) < 0 ||
+	    db_referral_owner(rb->db, r->id, &before) < 0)
+		goto out;
+	if (found != 1) {
+		*why = xasprintf(found == 0 ? "nobody active in the staff "
+		    "registry is '%s' (refbot staff list)" : "more than one "
+		    "person in the staff registry is '%s': write the address",
+		    who);
+		rc = 1;
+		goto out;
+	}
+	if (before != NULL && strcmp(before, owner) == 0) {
+		*why = xasprintf("%s owns it already", owner);
+		rc = 1;
+		goto out;
+	}
+	detail = xasprintf("owner %s -> %s", before ? before : "-", owner);
+	rc = db_referral_set_owner(rb->db, r->id, owner) != 0 ||
+	    db_history_insert(rb->db, r->id, actor, "ASSIGN", r->status,
+	    r->status, detail, message_id, NULL) != 0 ? -1 : 0;
+	free(detail);
+	if (rc == 0)
+		rc = tell_owner(rb, r, owner, before, actor, note);
+	if (rc == 0)
+		log_info("referral %lld: assigned to a new owner",
+		    (long long)r->id);
+out:
+	free(owner);
+	free(before);
+	return rc;
+}

@@ -1,0 +1,208 @@
+/* stall: nudges for referrals that sit in one state too long. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_partners.h"
+#include "db_referrals.h"
+#include "db_staff.h"
+#include "log.h"
+#include "notify.h"
+#include "reply.h"
+#include "stall.h"
+#include "staff.h"
+#include "status.h"
+#include "token.h"
+#include "util.h"
+
+#define DAY 86400
+#define NOTE_DAYS 30		/* the partner's note: at most this often */
+
+/* An open referral, as db_stall_each read it. */
+struct stalled {
+	int64_t id, since, created_at;
+	char *status;
+};
+
+struct stalled_list {
+	struct stalled *v;
+	size_t n;
+};
+
+static int
+collect(const struct stall_row *s, void *arg)
+{
+	struct stalled_list *l = arg;
+
+	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->v[l->n].id = s->id;
+	l->v[l->n].since = s->since;
+	l->v[l->n].created_at = s->created_at;
+	l->v[l->n++].status = xstrdup(s->status);
+	return 0;
+}
+
+/* The owner's nudge (managers: the escalation) for r, queued. */
+static int
+tell_staff(struct refbot *rb, const struct referral *r, const char *name,
+    int to, int days, int64_t age)
+{
+	struct notify n;
+	char ref[24], d[16], a[24];
+
+	refbot_ref(r->id, ref, sizeof(ref));
+	snprintf(d, sizeof(d), "%d", days);
+	snprintf(a, sizeof(a), "%lld", (long long)(age / DAY));
+	{
+		const struct render_var vars[] = {
+			{ "ref", ref }, { "client", r->client ? r->client : "?" },
+			{ "partner_name", r->partner_name ? r->partner_name :
+			    "?" },
+			{ "status", r->status }, { "stall_days", d },
+			{ "age_days", a }, { "marker", REPLY_MARKER },
+		};
+		memset(&n, 0, sizeof(n));
+		n.name = name;
+		n.referral_id = r->id;
+		n.role = ROLE_STAFF;
+		n.vars = vars;
+		n.nvars = nitems(vars);
+		n.to = to;
+		n.sheet = r->status;
+		return notify_staff(rb, &n) == 0 ? 0 : -1;
+	}
+}
+
+/* The partner's "still in progress" note; 0 also when there is none. */
+static int
+tell_partner(struct refbot *rb, const struct referral *r, int64_t age)
+{
+	struct partner p;
+	struct notify n;
+	char ref[24], a[24];
+	int found, rc = 0;
+
+	if (r->partner_email == NULL || (found = db_partner_by_email(rb->db,
+	    r->partner_email, &p)) == 0)
+		return 0;
+	if (found < 0)
+		return -1;
+	refbot_ref(r->id, ref, sizeof(ref));
+	snprintf(a, sizeof(a), "%lld", (long long)(age / DAY));
+	if (p.active && p.bounced == NULL) {
+		const struct render_var vars[] = {
+			{ "ref", ref }, { "client", r->client ? r->client : "?" },
+			{ "partner_name", p.name }, { "age_days", a },
+			{ "marker", REPLY_MARKER },
+		};
+		memset(&n, 0, sizeof(n));
+		n.name = "progress-note";
+		n.lang = refbot_partner_lang(&p, NULL);
+		n.rcpt = p.email;
+		n.referral_id = r->id;
+		n.role = ROLE_PARTNER;
+		n.vars = vars;
+		n.nvars = nitems(vars);
+		rc = notify_queue(rb, &n, NULL) < 0 ? -1 : 0;
+	}
+	partner_free(&p);
+	return rc;
+}
+
+/*
+ * Records note kind for period and, when it was not sent before, sends
+ * it with send and writes the history.  1 sent, 0 not due, -1.
+ */
+static int
+note(struct refbot *rb, const struct stalled *s, const char *kind,
+    const char *status, int64_t since, int64_t period, int64_t now,
+    const struct referral *r, int days)
+{
+	int64_t age = now - (strcmp(kind, "partner") == 0 ? s->created_at :
+	    s->since);
+	char *detail;
+	int rc;
+
+	if ((rc = db_stall_note(rb->db, s->id, status, since, kind, period,
+	    now)) <= 0)
+		return rc;
+	if (strcmp(kind, "partner") == 0)
+		rc = tell_partner(rb, r, age);
+	else
+		rc = tell_staff(rb, r, strcmp(kind, "owner") == 0 ?
+		    "staff-stalled" : "staff-stall-escalation",
+		    strcmp(kind, "owner") == 0 ? STAFF_TO_OWNER :
+		    STAFF_TO_MANAGERS, days, age);
+	detail = xasprintf("%s, %lld days in %s", kind,
+	    (long long)(age / DAY), s->status);
+	if (rc == 0)
+		rc = db_history_add(rb->db, s->id, "refbot", "stall-note",
+		    NULL, NULL, detail);
+	free(detail);
+	if (rc == 0)
+		log_info("referral %lld: stall note (%s) queued",
+		    (long long)s->id, kind);
+	return rc == 0 ? 1 : -1;
+}
+
+/* What is due for one referral, in one transaction. */
+static int
+one(struct refbot *rb, const struct stalled *s, int64_t now)
+{
+	struct referral r;
+	int i = status_index(s->status);
+	int days = i >= 0 ? rb->cfg.stall_days[i] : 0;
+	int64_t period = days > 0 ? (now - s->since) / ((int64_t)days * DAY) :
+	    0, month = (now - s->created_at) / ((int64_t)NOTE_DAYS * DAY);
+	int sent = 0, r1 = 0, found;
+
+	if (period < 1 && (!rb->cfg.progress_note || month < 1))
+		return 0;
+	if (db_begin(rb->db) != 0)
+		return -1;
+	if ((found = db_referral_get(rb->db, s->id, &r)) <= 0) {
+		db_rollback(rb->db);
+		return found;
+	}
+	/* Each period once; the managers once, from the second on. */
+	if (period >= 1)
+		sent += r1 = note(rb, s, "owner", s->status, s->since, period,
+		    now, &r, days);
+	if (r1 >= 0 && period >= 2)
+		sent += r1 = note(rb, s, "manager", s->status, s->since, 2,
+		    now, &r, days);
+	if (r1 >= 0 && rb->cfg.progress_note && month >= 1 &&
+	    now - db_stall_last(rb->db, s->id, "partner") >=
+	    (int64_t)NOTE_DAYS * DAY)
+		sent += r1 = note(rb, s, "partner", "*", 0, month, now, &r, 0);
+	referral_free(&r);
+	if (r1 < 0 || db_commit(rb->db) != 0) {
+		db_rollback(rb->db);
+		return -1;
+	}
+	return sent;
+}
+
+int
+stall_run(struct refbot *rb, int64_t now)
+{
+	struct stalled_list l = { NULL, 0 };
+	size_t i;
+	int r = 0, sent = 0;
+
+	if (db_stall_each(rb->db, collect, &l) != 0)
+		r = -1;
+	for (i = 0; r >= 0 && i < l.n; i++)
+		if ((r = one(rb, &l.v[i], now)) > 0)
+			sent += r;
+	for (i = 0; i < l.n; i++)
+		free(l.v[i].status);
+	free(l.v);
+	if (r < 0) {
+		log_warnx("stall notes: %s", db_errmsg(rb->db));
+		return -1;
+	}
+	return sent;
+}
