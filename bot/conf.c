@@ -11,48 +11,9 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "conf_int.h"
 #include "kvfile.h"
 #include "util.h"
-
-/* Reads fd to its end; NULL with errno set on a read error. */
-static char *
-read_fd(int fd, size_t *lenp)
-{
-	struct buf b;
-	char chunk[65536];
-	ssize_t n;
-
-	buf_init(&b);
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			int saved = errno;
-			if (errno == EINTR)
-				continue;
-			buf_free(&b);
-			errno = saved;
-			return NULL;
-		}
-		buf_add(&b, chunk, (size_t)n);
-	}
-	if (lenp != NULL)
-		*lenp = b.len;
-	return buf_steal(&b);
-}
-
-char *
-read_file(const char *path, size_t *lenp)
-{
-	char *s;
-	int fd, saved;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return NULL;
-	s = read_fd(fd, lenp);
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return s;
-}
 
 /* What a key is, so the table below drives both checking and storing. */
 enum ktype { K_STR, K_INT, K_BOOL, K_TLS, K_LIST, K_SECRET_FILE,
@@ -145,102 +106,6 @@ valid_addr(const char *a)
 	    strchr(at + 1, '@') == NULL && strpbrk(a, " \t<>,;\"") == NULL;
 }
 
-/*
- * The shortest reply-token key accepted: 32 bytes, the size of the
- * HMAC-SHA256 output, so the key is never the weak part.
- */
-#define SECRET_KEY_MIN 32
-
-/*
- * Reads the first line of a secret file.  The checks are made on the
- * descriptor that is read (fstat after open, O_NOFOLLOW), so the file
- * cannot be swapped for another, or for a symbolic link, between check
- * and read: a regular file, owned by us (or root), that no group or
- * other user may read or write.
- */
-static char *
-read_secret_file(const char *path, int line, const char *cfgpath,
-    const char *key, char **errstr)
-{
-	struct stat st;
-	char *s;
-	size_t len;
-	int fd, saved;
-
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
-	    O_NONBLOCK)) < 0) {
-		if (errno == ELOOP)
-			*errstr = xasprintf("%s:%d: %s: %s is a symbolic "
-			    "link; name the file itself", cfgpath, line, key,
-			    path);
-		else
-			*errstr = xasprintf("%s:%d: %s: cannot read %s: %s",
-			    cfgpath, line, key, path, strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) != 0) {
-		*errstr = xasprintf("%s:%d: %s: cannot read %s: %s", cfgpath,
-		    line, key, path, strerror(errno));
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		*errstr = xasprintf("%s:%d: %s: %s is not a regular file",
-		    cfgpath, line, key, path);
-		goto fail;
-	}
-	if (st.st_uid != geteuid() && st.st_uid != 0) {
-		*errstr = xasprintf("%s:%d: %s: %s is owned by uid %lu, not "
-		    "by the user refbot runs as (uid %lu) or root", cfgpath,
-		    line, key, path, (unsigned long)st.st_uid,
-		    (unsigned long)geteuid());
-		goto fail;
-	}
-	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		*errstr = xasprintf("%s:%d: %s: %s is accessible by group or "
-		    "others; run: chmod 600 %s", cfgpath, line, key, path,
-		    path);
-		goto fail;
-	}
-	if ((s = read_fd(fd, &len)) == NULL) {
-		*errstr = xasprintf("%s:%d: %s: cannot read %s: %s", cfgpath,
-		    line, key, path, strerror(errno));
-		goto fail;
-	}
-	close(fd);
-	/* The first line is the secret; editors add a newline. */
-	s[strcspn(s, "\r\n")] = '\0';
-	if (*s == '\0') {
-		*errstr = xasprintf("%s:%d: %s: %s is empty", cfgpath, line,
-		    key, path);
-		free(s);
-		return NULL;
-	}
-	return s;
-fail:
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return NULL;
-}
-
-/*
- * A reply-token key shorter than SECRET_KEY_MIN is refused, naming where
- * it came from but never printing it.
- */
-static int
-check_key_length(const char *secret, const char *cfgpath, int line,
-    const char *key, int env, const char *source, char **errstr)
-{
-	size_t len = strlen(secret);
-
-	if (len >= SECRET_KEY_MIN)
-		return 0;
-	*errstr = xasprintf("%s:%d: %s: the key in %s%s is %zu bytes long; "
-	    "it must be at least %d (make one with: head -c 32 /dev/urandom "
-	    "| base64)", cfgpath, line, key, env ? "environment variable " :
-	    "", source, len, SECRET_KEY_MIN);
-	return -1;
-}
 
 static int
 set_key(struct config *cfg, const struct keydef *k, const struct kv_entry *e,
@@ -443,10 +308,10 @@ set_key(struct config *cfg, const struct keydef *k, const struct kv_entry *e,
 	case K_SECRET_FILE:
 		if (*(char **)field != NULL)
 			goto twice;
-		if ((*(char **)field = read_secret_file(v, e->line, cfg->path,
+		if ((*(char **)field = conf_read_secret(v, e->line, cfg->path,
 		    k->key, errstr)) == NULL)
 			return -1;
-		if (field == &cfg->secret && check_key_length(cfg->secret,
+		if (field == &cfg->secret && conf_check_key_length(cfg->secret,
 		    cfg->path, e->line, k->key, 0, v, errstr) != 0)
 			return -1;
 		break;
@@ -459,7 +324,7 @@ set_key(struct config *cfg, const struct keydef *k, const struct kv_entry *e,
 			    "%s is not set", cfg->path, e->line, k->key, v);
 			return -1;
 		}
-		if (field == &cfg->secret && check_key_length(s, cfg->path,
+		if (field == &cfg->secret && conf_check_key_length(s, cfg->path,
 		    e->line, k->key, 1, v, errstr) != 0)
 			return -1;
 		*(char **)field = xstrdup(s);
