@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "db_partners.h"
 #include "db_referrals.h"
 #include "db_staff.h"
@@ -19,6 +20,8 @@
 
 #define DAY 86400
 #define NOTE_DAYS 30		/* the partner's note: at most this often */
+#define EVERY 3600		/* open referrals looked over at most hourly */
+#define START_KEY "stall.start"	/* when stall notes began on this database */
 
 /* An open referral, as db_stall_each read it. */
 struct stalled {
@@ -147,18 +150,25 @@ note(struct refbot *rb, const struct stalled *s, const char *kind,
 	return rc == 0 ? 1 : -1;
 }
 
-/* What is due for one referral, in one transaction. */
+/*
+ * What is due for one referral, in one transaction.  Only periods that
+ * began after start count: a database that had stalled referrals before
+ * stall notes existed (an upgrade) does not send them all at once; each
+ * is nudged when its next period begins.
+ */
 static int
-one(struct refbot *rb, const struct stalled *s, int64_t now)
+one(struct refbot *rb, const struct stalled *s, int64_t now, int64_t start)
 {
 	struct referral r;
 	int i = status_index(s->status);
 	int days = i >= 0 ? rb->cfg.stall_days[i] : 0;
 	int64_t period = days > 0 ? (now - s->since) / ((int64_t)days * DAY) :
 	    0, month = (now - s->created_at) / ((int64_t)NOTE_DAYS * DAY);
-	int sent = 0, r1 = 0, found;
+	int sent = 0, r1 = 0, found, owner, managers;
 
-	if (period < 1 && (!rb->cfg.progress_note || month < 1))
+	owner = period >= 1 && s->since + period * days * DAY >= start;
+	managers = period >= 2 && s->since + 2 * days * DAY >= start;
+	if (!owner && !managers && (!rb->cfg.progress_note || month < 1))
 		return 0;
 	if (db_begin(rb->db) != 0)
 		return -1;
@@ -167,10 +177,10 @@ one(struct refbot *rb, const struct stalled *s, int64_t now)
 		return found;
 	}
 	/* Each period once; the managers once, from the second on. */
-	if (period >= 1)
+	if (owner)
 		sent += r1 = note(rb, s, "owner", s->status, s->since, period,
 		    now, &r, days);
-	if (r1 >= 0 && period >= 2)
+	if (r1 >= 0 && managers)
 		sent += r1 = note(rb, s, "manager", s->status, s->since, 2,
 		    now, &r, days);
 	if (r1 >= 0 && rb->cfg.progress_note && month >= 1 &&
@@ -188,14 +198,31 @@ one(struct refbot *rb, const struct stalled *s, int64_t now)
 int
 stall_run(struct refbot *rb, int64_t now)
 {
+	static int64_t last;	/* this process's last look */
 	struct stalled_list l = { NULL, 0 };
+	int64_t start = now;
+	char *v = NULL;
 	size_t i;
 	int r = 0, sent = 0;
 
-	if (db_stall_each(rb->db, collect, &l) != 0)
+	if (last != 0 && now >= last && now - last < EVERY)
+		return 0;
+	last = now;
+	if ((r = db_setting_get(rb->db, START_KEY, &v)) == 0) {
+		char b[24];
+
+		snprintf(b, sizeof(b), "%lld", (long long)now);
+		r = db_setting_put(rb->db, START_KEY, b);
+		start = now;
+	} else if (r > 0) {
+		start = strtoll(v, NULL, 10);
+		r = 0;
+	}
+	free(v);
+	if (r == 0 && db_stall_each(rb->db, collect, &l) != 0)
 		r = -1;
 	for (i = 0; r >= 0 && i < l.n; i++)
-		if ((r = one(rb, &l.v[i], now)) > 0)
+		if ((r = one(rb, &l.v[i], now, start)) > 0)
 			sent += r;
 	for (i = 0; i < l.n; i++)
 		free(l.v[i].status);

@@ -148,4 +148,17 @@ sleep 1
 check "and not again within 30 days, across restarts" [ "$(nsubj partner1 'Still in progress')/$(nsubj partner2 'Still in progress')" = 2/1 ]
 check "each note is recorded once" [ "$(sqlite3 "$SB/refbot.db" "select count(*) from stall_notes where kind = 'partner'")" = 3 ]
 
+# An upgrade: a database whose referrals stalled before stall notes
+# existed (no start recorded, no notes) does not send them all at once;
+# each is nudged when its next period begins.
+sleep 1
+n0=$(nsubj staff2 'CONTACTED のまま')
+sqlite3 "$SB/refbot.db" "delete from settings where key = 'stall.start';
+	delete from stall_notes where kind <> 'partner'"
+at $((45 * D + H))
+sleep 1
+check "after an upgrade, old stalls are not all nudged at once" [ "$(nsubj staff2 'CONTACTED のまま')" = "$n0" ]
+at $((50 * H + 49 * D + H))
+check "... but when their next period begins" waitsubj staff2 'CONTACTED のまま' $((n0 + 1))
+
 finish
