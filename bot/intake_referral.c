@@ -380,6 +380,24 @@ intake_referral_add(struct refbot *rb, const struct partner *p,
 	return rc;
 }
 
+/*
+ * What a referral's fields f now give (*d, caller frees) and the first
+ * referral of the same client it matches (*first, 0: none; only for a
+ * qualified form), its own old keys cleared first so it cannot match
+ * itself.  0, or -1.
+ */
+static int
+rekey(struct refbot *rb, int64_t id, const struct form *f,
+    struct derived *d, int64_t *first)
+{
+	derive(f, d);
+	*first = 0;
+	if (db_referral_keys(rb->db, id, NULL, NULL, NULL, 0) != 0)
+		return -1;
+	return f->outcome == OUTCOME_QUALIFIED ?
+	    first_referral(rb, d, first) : 0;
+}
+
 int
 intake_rederive(struct refbot *rb, int64_t id, int64_t *earlier)
 {
@@ -401,12 +419,8 @@ intake_rederive(struct refbot *rb, int64_t id, int64_t *earlier)
 		vals[i] = r.fields[i].value;
 	}
 	form_evaluate(rb->tmpl, keys, vals, r.nfields, &f);
-	derive(&f, &d);
 	dup = strcmp(r.status, "DUPLICATE") == 0;
-	/* Its own old keys must not make it its own first referral. */
-	if (db_referral_keys(rb->db, id, NULL, NULL, NULL, 0) == 0 &&
-	    (f.outcome != OUTCOME_QUALIFIED ||
-	    first_referral(rb, &d, &first) == 0) &&
+	if (rekey(rb, id, &f, &d, &first) == 0 &&
 	    db_referral_set_names(rb->db, id, d.client, d.contact_name) == 0 &&
 	    db_referral_keys(rb->db, id, d.client_key, d.contact_email,
 	    d.domain, dup ? first : 0) == 0) {
@@ -518,12 +532,8 @@ correction(struct job *j, const struct referral *r, const struct partner *p,
 		}
 	}
 	form_evaluate(rb->tmpl, keys, vals, n, &merged);
-	derive(&merged, &d);
 	j->referral_id = r->id;
-	/* Its own old keys must not make it its own first referral. */
-	if (db_referral_keys(rb->db, r->id, NULL, NULL, NULL, 0) != 0 ||
-	    (merged.outcome == OUTCOME_QUALIFIED &&
-	    first_referral(rb, &d, &first) != 0))
+	if (rekey(rb, r->id, &merged, &d, &first) != 0)
 		goto out;
 	status = first > 0 ? "DUPLICATE" : status_for(merged.outcome);
 	if (store_fields(rb->db, r->id, &upd) != 0 ||
