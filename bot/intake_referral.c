@@ -380,12 +380,7 @@ intake_referral_add(struct refbot *rb, const struct partner *p,
 	return rc;
 }
 
-/*
- * What a referral's fields f now give (*d, caller frees) and the first
- * referral of the same client it matches (*first, 0: none; only for a
- * qualified form), its own old keys cleared first so it cannot match
- * itself.  0, or -1.
- */
+/* Derives *d from f; *first: the earlier referral it matches (not itself). */
 static int
 rekey(struct refbot *rb, int64_t id, const struct form *f,
     struct derived *d, int64_t *first)
