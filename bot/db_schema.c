@@ -482,6 +482,37 @@ const char *const db_migrations[] = {
 	"  day INTEGER NOT NULL,"
 	"  at INTEGER NOT NULL,"
 	"  PRIMARY KEY (email, day));",
+	/*
+	 * Issue 20 item 1: surveys answered by reply. One row a survey
+	 * sent: kind 'partner' yearly to a partner's main contact (period:
+	 * the year, "2026"), kind 'client' after WON to the referral's
+	 * client contact (period: the reference, "REF-000123"). Every
+	 * answer line read is kept: a second answer to a question is a new
+	 * row, and the current answer is the question's latest row (its
+	 * highest id); question is the survey template's field name.
+	 */
+	"CREATE TABLE surveys ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('partner', 'client')),"
+	"  partner_id INTEGER NOT NULL REFERENCES partners(id),"
+	"  referral_id INTEGER REFERENCES referrals(id),"
+	"  period TEXT NOT NULL,"
+	"  recipient TEXT NOT NULL,"
+	"  lang TEXT NOT NULL,"
+	"  sent_at INTEGER NOT NULL,"
+	"  reminded_at INTEGER,"
+	"  answered_at INTEGER,"
+	"  UNIQUE (kind, partner_id, period));"
+	"CREATE TABLE survey_answers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  survey_id INTEGER NOT NULL REFERENCES surveys(id),"
+	"  question TEXT NOT NULL,"
+	"  score INTEGER CHECK (score BETWEEN 1 AND 5),"
+	"  comment TEXT,"
+	"  message_row INTEGER REFERENCES messages(id),"
+	"  answered_at INTEGER NOT NULL);"
+	"CREATE INDEX survey_answers_survey "
+	"  ON survey_answers(survey_id, question, id);",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);
