@@ -16,154 +16,8 @@
 #include "render.h"
 #include "template.h"
 #include "texts.h"
+#include "texts_int.h"
 #include "util.h"
-
-enum kind {
-	MAIL,			/* "Subject:" line, empty line, body */
-	LINES,			/* "KEY = text" lines */
-	PLAIN,			/* a text included whole (the partner kit) */
-};
-
-enum group { REASONS, MAILTEXTS, KIT };
-
-/* What the placeholders of these texts are filled with: the callers'. */
-#define REFERRAL_VARS "ref client partner_name partner_email fields " \
-    "problems reasons blank_lines sla_hours due marker"
-#define STAFF_REFERRAL_VARS "ref client partner_name partner_email " \
-    "fields reasons due keywords attachments marker"
-#define DUPLICATE_VARS "ref client partner_name partner_email first_ref " \
-    "first_date first_partner same_partner fields marker"
-#define SLA_VARS "ref client partner_name sla_hours age_hours marker"
-#define UNKNOWN_VARS "subject sender text"
-#define STALL_VARS "ref client partner_name status stall_days age_days " \
-    "keywords marker"
-#define KIT_VARS "partner_name sla_hours"
-#define PARTNER_MESSAGE_VARS "partner_name partner_email sender subject " \
-    "context attachments text"
-
-/*
- * Every text refbot sends, with the placeholders its senders fill in (a
- * mail or kit text may use COMMON_VARS too) and, for a phrase file, the
- * keys looked up in it.  ja: 0 English only, 1 Japanese optional
- * (English stands in), 2 Japanese required (every text to staff: each
- * person reads their own language, staff.h).
- */
-static const struct known {
-	const char *name;
-	enum kind kind;
-	enum group group;
-	int ja;
-	const char *vars;
-	const char *keys;
-} known[] = {
-	{ "mail/reasons", LINES, REASONS, 2, "arg", "missing email phone "
-	    "yesno date money enum pattern too_long" },
-	{ "mail/ack", MAIL, MAILTEXTS, 1, REFERRAL_VARS, NULL },
-	{ "mail/incomplete", MAIL, MAILTEXTS, 1, REFERRAL_VARS, NULL },
-	{ "mail/disqualified", MAIL, MAILTEXTS, 1, REFERRAL_VARS, NULL },
-	{ "mail/not-partner", MAIL, MAILTEXTS, 1, UNKNOWN_VARS, NULL },
-	{ "mail/duplicate", MAIL, MAILTEXTS, 1, DUPLICATE_VARS, NULL },
-	{ "mail/progress", MAIL, MAILTEXTS, 1, "ref client partner_name "
-	    "headline status_word commission relay marker", NULL },
-	/* replies.c: a commission reversed (REOPEN) or corrected (AMEND). */
-	{ "mail/commission-change", MAIL, MAILTEXTS, 2, "ref client "
-	    "partner_name headline status_word commission relay marker",
-	    NULL },
-	{ "mail/status", MAIL, MAILTEXTS, 1, "ref client partner_name status "
-	    "history marker", NULL },
-	{ "mail/status-all", MAIL, MAILTEXTS, 2, "partner_name count "
-	    "referrals earned paid balance marker", NULL },
-	{ "mail/statement", MAIL, MAILTEXTS, 1, "partner_name quarter period "
-	    "referrals revenue earned paid balance both_ways", NULL },
-	{ "mail/unreadable", MAIL, MAILTEXTS, 1, "partner_name reason subject "
-	    "date", NULL },
-	{ "mail/welcome", MAIL, MAILTEXTS, 1, KIT_VARS " overview "
-	    "introduction", NULL },
-	{ "mail/form-reply", MAIL, MAILTEXTS, 1, KIT_VARS " subject", NULL },
-	{ "mail/too-large", MAIL, MAILTEXTS, 1, "partner_name limit size",
-	    NULL },
-	{ "mail/staff-alert", MAIL, MAILTEXTS, 2, "what message row reason "
-	    "folder sender", NULL },
-	{ "mail/staff-new", MAIL, MAILTEXTS, 2, STAFF_REFERRAL_VARS, NULL },
-	{ "mail/staff-disqualified", MAIL, MAILTEXTS, 2, STAFF_REFERRAL_VARS,
-	    NULL },
-	{ "mail/staff-duplicate", MAIL, MAILTEXTS, 2, DUPLICATE_VARS, NULL },
-	{ "mail/staff-error", MAIL, MAILTEXTS, 2, "ref client problem error "
-	    "status allowed marker", NULL },
-	/* intake_forward.c: a partner's mail staff forwarded, to confirm. */
-	{ "mail/staff-forward-preview", MAIL, MAILTEXTS, 2, "draft "
-	    "partner_name partner_email sender subject outcome fields problems "
-	    "reasons marker", NULL },
-	{ "mail/staff-forward", MAIL, MAILTEXTS, 2, "ref client partner_name "
-	    "partner_email status text marker", NULL },
-	{ "mail/staff-unknown", MAIL, MAILTEXTS, 2, UNKNOWN_VARS, NULL },
-	{ "mail/staff-unverified", MAIL, MAILTEXTS, 2, "ref reason message",
-	    NULL },
-	{ "mail/sla-reminder", MAIL, MAILTEXTS, 2, SLA_VARS, NULL },
-	{ "mail/sla-escalation", MAIL, MAILTEXTS, 2, SLA_VARS, NULL },
-	{ "mail/newsletter", MAIL, MAILTEXTS, 1, "partner_name month "
-	    "month_name profile year sent_year open won_year earned paid "
-	    "balance open_list thanks", NULL },
-	{ "mail/newsletter-unsubscribed", MAIL, MAILTEXTS, 1, "partner_name "
-	    "partner_email", NULL },
-	{ "mail/staff-newsletter-profile", MAIL, MAILTEXTS, 2, "month lang "
-	    "state confirm send_date partners preview marker", NULL },
-	{ "mail/staff-newsletter-reminder", MAIL, MAILTEXTS, 2, "month "
-	    "send_date marker", NULL },
-	{ "mail/staff-newsletter-reply", MAIL, MAILTEXTS, 2, "partner_name "
-	    "partner_email sender subject text", NULL },
-	{ "mail/staff-newsletter-halted", MAIL, MAILTEXTS, 2, "month failures "
-	    "error left", NULL },
-	{ "mail/staff-newsletter-unconfirmed", MAIL, MAILTEXTS, 2, "month "
-	    "reason marker", NULL },
-	{ "mail/confirm-correction", MAIL, MAILTEXTS, 1, "ref client "
-	    "partner_name changes", NULL },
-	{ "mail/confirm-unsubscribe", MAIL, MAILTEXTS, 1, "partner_name "
-	    "partner_email", NULL },
-	{ "mail/staff-alert-summary", MAIL, MAILTEXTS, 2, "kind count sent "
-	    "from to first last dispositions messages", NULL },
-	{ "mail/staff-undelivered", MAIL, MAILTEXTS, 2, "kind ref outbox rcpt "
-	    "error consequence", NULL },
-	/* intake_answer.c, intake_referral.c: nothing a person sends is lost. */
-	{ "mail/partner-message", MAIL, MAILTEXTS, 1, PARTNER_MESSAGE_VARS,
-	    NULL },
-	{ "mail/staff-partner-message", MAIL, MAILTEXTS, 2,
-	    PARTNER_MESSAGE_VARS, NULL },
-	{ "mail/staff-enquiry", MAIL, MAILTEXTS, 2, "sender subject message "
-	    "text", NULL },
-	/* assign.c, stall.c, digest.c: owners, stalls, the partner's note. */
-	{ "mail/staff-assigned", MAIL, MAILTEXTS, 2, "ref client partner_name "
-	    "status by previous note history keywords marker", NULL },
-	{ "mail/staff-stalled", MAIL, MAILTEXTS, 2, STALL_VARS, NULL },
-	{ "mail/staff-stall-escalation", MAIL, MAILTEXTS, 2, STALL_VARS,
-	    NULL },
-	{ "mail/staff-digest", MAIL, MAILTEXTS, 2, "name date count overdue "
-	    "due_today stalled open", NULL },
-	{ "mail/progress-note", MAIL, MAILTEXTS, 2, "ref client partner_name "
-	    "age_days marker", NULL },
-	{ "mail/staff-corrected", MAIL, MAILTEXTS, 2, "ref client partner_name "
-	    "partner_email sender from_status status duplicate changes fields "
-	    "marker", NULL },
-	/* meeting.c: the calendar invitation to staff, and its cancelling. */
-	{ "mail/meeting-invite", MAIL, MAILTEXTS, 2, "ref client partner_name "
-	    "when marker", NULL },
-	{ "mail/meeting-cancel", MAIL, MAILTEXTS, 2, "ref client partner_name "
-	    "when marker", NULL },
-	/* replies.c: the keywords that change a referral's status. */
-	{ "mail/progress-lines", LINES, MAILTEXTS, 1, "client amount date text "
-	    "commission_amount commission_rate previous", "CONTACTED "
-	    "CONTACTED.word MEETING MEETING.word PROPOSAL PROPOSAL.word WON "
-	    "WON.word LOST LOST.word DECLINED DECLINED.word REOPEN REOPEN.word "
-	    "REOPEN.reversal AMEND AMEND.word AMEND.commission" },
-	{ "mail/newsletter-lines", LINES, MAILTEXTS, 1, "ref client status "
-	    "date", NULL },
-	/* notify.c: the staff cheat sheet, a line per allowed keyword. */
-	{ "mail/keyword-lines", LINES, MAILTEXTS, 1, "", "CONTACTED MEETING "
-	    "PROPOSAL WON LOST DECLINED NOTE REOPEN REVENUE CREDIT AMEND "
-	    "ASSIGN" },
-	{ "overview", PLAIN, KIT, 1, KIT_VARS, NULL },
-	{ "introduction", PLAIN, KIT, 1, KIT_VARS, NULL },
-};
 
 /* What every mail and kit text may use (texts_render fills them in). */
 #define COMMON_VARS "form firm_name intake_address from_name"
@@ -538,7 +392,7 @@ is_known(const char *file)
 	size_t i;
 	int ja;
 
-	for (i = 0; i < nitems(known); i++)
+	for (i = 0; i < nknown; i++)
 		for (ja = 0; ja < 2; ja++) {
 			snprintf(name, sizeof(name), "%s.%s.txt",
 			    known[i].name, langs[ja]);
@@ -590,7 +444,7 @@ load_mail_texts(struct loader *l)
 
 	begin(l);
 	l->ntexts = 0;
-	for (i = 0; i < nitems(known); i++)
+	for (i = 0; i < nknown; i++)
 		if (known[i].group == MAILTEXTS)
 			load_known(l, &known[i], "mail texts");
 	/* Sorted, so that two runs say the same. */
@@ -621,7 +475,7 @@ load_kit(struct loader *l)
 	size_t i;
 
 	begin(l);
-	for (i = 0; i < nitems(known); i++)
+	for (i = 0; i < nknown; i++)
 		if (known[i].group == KIT)
 			load_known(l, &known[i], "partner kit");
 	if (l->fails == 0 && l->warns == 0)
