@@ -348,7 +348,6 @@ show(struct refbot *rb, const char *key, struct list_ctx *lc)
 		return cli_db_error(rb);
 	}
 	print_partner(&p, lc);
-	partner_free(&p);
 	if (lc->json) {
 		/* One object with the money added, not a list. */
 		lc->out.data[--lc->out.len] = '\0';
@@ -359,8 +358,10 @@ show(struct refbot *rb, const char *key, struct list_ctx *lc)
 			cli_iso_time(welcomed, when, sizeof(when));
 		json_kv_str(&lc->out, "welcomed_at", welcomed > 0 ? when :
 		    NULL, 0);
-		printf("%s}\n", lc->out.data + 3);
-		return 0;
+		if ((rc = cli_partner_tier(rb, &p, lc)) == 0)
+			printf("%s}\n", lc->out.data + 3);
+		partner_free(&p);
+		return rc;
 	}
 	e = amount_format(earned, rb->cfg.currency);
 	pd = amount_format(paid, rb->cfg.currency);
@@ -374,10 +375,12 @@ show(struct refbot *rb, const char *key, struct list_ctx *lc)
 		cli_iso_time(welcomed, when, sizeof(when));
 	printf("      welcome kit %s%s\n", welcomed > 0 ? "sent " : "not sent "
 	    "(refbot partner welcome)", when);
+	rc = cli_partner_tier(rb, &p, lc);
+	partner_free(&p);
 	free(e);
 	free(pd);
 	free(bal);
-	return 0;
+	return rc;
 }
 
 /* --owner: an active staff member (staff.h), or "-" for none. */
