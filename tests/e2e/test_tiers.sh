@@ -154,4 +154,36 @@ out=$("$REFBOT" --config "$SB/broken.conf" doctor 2>&1)
 check "doctor: a file without a default row is refused" \
 	grep -qF "FAIL tiers: $SB/broken/tiers.txt: no default row" <<<"$out"
 
+# --- SIGHUP: the tiers are read again with the other texts ------------------
+CONF="$SB/tiers.conf"
+"$REFBOT" --config "$CONF" run 2>"$SB/daemon.log" &
+DAEMON_PID=$!
+for _ in $(seq 100); do grep -q "(IDLE)" "$SB/daemon.log" && break; sleep 0.1; done
+check "the daemon starts with the tiers file" grep -q "(IDLE)" "$SB/daemon.log"
+sed -i '2s/.*/count>=5 → twenty/' "$SB/tiers/tiers.txt"
+kill -HUP "$DAEMON_PID"
+for _ in $(seq 50); do grep -q "reload refused" "$SB/daemon.log" && break; sleep 0.1; done
+check "a broken tiers file is refused on SIGHUP, with file and line" \
+	grep -qF "reload refused, keeping the running configuration: $SB/tiers/tiers.txt:2: rate \"twenty\"" "$SB/daemon.log"
+sed -i '2s/.*/count>=5 → 25%/' "$SB/tiers/tiers.txt"
+kill -HUP "$DAEMON_PID"
+for _ in $(seq 50); do grep -q "templates reloaded" "$SB/daemon.log" && break; sleep 0.1; done
+check "the corrected file is taken on SIGHUP" grep -q "configuration and templates reloaded" "$SB/daemon.log"
+add partner2						# REF 14
+to=
+for _ in $(seq 60); do
+	to=$(mt fetch --user staff1 --format json |
+		pyjson "([m['headers']['Reply-To'].strip('<>') for m in j if '$(ref 14)' in m['headers']['Subject']] + [''])[0]")
+	[ -n "$to" ] && break
+	sleep 0.5
+done
+mt send --from staff1 --to "$to" --subject "Re: [$(ref 14)]" --body "WON 1,000,000" >/dev/null
+for _ in $(seq 100); do [ -n "$(rate 14)" ] && break; sleep 0.2; done
+check "a WON after the reload earns the new row's 25% (got $(rate 14))" [ "$(rate 14)" = 2500 ]
+check "and records it" [ "$(rule 14)" = "count>=5 → 25% (count 6, conversion 100%)" ]
+kill -TERM "$DAEMON_PID"
+wait "$DAEMON_PID"
+check "the daemon stops on SIGTERM with exit 0" [ $? -eq 0 ]
+DAEMON_PID=""
+
 finish
