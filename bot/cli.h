@@ -32,7 +32,8 @@ struct list_ctx;
 struct partner;
 /*
  * "partner show": the partner's tier this year and what would raise it,
- * printed (text) or as a "tier" key added to lc's object (JSON).  0, or
+ * printed (text) or as a "commission_tier" key added to lc's object
+ * (JSON).  0, or
  * an EX_* code (cli_tier.c).
  */
 int cli_partner_tier(struct refbot *, const struct partner *,

@@ -1,7 +1,8 @@
 /*
  * cli_tier: the tier part of "refbot partner show" — which tier the
  * partner is on this year (count, conversion, the row or step met, the
- * rate) and what would raise it, as text lines or a JSON "tier" object.
+ * rate) and what would raise it, as text lines or a JSON
+ * "commission_tier" object (its "tier" is the partner's SLA tier).
  */
 #include "config.h"
 
@@ -85,7 +86,7 @@ cli_partner_tier(struct refbot *rb, const struct partner *p,
 	c = tier_conversion_bp(&n.st);
 	nup = own ? 0 : raises(rb, &n, up, nitems(up));
 	if (lc->json) {
-		json_key(b, "tier", 0);
+		json_key(b, "commission_tier", 0);
 		buf_addc(b, '{');
 		json_kv_str(b, "basis", own ? "own terms" : n.rows ?
 		    "tiers.txt" : "tier_rates", 1);

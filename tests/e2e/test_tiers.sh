@@ -123,11 +123,13 @@ check "partner show: a conversion shortfall in words" \
 	grep -q "to raise it: conversion 50% (now 33.33%) → 18% (conversion>=50% and count>=3 → 18%)" <<<"$out"
 js=$(rb partner show partner3@example.test --format json)
 check "partner show --format json: the row and rate" \
-	[ "$(pyjson 'j["tier"]["rule"] + " " + str(j["tier"]["rate_bp"])' <<<"$js")" = "count>=2 → 12.5% 1250" ]
+	[ "$(pyjson 'j["commission_tier"]["rule"] + " " + str(j["commission_tier"]["rate_bp"])' <<<"$js")" = "count>=2 → 12.5% 1250" ]
+check "partner show --format json: the SLA tier keeps its key" \
+	[ "$(grep -o '"tier":' <<<"$js" | wc -l)" = 1 ]
 check "partner show --format json: count, won, closed, conversion" \
-	[ "$(pyjson '" ".join(str(j["tier"][k]) for k in ("count", "won", "closed", "conversion_bp"))' <<<"$js")" = "3 1 3 3333" ]
+	[ "$(pyjson '" ".join(str(j["commission_tier"][k]) for k in ("count", "won", "closed", "conversion_bp"))' <<<"$js")" = "3 1 3 3333" ]
 check "partner show --format json: the ways up" \
-	[ "$(pyjson '"; ".join(r["needs"] for r in j["tier"]["raise"])' <<<"$js")" = \
+	[ "$(pyjson '"; ".join(r["needs"] for r in j["commission_tier"]["raise"])' <<<"$js")" = \
 	"2 more referrals this year; conversion 50% (now 33.33%)" ]
 out=$(rb partner show partner5@example.test)
 check "partner show: own terms are not tiered" grep -q "tier: not tiered (a flat fee)" <<<"$out"
@@ -156,6 +158,8 @@ check "doctor: a file without a default row is refused" \
 
 # --- SIGHUP: the tiers are read again with the other texts ------------------
 CONF="$SB/tiers.conf"
+# Before the start, whose first pass sends staff the notification.
+add partner2						# REF 14
 "$REFBOT" --config "$CONF" run 2>"$SB/daemon.log" &
 DAEMON_PID=$!
 for _ in $(seq 100); do grep -q "(IDLE)" "$SB/daemon.log" && break; sleep 0.1; done
@@ -169,7 +173,6 @@ sed -i '2s/.*/count>=5 → 25%/' "$SB/tiers/tiers.txt"
 kill -HUP "$DAEMON_PID"
 for _ in $(seq 50); do grep -q "templates reloaded" "$SB/daemon.log" && break; sleep 0.1; done
 check "the corrected file is taken on SIGHUP" grep -q "configuration and templates reloaded" "$SB/daemon.log"
-add partner2						# REF 14
 to=
 for _ in $(seq 60); do
 	to=$(mt fetch --user staff1 --format json |
