@@ -28,6 +28,17 @@ struct cli_cmd {
 	const char *help;
 };
 
+struct list_ctx;
+struct partner;
+/*
+ * "partner show": the partner's tier this year and what would raise it,
+ * printed (text) or as a "commission_tier" key added to lc's object
+ * (JSON).  0, or
+ * an EX_* code (cli_tier.c).
+ */
+int cli_partner_tier(struct refbot *, const struct partner *,
+    struct list_ctx *);
+
 /* The command table, NULL-terminated; in main.c. */
 extern const struct cli_cmd *const cli_table[];
 

@@ -188,9 +188,10 @@ ledger_row(const struct ledger_entry *e, void *arg)
 	}
 	cli_iso_time(e->created_at, when, sizeof(when));
 	if (!c->lc.json) {
-		printf("%.10s  %-20s  %-10s  %-10s  %14s  %s\n", when,
+		printf("%.10s  %-20s  %-10s  %-10s  %14s  %s%s%s\n", when,
 		    e->partner_name ? e->partner_name : "-", ref, e->kind, amt,
-		    e->note ? e->note : "");
+		    e->note ? e->note : "", e->rule ? "  rule: " : "",
+		    e->rule ? e->rule : "");
 	} else {
 		buf_adds(&c->lc.out, c->lc.n++ ? ",\n  {" : "\n  {");
 		json_kv_int(&c->lc.out, "id", e->id, 1);
@@ -200,6 +201,8 @@ ledger_row(const struct ledger_entry *e, void *arg)
 		json_kv_str(&c->lc.out, "kind", e->kind, 0);
 		json_kv_int(&c->lc.out, "amount", e->amount, 0);
 		json_kv_str(&c->lc.out, "note", e->note, 0);
+		json_kv_int(&c->lc.out, "rate_bp", e->rate_bp, 0);
+		json_kv_str(&c->lc.out, "rule", e->rule, 0);
 		buf_addc(&c->lc.out, '}');
 	}
 	free(amt);

@@ -348,7 +348,6 @@ show(struct refbot *rb, const char *key, struct list_ctx *lc)
 		return cli_db_error(rb);
 	}
 	print_partner(&p, lc);
-	partner_free(&p);
 	if (lc->json) {
 		/* One object with the money added, not a list. */
 		lc->out.data[--lc->out.len] = '\0';
@@ -359,8 +358,10 @@ show(struct refbot *rb, const char *key, struct list_ctx *lc)
 			cli_iso_time(welcomed, when, sizeof(when));
 		json_kv_str(&lc->out, "welcomed_at", welcomed > 0 ? when :
 		    NULL, 0);
-		printf("%s}\n", lc->out.data + 3);
-		return 0;
+		if ((rc = cli_partner_tier(rb, &p, lc)) == 0)
+			printf("%s}\n", lc->out.data + 3);
+		partner_free(&p);
+		return rc;
 	}
 	e = amount_format(earned, rb->cfg.currency);
 	pd = amount_format(paid, rb->cfg.currency);
@@ -374,10 +375,12 @@ show(struct refbot *rb, const char *key, struct list_ctx *lc)
 		cli_iso_time(welcomed, when, sizeof(when));
 	printf("      welcome kit %s%s\n", welcomed > 0 ? "sent " : "not sent "
 	    "(refbot partner welcome)", when);
+	rc = cli_partner_tier(rb, &p, lc);
+	partner_free(&p);
 	free(e);
 	free(pd);
 	free(bal);
-	return 0;
+	return rc;
 }
 
 /* --owner: an active staff member (staff.h), or "-" for none. */
@@ -601,7 +604,8 @@ const struct cli_cmd cli_partner_cmd = { "partner",
 "                        (repeatable)\n"
 "  --tier 1|2|3          strategic, active, referral network (default 3)\n"
 "  --terms T             percent, recurring, flat or reciprocal\n"
-"  --rate 15%            the commission rate (percent, recurring)\n"
+"  --rate 15%            the commission rate (percent, recurring); without\n"
+"                        it the tier (templates/tiers.txt, else tier_rates)\n"
 "  --fee AMOUNT          the flat fee per won referral (flat)\n"
 "  --newsletter on|off   the monthly newsletter\n"
 "  --active on|off       off: mail from the partner is a stranger's\n"
@@ -616,7 +620,8 @@ const struct cli_cmd cli_partner_cmd = { "partner",
 "  --welcome             queue the welcome kit, once (add, import)\n"
 "  --owner EMAIL         (set) the account manager, a staff member: owns\n"
 "                        the partner's new referrals; - for none\n"
-"  --format text|json    (list, show)\n"
+"  --format text|json    (list, show; show adds the partner's tier this\n"
+"                        year and what would raise it)\n"
 "PARTNER is the partner's id or address.\n"
 "\n"
 "Example:\n"

@@ -10,13 +10,22 @@ db_ledger_add(struct db *db, int64_t partner_id, int64_t referral_id,
     int64_t history_id, const char *kind, int64_t amount, int64_t basis,
     int64_t rate_bp, const char *note)
 {
+	return db_ledger_add_rule(db, partner_id, referral_id, history_id,
+	    kind, amount, basis, rate_bp, note, NULL);
+}
+
+int
+db_ledger_add_rule(struct db *db, int64_t partner_id, int64_t referral_id,
+    int64_t history_id, const char *kind, int64_t amount, int64_t basis,
+    int64_t rate_bp, const char *note, const char *rule)
+{
 	static const char sql[] = "INSERT INTO ledger (partner_id, "
 	    "referral_id, history_id, kind, amount, basis, rate_bp, note, "
-	    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "rule, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 	return db_exec(db, sql, ARGS(arg_int(partner_id), arg_id(referral_id),
 	    arg_id(history_id), arg_text(kind), arg_int(amount),
-	    arg_opt(basis), arg_opt(rate_bp), arg_text(note),
+	    arg_opt(basis), arg_opt(rate_bp), arg_text(note), arg_text(rule),
 	    arg_int(clock_now())));
 }
 
@@ -66,6 +75,7 @@ ledger_row(sqlite3_stmt *st, void *arg)
 	e.note = (const char *)sqlite3_column_text(st, 8);
 	e.created_at = sqlite3_column_int64(st, 9);
 	e.partner_name = (const char *)sqlite3_column_text(st, 10);
+	e.rule = (const char *)sqlite3_column_text(st, 11);
 	return c->cb(&e, c->arg);
 }
 
@@ -75,7 +85,8 @@ db_ledger_each(struct db *db, int64_t partner_id, int64_t referral_id,
 {
 	static const char sql[] = "SELECT l.id, l.partner_id, "
 	    "coalesce(l.referral_id, 0), coalesce(l.history_id, 0), l.kind, "
-	    "l.amount, l.basis, l.rate_bp, l.note, l.created_at, p.name "
+	    "l.amount, l.basis, l.rate_bp, l.note, l.created_at, p.name, "
+	    "l.rule "
 	    "FROM ledger l JOIN partners p ON p.id = l.partner_id "
 	    "WHERE (?1 = 0 OR l.partner_id = ?1) AND "
 	    "(?2 = 0 OR l.referral_id = ?2) ORDER BY l.id";

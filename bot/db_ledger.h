@@ -28,6 +28,7 @@ struct referral;
 struct ledger_entry {
 	int64_t id, partner_id, referral_id, history_id;	/* 0: none */
 	const char *kind, *note, *partner_name;
+	const char *rule;	/* what set the rate; NULL: not recorded */
 	int64_t amount, basis, rate_bp;	/* basis, rate: -1: none */
 	int64_t created_at;
 };
@@ -40,6 +41,10 @@ struct ledger_entry {
 int db_ledger_add(struct db *, int64_t partner_id, int64_t referral_id,
     int64_t history_id, const char *kind, int64_t amount, int64_t basis,
     int64_t rate_bp, const char *note);
+/* The same, with rule: the tier row or term that set rate_bp (or NULL). */
+int db_ledger_add_rule(struct db *, int64_t partner_id, int64_t referral_id,
+    int64_t history_id, const char *kind, int64_t amount, int64_t basis,
+    int64_t rate_bp, const char *note, const char *rule);
 /* A partner's net commission (earned + reversals + adjustments), paid. */
 int db_ledger_totals(struct db *, int64_t partner_id, int64_t *earned,
     int64_t *paid);

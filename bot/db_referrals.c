@@ -160,6 +160,23 @@ db_partner_year_count(struct db *db, int64_t partner_id, int64_t from,
 }
 
 int
+db_partner_year_outcomes(struct db *db, int64_t partner_id, int64_t from,
+    int64_t to, int64_t upto_id, int64_t *count, int64_t *won,
+    int64_t *closed)
+{
+	/* The referrals of db_partner_year_count; upto_id's as won. */
+	static const char sql[] = "SELECT count(*), coalesce(sum(id = ?4 OR "
+	    "status = {WON}), 0), coalesce(sum(id = ?4 OR status IN ({WON}, "
+	    "{LOST}, {DECLINED})), 0) FROM referrals WHERE partner_id = ?1 "
+	    "AND created_at >= ?2 AND created_at < ?3 AND id <= ?4 AND "
+	    "duplicate_of IS NULL AND status NOT IN ({not_counted})";
+
+	return db_row(db, sql, ARGS(arg_int(partner_id), arg_int(from),
+	    arg_int(to), arg_int(upto_id)), COLS(col_int64(count),
+	    col_int64(won), col_int64(closed))) == 1 ? 0 : -1;
+}
+
+int
 db_referral_duplicate(struct db *db, int64_t id, int64_t of,
     const char *status)
 {

@@ -76,6 +76,14 @@ int db_referral_first(struct db *, int64_t since, const char *client_key,
 /* A partner's referrals counting toward its tier in [from, to), up to id. */
 int db_partner_year_count(struct db *, int64_t partner_id, int64_t from,
     int64_t to, int64_t upto_id);
+/*
+ * Of those referrals: *count, how many were won (*won) and closed (won,
+ * lost or declined: *closed), upto_id's counted as won (the referral
+ * being won; INT64_MAX: as they stand).
+ */
+int db_partner_year_outcomes(struct db *, int64_t partner_id, int64_t from,
+    int64_t to, int64_t upto_id, int64_t *count, int64_t *won,
+    int64_t *closed);
 /* Marks a referral a duplicate of another (of > 0) or not, with status. */
 int db_referral_duplicate(struct db *, int64_t id, int64_t of,
     const char *status);

@@ -513,6 +513,23 @@ const char *const db_migrations[] = {
 	"  answered_at INTEGER NOT NULL);"
 	"CREATE INDEX survey_answers_survey "
 	"  ON survey_answers(survey_id, question, id);",
+	/*
+	 * Issue 20 item 2: the tier row (or other term) that set an earned
+	 * entry's rate, as words ("conversion>=50% and count>=4 → 20%
+	 * (count 5, conversion 60%)"); NULL on older entries and on
+	 * reversals, adjustments and payouts.  The ledger stays
+	 * append-only: the rule is one more column no update may change.
+	 */
+	"ALTER TABLE ledger ADD COLUMN rule TEXT;"
+	"DROP TRIGGER ledger_no_update;"
+	"CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger WHEN"
+	"  NEW.id IS NOT OLD.id OR NEW.partner_id IS NOT OLD.partner_id OR"
+	"  NEW.referral_id IS NOT OLD.referral_id OR NEW.kind IS NOT OLD.kind"
+	"  OR NEW.amount IS NOT OLD.amount OR NEW.basis IS NOT OLD.basis OR"
+	"  NEW.rate_bp IS NOT OLD.rate_bp OR NEW.created_at IS NOT"
+	"  OLD.created_at OR NEW.history_id IS NOT OLD.history_id OR"
+	"  NEW.rule IS NOT OLD.rule OR NEW.note IS NOT '[anonymised]'"
+	"  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);

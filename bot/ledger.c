@@ -3,12 +3,12 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "commission.h"
 #include "db_ledger.h"
 #include "keyword.h"
 #include "ledger.h"
+#include "rate.h"
 #include "render.h"
 #include "util.h"
 
@@ -17,40 +17,33 @@ ledger_win(struct refbot *rb, const struct referral *r,
     const struct partner *p, int64_t basis, int64_t hid, const char *note,
     int64_t *amount, int64_t *rate)
 {
-	int64_t from, to;
-	time_t t = (time_t)r->created_at;
-	struct tm tm;
-	int n;
+	char *rule = NULL;
+	int rc;
 
 	*amount = 0;
 	*rate = -1;
 	if (strcmp(p->terms, "reciprocal") == 0)
 		return 0;
-	if (strcmp(p->terms, "flat") == 0)
+	if (strcmp(p->terms, "flat") == 0) {
 		*amount = p->flat_fee > 0 ? p->flat_fee : 0;
-	else {
-		gmtime_r(&t, &tm);
-		tm.tm_mon = 0;
-		tm.tm_mday = 1;
-		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-		from = (int64_t)timegm(&tm);
-		tm.tm_year++;
-		to = (int64_t)timegm(&tm);
-		if (p->rate_bp >= 0)
+		rule = xstrdup("flat fee");
+	} else {
+		if (p->rate_bp >= 0) {
 			*rate = p->rate_bp;
-		else if ((n = db_partner_year_count(rb->db, p->id, from, to,
-		    r->id)) < 0)
+			rule = xstrdup("the partner's own rate");
+		} else if (rate_for(rb, r, p->id, 0, rate, &rule) != 0)
 			return -1;
-		else
-			*rate = tier_rate(&rb->cfg.tiers, n > 0 ? n : 1);
 		*amount = commission_of(basis, *rate);
 	}
 	if (*amount <= 0) {
 		*amount = 0;
+		free(rule);
 		return 0;
 	}
-	return db_ledger_add(rb->db, p->id, r->id, hid, LEDGER_EARNED,
-	    *amount, basis, *rate, note);
+	rc = db_ledger_add_rule(rb->db, p->id, r->id, hid, LEDGER_EARNED,
+	    *amount, basis, *rate, note, rule);
+	free(rule);
+	return rc;
 }
 
 int
@@ -70,11 +63,19 @@ int
 ledger_revenue(struct refbot *rb, const struct referral *r,
     const struct partner *p, int64_t basis, int64_t hid)
 {
-	int64_t rate = p->rate_bp >= 0 ? p->rate_bp :
-	    tier_rate(&rb->cfg.tiers, 1);
+	int64_t rate;
+	char *rule = NULL;
+	int rc;
 
-	return db_ledger_add(rb->db, p->id, r->id, hid, LEDGER_EARNED,
-	    commission_of(basis, rate), basis, rate, "REVENUE");
+	if (p->rate_bp >= 0) {
+		rate = p->rate_bp;
+		rule = xstrdup("the partner's own rate");
+	} else if (rate_for(rb, r, p->id, 1, &rate, &rule) != 0)
+		return -1;
+	rc = db_ledger_add_rule(rb->db, p->id, r->id, hid, LEDGER_EARNED,
+	    commission_of(basis, rate), basis, rate, "REVENUE", rule);
+	free(rule);
+	return rc;
 }
 
 char *

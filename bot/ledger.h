@@ -17,9 +17,9 @@
 
 /*
  * Books the commission on basis (the amount won) under p's terms (a
- * flat fee, or a percentage: their own rate, else the tier table by
- * their referrals of r's calendar year), tied to history row hid, with
- * note (the command).  *amount is what was booked (0: nothing, e.g.
+ * flat fee, or a percentage: their own rate, else their tier (rate.h)
+ * by their referrals of r's calendar year), tied to history row hid,
+ * with note (the command) and the rule that set it.  *amount is what was booked (0: nothing, e.g.
  * reciprocal terms), *rate its rate in basis points or -1 for a fee.
  */
 int ledger_win(struct refbot *, const struct referral *r,
@@ -31,7 +31,7 @@ int ledger_win(struct refbot *, const struct referral *r,
  */
 int ledger_reverse_win(struct refbot *, const struct referral *r,
     int64_t hid, const char *note, int64_t *reversed);
-/* REVENUE on recurring terms: one more earned entry on basis. */
+/* REVENUE on recurring terms: one more earned entry on basis (rate.h). */
 int ledger_revenue(struct refbot *, const struct referral *r,
     const struct partner *p, int64_t basis, int64_t hid);
 /*

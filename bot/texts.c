@@ -17,6 +17,7 @@
 #include "template.h"
 #include "texts.h"
 #include "texts_int.h"
+#include "tiers.h"
 #include "util.h"
 
 /* What every mail and kit text may use (texts_render fills them in). */
@@ -37,6 +38,7 @@ struct text {
 struct texts {
 	struct template tmpl;
 	struct keyword_table *keywords;
+	struct tier_rows *tiers;	/* tiers.txt's rows; NULL: none */
 	char *form[2];		/* the blank form, en and ja */
 	struct text *v;
 	size_t n;
@@ -335,6 +337,42 @@ load_template(struct loader *l)
 	free(path);
 }
 
+/* tiers.txt: optional; absent or all comments, tier_rates applies. */
+static void
+load_tiers(struct loader *l)
+{
+	char *path, *text, *err = NULL;
+	size_t len;
+	int line;
+
+	begin(l);
+	path = xasprintf("%s/tiers.txt", l->dir);
+	l->t->tiers = xcalloc(1, sizeof(*l->t->tiers));
+	if ((text = read_file(path, &len)) == NULL && errno != ENOENT)
+		say(l, TEXTS_FAIL, "tiers", "%s: %s", path, strerror(errno));
+	else if (text != NULL && tier_rows_parse(text, len, l->t->tiers,
+	    &line, &err) != 0) {
+		if (line > 0)
+			say(l, TEXTS_FAIL, "tiers", "%s:%d: %s", path, line,
+			    err);
+		else
+			say(l, TEXTS_FAIL, "tiers", "%s: %s", path, err);
+		free(err);
+	} else if (l->t->tiers->n > 0)
+		say(l, TEXTS_OK, "tiers", "%s: %zu commission tiers load (the "
+		    "configuration's tier_rates is not used)", path,
+		    l->t->tiers->n);
+	else
+		say(l, TEXTS_OK, "tiers", "%s: no rows: commission tiers by "
+		    "the configuration's tier_rates", path);
+	if (l->t->tiers->n == 0) {
+		free(l->t->tiers);
+		l->t->tiers = NULL;
+	}
+	free(text);
+	free(path);
+}
+
 static void
 load_keywords(struct loader *l)
 {
@@ -526,6 +564,7 @@ texts_load(const char *dir, texts_report_fn *report, void *arg,
 	}
 	load_template(&l);
 	load_keywords(&l);
+	load_tiers(&l);
 	load_reasons(&l);
 	load_mail_texts(&l);
 	load_kit(&l);
@@ -549,6 +588,7 @@ texts_free(struct texts *t)
 	free(t->form[0]);
 	free(t->form[1]);
 	keyword_table_free(t->keywords);
+	free(t->tiers);
 	template_free(&t->tmpl);
 	free(t);
 }
@@ -563,6 +603,12 @@ const struct keyword_table *
 texts_keywords(const struct texts *t)
 {
 	return t->keywords;
+}
+
+const struct tier_rows *
+texts_tiers(const struct texts *t)
+{
+	return t->tiers;
 }
 
 /* NAME.LANG, or NAME.en when there is no Japanese; NULL if neither. */

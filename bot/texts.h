@@ -3,10 +3,10 @@
  * checked once.
  *
  * A text set holds the qualification template, the staff keyword
- * aliases, and every mail text, phrase file ("KEY = text" lines) and
- * welcome-kit text, in English and Japanese.  texts_load reads them all
- * and checks each the way it will be used: a mail text has its
- * "Subject:" line, a phrase file the keys refbot looks up, and every
+ * aliases, the commission tiers (tiers.txt, optional), and every mail
+ * text, phrase file ("KEY = text" lines) and welcome-kit text, in
+ * English and Japanese.  texts_load reads them all and checks each the
+ * way it will be used: a mail text has its "Subject:" line, a phrase file the keys refbot looks up, and every
  * {{placeholder}} is one the text's senders fill in.  A set never
  * changes once loaded: mail is built from memory, and a new set (on
  * SIGHUP) replaces an old one whole, or not at all.
@@ -24,6 +24,7 @@ struct kvfile;
 struct render_var;
 struct template;
 struct texts;
+struct tier_rows;
 
 enum texts_level {
 	TEXTS_OK,		/* a check passed: what it found */
@@ -53,6 +54,8 @@ void texts_free(struct texts *);
 /* The set's parts; they live as long as the set. */
 const struct template *texts_template(const struct texts *);
 const struct keyword_table *texts_keywords(const struct texts *);
+/* tiers.txt's rows, or NULL when it has none (tier_rates applies). */
+const struct tier_rows *texts_tiers(const struct texts *);
 
 /*
  * NAME.LANG's "KEY = text" lines (NAME as "mail/progress-lines"; LANG

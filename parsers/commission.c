@@ -1,6 +1,7 @@
 /* commission: the tier table and integer commission maths. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,9 +9,8 @@
 #include "kvfile.h"
 #include "util.h"
 
-/* "12.5" percent as basis points; -1 if unreadable. */
-static int64_t
-percent_bp(const char *s)
+int64_t
+commission_percent_bp(const char *s)
 {
 	int64_t whole = 0, frac = 0;
 	int digits = 0;
@@ -63,7 +63,7 @@ tier_table_parse(const char *s, struct tier_table *t, char **errstr)
 				goto bad;
 			last = upto;
 		}
-		if ((bp = percent_bp(strtrim(colon + 1))) < 0 ||
+		if ((bp = commission_percent_bp(strtrim(colon + 1))) < 0 ||
 		    (upto == -1 && i != n - 1))
 			goto bad;
 		t->steps[i].upto = upto;
@@ -94,6 +94,20 @@ tier_rate(const struct tier_table *t, int64_t n)
 		if (t->steps[i].upto == -1 || n <= t->steps[i].upto)
 			return t->steps[i].rate_bp;
 	return 0;
+}
+
+const char *
+commission_percent_text(int64_t bp, char *buf, size_t size)
+{
+	if (bp % 100 == 0)
+		snprintf(buf, size, "%lld%%", (long long)bp / 100);
+	else if (bp % 10 == 0)
+		snprintf(buf, size, "%lld.%lld%%", (long long)bp / 100,
+		    (long long)bp % 100 / 10);
+	else
+		snprintf(buf, size, "%lld.%02lld%%", (long long)bp / 100,
+		    (long long)bp % 100);
+	return buf;
 }
 
 int64_t

@@ -28,6 +28,12 @@ int tier_table_parse(const char *s, struct tier_table *t, char **errstr);
 /* The rate for the nth referral of the year (n from 1). */
 int64_t tier_rate(const struct tier_table *, int64_t n);
 
+/* "12.5" or "12.5%" (0 to 100) as basis points; -1 if unreadable. */
+int64_t commission_percent_bp(const char *s);
+
+/* bp as "20%", "12.5%" or "12.25%" in buf; returns buf. */
+const char *commission_percent_text(int64_t bp, char *buf, size_t size);
+
 /* amount * rate_bp / 10000, rounded half up. */
 int64_t commission_of(int64_t amount, int64_t rate_bp);
 
