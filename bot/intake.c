@@ -251,12 +251,15 @@ bounce(struct job *j)
 	if (!hard && db_partner_soft_bounce(rb->db, m.rcpt) < 0)
 		rc = -1;
 	if (rc == 0 && partner > 0) {
-		char *what = xasprintf("A partner's address bounced (outbox "
-		    "%lld, %s)", (long long)m.id, m.kind);
-		rc = notify_alert(rb, j->row, what, why,
-		    rb->cfg.processed_folder,
-		    "Nothing was sent to the sender.");
-		free(what);
+		char outbox[24];
+		const struct render_var vars[] = {
+			{ "outbox", outbox }, { "kind", m.kind },
+			{ "action", action }, { "status", st },
+		};
+
+		snprintf(outbox, sizeof(outbox), "%lld", (long long)m.id);
+		rc = notify_alert(rb, j->row, "bounce", vars, nitems(vars),
+		    rb->cfg.processed_folder, "nothing");
 	}
 	j->detail = xasprintf("outbox %lld (%s) %s%s", (long long)m.id, m.kind,
 	    why, partner > 0 ? "; partner address flagged" : "");
