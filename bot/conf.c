@@ -53,7 +53,7 @@ static const struct keydef keys[] = {
 	{ "intake_address", K_ADDR, O(intake_address), 1 },
 	{ "from_name", K_STR, O(from_name), 0 },
 	{ "firm_name", K_STR, O(firm_name), 0 },
-	{ "staff_addresses", K_LIST, O(staff), 1 },
+	{ "staff_addresses", K_LIST, O(staff), 0 },	/* staff_nobody */
 	{ "message_id_domain", K_STR, O(message_id_domain), 1 },
 	{ "reply_token", K_REPLY_TOKEN, O(reply_token), 0 },
 	{ "max_message_size", K_SIZE, O(max_message_size), 0 },
