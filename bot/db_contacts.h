@@ -18,6 +18,7 @@ struct contact {
 	char *name;		/* or NULL */
 	char *lang;		/* "en", "ja", or NULL: the firm's */
 	char *role;		/* "main", "billing" or "other" */
+	int newsletter;		/* a copy of the newsletter (not main) */
 };
 
 /*
@@ -27,6 +28,10 @@ struct contact {
  */
 int db_contact_add(struct db *, int64_t partner_id, const char *email,
     const char *name, const char *lang, const char *role);
+/* Sets whether a contact gets the newsletter; rows changed or -1. */
+int db_contact_newsletter(struct db *, int64_t contact_id, int on);
+/* The contact with this id; 1 found, 0 not, -1 error. */
+int db_contact_by_id(struct db *, int64_t id, struct contact *);
 /* Removes a contact that is not the main one; rows changed or -1. */
 int db_contact_remove(struct db *, int64_t partner_id, const char *email);
 /* The contact with this address; 1 found, 0 not, -1 error. */

@@ -513,6 +513,13 @@ const char *const db_migrations[] = {
 	"  answered_at INTEGER NOT NULL);"
 	"CREATE INDEX survey_answers_survey "
 	"  ON survey_answers(survey_id, question, id);",
+	/*
+	 * Issue 18, its gap: a contact other than the main one gets the
+	 * newsletter when set (partner contact set --newsletter on) and
+	 * stops by their own unsubscribe address.
+	 */
+	"ALTER TABLE contacts ADD COLUMN newsletter INTEGER NOT NULL "
+	"  DEFAULT 0;",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);
