@@ -94,11 +94,15 @@ static int
 print_contact(const struct contact *c, void *arg)
 {
 	struct list_ctx *lc = arg;
+	char when[32], bounced[48];
+
+	cli_iso_time(c->bounced_at, when, sizeof(when));
+	snprintf(bounced, sizeof(bounced), "bounced %s", when);
 
 	if (!lc->json) {
-		printf("%-36s %-8s %-4s %-10s %s\n", c->email, c->role,
+		printf("%-36s %-8s %-4s %-10s %-26s %s\n", c->email, c->role,
 		    c->lang ? c->lang : "-", c->newsletter ? "newsletter" :
-		    "-", c->name ? c->name : "");
+		    "-", c->bounced_at ? bounced : "-", c->name ? c->name : "");
 		return 0;
 	}
 	buf_adds(&lc->out, lc->n++ ? ",\n  {" : "\n  {");
@@ -108,6 +112,8 @@ print_contact(const struct contact *c, void *arg)
 	json_kv_str(&lc->out, "name", c->name, 0);
 	buf_adds(&lc->out, ", \"newsletter\": ");
 	buf_adds(&lc->out, c->newsletter ? "true" : "false");
+	json_kv_str(&lc->out, "bounced_at", c->bounced_at ? when : NULL, 0);
+	json_kv_str(&lc->out, "bounced", c->bounced, 0);
 	buf_adds(&lc->out, "}");
 	return 0;
 }

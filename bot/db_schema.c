@@ -520,6 +520,13 @@ const char *const db_migrations[] = {
 	 */
 	"ALTER TABLE contacts ADD COLUMN newsletter INTEGER NOT NULL "
 	"  DEFAULT 0;",
+	/*
+	 * Issue 18, its gap: a contact (not the main one) whose address
+	 * was refused for good: when, and the server's words.  Mail meant
+	 * for them goes to the main contact instead.
+	 */
+	"ALTER TABLE contacts ADD COLUMN bounced_at INTEGER;"
+	"ALTER TABLE contacts ADD COLUMN bounced TEXT;",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);

@@ -370,7 +370,8 @@ collect_readers(const struct contact *c, void *arg)
 {
 	struct ids *ids = arg;
 
-	if (c->newsletter && strcmp(c->role, "main") != 0) {
+	if (c->newsletter && strcmp(c->role, "main") != 0 &&
+	    c->bounced_at == 0) {
 		ids->v = xreallocarray(ids->v, ids->n + 1, sizeof(*ids->v));
 		ids->v[ids->n++] = c->id;
 	}

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "contacts.h"
 #include "db_alerts.h"
 #include "db_outbox.h"
 #include "db_referrals.h"
@@ -498,10 +499,9 @@ notify_alert_summaries(struct refbot *rb, int64_t now)
 static int
 undelivered(struct refbot *rb, const struct outmail *m)
 {
-	int staff = staff_is(rb, m->rcpt), rc = 0;
+	int staff = staff_is(rb, m->rcpt), rc = 0, contact = 0;
 	const char *err = m->last_error ? m->last_error : "?";
-	const char *who = staff ? "undelivered.staff" : m->referral_id > 0 ?
-	    "undelivered.partner" : "undelivered.other";
+	const char *who;
 	char ref[24], outbox[24], *detail, *kind[2], *ref_ja, *who_en, *who_ja;
 	struct notify n;
 
@@ -518,9 +518,15 @@ undelivered(struct refbot *rb, const struct outmail *m)
 		rc = NOTIFY_RETRY;
 	}
 	free(detail);
+	/* A contact of a firm (not its main): flagged, the main gets theirs. */
+	if (rc == 0 && !staff && (contact = contacts_bounced(rb, m->rcpt,
+	    err)) < 0)
+		rc = NOTIFY_RETRY;
 	/* A notice about a refused notice would be refused the same way. */
 	if (rc != 0 || strcmp(m->kind, "staff-undelivered") == 0)
 		return rc;
+	who = staff ? "undelivered.staff" : contact ? "undelivered.contact" :
+	    m->referral_id > 0 ? "undelivered.partner" : "undelivered.other";
 	kind[0] = notify_kind_text(rb, "en", m->kind);
 	kind[1] = notify_kind_text(rb, "ja", m->kind);
 	ref_ja = m->referral_id > 0 ? xstrdup(ref) :
