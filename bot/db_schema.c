@@ -527,6 +527,12 @@ const char *const db_migrations[] = {
 	 */
 	"ALTER TABLE contacts ADD COLUMN bounced_at INTEGER;"
 	"ALTER TABLE contacts ADD COLUMN bounced TEXT;",
+	/*
+	 * Issue 18, its gap: how long a meeting is (MEETING 12/10
+	 * 14:00-15:30; else meeting_minutes when it was set).  NULL: a
+	 * meeting recorded before, 60 minutes.
+	 */
+	"ALTER TABLE meetings ADD COLUMN minutes INTEGER;",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);

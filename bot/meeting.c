@@ -17,8 +17,6 @@
 #include "token.h"
 #include "util.h"
 
-#define MEETING_MINUTES 60	/* how long the calendar blocks */
-
 char *
 meeting_when(const struct keyword_cmd *cmd)
 {
@@ -26,6 +24,10 @@ meeting_when(const struct keyword_cmd *cmd)
 		return NULL;
 	if (cmd->minute < 0)
 		return xstrdup(cmd->date);
+	if (cmd->end_minute > cmd->minute)
+		return xasprintf("%s %02d:%02d-%02d:%02d", cmd->date,
+		    cmd->minute / 60, cmd->minute % 60, cmd->end_minute / 60,
+		    cmd->end_minute % 60);
 	return xasprintf("%s %02d:%02d", cmd->date, cmd->minute / 60,
 	    cmd->minute % 60);
 }
@@ -74,7 +76,7 @@ send_invitation(struct refbot *rb, const struct referral *r,
 	ev.cancel = cancel;
 	ev.day = m->starts_at >= 0 ? NULL : m->day;
 	ev.start = m->starts_at;
-	ev.minutes = MEETING_MINUTES;
+	ev.minutes = m->minutes;
 	ev.stamp = clock_now();
 	ev.summary = summary;
 	ev.description = desc;
@@ -150,6 +152,9 @@ meeting_apply(struct refbot *rb, const struct referral *r,
 	m.minute = cmd->minute;
 	m.starts_at = cmd->minute < 0 ? -1 : clock_at(y, mo, d,
 	    cmd->minute / 60) + 60 * (cmd->minute % 60);
+	/* As long as the span written, else the configured length. */
+	m.minutes = cmd->end_minute > cmd->minute ? cmd->end_minute -
+	    cmd->minute : rb->cfg.meeting_minutes;
 	m.cancelled_at = -1;
 	if (who != NULL) {
 		free(m.attendee);
