@@ -269,7 +269,7 @@ send_duplicate(struct job *j, const struct form *f, const struct partner *p,
 			n.vars = vars;
 			n.nvars = nitems(vars);
 			n.vars_ja = sf.ja;
-			n.nvars_ja = 1;		/* the fields */
+			n.nvars_ja = nitems(sf.ja);
 			rc = notify_staff(rb, &n);
 		}
 	}

@@ -28,7 +28,7 @@ char *intake_rules_text(const struct form *, const char *lang);
 /*
  * Staff's {{fields}} and {{reasons}} of a form in English (fields[0],
  * reasons[0]) and in Japanese, which ja holds for notify's vars_ja (with
- * room for the caller's {{attachments}}, empty until set).
+ * room for the caller's {{attachments}}: NULL, the English, until set).
  */
 struct staff_form {
 	char *fields[2], *reasons[2];

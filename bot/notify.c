@@ -109,7 +109,8 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 		memcpy(v, n->vars, n->nvars * sizeof(*v));
 		for (i = 0; ja && i < n->nvars; i++)
 			for (k = 0; k < n->nvars_ja; k++)
-				if (strcmp(v[i].name, n->vars_ja[k].name) == 0)
+				if (strcmp(v[i].name, n->vars_ja[k].name) == 0 &&
+				    n->vars_ja[k].value != NULL)
 					v[i].value = n->vars_ja[k].value;
 		if (n->sheet != NULL) {
 			sheet = notify_keyword_sheet(rb, n->sheet, n->lang);

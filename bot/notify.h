@@ -28,8 +28,8 @@ struct notify {
 	size_t nvars;
 	/*
 	 * What refbot composed, for a reader of Japanese: each replaces the
-	 * value in vars of the same name (staff texts: notify_staff sets
-	 * lang per person).
+	 * value in vars of the same name, unless NULL (staff texts:
+	 * notify_staff sets lang per person).
 	 */
 	const struct render_var *vars_ja;
 	size_t nvars_ja;
