@@ -48,13 +48,37 @@ partner_or_gone(struct refbot *rb, int64_t id, struct partner *p,
 	return r;
 }
 
+/* Tells rcpt, of p, that their newsletter stopped; as notify_queue. */
+static int
+tell_unsubscribed(struct refbot *rb, const struct analysis *a,
+    const struct partner *p, const char *rcpt, const char *lang)
+{
+	const struct render_var vars[] = {
+		{ "partner_name", p->name }, { "partner_email", rcpt },
+		{ "from_name", rb->cfg.from_name },
+	};
+	struct notify n;
+
+	memset(&n, 0, sizeof(n));
+	n.name = "newsletter-unsubscribed";
+	n.lang = lang;
+	n.rcpt = rcpt;
+	n.vars = vars;
+	n.nvars = nitems(vars);
+	/* A reply ("it was a mistake") reaches staff. */
+	n.role = ROLE_NEWSLETTER;
+	n.token_id = p->id;
+	n.in_reply_to = a->msg.message_id;
+	n.auto_reply = 1;
+	return notify_queue(rb, &n, NULL);
+}
+
 int
 newsletter_unsubscribe(struct refbot *rb, int64_t row,
     const struct analysis *a, int64_t partner_id, const char *how,
     struct reply_outcome *out)
 {
 	struct partner p;
-	struct notify n;
 	int r;
 
 	if ((r = partner_or_gone(rb, partner_id, &p, "unsubscribe", out)) <= 0)
@@ -72,25 +96,8 @@ newsletter_unsubscribe(struct refbot *rb, int64_t row,
 	}
 	log_info("message %lld: partner %lld unsubscribed from the newsletter "
 	    "(%s)", (long long)row, (long long)p.id, how);
-	{
-		const struct render_var vars[] = {
-			{ "partner_name", p.name },
-			{ "partner_email", p.email },
-			{ "from_name", rb->cfg.from_name },
-		};
-		memset(&n, 0, sizeof(n));
-		n.name = "newsletter-unsubscribed";
-		n.lang = refbot_partner_lang(&p, NULL);
-		n.rcpt = p.email;
-		n.vars = vars;
-		n.nvars = nitems(vars);
-		/* A reply ("it was a mistake") reaches staff. */
-		n.role = ROLE_NEWSLETTER;
-		n.token_id = p.id;
-		n.in_reply_to = a->msg.message_id;
-		n.auto_reply = 1;
-		r = notify_queue(rb, &n, NULL);
-	}
+	r = tell_unsubscribed(rb, a, &p, p.email, refbot_partner_lang(&p,
+	    NULL));
 	outcome(out, "unsubscribe", xasprintf("partner %lld unsubscribed from "
 	    "the newsletter (%s)", (long long)p.id, how));
 	partner_free(&p);
@@ -107,7 +114,6 @@ contact_unsubscribe(struct refbot *rb, int64_t row, const struct analysis *a,
 {
 	struct contact c;
 	struct partner p;
-	struct notify n;
 	char idbuf[24];
 	int r;
 
@@ -130,25 +136,9 @@ contact_unsubscribe(struct refbot *rb, int64_t row, const struct analysis *a,
 	log_info("message %lld: contact %lld of partner %lld unsubscribed "
 	    "from the newsletter (%s)", (long long)row, (long long)c.id,
 	    (long long)p.id, how);
-	{
-		const struct render_var vars[] = {
-			{ "partner_name", p.name },
-			{ "partner_email", c.email },
-			{ "from_name", rb->cfg.from_name },
-		};
-		memset(&n, 0, sizeof(n));
-		n.name = "newsletter-unsubscribed";
-		n.lang = contacts_sender_lang(rb, &p, c.email, NULL);
-		n.rcpt = c.email;
-		n.vars = vars;
-		n.nvars = nitems(vars);
-		n.role = ROLE_NEWSLETTER;
-		n.token_id = p.id;
-		n.in_reply_to = a->msg.message_id;
-		n.auto_reply = 1;
-		if (r > 0)
-			r = notify_queue(rb, &n, NULL);
-	}
+	if (r > 0)
+		r = tell_unsubscribed(rb, a, &p, c.email,
+		    contacts_sender_lang(rb, &p, c.email, NULL));
 	outcome(out, "unsubscribe", xasprintf("contact %lld of partner %lld "
 	    "unsubscribed from the newsletter (%s)", (long long)c.id,
 	    (long long)p.id, how));
