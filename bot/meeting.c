@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "clock.h"
 #include "db.h"
@@ -147,6 +148,17 @@ meeting_apply(struct refbot *rb, const struct referral *r,
 		goto out;	/* keyword_parse wrote it: cannot happen */
 	/* The same event, newer: SEQUENCE counts every mail about it. */
 	m.sequence = found ? m.sequence + 1 : 0;
+	/*
+	 * Someone else now holds it (another staff member moved it, or the
+	 * owner changed): the first invitee's calendar loses the event as
+	 * it was, and the new one gets it with the next SEQUENCE.
+	 */
+	if (found && who != NULL && m.attendee != NULL &&
+	    m.cancelled_at < 0 && strcasecmp(who, m.attendee) != 0) {
+		if (send_invitation(rb, r, &m, 1) != 0)
+			goto out;
+		m.sequence++;
+	}
 	free(m.day);
 	m.day = xstrdup(cmd->date);
 	m.minute = cmd->minute;

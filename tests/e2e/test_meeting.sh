@@ -149,5 +149,30 @@ check "for the span it cancels (45 minutes)" [ "$(echo "$inv" | pyjson 'j[5]["mi
 check "the UID is the referral's ($uid)" grep -q "^refbot-meeting-1@" <<<"$uid"
 check "the partner heard of the meeting with its time" \
 	[ "$(fetch partner1 | pyjson 'any("2026-12-10 14:00" in (m["text"] or "") for m in j)')" = True ]
+# Another staff member moves a meeting (no owner: the sender is invited):
+# the first invitee gets a cancellation, the second the invitation.
+sed -e 's/plain-en@partner.example/second@partner.example/' -e 's/Acme Widgets Ltd/Beta Corp/' \
+	-e 's/jane.smith@acme.example/b@beta.example/' "$REFBOT_SRC/tests/data/plain-en.eml" >"$SB/second.eml"
+send --from partner1 --to intake --eml "$SB/second.eml"
+run_once
+wait_for staff2 2
+s1=$(fetch staff1 | pyjson '[m for m in j if "REF-000002" in m["headers"]["Subject"]][0]["headers"]["Reply-To"].strip("<>")')
+s2=$(fetch staff2 | pyjson '[m for m in j if "REF-000002" in m["headers"]["Subject"]][0]["headers"]["Reply-To"].strip("<>")')
+n1=$(count staff1)
+send --from staff1 --to "$s1" --subject "Re: [REF-000002]" --body "MEETING 2026-12-15 10:00"
+run_once
+wait_for staff1 $((n1 + 1))
+n2=$(count staff2)
+send --from staff2 --to "$s2" --subject "Re: [REF-000002]" --body "MEETING 2026-12-16 11:00"
+run_once
+check "staff1, invited first, hears of the move" wait_for staff1 $((n1 + 2))
+check "staff2, who moved it, gets the invitation" wait_for staff2 $((n2 + 1))
+a=$(invites staff1 | pyjson 'json.dumps([i for i in j if "REF-000002" in i["summary"]])')
+b=$(invites staff2 | pyjson 'json.dumps([i for i in j if "REF-000002" in i["summary"]])')
+check "staff1 gets METHOD:CANCEL for the old time, SEQUENCE 1" \
+	[ "$(pyjson '(len(j), j[-1]["method"], j[-1]["status"], j[-1]["sequence"], j[-1]["start"], j[-1]["uid"] == j[0]["uid"])' <<<"$a")" = "(2, 'CANCEL', 'CANCELLED', 1, '2026-12-15T01:00:00+00:00', True)" ]
+check "staff2 gets METHOD:REQUEST for the new time, same UID, SEQUENCE 2" \
+	[ "$(pyjson '(len(j), j[0]["method"], j[0]["sequence"], j[0]["start"], j[0]["attendee"].lower())' <<<"$b")" = "(1, 'REQUEST', 2, '2026-12-16T02:00:00+00:00', 'mailto:staff2@example.test')" ]
+check "the same event for both" [ "$(pyjson 'j[0]["uid"]' <<<"$a")" = "$(pyjson 'j[0]["uid"]' <<<"$b")" ]
 check "refbot logged no warnings" [ "$(grep -c 'warning:' "$SB/run.log")" = 0 ]
 finish
