@@ -130,7 +130,8 @@ const struct known known[] = {
 	    "date", NULL },
 	/* notify.c and intake: what refbot composes inside staff mail. */
 	{ "mail/staff-lines", LINES, MAILTEXTS, 2, "reason size limit outbox "
-	    "kind action status name ref rcpt", "contact-bounce.title "
+	    "kind action status name ref rcpt days", "digest.age "
+	    "digest.noreply contact-bounce.title "
 	    "contact-bounce.reason undelivered.contact corrected.duplicate none unverified.sender unverified.token "
 	    "unverified.auth attach.title attach.not-kept attach.attached "
 	    "attach.noname unreadable.title unreadable.reason "
