@@ -6,32 +6,42 @@
 
 #include "attach.h"
 #include "intake_text.h"
+#include "notify.h"
 #include "util.h"
 
 int
 attach_load(struct refbot *rb, int64_t id, int with_files,
     struct attach_set *s)
 {
-	struct buf b;
+	struct buf b[2];
 	size_t i, room = rb->cfg.attach_limit;
-	char size[32];
+	char size[32], *w[2][4];
+	static const char *keys[] = { "attach.title", "attach.not-kept",
+	    "attach.attached", "attach.noname" };
+	int k, l;
 
 	memset(s, 0, sizeof(*s));
 	if (db_attachments_of(rb->db, id, with_files, &s->list, &s->n) != 0)
 		return -1;
-	buf_init(&b);
-	if (s->n > 0) {
-		s->files = xcalloc(s->n, sizeof(*s->files));
-		buf_adds(&b, "Attachments:\n");
+	/* The words in both languages, from mail/staff-lines. */
+	for (l = 0; l < 2; l++) {
+		buf_init(&b[l]);
+		for (k = 0; k < 4; k++)
+			w[l][k] = s->n == 0 ? NULL : notify_line(rb, l ? "ja" :
+			    "en", keys[k], NULL, 0);
+		if (s->n > 0)
+			buf_addf(&b[l], "%s\n", w[l][0]);
 	}
+	if (s->n > 0)
+		s->files = xcalloc(s->n, sizeof(*s->files));
 	for (i = 0; i < s->n; i++) {
 		const struct stored_attachment *a = &s->list[i];
-		const char *how = "";
+		int how = 0;
 
 		intake_size_text((uint64_t)a->size, size,
 		    sizeof(size));
 		if (!a->kept)
-			how = ", not kept";
+			how = 1;
 		else if (with_files && (uint64_t)a->len <= room) {
 			struct mailout_file *f = &s->files[s->nfiles++];
 
@@ -40,12 +50,18 @@ attach_load(struct refbot *rb, int64_t id, int with_files,
 			f->data = a->data;
 			f->len = (size_t)a->len;
 			room -= (size_t)a->len;
-			how = ", attached";
+			how = 2;
 		}
-		buf_addf(&b, "  %d. %s (%s, %s%s)\n", a->n,
-		    *a->name ? a->name : "(no name)", a->type, size, how);
+		for (l = 0; l < 2; l++)
+			buf_addf(&b[l], "  %d. %s (%s, %s%s%s)\n", a->n,
+			    *a->name ? a->name : w[l][3], a->type, size,
+			    how ? ", " : "", how ? w[l][how] : "");
 	}
-	s->text = buf_steal(&b);
+	for (l = 0; l < 2; l++)
+		for (k = 0; k < 4; k++)
+			free(w[l][k]);
+	s->text = buf_steal(&b[0]);
+	s->text_ja = buf_steal(&b[1]);
 	return 0;
 }
 
@@ -55,5 +71,6 @@ attach_free(struct attach_set *s)
 	db_attachments_free(s->list, s->n);
 	free(s->files);
 	free(s->text);
+	free(s->text_ja);
 	memset(s, 0, sizeof(*s));
 }

@@ -20,6 +20,7 @@ struct attach_set {
 	struct mailout_file *files;	/* pointing into list */
 	size_t nfiles;
 	char *text;	/* "Attachments:\n  1. a.pdf (...)\n", or "" */
+	char *text_ja;	/* the same in Japanese */
 };
 
 /*

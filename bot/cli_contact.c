@@ -10,8 +10,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "contacts.h"
 #include "db_contacts.h"
 #include "db_partners.h"
+#include "enable.h"
 #include "json.h"
 
 /* A lower-case copy of addr, or NULL (said on stderr) if it is none. */
@@ -92,10 +94,15 @@ static int
 print_contact(const struct contact *c, void *arg)
 {
 	struct list_ctx *lc = arg;
+	char when[32], bounced[48];
+
+	cli_iso_time(c->bounced_at, when, sizeof(when));
+	snprintf(bounced, sizeof(bounced), "bounced %s", when);
 
 	if (!lc->json) {
-		printf("%-36s %-8s %-4s %s\n", c->email, c->role,
-		    c->lang ? c->lang : "-", c->name ? c->name : "");
+		printf("%-36s %-8s %-4s %-10s %-26s %s\n", c->email, c->role,
+		    c->lang ? c->lang : "-", c->newsletter ? "newsletter" :
+		    "-", c->bounced_at ? bounced : "-", c->name ? c->name : "");
 		return 0;
 	}
 	buf_adds(&lc->out, lc->n++ ? ",\n  {" : "\n  {");
@@ -103,6 +110,10 @@ print_contact(const struct contact *c, void *arg)
 	json_kv_str(&lc->out, "role", c->role, 0);
 	json_kv_str(&lc->out, "lang", c->lang, 0);
 	json_kv_str(&lc->out, "name", c->name, 0);
+	buf_adds(&lc->out, ", \"newsletter\": ");
+	buf_adds(&lc->out, c->newsletter ? "true" : "false");
+	json_kv_str(&lc->out, "bounced_at", c->bounced_at ? when : NULL, 0);
+	json_kv_str(&lc->out, "bounced", c->bounced, 0);
 	buf_adds(&lc->out, "}");
 	return 0;
 }
@@ -137,6 +148,46 @@ remove_one(struct refbot *rb, const struct partner *p, const char *addr)
 	return r == 0 ? EX_DATAERR_ : 0;
 }
 
+/*
+ * After add or set: the newsletter copy on or off (newsletter: "on",
+ * "off" or NULL, unchanged), and the welcome kit when welcome is set.
+ */
+static int
+contact_extras(struct refbot *rb, const struct partner *p, const char *addr,
+    const char *newsletter, int welcome)
+{
+	struct contact c;
+	char *email = address(addr);
+	int r;
+
+	if (email == NULL)
+		return EX_DATAERR_;
+	r = db_contact_get(rb->db, email, &c);
+	free(email);
+	if (r <= 0 || c.partner_id != p->id) {
+		if (r >= 0)
+			fprintf(stderr, "refbot: %s is not a contact of partner "
+			    "%lld\n", addr, (long long)p->id);
+		if (r > 0)
+			contact_free(&c);
+		return r < 0 ? cli_db_error(rb) : EX_DATAERR_;
+	}
+	r = 0;
+	if (newsletter != NULL && strcmp(c.role, "main") == 0) {
+		fprintf(stderr, "refbot: %s is the main contact: its newsletter "
+		    "is the firm's (partner set --newsletter)\n", c.email);
+		r = EX_DATAERR_;
+	} else if (newsletter != NULL && db_contact_newsletter(rb->db, c.id,
+	    strcmp(newsletter, "on") == 0) < 0)
+		r = cli_db_error(rb);
+	if (r == 0 && welcome && enable_welcome_to(rb, p, c.email,
+	    contacts_lang(&(struct recipient){ c.email, NULL, c.lang }, p,
+	    NULL)) < 0)
+		r = EX_IOERR_;
+	contact_free(&c);
+	return r;
+}
+
 int
 cli_contact_run(const char *conf, int argc, char **argv)
 {
@@ -144,22 +195,35 @@ cli_contact_run(const char *conf, int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },
 		{ "lang", required_argument, NULL, 'l' },
 		{ "role", required_argument, NULL, 'r' },
+		{ "newsletter", required_argument, NULL, 'N' },
+		{ "welcome", no_argument, NULL, 'W' },
 		{ "format", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct list_ctx lc = { 0, 0, { NULL, 0, 0 } };
 	const char *verb, *name = NULL, *lang = NULL, *role = "other";
+	const char *newsletter = NULL;
 	struct refbot rb;
 	struct partner p;
-	int c, rc, nargs;
+	int c, rc, nargs, welcome = 0;
 
 	if (argc < 2)
 		return cli_usage();
 	verb = argv[1];
 	argc--, argv++;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "n:l:r:f:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:l:r:f:N:W", opts, NULL)) !=
+	    -1) {
 		switch (c) {
+		case 'N':
+			if (strcmp(optarg, "on") && strcmp(optarg, "off")) {
+				fprintf(stderr, "refbot: --newsletter must be "
+				    "on or off\n");
+				return EX_USAGE_;
+			}
+			newsletter = optarg;
+			break;
+		case 'W': welcome = 1; break;
 		case 'n': name = optarg; break;
 		case 'l': lang = optarg; break;
 		case 'r': role = optarg; break;
@@ -173,7 +237,8 @@ cli_contact_run(const char *conf, int argc, char **argv)
 	}
 	nargs = argc - optind;
 	if (strcmp(verb, "list") == 0 ? nargs != 1 : nargs != 2 ||
-	    (strcmp(verb, "add") && strcmp(verb, "remove")))
+	    (strcmp(verb, "add") && strcmp(verb, "remove") &&
+	    strcmp(verb, "set")))
 		return cli_usage();
 	if ((rc = cli_open(&rb, conf, 0)) != 0)
 		return rc;
@@ -190,13 +255,19 @@ cli_contact_run(const char *conf, int argc, char **argv)
 		rc = remove_one(&rb, &p, argv[optind + 1]);
 	else if (db_begin(rb.db) != 0)
 		rc = cli_db_error(&rb);
-	else if ((rc = cli_contact_add(&rb, p.id, argv[optind + 1], name,
-	    lang, role)) != 0 || db_commit(rb.db) != 0) {
+	else if ((strcmp(verb, "add") == 0 && (rc = cli_contact_add(&rb,
+	    p.id, argv[optind + 1], name, lang, role)) != 0) ||
+	    (rc = contact_extras(&rb, &p, argv[optind + 1], newsletter,
+	    welcome)) != 0 || db_commit(rb.db) != 0) {
 		db_rollback(rb.db);
 		rc = rc ? rc : cli_db_error(&rb);
 	} else
-		printf("contact %s added to partner %lld (%s)\n",
-		    argv[optind + 1], (long long)p.id, role);
+		printf("contact %s %s partner %lld%s%s\n", argv[optind + 1],
+		    strcmp(verb, "add") == 0 ? "added to" : "of",
+		    (long long)p.id, newsletter == NULL ? "" :
+		    strcmp(newsletter, "on") == 0 ? "; gets the newsletter" :
+		    "; no newsletter", welcome ? "; welcome kit queued (sent "
+		    "by 'refbot run')" : "");
 	buf_free(&lc.out);
 	partner_free(&p);
 	refbot_close(&rb);

@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -11,6 +12,7 @@
 #include "fault.h"
 #include "log.h"
 #include "run.h"
+#include "staff.h"
 
 static volatile sig_atomic_t stop_flag, hup_flag, wake_flag;
 
@@ -49,6 +51,7 @@ cmd_run(const char *conf, int argc, char **argv)
 	};
 	struct refbot rb;
 	struct sigaction sa;
+	char *err = NULL;
 	int once = 0, c, rc;
 
 	optind = 0;
@@ -61,6 +64,12 @@ cmd_run(const char *conf, int argc, char **argv)
 		return cli_usage();
 	if ((rc = cli_open(&rb, conf, 0)) != 0)
 		return rc;
+	if ((rc = staff_nobody(rb.db, &rb.cfg, &err)) != 0) {
+		fprintf(stderr, "refbot: %s\n", rc < 0 ? db_errmsg(rb.db) : err);
+		free(err);
+		refbot_close(&rb);
+		return rc < 0 ? EX_IOERR_ : EX_CONFIG_;
+	}
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;	/* no SA_RESTART: waits wake up */

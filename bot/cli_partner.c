@@ -590,8 +590,9 @@ const struct cli_cmd cli_partner_cmd = { "partner",
 "  partner import FILE.csv [--welcome]\n"
 "                                email,name,lang,domains,tier,terms,rate,\n"
 "                                contacts (\"a@x:billing; b@x\")\n"
-"  partner contact add|remove|list PARTNER [EMAIL] [--name N]\n"
+"  partner contact add|set|remove|list PARTNER [EMAIL] [--name N]\n"
 "                                [--lang en|ja] [--role main|billing|other]\n"
+"                                [--newsletter on|off] [--welcome]\n"
 "                                the people of the firm; its address is\n"
 "                                its main contact\n"
 "  partner welcome PARTNER       mail the welcome kit again, on purpose\n",
@@ -617,6 +618,9 @@ const struct cli_cmd cli_partner_cmd = { "partner",
 "                        firm's)\n"
 "  --role main|billing|other  main: the firm's address (the old main\n"
 "                        becomes other); billing: gets the statements\n"
+"  --newsletter on|off   (contact add, set) a copy of the firm's issue,\n"
+"                        with its own unsubscribe (default off)\n"
+"  --welcome             (contact add, set) the welcome kit to the contact\n"
 "  --welcome             queue the welcome kit, once (add, import)\n"
 "  --owner EMAIL         (set) the account manager, a staff member: owns\n"
 "                        the partner's new referrals; - for none\n"
@@ -629,6 +633,8 @@ const struct cli_cmd cli_partner_cmd = { "partner",
 "      --domain firm.example --tier 2 --rate 15% --welcome\n"
 "  refbot partner contact add partner@firm.example keiri@firm.example \\\n"
 "      --name \"Keiri\" --lang ja --role billing\n"
+"  refbot partner contact set partner@firm.example sales@firm.example \\\n"
+"      --newsletter on --welcome\n"
 "  refbot partner set partner@firm.example --owner yamamoto@firm.example\n" };
 
 /* Help text only: what "partner add" and "partner set" take. */

@@ -27,9 +27,9 @@ print_referral_row(const struct referral *r, void *arg)
 	cli_iso_time(r->created_at, created, sizeof(created));
 	cli_iso_time(r->updated_at, updated, sizeof(updated));
 	if (!lc->json) {
-		printf("%-10s  %-12s  %s  %-20s  %s\n", ref, r->status, created,
-		    r->partner_name ? r->partner_name : "-",
-		    r->client ? r->client : "-");
+		printf("%-10s  %-12s  %s  %-20s  %-24s  %s\n", ref, r->status,
+		    created, r->partner_name ? r->partner_name : "-",
+		    r->owner ? r->owner : "-", r->client ? r->client : "-");
 		return 0;
 	}
 	buf_adds(&lc->out, lc->n++ ? ",\n  {" : "\n  {");
@@ -40,6 +40,7 @@ print_referral_row(const struct referral *r, void *arg)
 	json_kv_str(&lc->out, "partner_email", r->partner_email, 0);
 	json_kv_str(&lc->out, "client", r->client, 0);
 	json_kv_str(&lc->out, "contact_name", r->contact_name, 0);
+	json_kv_str(&lc->out, "owner", r->owner, 0);
 	json_kv_str(&lc->out, "created_at", created, 0);
 	json_kv_str(&lc->out, "updated_at", updated, 0);
 	buf_addc(&lc->out, '}');
@@ -94,11 +95,11 @@ referral_show(struct refbot *rb, int json, const char *refstr)
 	buf_init(&b);
 	if (!json) {
 		cli_iso_time(r.created_at, when, sizeof(when));
-		buf_addf(&b, "%s  %s\nPartner:  %s <%s>\nReceived: %s\n"
-		    "Subject:  %s\n\nFields:\n", ref, r.status,
+		buf_addf(&b, "%s  %s\nPartner:  %s <%s>\nOwner:    %s\n"
+		    "Received: %s\nSubject:  %s\n\nFields:\n", ref, r.status,
 		    r.partner_name ? r.partner_name : "-",
-		    r.partner_email ? r.partner_email : "-", when,
-		    r.subject ? r.subject : "");
+		    r.partner_email ? r.partner_email : "-",
+		    r.owner ? r.owner : "-", when, r.subject ? r.subject : "");
 		for (i = 0; i < r.nfields; i++)
 			buf_addf(&b, "  %s: %s\n", r.fields[i].key,
 			    r.fields[i].value);
@@ -120,6 +121,7 @@ referral_show(struct refbot *rb, int json, const char *refstr)
 		json_kv_str(&b, "status", r.status, 0);
 		json_kv_str(&b, "partner", r.partner_name, 0);
 		json_kv_str(&b, "partner_email", r.partner_email, 0);
+		json_kv_str(&b, "owner", r.owner, 0);
 		json_kv_str(&b, "subject", r.subject, 0);
 		json_kv_str(&b, "message_id", r.inbound_message_id, 0);
 		cli_iso_time(r.created_at, when, sizeof(when));

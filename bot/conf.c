@@ -53,7 +53,7 @@ static const struct keydef keys[] = {
 	{ "intake_address", K_ADDR, O(intake_address), 1 },
 	{ "from_name", K_STR, O(from_name), 0 },
 	{ "firm_name", K_STR, O(firm_name), 0 },
-	{ "staff_addresses", K_LIST, O(staff), 1 },
+	{ "staff_addresses", K_LIST, O(staff), 0 },	/* staff_nobody */
 	{ "message_id_domain", K_STR, O(message_id_domain), 1 },
 	{ "reply_token", K_REPLY_TOKEN, O(reply_token), 0 },
 	{ "max_message_size", K_SIZE, O(max_message_size), 0 },
@@ -94,6 +94,8 @@ static const struct keydef keys[] = {
 	{ "stall_days", K_STALL, O(stall_days), 0 },
 	{ "partner_progress_note", K_BOOL, O(progress_note), 0 },
 	{ "digest_hour", K_HOUR, O(digest_hour), 0 },
+	/* Minutes, 1 to 10000: K_HOURS checks a count of at least one. */
+	{ "meeting_minutes", K_HOURS, O(meeting_minutes), 0 },
 };
 #undef O
 
@@ -479,6 +481,7 @@ config_load(const char *path, struct config *out, char **errstr)
 	cfg.newsletter_max_failures = 10;
 	cfg.newsletter_reminder_days = 3;
 	cfg.digest_hour = 8;
+	cfg.meeting_minutes = 60;
 	if (status_days_parse("CONTACTED:7 MEETING:14 PROPOSAL:30",
 	    cfg.stall_days) != 0)
 		abort();	/* our own constant: a broken invariant */

@@ -96,6 +96,7 @@ struct config {
 	int stall_days[STATUS_MAX];	/* by status_index */
 	int progress_note;	/* partners told monthly it is in progress */
 	int digest_hour;	/* staff's morning queue, in timezone */
+	int meeting_minutes;	/* a MEETING without an end time: how long */
 };
 
 /*

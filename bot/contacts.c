@@ -7,12 +7,18 @@
 
 #include "contacts.h"
 #include "db_contacts.h"
+#include "log.h"
 #include "util.h"
 
-/* rc for contact c (NULL: the firm's own address). */
+/*
+ * rc for contact c (NULL: the firm's own address, as for a contact whose
+ * address bounced).
+ */
 static void
 set_to(struct recipient *rc, const struct partner *p, const struct contact *c)
 {
+	if (c != NULL && c->bounced_at != 0)
+		c = NULL;
 	memset(rc, 0, sizeof(*rc));
 	rc->to = xstrdup(c != NULL ? c->email : p->email);
 	rc->lang = c != NULL && c->lang != NULL ? xstrdup(c->lang) : NULL;
@@ -33,6 +39,17 @@ contact_of(struct refbot *rb, const struct partner *p, const char *addr,
 		return 1;
 	contact_free(c);
 	return 0;
+}
+
+int
+contacts_bounced(struct refbot *rb, const char *addr, const char *why)
+{
+	int r = db_contact_bounced(rb->db, addr, why);
+
+	if (r > 0)
+		log_info("a contact's address was refused for good: flagged; "
+		    "their mail goes to the firm's main contact");
+	return r < 0 ? -1 : r > 0;
 }
 
 int

@@ -19,6 +19,13 @@ struct recipient {
 	char *lang;		/* the contact's own language, or NULL */
 };
 
+/*
+ * addr, a contact other than a firm's main one, was refused for good
+ * (why): flagged, so that what was meant for them goes to the main
+ * contact, and nothing more to them.  1 when newly flagged, 0 when not a
+ * contact (or flagged before), -1 on error.
+ */
+int contacts_bounced(struct refbot *, const char *addr, const char *why);
 /* 1 when addr is one of p's contacts, 0 when not, -1 on error. */
 int contacts_of(struct refbot *, const struct partner *, const char *addr);
 /* addr when it is one of p's contacts, else p's address; 0 or -1. */

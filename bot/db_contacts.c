@@ -8,7 +8,8 @@
 #include "db_contacts.h"
 #include "db_int.h"
 
-#define CONTACT_COLUMNS "id, partner_id, email, name, lang, role " \
+#define CONTACT_COLUMNS "id, partner_id, email, name, lang, role, " \
+	"newsletter, bounced_at, bounced " \
 	"FROM contacts "
 
 static int
@@ -22,6 +23,9 @@ contact_row(sqlite3_stmt *st, void *arg)
 	c->name = db_text(st, 3);
 	c->lang = db_text(st, 4);
 	c->role = db_text(st, 5);
+	c->newsletter = sqlite3_column_int(st, 6);
+	c->bounced_at = sqlite3_column_int64(st, 7);
+	c->bounced = db_text(st, 8);
 	return 0;
 }
 
@@ -45,6 +49,34 @@ db_contact_add(struct db *db, int64_t partner_id, const char *email,
 		return -1;
 	return main ? db_exec(db, address, ARGS(arg_text(email),
 	    arg_int(partner_id))) : 0;
+}
+
+int
+db_contact_bounced(struct db *db, const char *email, const char *why)
+{
+	static const char sql[] = "UPDATE contacts SET bounced_at = ?, "
+	    "bounced = ? WHERE email = ? AND role <> 'main' AND bounced_at "
+	    "IS NULL";
+
+	return db_changes(db, sql, ARGS(arg_int(clock_now()), arg_text(why),
+	    arg_text(email)));
+}
+
+int
+db_contact_newsletter(struct db *db, int64_t contact_id, int on)
+{
+	static const char sql[] = "UPDATE contacts SET newsletter = ? "
+	    "WHERE id = ?";
+
+	return db_changes(db, sql, ARGS(arg_int(on), arg_int(contact_id)));
+}
+
+int
+db_contact_by_id(struct db *db, int64_t id, struct contact *c)
+{
+	static const char sql[] = "SELECT " CONTACT_COLUMNS "WHERE id = ?";
+
+	return db_row_with(db, sql, ARGS(arg_int(id)), contact_row, c);
 }
 
 int
@@ -115,6 +147,7 @@ contact_free(struct contact *c)
 	free(c->name);
 	free(c->lang);
 	free(c->role);
+	free(c->bounced);
 	memset(c, 0, sizeof(*c));
 }
 

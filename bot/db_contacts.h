@@ -18,6 +18,9 @@ struct contact {
 	char *name;		/* or NULL */
 	char *lang;		/* "en", "ja", or NULL: the firm's */
 	char *role;		/* "main", "billing" or "other" */
+	int newsletter;		/* a copy of the newsletter (not main) */
+	int64_t bounced_at;	/* refused for good (not main), or 0 */
+	char *bounced;		/* the server's words then, or NULL */
 };
 
 /*
@@ -27,6 +30,15 @@ struct contact {
  */
 int db_contact_add(struct db *, int64_t partner_id, const char *email,
     const char *name, const char *lang, const char *role);
+/*
+ * Flags a contact other than the main one whose address was refused for
+ * good (not again); rows changed or -1.
+ */
+int db_contact_bounced(struct db *, const char *email, const char *why);
+/* Sets whether a contact gets the newsletter; rows changed or -1. */
+int db_contact_newsletter(struct db *, int64_t contact_id, int on);
+/* The contact with this id; 1 found, 0 not, -1 error. */
+int db_contact_by_id(struct db *, int64_t id, struct contact *);
 /* Removes a contact that is not the main one; rows changed or -1. */
 int db_contact_remove(struct db *, int64_t partner_id, const char *email);
 /* The contact with this address; 1 found, 0 not, -1 error. */

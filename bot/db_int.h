@@ -141,7 +141,7 @@ int db_in_transaction(struct db *);
 struct referral;
 #define REFERRAL_COLUMNS "r.id, r.status, r.partner_id, p.name, p.email, " \
 	"r.client, r.contact_name, r.subject, r.inbound_message_id, " \
-	"r.created_at, r.updated_at FROM referrals r " \
+	"r.created_at, r.updated_at, r.owner FROM referrals r " \
 	"LEFT JOIN partners p ON p.id = r.partner_id "
 void db_referral_row(sqlite3_stmt *, struct referral *);
 /* Hands each REFERRAL_COLUMNS row to cb (cb non-zero stops). */

@@ -18,6 +18,7 @@ struct meeting {
 	char *day;		/* local "YYYY-MM-DD" */
 	int minute;		/* local time of day, or -1: all day */
 	int64_t starts_at;	/* UTC seconds, or -1: all day */
+	int minutes;		/* how long (a timed meeting) */
 	int sequence;		/* of the last mail sent about it */
 	char *attendee;		/* who was invited, or NULL: nobody */
 	int64_t cancelled_at;	/* or -1 */

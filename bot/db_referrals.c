@@ -314,6 +314,7 @@ db_referral_row(sqlite3_stmt *st, struct referral *r)
 	r->inbound_message_id = db_text(st, 8);
 	r->created_at = sqlite3_column_int64(st, 9);
 	r->updated_at = sqlite3_column_int64(st, 10);
+	r->owner = db_text(st, 11);
 }
 
 static int
@@ -470,6 +471,7 @@ referral_free(struct referral *r)
 	free(r->partner_email);
 	free(r->client);
 	free(r->contact_name);
+	free(r->owner);
 	free(r->subject);
 	free(r->inbound_message_id);
 	for (i = 0; i < r->nfields; i++) {

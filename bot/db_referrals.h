@@ -38,6 +38,7 @@ struct referral {
 	char *inbound_message_id;
 	int64_t created_at;
 	int64_t updated_at;
+	char *owner;		/* the staff member who owns it, or NULL */
 	struct kvpair *fields;
 	size_t nfields;
 	struct history_entry *history;

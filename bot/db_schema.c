@@ -530,6 +530,26 @@ const char *const db_migrations[] = {
 	"  OLD.created_at OR NEW.history_id IS NOT OLD.history_id OR"
 	"  NEW.rule IS NOT OLD.rule OR NEW.note IS NOT '[anonymised]'"
 	"  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;",
+	/*
+	 * Issue 18, its gap: a contact other than the main one gets the
+	 * newsletter when set (partner contact set --newsletter on) and
+	 * stops by their own unsubscribe address.
+	 */
+	"ALTER TABLE contacts ADD COLUMN newsletter INTEGER NOT NULL "
+	"  DEFAULT 0;",
+	/*
+	 * Issue 18, its gap: a contact (not the main one) whose address
+	 * was refused for good: when, and the server's words.  Mail meant
+	 * for them goes to the main contact instead.
+	 */
+	"ALTER TABLE contacts ADD COLUMN bounced_at INTEGER;"
+	"ALTER TABLE contacts ADD COLUMN bounced TEXT;",
+	/*
+	 * Issue 18, its gap: how long a meeting is (MEETING 12/10
+	 * 14:00-15:30; else meeting_minutes when it was set).  NULL: a
+	 * meeting recorded before, 60 minutes.
+	 */
+	"ALTER TABLE meetings ADD COLUMN minutes INTEGER;",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);

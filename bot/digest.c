@@ -24,6 +24,7 @@ struct queue {
 	struct refbot *rb;
 	int64_t now;
 	int today;			/* YYYYMMDD, local */
+	const char *lang;		/* the reader's */
 	struct buf s[NSECTIONS];
 	size_t n;
 };
@@ -46,7 +47,8 @@ add_row(const struct queue_row *r, void *arg)
 	int i = status_index(r->status);
 	int days = i >= 0 ? rb->cfg.stall_days[i] : 0;
 	enum section s = OPEN;
-	char ref[24], *tag, *reply_to;
+	char ref[24], days_s[24], *tag, *reply_to, *age, *other = NULL;
+	const struct render_var dv[] = { { "days", days_s } };
 
 	if (r->due > 0 && !r->responded && r->due < q->now)
 		s = OVERDUE;
@@ -56,12 +58,18 @@ add_row(const struct queue_row *r, void *arg)
 		s = STALLED;
 	refbot_ref(r->id, ref, sizeof(ref));
 	notify_token(rb, r->id, ROLE_STAFF, "digest", &tag, &reply_to);
-	buf_addf(&q->s[s], "  %s  %s (%s)  %s, %lld days\n      %s\n", ref,
+	snprintf(days_s, sizeof(days_s), "%lld",
+	    (long long)((q->now - r->created_at) / DAY));
+	age = notify_line(rb, q->lang, "digest.age", dv, nitems(dv));
+	if (reply_to == NULL)
+		other = notify_line(rb, q->lang, "digest.noreply", NULL, 0);
+	buf_addf(&q->s[s], "  %s  %s (%s)  %s, %s\n      %s\n", ref,
 	    r->client ? r->client : "?", r->partner_name ? r->partner_name :
-	    "?", r->status, (long long)((q->now - r->created_at) / DAY),
-	    reply_to ? reply_to : "(reply to its notification)");
+	    "?", r->status, age, reply_to ? reply_to : other);
 	free(tag);
 	free(reply_to);
+	free(age);
+	free(other);
 	q->n++;
 	return 0;
 }
@@ -79,6 +87,7 @@ one(struct refbot *rb, const struct staff_member *m, int64_t now, int today)
 	q.rb = rb;
 	q.now = now;
 	q.today = today;
+	q.lang = strcmp(m->lang, "ja") == 0 ? "ja" : "en";
 	for (i = 0; i < NSECTIONS; i++)
 		buf_init(&q.s[i]);
 	if (db_owner_queue(rb->db, m->email, add_row, &q) != 0)
@@ -101,7 +110,7 @@ one(struct refbot *rb, const struct staff_member *m, int64_t now, int today)
 			};
 			memset(&n, 0, sizeof(n));
 			n.name = "staff-digest";
-			n.lang = strcmp(m->lang, "ja") == 0 ? "ja" : "en";
+			n.lang = q.lang;
 			n.rcpt = m->email;
 			n.vars = vars;
 			n.nvars = nitems(vars);

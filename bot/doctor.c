@@ -21,12 +21,14 @@
 
 #include "conf.h"
 #include "db.h"
+#include "db_staff.h"
 #include "doctor.h"
 #include "imap.h"
 #include "kvfile.h"
 #include "mailout.h"
 #include "refbot.h"
 #include "smtp.h"
+#include "staff.h"
 #include "texts.h"
 #include "util.h"
 
@@ -313,6 +315,24 @@ check_texts(struct doctor *d, const struct config *cfg)
 }
 
 /* The database exists, is refbot's, and its folder takes the WAL. */
+/* Someone gets staff mail: staff_addresses, or an active person. */
+static void
+check_staff(struct doctor *d, struct db *db, const struct config *cfg)
+{
+	char *why = NULL;
+	int r = staff_nobody(db, cfg, &why);
+
+	if (r < 0)
+		fail(d, EX_IOERR_, "staff", "cannot read the staff registry: "
+		    "%s", db_errmsg(db));
+	else if (r > 0)
+		fail(d, EX_CONFIG_, "staff", "%s", why);
+	else
+		ok(d, "staff", "%zu in staff_addresses, %lld active in the "
+		    "registry", cfg->nstaff, (long long)db_staff_active(db));
+	free(why);
+}
+
 static void
 check_database(struct doctor *d, const struct config *cfg)
 {
@@ -362,8 +382,10 @@ check_database(struct doctor *d, const struct config *cfg)
 	else if (v == 0)
 		fail(d, EX_IOERR_, "database", "%s is not initialised — run "
 		    "'refbot init'", path);
-	else
+	else {
 		ok(d, "database", "%s: schema version %d", path, v);
+		check_staff(d, db, cfg);
+	}
 	db_close(db);
 }
 

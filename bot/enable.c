@@ -27,10 +27,7 @@ rtrim_lines(char *s)
 int
 enable_welcome(struct refbot *rb, const struct partner *p, int again)
 {
-	const char *lang = refbot_partner_lang(p, NULL);
-	char sla[16], *overview = NULL, *intro = NULL, *err = NULL;
-	struct notify n;
-	int first, rc = -1;
+	int first;
 
 	if ((first = db_partner_welcome_mark(rb->db, p->id, again)) <= 0) {
 		if (first < 0)
@@ -38,6 +35,18 @@ enable_welcome(struct refbot *rb, const struct partner *p, int again)
 			    (long long)p->id, db_errmsg(rb->db));
 		return first;
 	}
+	return enable_welcome_to(rb, p, p->email, refbot_partner_lang(p,
+	    NULL));
+}
+
+int
+enable_welcome_to(struct refbot *rb, const struct partner *p,
+    const char *rcpt, const char *lang)
+{
+	char sla[16], *overview = NULL, *intro = NULL, *err = NULL;
+	struct notify n;
+	int rc = -1;
+
 	snprintf(sla, sizeof(sla), "%d", config_sla_hours(&rb->cfg, p->tier));
 	{
 		struct render_var vars[] = {
@@ -58,7 +67,7 @@ enable_welcome(struct refbot *rb, const struct partner *p, int again)
 		memset(&n, 0, sizeof(n));
 		n.name = "welcome";
 		n.lang = lang;
-		n.rcpt = p->email;
+		n.rcpt = rcpt;
 		n.role = ROLE_WELCOME;	/* a reply: a referral or a question */
 		n.token_id = p->id;
 		n.vars = vars;
@@ -66,8 +75,7 @@ enable_welcome(struct refbot *rb, const struct partner *p, int again)
 		if (notify_queue(rb, &n, NULL) != 0)
 			goto out;
 	}
-	log_debug("partner %lld: welcome kit queued%s", (long long)p->id,
-	    again ? " (sent again on request)" : "");
+	log_debug("partner %lld: welcome kit queued", (long long)p->id);
 	rc = 1;
 out:
 	free(err);

@@ -20,6 +20,14 @@
 int enable_welcome(struct refbot *, const struct partner *p, int again);
 
 /*
+ * Queues the welcome kit of p to rcpt, one of its contacts, in lang
+ * (partner contact add --welcome); the firm's record is not changed.
+ * Returns 1, or -1 (logged).
+ */
+int enable_welcome_to(struct refbot *, const struct partner *p,
+    const char *rcpt, const char *lang);
+
+/*
  * Answers a partner's request for the form (a, from p) with the blank
  * form and short instructions, in their language, threaded under
  * references (ids without <>, or NULL).  Returns 0,

@@ -17,6 +17,7 @@
 #include "analyze.h"
 #include "classify.h"
 #include "clock.h"
+#include "contacts.h"
 #include "db_attachments.h"
 #include "db_messages.h"
 #include "db_outbox.h"
@@ -230,7 +231,7 @@ bounce(struct job *j)
 	const char *st = j->a.dsn_status ? j->a.dsn_status : "?";
 	char *why = xasprintf("%s %s", action, st);
 	int hard = strcasecmp(action, "failed") == 0 && st[0] == '5';
-	int found, rc = 0, partner = 0;
+	int found, rc = 0, partner = 0, contact = 0;
 
 	found = db_outbox_bounce(rb->db, j->a.dsn_message_id, why, &m);
 	if (found < 0) {
@@ -250,16 +251,26 @@ bounce(struct job *j)
 	/* A soft bounce (delayed, 4.x.x) is only counted. */
 	if (!hard && db_partner_soft_bounce(rb->db, m.rcpt) < 0)
 		rc = -1;
-	if (rc == 0 && partner > 0) {
-		char *what = xasprintf("A partner's address bounced (outbox "
-		    "%lld, %s)", (long long)m.id, m.kind);
-		rc = notify_alert(rb, j->row, what, why,
-		    rb->cfg.processed_folder,
-		    "Nothing was sent to the sender.");
-		free(what);
+	/* Another contact of a firm: flagged, their mail goes to the main. */
+	if (rc == 0 && hard && partner == 0 &&
+	    (contact = contacts_bounced(rb, m.rcpt, why)) < 0)
+		rc = -1;
+	if (rc == 0 && (partner > 0 || contact > 0)) {
+		char outbox[24];
+		const struct render_var vars[] = {
+			{ "outbox", outbox }, { "kind", m.kind },
+			{ "action", action }, { "status", st },
+			{ "rcpt", m.rcpt },
+		};
+
+		snprintf(outbox, sizeof(outbox), "%lld", (long long)m.id);
+		rc = notify_alert(rb, j->row, partner > 0 ? "bounce" :
+		    "contact-bounce", vars, nitems(vars),
+		    rb->cfg.processed_folder, "nothing");
 	}
 	j->detail = xasprintf("outbox %lld (%s) %s%s", (long long)m.id, m.kind,
-	    why, partner > 0 ? "; partner address flagged" : "");
+	    why, partner > 0 ? "; partner address flagged" : contact > 0 ?
+	    "; contact address flagged" : "");
 	log_info("message %lld: delivery report for outbox %lld: %s",
 	    (long long)j->row, (long long)m.id, why);
 	outmail_free(&m);

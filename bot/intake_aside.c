@@ -32,7 +32,7 @@
 struct aside {
 	const char *disposition;	/* "unreadable", "too-large", ... */
 	const char *why;		/* for staff and the record */
-	const char *title;		/* the staff alert's first line */
+	const char *alert;		/* its alert's key in staff-lines */
 	const char *from;		/* the sender, or NULL: tell nobody */
 	const char *text;		/* the mail text for a partner */
 	const struct render_var *vars;	/* its own placeholders */
@@ -125,8 +125,8 @@ set_aside(struct refbot *rb, int64_t row, const struct aside *as)
 	struct render_var vars[10];
 	struct notify n;
 	char *detail, now[48];
-	/* What staff read about the sender: it must be true. */
-	const char *told = "Nothing was sent to the sender.";
+	/* What staff read about the sender (staff-lines): it must be true. */
+	const char *told = "nothing";
 	size_t i;
 	int found = 0, rc = 0;
 
@@ -162,17 +162,13 @@ set_aside(struct refbot *rb, int64_t row, const struct aside *as)
 		    clock_text(clock_now(), 0, now, sizeof(now)) };
 		if (p.active) {
 			rc = notify_queue(rb, &n, NULL);
-			told = rc == NOTIFY_WITHHELD ? "The sender, a "
-			    "registered partner, was not told: the hourly "
-			    "limit of automatic replies to them was reached." :
-			    "The sender, a registered partner, was told that "
-			    "it was set aside.";
+			told = rc == NOTIFY_WITHHELD ? "withheld" : "partner";
 			rc = rc < 0;
 		}
 		partner_free(&p);
 	}
 	if (rc == 0 && found >= 0)
-		rc = notify_alert(rb, row, as->title, as->why,
+		rc = notify_alert(rb, row, as->alert, as->vars, as->nvars,
 		    rb->cfg.rejected_folder, told) != 0;
 	/* After the notices: the record says what the caps held back. */
 	detail = intake_capped_detail(rb, as->why);
@@ -198,8 +194,7 @@ intake_reject(struct refbot *rb, int64_t row, const char *disposition,
 {
 	const struct render_var vars[] = { { "reason", why } };
 	struct aside as = { .disposition = disposition, .why = why,
-	    .title = "A message could not be read and was set aside",
-	    .text = "unreadable", .vars = vars, .nvars = nitems(vars) };
+	    .alert = disposition, .text = "unreadable", .vars = vars, .nvars = nitems(vars) };
 	enum intake_result res;
 	char *from = rawhdr_sender(raw, len);
 	struct quoted q;
@@ -240,8 +235,7 @@ intake_set_too_large(struct refbot *rb, int64_t row, const char *hdr,
 		{ "limit", limit }, { "size", got },
 	};
 	struct aside as = { .disposition = "too-large",
-	    .title = "A message over the size limit was set aside",
-	    .text = "too-large", .vars = vars, .nvars = nitems(vars) };
+	    .alert = "too-large", .text = "too-large", .vars = vars, .nvars = nitems(vars) };
 	enum intake_result res;
 
 	intake_size_text(rb->cfg.max_message_size, limit, sizeof(limit));

@@ -36,13 +36,20 @@ preview(struct job *j, const struct partner *p, const struct forwarded *fw,
 {
 	struct refbot *rb = j->rb;
 	struct notify n;
-	char draft[24], *fields, *problems, *reasons;
+	/* In the language of the staff member who forwarded it. */
+	const char *lang = staff_lang(rb, j->a.msg.from_addr);
+	char draft[24], *fields, *problems, *reasons, *outcome, *none, *key, *key2;
 	int rc;
 
 	snprintf(draft, sizeof(draft), "%lld", (long long)id);
-	fields = intake_fields_text(f, "en");
-	problems = intake_problems_text(rb, f, "en");
-	reasons = intake_rules_text(f, "en");
+	fields = intake_fields_text(f, lang);
+	problems = intake_problems_text(rb, f, lang);
+	reasons = intake_rules_text(f, lang);
+	key = xasprintf("outcome.%s", form_outcome_name(f->outcome));
+	outcome = notify_line(rb, lang, key, NULL, 0);
+	key2 = notify_line(rb, lang, "none", NULL, 0);
+	none = xasprintf("  %s", key2);	/* indented as the lines are */
+	free(key2);
 	{
 		const struct render_var vars[] = {
 			{ "draft", draft },
@@ -50,14 +57,15 @@ preview(struct job *j, const struct partner *p, const struct forwarded *fw,
 			{ "partner_email", p->email },
 			{ "sender", fw->from_addr },
 			{ "subject", fw->subject ? fw->subject : "" },
-			{ "outcome", form_outcome_name(f->outcome) },
+			{ "outcome", outcome },
 			{ "fields", fields },
-			{ "problems", *problems ? problems : "  (none)" },
-			{ "reasons", *reasons ? reasons : "  (none)" },
+			{ "problems", *problems ? problems : none },
+			{ "reasons", *reasons ? reasons : none },
 			{ "marker", REPLY_MARKER },
 		};
 		memset(&n, 0, sizeof(n));
 		n.name = "staff-forward-preview";
+		n.lang = lang;
 		n.rcpt = j->a.msg.from_addr;
 		n.vars = vars;
 		n.nvars = nitems(vars);
@@ -72,6 +80,9 @@ preview(struct job *j, const struct partner *p, const struct forwarded *fw,
 	free(fields);
 	free(problems);
 	free(reasons);
+	free(key);
+	free(outcome);
+	free(none);
 	return rc;
 }
 

@@ -28,6 +28,15 @@ struct job {
 /* A new referral from partner p: recorded, acknowledged, staff told. */
 int intake_submission(struct job *, const struct partner *p);
 
+/*
+ * Staff, who knew referral r, hear what the partner changed (upd, giving
+ * merged; status its new status, first the referral it now duplicates or
+ * 0), in their language (intake_staff.c).
+ */
+int intake_staff_corrected(struct job *, const struct referral *r,
+    const struct partner *p, const struct form *upd,
+    const struct form *merged, const char *status, int64_t first);
+
 /* A reply in one of our threads. */
 int intake_reply(struct job *);
 

@@ -113,7 +113,8 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 	const char *lang = replies_partner_lang(j->rb, p, &j->a);
 	const char *client = form_role(f, FIELD_ROLE_CLIENT);
 	char ref[24], sla[16], due[40], *fields, *problems, *reasons, *blanks;
-	char *refs = intake_references(&j->a.msg), *fields_en, *reasons_en;
+	char *refs = intake_references(&j->a.msg);
+	struct staff_form sf;
 	int hours = config_sla_hours(&rb->cfg, p->tier);
 	int64_t t = clock_now() + (int64_t)hours * 3600;
 	struct notify n;
@@ -126,8 +127,7 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 	problems = intake_problems_text(rb, f, lang);
 	reasons = intake_rules_text(f, lang);
 	blanks = intake_blank_lines(f, lang);
-	fields_en = intake_fields_text(f, "en");
-	reasons_en = intake_rules_text(f, "en");
+	intake_staff_form(&sf, f);
 	{
 		const struct render_var vars[] = {
 			{ "ref", ref },
@@ -164,14 +164,14 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 				rc = NOTIFY_RETRY;
 				goto out;
 			}
-			/* Staff see the fields as read, in English. */
+			/* Staff see the fields as read, in their language. */
 			const struct render_var svars[] = {
 				{ "ref", ref },
 				{ "client", client ? client : "?" },
 				{ "partner_name", p->name },
 				{ "partner_email", p->email },
-				{ "fields", fields_en },
-				{ "reasons", reasons_en },
+				{ "fields", sf.fields[0] },
+				{ "reasons", sf.reasons[0] },
 				{ "due", due },
 				{ "attachments", files.text },
 				{ "marker", REPLY_MARKER },
@@ -183,6 +183,10 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 			n.role = ROLE_STAFF;
 			n.vars = svars;
 			n.nvars = nitems(svars);
+			sf.ja[2] = (struct render_var){ "attachments",
+			    files.text_ja };
+			n.vars_ja = sf.ja;
+			n.nvars_ja = nitems(sf.ja);
 			n.files = files.files;
 			n.nfiles = files.nfiles;
 			n.sheet = f->outcome == OUTCOME_QUALIFIED ? "NEW" :
@@ -197,8 +201,7 @@ out:
 	free(problems);
 	free(reasons);
 	free(blanks);
-	free(fields_en);
-	free(reasons_en);
+	intake_staff_form_free(&sf);
 	return rc;
 }
 
@@ -216,7 +219,8 @@ send_duplicate(struct job *j, const struct form *f, const struct partner *p,
 	struct notify n;
 	const char *lang = replies_partner_lang(j->rb, p, &j->a);
 	const char *client = form_role(f, FIELD_ROLE_CLIENT);
-	char ref[24], first_ref[24], date[16], *refs, *fields, *same;
+	char ref[24], first_ref[24], date[16], *refs, *same;
+	struct staff_form sf;
 	struct tm tm;
 	int rc, found;
 
@@ -230,7 +234,7 @@ send_duplicate(struct job *j, const struct form *f, const struct partner *p,
 	    "（貴社からのご紹介 %s）" : ", by you, as %s", first_ref) :
 	    xstrdup("");
 	refs = intake_references(&j->a.msg);
-	fields = intake_fields_text(f, "en");
+	intake_staff_form(&sf, f);
 	{
 		const struct render_var vars[] = {
 			{ "ref", ref }, { "client", client ? client : "?" },
@@ -239,7 +243,7 @@ send_duplicate(struct job *j, const struct form *f, const struct partner *p,
 			{ "first_ref", first_ref }, { "first_date", date },
 			{ "first_partner", first.partner_name ?
 			    first.partner_name : "?" },
-			{ "same_partner", same }, { "fields", fields },
+			{ "same_partner", same }, { "fields", sf.fields[0] },
 			{ "from_name", rb->cfg.from_name },
 			{ "marker", REPLY_MARKER },
 		};
@@ -264,12 +268,14 @@ send_duplicate(struct job *j, const struct form *f, const struct partner *p,
 			n.role = ROLE_STAFF;
 			n.vars = vars;
 			n.nvars = nitems(vars);
+			n.vars_ja = sf.ja;
+			n.nvars_ja = nitems(sf.ja);
 			rc = notify_staff(rb, &n);
 		}
 	}
 	free(same);
 	free(refs);
-	free(fields);
+	intake_staff_form_free(&sf);
 	referral_free(&first);
 	return rc;
 }
@@ -439,47 +445,6 @@ correctable(const char *status)
 	    strcmp(status, "DISQUALIFIED") == 0;
 }
 
-/* Staff, who knew the referral, hear what the partner changed. */
-static int
-staff_corrected(struct job *j, const struct referral *r,
-    const struct partner *p, const struct form *upd,
-    const struct form *merged, const char *status, int64_t first)
-{
-	struct notify n;
-	char ref[24], first_ref[24], *dup, *changes, *fields;
-	const char *client = form_role(merged, FIELD_ROLE_CLIENT);
-	int rc;
-
-	refbot_ref(r->id, ref, sizeof(ref));
-	refbot_ref(first, first_ref, sizeof(first_ref));
-	dup = first > 0 ? xasprintf(" It is now a duplicate of %s, which "
-	    "keeps the credit.", first_ref) : xstrdup("");
-	changes = intake_fields_text(upd, "en");
-	fields = intake_fields_text(merged, "en");
-	{
-		const struct render_var vars[] = {
-			{ "ref", ref }, { "client", client ? client : "?" },
-			{ "partner_name", p->name },
-			{ "partner_email", p->email },
-			{ "sender", j->a.msg.from_addr },
-			{ "from_status", r->status }, { "status", status },
-			{ "duplicate", dup }, { "changes", changes },
-			{ "fields", fields }, { "marker", REPLY_MARKER },
-		};
-		memset(&n, 0, sizeof(n));
-		n.name = "staff-corrected";
-		n.referral_id = r->id;
-		n.role = ROLE_STAFF;
-		n.vars = vars;
-		n.nvars = nitems(vars);
-		rc = notify_staff(j->rb, &n);
-	}
-	free(dup);
-	free(changes);
-	free(fields);
-	return rc;
-}
-
 /*
  * A partner's corrections to a referral nobody acted on yet (text: what
  * they wrote, signed or confirmed): the "Label: value" lines are merged
@@ -545,7 +510,7 @@ correction(struct job *j, const struct referral *r, const struct partner *p,
 	if ((first > 0 ? send_duplicate(j, &merged, p, j->a.msg.from_addr,
 	    first, !told) :
 	    send_outcome(j, &merged, p, j->a.msg.from_addr, !told)) != 0 ||
-	    (told && staff_corrected(j, r, p, &upd, &merged, status,
+	    (told && intake_staff_corrected(j, r, p, &upd, &merged, status,
 	    first) != 0))
 		goto out;
 	j->disposition = "correction";

@@ -84,6 +84,29 @@ intake_rules_text(const struct form *f, const char *lang)
 	return buf_steal(&b);
 }
 
+void
+intake_staff_form(struct staff_form *sf, const struct form *f)
+{
+	sf->fields[0] = intake_fields_text(f, "en");
+	sf->reasons[0] = intake_rules_text(f, "en");
+	sf->fields[1] = intake_fields_text(f, "ja");
+	sf->reasons[1] = intake_rules_text(f, "ja");
+	sf->ja[0] = (struct render_var){ "fields", sf->fields[1] };
+	sf->ja[1] = (struct render_var){ "reasons", sf->reasons[1] };
+	sf->ja[2] = (struct render_var){ "attachments", NULL };
+}
+
+void
+intake_staff_form_free(struct staff_form *sf)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		free(sf->fields[i]);
+		free(sf->reasons[i]);
+	}
+}
+
 /* "Label: " lines for the partner to fill in, one per field to fix. */
 char *
 intake_blank_lines(const struct form *f, const char *lang)

@@ -12,6 +12,7 @@
 
 #include "message.h"
 #include "refbot.h"
+#include "render.h"
 #include "template.h"
 
 /* The echo of fields read, one "  Label: value" line each, in lang. */
@@ -23,6 +24,18 @@ char *intake_problems_text(struct refbot *, const struct form *,
 
 /* The template's reason for every checklist rule that failed. */
 char *intake_rules_text(const struct form *, const char *lang);
+
+/*
+ * Staff's {{fields}} and {{reasons}} of a form in English (fields[0],
+ * reasons[0]) and in Japanese, which ja holds for notify's vars_ja (with
+ * room for the caller's {{attachments}}: NULL, the English, until set).
+ */
+struct staff_form {
+	char *fields[2], *reasons[2];
+	struct render_var ja[3];
+};
+void intake_staff_form(struct staff_form *, const struct form *);
+void intake_staff_form_free(struct staff_form *);
 
 /* "Label: " lines for the partner to fill in, one per field to fix. */
 char *intake_blank_lines(const struct form *, const char *lang);

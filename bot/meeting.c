@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "clock.h"
 #include "db.h"
@@ -17,8 +18,6 @@
 #include "token.h"
 #include "util.h"
 
-#define MEETING_MINUTES 60	/* how long the calendar blocks */
-
 char *
 meeting_when(const struct keyword_cmd *cmd)
 {
@@ -26,6 +25,10 @@ meeting_when(const struct keyword_cmd *cmd)
 		return NULL;
 	if (cmd->minute < 0)
 		return xstrdup(cmd->date);
+	if (cmd->end_minute > cmd->minute)
+		return xasprintf("%s %02d:%02d-%02d:%02d", cmd->date,
+		    cmd->minute / 60, cmd->minute % 60, cmd->end_minute / 60,
+		    cmd->end_minute % 60);
 	return xasprintf("%s %02d:%02d", cmd->date, cmd->minute / 60,
 	    cmd->minute % 60);
 }
@@ -74,7 +77,7 @@ send_invitation(struct refbot *rb, const struct referral *r,
 	ev.cancel = cancel;
 	ev.day = m->starts_at >= 0 ? NULL : m->day;
 	ev.start = m->starts_at;
-	ev.minutes = MEETING_MINUTES;
+	ev.minutes = m->minutes;
 	ev.stamp = clock_now();
 	ev.summary = summary;
 	ev.description = desc;
@@ -145,11 +148,25 @@ meeting_apply(struct refbot *rb, const struct referral *r,
 		goto out;	/* keyword_parse wrote it: cannot happen */
 	/* The same event, newer: SEQUENCE counts every mail about it. */
 	m.sequence = found ? m.sequence + 1 : 0;
+	/*
+	 * Someone else now holds it (another staff member moved it, or the
+	 * owner changed): the first invitee's calendar loses the event as
+	 * it was, and the new one gets it with the next SEQUENCE.
+	 */
+	if (found && who != NULL && m.attendee != NULL &&
+	    m.cancelled_at < 0 && strcasecmp(who, m.attendee) != 0) {
+		if (send_invitation(rb, r, &m, 1) != 0)
+			goto out;
+		m.sequence++;
+	}
 	free(m.day);
 	m.day = xstrdup(cmd->date);
 	m.minute = cmd->minute;
 	m.starts_at = cmd->minute < 0 ? -1 : clock_at(y, mo, d,
 	    cmd->minute / 60) + 60 * (cmd->minute % 60);
+	/* As long as the span written, else the configured length. */
+	m.minutes = cmd->end_minute > cmd->minute ? cmd->end_minute -
+	    cmd->minute : rb->cfg.meeting_minutes;
 	m.cancelled_at = -1;
 	if (who != NULL) {
 		free(m.attendee);

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "db_contacts.h"
 #include "db_newsletter.h"
 #include "db_outbox.h"
 #include "db_partners.h"
@@ -312,10 +313,14 @@ newsletter_compose(struct refbot *rb, const struct partner *p,
 	return r == 0 ? 0 : -1;
 }
 
-/* Queues p's issue; *id is its outbox row. */
+/*
+ * Queues p's issue to rcpt, whose List-Unsubscribe address is signed for
+ * (unsub_id, unsub_role); *id is its outbox row.
+ */
 static int
-queue_issue(struct refbot *rb, const struct partner *p,
-    const struct newsletter_issue *is, int64_t *id)
+queue_issue(struct refbot *rb, const struct partner *p, const char *rcpt,
+    int64_t unsub_id, int unsub_role, const struct newsletter_issue *is,
+    int64_t *id)
 {
 	struct mailout m;
 	const char *key;
@@ -328,14 +333,14 @@ queue_issue(struct refbot *rb, const struct partner *p,
 	    &reply_to);
 	mid = mailout_message_id(tag, rb->cfg.message_id_domain);
 	/* RFC 2369 wants an address here: it stays a plus address. */
-	unsub = token_address(key, keylen, rb->cfg.intake_address, p->id,
-	    ROLE_UNSUBSCRIBE);
+	unsub = token_address(key, keylen, rb->cfg.intake_address, unsub_id,
+	    unsub_role);
 	uri = xasprintf("mailto:%s?subject=unsubscribe", unsub);
 	list_id = xasprintf("newsletter.%s", rb->cfg.message_id_domain);
 	memset(&m, 0, sizeof(m));
 	m.from_name = rb->cfg.from_name;
 	m.from_addr = rb->cfg.intake_address;
-	m.to_addr = p->email;
+	m.to_addr = rcpt;
 	m.reply_to = reply_to;
 	m.subject = is->subject;
 	m.body = is->text;
@@ -359,6 +364,59 @@ struct ids {
 	int64_t *v;
 	size_t n;
 };
+
+static int
+collect_readers(const struct contact *c, void *arg)
+{
+	struct ids *ids = arg;
+
+	if (c->newsletter && strcmp(c->role, "main") != 0 &&
+	    c->bounced_at == 0) {
+		ids->v = xreallocarray(ids->v, ids->n + 1, sizeof(*ids->v));
+		ids->v[ids->n++] = c->id;
+	}
+	return 0;
+}
+
+/*
+ * A copy of p's issue to each other contact who asked for it, in their
+ * language, each with their own unsubscribe address (in the caller's
+ * transaction, with the main contact's): 0, -1 database, 1 a text
+ * failed (*errstr).
+ */
+static int
+queue_contacts(struct refbot *rb, const struct partner *p,
+    const char *month, int64_t now, char **errstr)
+{
+	struct ids ids = { NULL, 0 };
+	struct newsletter_issue is;
+	struct contact c;
+	struct partner q;
+	int64_t outbox_id;
+	size_t i;
+	int r = 0;
+
+	if (db_contact_each(rb->db, p->id, collect_readers, &ids) != 0)
+		r = -1;
+	for (i = 0; r == 0 && i < ids.n; i++) {
+		if ((r = db_contact_by_id(rb->db, ids.v[i], &c)) <= 0)
+			break;
+		q = *p;
+		if (c.lang != NULL)
+			q.lang = c.lang;	/* the contact's own language */
+		if (newsletter_compose(rb, &q, month, now, NULL, &is,
+		    errstr) != 0)
+			r = 1;
+		else {
+			r = queue_issue(rb, p, c.email, c.id,
+			    ROLE_UNSUB_CONTACT, &is, &outbox_id) != 0 ? -1 : 0;
+			newsletter_issue_free(&is);
+		}
+		contact_free(&c);
+	}
+	free(ids.v);
+	return r;
+}
 
 int
 newsletter_wanted(const struct partner *p)
@@ -461,9 +519,14 @@ newsletter_queue(struct refbot *rb, const char *month, int64_t now,
 			partner_free(&p);
 			goto fail;
 		}
-		r = queue_issue(rb, &p, &is, &outbox_id);
+		r = queue_issue(rb, &p, p.email, p.id, ROLE_UNSUBSCRIBE, &is,
+		    &outbox_id);
 		newsletter_issue_free(&is);
+		if (r == 0)
+			r = queue_contacts(rb, &p, month, now, errstr);
 		partner_free(&p);
+		if (r > 0)
+			goto fail;
 		if (r != 0 || db_newsletter_claimed(rb->db, ids.v[i], month,
 		    outbox_id) != 0)
 			goto dberr;

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "clock.h"
+#include "contacts.h"
+#include "db_contacts.h"
 #include "db_newsletter.h"
 #include "db_partners.h"
 #include "db_pending.h"
@@ -46,13 +48,37 @@ partner_or_gone(struct refbot *rb, int64_t id, struct partner *p,
 	return r;
 }
 
+/* Tells rcpt, of p, that their newsletter stopped; as notify_queue. */
+static int
+tell_unsubscribed(struct refbot *rb, const struct analysis *a,
+    const struct partner *p, const char *rcpt, const char *lang)
+{
+	const struct render_var vars[] = {
+		{ "partner_name", p->name }, { "partner_email", rcpt },
+		{ "from_name", rb->cfg.from_name },
+	};
+	struct notify n;
+
+	memset(&n, 0, sizeof(n));
+	n.name = "newsletter-unsubscribed";
+	n.lang = lang;
+	n.rcpt = rcpt;
+	n.vars = vars;
+	n.nvars = nitems(vars);
+	/* A reply ("it was a mistake") reaches staff. */
+	n.role = ROLE_NEWSLETTER;
+	n.token_id = p->id;
+	n.in_reply_to = a->msg.message_id;
+	n.auto_reply = 1;
+	return notify_queue(rb, &n, NULL);
+}
+
 int
 newsletter_unsubscribe(struct refbot *rb, int64_t row,
     const struct analysis *a, int64_t partner_id, const char *how,
     struct reply_outcome *out)
 {
 	struct partner p;
-	struct notify n;
 	int r;
 
 	if ((r = partner_or_gone(rb, partner_id, &p, "unsubscribe", out)) <= 0)
@@ -70,29 +96,77 @@ newsletter_unsubscribe(struct refbot *rb, int64_t row,
 	}
 	log_info("message %lld: partner %lld unsubscribed from the newsletter "
 	    "(%s)", (long long)row, (long long)p.id, how);
-	{
-		const struct render_var vars[] = {
-			{ "partner_name", p.name },
-			{ "partner_email", p.email },
-			{ "from_name", rb->cfg.from_name },
-		};
-		memset(&n, 0, sizeof(n));
-		n.name = "newsletter-unsubscribed";
-		n.lang = refbot_partner_lang(&p, NULL);
-		n.rcpt = p.email;
-		n.vars = vars;
-		n.nvars = nitems(vars);
-		/* A reply ("it was a mistake") reaches staff. */
-		n.role = ROLE_NEWSLETTER;
-		n.token_id = p.id;
-		n.in_reply_to = a->msg.message_id;
-		n.auto_reply = 1;
-		r = notify_queue(rb, &n, NULL);
-	}
+	r = tell_unsubscribed(rb, a, &p, p.email, refbot_partner_lang(&p,
+	    NULL));
 	outcome(out, "unsubscribe", xasprintf("partner %lld unsubscribed from "
 	    "the newsletter (%s)", (long long)p.id, how));
 	partner_free(&p);
 	return r < 0 ? -1 : 1;
+}
+
+/*
+ * A contact other than the main one stops their own copy (contact_id;
+ * the firm's stays), and is told so.
+ */
+static int
+contact_unsubscribe(struct refbot *rb, int64_t row, const struct analysis *a,
+    int64_t contact_id, const char *how, struct reply_outcome *out)
+{
+	struct contact c;
+	struct partner p;
+	char idbuf[24];
+	int r;
+
+	if ((r = db_contact_by_id(rb->db, contact_id, &c)) <= 0) {
+		if (r == 0)
+			outcome(out, "unsubscribe", xasprintf("contact %lld "
+			    "is no longer a contact (%s)",
+			    (long long)contact_id, how));
+		return r < 0 ? -1 : 1;
+	}
+	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)c.partner_id);
+	if (!c.newsletter || (r = db_partner_find(rb->db, idbuf, &p)) <= 0) {
+		outcome(out, "unsubscribe", xasprintf("contact %lld was "
+		    "already unsubscribed (%s)", (long long)c.id, how));
+		contact_free(&c);
+		return r < 0 ? -1 : 1;
+	}
+	if (db_contact_newsletter(rb->db, c.id, 0) < 0)
+		r = -1;
+	log_info("message %lld: contact %lld of partner %lld unsubscribed "
+	    "from the newsletter (%s)", (long long)row, (long long)c.id,
+	    (long long)p.id, how);
+	if (r > 0)
+		r = tell_unsubscribed(rb, a, &p, c.email,
+		    contacts_sender_lang(rb, &p, c.email, NULL));
+	outcome(out, "unsubscribe", xasprintf("contact %lld of partner %lld "
+	    "unsubscribed from the newsletter (%s)", (long long)c.id,
+	    (long long)p.id, how));
+	contact_free(&c);
+	partner_free(&p);
+	return r < 0 ? -1 : 1;
+}
+
+/*
+ * UNSUBSCRIBE in a reply to the issue of partner_id: from a contact who
+ * gets a copy, that copy stops; else the firm's issue does.
+ */
+static int
+reply_unsubscribe(struct refbot *rb, int64_t row, const struct analysis *a,
+    int64_t partner_id, struct reply_outcome *out)
+{
+	struct contact c;
+	int r = db_contact_get(rb->db, a->msg.from_addr, &c);
+	int own = r > 0 && c.partner_id == partner_id && c.newsletter &&
+	    strcmp(c.role, "main") != 0;
+	int64_t id = r > 0 ? c.id : 0;
+
+	if (r > 0)
+		contact_free(&c);
+	if (r < 0)
+		return -1;
+	return own ? contact_unsubscribe(rb, row, a, id, "reply", out) :
+	    newsletter_unsubscribe(rb, row, a, partner_id, "reply", out);
 }
 
 /* A partner's other reply to an issue: passed on to staff. */
@@ -490,7 +564,7 @@ newsletter_inbound(struct refbot *rb, int64_t row, const struct analysis *a,
     struct reply_outcome *out)
 {
 	static const char roles[] = { ROLE_NEWSLETTER, ROLE_UNSUBSCRIBE,
-	    ROLE_PROFILE, ROLE_DRAFT, 0 };
+	    ROLE_UNSUB_CONTACT, ROLE_PROFILE, ROLE_DRAFT, 0 };
 	struct keyword_cmd cmd;
 	struct tm today;
 	struct reply_text rt;
@@ -505,6 +579,9 @@ newsletter_inbound(struct refbot *rb, int64_t row, const struct analysis *a,
 			/* Whatever it says: that is what the address means. */
 			return newsletter_unsubscribe(rb, row, a, id,
 			    "List-Unsubscribe address", out);
+		case ROLE_UNSUB_CONTACT:
+			return contact_unsubscribe(rb, row, a, id,
+			    "List-Unsubscribe address", out);
 		case ROLE_PROFILE:
 		case ROLE_DRAFT:
 			if (!staff) {
@@ -518,8 +595,7 @@ newsletter_inbound(struct refbot *rb, int64_t row, const struct analysis *a,
 			reply_extract(a->msg.text, REPLY_MARKER, &rt);
 			if (asks_unsubscribe(rb, rt.visible, strip_subject(
 			    a->msg.subject)))
-				r = newsletter_unsubscribe(rb, row, a, id,
-				    "reply", out);
+				r = reply_unsubscribe(rb, row, a, id, out);
 			else
 				r = forward(rb, row, a, id, rt.visible, out);
 			reply_text_free(&rt);

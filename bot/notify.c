@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "contacts.h"
 #include "db_alerts.h"
 #include "db_outbox.h"
 #include "db_referrals.h"
@@ -94,21 +95,33 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 			return NOTIFY_WITHHELD;
 		}
 	}
-	if (n->sheet != NULL) {
-		/* The cheat sheet in the reader's language, as {{keywords}}. */
+	{
+		/*
+		 * The values in the reader's language (vars_ja replaces
+		 * vars' of the same name), and the cheat sheet as
+		 * {{keywords}}.
+		 */
 		struct render_var *v = xcalloc(n->nvars + 1, sizeof(*v));
-		char *sheet = notify_keyword_sheet(rb, n->sheet, n->lang);
+		int ja = n->lang != NULL && strcmp(n->lang, "ja") == 0;
+		char *sheet = NULL;
+		size_t i, k, nv = n->nvars;
 
 		memcpy(v, n->vars, n->nvars * sizeof(*v));
-		v[n->nvars].name = "keywords";
-		v[n->nvars].value = sheet;
-		rc = refbot_mail_text(rb, n->name, n->lang, v, n->nvars + 1,
-		    &subject, &body, &err);
+		for (i = 0; ja && i < n->nvars; i++)
+			for (k = 0; k < n->nvars_ja; k++)
+				if (strcmp(v[i].name, n->vars_ja[k].name) == 0 &&
+				    n->vars_ja[k].value != NULL)
+					v[i].value = n->vars_ja[k].value;
+		if (n->sheet != NULL) {
+			sheet = notify_keyword_sheet(rb, n->sheet, n->lang);
+			v[nv].name = "keywords";
+			v[nv++].value = sheet;
+		}
+		rc = refbot_mail_text(rb, n->name, n->lang, v, nv, &subject,
+		    &body, &err);
 		free(sheet);
 		free(v);
-	} else
-		rc = refbot_mail_text(rb, n->name, n->lang, n->vars, n->nvars,
-		    &subject, &body, &err);
+	}
 	/* The texts were checked when loaded: this is refbot's own bug. */
 	if (rc != 0) {
 		log_warnx("cannot build the %s mail, a configuration problem: "
@@ -217,28 +230,80 @@ notify_staff(struct refbot *rb, struct notify *n)
 	return rc;
 }
 
-int
-notify_alert(struct refbot *rb, int64_t row, const char *what,
-    const char *reason, const char *folder, const char *sender)
+char *
+notify_line(struct refbot *rb, const char *lang, const char *key,
+    const struct render_var *vars, size_t nvars)
 {
+	char *s = refbot_mail_line(rb, "staff-lines", lang, key, vars, nvars);
+
+	return s != NULL ? s : xstrdup("");
+}
+
+char *
+notify_kind_text(struct refbot *rb, const char *lang, const char *name)
+{
+	const struct render_var vars[] = { { "name", name } };
+	struct kvfile kv;
+	char *key = xasprintf("kind.%s", name), *s = NULL;
+
+	if (refbot_mail_lines(rb, "staff-lines", lang, &kv) == 0) {
+		if ((s = refbot_line(&kv, key, vars, 1)) == NULL)
+			s = refbot_line(&kv, "kind", vars, 1);
+		kvfile_free(&kv);
+	}
+	free(key);
+	return s != NULL ? s : xstrdup(name);
+}
+
+int
+notify_alert(struct refbot *rb, int64_t row, const char *key,
+    const struct render_var *vars, size_t nvars, const char *folder,
+    const char *told)
+{
+	static const char *langs[] = { "en", "ja" };
 	struct notify n;
-	char msg[32], num[24];
+	char msg[32], num[24], *what[2], *reason[2], *sender[2];
+	char *k;
+	int i, rc;
 
 	snprintf(msg, sizeof(msg), "#%lld", (long long)row);
 	snprintf(num, sizeof(num), "%lld", (long long)row);
+	for (i = 0; i < 2; i++) {
+		k = xasprintf("%s.title", key);
+		what[i] = notify_line(rb, langs[i], k, vars, nvars);
+		free(k);
+		k = xasprintf("%s.reason", key);
+		reason[i] = notify_line(rb, langs[i], k, vars, nvars);
+		free(k);
+		k = xasprintf("told.%s", told);
+		sender[i] = notify_line(rb, langs[i], k, NULL, 0);
+		free(k);
+	}
 	{
-		const struct render_var vars[] = {
-			{ "what", what }, { "message", msg }, { "row", num },
-			{ "reason", reason }, { "folder", folder },
-			{ "sender", sender },
+		const struct render_var en[] = {
+			{ "what", what[0] }, { "message", msg }, { "row", num },
+			{ "reason", reason[0] }, { "folder", folder },
+			{ "sender", sender[0] },
+		};
+		const struct render_var ja[] = {
+			{ "what", what[1] }, { "reason", reason[1] },
+			{ "sender", sender[1] },
 		};
 		memset(&n, 0, sizeof(n));
 		n.name = "staff-alert";
-		n.vars = vars;
-		n.nvars = nitems(vars);
+		n.vars = en;
+		n.nvars = nitems(en);
+		n.vars_ja = ja;
+		n.nvars_ja = nitems(ja);
 		n.alert_row = row;
-		return notify_staff(rb, &n);
+		rc = notify_staff(rb, &n);
 	}
+	for (i = 0; i < 2; i++) {
+		free(what[i]);
+		free(reason[i]);
+		free(sender[i]);
+	}
+	return rc;
 }
 
 static int
@@ -306,29 +371,6 @@ notify_tally_text(char *const *words, size_t n)
 	return buf_steal(&b);
 }
 
-/* What staff read for an alert kind (a template name). */
-static const char *
-alert_kind_text(const char *kind)
-{
-	static const struct {
-		const char *name, *text;
-	} kinds[] = {
-		{ "staff-unknown", "mail from senders who are not partners" },
-		{ "staff-unverified", "commands about referrals that were "
-		    "not accepted" },
-		{ "staff-alert", "messages set aside (unreadable, quarantined, "
-		    "too large) and bounces" },
-		{ "staff-enquiry", "partnership enquiries (replies to the "
-		    "how-to-join answer)" },
-	};
-	size_t i;
-
-	for (i = 0; i < nitems(kinds); i++)
-		if (strcmp(kinds[i].name, kind) == 0)
-			return kinds[i].text;
-	return kind;
-}
-
 /* One kind's summary for one hour, inside the caller's transaction. */
 static int
 alert_summary(struct refbot *rb, const char *kind, int64_t period,
@@ -337,7 +379,9 @@ alert_summary(struct refbot *rb, const char *kind, int64_t period,
 	struct alert_period ap;
 	struct notify n;
 	char from[48], to[48], first[48], last[48], count[24], sent[24];
-	char *rows = NULL, *tally = NULL;
+	char *rows = NULL, *tally = NULL, *key = xasprintf("alerts.%s", kind);
+	char *what_en = notify_line(rb, "en", key, NULL, 0);
+	char *what_ja = notify_line(rb, "ja", key, NULL, 0);
 	int rc = -1;
 
 	if (db_alert_held(rb->db, kind, period, &ap) != 0)
@@ -352,15 +396,21 @@ alert_summary(struct refbot *rb, const char *kind, int64_t period,
 	snprintf(sent, sizeof(sent), "%d", ap.sent);
 	{
 		const struct render_var vars[] = {
-			{ "kind", alert_kind_text(kind) }, { "count", count },
+			{ "kind", *what_en ? what_en : kind },
+			{ "count", count },
 			{ "sent", sent }, { "from", from }, { "to", to },
 			{ "first", first }, { "last", last },
 			{ "dispositions", tally }, { "messages", rows },
+		};
+		const struct render_var ja[] = {
+			{ "kind", *what_ja ? what_ja : kind },
 		};
 		memset(&n, 0, sizeof(n));
 		n.name = "staff-alert-summary";
 		n.vars = vars;
 		n.nvars = nitems(vars);
+		n.vars_ja = ja;
+		n.nvars_ja = nitems(ja);
 		if (notify_staff(rb, &n) != 0 ||
 		    db_alert_summarised(rb->db, kind, period, now) != 0)
 			goto out;
@@ -371,6 +421,9 @@ alert_summary(struct refbot *rb, const char *kind, int64_t period,
 out:
 	free(rows);
 	free(tally);
+	free(key);
+	free(what_en);
+	free(what_ja);
 	alert_period_free(&ap);
 	return rc;
 }
@@ -447,9 +500,10 @@ notify_alert_summaries(struct refbot *rb, int64_t now)
 static int
 undelivered(struct refbot *rb, const struct outmail *m)
 {
-	int staff = staff_is(rb, m->rcpt), rc = 0;
+	int staff = staff_is(rb, m->rcpt), rc = 0, contact = 0;
 	const char *err = m->last_error ? m->last_error : "?";
-	char ref[24], outbox[24], *detail;
+	const char *who;
+	char ref[24], outbox[24], *detail, *kind[2], *ref_ja, *who_en, *who_ja;
 	struct notify n;
 
 	if (m->referral_id > 0)
@@ -465,25 +519,45 @@ undelivered(struct refbot *rb, const struct outmail *m)
 		rc = NOTIFY_RETRY;
 	}
 	free(detail);
+	/* A contact of a firm (not its main): flagged, the main gets theirs. */
+	if (rc == 0 && !staff && (contact = contacts_bounced(rb, m->rcpt,
+	    err)) < 0)
+		rc = NOTIFY_RETRY;
 	/* A notice about a refused notice would be refused the same way. */
 	if (rc != 0 || strcmp(m->kind, "staff-undelivered") == 0)
 		return rc;
+	who = staff ? "undelivered.staff" : contact ? "undelivered.contact" :
+	    m->referral_id > 0 ? "undelivered.partner" : "undelivered.other";
+	kind[0] = notify_kind_text(rb, "en", m->kind);
+	kind[1] = notify_kind_text(rb, "ja", m->kind);
+	ref_ja = m->referral_id > 0 ? xstrdup(ref) :
+	    notify_line(rb, "ja", "undelivered.noref", NULL, 0);
+	who_en = notify_line(rb, "en", who, NULL, 0);
+	who_ja = notify_line(rb, "ja", who, NULL, 0);
 	{
 		const struct render_var vars[] = {
-			{ "kind", m->kind }, { "ref", ref }, { "outbox", outbox },
+			{ "kind", kind[0] }, { "ref", ref }, { "outbox", outbox },
 			{ "rcpt", m->rcpt }, { "error", err },
-			{ "consequence", staff ? "A staff address was not "
-			    "reached." : m->referral_id > 0 ? "The partner was "
-			    "not reached; the referral's history says so." :
-			    "The recipient was not reached." },
+			{ "consequence", who_en },
+		};
+		const struct render_var ja[] = {
+			{ "kind", kind[1] }, { "ref", ref_ja },
+			{ "consequence", who_ja },
 		};
 		memset(&n, 0, sizeof(n));
 		n.name = "staff-undelivered";
 		n.referral_id = m->referral_id;
 		n.vars = vars;
 		n.nvars = nitems(vars);
+		n.vars_ja = ja;
+		n.nvars_ja = nitems(ja);
 		rc = notify_staff(rb, &n);
 	}
+	free(kind[0]);
+	free(kind[1]);
+	free(ref_ja);
+	free(who_en);
+	free(who_ja);
 	log_info("outbox %s: staff told it was not delivered (%s, referral "
 	    "%lld)", outbox, m->kind, (long long)m->referral_id);
 	return rc;

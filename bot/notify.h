@@ -26,6 +26,13 @@ struct notify {
 	const char *reply_to;		/* unsigned mail: where replies go */
 	const struct render_var *vars;
 	size_t nvars;
+	/*
+	 * What refbot composed, for a reader of Japanese: each replaces the
+	 * value in vars of the same name, unless NULL (staff texts:
+	 * notify_staff sets lang per person).
+	 */
+	const struct render_var *vars_ja;
+	size_t nvars_ja;
 	const char *in_reply_to;	/* without <>, or NULL */
 	const char *references;		/* ids without <>, or NULL */
 	int auto_reply;			/* answers a person's mail (RFC 3834) */
@@ -79,11 +86,20 @@ int notify_queue(struct refbot *, const struct notify *, char **message_id);
 int notify_staff(struct refbot *, struct notify *n);
 
 /*
- * Tells staff about a message that needs a person; sender says what its
- * sender was told (a sentence).  As notify_staff.
+ * Tells staff about a message that needs a person, in each reader's
+ * language: the lines KEY.title and KEY.reason of mail/staff-lines filled
+ * with vars, and told.TOLD, what its sender was told.  As notify_staff.
  */
-int notify_alert(struct refbot *, int64_t row, const char *what,
-    const char *reason, const char *folder, const char *sender);
+int notify_alert(struct refbot *, int64_t row, const char *key,
+    const struct render_var *vars, size_t nvars, const char *folder,
+    const char *told);
+
+/* Line key of mail/staff-lines in lang, with vars; "" when missing. */
+char *notify_line(struct refbot *, const char *lang, const char *key,
+    const struct render_var *vars, size_t nvars);
+
+/* What staff read for the mail text name, in lang (caller frees). */
+char *notify_kind_text(struct refbot *, const char *lang, const char *name);
 
 /*
  * Queues one summary per kind and clock hour that ended before now with

@@ -215,13 +215,19 @@ replies_credit(struct refbot *rb, int64_t id)
 	return 0;
 }
 
-/* One alert to staff about a command that was not accepted. */
+/*
+ * One alert to staff about a command that was not accepted, why: the key
+ * of its reason in mail/staff-lines.
+ */
 static int
 unverified(struct refbot *rb, int64_t row, const struct referral *r,
-    const char *reason, struct reply_outcome *out)
+    const char *why, struct reply_outcome *out)
 {
 	struct notify n;
-	char ref[24], msg[32];
+	char ref[24], msg[32], *key = xasprintf("unverified.%s", why);
+	char *reason = notify_line(rb, "en", key, NULL, 0);
+	char *reason_ja = notify_line(rb, "ja", key, NULL, 0);
+	int rc;
 
 	refbot_ref(r->id, ref, sizeof(ref));
 	snprintf(msg, sizeof(msg), "#%lld", (long long)row);
@@ -233,16 +239,22 @@ unverified(struct refbot *rb, int64_t row, const struct referral *r,
 		const struct render_var vars[] = {
 			{ "ref", ref }, { "reason", reason }, { "message", msg },
 		};
+		const struct render_var ja[] = { { "reason", reason_ja } };
+
 		memset(&n, 0, sizeof(n));
 		n.name = "staff-unverified";
 		n.vars = vars;
 		n.nvars = nitems(vars);
+		n.vars_ja = ja;
+		n.nvars_ja = nitems(ja);
 		n.alert_row = row;	/* rate-limited: a flood is summarised */
-		if (notify_staff(rb, &n) != 0)
-			return -1;
+		rc = notify_staff(rb, &n) != 0 ? -1 : db_history_add(rb->db,
+		    r->id, "mail", "unverified-command", NULL, NULL, reason);
 	}
-	return db_history_add(rb->db, r->id, "mail", "unverified-command",
-	    NULL, NULL, reason);
+	free(key);
+	free(reason);
+	free(reason_ja);
+	return rc;
 }
 
 /*
@@ -478,15 +490,12 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 
 	refbot_ref(r->id, ref, sizeof(ref));
 	if (!staff_is(rb, a->msg.from_addr))
-		return unverified(rb, row, r, "the sender is not a staff "
-		    "address", out);
+		return unverified(rb, row, r, "sender", out);
 	if (!replies_token(rb, a, &tid, &role) || tid != r->id ||
 	    role != ROLE_STAFF)
-		return unverified(rb, row, r, "no valid signed reply address "
-		    "or reference to refbot's staff notification", out);
+		return unverified(rb, row, r, "token", out);
 	if (rb->cfg.require_auth && !replies_auth_ok(rb, &a->msg))
-		return unverified(rb, row, r, "no DMARC or aligned DKIM pass "
-		    "from the trusted receiving server", out);
+		return unverified(rb, row, r, "auth", out);
 
 	reply_extract(a->msg.text, REPLY_MARKER, &rt);
 	if (keyword_parse(rb->keywords, rt.visible, rb->cfg.currency,

@@ -168,3 +168,19 @@ staff_pick_owner(struct refbot *rb, int64_t referral_id, int64_t partner_id)
 	free(owner);
 	return r;
 }
+
+int
+staff_nobody(struct db *db, const struct config *cfg, char **why)
+{
+	int64_t n = cfg->nstaff > 0 ? 1 : db_staff_active(db);
+
+	*why = NULL;
+	if (n < 0)
+		return -1;
+	if (n > 0)
+		return 0;
+	*why = xasprintf("no staff to tell: staff_addresses is not set in %s "
+	    "and the staff registry has nobody active — set it there, or add "
+	    "a person with 'refbot staff add EMAIL --name NAME'", cfg->path);
+	return 1;
+}

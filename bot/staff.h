@@ -50,6 +50,14 @@ int staff_recipients(struct refbot *, enum staff_to, int64_t referral_id,
 void staff_rcpts_free(struct staff_rcpt *, size_t n);
 
 /*
+ * Nobody to get staff mail: 1 when staff_addresses is empty and the
+ * registry has no active person (refbot run and doctor refuse to go on),
+ * else 0; -1 on a database error.  *why (caller frees) says what to do,
+ * naming the configuration file.
+ */
+int staff_nobody(struct db *, const struct config *, char **why);
+
+/*
  * Gives a new referral its owner (inside the caller's transaction): the
  * partner's account manager while active, else the next of the intake
  * rota, else none; the history says which.  0 or -1.

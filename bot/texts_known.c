@@ -128,6 +128,19 @@ const struct known known[] = {
 	    "REOPEN.reversal AMEND AMEND.word AMEND.commission" },
 	{ "mail/newsletter-lines", LINES, MAILTEXTS, 1, "ref client status "
 	    "date", NULL },
+	/* notify.c and intake: what refbot composes inside staff mail. */
+	{ "mail/staff-lines", LINES, MAILTEXTS, 2, "reason size limit outbox "
+	    "kind action status name ref rcpt days", "digest.age "
+	    "digest.noreply contact-bounce.title "
+	    "contact-bounce.reason undelivered.contact corrected.duplicate none unverified.sender unverified.token "
+	    "unverified.auth attach.title attach.not-kept attach.attached "
+	    "attach.noname unreadable.title unreadable.reason "
+	    "quarantined.title quarantined.reason too-large.title "
+	    "too-large.reason bounce.title bounce.reason told.nothing "
+	    "told.partner told.withheld undelivered.staff undelivered.partner "
+	    "undelivered.other undelivered.noref alerts.staff-unknown "
+	    "alerts.staff-unverified alerts.staff-alert alerts.staff-enquiry "
+	    "outcome.qualified outcome.incomplete outcome.disqualified kind" },
 	/* notify.c: the staff cheat sheet, a line per allowed keyword. */
 	{ "mail/keyword-lines", LINES, MAILTEXTS, 1, "", "CONTACTED MEETING "
 	    "PROPOSAL WON LOST DECLINED NOTE REOPEN REVENUE CREDIT AMEND "

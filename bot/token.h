@@ -24,6 +24,7 @@
 /* Newsletter tokens: the id is a partner's, or the month (YYYYMM). */
 #define ROLE_NEWSLETTER 'n'	/* a reply to the partner's issue */
 #define ROLE_UNSUBSCRIBE 'u'	/* the partner's List-Unsubscribe address */
+#define ROLE_UNSUB_CONTACT 'k'	/* a contact's own (the id: the contact's) */
 #define ROLE_PROFILE 'h'	/* staff: a reply with the month's profile */
 /* Issue 14: the id is a newsletter draft's, or a pending partner request's. */
 #define ROLE_DRAFT 'd'		/* staff: OK (or new text) to one draft */

@@ -474,7 +474,8 @@ read_date(struct keyword_cmd *cmd, const struct tm *today)
 		return;
 	f = fold(cmd->arg);
 	r = date_scan(f, today, iso, sizeof(iso), &end);
-	if (r > 0 && (t = time_scan(f + end, &cmd->minute, &tend)) >= 0) {
+	if (r > 0 && (t = time_span_scan(f + end, &cmd->minute,
+	    &cmd->end_minute, &tend)) >= 0) {
 		cmd->date = xstrdup(iso);
 		cmd->text = rest_of(cmd->arg, f, end + tend);
 	} else if (r != 0) {
@@ -556,7 +557,7 @@ keyword_parse(const struct keyword_table *t, const char *text,
 	memset(cmd, 0, sizeof(*cmd));
 	cmd->name = "";
 	cmd->amount_minor = -1;
-	cmd->minute = -1;
+	cmd->minute = cmd->end_minute = -1;
 	clean = utf8_sanitize(text, strlen(text));
 	for (p = clean;; p = eol + 1) {
 		eol = p + strcspn(p, "\n");
@@ -640,7 +641,7 @@ keyword_cmd_free(struct keyword_cmd *cmd)
 	memset(cmd, 0, sizeof(*cmd));
 	cmd->name = "";
 	cmd->amount_minor = -1;
-	cmd->minute = -1;
+	cmd->minute = cmd->end_minute = -1;
 }
 
 const char *

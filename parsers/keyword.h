@@ -64,6 +64,7 @@ struct keyword_cmd {
 	int64_t amount_minor;	/* minor units, or -1 (none) */
 	char *date;		/* MEETING: "YYYY-MM-DD" if one was read */
 	int minute;		/* and the time after it: 0..1439, or -1 */
+	int end_minute;		/* and when it ends (> minute), or -1 */
 	int64_t ref;		/* STATUS/CREDIT: 123 for REF-000123; or 0 */
 	/*
 	 * The words of the argument after any amount, date or REF: WON's

@@ -26,4 +26,12 @@ int date_scan(const char *f, const struct tm *today, char *iso,
 int time_scan(const char *f, int *minute, size_t *end);
 int64_t ref_scan(const char *f, size_t *end);
 
+/*
+ * keyword_time.c: a time (time_scan), and when a dash, "to" or 〜 and a
+ * later time follow it, that end in *end_minute (else -1); -1 as
+ * time_scan, and for an end not after the start.
+ */
+int time_span_scan(const char *f, int *minute, int *end_minute,
+    size_t *end);
+
 #endif

@@ -82,6 +82,7 @@ print(" | ".join(" ".join(s) for s in out))'
 }
 check "overdue, due today, stalled, each in its place" [ "$(sections staff1)" = "Overdue (the first response is late): | Due today: REF-000003 | Stalled (in one state too long): REF-000001 | Also open:" ]
 check "staff2's overdue referral" [ "$(sections staff2)" = "期限切れ（初回連絡が遅れています）: REF-000002 | 本日期限: | 停滞（同じ状態が長く続いています）: | その他の未完了:" ]
+check "staff2's line says the age in Japanese" grep -qE "^  REF-000002  .*, [0-9]+ 日経過$" <<<"$(mails staff2 | pyjson '[m["text"] for m in j if "担当案件" in m["headers"]["Subject"]][-1]')"
 text=$(mails staff1 | pyjson '[m["text"] for m in j if "Your queue" in m["headers"]["Subject"]][-1]')
 check "each line has client, partner, state and age" grep -q "REF-000001  Acme Widgets Ltd (Partner One)  CONTACTED, [0-9]* days" <<<"$text"
 addr=$(grep -A1 'REF-000003' <<<"$text" | tail -1 | tr -d ' ')

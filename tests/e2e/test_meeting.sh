@@ -113,16 +113,66 @@ inv=$(invites staff1)
 check "same UID, SEQUENCE 1, at the new time (15:30 in Tokyo)" \
 	[ "$(echo "$inv" | pyjson '(j[1]["uid"] == j[0]["uid"], j[1]["method"], j[1]["sequence"], j[1]["start"])')" = "(True, 'REQUEST', 1, '2026-12-11T06:30:00+00:00')" ]
 
+# A span gives the length: DTEND is its end (#18: not always an hour).
+send --from staff1 --to "$reply_to" --subject "Re: [REF-000001]" --body "MEETING 2026-12-12 14:00-15:30"
+run_once
+check "a span sends an update" wait_for staff1 5
+inv=$(invites staff1)
+check "14:00-15:30 is 90 minutes from 05:00 UTC, SEQUENCE 2" \
+	[ "$(echo "$inv" | pyjson '(j[2]["uid"] == j[0]["uid"], j[2]["sequence"], j[2]["start"], j[2]["minutes"])')" = "(True, 2, '2026-12-12T05:00:00+00:00', 90.0)" ]
+check "the history records the span" \
+	[ "$(rb referral show REF-000001 --format json | pyjson '[h["detail"] for h in j["history"] if h["event"] == "MEETING"][-1]')" = "2026-12-12 14:00-15:30" ]
+send --from staff1 --to "$reply_to" --subject "Re: [REF-000001]" --body "面談 12月13日 10時〜11時半"
+run_once
+check "the same in Japanese" wait_for staff1 6
+inv=$(invites staff1)
+check "10時〜11時半 is 90 minutes from 01:00 UTC" \
+	[ "$(echo "$inv" | pyjson '(j[3]["sequence"], j[3]["start"], j[3]["minutes"])')" = "(3, '2026-12-13T01:00:00+00:00', 90.0)" ]
+# Without an end, meeting_minutes says how long.
+echo "meeting_minutes = 45" >>"$CONF"
+send --from staff1 --to "$reply_to" --subject "Re: [REF-000001]" --body "MEETING 12/14 9:00"
+run_once
+check "a time alone sends an update" wait_for staff1 7
+inv=$(invites staff1)
+check "meeting_minutes = 45 makes it 45 minutes" \
+	[ "$(echo "$inv" | pyjson '(j[4]["sequence"], j[4]["start"], j[4]["minutes"])')" = "(4, '2026-12-14T00:00:00+00:00', 45.0)" ]
+
 # LOST cancels it.
 send --from staff1 --to "$reply_to" --subject "Re: [REF-000001]" --body "LOST budget cut"
 run_once
 check "LOST closes the referral" [ "$(status)" = LOST ]
-check "and sends a cancellation" wait_for staff1 5
+check "and sends a cancellation" wait_for staff1 8
 inv=$(invites staff1)
-check "METHOD:CANCEL (also on the part), same UID, SEQUENCE 2, CANCELLED" \
-	[ "$(echo "$inv" | pyjson '(j[2]["method"], j[2]["part_method"], j[2]["uid"] == j[0]["uid"], j[2]["sequence"], j[2]["status"])')" = "('CANCEL', 'CANCEL', True, 2, 'CANCELLED')" ]
+check "METHOD:CANCEL (also on the part), same UID, SEQUENCE 5, CANCELLED" \
+	[ "$(echo "$inv" | pyjson '(j[5]["method"], j[5]["part_method"], j[5]["uid"] == j[0]["uid"], j[5]["sequence"], j[5]["status"])')" = "('CANCEL', 'CANCEL', True, 5, 'CANCELLED')" ]
+check "for the span it cancels (45 minutes)" [ "$(echo "$inv" | pyjson 'j[5]["minutes"]')" = 45.0 ]
 check "the UID is the referral's ($uid)" grep -q "^refbot-meeting-1@" <<<"$uid"
 check "the partner heard of the meeting with its time" \
 	[ "$(fetch partner1 | pyjson 'any("2026-12-10 14:00" in (m["text"] or "") for m in j)')" = True ]
+# Another staff member moves a meeting (no owner: the sender is invited):
+# the first invitee gets a cancellation, the second the invitation.
+sed -e 's/plain-en@partner.example/second@partner.example/' -e 's/Acme Widgets Ltd/Beta Corp/' \
+	-e 's/jane.smith@acme.example/b@beta.example/' "$REFBOT_SRC/tests/data/plain-en.eml" >"$SB/second.eml"
+send --from partner1 --to intake --eml "$SB/second.eml"
+run_once
+wait_for staff2 2
+s1=$(fetch staff1 | pyjson '[m for m in j if "REF-000002" in m["headers"]["Subject"]][0]["headers"]["Reply-To"].strip("<>")')
+s2=$(fetch staff2 | pyjson '[m for m in j if "REF-000002" in m["headers"]["Subject"]][0]["headers"]["Reply-To"].strip("<>")')
+n1=$(count staff1)
+send --from staff1 --to "$s1" --subject "Re: [REF-000002]" --body "MEETING 2026-12-15 10:00"
+run_once
+wait_for staff1 $((n1 + 1))
+n2=$(count staff2)
+send --from staff2 --to "$s2" --subject "Re: [REF-000002]" --body "MEETING 2026-12-16 11:00"
+run_once
+check "staff1, invited first, hears of the move" wait_for staff1 $((n1 + 2))
+check "staff2, who moved it, gets the invitation" wait_for staff2 $((n2 + 1))
+a=$(invites staff1 | pyjson 'json.dumps([i for i in j if "REF-000002" in i["summary"]])')
+b=$(invites staff2 | pyjson 'json.dumps([i for i in j if "REF-000002" in i["summary"]])')
+check "staff1 gets METHOD:CANCEL for the old time, SEQUENCE 1" \
+	[ "$(pyjson '(len(j), j[-1]["method"], j[-1]["status"], j[-1]["sequence"], j[-1]["start"], j[-1]["uid"] == j[0]["uid"])' <<<"$a")" = "(2, 'CANCEL', 'CANCELLED', 1, '2026-12-15T01:00:00+00:00', True)" ]
+check "staff2 gets METHOD:REQUEST for the new time, same UID, SEQUENCE 2" \
+	[ "$(pyjson '(len(j), j[0]["method"], j[0]["sequence"], j[0]["start"], j[0]["attendee"].lower())' <<<"$b")" = "(1, 'REQUEST', 2, '2026-12-16T02:00:00+00:00', 'mailto:staff2@example.test')" ]
+check "the same event for both" [ "$(pyjson 'j[0]["uid"]' <<<"$a")" = "$(pyjson 'j[0]["uid"]' <<<"$b")" ]
 check "refbot logged no warnings" [ "$(grep -c 'warning:' "$SB/run.log")" = 0 ]
 finish

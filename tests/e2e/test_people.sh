@@ -80,6 +80,9 @@ at 0
 waitsubj staff2 'REF-000003' 1
 check "the rota went on to staff2 for REF-3" [ "$(owner 3)" = staff2@example.test ]
 check "referral list --owner --open" [ "$(rb referral list --owner staff2@example.test --open --format json | pyjson '[r["ref"] for r in j]')" = "['REF-000003', 'REF-000002']" ]
+check "referral list has an owner column" [ "$(rb referral list | sed -E 's/^(REF-[0-9]+) .*  ([^ ]+@example.test) .*/\1 \2/' | tr '\n' ' ')" = "REF-000003 staff2@example.test REF-000002 staff2@example.test REF-000001 staff1@example.test " ]
+check "and the JSON an owner" [ "$(rb referral list --format json | pyjson '[r["owner"] for r in j]')" = "['staff2@example.test', 'staff2@example.test', 'staff1@example.test']" ]
+check "referral show names the owner" grep -q '^Owner:    staff1@example.test$' <<<"$(rb referral show REF-000001)"
 check "the history says why" [ "$(rb referral show REF-000003 --format json | pyjson '[h["detail"] for h in j["history"] if h["event"] == "assigned"]')" = "['owner staff2@example.test (intake rota)']" ]
 
 # ASSIGN by reply: staff1 hands REF-1 to 山本 by name.

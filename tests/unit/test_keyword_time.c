@@ -82,6 +82,56 @@ test_meeting_time(void)
 	keyword_cmd_free(&cmd);
 }
 
+/* MEETING's span: when it ends, and so how long it is. */
+static const struct scase {
+	const char *text;
+	int minute, end;	/* -1: none */
+	const char *words;	/* cmd->text; NULL: expect none */
+	const char *error;	/* substring; NULL: expect no error */
+} scases[] = {
+	{ "MEETING 2026-12-10 14:00-15:30", 14 * 60, 15 * 60 + 30, NULL,
+	    NULL },
+	{ "MEETING 12/10 14:00 - 15:30 at their office", 14 * 60,
+	    15 * 60 + 30, "at their office", NULL },
+	{ "MEETING 12/10 2pm to 3:30pm", 14 * 60, 15 * 60 + 30, NULL, NULL },
+	{ "MEETING 12/10 10am–11am", 10 * 60, 11 * 60, NULL, NULL },
+	{ "面談 12月10日 14時〜15時半", 14 * 60, 15 * 60 + 30, NULL, NULL },
+	{ "面談 12月10日 14時～15時", 14 * 60, 15 * 60, NULL, NULL },
+	{ "面談 １２月１０日 午後２時から午後３時まで", 14 * 60, 15 * 60,
+	    "まで", NULL },
+	/* No end: the words stay words. */
+	{ "MEETING 12/10 14:00 to discuss pricing", 14 * 60, -1,
+	    "to discuss pricing", NULL },
+	{ "面談 12月10日 14時から", 14 * 60, -1, "から", NULL },
+	{ "MEETING 12/10 14:00 - 2 people", 14 * 60, -1, "2 people", NULL },
+	/* An end not after the start, or no time at all. */
+	{ "MEETING 12/10 15:00-14:00", -1, -1, NULL, "not a valid time" },
+	{ "MEETING 12/10 14:00-14:00", -1, -1, NULL, "not a valid time" },
+	{ "MEETING 12/10 14:00-25:00", -1, -1, NULL, "not a valid time" },
+};
+static const struct scase *scur;
+
+static void
+test_meeting_span(void)
+{
+	struct keyword_cmd cmd;
+
+	EXPECT(keyword_parse(table, scur->text, NULL, &today, &cmd) == 0);
+	EXPECT(cmd.kw == KW_MEETING);
+	if (scur->error == NULL && (cmd.minute != scur->minute ||
+	    cmd.end_minute != scur->end)) {
+		printf("#   %d-%d, expected %d-%d\n", cmd.minute,
+		    cmd.end_minute, scur->minute, scur->end);
+		check_cur_failed = 1;
+	}
+	EXPECT_NSTR(cmd.text, scur->words);
+	if (scur->error != NULL)
+		EXPECT_CONTAINS(cmd.error, scur->error);
+	else
+		EXPECT_NSTR(cmd.error, NULL);
+	keyword_cmd_free(&cmd);
+}
+
 int
 main(void)
 {
@@ -102,6 +152,11 @@ main(void)
 		mcur = &mcases[i];
 		snprintf(name, sizeof(name), "meeting time: %s", mcur->text);
 		check_run(name, test_meeting_time);
+	}
+	for (i = 0; i < nitems(scases); i++) {
+		scur = &scases[i];
+		snprintf(name, sizeof(name), "meeting span: %s", scur->text);
+		check_run(name, test_meeting_span);
 	}
 	keyword_table_free(table);
 	return check_done();

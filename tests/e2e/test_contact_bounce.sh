@@ -1,0 +1,88 @@
+#!/bin/bash
+# Issue 18 (the gap of item 1): a contact's bounce is flagged.  A firm's
+# other contact whose address the server refuses for good (here: no
+# mailbox, 550 at RCPT; and a delivery report about another contact) is
+# marked in "partner contact list", staff are told, and the progress
+# meant for them goes to the firm's main contact instead.
+. "$(dirname "$0")/lib.sh"
+sandbox_start
+
+rb init >/dev/null
+mt() { "$MAILTOOL" "$1" --env "$SB/env" "${@:2}"; }
+sql() { sqlite3 "$SB/refbot.db" "$1"; }
+# The JSON of USER's mails whose subject matches REGEX.
+mails() { mt fetch --user "$1" --format json | pyjson "json.dumps([m for m in j if __import__('re').search(r'''$2''', m['headers']['Subject'] or '')])"; }
+waitn() { local i; for i in $(seq 100); do [ "$(mails "$1" "$2" | pyjson 'len(j)')" -ge "$3" ] && return 0; sleep 0.2; done; return 1; }
+
+rb partner add partner1@example.test --name "Firm One" --lang en >/dev/null
+# gone@example.test has no mailbox in the sandbox: Postfix answers 550.
+rb partner contact add partner1@example.test gone@example.test --name "Gone" >/dev/null
+rb partner contact add partner1@example.test partner2@example.test --name "Two" >/dev/null
+sed -e "s/^From: .*/From: gone@example.test/" "$REFBOT_SRC/tests/data/plain-en.eml" >"$SB/gone.eml"
+mt send --from gone@example.test --to intake --eml "$SB/gone.eml" >/dev/null
+mt wait --user intake --count 1 --timeout 20 >/dev/null
+rb run --once 2>>"$SB/run.log"
+check "the referral is the firm's, submitted by the contact" [ "$(sql "select submitted_by from referrals where id = 1")" = gone@example.test ]
+check "the acknowledgement to the contact failed for good" [ "$(sql "select status from outbox where kind = 'ack'")" = failed ]
+list=$(rb partner contact list partner1@example.test --format json)
+check "the contact is flagged as bounced" [ "$(pyjson '[c["email"] for c in j if c["bounced_at"]]' <<<"$list")" = "['gone@example.test']" ]
+check "with the server's words" grep -q 550 <<<"$(pyjson '[c["bounced"] for c in j if c["bounced_at"]][0]' <<<"$list")"
+check "the text list says bounced" grep -qE '^gone@example.test .* bounced 20' <<<"$(rb partner contact list partner1@example.test)"
+check "staff are told a contact was not reached" waitn staff1 'Not delivered' 1
+check "in those words" grep -q "A contact of the partner was not reached" <<<"$(mails staff1 'Not delivered' | pyjson 'j[0]["text"]')"
+
+# Staff move it on: the progress goes to the main contact, not the bounced one.
+waitn staff1 'REF-000001\] New referral' 1
+sto=$(mails staff1 'REF-000001\] New referral' | pyjson 'j[0]["headers"]["Reply-To"].strip("<>")')
+mt send --from staff1 --to "$sto" --subject "Re: [REF-000001]" --body "CONTACTED" >/dev/null
+mt wait --user intake --count 1 --timeout 20 >/dev/null
+rb run --once 2>>"$SB/run.log"
+check "progress goes to the firm's main contact" waitn partner1 'REF-000001\] Update' 1
+check "and no more mail is queued to the bounced contact" [ "$(sql "select count(*) from outbox where rcpt = 'gone@example.test'")" = 1 ]
+
+# A delivery report about the other contact: flagged too, staff told.
+ack_id=$(sql "select message_id from outbox where rcpt = 'partner1@example.test' order by id limit 1")
+sql "update outbox set rcpt = 'partner2@example.test' where message_id = '$ack_id'"
+/usr/bin/python3 - "$SB/dsn.eml" "$ack_id" <<'PY'
+import sys
+path, mid = sys.argv[1], sys.argv[2]
+open(path, "w").write(f"""Return-Path: <>
+From: MAILER-DAEMON@example.test (Mail Delivery System)
+To: intake@example.test
+Subject: Undelivered Mail Returned to Sender
+Message-ID: <dsn-2@mail.example.test>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
+
+--b1
+Content-Type: text/plain
+
+The mail system could not deliver your message.
+
+--b1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mail.example.test
+
+Final-Recipient: rfc822; partner2@example.test
+Action: failed
+Status: 5.1.1
+
+--b1
+Content-Type: text/rfc822-headers
+
+From: Referrals <intake@example.test>
+To: <partner2@example.test>
+Message-ID: <{mid}>
+
+--b1--
+""")
+PY
+doveadm -c "$DOVECOT_CONF" save -u intake <"$SB/dsn.eml"
+rb run --once 2>>"$SB/run.log"
+check "a delivery report about a contact flags that contact" \
+	[ "$(rb partner contact list partner1@example.test --format json | pyjson '[c["bounced"] for c in j if c["email"] == "partner2@example.test"][0]')" = "failed 5.1.1" ]
+check "not the firm" [ "$(sql "select coalesce(bounced, '-') from partners where id = 1")" = - ]
+check "recorded on the message" grep -q "contact address flagged" <<<"$(sql "select detail from messages order by id desc limit 1")"
+check "staff are told, naming the contact" waitn staff1 "contact's address bounced" 1
+finish

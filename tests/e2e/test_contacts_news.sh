@@ -1,0 +1,83 @@
+#!/bin/bash
+# Issue 18 (the gap of item 1): the newsletter and the welcome kit reach
+# a firm's other contacts when asked.  A contact added with --newsletter
+# on gets their own copy of the firm's issue, in their language, with
+# their own signed List-Unsubscribe address: using it stops their copy
+# only (the main contact's issue goes on), and an UNSUBSCRIBE reply from
+# them does the same.  --welcome sends the kit to that contact.
+export SANDBOX_EXTRA_USERS="sales keiri stranger"
+. "$(dirname "$0")/lib.sh"
+sandbox_start
+
+rb init >/dev/null
+mt() { "$MAILTOOL" "$1" --env "$SB/env" "${@:2}"; }
+# USER's mails, as JSON, whose subject matches REGEX.
+mails() { mt fetch --user "$1" --format json | pyjson "json.dumps([m for m in j if __import__('re').search(r'''$2''', m['headers']['Subject'] or '')])"; }
+nmails() { mails "$1" "$2" | pyjson 'len(j)'; }
+waitn() { local i; for i in $(seq 100); do [ "$(nmails "$1" "$2")" -ge "$3" ] && return 0; sleep 0.2; done; return 1; }
+sql() { sqlite3 "$SB/refbot.db" "$1"; }
+
+rb partner add partner1@example.test --name "Partner One" --lang en >/dev/null
+check "contact add --newsletter on --welcome" \
+	rb partner contact add partner1@example.test sales@example.test --name "営業 太郎" --lang ja --newsletter on --welcome
+rb partner contact add partner1@example.test keiri@example.test --role billing >/dev/null
+check "the main contact's newsletter is the firm's, not a contact flag (exit 65)" \
+	[ "$(rb partner contact set partner1@example.test partner1@example.test --newsletter off >/dev/null 2>&1; echo $?)" = 65 ]
+check "contact list shows who gets the newsletter" \
+	[ "$(rb partner contact list partner1@example.test --format json | pyjson '[(c["email"], c["newsletter"]) for c in j]')" = "[('partner1@example.test', False), ('sales@example.test', True), ('keiri@example.test', False)]" ]
+rb run --once 2>>"$SB/run.log"
+check "the welcome kit reaches the contact, in their language" waitn sales 'パートナープログラムへようこそ' 1
+check "and nobody else" [ "$(mt count --user partner1)$(mt count --user keiri)" = 00 ]
+
+MONTH=$(date -u +%Y-%m)
+printf 'Manufacturers moving into Kansai.\n' >"$SB/profile.txt"
+printf '関西に進出する製造業のお客様。\n' >"$SB/profile.ja.txt"
+rb newsletter set --month "$MONTH" --file "$SB/profile.txt" >/dev/null
+rb newsletter set --month "$MONTH" --lang ja --file "$SB/profile.ja.txt" >/dev/null
+rb newsletter send --month "$MONTH" >/dev/null
+rb run --once 2>>"$SB/run.log"
+check "the main contact gets the issue" waitn partner1 . 1
+check "the contact who asked gets a copy" waitn sales '今月の注目案件' 1
+issue=$(mt fetch --user sales --format json | pyjson "json.dumps([m for m in j if m['headers'].get('List-Id')])")
+check "one copy, with a List-Id" [ "$(pyjson 'len(j)' <<<"$issue")" = 1 ]
+check "in the contact's language" bash -c '[[ $1 == *関西に進出する製造業* ]]' _ "$(pyjson 'j[0]["text"]' <<<"$issue")"
+unsub=$(pyjson 'j[0]["headers"]["List-Unsubscribe"]' <<<"$issue" | sed -E 's/^<mailto:([^?]*)\?.*/\1/')
+main_unsub=$(mt fetch --user partner1 --format json | pyjson "[m for m in j if m['headers'].get('List-Id')][0]['headers']['List-Unsubscribe']" | sed -E 's/^<mailto:([^?]*)\?.*/\1/')
+diag "contact: $unsub main: $main_unsub"
+check "its unsubscribe address is its own" bash -c '[[ $1 == intake+r*.k.*@example.test && $1 != "$2" ]]' _ "$unsub" "$main_unsub"
+check "the billing contact who did not ask gets none" [ "$(mt count --user keiri)" = 0 ]
+
+mt send --from sales@example.test --to "$unsub" --subject unsubscribe --body "" >/dev/null
+mt wait --user intake --count 1 --timeout 20 >/dev/null
+rb run --once 2>>"$SB/run.log"
+check "the contact's unsubscribe stops their copy" \
+	[ "$(rb partner contact list partner1@example.test --format json | pyjson '[c["newsletter"] for c in j if c["email"] == "sales@example.test"][0]')" = False ]
+check "but not the firm's" [ "$(sql "select newsletter from partners where email = 'partner1@example.test'")" = 1 ]
+check "the contact is told, in their language" waitn sales '配信を停止しました' 1
+check "recorded as an unsubscribe" grep -q "contact [0-9]* of partner 1 unsubscribed" <<<"$(sql "select detail from messages order by id desc limit 1")"
+
+# Next month: the firm's issue, no copy for the contact who left.
+NEXT=$(date -u -d "$(date -u +%Y-%m-15) +1 month" +%Y-%m)
+rb newsletter set --month "$NEXT" --file "$SB/profile.txt" >/dev/null
+before=$(nmails sales .)
+rb newsletter send --month "$NEXT" >/dev/null
+rb run --once 2>>"$SB/run.log"
+check "next month the main contact gets the issue" waitn partner1 . 2
+sleep 1
+check "and the contact who unsubscribed none" [ "$(nmails sales .)" = "$before" ]
+
+# An UNSUBSCRIBE reply from a contact stops that contact only.
+rb partner contact set partner1@example.test keiri@example.test --newsletter on >/dev/null
+NEXT2=$(date -u -d "$(date -u +%Y-%m-15) +2 month" +%Y-%m)
+rb newsletter set --month "$NEXT2" --file "$SB/profile.txt" >/dev/null
+rb newsletter send --month "$NEXT2" >/dev/null
+rb run --once 2>>"$SB/run.log"
+check "a contact set --newsletter on gets the next issue" waitn keiri . 1
+reply_to=$(mails keiri . | pyjson 'j[0]["headers"]["Reply-To"].strip("<>")')
+mt send --from keiri@example.test --to "$reply_to" --subject "Re: newsletter" --body "UNSUBSCRIBE" >/dev/null
+mt wait --user intake --count 1 --timeout 20 >/dev/null
+rb run --once 2>>"$SB/run.log"
+check "their UNSUBSCRIBE reply stops their copy" \
+	[ "$(rb partner contact list partner1@example.test --format json | pyjson '[c["newsletter"] for c in j if c["email"] == "keiri@example.test"][0]')" = False ]
+check "and leaves the firm subscribed" [ "$(sql "select newsletter from partners where email = 'partner1@example.test'")" = 1 ]
+finish

@@ -1,0 +1,99 @@
+#!/bin/bash
+# Issue 18 (the gap of item 2): a staff member who reads Japanese gets
+# every staff mail in Japanese, including what refbot composes inside it:
+# the referral's fields as read and its attachments (new referral), an
+# alert's title, reason and what the sender was told (a message set
+# aside), the kind of alerts held for the hourly summary, and what an
+# undelivered mail was and who was not reached.  An English reader gets
+# the same mails in English.  Mail is read over IMAP.
+. "$(dirname "$0")/lib.sh"
+sandbox_start
+
+echo "staff_alert_limit = 1" >>"$CONF"
+rb init >/dev/null
+mt() { "$MAILTOOL" "$1" --env "$SB/env" "${@:2}"; }
+send() { mt send "$@" >/dev/null; }
+arrived() { mt wait --user intake --count 1 --timeout 20 >/dev/null; }
+at() { REFBOT_CLOCK_OFFSET=$1 "$REFBOT" --config "${2:-$CONF}" run --once 2>>"$SB/run.log"; }
+# The subject and text of USER's last mail whose subject matches REGEX.
+mail_of() {
+	mt fetch --user "$1" --format json | pyjson "(lambda m: m[-1]['headers']['Subject'] + '\n' + m[-1]['text'] if m else '')([m for m in j if __import__('re').search(r'''$2''', m['headers']['Subject'] or '')])"
+}
+waitsubj() {
+	local i
+	for i in $(seq 100); do
+		[ -n "$(mail_of "$1" "$2")" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+# has TEXT WORD...: every word is in the text; lacks TEXT WORD...: none is.
+has() { local t=$1 w; shift; for w; do [[ $t == *"$w"* ]] || { diag "missing: $w"; return 1; }; done; }
+lacks() { local t=$1 w; shift; for w; do [[ $t != *"$w"* ]] || { diag "left in: $w"; return 1; }; done; }
+
+rb staff add staff1@example.test --name "Alice Smith" --lang en --role intake >/dev/null
+rb staff add staff2@example.test --name "山本 花子" --lang ja --role intake >/dev/null
+rb partner add partner1@example.test --name "Partner One" --lang en >/dev/null
+rb partner set partner1@example.test --owner staff2@example.test >/dev/null
+# gone@example.test: no mailbox in the sandbox, so Postfix answers 550.
+rb partner add gone@example.test --name "Gone Ltd" --lang en >/dev/null
+rb partner set gone@example.test --owner staff2@example.test >/dev/null
+
+# 1. A new referral with attachments, to its owner who reads Japanese.
+/usr/bin/python3 - "$SB/attached.eml" <<'PY'
+import sys
+from email.message import EmailMessage
+m = EmailMessage()
+m["From"] = "partner1@example.test"; m["To"] = "intake@example.test"
+m["Subject"] = "Referral: Acme Widgets"; m["Message-ID"] = "<att@partner.example>"
+m.set_content("Client: Acme Widgets Ltd\nContact name: Jane Smith\n"
+    "Contact email: jane.smith@acme.example\nContact phone: +44 20 7946 0000\n"
+    "Service needed: Tax advisory\nChallenge: Expanding into Japan.\n"
+    "Client aware: yes\nBudget: 2,000,000 JPY\n")
+m.add_attachment(b"%PDF-1.4\n%%EOF\n", maintype="application", subtype="pdf", filename="brief.pdf")
+open(sys.argv[1], "wb").write(bytes(m))
+PY
+send --from partner1 --to intake --eml "$SB/attached.eml"
+arrived
+at 0
+waitsubj staff2 'REF-000001\] 新しい紹介'
+t=$(mail_of staff2 'REF-000001\] 新しい紹介')
+check "the new referral's fields carry Japanese labels" has "$t" "クライアント名: Acme Widgets Ltd" "必要なサービス: Tax advisory"
+check "its attachments are listed in Japanese" has "$t" "添付ファイル:" "brief.pdf" "添付しました"
+check "no English label or word is left" lacks "$t" "Client: " "Service needed:" "Attachments:" ", attached"
+
+# 2. Undelivered: the acknowledgement to gone@ is refused for good.
+sed -e "s/^From: .*/From: gone@example.test/" -e "s/plain-en@/gone@/" \
+	-e "s/Acme Widgets Ltd/Gone Client KK/" -e "s/jane.smith@acme.example/g@gone.example/" \
+	"$REFBOT_SRC/tests/data/plain-en.eml" >"$SB/gone.eml"
+send --from gone@example.test --to intake --eml "$SB/gone.eml"
+arrived
+at 0
+waitsubj staff2 '配信できませんでした'
+t=$(mail_of staff2 '配信できませんでした')
+check "the undelivered notice says what the mail was, in Japanese" has "$t" "受付のお知らせ（ack）" "REF-000002"
+check "and who was not reached, in Japanese" has "$t" "パートナーに届いていません"
+check "with no English sentence left" lacks "$t" "partner was not reached" "history says so"
+
+# 3. Two messages over the size limit: one alert each hour, then the summary.
+sed 's/^poll_interval = .*/max_message_size = 1k/' "$CONF" >"$SB/small.conf"
+send --from partner1 --to intake --eml "$REFBOT_SRC/tests/data/multipart-alt.eml"
+arrived
+at 0 "$SB/small.conf"
+waitsubj staff2 '^\[refbot\] サイズの上限'
+waitsubj staff1 '^\[refbot\] A message over the size limit'
+t=$(mail_of staff2 '^\[refbot\] サイズの上限')
+check "the alert's title, reason and what the sender heard are Japanese" \
+	has "$t" "サイズの上限を超えるメールを保留しました" "上限の 1 KB を超えています" "送り主は登録済みのパートナーで"
+check "with no English fragment" lacks "$t" "over the size limit" "over the 1 KB limit" "registered partner"
+e=$(mail_of staff1 '^\[refbot\] A message over the size limit')
+check "the English reader's alert is English" has "$e" "over the 1 KB limit" "The sender, a registered partner, was told"
+send --from partner1 --to intake --eml "$REFBOT_SRC/tests/data/multipart-alt.eml"
+arrived
+at 0 "$SB/small.conf"
+at 7200 "$SB/small.conf"
+waitsubj staff2 'ほかに 1 件の通知を保留しました'
+t=$(mail_of staff2 'ほかに 1 件の通知を保留しました')
+check "the hourly summary names the kind in Japanese" has "$t" "保留したメール（読み取れない、隔離、サイズ超過）と配信エラー"
+check "not in English" lacks "$t" "messages set aside"
+finish
