@@ -27,8 +27,10 @@ time_span_scan(const char *f, int *minute, int *end_minute, size_t *end)
 		return 1;
 	*end += ov[1] + e2;
 	/* A span that ends before it starts is no span (nor past midnight). */
-	if (r < 0 || m2 <= *minute)
+	if (r < 0 || m2 <= *minute) {
+		*minute = -1;	/* no time read: the caller reports it */
 		return -1;
+	}
 	*end_minute = m2;
 	return 1;
 }
