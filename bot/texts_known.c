@@ -28,7 +28,7 @@
  */
 const struct known known[] = {
 	{ "mail/reasons", LINES, REASONS, 2, "arg", "missing email phone "
-	    "yesno date money enum pattern too_long" },
+	    "yesno date money enum pattern too_long score" },
 	{ "mail/ack", MAIL, MAILTEXTS, 1, REFERRAL_VARS, NULL },
 	{ "mail/incomplete", MAIL, MAILTEXTS, 1, REFERRAL_VARS, NULL },
 	{ "mail/disqualified", MAIL, MAILTEXTS, 1, REFERRAL_VARS, NULL },
