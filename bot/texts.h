@@ -53,6 +53,8 @@ void texts_free(struct texts *);
 /* The set's parts; they live as long as the set. */
 const struct template *texts_template(const struct texts *);
 const struct keyword_table *texts_keywords(const struct texts *);
+/* The survey of kind "partner" or "client" (survey.h), or NULL. */
+const struct template *texts_survey(const struct texts *, const char *kind);
 
 /*
  * NAME.LANG's "KEY = text" lines (NAME as "mail/progress-lines"; LANG
