@@ -30,7 +30,7 @@ static const char *const table_names[ER_NTABLES] = {
 	[ER_COSTS] = "costs (notes)",
 	[ER_CONTACTS] = "contacts",
 	[ER_MEETINGS] = "meetings (invitee)",
-	[ER_SURVEYS] = "surveys (recipient, comments)",
+	[ER_SURVEYS] = "surveys, answers",
 };
 
 const char *

@@ -315,10 +315,18 @@ reminders(struct refbot *rb, int64_t now)
 int
 survey_schedule(struct refbot *rb, int64_t now)
 {
-	int a, b, c;
+	/* Client surveys and reminders are looked for at most hourly (a
+	 * day's precision is all they need); each process looks at once. */
+	static int64_t looked;
+	int a, b = 0, c = 0;
 
-	if ((a = partner_surveys(rb, now)) < 0 ||
-	    (b = client_surveys(rb, now)) < 0 || (c = reminders(rb, now)) < 0)
+	if ((a = partner_surveys(rb, now)) < 0)
 		return -1;
+	if (looked == 0 || now < looked || now - looked >= 3600) {
+		if ((b = client_surveys(rb, now)) < 0 ||
+		    (c = reminders(rb, now)) < 0)
+			return -1;
+		looked = now;
+	}
 	return a + b + c;
 }
