@@ -149,6 +149,15 @@ run_at "2027-07-30 10:00"
 check "one reminder, to the partner who did not answer" \
 	bash -c '[ "$1" = 1 ] && [ "$2" = "partner2@example.test" ]' _ "$(outbox_n survey-reminder)" "$(sql "select rcpt from outbox where kind = 'survey-reminder'")"
 check "the reminder arrives" await partner2 "A reminder" 1
+# The per-sender cap: partner2 was answered once this hour already.
+send --from partner2 --to intake --subject "Hello" --body "Just saying hello."
+wait_intake
+run_at "2027-07-30 10:00"
+echo "auto_reply_limit = 1" >>"$CONF"
+reply "2027-07-30 10:30" partner2 "A reminder" $'1: 4 good\n2) 3\n3. 9\n'
+check "over the per-sender cap the asking reply is withheld (and said)" \
+	bash -c '[[ "$1" == "survey-partial"*"the reply asking for them was withheld"* ]] && [ "$2" = 1 ]' _ "$(last)" "$(outbox_n survey-missing)"
+sed -i '/^auto_reply_limit = 1$/d' "$CONF"
 reply "2027-07-30 11:00" partner2 "A reminder" $'1: 4 good\n2) 3\n3. 9\n'
 check "an out-of-range score is a problem, asked for once" \
 	bash -c '[[ "$1" == "survey-partial"*"2 answers recorded"*"asked for them once"* ]]' _ "$(last)"
