@@ -119,7 +119,9 @@ answered(struct job *j, const struct survey_row *s)
 	struct reply_text rt;
 	struct survey_reply sr;
 	struct wanted w;
+	struct buf nums;
 	const char *said = NULL;
+	size_t i;
 	int64_t now = clock_now();
 	int before = s->answers > 0, r;
 
@@ -137,14 +139,18 @@ answered(struct job *j, const struct survey_row *s)
 	r = 0;
 	if (w.n > 0 && ask(j, s, &w, &said) != 0)
 		r = -1;
+	buf_init(&nums);
+	for (i = 0; i < w.n; i++)
+		buf_addf(&nums, "%s%zu", i ? ", " : "", w.qs[i]);
 	j->disposition = w.n > 0 ? "survey-partial" : "survey-answered";
 	j->detail = xasprintf("%s survey %lld (%s, partner %lld): %zu "
 	    "answer%s recorded%s%s%s%s%s", s->kind, (long long)s->id,
 	    s->period, (long long)s->partner_id, sr.nanswers,
 	    sr.nanswers == 1 ? "" : "s", before && sr.nanswers ?
 	    " (a later answer: the earlier ones kept as history)" : "",
-	    w.n ? "; still wanted: " : "", w.n ? w.text.data : "",
+	    w.n ? "; still wanted: question " : "", w.n ? nums.data : "",
 	    said ? "; " : "", said ? said : "");
+	buf_free(&nums);
 	log_info("message %lld: survey %lld answered (%zu answers, %zu "
 	    "wanted)", (long long)j->row, (long long)s->id, sr.nanswers,
 	    w.n);
