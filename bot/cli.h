@@ -115,6 +115,8 @@ extern const struct cli_cmd cli_outbox_cmd;
 extern const struct cli_cmd cli_export_cmd;
 /* cli_forget.c */
 extern const struct cli_cmd cli_forget_cmd;
+/* cli_survey.c */
+extern const struct cli_cmd cli_survey_cmd;
 /* cli_parse.c */
 extern const struct cli_cmd cli_parse_cmd;
 

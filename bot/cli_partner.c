@@ -11,6 +11,7 @@
 #include "db_ledger.h"
 #include "db_partners.h"
 #include "db_staff.h"
+#include "db_surveys.h"
 #include "enable.h"
 #include "json.h"
 #include "keyword.h"
@@ -22,6 +23,7 @@ struct popts {
 	const char *active, *cc_main;
 	const char *contacts;	/* import: the contacts column */
 	const char *owner;	/* set: the account manager ("-": none) */
+	const char *client_contact;	/* set: the client survey allowed */
 	char *domains;		/* appended with each --domain */
 	int json;
 	int welcome;		/* add/import: queue the welcome kit */
@@ -414,11 +416,16 @@ set(struct refbot *rb, const char *key, const struct popts *o)
 	struct partner p;
 	int rc;
 
+	if (o->client_contact != NULL && kv_bool(o->client_contact) < 0)
+		return bad("--client-contact must be on or off");
 	if ((rc = cli_find_partner(rb, key, &p)) != 0)
 		return rc;
 	if ((rc = apply(rb, &p, o)) == 0 && (rc = set_owner(rb, &p,
 	    o->owner)) == 0) {
-		if (db_partner_update(rb->db, &p) != 0) {
+		if (db_partner_update(rb->db, &p) != 0 ||
+		    (o->client_contact != NULL &&
+		    db_partner_set_client_contact(rb->db, p.id,
+		    kv_bool(o->client_contact)) < 0)) {
 			rc = cli_db_error(rb);
 		} else
 			printf("partner %lld updated\n", (long long)p.id);
@@ -495,6 +502,7 @@ cmd_partner(const char *conf, int argc, char **argv)
 		{ "welcome", no_argument, NULL, 'w' },
 		{ "cc-main", required_argument, NULL, 'C' },
 		{ "owner", required_argument, NULL, 'o' },
+		{ "client-contact", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct refbot rb;
@@ -511,7 +519,7 @@ cmd_partner(const char *conf, int argc, char **argv)
 	argc--, argv++;
 	memset(&o, 0, sizeof(o));
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "f:n:l:d:t:T:r:F:N:a:wC:o:", opts,
+	while ((c = getopt_long(argc, argv, "f:n:l:d:t:T:r:F:N:a:wC:o:K:", opts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -536,6 +544,7 @@ cmd_partner(const char *conf, int argc, char **argv)
 		case 'w': o.welcome = 1; break;
 		case 'C': o.cc_main = optarg; break;
 		case 'o': o.owner = optarg; break;
+		case 'K': o.client_contact = optarg; break;
 		default:
 			goto usage_err;
 		}
@@ -624,6 +633,9 @@ const struct cli_cmd cli_partner_cmd = { "partner",
 "  --welcome             queue the welcome kit, once (add, import)\n"
 "  --owner EMAIL         (set) the account manager, a staff member: owns\n"
 "                        the partner's new referrals; - for none\n"
+"  --client-contact on|off  (set) the partner's terms allow refbot to mail\n"
+"                        its referrals' clients (the client survey after\n"
+"                        WON, with client_survey = on); off by default\n"
 "  --format text|json    (list, show; show adds the partner's tier this\n"
 "                        year and what would raise it)\n"
 "PARTNER is the partner's id or address.\n"
@@ -642,5 +654,5 @@ const struct cli_cmd cli_partner_options = { NULL,
 "    PARTNER OPTIONS: --name N --lang en|ja|auto --domain D (repeatable)\n"
 "      --tier 1|2|3 --terms percent|recurring|flat|reciprocal\n"
 "      --rate 15% --fee AMOUNT --newsletter on|off --active on|off\n"
-"      --cc-main on|off --owner EMAIL (set)\n",
+"      --cc-main on|off --owner EMAIL (set) --client-contact on|off (set)\n",
 	NULL, NULL };

@@ -19,7 +19,7 @@
 enum ktype { K_STR, K_INT, K_BOOL, K_TLS, K_LIST, K_SECRET_FILE,
     K_SECRET_ENV, K_ADDR, K_SIZE, K_HOURS, K_COUNT, K_TIERS, K_DAY, K_HOUR,
     K_TZ, K_LANG, K_REPLY_TOKEN, K_CHARSET, K_SLAMODE, K_WDAYS, K_WHOURS,
-    K_STALL };
+    K_STALL, K_MONTH };
 
 struct keydef {
 	const char *key;
@@ -96,6 +96,10 @@ static const struct keydef keys[] = {
 	{ "digest_hour", K_HOUR, O(digest_hour), 0 },
 	/* Minutes, 1 to 10000: K_HOURS checks a count of at least one. */
 	{ "meeting_minutes", K_HOURS, O(meeting_minutes), 0 },
+	{ "partner_survey_month", K_MONTH, O(partner_survey_month), 0 },
+	{ "client_survey", K_BOOL, O(client_survey), 0 },
+	{ "client_survey_days", K_COUNT, O(client_survey_days), 0 },
+	{ "survey_reminder_days", K_COUNT, O(survey_reminder_days), 0 },
 };
 #undef O
 
@@ -161,6 +165,17 @@ set_key(struct config *cfg, const struct keydef *k, const struct kv_entry *e,
 			*errstr = xasprintf("%s:%d: %s must be a number from %d "
 			    "to 10000", cfg->path, e->line, k->key,
 			    k->type == K_HOURS);
+			return -1;
+		}
+		*(int *)field = (int)n;
+		break;
+	case K_MONTH:
+		n = strtol(v, &end, 10);
+		if (strcmp(v, "off") == 0)
+			n = 0;
+		else if (*v == '\0' || *end != '\0' || n < 1 || n > 12) {
+			*errstr = xasprintf("%s:%d: %s must be a month from 1 "
+			    "to 12, or off", cfg->path, e->line, k->key);
 			return -1;
 		}
 		*(int *)field = (int)n;
@@ -482,6 +497,8 @@ config_load(const char *path, struct config *out, char **errstr)
 	cfg.newsletter_reminder_days = 3;
 	cfg.digest_hour = 8;
 	cfg.meeting_minutes = 60;
+	cfg.client_survey_days = 30;
+	cfg.survey_reminder_days = 14;
 	if (status_days_parse("CONTACTED:7 MEETING:14 PROPOSAL:30",
 	    cfg.stall_days) != 0)
 		abort();	/* our own constant: a broken invariant */

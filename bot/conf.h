@@ -97,6 +97,13 @@ struct config {
 	int progress_note;	/* partners told monthly it is in progress */
 	int digest_hour;	/* staff's morning queue, in timezone */
 	int meeting_minutes;	/* a MEETING without an end time: how long */
+	/* Surveys (issue 20.1): the partner survey's month (0: off); the
+	 * client survey on or off, and its days after WON; days before the
+	 * one reminder (0: none). */
+	int partner_survey_month;
+	int client_survey;
+	int client_survey_days;
+	int survey_reminder_days;
 };
 
 /*

@@ -30,6 +30,7 @@ static const char *const table_names[ER_NTABLES] = {
 	[ER_COSTS] = "costs (notes)",
 	[ER_CONTACTS] = "contacts",
 	[ER_MEETINGS] = "meetings (invitee)",
+	[ER_SURVEYS] = "surveys, answers",
 };
 
 const char *
@@ -172,8 +173,18 @@ db_anonymise_referral(struct db *db, int64_t id, int64_t now,
 	static const char pend[] = "UPDATE pending_requests SET body = ?3, "
 	    "done_at = coalesce(done_at, ?2) WHERE referral_id = ?1 AND body "
 	    "<> ?3";
+	/* Its client survey: the client's address and their words. */
+	static const char sva[] = "UPDATE survey_answers SET comment = ?2 "
+	    "WHERE comment IS NOT NULL AND comment <> ?2 AND survey_id IN "
+	    "(SELECT id FROM surveys WHERE referral_id = ?1)";
+	static const char svr[] = "UPDATE surveys SET recipient = ?2 WHERE "
+	    "referral_id = ?1 AND recipient <> ?2";
 	struct dbarg m = arg_text(ANON_MARKER);
 
+	if (count(e, ER_SURVEYS, db_changes(db, sva, ARGS(arg_int(id),
+	    m))) != 0 || count(e, ER_SURVEYS, db_changes(db, svr,
+	    ARGS(arg_int(id), m))) != 0)
+		return -1;
 	if (count(e, ER_REFERRALS, db_changes(db, ref, ARGS(arg_int(id),
 	    arg_int(now), m))) != 0 ||
 	    count(e, ER_FIELDS, db_changes(db, fields, ARGS(arg_int(id),
@@ -241,11 +252,16 @@ db_forget(struct db *db, const char *email, int64_t now, struct erasure *e)
 	    "UPDATE meetings SET attendee = ?3 WHERE " HAS("attendee"),	    "UPDATE forward_drafts SET " SCRUB("author") ", " SCRUB("sender")
 	    ", " SCRUB("subject") ", " SCRUB("body") " WHERE " HAS("author")
 	    " OR " HAS("sender") " OR " HAS("subject") " OR " HAS("body"),
+	    /* A survey to the person: their words first, then the address. */
+	    "UPDATE survey_answers SET comment = ?3 WHERE comment <> ?3 AND ("
+	    HAS("comment") " OR survey_id IN (SELECT id FROM surveys WHERE "
+	    HAS("recipient") "))",
+	    "UPDATE surveys SET recipient = ?3 WHERE " HAS("recipient"),
 	};
 	static const enum erased_table table[] = {
 	    ER_REFERRALS, ER_MESSAGES, ER_ATTACHMENTS, ER_OUTBOX, ER_HISTORY,
 	    ER_PENDING, ER_DRAFTS, ER_PROFILES, ER_LEDGER, ER_GIVEN, ER_COSTS,
-	    ER_CONTACTS, ER_MEETINGS, ER_DRAFTS,
+	    ER_CONTACTS, ER_MEETINGS, ER_DRAFTS, ER_SURVEYS, ER_SURVEYS,
 	};
 	size_t i;
 

@@ -550,6 +550,16 @@ const char *const db_migrations[] = {
 	 * meeting recorded before, 60 minutes.
 	 */
 	"ALTER TABLE meetings ADD COLUMN minutes INTEGER;",
+	/*
+	 * Issue 20 item 1, built: when the one reply asking for a survey's
+	 * missing answers went (never a second), and whether a partner's
+	 * terms allow mailing its referrals' clients (the client follow-up
+	 * survey; off unless the partner said yes).
+	 */
+	"ALTER TABLE surveys ADD COLUMN asked_at INTEGER;"
+	"ALTER TABLE partners ADD COLUMN client_contact INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"CREATE INDEX surveys_partner ON surveys(partner_id, sent_at);",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);

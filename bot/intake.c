@@ -305,6 +305,9 @@ decide(struct job *j)
 		/* Staff's OK to the preview of a partner mail they forwarded. */
 		if ((r = intake_forward_reply(j)) != 0)
 			return r < 0 ? -1 : 0;
+		/* Answers to a survey (intake_survey.c). */
+		if ((r = intake_survey(j)) != 0)
+			return r < 0 ? -1 : 0;
 		/* An answer to our mail about no referral (intake_answer.c). */
 		if ((r = intake_answer(j)) != 0)
 			return r < 0 ? -1 : 0;

@@ -96,6 +96,13 @@ int intake_forward(struct job *);
  */
 int intake_forward_reply(struct job *);
 
+/*
+ * intake_survey.c.  A reply through a survey's signed address: its
+ * answers stored, one reply asking for what is missing (once).  Returns
+ * 1 when the mail was one, 0 when not, -1.
+ */
+int intake_survey(struct job *);
+
 /* Copies what replies.c decided into the job. */
 void intake_take(struct job *, struct reply_outcome *);
 

@@ -26,6 +26,7 @@ const struct cli_cmd *const cli_table[] = {
 	&cli_report_cmd,
 	&cli_newsletter_cmd,
 	&cli_partner_options,
+	&cli_survey_cmd,
 	&cli_staff_cmd,
 	&cli_outbox_cmd,
 	&cli_export_cmd,

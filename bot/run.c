@@ -25,6 +25,7 @@
 #include "stall.h"
 #include "smtp.h"
 #include "statement.h"
+#include "survey_send.h"
 #include "util.h"
 
 #define FETCH_BATCH 50
@@ -705,6 +706,7 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 		    digest_run(rb, clock_now()) < 0 ||
 		    newsletter_schedule(rb, clock_now()) < 0 ||
 		    statement_schedule(rb, clock_now()) < 0 ||
+		    survey_schedule(rb, clock_now()) < 0 ||
 		    retention_daily(rb, clock_now()) < 0) && once) {
 			status = EX_IOERR_;
 			break;

@@ -37,6 +37,7 @@ struct text {
 
 struct texts {
 	struct template tmpl;
+	struct template survey[2];	/* survey_kinds' templates */
 	struct keyword_table *keywords;
 	struct tier_rows *tiers;	/* tiers.txt's rows; NULL: none */
 	char *form[2];		/* the blank form, en and ja */
@@ -373,6 +374,52 @@ load_tiers(struct loader *l)
 	free(path);
 }
 
+/* The surveys (issue 20.1), each templates/survey-KIND.template. */
+static const char *const survey_kinds[2] = { "partner", "client" };
+
+static void
+load_surveys(struct loader *l)
+{
+	char *path, *text, *err = NULL;
+	size_t len, i, k;
+
+	begin(l);
+	for (i = 0; i < nitems(survey_kinds); i++) {
+		struct template *t = &l->t->survey[i];
+
+		path = xasprintf("%s/survey-%s.template", l->dir,
+		    survey_kinds[i]);
+		if ((text = read_file(path, &len)) == NULL)
+			say(l, TEXTS_FAIL, "surveys", "%s: %s — reinstall the "
+			    "templates or restore the file", path,
+			    strerror(errno));
+		else if (template_parse(text, len, t, &err) != 0) {
+			say(l, TEXTS_FAIL, "surveys", "%s:%s — correct that "
+			    "line (see refbot-template(5))", path, err);
+			free(err);
+			err = NULL;
+			memset(t, 0, sizeof(*t));
+		} else {
+			for (k = 0; k < t->nfields &&
+			    strcmp(t->fields[k].key, "satisfaction") != 0; k++)
+				;
+			if (t->nfields == 0 || t->nfields > 9)
+				say(l, TEXTS_FAIL, "surveys", "%s: %zu "
+				    "questions — a survey asks 1 to 9", path,
+				    t->nfields);
+			else if (k == t->nfields)
+				say(l, TEXTS_WARN, "surveys", "%s: no question "
+				    "'satisfaction' — reports show no overall "
+				    "satisfaction", path);
+			else
+				say(l, TEXTS_OK, "surveys", "%s: %zu questions",
+				    path, t->nfields);
+		}
+		free(text);
+		free(path);
+	}
+}
+
 static void
 load_keywords(struct loader *l)
 {
@@ -563,6 +610,7 @@ texts_load(const char *dir, texts_report_fn *report, void *arg,
 		return l.nfail;
 	}
 	load_template(&l);
+	load_surveys(&l);
 	load_keywords(&l);
 	load_tiers(&l);
 	load_reasons(&l);
@@ -590,6 +638,8 @@ texts_free(struct texts *t)
 	keyword_table_free(t->keywords);
 	free(t->tiers);
 	template_free(&t->tmpl);
+	template_free(&t->survey[0]);
+	template_free(&t->survey[1]);
 	free(t);
 }
 
@@ -597,6 +647,17 @@ const struct template *
 texts_template(const struct texts *t)
 {
 	return &t->tmpl;
+}
+
+const struct template *
+texts_survey(const struct texts *t, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(survey_kinds); i++)
+		if (strcmp(kind, survey_kinds[i]) == 0)
+			return &t->survey[i];
+	return NULL;
 }
 
 const struct keyword_table *

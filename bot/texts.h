@@ -56,6 +56,8 @@ const struct template *texts_template(const struct texts *);
 const struct keyword_table *texts_keywords(const struct texts *);
 /* tiers.txt's rows, or NULL when it has none (tier_rates applies). */
 const struct tier_rows *texts_tiers(const struct texts *);
+/* The survey of kind "partner" or "client" (survey.h), or NULL. */
+const struct template *texts_survey(const struct texts *, const char *kind);
 
 /*
  * NAME.LANG's "KEY = text" lines (NAME as "mail/progress-lines"; LANG

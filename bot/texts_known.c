@@ -16,6 +16,9 @@
 #define STALL_VARS "ref client partner_name status stall_days age_days " \
     "keywords marker"
 #define KIT_VARS "partner_name sla_hours"
+/* survey.c: a survey, its one reminder and its one "please answer". */
+#define SURVEY_VARS "name partner_name ref year questions answer_lines " \
+    "marker"
 #define PARTNER_MESSAGE_VARS "partner_name partner_email sender subject " \
     "context attachments text"
 
@@ -28,7 +31,7 @@
  */
 const struct known known[] = {
 	{ "mail/reasons", LINES, REASONS, 2, "arg", "missing email phone "
-	    "yesno date money enum pattern too_long" },
+	    "yesno date money enum pattern too_long score" },
 	{ "mail/ack", MAIL, MAILTEXTS, 1, REFERRAL_VARS, NULL },
 	{ "mail/incomplete", MAIL, MAILTEXTS, 1, REFERRAL_VARS, NULL },
 	{ "mail/disqualified", MAIL, MAILTEXTS, 1, REFERRAL_VARS, NULL },
@@ -44,6 +47,11 @@ const struct known known[] = {
 	    "history marker", NULL },
 	{ "mail/status-all", MAIL, MAILTEXTS, 2, "partner_name count "
 	    "referrals earned paid balance marker", NULL },
+	{ "mail/survey-partner", MAIL, MAILTEXTS, 1, SURVEY_VARS, NULL },
+	{ "mail/survey-client", MAIL, MAILTEXTS, 1, SURVEY_VARS, NULL },
+	{ "mail/survey-reminder", MAIL, MAILTEXTS, 1, SURVEY_VARS, NULL },
+	{ "mail/survey-missing", MAIL, MAILTEXTS, 1, SURVEY_VARS " problems",
+	    NULL },
 	{ "mail/statement", MAIL, MAILTEXTS, 1, "partner_name quarter period "
 	    "referrals revenue earned paid balance both_ways", NULL },
 	{ "mail/unreadable", MAIL, MAILTEXTS, 1, "partner_name reason subject "

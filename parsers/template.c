@@ -28,7 +28,7 @@ static const struct {
 	{ "text", FIELD_TEXT }, { "email", FIELD_EMAIL },
 	{ "phone", FIELD_PHONE }, { "yesno", FIELD_YESNO },
 	{ "date", FIELD_DATE }, { "money", FIELD_MONEY },
-	{ "enum", FIELD_ENUM },
+	{ "enum", FIELD_ENUM }, { "score", FIELD_SCORE },
 };
 
 char *

@@ -18,6 +18,7 @@ enum field_type {
 	FIELD_DATE,
 	FIELD_MONEY,
 	FIELD_ENUM,
+	FIELD_SCORE,		/* a survey's 1-5 answer (survey.h) */
 };
 
 /*

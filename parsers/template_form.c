@@ -11,6 +11,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "survey.h"
 #include "template.h"
 #include "util.h"
 
@@ -86,7 +87,7 @@ yesno_value(const char *v)
  */
 static const char *const problem_codes[] = {
 	"missing", "email", "phone", "yesno", "date", "money", "enum",
-	"pattern", "too_long", "one_of",
+	"pattern", "too_long", "one_of", "score",
 };
 
 const char *
@@ -180,6 +181,13 @@ check_value(const struct template *t, struct form *f,
 		if (i == fd->nvalues) {
 			add_problem(f, fd, NULL, PROBLEM_INVALID, "enum",
 			    xstrdup(fd->values_text));
+			return;
+		}
+		break;
+	case FIELD_SCORE:
+		i = (size_t)survey_score(v->value, &p);
+		if (i < 1 || i > 5) {
+			add_problem(f, fd, NULL, PROBLEM_INVALID, "score", NULL);
 			return;
 		}
 		break;
