@@ -96,6 +96,8 @@ extern const struct cli_cmd cli_payout_cmd, cli_ledger_cmd;
 /* cli_report.c */
 extern const struct cli_cmd cli_given_cmd, cli_cost_cmd, cli_statement_cmd;
 extern const struct cli_cmd cli_report_cmd;
+/* cli_review.c */
+extern const struct cli_cmd cli_review_cmd;
 /* cli_newsletter.c */
 extern const struct cli_cmd cli_newsletter_cmd;
 /* cli_outbox.c */

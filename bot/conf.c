@@ -94,6 +94,7 @@ static const struct keydef keys[] = {
 	{ "stall_days", K_STALL, O(stall_days), 0 },
 	{ "partner_progress_note", K_BOOL, O(progress_note), 0 },
 	{ "digest_hour", K_HOUR, O(digest_hour), 0 },
+	{ "review_days", K_COUNT, O(review_days), 0 },
 };
 #undef O
 
@@ -479,6 +480,7 @@ config_load(const char *path, struct config *out, char **errstr)
 	cfg.newsletter_max_failures = 10;
 	cfg.newsletter_reminder_days = 3;
 	cfg.digest_hour = 8;
+	cfg.review_days = 14;
 	if (status_days_parse("CONTACTED:7 MEETING:14 PROPOSAL:30",
 	    cfg.stall_days) != 0)
 		abort();	/* our own constant: a broken invariant */

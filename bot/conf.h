@@ -96,6 +96,8 @@ struct config {
 	int stall_days[STATUS_MAX];	/* by status_index */
 	int progress_note;	/* partners told monthly it is in progress */
 	int digest_hour;	/* staff's morning queue, in timezone */
+	/* Days before a quarter ends its review packs go; 0: never. */
+	int review_days;
 };
 
 /*

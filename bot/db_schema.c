@@ -513,6 +513,15 @@ const char *const db_migrations[] = {
 	"  answered_at INTEGER NOT NULL);"
 	"CREATE INDEX survey_answers_survey "
 	"  ON survey_answers(survey_id, question, id);",
+	/*
+	 * Issue 20 item 3: each quarterly review pack queued, once per
+	 * partner and quarter across restarts (review.c).
+	 */
+	"CREATE TABLE review_packs ("
+	"  partner_id INTEGER NOT NULL REFERENCES partners(id),"
+	"  quarter TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  PRIMARY KEY (partner_id, quarter));",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);
