@@ -183,6 +183,7 @@ health_row(sqlite3_stmt *st, void *arg)
 	h.partner_id = sqlite3_column_int64(st, 0);
 	h.tier = sqlite3_column_int64(st, 1);
 	h.rate_bp = opt_int(st, 2);
+	h.rate_n = sqlite3_column_int64(st, 8);
 	h.sat = opt_int(st, 3);
 	h.sat_n = sqlite3_column_int64(st, 4);
 	h.sat_prev = opt_int(st, 5);
@@ -209,14 +210,15 @@ db_health_partners(struct db *db, int64_t partner_id, int64_t from,
 	    "   * 100) AS INTEGER) AS prev, sum(t >= ?4 AND t < ?1) AS pn"
 	    "   FROM c GROUP BY partner_id),"
 	    " l AS (SELECT partner_id, CAST(round(avg(rate_bp)) AS INTEGER)"
-	    "   AS rate FROM ledger WHERE kind = 'earned' AND rate_bp IS NOT"
+	    "   AS rate, count(*) AS n FROM ledger WHERE kind = 'earned' AND rate_bp IS NOT"
 	    "   NULL AND created_at >= ?1 AND created_at < ?2 GROUP BY"
 	    "   partner_id),"
 	    " d AS (SELECT partner_id, count(*) AS dq FROM referrals WHERE"
 	    "   status = {DISQUALIFIED} AND created_at >= ?1 AND"
 	    "   created_at < ?2 GROUP BY partner_id)"
 	    " SELECT p.id, p.tier, l.rate, s.sat, coalesce(s.n, 0), s.prev,"
-	    " coalesce(s.pn, 0), coalesce(d.dq, 0) FROM partners p"
+	    " coalesce(s.pn, 0), coalesce(d.dq, 0), coalesce(l.n, 0)"
+	    " FROM partners p"
 	    " LEFT JOIN s ON s.partner_id = p.id"
 	    " LEFT JOIN l ON l.partner_id = p.id"
 	    " LEFT JOIN d ON d.partner_id = p.id"

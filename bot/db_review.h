@@ -63,7 +63,7 @@ int db_review_open(struct db *, int64_t partner_id,
 struct health_db_row {
 	int64_t partner_id;
 	int64_t tier;
-	int64_t rate_bp;
+	int64_t rate_bp, rate_n;	/* rate_n: the entries averaged */
 	int64_t sat, sat_n, sat_prev, sat_prev_n;
 	int64_t disqualified;
 };

@@ -9,6 +9,7 @@
 #include "health.h"
 #include "log.h"
 #include "render.h"
+#include "scorecard.h"
 #include "status.h"
 #include "template.h"
 #include "util.h"
@@ -296,4 +297,141 @@ health_gather(struct refbot *rb, int64_t partner_id, int64_t from,
 	if (rc == 0)
 		rc = db_review_open(rb->db, partner_id, open_cb, &g);
 	return rc;
+}
+
+/* The report's health: what scorecard_health fills in. */
+struct report {
+	struct scorecard *sc;
+	struct health *v;
+	int64_t sat_sum, sat_prev_sum;	/* hundredths times answers */
+};
+
+static struct scorecard_tier *
+tier_of(struct scorecard *sc, int64_t tier)
+{
+	struct scorecard_tier *t;
+	size_t i;
+
+	for (i = 0; i < sc->ntiers; i++)
+		if (sc->tiers[i].tier == tier)
+			return &sc->tiers[i];
+	/* Kept in order of tier: a handful at most. */
+	sc->tiers = xreallocarray(sc->tiers, sc->ntiers + 1,
+	    sizeof(*sc->tiers));
+	for (i = sc->ntiers; i > 0 && sc->tiers[i - 1].tier > tier; i--)
+		sc->tiers[i] = sc->tiers[i - 1];
+	sc->ntiers++;
+	t = &sc->tiers[i];
+	memset(t, 0, sizeof(*t));
+	t->tier = tier;
+	t->rate_bp = -1;
+	return t;
+}
+
+static int
+health_row_cb(const struct health_db_row *d, void *arg)
+{
+	struct report *r = arg;
+	struct scorecard *sc = r->sc;
+	struct health *h = find(r->v, sc->nrows, d->partner_id);
+	struct scorecard_row *row;
+	struct scorecard_tier *t;
+
+	if (h == NULL)
+		return 0;
+	row = &sc->rows[h - r->v];
+	row->tier = d->tier;
+	row->rate_bp = d->rate_bp;
+	row->sat = h->sat = d->sat;
+	row->sat_prev = h->sat_prev = d->sat_prev;
+	row->sat_n = d->sat_n;
+	row->sat_prev_n = d->sat_prev_n;
+	h->disqualified = d->disqualified;
+	r->sat_sum += d->sat >= 0 ? d->sat * d->sat_n : 0;
+	r->sat_prev_sum += d->sat_prev >= 0 ? d->sat_prev * d->sat_prev_n : 0;
+	sc->all.sat_n += d->sat_n;
+	sc->all.sat_prev_n += d->sat_prev_n;
+	/* The tier's rate: the mean of its entries' rates. */
+	t = tier_of(sc, d->tier);
+	t->partners++;
+	t->received += row->received;
+	t->counted += row->received - row->duplicates;
+	t->won += row->won;
+	if (d->rate_n > 0) {
+		t->rate_bp = ((t->rate_bp < 0 ? 0 : t->rate_bp * t->rate_n) +
+		    d->rate_bp * d->rate_n) / (t->rate_n + d->rate_n);
+		t->rate_n += d->rate_n;
+	}
+	return 0;
+}
+
+static void
+row_point(const char *key, const char *text, void *arg)
+{
+	struct scorecard_row *row = arg;
+
+	row->points = xreallocarray(row->points, row->npoints + 1,
+	    sizeof(*row->points));
+	row->point_keys = xreallocarray(row->point_keys, row->npoints + 1,
+	    sizeof(*row->point_keys));
+	row->points[row->npoints] = xstrdup(text);
+	row->point_keys[row->npoints++] = xstrdup(key);
+}
+
+int
+scorecard_health(struct refbot *rb, struct scorecard *sc, int64_t partner_id,
+    const char *lang)
+{
+	struct report r;
+	size_t i;
+	int rc = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.sc = sc;
+	r.v = xcalloc(sc->nrows + 1, sizeof(*r.v));
+	sc->all.sat = sc->all.sat_prev = sc->all.rate_bp = -1;
+	for (i = 0; i < sc->nrows; i++) {
+		const struct scorecard_row *row = &sc->rows[i];
+
+		r.v[i].partner_id = row->partner_id;
+		r.v[i].received = row->received;
+		r.v[i].counted = row->received - row->duplicates;
+		r.v[i].won = row->won;
+		r.v[i].given = row->given;
+		r.v[i].breaches = row->sla_breaches;
+		r.v[i].sat = r.v[i].sat_prev = -1;
+		sc->rows[i].sat = sc->rows[i].sat_prev = -1;
+		sc->rows[i].rate_bp = -1;
+	}
+	if (db_health_partners(rb->db, partner_id, sc->from, sc->to,
+	    sc->prev_from, health_row_cb, &r) != 0 ||
+	    health_gather(rb, partner_id, sc->from, sc->to, sc->generated,
+	    lang, r.v, sc->nrows, NULL) != 0)
+		rc = -1;
+	for (i = 0; rc == 0 && i < sc->nrows; i++)
+		if (health_points(rb, lang, sc->rows[i].name, rb->sla_hours,
+		    &r.v[i], row_point, &sc->rows[i]) < 0)
+			rc = -1;
+	if (sc->all.sat_n > 0)
+		sc->all.sat = r.sat_sum / sc->all.sat_n;
+	if (sc->all.sat_prev_n > 0)
+		sc->all.sat_prev = r.sat_prev_sum / sc->all.sat_prev_n;
+	free(r.v);
+	return rc;
+}
+
+void
+scorecard_health_free(struct scorecard *sc)
+{
+	size_t i, k;
+
+	for (i = 0; i < sc->nrows; i++) {
+		for (k = 0; k < sc->rows[i].npoints; k++) {
+			free(sc->rows[i].points[k]);
+			free(sc->rows[i].point_keys[k]);
+		}
+		free(sc->rows[i].points);
+		free(sc->rows[i].point_keys);
+	}
+	free(sc->tiers);
 }
