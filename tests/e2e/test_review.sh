@@ -161,4 +161,60 @@ check "unedited: reciprocity and SLA points, in English" bash -c 'grep -qF -- "-
 rb review --quarter 2026Q5 >/dev/null 2>&1
 check "a bad quarter is a usage error" [ $? -eq 64 ]
 
+# Item 4: health in the reports.  Partner Two moves to tier 1, so the
+# conversion by tier has two rows.
+rb partner set partner2@example.test --tier 1 >/dev/null
+json=$(rb report --quarter "$QNAME" --format json)
+printf '%s\n' "$json" >"$SB/report.json"
+artifact "$SB/report.json"
+p1() { pyjson "[p for p in j['partners'] if p['partner'] == 'Partner One'][0]$1" <<<"$json"; }
+check "JSON: tier 3 at 10.0%" [ "$(pyjson "[(p['tier'], p['commission_rate']) for p in j['partners']]" <<<"$json")" = "[(3, '10.0%'), (1, '-')]" ]
+check "JSON: satisfaction 3.0 against 4.5, trend -1.5, 2 answers" \
+	[ "$(pyjson "[(p['satisfaction'], p['satisfaction_previous'], p['satisfaction_trend'], p['survey_answers']) for p in j['partners']]" <<<"$json")" = "[('3.0', '4.5', '-1.5', 2), ('-', '-', '-', 0)]" ]
+check "JSON: needs attention, from the talking points" \
+	[ "$(pyjson "[[a['point'] for a in p['needs_attention']] for p in j['partners']]" <<<"$json")" = "[['reciprocity', 'disqualified', 'conversion', 'sla', 'stalled', 'satisfaction_fell', 'satisfaction_low'], ['quiet']]" ]
+check "JSON: the words are the file's" grep -qF "Reciprocity 6:2 (received:given)" <<<"$(p1 "['needs_attention'][0]['text']")"
+check "JSON: conversion by tier" \
+	[ "$(pyjson "[(t['tier'], t['partners'], t['received'], t['won'], t['conversion'], t['commission_rate']) for t in j['tiers']]" <<<"$json")" = "[(1, 1, 0, 0, '-', '-'), (3, 1, 6, 1, '16%', '10.0%')]" ]
+check "JSON: overall satisfaction" [ "$(pyjson "(j['overall']['satisfaction'], j['overall']['satisfaction_previous'])" <<<"$json")" = "('3.0', '4.5')" ]
+csv=$(rb report --quarter "$QNAME" --format csv)
+col() { /usr/bin/python3 -c '
+import csv, sys
+rows = list(csv.DictReader(sys.stdin))
+print(" | ".join(",".join(r[c] for c in sys.argv[1:]) for r in rows))' "$@" <<<"$csv"; }
+check "CSV: tier, rate, satisfaction, trend, answers per partner" \
+	[ "$(col partner tier commission_rate satisfaction satisfaction_previous satisfaction_trend survey_answers)" = "Partner One,3,10.0%,3.0,4.5,-1.5,2 | Partner Two,1,-,-,-,-,0 | overall,-,-,3.0,4.5,-1.5,2" ]
+check "CSV: needs attention by key" \
+	[ "$(col partner needs_attention)" = "Partner One,reciprocity disqualified conversion sla stalled satisfaction_fell satisfaction_low | Partner Two,quiet | overall," ]
+text=$(rb report --quarter "$QNAME")
+check "text: satisfaction per partner" grep -qE '^Partner One +3 +10.0% +3.0 +4.5 +-1.5 +2$' <<<"$text"
+check "text: conversion by tier" grep -qE '^3 +1 +6 +1 +16% +10.0%$' <<<"$text"
+check "text: needs attention" grep -qF "  Partner Two: No referrals received from Partner Two" <<<"$text"
+check "text: all time (5, 4, 3, 3), no trend without a previous period" grep -qE '^Partner One +3 +10.0% +3.8 +- +- +4$' <<<"$(rb report)"
+
+# The scorecard's health sections, and the review page, in Chromium.
+rb report --quarter "$QNAME" --format html >"$SB/health.html"
+render health
+check "DOM: needs attention" shows "t-attention|Partner Two|No referrals received from Partner Two — ask what would help before referrals dry up." \
+	"t-attention|Partner One|Satisfaction fell from 4.5 to 3.0 — ask what changed."
+check "DOM: satisfaction and trend" shows "t-satisfaction|Partner One|3.0|4.5|-1.5|2" "t-satisfaction|Overall|3.0|4.5|-1.5|2"
+check "DOM: conversion by tier" shows "t-tiers|Tier 1|1|0|0|-|-" "t-tiers|Tier 3|1|6|1|16%|10.0%"
+check "the scorecard has seven charts" [ "$(grep -o '<svg class="chart' "$SB/health.html" | wc -l)" -eq 7 ]
+rb report --partner partner1@example.test --quarter "$QNAME" --format html --review >"$SB/review.html"
+render review
+check "DOM: the review page is Partner One's quarter" shows "partner|Partner: Partner One" \
+	"period|Referrals received: $QSTART – $(date -u -d "@$NOW" +%Y-%m-%d)"
+check "DOM: the scorecard's charts for that partner" shows "t-key|Received|6" "t-key|Commission paid|¥30,000" \
+	"t-reciprocity|Partner One|2|6|-4" "t-partners|Partner One|6|0|1|16%"
+check "DOM: talking points" shows "t-points|Reciprocity 6:2 (received:given) — talk about balancing the flow of referrals." \
+	"t-points|Satisfaction is 3.0 of 5 — ask what we should do differently."
+check "DOM: both ways" shows "t-both|Received from them|6|DISQUALIFIED 2, CONTACTED 1, LOST 1, NEW 1, WON 1" "t-both|Given to them|2|won 1, lost 1"
+check "DOM: survey scores, this quarter and the previous" shows "t-surveys|client follow-up|satisfaction|3.0|4.5" "t-surveys|partner survey|ease|4.0|-"
+check "DOM: comments and stalled referrals" shows "t-comments|partner survey|satisfaction|Follow-up was slow this quarter" \
+	"t-stalled|REF-000005 Epsilon KK (CONTACTED, 10 days)"
+check "the review page has its title and seven charts" bash -c 'grep -q "<h1>Quarterly review</h1>" "$1" && [ "$(grep -o "<svg class=\"chart" "$1" | wc -l)" -eq 7 ]' _ "$SB/review.html"
+rb report --format html --review >/dev/null 2>&1
+check "--review without --partner is a usage error" [ $? -eq 64 ]
+artifact "$BROWSER_LOG"
+
 finish
