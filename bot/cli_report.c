@@ -587,62 +587,7 @@ statement_one(struct refbot *rb, const struct partner *p,
 static int
 cmd_statement(const char *conf, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "quarter", required_argument, NULL, 'q' },
-		{ "partner", required_argument, NULL, 'p' },
-		{ "send", no_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct refbot rb;
-	struct quarter q;
-	struct partner p;
-	const char *partner = NULL, *quarter = NULL;
-	char key[24];
-	int64_t *ids = NULL;
-	size_t i, n = 0;
-	int c, rc, send = 0;
-
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "q:p:s", opts, NULL)) != -1) {
-		if (c == 'q')
-			quarter = optarg;
-		else if (c == 'p')
-			partner = optarg;
-		else if (c == 's')
-			send = 1;
-		else
-			return cli_usage();
-	}
-	if (optind != argc || quarter == NULL)
-		return cli_usage();
-	if ((rc = cli_open(&rb, conf, 0)) != 0)
-		return rc;
-	/* After cli_open: the quarter runs in the configured timezone. */
-	if (statement_quarter(quarter, &q) != 0) {
-		fprintf(stderr, "refbot: --quarter is written like 2026Q4\n");
-		refbot_close(&rb);
-		return EX_USAGE_;
-	}
-	if (partner != NULL) {
-		if ((rc = cli_find_partner(&rb, partner, &p)) != 0) {
-			refbot_close(&rb);
-			return rc;
-		}
-		rc = statement_one(&rb, &p, &q, send);
-		partner_free(&p);
-	} else if (statement_partners(&rb, INT64_MAX, &ids, &n) != 0)
-		rc = cli_db_error(&rb);
-	else
-		for (i = 0; i < n && rc == 0; i++) {
-			snprintf(key, sizeof(key), "%lld", (long long)ids[i]);
-			if (db_partner_find(rb.db, key, &p) <= 0)
-				continue;
-			rc = statement_one(&rb, &p, &q, send);
-			partner_free(&p);
-		}
-	free(ids);
-	refbot_close(&rb);
-	return rc;
+	return cli_quarterly(conf, argc, argv, 1, statement_one);
 }
 
 /* "refbot cost add AMOUNT [--note TEXT]" */

@@ -57,9 +57,10 @@ review_one(struct refbot *rb, const struct partner *p,
 	return rc;
 }
 
-/* "refbot review [--quarter 2026Q4] [--partner P] [--send]" */
-static int
-cmd_review(const char *conf, int argc, char **argv)
+int
+cli_quarterly(const char *conf, int argc, char **argv, int need_quarter,
+    int (*one)(struct refbot *, const struct partner *,
+    const struct quarter *, int send))
 {
 	static const struct option opts[] = {
 		{ "quarter", required_argument, NULL, 'q' },
@@ -87,7 +88,7 @@ cmd_review(const char *conf, int argc, char **argv)
 		else
 			return cli_usage();
 	}
-	if (optind != argc)
+	if (optind != argc || (need_quarter && quarter == NULL))
 		return cli_usage();
 	if ((rc = cli_open(&rb, conf, 0)) != 0)
 		return rc;
@@ -100,22 +101,29 @@ cmd_review(const char *conf, int argc, char **argv)
 	}
 	if (partner != NULL) {
 		if ((rc = cli_find_partner(&rb, partner, &p)) == 0) {
-			rc = review_one(&rb, &p, &q, send);
+			rc = one(&rb, &p, &q, send);
 			partner_free(&p);
 		}
-	} else if (statement_partners(&rb, clock_now(), &ids, &n) != 0)
+	} else if (statement_partners(&rb, INT64_MAX, &ids, &n) != 0)
 		rc = cli_db_error(&rb);
 	else
 		for (i = 0; i < n && rc == 0; i++) {
 			snprintf(key, sizeof(key), "%lld", (long long)ids[i]);
 			if (db_partner_find(rb.db, key, &p) <= 0)
 				continue;
-			rc = review_one(&rb, &p, &q, send);
+			rc = one(&rb, &p, &q, send);
 			partner_free(&p);
 		}
 	free(ids);
 	refbot_close(&rb);
 	return rc;
+}
+
+/* "refbot review [--quarter 2026Q4] [--partner P] [--send]" */
+static int
+cmd_review(const char *conf, int argc, char **argv)
+{
+	return cli_quarterly(conf, argc, argv, 0, review_one);
 }
 
 const struct cli_cmd cli_review_cmd = { "review",

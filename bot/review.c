@@ -108,23 +108,20 @@ score_of(struct review *rv, const char *kind, const char *question)
 	return s;
 }
 
-static int
-score_now(const struct survey_score *s, void *arg)
-{
-	struct review_score *r = score_of(arg, s->kind, s->question);
-
-	r->avg = s->avg;
-	r->n = s->n;
-	return 0;
-}
+/* The scores of one quarter: this one, or (prev) the one before. */
+struct scores {
+	struct review *rv;
+	int prev;
+};
 
 static int
-score_prev(const struct survey_score *s, void *arg)
+score_cb(const struct survey_score *s, void *arg)
 {
-	struct review_score *r = score_of(arg, s->kind, s->question);
+	const struct scores *x = arg;
+	struct review_score *r = score_of(x->rv, s->kind, s->question);
 
-	r->prev = s->avg;
-	r->prev_n = s->n;
+	*(x->prev ? &r->prev : &r->avg) = s->avg;
+	*(x->prev ? &r->prev_n : &r->n) = s->n;
 	return 0;
 }
 
@@ -172,6 +169,7 @@ review_build(struct refbot *rb, const struct partner *p,
     struct review *rv)
 {
 	struct given_counts g;
+	struct scores now_s = { rv, 0 }, prev_s = { rv, 1 };
 	int64_t to = q->to < now ? q->to : now + 1;
 
 	memset(rv, 0, sizeof(*rv));
@@ -189,9 +187,10 @@ review_build(struct refbot *rb, const struct partner *p,
 	    db_review_statuses(rb->db, p->id, q->from, q->to, status_cb,
 	    rv) != 0 ||
 	    db_given_counts(rb->db, p->id, q->from, q->to, &g) != 0 ||
-	    db_survey_scores(rb->db, p->id, q->from, to, score_now, rv) != 0 ||
-	    db_survey_scores(rb->db, p->id, rv->prev.from, q->from,
-	    score_prev, rv) != 0 ||
+	    db_survey_scores(rb->db, p->id, q->from, to, score_cb,
+	    &now_s) != 0 ||
+	    db_survey_scores(rb->db, p->id, rv->prev.from, q->from, score_cb,
+	    &prev_s) != 0 ||
 	    db_survey_comments(rb->db, p->id, q->from, to, comment_cb,
 	    rv) != 0 ||
 	    db_health_partners(rb->db, p->id, q->from, to, rv->prev.from,

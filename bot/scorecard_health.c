@@ -123,18 +123,23 @@ cell_int(struct hp *p, int64_t v)
 	buf_adds(p->b, "</td>");
 }
 
-/* <section id><h2>title</h2>, and a table's head of n words. */
+static void
+open_section(struct hp *p, const char *id, enum hword title)
+{
+	buf_addf(p->b, "<section id=\"%s\"><h2>", id);
+	svg_escape(p->b, hw(p, title));
+	buf_adds(p->b, "</h2>");
+}
+
+/* The section (unless NULL), and a table's head of n words. */
 static void
 open_table(struct hp *p, const char *section, enum hword title,
     const char *table, const enum hword *heads, size_t n)
 {
 	size_t i;
 
-	if (section != NULL) {
-		buf_addf(p->b, "<section id=\"%s\"><h2>", section);
-		svg_escape(p->b, hw(p, title));
-		buf_adds(p->b, "</h2>");
-	}
+	if (section != NULL)
+		open_section(p, section, title);
 	buf_addf(p->b, "<table id=\"%s\">", table);
 	for (i = 0; i < n; i++) {
 		buf_adds(p->b, i ? "<th>" : "<thead><tr><th>");
@@ -227,9 +232,7 @@ satisfaction(struct hp *p)
 		a[n] = r->sat < 0 ? 0 : (r->sat + 5) / 10;
 		b[n++] = r->sat_prev < 0 ? 0 : (r->sat_prev + 5) / 10;
 	}
-	buf_adds(p->b, "<section id=\"satisfaction\"><h2>");
-	svg_escape(p->b, hw(p, H_SATISFACTION));
-	buf_adds(p->b, "</h2>");
+	open_section(p, "satisfaction", H_SATISFACTION);
 	bars(p, H_SATISFACTION, labels, n, a, H_NOW, b, H_BEFORE, 1,
 	    H_SAT_NOTE);
 	open_table(p, NULL, H_N, "t-satisfaction", heads, nitems(heads));
@@ -274,9 +277,7 @@ tiers(struct hp *p)
 		a[i] = sc->tiers[i].received;
 		b[i] = sc->tiers[i].won;
 	}
-	buf_adds(p->b, "<section id=\"tiers\"><h2>");
-	svg_escape(p->b, hw(p, H_TIERS));
-	buf_adds(p->b, "</h2>");
+	open_section(p, "tiers", H_TIERS);
 	bars(p, H_TIERS, (const char **)labels, sc->ntiers, a, H_RECEIVED, b,
 	    H_WON, 0, H_N);
 	open_table(p, NULL, H_N, "t-tiers", heads, nitems(heads));
