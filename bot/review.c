@@ -410,14 +410,15 @@ review_schedule(struct refbot *rb, int64_t now)
 	struct quarter q, prev;
 	struct partner p;
 	char key[40], name[24], *done = NULL;
-	int64_t *ids = NULL;
+	int64_t *ids = NULL, start;
 	size_t i, n = 0;
 	int r = 0, queued = 0;
 
 	if (rb->cfg.review_days <= 0)
 		return 0;
 	review_quarter_at(now, &q, &prev);
-	if (now < q.to - (int64_t)rb->cfg.review_days * DAY)
+	start = q.to - (int64_t)rb->cfg.review_days * DAY;
+	if (now < start)
 		return 0;
 	/* Read first: most passes of those days have sent them all. */
 	snprintf(key, sizeof(key), "reviews.%s", q.name);
@@ -425,7 +426,8 @@ review_schedule(struct refbot *rb, int64_t now)
 		free(done);
 		return r < 0 ? -1 : 0;
 	}
-	if (statement_partners(rb, now, &ids, &n) != 0)
+	/* Who joined since the review days began has nothing to review. */
+	if (statement_partners(rb, start, &ids, &n) != 0)
 		return -1;
 	for (i = 0; i < n && r >= 0; i++) {
 		snprintf(name, sizeof(name), "%lld", (long long)ids[i]);

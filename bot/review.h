@@ -6,7 +6,8 @@
  * conversion, revenue, commission earned and paid, median first
  * response and SLA breaches, survey scores (this quarter against the
  * previous one) and comments, stalled referrals, and the talking
- * points (health.h).  Each pack is recorded with its outbox rows
+ * points (health.h); partners who joined since those days began get
+ * none.  Each pack is recorded with its outbox rows
  * (review_packs), so it goes once per partner and quarter across
  * restarts.  "refbot review" prints or sends it; "refbot report
  * --review" draws it as a page (scorecard_health.c).

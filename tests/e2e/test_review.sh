@@ -43,8 +43,11 @@ sql() { sqlite3 "$SB/refbot.db" "$@"; }
 rb init >/dev/null
 rb staff add staff2@example.test --name "山本 花子" --lang ja --role owner >/dev/null
 rb staff add boss@example.test --name "Bo Boss" --role manager >/dev/null
-rb partner add partner1@example.test --name "Partner One" >/dev/null
-rb partner add partner2@example.test --name "Partner Two" >/dev/null
+# The partners joined before the review days (who joins during them
+# has nothing to review).
+REFBOT_CLOCK_OFFSET=$EARLY rb partner add partner1@example.test --name "Partner One" >/dev/null
+REFBOT_CLOCK_OFFSET=$EARLY rb partner add partner2@example.test --name "Partner Two" >/dev/null
+rb partner add late@example.test --name "Late Partner" >/dev/null
 rb partner set partner1@example.test --owner staff2@example.test >/dev/null
 
 # add CLIENT AWARE: one referral from Partner One, entered by hand.
@@ -136,7 +139,7 @@ run_at $((IN + 2 * D))
 check "review --send: sent before" grep -q "Partner One: review pack $QNAME was sent before; not again" <<<"$(rb review --quarter "$QNAME" --partner partner1@example.test --send)"
 sleep 1
 check "one pack per partner and quarter" [ "$(nsubj staff2 '四半期レビュー')/$(nsubj boss 'Quarterly review')" = "$((ja_before + 1))/$((en_before + 1))" ]
-check "recorded once each" [ "$(sql "select count(*) from review_packs where quarter = '$QNAME'")" = 2 ]
+check "recorded once each, none for the partner who joined late" [ "$(sql "select group_concat(partner_id) from review_packs where quarter = '$QNAME'")" = "1,2" ]
 
 # The CLI prints the same pack; the talking points file decides words
 # and thresholds.
@@ -168,14 +171,14 @@ json=$(rb report --quarter "$QNAME" --format json)
 printf '%s\n' "$json" >"$SB/report.json"
 artifact "$SB/report.json"
 p1() { pyjson "[p for p in j['partners'] if p['partner'] == 'Partner One'][0]$1" <<<"$json"; }
-check "JSON: tier 3 at 10.0%" [ "$(pyjson "[(p['tier'], p['commission_rate']) for p in j['partners']]" <<<"$json")" = "[(3, '10.0%'), (1, '-')]" ]
+check "JSON: tier 3 at 10.0%" [ "$(pyjson "[(p['tier'], p['commission_rate']) for p in j['partners']]" <<<"$json")" = "[(3, '10.0%'), (1, '-'), (3, '-')]" ]
 check "JSON: satisfaction 3.0 against 4.5, trend -1.5, 2 answers" \
-	[ "$(pyjson "[(p['satisfaction'], p['satisfaction_previous'], p['satisfaction_trend'], p['survey_answers']) for p in j['partners']]" <<<"$json")" = "[('3.0', '4.5', '-1.5', 2), ('-', '-', '-', 0)]" ]
+	[ "$(pyjson "[(p['satisfaction'], p['satisfaction_previous'], p['satisfaction_trend'], p['survey_answers']) for p in j['partners']]" <<<"$json")" = "[('3.0', '4.5', '-1.5', 2), ('-', '-', '-', 0), ('-', '-', '-', 0)]" ]
 check "JSON: needs attention, from the talking points" \
-	[ "$(pyjson "[[a['point'] for a in p['needs_attention']] for p in j['partners']]" <<<"$json")" = "[['reciprocity', 'disqualified', 'conversion', 'sla', 'stalled', 'satisfaction_fell', 'satisfaction_low'], ['quiet']]" ]
+	[ "$(pyjson "[[a['point'] for a in p['needs_attention']] for p in j['partners']]" <<<"$json")" = "[['reciprocity', 'disqualified', 'conversion', 'sla', 'stalled', 'satisfaction_fell', 'satisfaction_low'], ['quiet'], ['quiet']]" ]
 check "JSON: the words are the file's" grep -qF "Reciprocity 6:2 (received:given)" <<<"$(p1 "['needs_attention'][0]['text']")"
 check "JSON: conversion by tier" \
-	[ "$(pyjson "[(t['tier'], t['partners'], t['received'], t['won'], t['conversion'], t['commission_rate']) for t in j['tiers']]" <<<"$json")" = "[(1, 1, 0, 0, '-', '-'), (3, 1, 6, 1, '16%', '10.0%')]" ]
+	[ "$(pyjson "[(t['tier'], t['partners'], t['received'], t['won'], t['conversion'], t['commission_rate']) for t in j['tiers']]" <<<"$json")" = "[(1, 1, 0, 0, '-', '-'), (3, 2, 6, 1, '16%', '10.0%')]" ]
 check "JSON: overall satisfaction" [ "$(pyjson "(j['overall']['satisfaction'], j['overall']['satisfaction_previous'])" <<<"$json")" = "('3.0', '4.5')" ]
 csv=$(rb report --quarter "$QNAME" --format csv)
 col() { /usr/bin/python3 -c '
@@ -183,12 +186,12 @@ import csv, sys
 rows = list(csv.DictReader(sys.stdin))
 print(" | ".join(",".join(r[c] for c in sys.argv[1:]) for r in rows))' "$@" <<<"$csv"; }
 check "CSV: tier, rate, satisfaction, trend, answers per partner" \
-	[ "$(col partner tier commission_rate satisfaction satisfaction_previous satisfaction_trend survey_answers)" = "Partner One,3,10.0%,3.0,4.5,-1.5,2 | Partner Two,1,-,-,-,-,0 | overall,-,-,3.0,4.5,-1.5,2" ]
+	[ "$(col partner tier commission_rate satisfaction satisfaction_previous satisfaction_trend survey_answers)" = "Partner One,3,10.0%,3.0,4.5,-1.5,2 | Partner Two,1,-,-,-,-,0 | Late Partner,3,-,-,-,-,0 | overall,-,-,3.0,4.5,-1.5,2" ]
 check "CSV: needs attention by key" \
-	[ "$(col partner needs_attention)" = "Partner One,reciprocity disqualified conversion sla stalled satisfaction_fell satisfaction_low | Partner Two,quiet | overall," ]
+	[ "$(col partner needs_attention)" = "Partner One,reciprocity disqualified conversion sla stalled satisfaction_fell satisfaction_low | Partner Two,quiet | Late Partner,quiet | overall," ]
 text=$(rb report --quarter "$QNAME")
 check "text: satisfaction per partner" grep -qE '^Partner One +3 +10.0% +3.0 +4.5 +-1.5 +2$' <<<"$text"
-check "text: conversion by tier" grep -qE '^3 +1 +6 +1 +16% +10.0%$' <<<"$text"
+check "text: conversion by tier" grep -qE '^3 +2 +6 +1 +16% +10.0%$' <<<"$text"
 check "text: needs attention" grep -qF "  Partner Two: No referrals received from Partner Two" <<<"$text"
 check "text: all time (5, 4, 3, 3), no trend without a previous period" grep -qE '^Partner One +3 +10.0% +3.8 +- +- +4$' <<<"$(rb report)"
 
@@ -198,7 +201,7 @@ render health
 check "DOM: needs attention" shows "t-attention|Partner Two|No referrals received from Partner Two — ask what would help before referrals dry up." \
 	"t-attention|Partner One|Satisfaction fell from 4.5 to 3.0 — ask what changed."
 check "DOM: satisfaction and trend" shows "t-satisfaction|Partner One|3.0|4.5|-1.5|2" "t-satisfaction|Overall|3.0|4.5|-1.5|2"
-check "DOM: conversion by tier" shows "t-tiers|Tier 1|1|0|0|-|-" "t-tiers|Tier 3|1|6|1|16%|10.0%"
+check "DOM: conversion by tier" shows "t-tiers|Tier 1|1|0|0|-|-" "t-tiers|Tier 3|2|6|1|16%|10.0%"
 check "the scorecard has seven charts" [ "$(grep -o '<svg class="chart' "$SB/health.html" | wc -l)" -eq 7 ]
 rb report --partner partner1@example.test --quarter "$QNAME" --format html --review >"$SB/review.html"
 render review
