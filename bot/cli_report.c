@@ -110,7 +110,6 @@ health_text(struct totals *t)
 {
 	const struct scorecard *sc = &t->sc;
 	struct health_text h;
-	struct scorecard_row r;
 	char conv[32];
 	size_t i, k, n = 0;
 
@@ -128,10 +127,7 @@ health_text(struct totals *t)
 	buf_addf(&t->out, "\nconversion by tier\n%-4s %8s %8s %4s %5s %6s\n",
 	    "tier", "partners", "received", "won", "conv", "rate");
 	for (i = 0; i < sc->ntiers; i++) {
-		memset(&r, 0, sizeof(r));
-		r.received = sc->tiers[i].counted;
-		r.won = sc->tiers[i].won;
-		scorecard_conversion(&r, conv, sizeof(conv));
+		scorecard_tier_conversion(&sc->tiers[i], conv, sizeof(conv));
 		scorecard_rate(sc->tiers[i].rate_bp, h.rate, sizeof(h.rate));
 		buf_addf(&t->out, "%-4lld %8lld %8lld %4lld %5s %6s\n",
 		    (long long)sc->tiers[i].tier,
@@ -153,16 +149,12 @@ static void
 health_json(struct totals *t)
 {
 	const struct scorecard *sc = &t->sc;
-	struct scorecard_row r;
 	char conv[32], rate[24];
 	size_t i;
 
 	buf_adds(&t->out, ",\"tiers\":[");
 	for (i = 0; i < sc->ntiers; i++) {
-		memset(&r, 0, sizeof(r));
-		r.received = sc->tiers[i].counted;
-		r.won = sc->tiers[i].won;
-		scorecard_conversion(&r, conv, sizeof(conv));
+		scorecard_tier_conversion(&sc->tiers[i], conv, sizeof(conv));
 		scorecard_rate(sc->tiers[i].rate_bp, rate, sizeof(rate));
 		buf_adds(&t->out, i ? ",{" : "{");
 		json_kv_int(&t->out, "tier", sc->tiers[i].tier, 1);
@@ -202,7 +194,7 @@ emit(struct totals *t, const char *rowname, const struct scorecard_row *r)
 		    (long long)r->duplicates, (long long)r->given_won);
 	else if (t->format == F_CSV)
 		buf_addf(&t->out, "%lld,\"%s\",%lld,%lld,%lld,%s,%lld,%lld,"
-		    "%s,%lld,%lld,%lld\n", (long long)r->partner_id, name,
+		    "%s,%lld,%lld,%lld", (long long)r->partner_id, name,
 		    (long long)r->received, (long long)r->given,
 		    (long long)r->won, conv, (long long)r->revenue,
 		    (long long)r->commission, median,
@@ -210,7 +202,6 @@ emit(struct totals *t, const char *rowname, const struct scorecard_row *r)
 		    (long long)r->given_won);
 	if (t->format == F_CSV) {
 		/* The health columns (#20.4); points by key. */
-		t->out.data[--t->out.len] = '\0';
 		buf_addf(&t->out, ",%s,%s,%s,%s,%s,%lld,\"", h.tier, h.rate,
 		    h.sat, h.prev, h.trend, (long long)r->sat_n);
 		for (i = 0; i < r->npoints; i++)

@@ -29,8 +29,11 @@ review_one(struct refbot *rb, const struct partner *p,
 	if (send) {
 		if ((rc = review_send(rb, p, q, clock_now())) < 0)
 			return cli_db_error(rb);
-		printf(rc ? "%s: review pack %s queued\n" : "%s: review pack %s "
-		    "was sent before; not again\n", p->name, q->name);
+		if (rc)
+			printf("%s: review pack %s queued\n", p->name, q->name);
+		else
+			printf("%s: review pack %s was sent before; not again\n",
+			    p->name, q->name);
 		return 0;
 	}
 	if (review_recipients(rb, p, &to, &n) != 0)

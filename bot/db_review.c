@@ -157,19 +157,24 @@ open_row(sqlite3_stmt *st, void *arg)
 }
 
 int
-db_review_open(struct db *db, int64_t partner_id,
+db_review_open(struct db *db, int64_t partner_id, const char *states,
     int (*cb)(const struct open_row *, void *), void *arg)
 {
-	/* Since: as the stall check counts it (db_staff.c). */
+	/*
+	 * Since: as the stall check counts it (db_staff.c), read only for
+	 * the states asked for (a large programme has many open referrals).
+	 */
 	static const char sql[] = "SELECT r.id, r.partner_id, r.status,"
 	    " r.client, coalesce((SELECT max(h.at) FROM history h WHERE"
 	    " h.referral_id = r.id AND h.to_status = r.status AND"
 	    " (h.from_status IS NULL OR h.from_status <> r.status)),"
 	    " r.created_at) FROM referrals r WHERE r.status IN ({open})"
+	    " AND instr(?2, ' ' || r.status || ' ') > 0"
 	    " AND (?1 = 0 OR r.partner_id = ?1) ORDER BY r.id";
 	struct fwd f = { (anyfn)cb, arg };
 
-	return db_each(db, sql, ARGS(arg_int(partner_id)), open_row, &f);
+	return db_each(db, sql, ARGS(arg_int(partner_id), arg_text(states)),
+	    open_row, &f);
 }
 
 static int
@@ -210,8 +215,8 @@ db_health_partners(struct db *db, int64_t partner_id, int64_t from,
 	    "   * 100) AS INTEGER) AS prev, sum(t >= ?4 AND t < ?1) AS pn"
 	    "   FROM c GROUP BY partner_id),"
 	    " l AS (SELECT partner_id, CAST(round(avg(rate_bp)) AS INTEGER)"
-	    "   AS rate, count(*) AS n FROM ledger WHERE kind = 'earned' AND rate_bp IS NOT"
-	    "   NULL AND created_at >= ?1 AND created_at < ?2 GROUP BY"
+	    "   AS rate, count(*) AS n FROM ledger WHERE kind = 'earned' AND"
+	    "   rate_bp IS NOT NULL AND created_at >= ?1 AND created_at < ?2 GROUP BY"
 	    "   partner_id),"
 	    " d AS (SELECT partner_id, count(*) AS dq FROM referrals WHERE"
 	    "   status = {DISQUALIFIED} AND created_at >= ?1 AND"

@@ -45,13 +45,16 @@ int db_review_disqualified(struct db *, int64_t partner_id, int64_t from,
     int64_t to, int (*cb)(int64_t referral_id, int64_t partner_id,
     const char *key, const char *value, void *), void *arg);
 
-/* An open referral and since when it is in its state. */
+/*
+ * Each open referral in one of states (" CONTACTED MEETING ", spaces
+ * around each) and since when it is in its state.
+ */
 struct open_row {
 	int64_t id, partner_id;
 	const char *status, *client;
 	int64_t since;
 };
-int db_review_open(struct db *, int64_t partner_id,
+int db_review_open(struct db *, int64_t partner_id, const char *states,
     int (*cb)(const struct open_row *, void *), void *arg);
 
 /*

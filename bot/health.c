@@ -271,6 +271,8 @@ health_gather(struct refbot *rb, int64_t partner_id, int64_t from,
 {
 	struct gather g;
 	struct health *h;
+	struct buf states;
+	const char *s;
 	size_t i;
 	int rc;
 
@@ -294,8 +296,16 @@ health_gather(struct refbot *rb, int64_t partner_id, int64_t from,
 			h->dq_reason_n = g.reasons[i].n;
 		}
 	free(g.reasons);
+	/* The states that stall (stall_days). */
+	buf_init(&states);
+	buf_addc(&states, ' ');
+	for (i = 0; (s = status_name(i)) != NULL; i++)
+		if (rb->cfg.stall_days[i] > 0)
+			buf_addf(&states, "%s ", s);
 	if (rc == 0)
-		rc = db_review_open(rb->db, partner_id, open_cb, &g);
+		rc = db_review_open(rb->db, partner_id, states.data, open_cb,
+		    &g);
+	buf_free(&states);
 	return rc;
 }
 

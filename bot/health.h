@@ -29,7 +29,7 @@ struct health {
 	int64_t received, counted, won;	/* counted: not duplicates */
 	int64_t given, breaches, stalled;
 	int64_t disqualified;
-	const char *dq_reason;		/* the rule most failed, or NULL */
+	const char *dq_reason;		/* the rule failed most, or NULL */
 	int64_t dq_reason_n;		/* how many failed it */
 	int64_t sat, sat_prev;		/* hundredths, -1: no answers */
 };

@@ -29,8 +29,9 @@ review_quarter_at(int64_t t, struct quarter *q, struct quarter *prev)
 	clock_local(t, &tm);
 	snprintf(name, sizeof(name), "%04dQ%d", (tm.tm_year + 1900) % 10000,
 	    tm.tm_mon / 3 + 1);
+	/* Outside the years quarters cover: the first of them. */
 	if (statement_quarter(name, q) != 0)
-		statement_quarter("2000Q1", q);	/* outside the years covered */
+		statement_quarter("2000Q1", q);
 	review_quarter_before(q, prev);
 }
 

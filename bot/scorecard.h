@@ -68,8 +68,8 @@ struct scorecard {
 	int64_t costs;			/* recorded programme costs */
 	struct scorecard_tier *tiers;	/* by tier */
 	size_t ntiers;
-	int64_t prev_from;		/* the trend's period: [prev_from, from) */
-	const struct review *review;	/* the review page's pack, or NULL */
+	int64_t prev_from;		/* the trend's: [prev_from, from) */
+	const struct review *review;	/* the review page's, or NULL */
 };
 
 
@@ -88,6 +88,8 @@ int scorecard_health(struct refbot *, struct scorecard *, int64_t partner_id,
 void scorecard_health_free(struct scorecard *);
 /* A trend in hundredths as "+0.5", "-1.5", "0.0"; "-" when unknown. */
 void scorecard_trend(int64_t now, int64_t before, char *, size_t);
+/* A tier's conversion, as scorecard_conversion. */
+void scorecard_tier_conversion(const struct scorecard_tier *, char *, size_t);
 /* A rate in basis points as "10.0%"; "-" for -1. */
 void scorecard_rate(int64_t bp, char *, size_t);
 

@@ -97,6 +97,18 @@ scorecard_trend(int64_t now, int64_t before, char *buf, size_t size)
 }
 
 void
+scorecard_tier_conversion(const struct scorecard_tier *t, char *buf,
+    size_t size)
+{
+	struct scorecard_row r;
+
+	memset(&r, 0, sizeof(r));
+	r.received = t->counted;
+	r.won = t->won;
+	scorecard_conversion(&r, buf, size);
+}
+
+void
 scorecard_rate(int64_t bp, char *buf, size_t size)
 {
 	if (bp < 0)
@@ -283,12 +295,8 @@ tiers(struct hp *p)
 	open_table(p, NULL, H_N, "t-tiers", heads, nitems(heads));
 	for (i = 0; i < sc->ntiers; i++) {
 		const struct scorecard_tier *t = &sc->tiers[i];
-		struct scorecard_row r;
 
-		memset(&r, 0, sizeof(r));
-		r.received = t->counted;
-		r.won = t->won;
-		scorecard_conversion(&r, conv, sizeof(conv));
+		scorecard_tier_conversion(t, conv, sizeof(conv));
 		scorecard_rate(t->rate_bp, rate, sizeof(rate));
 		buf_adds(p->b, "<tr>");
 		cell(p, labels[i], 0);
