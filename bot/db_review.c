@@ -189,6 +189,7 @@ health_row(sqlite3_stmt *st, void *arg)
 	h.tier = sqlite3_column_int64(st, 1);
 	h.rate_bp = opt_int(st, 2);
 	h.rate_n = sqlite3_column_int64(st, 8);
+	h.active = sqlite3_column_int(st, 9);
 	h.sat = opt_int(st, 3);
 	h.sat_n = sqlite3_column_int64(st, 4);
 	h.sat_prev = opt_int(st, 5);
@@ -222,7 +223,7 @@ db_health_partners(struct db *db, int64_t partner_id, int64_t from,
 	    "   status = {DISQUALIFIED} AND created_at >= ?1 AND"
 	    "   created_at < ?2 GROUP BY partner_id)"
 	    " SELECT p.id, p.tier, l.rate, s.sat, coalesce(s.n, 0), s.prev,"
-	    " coalesce(s.pn, 0), coalesce(d.dq, 0), coalesce(l.n, 0)"
+	    " coalesce(s.pn, 0), coalesce(d.dq, 0), coalesce(l.n, 0), p.active"
 	    " FROM partners p"
 	    " LEFT JOIN s ON s.partner_id = p.id"
 	    " LEFT JOIN l ON l.partner_id = p.id"

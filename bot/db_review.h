@@ -69,6 +69,7 @@ struct health_db_row {
 	int64_t rate_bp, rate_n;	/* rate_n: the entries averaged */
 	int64_t sat, sat_n, sat_prev, sat_prev_n;
 	int64_t disqualified;
+	int active;
 };
 int db_health_partners(struct db *, int64_t partner_id, int64_t from,
     int64_t to, int64_t prev_from,

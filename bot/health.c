@@ -313,6 +313,7 @@ health_gather(struct refbot *rb, int64_t partner_id, int64_t from,
 struct report {
 	struct scorecard *sc;
 	struct health *v;
+	char *active;			/* by row: the partner is active */
 	int64_t sat_sum, sat_prev_sum;	/* hundredths times answers */
 };
 
@@ -350,6 +351,7 @@ health_row_cb(const struct health_db_row *d, void *arg)
 	if (h == NULL)
 		return 0;
 	row = &sc->rows[h - r->v];
+	r->active[h - r->v] = (char)d->active;
 	row->tier = d->tier;
 	row->rate_bp = d->rate_bp;
 	row->sat = h->sat = d->sat;
@@ -399,6 +401,7 @@ scorecard_health(struct refbot *rb, struct scorecard *sc, int64_t partner_id,
 	memset(&r, 0, sizeof(r));
 	r.sc = sc;
 	r.v = xcalloc(sc->nrows + 1, sizeof(*r.v));
+	r.active = xcalloc(sc->nrows + 1, 1);
 	sc->all.sat = sc->all.sat_prev = sc->all.rate_bp = -1;
 	for (i = 0; i < sc->nrows; i++) {
 		const struct scorecard_row *row = &sc->rows[i];
@@ -418,8 +421,9 @@ scorecard_health(struct refbot *rb, struct scorecard *sc, int64_t partner_id,
 	    health_gather(rb, partner_id, sc->from, sc->to, sc->generated,
 	    lang, r.v, sc->nrows, NULL) != 0)
 		rc = -1;
+	/* A partner no longer active needs no attention. */
 	for (i = 0; rc == 0 && i < sc->nrows; i++)
-		if (health_points(rb, lang, sc->rows[i].name, rb->sla_hours,
+		if (r.active[i] && health_points(rb, lang, sc->rows[i].name, rb->sla_hours,
 		    &r.v[i], row_point, &sc->rows[i]) < 0)
 			rc = -1;
 	if (sc->all.sat_n > 0)
@@ -427,6 +431,7 @@ scorecard_health(struct refbot *rb, struct scorecard *sc, int64_t partner_id,
 	if (sc->all.sat_prev_n > 0)
 		sc->all.sat_prev = r.sat_prev_sum / sc->all.sat_prev_n;
 	free(r.v);
+	free(r.active);
 	return rc;
 }
 

@@ -218,6 +218,14 @@ check "DOM: comments and stalled referrals" shows "t-comments|partner survey|sat
 check "the review page has its title and seven charts" bash -c 'grep -q "<h1>Quarterly review</h1>" "$1" && [ "$(grep -o "<svg class=\"chart" "$1" | wc -l)" -eq 7 ]' _ "$SB/review.html"
 rb report --format html --review >/dev/null 2>&1
 check "--review without --partner is a usage error" [ $? -eq 64 ]
+cp "$CONF" "$SB/ja.conf"
+echo "language = ja" >>"$SB/ja.conf"
+"$REFBOT" --config "$SB/ja.conf" report --partner partner1@example.test --quarter "$QNAME" --format html --review >"$SB/review.ja.html"
+artifact "$SB/review.ja.html"
+check "the review page in Japanese: title, points, surveys" bash -c 'grep -q "<h1>四半期レビュー</h1>" "$1" && grep -q "相互紹介 6:2" "$1" && grep -q "<td>クライアント</td><td>satisfaction</td><td class=\"n\">3.0</td><td class=\"n\">4.5</td>" "$1"' _ "$SB/review.ja.html"
 artifact "$BROWSER_LOG"
+rb partner add gone@example.test --name "Gone Partner" >/dev/null
+rb partner deactivate gone@example.test >/dev/null
+check "a partner no longer active needs no attention" [ "$(rb report --quarter "$QNAME" --format json | pyjson "[p['needs_attention'] for p in j['partners'] if p['partner'] == 'Gone Partner']")" = "[[]]" ]
 
 finish
