@@ -17,6 +17,7 @@
 #include "db_partners.h"
 #include "db_referrals.h"
 #include "db_reports.h"
+#include "health.h"
 #include "json.h"
 #include "keyword.h"
 #include "notify.h"
@@ -350,7 +351,7 @@ totals_free(struct totals *t)
 {
 	size_t i;
 
-	scorecard_health_free(&t->sc);
+	health_scorecard_free(&t->sc);
 	for (i = 0; i < t->sc.nrows; i++)
 		free(t->sc.rows[i].name);
 	free(t->sc.rows);
@@ -492,7 +493,7 @@ cmd_report(const char *conf, int argc, char **argv)
 	}
 	t.sc.costs = costs;
 	scorecard_roi(&t.sc.all, costs, roi, sizeof(roi));
-	if (scorecard_health(&rb, &t.sc, pid, rb.cfg.language) != 0)
+	if (health_scorecard(&rb, &t.sc, pid, rb.cfg.language) != 0)
 		goto dberr;
 	if (t.format == F_HTML) {
 		if (scorecard_collect(&rb, &t, pid) != 0)

@@ -309,7 +309,7 @@ health_gather(struct refbot *rb, int64_t partner_id, int64_t from,
 	return rc;
 }
 
-/* The report's health: what scorecard_health fills in. */
+/* The report's health: what health_scorecard fills in. */
 struct report {
 	struct scorecard *sc;
 	struct health *v;
@@ -391,7 +391,7 @@ row_point(const char *key, const char *text, void *arg)
 }
 
 int
-scorecard_health(struct refbot *rb, struct scorecard *sc, int64_t partner_id,
+health_scorecard(struct refbot *rb, struct scorecard *sc, int64_t partner_id,
     const char *lang)
 {
 	struct report r;
@@ -436,7 +436,7 @@ scorecard_health(struct refbot *rb, struct scorecard *sc, int64_t partner_id,
 }
 
 void
-scorecard_health_free(struct scorecard *sc)
+health_scorecard_free(struct scorecard *sc)
 {
 	size_t i, k;
 

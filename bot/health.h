@@ -54,6 +54,17 @@ int health_gather(struct refbot *, int64_t partner_id, int64_t from,
     int64_t to, int64_t now, const char *lang, struct health *v, size_t n,
     struct buf *stalled);
 
+/*
+ * The health of sc's rows (partner_id: the one, or 0 for all) for its
+ * period: tier, commission rate, satisfaction against [prev_from, from),
+ * the needs-attention points in lang, and conversion by tier.  0, or -1
+ * (database).  health_scorecard_free frees what it added.
+ */
+struct scorecard;
+int health_scorecard(struct refbot *, struct scorecard *, int64_t partner_id,
+    const char *lang);
+void health_scorecard_free(struct scorecard *);
+
 /* "4.5" for 450; "-" for -1 (at least 24 bytes). */
 void health_score(int64_t hundredths, char *buf, size_t size);
 

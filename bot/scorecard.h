@@ -15,7 +15,6 @@
 
 #include "util.h"
 
-struct refbot;
 struct review;
 
 /* One partner's numbers for the period, or the overall ones. */
@@ -82,10 +81,6 @@ void scorecard_html(struct buf *b, const struct scorecard *);
  * (talking points, survey scores and comments, stalled referrals).
  */
 void scorecard_health_html(struct buf *b, const struct scorecard *, int ja);
-/* The health numbers of sc's rows (health.c): 0, or -1 (database). */
-int scorecard_health(struct refbot *, struct scorecard *, int64_t partner_id,
-    const char *lang);
-void scorecard_health_free(struct scorecard *);
 /* A trend in hundredths as "+0.5", "-1.5", "0.0"; "-" when unknown. */
 void scorecard_trend(int64_t now, int64_t before, char *, size_t);
 /* A tier's conversion, as scorecard_conversion. */
