@@ -79,7 +79,7 @@ health_points(struct refbot *rb, const char *lang, const char *partner_name,
     int sla_hours, const struct health *h, health_point_fn *cb, void *arg)
 {
 	struct kvfile kv;
-	char received[24], given[24], count[24], conv[24], now[24];
+	char received[24], given[24], count[24] = "", conv[24], now[24];
 	char before[24];
 	char sla[24];
 	int64_t big, small;
