@@ -107,6 +107,17 @@ extern const struct cli_cmd cli_payout_cmd, cli_ledger_cmd;
 /* cli_report.c */
 extern const struct cli_cmd cli_given_cmd, cli_cost_cmd, cli_statement_cmd;
 extern const struct cli_cmd cli_report_cmd;
+/* cli_review.c */
+extern const struct cli_cmd cli_review_cmd;
+/*
+ * "--quarter Q [--partner P] [--send]" (the quarter required, or the
+ * current one): one(rb, partner, quarter, send) for that partner or each
+ * active one, until one fails.  An exit code.
+ */
+struct quarter;
+int cli_quarterly(const char *conf, int argc, char **argv, int need_quarter,
+    int (*one)(struct refbot *, const struct partner *,
+    const struct quarter *, int send));
 /* cli_newsletter.c */
 extern const struct cli_cmd cli_newsletter_cmd;
 /* cli_outbox.c */

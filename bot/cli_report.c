@@ -17,10 +17,12 @@
 #include "db_partners.h"
 #include "db_referrals.h"
 #include "db_reports.h"
+#include "health.h"
 #include "json.h"
 #include "keyword.h"
 #include "notify.h"
 #include "render.h"
+#include "review.h"
 #include "scorecard.h"
 #include "sla.h"
 #include "statement.h"
@@ -84,6 +86,89 @@ parse_times(const char *s, int64_t **v)
 	return n;
 }
 
+/* A row's health figures as the reports write them. */
+struct health_text {
+	char tier[24], rate[24], sat[24], prev[24], trend[24];
+};
+
+static void
+health_texts(const struct scorecard_row *r, struct health_text *h)
+{
+	snprintf(h->tier, sizeof(h->tier), r->tier > 0 ? "%lld" : "-",
+	    (long long)r->tier);
+	scorecard_rate(r->rate_bp, h->rate, sizeof(h->rate));
+	health_score(r->sat, h->sat, sizeof(h->sat));
+	health_score(r->sat_prev, h->prev, sizeof(h->prev));
+	scorecard_trend(r->sat, r->sat_prev, h->trend, sizeof(h->trend));
+}
+
+/*
+ * The text report's health part (#20.4): satisfaction and trend per
+ * partner, conversion by tier, and what needs attention.
+ */
+static void
+health_text(struct totals *t)
+{
+	const struct scorecard *sc = &t->sc;
+	struct health_text h;
+	char conv[32];
+	size_t i, k, n = 0;
+
+	buf_addf(&t->out, "\n%-24s %4s %6s %7s %5s %5s %7s\n", "partner",
+	    "tier", "rate", "satisf.", "prev", "trend", "answers");
+	for (i = 0; i <= sc->nrows; i++) {
+		const struct scorecard_row *s = i < sc->nrows ? &sc->rows[i] :
+		    &sc->all;
+
+		health_texts(s, &h);
+		buf_addf(&t->out, "%-24.24s %4s %6s %7s %5s %5s %7lld\n",
+		    i < sc->nrows ? s->name : "overall", h.tier, h.rate, h.sat,
+		    h.prev, h.trend, (long long)s->sat_n);
+	}
+	buf_addf(&t->out, "\nconversion by tier\n%-4s %8s %8s %4s %5s %6s\n",
+	    "tier", "partners", "received", "won", "conv", "rate");
+	for (i = 0; i < sc->ntiers; i++) {
+		scorecard_tier_conversion(&sc->tiers[i], conv, sizeof(conv));
+		scorecard_rate(sc->tiers[i].rate_bp, h.rate, sizeof(h.rate));
+		buf_addf(&t->out, "%-4lld %8lld %8lld %4lld %5s %6s\n",
+		    (long long)sc->tiers[i].tier,
+		    (long long)sc->tiers[i].partners,
+		    (long long)sc->tiers[i].received,
+		    (long long)sc->tiers[i].won, conv, h.rate);
+	}
+	buf_adds(&t->out, "\nneeds attention\n");
+	for (i = 0; i < sc->nrows; i++)
+		for (k = 0; k < sc->rows[i].npoints; k++, n++)
+			buf_addf(&t->out, "  %s: %s\n", sc->rows[i].name,
+			    sc->rows[i].points[k]);
+	if (n == 0)
+		buf_adds(&t->out, "  -\n");
+}
+
+/* The JSON report's conversion by tier. */
+static void
+health_json(struct totals *t)
+{
+	const struct scorecard *sc = &t->sc;
+	char conv[32], rate[24];
+	size_t i;
+
+	buf_adds(&t->out, ",\"tiers\":[");
+	for (i = 0; i < sc->ntiers; i++) {
+		scorecard_tier_conversion(&sc->tiers[i], conv, sizeof(conv));
+		scorecard_rate(sc->tiers[i].rate_bp, rate, sizeof(rate));
+		buf_adds(&t->out, i ? ",{" : "{");
+		json_kv_int(&t->out, "tier", sc->tiers[i].tier, 1);
+		json_kv_int(&t->out, "partners", sc->tiers[i].partners, 0);
+		json_kv_int(&t->out, "received", sc->tiers[i].received, 0);
+		json_kv_int(&t->out, "won", sc->tiers[i].won, 0);
+		json_kv_str(&t->out, "conversion", conv, 0);
+		json_kv_str(&t->out, "commission_rate", rate, 0);
+		buf_addc(&t->out, '}');
+	}
+	buf_addc(&t->out, ']');
+}
+
 /* One row of the text, CSV or JSON report. */
 static void
 emit(struct totals *t, const char *rowname, const struct scorecard_row *r)
@@ -92,6 +177,8 @@ emit(struct totals *t, const char *rowname, const struct scorecard_row *r)
 	char conv[32], median[32], *rev = amount_format(r->revenue, currency);
 	char *com = amount_format(r->commission, currency);
 	char *name = xstrdup(rowname), *q;
+	struct health_text h;
+	size_t i;
 
 	/* CSV and the table cannot carry a quote or a line break. */
 	for (q = name; *q != '\0'; q++)
@@ -99,6 +186,7 @@ emit(struct totals *t, const char *rowname, const struct scorecard_row *r)
 			*q = '\'';
 	scorecard_conversion(r, conv, sizeof(conv));
 	scorecard_hours(r->median, median, sizeof(median));
+	health_texts(r, &h);
 	if (t->format == F_TEXT)
 		buf_addf(&t->out, "%-24.24s %8lld %5lld %4lld %5s %14s %12s "
 		    "%6s %4lld %4lld %6lld\n", name, (long long)r->received,
@@ -107,13 +195,21 @@ emit(struct totals *t, const char *rowname, const struct scorecard_row *r)
 		    (long long)r->duplicates, (long long)r->given_won);
 	else if (t->format == F_CSV)
 		buf_addf(&t->out, "%lld,\"%s\",%lld,%lld,%lld,%s,%lld,%lld,"
-		    "%s,%lld,%lld,%lld\n", (long long)r->partner_id, name,
+		    "%s,%lld,%lld,%lld", (long long)r->partner_id, name,
 		    (long long)r->received, (long long)r->given,
 		    (long long)r->won, conv, (long long)r->revenue,
 		    (long long)r->commission, median,
 		    (long long)r->sla_breaches, (long long)r->duplicates,
 		    (long long)r->given_won);
-	else {
+	if (t->format == F_CSV) {
+		/* The health columns (#20.4); points by key. */
+		buf_addf(&t->out, ",%s,%s,%s,%s,%s,%lld,\"", h.tier, h.rate,
+		    h.sat, h.prev, h.trend, (long long)r->sat_n);
+		for (i = 0; i < r->npoints; i++)
+			buf_addf(&t->out, "%s%s", i ? " " : "",
+			    r->point_keys[i]);
+		buf_adds(&t->out, "\"\n");
+	} else if (t->format == F_JSON) {
 		buf_adds(&t->out, t->n++ ? ",\n  {" : "\n  {");
 		json_kv_int(&t->out, "partner_id", r->partner_id, 1);
 		json_kv_str(&t->out, "partner", name, 0);
@@ -128,7 +224,22 @@ emit(struct totals *t, const char *rowname, const struct scorecard_row *r)
 		json_kv_int(&t->out, "sla_breaches", r->sla_breaches, 0);
 		json_kv_int(&t->out, "duplicates", r->duplicates, 0);
 		json_kv_int(&t->out, "given_won", r->given_won, 0);
-		buf_addc(&t->out, '}');
+		if (r->tier > 0)
+			json_kv_int(&t->out, "tier", r->tier, 0);
+		json_kv_str(&t->out, "commission_rate", h.rate, 0);
+		json_kv_str(&t->out, "satisfaction", h.sat, 0);
+		json_kv_str(&t->out, "satisfaction_previous", h.prev, 0);
+		json_kv_str(&t->out, "satisfaction_trend", h.trend, 0);
+		json_kv_int(&t->out, "survey_answers", r->sat_n, 0);
+		json_key(&t->out, "needs_attention", 0);
+		buf_addc(&t->out, '[');
+		for (i = 0; i < r->npoints; i++) {
+			buf_adds(&t->out, i ? ",{" : "{");
+			json_kv_str(&t->out, "point", r->point_keys[i], 1);
+			json_kv_str(&t->out, "text", r->points[i], 0);
+			buf_addc(&t->out, '}');
+		}
+		buf_adds(&t->out, "]}");
 	}
 	free(name);
 	free(rev);
@@ -240,6 +351,7 @@ totals_free(struct totals *t)
 {
 	size_t i;
 
+	health_scorecard_free(&t->sc);
 	for (i = 0; i < t->sc.nrows; i++)
 		free(t->sc.rows[i].name);
 	free(t->sc.rows);
@@ -272,23 +384,28 @@ cmd_report(const char *conf, int argc, char **argv)
 		{ "to", required_argument, NULL, 't' },
 		{ "partner", required_argument, NULL, 'p' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "quarter", required_argument, NULL, 'q' },
+		{ "review", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct refbot rb;
 	struct partner p;
 	struct totals t;
-	const char *partner = NULL;
+	struct quarter q, prev;
+	struct review rv;
+	const char *partner = NULL, *quarter = NULL;
 	char *partner_name = NULL;
 	int64_t pid = 0, costs = 0;
 	char roi[32];
 	size_t i;
-	int c, rc = 0;
+	int c, rc = 0, review = 0;
 
 	memset(&t, 0, sizeof(t));
 	t.sc.generated = clock_now();
 	t.sc.to = t.sc.generated + 86400;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "f:t:p:F:", opts, NULL)) != -1) {
+	memset(&rv, 0, sizeof(rv));
+	while ((c = getopt_long(argc, argv, "f:t:p:F:q:r", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if ((t.sc.from = parse_day(optarg)) < 0)
@@ -300,6 +417,8 @@ cmd_report(const char *conf, int argc, char **argv)
 			t.sc.to += 86400;	/* the whole last day */
 			break;
 		case 'p': partner = optarg; break;
+		case 'q': quarter = optarg; break;
+		case 'r': review = 1; break;
 		case 'F':
 			if (strcmp(optarg, "text") == 0)
 				t.format = F_TEXT;
@@ -321,8 +440,27 @@ cmd_report(const char *conf, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage();
+	if (review && (partner == NULL || t.format != F_HTML)) {
+		fprintf(stderr, "refbot: --review is one partner's page: "
+		    "--partner P --format html\n");
+		return EX_USAGE_;
+	}
 	if ((rc = cli_open(&rb, conf, 0)) != 0)
 		return rc;
+	/* The quarter runs in the configured timezone: after cli_open. */
+	review_quarter_at(t.sc.generated, &q, &prev);
+	if (quarter != NULL && statement_quarter(quarter, &q) != 0) {
+		fprintf(stderr, "refbot: --quarter is written like 2026Q4\n");
+		refbot_close(&rb);
+		return EX_USAGE_;
+	}
+	if (quarter != NULL || review) {
+		t.sc.from = q.from;
+		t.sc.to = q.to;
+	}
+	/* The trend: the period of the same length before (none from 0). */
+	t.sc.prev_from = t.sc.from > 0 ? t.sc.from - (t.sc.to - t.sc.from) :
+	    0;
 	if (partner != NULL) {
 		if ((rc = cli_find_partner(&rb, partner, &p)) != 0) {
 			refbot_close(&rb);
@@ -330,7 +468,16 @@ cmd_report(const char *conf, int argc, char **argv)
 		}
 		pid = p.id;
 		partner_name = xstrdup(p.name);
+		if (review) {
+			review_quarter_before(&q, &prev);
+			t.sc.prev_from = prev.from;
+			rc = review_build(&rb, &p, &q, rb.cfg.language,
+			    t.sc.generated, &rv);
+			t.sc.review = &rv;
+		}
 		partner_free(&p);
+		if (rc != 0)
+			goto dberr;
 	}
 	t.sc.currency = rb.cfg.currency;
 	t.sc.partner = partner_name;
@@ -346,6 +493,8 @@ cmd_report(const char *conf, int argc, char **argv)
 	}
 	t.sc.costs = costs;
 	scorecard_roi(&t.sc.all, costs, roi, sizeof(roi));
+	if (health_scorecard(&rb, &t.sc, pid, rb.cfg.language) != 0)
+		goto dberr;
 	if (t.format == F_HTML) {
 		if (scorecard_collect(&rb, &t, pid) != 0)
 			goto dberr;
@@ -357,7 +506,9 @@ cmd_report(const char *conf, int argc, char **argv)
 	else if (t.format == F_CSV)
 		buf_adds(&t.out, "partner_id,partner,received,given,won,"
 		    "conversion,revenue,commission,median_first_response_hours,"
-		    "sla_breaches,duplicates,given_won\n");
+		    "sla_breaches,duplicates,given_won,tier,commission_rate,"
+		    "satisfaction,satisfaction_previous,satisfaction_trend,"
+		    "survey_answers,needs_attention\n");
 	else
 		buf_adds(&t.out, "{\"partners\":[");
 	for (i = 0; t.format != F_HTML && i < t.sc.nrows; i++)
@@ -369,13 +520,17 @@ cmd_report(const char *conf, int argc, char **argv)
 		t.out.data[--t.out.len] = '\0';	/* reopen the object */
 		json_kv_int(&t.out, "costs", costs, 0);
 		json_kv_str(&t.out, "roi", roi, 0);
-		buf_adds(&t.out, "}}\n");
+		buf_addc(&t.out, '}');
+		health_json(&t);
+		buf_adds(&t.out, "}\n");
 	} else if (t.format != F_HTML) {
 		char *cs = amount_format(costs, t.sc.currency);
 		emit(&t, "overall", &t.sc.all);
-		if (t.format == F_TEXT)
+		if (t.format == F_TEXT) {
 			buf_addf(&t.out, "\nprogramme costs %s; return on "
 			    "commission and costs %s\n", cs, roi);
+			health_text(&t);
+		}
 		free(cs);
 	}
 	fputs(t.out.data, stdout);
@@ -384,6 +539,7 @@ dberr:
 	rc = cli_db_error(&rb);
 done:
 	totals_free(&t);
+	review_free(&rv);
 	free(partner_name);
 	refbot_close(&rb);
 	return rc;
@@ -423,62 +579,7 @@ statement_one(struct refbot *rb, const struct partner *p,
 static int
 cmd_statement(const char *conf, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "quarter", required_argument, NULL, 'q' },
-		{ "partner", required_argument, NULL, 'p' },
-		{ "send", no_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct refbot rb;
-	struct quarter q;
-	struct partner p;
-	const char *partner = NULL, *quarter = NULL;
-	char key[24];
-	int64_t *ids = NULL;
-	size_t i, n = 0;
-	int c, rc, send = 0;
-
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "q:p:s", opts, NULL)) != -1) {
-		if (c == 'q')
-			quarter = optarg;
-		else if (c == 'p')
-			partner = optarg;
-		else if (c == 's')
-			send = 1;
-		else
-			return cli_usage();
-	}
-	if (optind != argc || quarter == NULL)
-		return cli_usage();
-	if ((rc = cli_open(&rb, conf, 0)) != 0)
-		return rc;
-	/* After cli_open: the quarter runs in the configured timezone. */
-	if (statement_quarter(quarter, &q) != 0) {
-		fprintf(stderr, "refbot: --quarter is written like 2026Q4\n");
-		refbot_close(&rb);
-		return EX_USAGE_;
-	}
-	if (partner != NULL) {
-		if ((rc = cli_find_partner(&rb, partner, &p)) != 0) {
-			refbot_close(&rb);
-			return rc;
-		}
-		rc = statement_one(&rb, &p, &q, send);
-		partner_free(&p);
-	} else if (statement_partners(&rb, INT64_MAX, &ids, &n) != 0)
-		rc = cli_db_error(&rb);
-	else
-		for (i = 0; i < n && rc == 0; i++) {
-			snprintf(key, sizeof(key), "%lld", (long long)ids[i]);
-			if (db_partner_find(rb.db, key, &p) <= 0)
-				continue;
-			rc = statement_one(&rb, &p, &q, send);
-			partner_free(&p);
-		}
-	free(ids);
-	refbot_close(&rb);
-	return rc;
+	return cli_quarterly(conf, argc, argv, 1, statement_one);
 }
 
 /* "refbot cost add AMOUNT [--note TEXT]" */
@@ -547,19 +648,31 @@ const struct cli_cmd cli_statement_cmd = { "statement",
 "  refbot statement --quarter 2026Q4 --partner partner@firm.example\n" };
 
 const struct cli_cmd cli_report_cmd = { "report",
-"  report [--from DATE] [--to DATE] [--partner P]\n"
-"         [--format text|csv|json|html]\n"
+"  report [--from DATE] [--to DATE] [--quarter 2026Q4] [--partner P]\n"
+"         [--format text|csv|json|html] [--review]\n"
 "                                per partner and overall: received, given,\n"
 "                                won, conversion, revenue, commission,\n"
 "                                median first response, SLA breaches,\n"
-"                                duplicates, given and won (g.won);\n"
-"                                html: the scorecard page with charts\n",
+"                                duplicates, given and won (g.won); tier,\n"
+"                                commission rate, satisfaction and its\n"
+"                                trend, conversion by tier, what needs\n"
+"                                attention; html: the scorecard page with\n"
+"                                charts; --review: one partner's\n"
+"                                quarterly review pack as that page\n",
 	cmd_report,
+"The satisfaction trend compares the period with the one of the same\n"
+"length before it (none without --from); the needs-attention list is\n"
+"the talking points of templates/mail/talking-points.*.txt.\n"
 "Options:\n"
 "  --from DATE       the first day, YYYY-MM-DD (default: the first record)\n"
 "  --to DATE         the last day, YYYY-MM-DD (default: today)\n"
+"  --quarter YYYYQN  the period is that quarter\n"
 "  --partner P       one partner (id or address)\n"
 "  --format F        text, csv, json, or html (a self-contained page)\n"
+"  --review          with --partner and --format html: the partner's\n"
+"                    quarterly review pack (--quarter, default the\n"
+"                    current one) with the scorecard's charts\n"
 "\n"
 "Example:\n"
-"  refbot report --from 2026-10-01 --to 2026-12-31 --format html > q4.html\n" };
+"  refbot report --from 2026-10-01 --to 2026-12-31 --format html > q4.html\n"
+"  refbot report --partner partner@firm.example --format html --review\n" };

@@ -100,6 +100,7 @@ static const struct keydef keys[] = {
 	{ "client_survey", K_BOOL, O(client_survey), 0 },
 	{ "client_survey_days", K_COUNT, O(client_survey_days), 0 },
 	{ "survey_reminder_days", K_COUNT, O(survey_reminder_days), 0 },
+	{ "review_days", K_COUNT, O(review_days), 0 },
 };
 #undef O
 
@@ -499,6 +500,7 @@ config_load(const char *path, struct config *out, char **errstr)
 	cfg.meeting_minutes = 60;
 	cfg.client_survey_days = 30;
 	cfg.survey_reminder_days = 14;
+	cfg.review_days = 14;
 	if (status_days_parse("CONTACTED:7 MEETING:14 PROPOSAL:30",
 	    cfg.stall_days) != 0)
 		abort();	/* our own constant: a broken invariant */

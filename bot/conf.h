@@ -104,6 +104,8 @@ struct config {
 	int client_survey;
 	int client_survey_days;
 	int survey_reminder_days;
+	/* Days before a quarter ends its review packs go; 0: never. */
+	int review_days;
 };
 
 /*

@@ -560,6 +560,15 @@ const char *const db_migrations[] = {
 	"ALTER TABLE partners ADD COLUMN client_contact INTEGER NOT NULL "
 	"  DEFAULT 0;"
 	"CREATE INDEX surveys_partner ON surveys(partner_id, sent_at);",
+	/*
+	 * Issue 20 item 3: each quarterly review pack queued, once per
+	 * partner and quarter across restarts (review.c).
+	 */
+	"CREATE TABLE review_packs ("
+	"  partner_id INTEGER NOT NULL REFERENCES partners(id),"
+	"  quarter TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  PRIMARY KEY (partner_id, quarter));",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);

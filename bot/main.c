@@ -24,6 +24,7 @@ const struct cli_cmd *const cli_table[] = {
 	&cli_cost_cmd,
 	&cli_statement_cmd,
 	&cli_report_cmd,
+	&cli_review_cmd,
 	&cli_newsletter_cmd,
 	&cli_partner_options,
 	&cli_survey_cmd,

@@ -24,6 +24,7 @@
 #include "sla.h"
 #include "stall.h"
 #include "smtp.h"
+#include "review.h"
 #include "statement.h"
 #include "survey_send.h"
 #include "util.h"
@@ -707,6 +708,7 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 		    newsletter_schedule(rb, clock_now()) < 0 ||
 		    statement_schedule(rb, clock_now()) < 0 ||
 		    survey_schedule(rb, clock_now()) < 0 ||
+		    review_schedule(rb, clock_now()) < 0 ||
 		    retention_daily(rb, clock_now()) < 0) && once) {
 			status = EX_IOERR_;
 			break;

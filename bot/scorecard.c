@@ -20,12 +20,13 @@ enum word {
 	W_PER_PARTNER, W_RECIPROCITY, W_RECIPROCITY_NOTE, W_BALANCE,
 	W_RESPONSE, W_RESPONSE_NOTE, W_MONTH, W_HOURS, W_SLA, W_COMMISSION,
 	W_DIFFERENCE, W_TOTAL, W_NO_DATA, W_MADE, W_ALL_PARTNERS,
-	W_COMMISSION_NOTE, W_MEDIAN_H, W_N
+	W_COMMISSION_NOTE, W_MEDIAN_H, W_REVIEW, W_N
 };
 
 static const char *const words[W_N][2] = {
 	[W_TITLE] = { "Partner programme scorecard",
 	    "パートナープログラム スコアカード" },
+	[W_REVIEW] = { "Quarterly review", "四半期レビュー" },
 	[W_PERIOD] = { "Referrals received", "対象期間" },
 	[W_UP_TO] = { "everything up to", "まで(全期間)" },
 	[W_PARTNER] = { "Partner", "パートナー" },
@@ -273,10 +274,10 @@ header(struct page *p)
 	    "<meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width, "
 	    "initial-scale=1\"><title>", p->ja ? "ja" : "en");
-	esc(p, w(p, W_TITLE));
+	esc(p, w(p, sc->review != NULL ? W_REVIEW : W_TITLE));
 	buf_addf(p->b, " %s</title><style>%s</style></head>\n<body><header>"
 	    "<h1>", d2, style);
-	esc(p, w(p, W_TITLE));
+	esc(p, w(p, sc->review != NULL ? W_REVIEW : W_TITLE));
 	buf_adds(p->b, "</h1><p id=\"period\">");
 	esc(p, w(p, W_PERIOD));
 	buf_adds(p->b, ": ");
@@ -628,6 +629,7 @@ scorecard_html(struct buf *b, const struct scorecard *sc)
 	reciprocity(&p);
 	response(&p);
 	commission(&p);
+	scorecard_health_html(b, sc, p.ja);
 	day(sc->generated, made, sizeof(made));
 	buf_adds(b, "<footer>");
 	esc(&p, w(&p, W_MADE));

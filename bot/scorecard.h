@@ -15,6 +15,8 @@
 
 #include "util.h"
 
+struct review;
+
 /* One partner's numbers for the period, or the overall ones. */
 struct scorecard_row {
 	char *name;
@@ -23,6 +25,21 @@ struct scorecard_row {
 	int64_t sla_breaches;
 	int64_t median;		/* seconds to the first response; -1: none */
 	int64_t given_won;	/* of those given, the ones won */
+	/* Health (#20.4): tier, mean commission rate, satisfaction. */
+	int64_t tier;		/* partners.tier; 0 for the overall row */
+	int64_t rate_bp;	/* of the period's commission; -1: none */
+	int64_t sat, sat_prev;	/* hundredths (1-5), -1: no answers */
+	int64_t sat_n, sat_prev_n;	/* answers behind them */
+	char **points;		/* needs attention: each point's words */
+	char **point_keys;	/* and its key ("reciprocity") */
+	size_t npoints;
+};
+
+/* Conversion by partner tier. */
+struct scorecard_tier {
+	int64_t tier, partners, received, counted, won;
+	int64_t rate_bp;	/* mean rate of the commission; -1: none */
+	int64_t rate_n;		/* the ledger entries behind it */
 };
 
 struct scorecard_month {
@@ -48,10 +65,28 @@ struct scorecard {
 	struct scorecard_month *months;	/* consecutive, oldest first */
 	size_t nmonths;
 	int64_t costs;			/* recorded programme costs */
+	struct scorecard_tier *tiers;	/* by tier */
+	size_t ntiers;
+	int64_t prev_from;		/* the trend's: [prev_from, from) */
+	const struct review *review;	/* the review page's, or NULL */
 };
+
 
 /* Appends the whole page to b. */
 void scorecard_html(struct buf *b, const struct scorecard *);
+
+/*
+ * scorecard_health.c: the health sections (needs attention,
+ * satisfaction, conversion by tier) and, with sc->review, the pack's
+ * (talking points, survey scores and comments, stalled referrals).
+ */
+void scorecard_health_html(struct buf *b, const struct scorecard *, int ja);
+/* A trend in hundredths as "+0.5", "-1.5", "0.0"; "-" when unknown. */
+void scorecard_trend(int64_t now, int64_t before, char *, size_t);
+/* A tier's conversion, as scorecard_conversion. */
+void scorecard_tier_conversion(const struct scorecard_tier *, char *, size_t);
+/* A rate in basis points as "10.0%"; "-" for -1. */
+void scorecard_rate(int64_t bp, char *, size_t);
 
 /*
  * The figures every report format shows the same way, into buf (at

@@ -183,6 +183,32 @@ drop(struct loader *l)
 	kvfile_free(&x->lines);
 }
 
+/*
+ * A phrase file's thresholds (KEY.when, KEY.min: the talking points,
+ * health.h) are numbers, or "off".
+ */
+static void
+check_thresholds(struct loader *l, const char *check, const struct text *x)
+{
+	const struct kv_entry *e;
+	const char *dot;
+	char *end;
+	size_t i;
+
+	for (i = 0; i < x->lines.n; i++) {
+		e = &x->lines.entries[i];
+		if ((dot = strrchr(e->key, '.')) == NULL ||
+		    (strcmp(dot, ".when") != 0 && strcmp(dot, ".min") != 0) ||
+		    strcmp(e->value, "off") == 0)
+			continue;
+		if (strtod(e->value, &end) < 0 || end == e->value ||
+		    *end != '\0')
+			say(l, TEXTS_FAIL, check, "%s:%d: %s must be a number "
+			    "or off — write e.g. '%s = 3'", x->path, e->line,
+			    e->key, e->key);
+	}
+}
+
 /* A phrase file: parses, has the keys looked up, placeholders known. */
 static void
 check_lines(struct loader *l, const char *check, struct text *x)
@@ -215,6 +241,7 @@ check_lines(struct loader *l, const char *check, struct text *x)
 		break;
 	}
 	free(a.names);
+	check_thresholds(l, check, x);
 	buf_init(&missing);
 	keys = xstrdup(k->keys ? k->keys : "");
 	for (key = strtok_r(keys, " ", &save); key != NULL;

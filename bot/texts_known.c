@@ -118,6 +118,17 @@ const struct known known[] = {
 	    NULL },
 	{ "mail/staff-digest", MAIL, MAILTEXTS, 2, "name date count overdue "
 	    "due_today stalled open", NULL },
+	/* review.c, health.c: the quarterly review pack and its points. */
+	{ "mail/staff-review", MAIL, MAILTEXTS, 2, "partner_name partner_id "
+	    "quarter period points received outcomes given given_won "
+	    "given_lost conversion revenue earned paid median breaches "
+	    "sla_hours surveys comments stalled", NULL },
+	{ "mail/talking-points", LINES, MAILTEXTS, 2, "partner_name received "
+	    "given count conversion reason now before sla_hours",
+	    "reciprocity reciprocity.when quiet quiet.when disqualified "
+	    "disqualified.when conversion conversion.when conversion.min sla "
+	    "sla.when stalled stalled.when satisfaction_fell "
+	    "satisfaction_fell.when satisfaction_low satisfaction_low.when" },
 	{ "mail/progress-note", MAIL, MAILTEXTS, 2, "ref client partner_name "
 	    "age_days marker", NULL },
 	{ "mail/staff-corrected", MAIL, MAILTEXTS, 2, "ref client partner_name "

@@ -60,6 +60,77 @@ artifact() {
 }
 BROWSER="$E2E/browser"
 
+# Pages rendered in headless Chromium (the scorecard, the review page).
+# dom_rows FILE: the rendered tables as "TABLE-ID|cell|cell", and the
+# period and partner lines as "period|text".
+dom_rows() {
+	/usr/bin/python3 - "$1" <<'EOF'
+import html.parser, sys
+
+class Rows(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.table, self.row, self.cell, self.para = None, None, None, None
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == 'table':
+            self.table = a.get('id', '?')
+        elif tag == 'tr':
+            self.row = []
+        elif tag in ('td', 'th') and self.row is not None:
+            self.cell = ''
+        elif tag == 'p' and a.get('id'):
+            self.para = [a['id'], '']
+        elif tag == 'html':
+            print('lang|' + a.get('lang', ''))
+    def handle_endtag(self, tag):
+        if tag in ('td', 'th') and self.cell is not None:
+            self.row.append(' '.join(self.cell.split()))
+            self.cell = None
+        elif tag == 'tr' and self.row is not None:
+            print('|'.join([self.table] + self.row))
+            self.row = None
+        elif tag == 'table':
+            self.table = None
+        elif tag == 'p' and self.para:
+            print(self.para[0] + '|' + ' '.join(self.para[1].split()))
+            self.para = None
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell += data
+        if self.para is not None:
+            self.para[1] += data
+
+Rows().feed(open(sys.argv[1], encoding='utf-8').read())
+EOF
+}
+
+# render NAME: the DOM and a screenshot of $SB/NAME.html, kept as artifacts.
+render() {
+	if ! "$BROWSER" dom "$SB/$1.html" >"$SB/$1.dom.html"; then
+		not_ok "Chromium renders $1.html (see $BROWSER_LOG)"
+		return 1
+	fi
+	ok "Chromium renders $1.html"
+	rows=$(dom_rows "$SB/$1.dom.html")
+	check "Chromium takes a screenshot of $1.html" "$BROWSER" shot "$SB/$1.html" "$SB/$1.png" 1200,3400
+	check "the screenshot of $1 is not blank ($("$BROWSER" colours "$SB/$1.png" 2>/dev/null) colours)" \
+		"$BROWSER" notblank "$SB/$1.png" 32
+	check "the screenshot of $1 shows the charts' blue bars" "$BROWSER" hascolour "$SB/$1.png" 0072b2
+	artifact "$SB/$1.html" "$SB/$1.png"
+}
+# shows LINE...: every line is a row of the rendered DOM, exactly.
+shows() {
+	local l missing=""
+	for l in "$@"; do
+		grep -qxF -- "$l" <<<"$rows" || missing="$missing [$l]"
+	done
+	[ -z "$missing" ] || diag "not in the rendered DOM:$missing"
+	[ -z "$missing" ]
+}
+
+rows=""
+
 # Runs python3 (Debian's, which has the mail modules) on a JSON document
 # on stdin: py 'expression using j' prints the result.
 pyjson() { /usr/bin/python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }

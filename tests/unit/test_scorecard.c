@@ -14,13 +14,19 @@
 #include <libxml/xpath.h>
 
 #include "check.h"
+#include "health.h"
 #include "scorecard.h"
 #include "util.h"
 
 static struct scorecard_row rows[] = {
 	{ "Alpha <b>&amp;</b> \"Co\"", 1, 4, 0, 1, 1000000, 100000, 60000, 2,
-	    3, 30 * 3600, 0 },
-	{ "ベータ会計事務所", 2, 3, 1, 1, 500000, 50000, 0, 0, 0, 3 * 3600, 0 },
+	    3, 30 * 3600, 0, 3, 1000, 450, 400, 2, 1, NULL, NULL, 0 },
+	{ "ベータ会計事務所", 2, 3, 1, 1, 500000, 50000, 0, 0, 0, 3 * 3600, 0,
+	    1, -1, -1, -1, 0, 0, NULL, NULL, 0 },
+};
+static struct scorecard_tier tiers[] = {
+	{ 1, 1, 3, 2, 1, -1, 0 },
+	{ 3, 1, 4, 4, 1, 1000, 1 },
 };
 static struct scorecard_month months[] = {
 	{ "2026-06", 2, 2, 1, 20 * 3600 },
@@ -41,7 +47,7 @@ fill(struct scorecard *sc, const char *lang)
 	sc->rows = rows;
 	sc->nrows = nitems(rows);
 	sc->all = (struct scorecard_row){ NULL, 0, 7, 1, 2, 1500000, 150000,
-	    60000, 2, 3, 10 * 3600, 0 };
+	    60000, 2, 3, 10 * 3600, 0, 0, -1, 450, 400, 2, 1, NULL, NULL, 0 };
 	sc->funnel[STAGE_RECEIVED] = 6;
 	sc->funnel[STAGE_CONTACTED] = 5;
 	sc->funnel[STAGE_MEETING] = 4;
@@ -50,6 +56,8 @@ fill(struct scorecard *sc, const char *lang)
 	sc->months = months;
 	sc->nmonths = nitems(months);
 	sc->costs = 50000;
+	sc->tiers = tiers;
+	sc->ntiers = nitems(tiers);
 }
 
 static htmlDocPtr
@@ -157,7 +165,14 @@ test_english_numbers(void)
 	EXPECT_ROW(doc, "t-response", 4, "2026-08|3|3.5|1");
 	EXPECT_ROW(doc, "t-commission", 2,
 	    "Alpha <b>&amp;</b> \"Co\"|¥100,000|¥60,000|+¥40,000");
-	EXPECT_XP(doc, "count(//svg)", "5");
+	/* Health (#20.4): satisfaction against the period before, tiers. */
+	EXPECT_ROW(doc, "t-satisfaction", 2,
+	    "Alpha <b>&amp;</b> \"Co\"|4.5|4.0|+0.5|2");
+	EXPECT_ROW(doc, "t-satisfaction", 3, "ベータ会計事務所|-|-|-|0");
+	EXPECT_ROW(doc, "t-tiers", 2, "Tier 1|1|3|1|50%|-");
+	EXPECT_ROW(doc, "t-tiers", 3, "Tier 3|1|4|1|25%|10.0%");
+	EXPECT_ROW(doc, "t-attention", 2, "Nothing needs attention");
+	EXPECT_XP(doc, "count(//svg)", "7");
 	EXPECT_XP(doc, "count(//b)", "0");
 	EXPECT_XP(doc, "count(//script)", "0");
 	EXPECT(strstr(b.data, "http") == NULL);
@@ -207,8 +222,8 @@ test_nothing_to_show(void)
 	sc.all.median = -1;
 	doc = page(&sc, &b);
 	EXPECT(doc != NULL);
-	EXPECT_XP(doc, "count(//svg)", "5");
-	EXPECT_XP(doc, "count(//text[@class='empty'])", "5");
+	EXPECT_XP(doc, "count(//svg)", "7");
+	EXPECT_XP(doc, "count(//text[@class='empty'])", "7");
 	EXPECT_ROW(doc, "t-key", 4, "Conversion|-");
 	EXPECT_ROW(doc, "t-key", 10, "Median time to first response|-");
 	EXPECT_ROW(doc, "t-funnel", 2, "Received|0|-");
@@ -248,6 +263,25 @@ test_figures(void)
 	/* Cut, not rounded: 1 h 59 min is 1.9. */
 	scorecard_hours(3600 + 59 * 60, s, sizeof(s));
 	EXPECT_STR(s, "1.9");
+	/* Satisfaction in hundredths, its trend, a rate in basis points. */
+	health_score(450, s, sizeof(s));
+	EXPECT_STR(s, "4.5");
+	health_score(375, s, sizeof(s));
+	EXPECT_STR(s, "3.8");
+	health_score(-1, s, sizeof(s));
+	EXPECT_STR(s, "-");
+	scorecard_trend(300, 450, s, sizeof(s));
+	EXPECT_STR(s, "-1.5");
+	scorecard_trend(450, 400, s, sizeof(s));
+	EXPECT_STR(s, "+0.5");
+	scorecard_trend(400, 400, s, sizeof(s));
+	EXPECT_STR(s, "0.0");
+	scorecard_trend(400, -1, s, sizeof(s));
+	EXPECT_STR(s, "-");
+	scorecard_rate(1250, s, sizeof(s));
+	EXPECT_STR(s, "12.5%");
+	scorecard_rate(-1, s, sizeof(s));
+	EXPECT_STR(s, "-");
 }
 
 int

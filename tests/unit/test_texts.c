@@ -180,6 +180,27 @@ phrases_checked(void)
 	found_free(&f);
 }
 
+/* The talking points' thresholds are numbers or "off" (#20.3). */
+static void
+thresholds_checked(void)
+{
+	struct found f;
+	struct texts *t;
+	char *text = check_slurp("templates/mail/talking-points.en.txt",
+	    NULL), *bad;
+
+	EXPECT(text != NULL);
+	fresh_copy();
+	bad = xasprintf("%s\nsla.when = soon\nquiet.when = off\n", text);
+	put("mail/talking-points.en.txt", bad);
+	EXPECT(load_copy(&f, &t) == 1);
+	EXPECT_CONTAINS(f.fails.data, "sla.when must be a number or off");
+	texts_free(t);
+	found_free(&f);
+	free(bad);
+	free(text);
+}
+
 static void
 subject_line_needed(void)
 {
@@ -237,6 +258,7 @@ main(void)
 	RUN(bad_placeholder_has_line);
 	RUN(placeholder_over_lines);
 	RUN(phrases_checked);
+	RUN(thresholds_checked);
 	RUN(subject_line_needed);
 	RUN(japanese_falls_back);
 	cmd = xasprintf("rm -rf '%s'", tmp);
