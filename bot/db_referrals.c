@@ -207,22 +207,28 @@ db_referral_responded(struct db *db, int64_t id, int64_t at)
 }
 
 int
-db_sla_due(struct db *db, int64_t now, int escalate, int64_t *id, int *tier)
+db_sla_due(struct db *db, int64_t now, int64_t created_by, int escalate,
+    int64_t *id, int *tier)
 {
-	/* Still NEW: nobody has answered it yet.  The SLA is the tier's. */
+	/*
+	 * Still NEW: nobody has answered it yet.  The SLA is the tier's.
+	 * Read through the partial indexes referrals_sla_remind and
+	 * referrals_sla_escalate (db_schema.c): the ones still waiting,
+	 * created by ?2.
+	 */
 	static const char rsql[] = "SELECT r.id, coalesce(p.tier, 0) FROM "
-	    "referrals r LEFT JOIN "
+	    "referrals r INDEXED BY referrals_sla_remind LEFT JOIN "
 	    "partners p ON p.id = r.partner_id WHERE r.status = {NEW} AND "
-	    "r.sla_reminded = 0 AND sla_due(r.created_at, p.tier, 1) <= ?1 "
-	    "ORDER BY r.id LIMIT 1";
+	    "r.sla_reminded = 0 AND r.created_at <= ?2 AND "
+	    "sla_due(r.created_at, p.tier, 1) <= ?1 ORDER BY r.id LIMIT 1";
 	static const char esql[] = "SELECT r.id, coalesce(p.tier, 0) FROM "
-	    "referrals r LEFT JOIN "
+	    "referrals r INDEXED BY referrals_sla_escalate LEFT JOIN "
 	    "partners p ON p.id = r.partner_id WHERE r.status = {NEW} AND "
-	    "r.sla_escalated = 0 AND sla_due(r.created_at, p.tier, 2) <= ?1 "
-	    "ORDER BY r.id LIMIT 1";
+	    "r.sla_escalated = 0 AND r.created_at <= ?2 AND "
+	    "sla_due(r.created_at, p.tier, 2) <= ?1 ORDER BY r.id LIMIT 1";
 
-	return db_row(db, escalate ? esql : rsql, ARGS(arg_int(now)),
-	    COLS(col_int64(id), col_int(tier)));
+	return db_row(db, escalate ? esql : rsql, ARGS(arg_int(now),
+	    arg_int(created_by)), COLS(col_int64(id), col_int(tier)));
 }
 
 int

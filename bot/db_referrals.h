@@ -89,10 +89,14 @@ int db_referral_responded(struct db *, int64_t id, int64_t at);
 /*
  * The next referral still NEW past its SLA by now (escalate: past twice
  * it; sla_due in db.h) whose reminder (escalation) was not sent, and
- * its partner's tier (0: none); 1/0/-1.
+ * its partner's tier (0: none); 1/0/-1.  Only referrals created by
+ * created_by are looked at (an index range): the caller's bound, no
+ * later than now less the shortest SLA of any tier (sla_due is never
+ * sooner than that), so that a pass reads the referrals past it, not
+ * every open one.
  */
-int db_sla_due(struct db *, int64_t now, int escalate, int64_t *id,
-    int *tier);
+int db_sla_due(struct db *, int64_t now, int64_t created_by, int escalate,
+    int64_t *id, int *tier);
 int db_sla_mark(struct db *, int64_t id, int escalate);
 int db_history_add(struct db *, int64_t referral_id, const char *actor,
     const char *event, const char *from_status, const char *to_status,
