@@ -259,6 +259,14 @@ stall_run(struct refbot *rb, int64_t now)
 		r = 0;
 	}
 	free(v);
+	/*
+	 * Notes begin now (a new or upgraded database): a period counts
+	 * when it begins at start or later, so only one that begins this
+	 * very second could be due, and the next look sends it.  Unless
+	 * partners get progress notes, there is nothing to read for.
+	 */
+	if (r == 0 && start >= now && !rb->cfg.progress_note)
+		return 0;
 	if (r == 0 && candidates(rb, now, &l) != 0)
 		r = -1;
 	for (i = 0; r >= 0 && i < l.n; i++)
