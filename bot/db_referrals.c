@@ -13,29 +13,42 @@ db_referral_insert(struct db *db, int64_t partner_id, int64_t message_row,
     const char *status, const char *client, const char *contact_name,
     const char *subject, const char *inbound_message_id, int64_t *id)
 {
-	static const char sql[] = "INSERT INTO referrals (partner_id, "
-	    "message_row, status, client, contact_name, subject, "
-	    "inbound_message_id, created_at, updated_at) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	int64_t now = clock_now();
+	struct referral_new n;
 
-	return db_insert(db, sql, ARGS(arg_id(partner_id), arg_id(message_row),
-	    arg_text(status), arg_text(client), arg_text(contact_name),
-	    arg_text(subject), arg_text(inbound_message_id), arg_int(now),
-	    arg_int(now)), id);
+	memset(&n, 0, sizeof(n));
+	n.partner_id = partner_id;
+	n.message_row = message_row;
+	n.status = status;
+	n.client = client;
+	n.contact_name = contact_name;
+	n.subject = subject;
+	n.inbound_message_id = inbound_message_id;
+	return db_referral_add(db, &n, id);
 }
 
+/*
+ * Issue 21: the keys and the origin in the INSERT, not in two UPDATEs
+ * after it, each of which rewrote the row, its key indexes and (by the
+ * change-counter trigger) the row again.
+ */
 int
-db_referral_set_origin(struct db *db, int64_t id, const char *submitted_by,
-    int64_t at)
+db_referral_add(struct db *db, const struct referral_new *n, int64_t *id)
 {
-	static const char sql[] = "UPDATE referrals SET "
-	    "submitted_by = coalesce(?2, submitted_by), "
-	    "created_at = CASE WHEN ?3 > 0 THEN ?3 ELSE created_at END "
-	    "WHERE id = ?1";
+	static const char sql[] = "INSERT INTO referrals (partner_id, "
+	    "message_row, status, client, contact_name, subject, "
+	    "inbound_message_id, client_key, contact_email, email_domain, "
+	    "duplicate_of, submitted_by, created_at, updated_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	int64_t now = clock_now();
 
-	return db_exec(db, sql, ARGS(arg_int(id), arg_text(submitted_by),
-	    arg_int(at)));
+	return db_insert(db, sql, ARGS(arg_id(n->partner_id),
+	    arg_id(n->message_row), arg_text(n->status), arg_text(n->client),
+	    arg_text(n->contact_name), arg_text(n->subject),
+	    arg_text(n->inbound_message_id), arg_text(n->client_key &&
+	    *n->client_key ? n->client_key : NULL), arg_text(n->contact_email),
+	    arg_text(n->email_domain), arg_id(n->duplicate_of),
+	    arg_text(n->submitted_by), arg_int(n->created_at > 0 ?
+	    n->created_at : now), arg_int(now)), id);
 }
 
 int
@@ -224,22 +237,28 @@ db_referral_responded(struct db *db, int64_t id, int64_t at)
 }
 
 int
-db_sla_due(struct db *db, int64_t now, int escalate, int64_t *id, int *tier)
+db_sla_due(struct db *db, int64_t now, int64_t created_by, int escalate,
+    int64_t *id, int *tier)
 {
-	/* Still NEW: nobody has answered it yet.  The SLA is the tier's. */
+	/*
+	 * Still NEW: nobody has answered it yet.  The SLA is the tier's.
+	 * Read through the partial indexes referrals_sla_remind and
+	 * referrals_sla_escalate (db_schema.c): the ones still waiting,
+	 * created by ?2.
+	 */
 	static const char rsql[] = "SELECT r.id, coalesce(p.tier, 0) FROM "
-	    "referrals r LEFT JOIN "
+	    "referrals r INDEXED BY referrals_sla_remind LEFT JOIN "
 	    "partners p ON p.id = r.partner_id WHERE r.status = {NEW} AND "
-	    "r.sla_reminded = 0 AND sla_due(r.created_at, p.tier, 1) <= ?1 "
-	    "ORDER BY r.id LIMIT 1";
+	    "r.sla_reminded = 0 AND r.created_at <= ?2 AND "
+	    "sla_due(r.created_at, p.tier, 1) <= ?1 ORDER BY r.id LIMIT 1";
 	static const char esql[] = "SELECT r.id, coalesce(p.tier, 0) FROM "
-	    "referrals r LEFT JOIN "
+	    "referrals r INDEXED BY referrals_sla_escalate LEFT JOIN "
 	    "partners p ON p.id = r.partner_id WHERE r.status = {NEW} AND "
-	    "r.sla_escalated = 0 AND sla_due(r.created_at, p.tier, 2) <= ?1 "
-	    "ORDER BY r.id LIMIT 1";
+	    "r.sla_escalated = 0 AND r.created_at <= ?2 AND "
+	    "sla_due(r.created_at, p.tier, 2) <= ?1 ORDER BY r.id LIMIT 1";
 
-	return db_row(db, escalate ? esql : rsql, ARGS(arg_int(now)),
-	    COLS(col_int64(id), col_int(tier)));
+	return db_row(db, escalate ? esql : rsql, ARGS(arg_int(now),
+	    arg_int(created_by)), COLS(col_int64(id), col_int(tier)));
 }
 
 int

@@ -48,18 +48,24 @@ struct referral {
 int db_referral_insert(struct db *, int64_t partner_id, int64_t message_row,
     const char *status, const char *client, const char *contact_name,
     const char *subject, const char *inbound_message_id, int64_t *id);
+/* A new referral with its duplicate keys and origin, in one row write. */
+struct referral_new {
+	int64_t partner_id, message_row;
+	const char *status, *client, *contact_name, *subject;
+	const char *inbound_message_id;
+	/* The duplicate keys, as db_referral_keys takes them. */
+	const char *client_key, *contact_email, *email_domain;
+	int64_t duplicate_of;
+	const char *submitted_by;	/* an address, or NULL */
+	int64_t created_at;		/* when referred (by hand, later); 0: now */
+};
+int db_referral_add(struct db *, const struct referral_new *, int64_t *id);
 /* Sets (or replaces) one field of a referral. */
 int db_referral_field(struct db *, int64_t id, const char *key,
     const char *value);
 /* Sets (or replaces) n fields, keys[i] to values[i], in few statements. */
 int db_referral_fields(struct db *, int64_t id, const char *const *keys,
     const char *const *values, size_t n);
-/*
- * Who sent a referral in (submitted_by, an address; NULL leaves it) and,
- * when at > 0, when it was referred (entered by hand later).
- */
-int db_referral_set_origin(struct db *, int64_t id, const char *submitted_by,
-    int64_t at);
 int db_referral_set_status(struct db *, int64_t id, const char *status);
 /* Sets what a referral's list shows of its fields: client, contact name. */
 int db_referral_set_names(struct db *, int64_t id, const char *client,
@@ -98,10 +104,14 @@ int db_referral_responded(struct db *, int64_t id, int64_t at);
 /*
  * The next referral still NEW past its SLA by now (escalate: past twice
  * it; sla_due in db.h) whose reminder (escalation) was not sent, and
- * its partner's tier (0: none); 1/0/-1.
+ * its partner's tier (0: none); 1/0/-1.  Only referrals created by
+ * created_by are looked at (an index range): the caller's bound, no
+ * later than now less the shortest SLA of any tier (sla_due is never
+ * sooner than that), so that a pass reads the referrals past it, not
+ * every open one.
  */
-int db_sla_due(struct db *, int64_t now, int escalate, int64_t *id,
-    int *tier);
+int db_sla_due(struct db *, int64_t now, int64_t created_by, int escalate,
+    int64_t *id, int *tier);
 int db_sla_mark(struct db *, int64_t id, int escalate);
 int db_history_add(struct db *, int64_t referral_id, const char *actor,
     const char *event, const char *from_status, const char *to_status,

@@ -569,6 +569,16 @@ const char *const db_migrations[] = {
 	"  quarter TEXT NOT NULL,"
 	"  at INTEGER NOT NULL,"
 	"  PRIMARY KEY (partner_id, quarter));",
+	/*
+	 * Issue 21 (a grown database): the SLA pass (db_sla_due) reads the
+	 * referrals still waiting for their reminder (escalation), oldest
+	 * first, not every NEW one: a referral leaves the index when it is
+	 * answered or reminded (escalated).
+	 */
+	"CREATE INDEX referrals_sla_remind ON referrals(created_at) "
+	"  WHERE status = 'NEW' AND sla_reminded = 0;"
+	"CREATE INDEX referrals_sla_escalate ON referrals(created_at) "
+	"  WHERE status = 'NEW' AND sla_escalated = 0;",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);

@@ -213,15 +213,17 @@ stall_each_row(sqlite3_stmt *st, void *arg)
 }
 
 int
-db_stall_each(struct db *db, int (*cb)(const struct stall_row *, void *),
-    void *arg)
+db_stall_each(struct db *db, const char *status, int64_t created_by,
+    int (*cb)(const struct stall_row *, void *), void *arg)
 {
+	/* referrals_status: the rows in that state, no others. */
 	static const char sql[] = "SELECT r.id, r.status, " SINCE_SQL ", "
-	    "r.created_at FROM referrals r WHERE r.status IN ({open}) "
-	    "ORDER BY r.id";
+	    "r.created_at FROM referrals r WHERE r.status = ?1 AND "
+	    "r.created_at <= ?2 ORDER BY r.id";
 	struct stall_cb c = { cb, arg };
 
-	return db_each(db, sql, NOARGS, stall_each_row, &c);
+	return db_each(db, sql, ARGS(arg_text(status), arg_int(created_by)),
+	    stall_each_row, &c);
 }
 
 int

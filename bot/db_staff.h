@@ -72,9 +72,12 @@ struct stall_row {
 	int64_t since;		/* when it entered status */
 	int64_t created_at;
 };
-/* Each open referral, by id; cb non-zero stops.  0 or -1. */
-int db_stall_each(struct db *, int (*cb)(const struct stall_row *, void *),
-    void *arg);
+/*
+ * Each referral in status created by created_by, by id; cb non-zero
+ * stops.  0 or -1.
+ */
+int db_stall_each(struct db *, const char *status, int64_t created_by,
+    int (*cb)(const struct stall_row *, void *), void *arg);
 /*
  * Records the note kind for period of the referral's stay in status
  * since then: 1 recorded now, 0 it was before (send nothing), -1.

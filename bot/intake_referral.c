@@ -322,14 +322,15 @@ submit(struct job *j, const struct partner *p, const struct intake_add *o,
 		goto out;
 	if (first > 0)
 		status = "DUPLICATE";
-	if (db_referral_insert(rb->db, p->id, j->row, status, d.client,
-	    d.contact_name, j->a.msg.subject, j->a.msg.message_id,
-	    &j->referral_id) != 0 ||
-	    db_referral_keys(rb->db, j->referral_id, d.client_key,
-	    d.contact_email, d.domain, first) != 0 ||
-	    db_referral_set_origin(rb->db, j->referral_id, o->submitted_by,
-	    o->created_at) != 0)
-		goto out;
+	{
+		const struct referral_new n = { p->id, j->row, status,
+		    d.client, d.contact_name, j->a.msg.subject,
+		    j->a.msg.message_id, d.client_key, d.contact_email,
+		    d.domain, first, o->submitted_by, o->created_at };
+
+		if (db_referral_add(rb->db, &n, &j->referral_id) != 0)
+			goto out;
+	}
 	if (store_fields(rb->db, j->referral_id, f) != 0)
 		goto out;
 	if (db_history_add(rb->db, j->referral_id, o->actor, "received", NULL,

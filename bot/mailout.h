@@ -72,4 +72,8 @@ char *mailout_message_id(const char *tag, const char *domain);
 /* s with every control character turned into a space.  Caller frees. */
 char *header_clean(const char *s);
 
+struct buf;
+/* s (lines ending in LF or CRLF) appended to b as quoted-printable. */
+void mailout_qp(struct buf *b, const char *s);
+
 #endif

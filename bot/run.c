@@ -6,6 +6,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>	/* mallopt */
+#endif
 
 #include "clock.h"
 #include "db_messages.h"
@@ -647,6 +650,17 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 	r.rb = rb;
 	r.stop = stop;
 	r.smtp = smtp_new(&rb->cfg);
+#ifdef __GLIBC__
+	/*
+	 * Issue 21: by default glibc hands the top of the heap back to the
+	 * kernel whenever 128 KiB of it is free, and each message's work
+	 * then faults it back in: ~120 page faults a message, a quarter of
+	 * ingest's CPU.  Up to 32 MiB freed stays ours; peak memory is the
+	 * same.
+	 */
+	mallopt(M_TRIM_THRESHOLD, 32 << 20);
+	mallopt(M_TOP_PAD, 1 << 20);
+#endif
 
 	/*
 	 * Ready once the configuration is loaded and the database open,

@@ -64,12 +64,19 @@ send_one(struct refbot *rb, int64_t id, int tier, int escalate)
 int
 sla_run(struct refbot *rb)
 {
-	int64_t now = clock_now(), id;
-	int esc, found, sent = 0, tier;
+	int64_t now = clock_now(), id, by;
+	int esc, found, sent = 0, tier, t, least;
 
+	/* No tier's SLA is due sooner than the shortest's (workhours_due). */
+	least = config_sla_hours(&rb->cfg, 0);
+	for (t = 1; t <= 3; t++)
+		if (config_sla_hours(&rb->cfg, t) < least)
+			least = config_sla_hours(&rb->cfg, t);
 	/* Escalations first: they also settle the reminder. */
 	for (esc = 1; esc >= 0; esc--) {
-		while ((found = db_sla_due(rb->db, now, esc, &id, &tier)) > 0) {
+		by = now - (int64_t)(esc + 1) * (least > 0 ? least : 0) * 3600;
+		while ((found = db_sla_due(rb->db, now, by, esc, &id,
+		    &tier)) > 0) {
 			if (db_begin(rb->db) != 0)
 				return -1;
 			if (send_one(rb, id, tier, esc) != 0 ||

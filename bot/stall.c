@@ -1,6 +1,7 @@
 /* stall: nudges for referrals that sit in one state too long. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,6 +196,45 @@ one(struct refbot *rb, const struct stalled *s, int64_t now, int64_t start)
 	return sent;
 }
 
+static int
+by_id(const void *a, const void *b)
+{
+	const struct stalled *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * The open referrals one() may have a note for, by id: those in a state
+ * with stall days (all open ones when partners get progress notes) old
+ * enough for one: a referral entered its state when it was created or
+ * later, so one created after now less the state's days (the partner's
+ * NOTE_DAYS) has no period yet.  A grown database's long list of NEW or
+ * settled referrals is not read each hour.
+ */
+static int
+candidates(struct refbot *rb, int64_t now, struct stalled_list *l)
+{
+	const char *s;
+	int64_t by, days;
+	size_t i;
+
+	for (i = 0; (s = status_name(i)) != NULL; i++) {
+		if (!status_is_open(s))
+			continue;
+		days = rb->cfg.stall_days[i];
+		by = days > 0 ? now - days * DAY : INT64_MIN;
+		if (rb->cfg.progress_note && now - NOTE_DAYS * DAY > by)
+			by = now - NOTE_DAYS * DAY;
+		if (by != INT64_MIN && db_stall_each(rb->db, s, by, collect,
+		    l) != 0)
+			return -1;
+	}
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), by_id);
+	return 0;
+}
+
 int
 stall_run(struct refbot *rb, int64_t now)
 {
@@ -219,7 +259,15 @@ stall_run(struct refbot *rb, int64_t now)
 		r = 0;
 	}
 	free(v);
-	if (r == 0 && db_stall_each(rb->db, collect, &l) != 0)
+	/*
+	 * Notes begin now (a new or upgraded database): a period counts
+	 * when it begins at start or later, so only one that begins this
+	 * very second could be due, and the next look sends it.  Unless
+	 * partners get progress notes, there is nothing to read for.
+	 */
+	if (r == 0 && start >= now && !rb->cfg.progress_note)
+		return 0;
+	if (r == 0 && candidates(rb, now, &l) != 0)
 		r = -1;
 	for (i = 0; r >= 0 && i < l.n; i++)
 		if ((r = one(rb, &l.v[i], now, start)) > 0)

@@ -16,6 +16,7 @@
 #include "db_int.h"
 #include "db_partners.h"
 #include "db_referrals.h"
+#include "db_staff.h"
 #include "db_reports.h"
 #include "util.h"
 
@@ -164,7 +165,8 @@ test_rules_in_queries(void)
 	EXPECT(stages[0] == 5 && stages[1] == 2 && stages[2] == 1 &&
 	    stages[3] == 1 && stages[4] == 1);
 	EXPECT(db_sla_function(db, one_hour, NULL, NULL) == 0);
-	EXPECT(db_sla_due(db, INT64_MAX / 4, 0, &id, &tier) == 1);
+	EXPECT(db_sla_due(db, INT64_MAX / 4, INT64_MAX / 4, 0, &id, &tier) ==
+	    1);
 	EXPECT(id == 1 && tier == 3);	/* the default tier */
 }
 
@@ -238,6 +240,104 @@ test_referral_first(void)
 	EXPECT(ops < 400);
 }
 
+/* VM steps of db_sla_due(now, by, esc): the SLA pass's one look. */
+static long
+sla_steps(int64_t now, int64_t by, int esc, int64_t *id)
+{
+	sqlite3 *h = sqlite3_db_handle(db_stmt(db, "SELECT 1"));
+	long ops = 0;
+	int tier;
+
+	*id = 0;
+	sqlite3_progress_handler(h, 1, count_op, &ops);
+	EXPECT(db_sla_due(db, now, by, esc, id, &tier) == (*id != 0));
+	sqlite3_progress_handler(h, 0, NULL, NULL);
+	return ops;
+}
+
+/*
+ * The SLA pass on a grown database (issue 21): finding the next referral
+ * due reads those still waiting and old enough, not every NEW one: here
+ * 4,000 reminded and escalated long ago and 4,000 that came in within
+ * the hour, around one referral past its SLA.
+ */
+static void
+test_sla_due_grown(void)
+{
+	static const char settle[] = "UPDATE referrals SET sla_reminded = 1, "
+	    "sla_escalated = 1";
+	static const char mark[] = "UPDATE referrals SET sla_reminded = ?, "
+	    "sla_escalated = ? WHERE id = ?";
+	int64_t pid = 0, late, id, now = 100000;
+	long ops;
+	int i;
+
+	EXPECT(db_sla_function(db, one_hour, NULL, NULL) == 0);
+	EXPECT(db_exec(db, settle, NOARGS) == 0);
+	EXPECT(db_partner_add(db, "S", "s@example.com", "en", &pid) == 0);
+	EXPECT(db_begin(db) == 0);
+	for (i = 0; i < 4000; i++) {
+		id = first_case(pid, "NEW", 10 + i, "old", NULL, NULL, 0);
+		EXPECT(db_exec(db, mark, ARGS(arg_int(1), arg_int(1),
+		    arg_int(id))) == 0);
+		first_case(pid, "NEW", now - 1800 + i % 1000, "new", NULL,
+		    NULL, 0);
+	}
+	EXPECT(db_commit(db) == 0);
+	late = first_case(pid, "NEW", now - 5000, "late", NULL, NULL, 0);
+	/* Reminded: due (one hour), and then not again. */
+	ops = sla_steps(now, now - 3600, 0, &id);
+	printf("# db_sla_due: %ld VM steps\n", ops);
+	EXPECT(id == late && ops < 400);
+	EXPECT(db_exec(db, mark, ARGS(arg_int(1), arg_int(0),
+	    arg_int(late))) == 0);
+	EXPECT(sla_steps(now, now - 3600, 0, &id) < 400 && id == 0);
+	/* Escalated (two hours): not yet, then due. */
+	EXPECT(sla_steps(now, now - 7200, 1, &id) < 400 && id == 0);
+	EXPECT(sla_steps(now + 3600, now - 3600, 1, &id) < 400 && id == late);
+	/* The bound is the caller's: none after it is looked at. */
+	EXPECT(sla_steps(now + 3600, now - 5001, 1, &id) < 400 && id == 0);
+}
+
+static int
+count_stalled(const struct stall_row *s, void *arg)
+{
+	(void)s;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/*
+ * The hourly stall look on a grown database (issue 21): the referrals of
+ * one state old enough, read by the state's index, not every open one:
+ * here among 4,000 NEW and 4,000 more CONTACTED but too recent.
+ */
+static void
+test_stall_each_grown(void)
+{
+	sqlite3 *h = sqlite3_db_handle(db_stmt(db, "SELECT 1"));
+	int64_t pid = 0;
+	long ops = 0;
+	int i, n = 0;
+
+	EXPECT(db_partner_add(db, "T", "t@example.com", "en", &pid) == 0);
+	EXPECT(db_begin(db) == 0);
+	for (i = 0; i < 4000; i++) {
+		first_case(pid, "NEW", 100 + i, "n", NULL, NULL, 0);
+		first_case(pid, "CONTACTED", 900000 + i, "c", NULL, NULL, 0);
+	}
+	for (i = 0; i < 3; i++)
+		first_case(pid, "CONTACTED", 200 + i, "old", NULL, NULL, 0);
+	EXPECT(db_commit(db) == 0);
+	sqlite3_progress_handler(h, 1, count_op, &ops);
+	EXPECT(db_stall_each(db, "CONTACTED", 1000, count_stalled, &n) == 0);
+	sqlite3_progress_handler(h, 0, NULL, NULL);
+	printf("# db_stall_each: %d rows, %ld VM steps\n", n, ops);
+	EXPECT(n == 3);
+	/* The state's 4,003 index entries at most, not the 8,003 open. */
+	EXPECT(ops < 4003 * 12);
+}
+
 /* Fields in a few statements (issue 21): all kept, in order, eight or not. */
 static void
 test_referral_fields(void)
@@ -285,6 +385,8 @@ main(void)
 	RUN(test_rules_in_queries);
 	RUN(test_referral_first);
 	RUN(test_referral_fields);
+	RUN(test_sla_due_grown);
+	RUN(test_stall_each_grown);
 	db_close(db);
 	{
 		char *cmd = xasprintf("rm -rf '%s'", dir);

@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <libetpan/libetpan.h>
+
 #include "check.h"
 #include "mailout.h"
 #include "message.h"
@@ -477,6 +479,62 @@ test_iso2022jp_fallback(void)
 	round_trip(&m, "UTF-8");
 }
 
+/*
+ * mailout_qp (issue 21) writes what libetpan's quoted-printable writer
+ * wrote for the same text, byte for byte: pseudo-random lines of
+ * letters, UTF-8, '=', tabs, spaces and the characters it encodes, of
+ * every length around the line limit; the text as mailout has it, with
+ * no blank at a line's end.  A CR alone is =0D (libetpan lost the
+ * character after one).
+ */
+static void
+test_qp_as_libetpan(void)
+{
+	static const char odd[] = "abc =\t\n.\xe3\x81\x82xyzF!~?_\x01";
+	unsigned seed = 21;
+	char in[400], *p;
+	struct buf ours;
+	MMAPString *lib;
+	int i, k, n, col, diff = 0;
+
+	for (i = 0; i < 20000; i++) {
+		n = i % 320;
+		for (k = 0; k < n; k++) {
+			seed = seed * 1103515245 + 12345;
+			in[k] = (seed >> 16) % 5 == 0 ? odd[(seed >> 8) %
+			    (sizeof(odd) - 1)] : (char)('a' + (seed >> 8) % 26);
+		}
+		in[n] = '\0';
+		/* No blank before a line end (rstrip_lines). */
+		for (p = in; (p = strchr(p, '\n')) != NULL; p++)
+			for (k = (int)(p - in); k > 0 && (in[k - 1] == ' ' ||
+			    in[k - 1] == '\t'); k--)
+				in[k - 1] = 'b';
+		for (k = n; k > 0 && (in[k - 1] == ' ' || in[k - 1] == '\t');
+		    k--)
+			in[k - 1] = 'b';
+		buf_init(&ours);
+		mailout_qp(&ours, in);
+		lib = mmap_string_new("");
+		col = 0;
+		mailmime_quoted_printable_write_mem(lib, &col, 1, in, (size_t)n);
+		if (lib->len != ours.len || (ours.len > 0 &&
+		    memcmp(lib->str, ours.data, ours.len) != 0)) {
+			if (diff++ == 0)
+				printf("#   in: %s\n#   libetpan: %s\n#   ours: "
+				    "%.*s\n", in, lib->str, (int)ours.len,
+				    ours.data);
+		}
+		mmap_string_free(lib);
+		buf_free(&ours);
+	}
+	EXPECT(diff == 0);
+	buf_init(&ours);
+	mailout_qp(&ours, "a\rb=\r\nc");
+	EXPECT(ours.len == 11 && memcmp(ours.data, "a=0Db=3D\r\nc", 11) == 0);
+	buf_free(&ours);
+}
+
 int
 main(void)
 {
@@ -492,5 +550,6 @@ main(void)
 	RUN(test_mailout_references);
 	RUN(test_iso2022jp);
 	RUN(test_iso2022jp_fallback);
+	RUN(test_qp_as_libetpan);
 	return check_done();
 }
