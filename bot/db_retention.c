@@ -23,7 +23,7 @@ static const char *const table_names[ER_NTABLES] = {
 	[ER_ATTACHMENTS] = "attachments",
 	[ER_OUTBOX] = "outbox",
 	[ER_PENDING] = "pending_requests",
-	[ER_DRAFTS] = "drafts (newsletters, forwards)",
+	[ER_DRAFTS] = "drafts (newsletters, forwards, given)",
 	[ER_PROFILES] = "newsletter_profiles",
 	[ER_LEDGER] = "ledger (notes)",
 	[ER_GIVEN] = "given",
@@ -241,11 +241,14 @@ db_forget(struct db *db, const char *email, int64_t now, struct erasure *e)
 	    "UPDATE meetings SET attendee = ?3 WHERE " HAS("attendee"),	    "UPDATE forward_drafts SET " SCRUB("author") ", " SCRUB("sender")
 	    ", " SCRUB("subject") ", " SCRUB("body") " WHERE " HAS("author")
 	    " OR " HAS("sender") " OR " HAS("subject") " OR " HAS("body"),
+	    "UPDATE given_drafts SET " SCRUB("author") ", " SCRUB("client")
+	    ", " SCRUB("contact") ", " SCRUB("note") " WHERE " HAS("author")
+	    " OR " HAS("client") " OR " HAS("contact") " OR " HAS("note"),
 	};
 	static const enum erased_table table[] = {
 	    ER_REFERRALS, ER_MESSAGES, ER_ATTACHMENTS, ER_OUTBOX, ER_HISTORY,
 	    ER_PENDING, ER_DRAFTS, ER_PROFILES, ER_LEDGER, ER_GIVEN, ER_COSTS,
-	    ER_CONTACTS, ER_MEETINGS, ER_DRAFTS,
+	    ER_CONTACTS, ER_MEETINGS, ER_DRAFTS, ER_DRAFTS,
 	};
 	size_t i;
 

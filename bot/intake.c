@@ -294,6 +294,9 @@ decide(struct job *j)
 		/* Staff's OK to the preview of a partner mail they forwarded. */
 		if ((r = intake_forward_reply(j)) != 0)
 			return r < 0 ? -1 : 0;
+		/* Staff's OK to the preview of their GIVEN mail. */
+		if ((r = intake_given_reply(j)) != 0)
+			return r < 0 ? -1 : 0;
 		/* An answer to our mail about no referral (intake_answer.c). */
 		if ((r = intake_answer(j)) != 0)
 			return r < 0 ? -1 : 0;
@@ -329,6 +332,9 @@ decide(struct job *j)
 		/* To a referral's signed address (the morning queue's). */
 		if (replies_token(rb, &j->a, &tid, &role) && role == ROLE_STAFF)
 			return intake_reply(j);
+		/* GIVEN partner@...: a referral the firm gave, to preview. */
+		if ((r = intake_given(j)) != 0)
+			return r < 0 ? -1 : 0;
 		/* A partner's mail forwarded, for a signed preview. */
 		if ((r = intake_forward(j)) != 0)
 			return r < 0 ? -1 : 0;

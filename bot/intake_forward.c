@@ -178,36 +178,63 @@ confirm(struct job *j, const struct forward_draft *d)
 	return rc;
 }
 
+/*
+ * The staff answer to a signed preview of role (a forward's, a GIVEN
+ * mail's): 0 when the mail is not one; 1 when it was handled here (not
+ * from staff, or unverified: the disposition says so, with what, the
+ * draft's name, in its detail); 2 with *id and *answer (PREVIEW_OK,
+ * PREVIEW_CANCEL, PREVIEW_UNCLEAR).
+ */
 int
-intake_forward_reply(struct job *j)
+intake_preview_answer(struct job *j, int role, const char *refused,
+    const char *what, int64_t *id, int *answer)
 {
-	static const char roles[] = { ROLE_FORWARD, 0 };
 	static const char *cancel[] = { "cancel", "no", "取消", "キャンセル" };
+	const char roles[] = { (char)role, 0 };
 	struct refbot *rb = j->rb;
-	struct forward_draft d;
 	struct reply_text rt;
-	int64_t id;
 	size_t i;
-	int role, r, no = 0;
+	int got, no = 0;
 
-	if (!replies_token_for(rb, &j->a, roles, &id, &role))
+	if (!replies_token_for(rb, &j->a, roles, id, &got))
 		return 0;
 	/* The token proves the mail was seen; only its staff may answer. */
 	if (!staff_is(rb, j->a.msg.from_addr)) {
-		j->disposition = "forward-refused";
-		j->detail = xasprintf("reply to forward draft %lld's preview "
-		    "from a non-staff address: nothing recorded",
-		    (long long)id);
+		j->disposition = refused;
+		j->detail = xasprintf("reply to %s %lld's preview from a "
+		    "non-staff address: nothing recorded", what,
+		    (long long)*id);
 		log_info("message %lld: %s", (long long)j->row, j->detail);
 		return 1;
 	}
 	if (rb->cfg.require_auth && !replies_auth_ok(rb, &j->a.msg)) {
 		j->disposition = "staff-unverified";
-		j->detail = xasprintf("reply to forward draft %lld's preview "
-		    "without DKIM or SPF pass from the trusted server",
-		    (long long)id);
+		j->detail = xasprintf("reply to %s %lld's preview without DKIM "
+		    "or SPF pass from the trusted server", what,
+		    (long long)*id);
 		return 1;
 	}
+	reply_extract(j->a.msg.text, REPLY_MARKER, &rt);
+	for (i = 0; i < nitems(cancel); i++)
+		no |= ascii_strncasecmp(rt.visible, cancel[i],
+		    strlen(cancel[i])) == 0;
+	*answer = no ? PREVIEW_CANCEL : replies_just_ok(rt.visible) ?
+	    PREVIEW_OK : PREVIEW_UNCLEAR;
+	reply_text_free(&rt);
+	return 2;
+}
+
+int
+intake_forward_reply(struct job *j)
+{
+	struct refbot *rb = j->rb;
+	struct forward_draft d;
+	int64_t id;
+	int r, answer;
+
+	if ((r = intake_preview_answer(j, ROLE_FORWARD, "forward-refused",
+	    "forward draft", &id, &answer)) != 2)
+		return r;
 	if ((r = db_forward_get(rb->db, id, &d)) <= 0) {
 		if (r < 0)
 			return -1;
@@ -216,21 +243,17 @@ intake_forward_reply(struct job *j)
 		    (long long)id);
 		return 1;
 	}
-	reply_extract(j->a.msg.text, REPLY_MARKER, &rt);
-	for (i = 0; i < nitems(cancel); i++)
-		no |= ascii_strncasecmp(rt.visible, cancel[i],
-		    strlen(cancel[i])) == 0;
 	r = 0;
 	if (d.confirmed_at != 0) {
 		j->disposition = "forward-confirmed";
 		j->detail = xasprintf("forward draft %lld was already %s",
 		    (long long)id, d.referral_id ? "confirmed" : "cancelled");
-	} else if (no) {
+	} else if (answer == PREVIEW_CANCEL) {
 		r = db_forward_done(rb->db, id, 0) < 0 ? -1 : 0;
 		j->disposition = "forward-cancelled";
 		j->detail = xasprintf("forward draft %lld cancelled by staff",
 		    (long long)id);
-	} else if (replies_just_ok(rt.visible))
+	} else if (answer == PREVIEW_OK)
 		r = confirm(j, &d);
 	else {
 		j->disposition = "forward-unclear";
@@ -238,7 +261,6 @@ intake_forward_reply(struct job *j)
 		    "is neither OK nor CANCEL: nothing recorded",
 		    (long long)id);
 	}
-	reply_text_free(&rt);
 	forward_draft_free(&d);
 	return r < 0 ? -1 : 1;
 }

@@ -65,6 +65,11 @@ const struct known known[] = {
 	{ "mail/staff-forward-preview", MAIL, MAILTEXTS, 2, "draft "
 	    "partner_name partner_email sender subject outcome fields problems "
 	    "reasons marker", NULL },
+	/* intake_given.c: a staff member's GIVEN mail, to confirm. */
+	{ "mail/staff-given-preview", MAIL, MAILTEXTS, 2, "draft partner_name "
+	    "partner_email client contact note marker", NULL },
+	{ "mail/staff-given-problem", MAIL, MAILTEXTS, 2, "partner problem "
+	    "marker", NULL },
 	{ "mail/staff-forward", MAIL, MAILTEXTS, 2, "ref client partner_name "
 	    "partner_email status text marker", NULL },
 	{ "mail/staff-unknown", MAIL, MAILTEXTS, 2, UNKNOWN_VARS, NULL },

@@ -61,7 +61,7 @@ token_check(const char *key, size_t keylen, const char *s, int64_t *id,
 	static const char roles[] = { ROLE_STAFF, ROLE_PARTNER,
 	    ROLE_NEWSLETTER, ROLE_UNSUBSCRIBE, ROLE_PROFILE, ROLE_DRAFT,
 	    ROLE_CONFIRM, ROLE_WELCOME, ROLE_FORM, ROLE_STATEMENT, ROLE_NOTICE,
-	    ROLE_JOIN, ROLE_FORWARD, 0 };
+	    ROLE_JOIN, ROLE_FORWARD, ROLE_GIVEN, 0 };
 	char tok[TOKEN_LEN + 1], *end;
 	unsigned char c, diff = 0;
 	long long v;

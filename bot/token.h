@@ -39,6 +39,8 @@
 #define ROLE_JOIN 'j'		/* how to become a partner, to a stranger */
 /* Issue 19.1: staff: OK to a forwarded partner mail's preview (its draft). */
 #define ROLE_FORWARD 'v'
+/* Issue 19.4: staff: OK to a GIVEN mail's preview (its draft). */
+#define ROLE_GIVEN 'g'
 
 /* Writes the token for (id, role) into out (TOKEN_LEN + 1 bytes). */
 void token_make(const char *key, size_t keylen, int64_t id, int role,
