@@ -1,6 +1,6 @@
 /*
  * intake_forward: a partner's mail that a staff member forwarded to the
- * intake address.  Nothing is recorded on the forward alone: it is kept
+ * intake address, inline or as an attached message.  Nothing is recorded on the forward alone: it is kept
  * as a draft and the staff member gets a preview (what refbot read, for
  * which partner) with a signed reply address; their OK through it
  * records the referral on the partner's behalf, attributed to the
@@ -81,14 +81,19 @@ intake_forward(struct job *j)
 	struct refbot *rb = j->rb;
 	struct forward_draft d;
 	struct forwarded fw;
+	const struct forwarded *src = &fw;
 	struct partner p;
 	struct form f;
 	int64_t id;
 	int r;
 
-	if (!forward_parse(j->a.msg.text, &fw))
+	/* Attached (message/rfc822) is unambiguous; else an inline one. */
+	memset(&fw, 0, sizeof(fw));
+	if (j->a.attached.from_addr != NULL)
+		src = &j->a.attached;
+	else if (!forward_parse(j->a.msg.text, &fw))
 		return 0;
-	if ((r = db_partner_by_sender(rb->db, fw.from_addr, &p)) <= 0 ||
+	if ((r = db_partner_by_sender(rb->db, src->from_addr, &p)) <= 0 ||
 	    !p.active) {
 		if (r > 0)
 			partner_free(&p);
@@ -102,16 +107,16 @@ intake_forward(struct job *j)
 		    "recorded", (long long)j->row);
 		return 1;
 	}
-	form_read(rb->tmpl, fw.text, &f);
+	form_read(rb->tmpl, src->text, &f);
 	memset(&d, 0, sizeof(d));
 	d.partner_id = p.id;
 	d.author = j->a.msg.from_addr;
-	d.sender = fw.from_addr;
-	d.subject = fw.subject;
-	d.body = fw.text;
+	d.sender = src->from_addr;
+	d.subject = src->subject;
+	d.body = src->text;
 	d.message_row = j->row;
 	r = db_forward_add(rb->db, &d, &id) != 0 ? -1 :
-	    preview(j, &p, &fw, &f, id);
+	    preview(j, &p, src, &f, id);
 	if (r == 0) {
 		j->disposition = "forward-preview";
 		j->detail = xasprintf("forward of partner %lld's mail kept as "

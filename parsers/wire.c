@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "classify.h"
 #include "wire.h"
 
@@ -193,6 +194,12 @@ wire_put(const struct analysis *a, const struct template *tmpl,
 	put_str(out, a->dsn_action);
 	put_str(out, a->dsn_status);
 	put_str(out, a->dsn_message_id);
+	put_str(out, a->attached.from_addr);
+	put_str(out, a->attached.from_name);
+	put_str(out, a->attached.subject);
+	put_str(out, a->attached.date);
+	put_str(out, a->attached.note);
+	put_str(out, a->attached.text);
 	return 0;
 }
 
@@ -502,7 +509,13 @@ wire_get(const char *bytes, size_t len, const struct template *tmpl,
 	    get_str(&r, &a->dsn_recipient, 1) ||
 	    get_str(&r, &a->dsn_action, 1) ||
 	    get_str(&r, &a->dsn_status, 1) ||
-	    get_str(&r, &a->dsn_message_id, 1))
+	    get_str(&r, &a->dsn_message_id, 1) ||
+	    get_str(&r, &a->attached.from_addr, 1) ||
+	    get_str(&r, &a->attached.from_name, 1) ||
+	    get_str(&r, &a->attached.subject, 1) ||
+	    get_str(&r, &a->attached.date, 1) ||
+	    get_str(&r, &a->attached.note, 1) ||
+	    get_str(&r, &a->attached.text, 1))
 		goto bad;
 	if (r.left != 0) {
 		fail(&r, "bytes after the analysis");
@@ -522,6 +535,16 @@ wire_get(const char *bytes, size_t len, const struct template *tmpl,
 	    a->msg.to_addrs == NULL || a->msg.content_type == NULL ||
 	    a->msg.text == NULL || a->msg.text_type == NULL)) {
 		fail(&r, "a message without a field it always has");
+		goto bad;
+	}
+	/* An attached forward: a valid sender, its text, or nothing. */
+	if (a->attached.from_addr != NULL ? addr_check(a->attached.from_addr,
+	    strlen(a->attached.from_addr)) != ADDR_OK ||
+	    a->attached.note == NULL || a->attached.text == NULL :
+	    a->attached.from_name != NULL || a->attached.subject != NULL ||
+	    a->attached.date != NULL || a->attached.note != NULL ||
+	    a->attached.text != NULL) {
+		fail(&r, "an attached forward without its sender or text");
 		goto bad;
 	}
 	return 0;

@@ -118,4 +118,33 @@ wait_intake
 rb run --once 2>>"$SB/run.log"
 check "a second OK records nothing more" [ "$(refs)" = 3 ]
 
+# --- forwarded as an attached message (message/rfc822) ----------------
+# Outlook's "Forward as Attachment": the partner's mail, with its own
+# PDF, inside the staff member's.
+n1=$(count partner1)
+ns=$(count staff1)
+send --from staff1 --to intake --eml "$REFBOT_SRC/tests/data/forward/outlook-attached.eml"
+wait_intake
+rb run --once 2>>"$SB/run.log"
+check "an Outlook forward as attachment is kept as a draft, with a preview" [ "$(last)" = forward-preview ]
+check "nothing recorded before the OK" [ "$(refs)" = 3 ]
+check "its preview reaches the staff member" arrives staff1 $((ns + 1))
+pv=$(fetch staff1 | pyjson 'json.dumps([m for m in j if "Forwarded referral" in m["headers"]["Subject"]][-1])')
+to=$(pyjson 'j["headers"]["Reply-To"].strip("<>")' <<<"$pv")
+check "the preview shows the attached mail's sender and form" bash -c 'grep -q "partner1@example.test" <<<"$1" && grep -q "Attached Client KK" <<<"$1" && grep -q "form: qualified" <<<"$1"' _ "$(pyjson 'j["text"]' <<<"$pv")"
+send --from staff1 --to "$to" --subject "Re: x" --body "OK"
+wait_intake
+rb run --once 2>>"$SB/run.log"
+check "OK records the attached mail as Partner One's referral" [ "$(last)" = forward-confirmed ]
+show=$(rb referral show REF-000004 --format json)
+check "with the attached mail's client and subject" [ "$(pyjson 'j["partner"] + "/" + j["fields"]["client"] + "/" + j["subject"]' <<<"$show")" = "Partner One/Attached Client KK/Referral - Attached Client KK" ]
+check "attributed to the attached mail's sender" [ "$(db "select submitted_by from referrals where id = 4")" = partner1@example.test ]
+check "who gets the acknowledgement" arrives partner1 $((n1 + 1))
+# Apple Mail's, in Japanese, for the other partner.
+send --from staff1 --to intake --eml "$REFBOT_SRC/tests/data/forward/apple-attached.eml"
+wait_intake
+rb run --once 2>>"$SB/run.log"
+check "an Apple Mail forward as attachment is kept as a draft" [ "$(last)" = forward-preview ]
+check "its draft is Partner Two's, from the attached sender" [ "$(db "select partner_id || '/' || sender || '/' || subject from forward_drafts order by id desc limit 1")" = "2/partner2@example.test/ご紹介（添付）" ]
+
 finish

@@ -114,6 +114,69 @@ test_form(void)
 	free(err);
 }
 
+/*
+ * Forwards sent as an attached message (Outlook's and Apple Mail's
+ * "Forward as Attachment"): read from the message/rfc822 part, after the
+ * MIME parse, never from the forwarder's own text.
+ */
+static const struct {
+	const char *file;
+	const char *from, *name, *subject, *body, *note;
+} attached[] = {
+	{ "outlook-attached", "partner1@example.test", "Pat Partner",
+	    "Referral - Attached Client KK", "Client: Attached Client KK",
+	    "Please record this one for Partner One." },
+	{ "apple-attached", "partner2@example.test", "パートナー 太郎",
+	    "ご紹介（添付）", "クライアント名：株式会社添付転送", "" },
+	{ "outlook", NULL, NULL, NULL, NULL, NULL },
+};
+
+static void
+test_attached(void)
+{
+	struct forwarded f, inl;
+	struct message m;
+	char *rel, *raw, *err = NULL;
+	size_t i, len;
+	int r;
+
+	for (i = 0; i < nitems(attached); i++) {
+		rel = xasprintf("tests/data/forward/%s.eml", attached[i].file);
+		raw = check_slurp(rel, &len);
+		EXPECT(raw != NULL);
+		if (raw == NULL || message_parse(raw, len, 1 << 20, &m,
+		    &err) != MESSAGE_OK) {
+			EXPECT(!"parsed");
+			free(raw);
+			free(rel);
+			continue;
+		}
+		/* Outlook's and Apple's text is the note, no inline forward. */
+		EXPECT(forward_parse(m.text, &inl) == (attached[i].from ==
+		    NULL));
+		forwarded_free(&inl);
+		r = forward_attached(&m, 1 << 20, &f);
+		EXPECT(r == (attached[i].from != NULL));
+		if (r == 1 && attached[i].from != NULL) {
+			EXPECT_STR(f.from_addr, attached[i].from);
+			EXPECT_STR(f.from_name, attached[i].name);
+			EXPECT_STR(f.subject, attached[i].subject);
+			EXPECT_CONTAINS(f.text, attached[i].body);
+			EXPECT_CONTAINS(f.note, attached[i].note);
+		}
+		forwarded_free(&f);
+		/* A cap below its size: the attached mail is not read. */
+		if (attached[i].from != NULL) {
+			EXPECT(forward_attached(&m, 64, &f) == 0);
+			EXPECT(f.from_addr == NULL);
+			forwarded_free(&f);
+		}
+		message_free(&m);
+		free(raw);
+		free(rel);
+	}
+}
+
 /* Odd From: lines and cut-off input: an address only when a valid one. */
 static void
 test_edges(void)
@@ -182,6 +245,7 @@ main(void)
 		free(name);
 	}
 	RUN(test_form);
+	RUN(test_attached);
 	RUN(test_edges);
 	RUN(test_mutations);
 	return check_done();
