@@ -59,6 +59,7 @@ preview(struct job *j, const struct partner *p, const struct forwarded *fw,
 		memset(&n, 0, sizeof(n));
 		n.name = "staff-forward-preview";
 		n.rcpt = j->a.msg.from_addr;
+		n.lang = staff_lang(rb, n.rcpt);
 		n.vars = vars;
 		n.nvars = nitems(vars);
 		n.role = ROLE_FORWARD;
@@ -72,6 +73,34 @@ preview(struct job *j, const struct partner *p, const struct forwarded *fw,
 	free(fields);
 	free(problems);
 	free(reasons);
+	return rc;
+}
+
+/*
+ * A forward whose original sender is no active partner: nothing to
+ * record, and the staff member is told why and what they can do.
+ */
+static int
+not_partner(struct job *j, const struct forwarded *fw)
+{
+	const struct render_var vars[] = {
+		{ "sender", fw->from_addr },
+		{ "subject", fw->subject ? fw->subject : "" },
+		{ "marker", REPLY_MARKER },
+	};
+	struct notify n;
+	int rc;
+
+	memset(&n, 0, sizeof(n));
+	n.name = "staff-forward-not-partner";
+	n.rcpt = j->a.msg.from_addr;
+	n.lang = staff_lang(j->rb, n.rcpt);
+	n.vars = vars;
+	n.nvars = nitems(vars);
+	n.in_reply_to = j->a.msg.message_id;
+	n.auto_reply = 1;
+	if ((rc = notify_queue(j->rb, &n, NULL)) == NOTIFY_WITHHELD)
+		rc = 0;
 	return rc;
 }
 
@@ -97,14 +126,17 @@ intake_forward(struct job *j)
 	    !p.active) {
 		if (r > 0)
 			partner_free(&p);
-		forwarded_free(&fw);
-		if (r < 0)
+		if (r < 0 || not_partner(j, src) < 0) {
+			forwarded_free(&fw);
 			return -1;
+		}
+		forwarded_free(&fw);
 		j->disposition = "forward";
 		j->detail = xstrdup("staff forwarded mail whose original sender "
-		    "is not an active partner: nothing recorded");
+		    "is not an active partner: nothing recorded; the staff "
+		    "member was told");
 		log_info("message %lld: forward of a non-partner's mail "
-		    "recorded", (long long)j->row);
+		    "recorded, staff member told", (long long)j->row);
 		return 1;
 	}
 	form_read(rb->tmpl, src->text, &f);

@@ -70,6 +70,8 @@ const struct known known[] = {
 	    "partner_email client contact note marker", NULL },
 	{ "mail/staff-given-problem", MAIL, MAILTEXTS, 2, "partner problem "
 	    "marker", NULL },
+	{ "mail/staff-forward-not-partner", MAIL, MAILTEXTS, 2, "sender "
+	    "subject marker", NULL },
 	{ "mail/staff-forward", MAIL, MAILTEXTS, 2, "ref client partner_name "
 	    "partner_email status text marker", NULL },
 	{ "mail/staff-unknown", MAIL, MAILTEXTS, 2, UNKNOWN_VARS, NULL },

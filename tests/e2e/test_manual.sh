@@ -147,4 +147,37 @@ rb run --once 2>>"$SB/run.log"
 check "an Apple Mail forward as attachment is kept as a draft" [ "$(last)" = forward-preview ]
 check "its draft is Partner Two's, from the attached sender" [ "$(db "select partner_id || '/' || sender || '/' || subject from forward_drafts order by id desc limit 1")" = "2/partner2@example.test/ご紹介（添付）" ]
 
+# --- a forward of a non-partner's mail: the staff member is told -------
+ns=$(count staff1)
+send --from staff1 --to intake --subject "FW: hello" --body "Can we take this one?
+
+-----Original Message-----
+From: Sam Someone <sam@elsewhere.example>
+Sent: Friday, December 4, 2026 5:02 PM
+To: Staff One <staff1@example.test>
+Subject: A client for you
+
+Client: Elsewhere Client KK"
+wait_intake
+rb run --once 2>>"$SB/run.log"
+check "a forward of a non-partner's mail records nothing" [ "$(last)/$(refs)" = forward/4 ]
+check "the forwarding staff member gets a reply" arrives staff1 $((ns + 1))
+np=$(fetch staff1 | pyjson 'json.dumps([m for m in j if "not a partner" in m["headers"]["Subject"]][-1])')
+check "saying the sender is not a partner and how to add them" grep -q "refbot partner add sam@elsewhere.example" <<<"$(pyjson 'j["text"]' <<<"$np")"
+check "in reply to the forward" [ -n "$(pyjson 'j["headers"].get("In-Reply-To", "")' <<<"$np")" ]
+# In Japanese for a staff member who reads Japanese.
+rb staff set staff2@example.test --lang ja >/dev/null 2>&1 || rb staff add staff2@example.test --name "Staff Two" --lang ja >/dev/null
+n2=$(count staff2)
+send --from staff2 --to intake --subject "FW: hello" --body "-----Original Message-----
+From: Sam Someone <sam@elsewhere.example>
+Sent: Friday, December 4, 2026 5:02 PM
+To: Staff Two <staff2@example.test>
+Subject: A client for you
+
+Client: Elsewhere Client KK"
+wait_intake
+rb run --once 2>>"$SB/run.log"
+arrives staff2 $((n2 + 1))
+check "a Japanese-reading staff member is told in Japanese" grep -q "パートナーではありません" <<<"$(fetch staff2 | pyjson '" ".join(m["headers"]["Subject"] for m in j)')"
+
 finish
