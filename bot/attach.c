@@ -57,3 +57,33 @@ attach_free(struct attach_set *s)
 	free(s->text);
 	memset(s, 0, sizeof(*s));
 }
+
+int
+attach_notify_staff(struct refbot *rb, struct notify *n)
+{
+	const struct render_var *given = n->vars;
+	size_t nvars = n->nvars;
+	struct render_var *vars;
+	struct attach_set files;
+	int rc;
+
+	if (attach_load(rb, n->referral_id, 1, &files) != 0)
+		return NOTIFY_RETRY;
+	vars = xcalloc(nvars + 1, sizeof(*vars));
+	if (nvars > 0)
+		memcpy(vars, given, nvars * sizeof(*vars));
+	vars[nvars].name = "attachments";
+	vars[nvars].value = files.text;
+	n->vars = vars;
+	n->nvars = nvars + 1;
+	n->files = files.files;
+	n->nfiles = files.nfiles;
+	rc = notify_staff(rb, n);
+	n->vars = given;
+	n->nvars = nvars;
+	n->files = NULL;
+	n->nfiles = 0;
+	free(vars);
+	attach_free(&files);
+	return rc;
+}

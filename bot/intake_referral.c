@@ -264,7 +264,7 @@ send_duplicate(struct job *j, const struct form *f, const struct partner *p,
 			n.role = ROLE_STAFF;
 			n.vars = vars;
 			n.nvars = nitems(vars);
-			rc = notify_staff(rb, &n);
+			rc = attach_notify_staff(rb, &n);
 		}
 	}
 	free(same);

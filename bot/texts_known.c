@@ -58,7 +58,8 @@ const struct known known[] = {
 	{ "mail/staff-new", MAIL, MAILTEXTS, 2, STAFF_REFERRAL_VARS, NULL },
 	{ "mail/staff-disqualified", MAIL, MAILTEXTS, 2, STAFF_REFERRAL_VARS,
 	    NULL },
-	{ "mail/staff-duplicate", MAIL, MAILTEXTS, 2, DUPLICATE_VARS, NULL },
+	{ "mail/staff-duplicate", MAIL, MAILTEXTS, 2, DUPLICATE_VARS
+	    " attachments", NULL },
 	{ "mail/staff-error", MAIL, MAILTEXTS, 2, "ref client problem error "
 	    "status allowed marker", NULL },
 	/* intake_forward.c: a partner's mail staff forwarded, to confirm. */
