@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "db_contacts.h"
 #include "db_ledger.h"
 #include "db_partners.h"
 #include "db_staff.h"
@@ -22,6 +23,7 @@ struct popts {
 	const char *active, *cc_main;
 	const char *contacts;	/* import: the contacts column */
 	const char *owner;	/* set: the account manager ("-": none) */
+	const char *email;	/* set: the new main address */
 	char *domains;		/* appended with each --domain */
 	int json;
 	int welcome;		/* add/import: queue the welcome kit */
@@ -405,6 +407,44 @@ set_owner(struct refbot *rb, const struct partner *p, const char *owner)
 	return found != 0 ? cli_db_error(rb) : 0;
 }
 
+/*
+ * "partner set P --email NEW": NEW becomes the firm's address (its main
+ * contact) and the old one stops being the firm's: mail from it is a
+ * stranger's and "forget OLD" may erase it.  To keep it, add it back as
+ * a contact.  *p is read again.
+ */
+static int
+set_email(struct refbot *rb, struct partner *p, const char *addr)
+{
+	char *old = xstrdup(p->email), idbuf[24];
+	int rc;
+
+	if (db_begin(rb->db) != 0) {
+		free(old);
+		return cli_db_error(rb);
+	}
+	rc = cli_contact_add(rb, p->id, addr, NULL, NULL, "main");
+	if (rc == 0 && db_contact_remove(rb->db, p->id, old) < 0)
+		rc = cli_db_error(rb);
+	if (rc == 0 && db_commit(rb->db) != 0)
+		rc = cli_db_error(rb);
+	if (rc != 0)
+		db_rollback(rb->db);
+	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)p->id);
+	partner_free(p);
+	if (db_partner_find(rb->db, idbuf, p) <= 0) {
+		free(old);
+		return rc != 0 ? rc : cli_db_error(rb);
+	}
+	if (rc == 0)
+		printf("partner %lld: main address %s (was %s, which is no "
+		    "longer the partner's; to keep it: refbot partner contact "
+		    "add %lld %s)\n", (long long)p->id, p->email, old,
+		    (long long)p->id, old);
+	free(old);
+	return rc;
+}
+
 static int
 set(struct refbot *rb, const char *key, const struct popts *o)
 {
@@ -413,6 +453,10 @@ set(struct refbot *rb, const char *key, const struct popts *o)
 
 	if ((rc = cli_find_partner(rb, key, &p)) != 0)
 		return rc;
+	if (o->email != NULL && (rc = set_email(rb, &p, o->email)) != 0) {
+		partner_free(&p);
+		return rc;
+	}
 	if ((rc = apply(rb, &p, o)) == 0 && (rc = set_owner(rb, &p,
 	    o->owner)) == 0) {
 		if (db_partner_update(rb->db, &p) != 0) {
@@ -492,6 +536,7 @@ cmd_partner(const char *conf, int argc, char **argv)
 		{ "welcome", no_argument, NULL, 'w' },
 		{ "cc-main", required_argument, NULL, 'C' },
 		{ "owner", required_argument, NULL, 'o' },
+		{ "email", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct refbot rb;
@@ -508,7 +553,7 @@ cmd_partner(const char *conf, int argc, char **argv)
 	argc--, argv++;
 	memset(&o, 0, sizeof(o));
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "f:n:l:d:t:T:r:F:N:a:wC:o:", opts,
+	while ((c = getopt_long(argc, argv, "f:n:l:d:t:T:r:F:N:a:wC:o:e:", opts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -533,6 +578,7 @@ cmd_partner(const char *conf, int argc, char **argv)
 		case 'w': o.welcome = 1; break;
 		case 'C': o.cc_main = optarg; break;
 		case 'o': o.owner = optarg; break;
+		case 'e': o.email = optarg; break;
 		default:
 			goto usage_err;
 		}
@@ -541,7 +587,8 @@ cmd_partner(const char *conf, int argc, char **argv)
 	if ((strcmp(verb, "list") == 0 && nargs != 0) ||
 	    (strcmp(verb, "list") != 0 && nargs != 1) ||
 	    (strcmp(verb, "add") == 0 && o.name == NULL) ||
-	    (o.welcome && strcmp(verb, "add") && strcmp(verb, "import")))
+	    (o.welcome && strcmp(verb, "add") && strcmp(verb, "import")) ||
+	    (o.email != NULL && strcmp(verb, "set") != 0))
 		goto usage_err;
 	if ((rc = cli_open(&rb, conf, 0)) != 0) {
 		free(o.domains);
@@ -616,6 +663,9 @@ const struct cli_cmd cli_partner_cmd = { "partner",
 "  --welcome             queue the welcome kit, once (add, import)\n"
 "  --owner EMAIL         (set) the account manager, a staff member: owns\n"
 "                        the partner's new referrals; - for none\n"
+"  --email NEW           (set) the firm's new address (its main contact);\n"
+"                        the old one is no longer the partner's, so forget\n"
+"                        may erase it (keep it with contact add)\n"
 "  --format text|json    (list, show)\n"
 "PARTNER is the partner's id or address.\n"
 "\n"
@@ -624,12 +674,13 @@ const struct cli_cmd cli_partner_cmd = { "partner",
 "      --domain firm.example --tier 2 --rate 15% --welcome\n"
 "  refbot partner contact add partner@firm.example keiri@firm.example \\\n"
 "      --name \"Keiri\" --lang ja --role billing\n"
-"  refbot partner set partner@firm.example --owner yamamoto@firm.example\n" };
+"  refbot partner set partner@firm.example --owner yamamoto@firm.example\n"
+"  refbot partner set partner@firm.example --email info@firm.example\n" };
 
 /* Help text only: what "partner add" and "partner set" take. */
 const struct cli_cmd cli_partner_options = { NULL,
 "    PARTNER OPTIONS: --name N --lang en|ja|auto --domain D (repeatable)\n"
 "      --tier 1|2|3 --terms percent|recurring|flat|reciprocal\n"
 "      --rate 15% --fee AMOUNT --newsletter on|off --active on|off\n"
-"      --cc-main on|off --owner EMAIL (set)\n",
+"      --cc-main on|off --owner EMAIL (set) --email NEW (set)\n",
 	NULL, NULL };
