@@ -1,12 +1,14 @@
 /*
  * intake_forward: a partner's mail that a staff member forwarded to the
- * intake address, inline or as an attached message.  Nothing is recorded on the forward alone: it is kept
- * as a draft and the staff member gets a preview (what refbot read, for
- * which partner) with a signed reply address; their OK through it
- * records the referral on the partner's behalf, attributed to the
- * original sender, exactly as if the partner had mailed it
- * (intake_referral_add).  Called by decide() inside the message's
- * transaction; -1 means roll back and retry.
+ * intake address, inline or as an attached message.  Nothing is
+ * recorded on the forward alone: it is kept as a draft and the staff
+ * member gets a preview (what refbot read, for which partner) with a
+ * signed reply address; their OK through it records the referral on
+ * the partner's behalf, attributed to the original sender, exactly as
+ * if the partner had mailed it (intake_referral_add); a forward of a
+ * non-partner's mail records nothing and tells them so.  Called by
+ * decide() inside the message's transaction; -1 means roll back and
+ * retry.
  */
 #include "config.h"
 
@@ -126,11 +128,10 @@ intake_forward(struct job *j)
 	    !p.active) {
 		if (r > 0)
 			partner_free(&p);
-		if (r < 0 || not_partner(j, src) < 0) {
-			forwarded_free(&fw);
-			return -1;
-		}
+		r = r < 0 ? -1 : not_partner(j, src);
 		forwarded_free(&fw);
+		if (r < 0)
+			return -1;
 		j->disposition = "forward";
 		j->detail = xstrdup("staff forwarded mail whose original sender "
 		    "is not an active partner: nothing recorded; the staff "
