@@ -40,9 +40,12 @@ struct analysis {
 
 	/*
 	 * A submission's attached message (message/rfc822), read as a
-	 * forward (forward_attached); from_addr NULL when there is none.
+	 * forward (forward_attached), and the files attached to it; from_addr
+	 * NULL and no files when there is none.
 	 */
 	struct forwarded attached;
+	struct attachment *attached_files;	/* its own files (a PDF) */
+	size_t nattached_files;
 };
 
 struct analyze_opts {

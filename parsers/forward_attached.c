@@ -16,7 +16,7 @@
 
 int
 forward_attached(const struct message *msg, size_t max_size,
-    struct forwarded *out)
+    struct forwarded *out, struct attachment **files, size_t *nfiles)
 {
 	const struct attachment *at = NULL;
 	struct message inner;
@@ -24,6 +24,10 @@ forward_attached(const struct message *msg, size_t max_size,
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
+	if (files != NULL) {
+		*files = NULL;
+		*nfiles = 0;
+	}
 	for (i = 0; i < msg->nattachments && at == NULL; i++)
 		if (strcmp(msg->attachments[i].type, "message/rfc822") == 0 &&
 		    msg->attachments[i].data != NULL)
@@ -43,6 +47,12 @@ forward_attached(const struct message *msg, size_t max_size,
 		out->subject = *inner.subject ? xstrdup(inner.subject) : NULL;
 		out->note = xstrdup(msg->text ? msg->text : "");
 		out->text = xstrdup(inner.text ? inner.text : "");
+		if (files != NULL) {	/* moved out of inner */
+			*files = inner.attachments;
+			*nfiles = inner.nattachments;
+			inner.attachments = NULL;
+			inner.nattachments = 0;
+		}
 	}
 	message_free(&inner);
 	return out->from_addr != NULL;

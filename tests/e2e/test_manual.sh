@@ -140,6 +140,10 @@ show=$(rb referral show REF-000004 --format json)
 check "with the attached mail's client and subject" [ "$(pyjson 'j["partner"] + "/" + j["fields"]["client"] + "/" + j["subject"]' <<<"$show")" = "Partner One/Attached Client KK/Referral - Attached Client KK" ]
 check "attributed to the attached mail's sender" [ "$(db "select submitted_by from referrals where id = 4")" = partner1@example.test ]
 check "who gets the acknowledgement" arrives partner1 $((n1 + 1))
+check "the attached mail's own PDF is one of the referral's files" [ "$(pyjson '",".join(a["name"] + ":" + a["type"] for a in j["attachments"] if a["kept"])' <<<"$show")" = ":message/rfc822,brief.pdf:application/pdf" ]
+rb referral attachment REF-000004 2 >"$SB/brief.pdf"
+check "written out, it is the PDF" [ "$(head -c 5 "$SB/brief.pdf")" = "%PDF-" ]
+check "and it reaches staff attached to the new-referral notification" grep -q "brief.pdf" <<<"$(fetch staff1 | pyjson '" ".join(a["filename"] or "" for m in j if "REF-000004" in m["headers"]["Subject"] for a in m["attachments"])')"
 # Apple Mail's, in Japanese, for the other partner.
 send --from staff1 --to intake --eml "$REFBOT_SRC/tests/data/forward/apple-attached.eml"
 wait_intake

@@ -54,6 +54,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    !utf8_valid(a.attached.text, strlen(a.attached.text)) ||
 	    !utf8_valid(a.attached.note, strlen(a.attached.note))))
 		abort();
+	/* Its files come only with it, each named in UTF-8. */
+	if (a.nattached_files > 0 && a.attached.from_addr == NULL)
+		abort();
+	for (size_t i = 0; i < a.nattached_files; i++)
+		if (!utf8_valid(a.attached_files[i].name,
+		    strlen(a.attached_files[i].name)))
+			abort();
 	analysis_free(&a);
 	return 0;
 }
