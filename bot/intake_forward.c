@@ -61,7 +61,6 @@ preview(struct job *j, const struct partner *p, const struct forwarded *fw,
 		memset(&n, 0, sizeof(n));
 		n.name = "staff-forward-preview";
 		n.rcpt = j->a.msg.from_addr;
-		n.lang = staff_lang(rb, n.rcpt);
 		n.vars = vars;
 		n.nvars = nitems(vars);
 		n.role = ROLE_FORWARD;
