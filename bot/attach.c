@@ -74,3 +74,42 @@ attach_free(struct attach_set *s)
 	free(s->text_ja);
 	memset(s, 0, sizeof(*s));
 }
+
+int
+attach_notify_staff(struct refbot *rb, struct notify *n)
+{
+	const struct render_var *given = n->vars, *given_ja = n->vars_ja;
+	size_t nvars = n->nvars, nja = n->nvars_ja;
+	struct render_var *vars, *ja;
+	struct attach_set files;
+	int rc;
+
+	if (attach_load(rb, n->referral_id, 1, &files) != 0)
+		return NOTIFY_RETRY;
+	/* The list as {{attachments}}, in the reader's language too. */
+	vars = xcalloc(nvars + 1, sizeof(*vars));
+	ja = xcalloc(nja + 1, sizeof(*ja));
+	if (nvars > 0)
+		memcpy(vars, given, nvars * sizeof(*vars));
+	if (nja > 0)
+		memcpy(ja, given_ja, nja * sizeof(*ja));
+	vars[nvars] = (struct render_var){ "attachments", files.text };
+	ja[nja] = (struct render_var){ "attachments", files.text_ja };
+	n->vars = vars;
+	n->nvars = nvars + 1;
+	n->vars_ja = ja;
+	n->nvars_ja = nja + 1;
+	n->files = files.files;
+	n->nfiles = files.nfiles;
+	rc = notify_staff(rb, n);
+	n->vars = given;
+	n->nvars = nvars;
+	n->vars_ja = given_ja;
+	n->nvars_ja = nja;
+	n->files = NULL;
+	n->nfiles = 0;
+	free(vars);
+	free(ja);
+	attach_free(&files);
+	return rc;
+}

@@ -12,6 +12,7 @@
 
 #include "db_attachments.h"
 #include "mailout.h"
+#include "notify.h"
 #include "refbot.h"
 
 struct attach_set {
@@ -31,5 +32,12 @@ struct attach_set {
 int attach_load(struct refbot *, int64_t id, int with_files,
     struct attach_set *);
 void attach_free(struct attach_set *);
+
+/*
+ * notify_staff(n) with referral n->referral_id's files attached as
+ * attach_load picks them and their list as {{attachments}} (after
+ * n->vars); n is as it was on return.  Returns as notify_staff.
+ */
+int attach_notify_staff(struct refbot *, struct notify *n);
 
 #endif

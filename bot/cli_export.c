@@ -41,6 +41,7 @@ struct table {
 	char **heads;		/* their names in the output */
 	size_t nout;
 	enum fmt fmt;
+	int safe;		/* --csv-safe: see csv_field */
 	size_t rows;
 	struct refbot *rb;
 	int failed;
@@ -123,15 +124,26 @@ table_map(struct table *t, const char *path)
 	return 0;
 }
 
-/* One CSV field: quoted when it holds a comma, quote, CR or LF. */
+/*
+ * One CSV field: quoted when it holds a comma, quote, CR or LF.  safe
+ * (--csv-safe): a field a spreadsheet would run as a formula (starting
+ * with = + - @, TAB or CR) gets a leading ' and quotes.  Off by default:
+ * it changes the data ("+81 3 1234 5678" becomes "'+81 ...", "-5" a
+ * text), which a CRM import takes literally; on for files people open
+ * in Excel, where a partner's "=HYPERLINK(...)" would otherwise run.
+ */
 static void
-csv_field(struct buf *b, const char *s)
+csv_field(struct buf *b, const char *s, int safe)
 {
-	if (strpbrk(s, ",\"\r\n") == NULL) {
+	int formula = safe && *s != '\0' && strchr("=+-@\t\r", *s) != NULL;
+
+	if (!formula && strpbrk(s, ",\"\r\n") == NULL) {
 		buf_adds(b, s);
 		return;
 	}
 	buf_addc(b, '"');
+	if (formula)
+		buf_addc(b, '\'');
 	for (; *s != '\0'; s++) {
 		if (*s == '"')
 			buf_addc(b, '"');
@@ -156,7 +168,7 @@ put_header(struct table *t, int bom)
 	for (i = 0; i < t->nout; i++) {
 		if (i > 0)
 			buf_addc(&b, ',');
-		csv_field(&b, t->heads[i]);
+		csv_field(&b, t->heads[i], 0);
 	}
 	buf_adds(&b, "\r\n");
 	fwrite(b.data, 1, b.len, stdout);
@@ -181,7 +193,7 @@ put_row(struct table *t, char *const *v)
 		if (t->fmt == CSV) {
 			if (i > 0)
 				buf_addc(&b, ',');
-			csv_field(&b, v[c]);
+			csv_field(&b, v[c], t->safe);
 			continue;
 		}
 		json_key(&b, t->heads[i], i == 0);
@@ -378,7 +390,7 @@ history_row(const struct export_hist *h, void *arg)
 
 static int
 run_export(struct refbot *rb, int history, int64_t since, int64_t changed,
-    enum fmt fmt, int bom, const char *map)
+    enum fmt fmt, int bom, int safe, const char *map)
 {
 	struct table t;
 	int64_t stamp;
@@ -388,6 +400,7 @@ run_export(struct refbot *rb, int history, int64_t since, int64_t changed,
 	memset(&t, 0, sizeof(t));
 	t.rb = rb;
 	t.fmt = fmt;
+	t.safe = safe;
 	/* One snapshot: the stamp and the rows agree. */
 	if (db_begin_read(rb->db) != 0 || (stamp = db_change_stamp(rb->db)) < 0
 	    || (owner = db_referrals_have(rb->db, "owner")) < 0 ||
@@ -436,13 +449,14 @@ cmd_export(const char *conf, int argc, char **argv)
 		{ "changed-since", required_argument, NULL, 'c' },
 		{ "bom", no_argument, NULL, 'b' },
 		{ "map", required_argument, NULL, 'm' },
+		{ "csv-safe", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct refbot rb;
 	const char *what, *map = NULL;
 	enum fmt fmt = CSV;
 	int64_t since = 0, changed = 0;
-	int c, rc, bom = 0, history;
+	int c, rc, bom = 0, safe = 0, history;
 	char *end;
 
 	if (argc < 2)
@@ -453,7 +467,7 @@ cmd_export(const char *conf, int argc, char **argv)
 	history = strcmp(what, "history") == 0;
 	argc--, argv++;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "f:s:c:bm:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:s:c:bm:S", opts, NULL)) != -1) {
 		if (c == 'f') {
 			if (strcmp(optarg, "csv") == 0)
 				fmt = CSV;
@@ -483,21 +497,23 @@ cmd_export(const char *conf, int argc, char **argv)
 			bom = 1;
 		else if (c == 'm')
 			map = optarg;
+		else if (c == 'S')
+			safe = 1;
 		else
 			return cli_usage();
 	}
-	if (optind != argc || (bom && fmt != CSV))
+	if (optind != argc || ((bom || safe) && fmt != CSV))
 		return cli_usage();
 	if ((rc = cli_open(&rb, conf, 0)) != 0)
 		return rc;
-	rc = run_export(&rb, history, since, changed, fmt, bom, map);
+	rc = run_export(&rb, history, since, changed, fmt, bom, safe, map);
 	refbot_close(&rb);
 	return rc;
 }
 
 const struct cli_cmd cli_export_cmd = { "export",
 "  export referrals|history [--since DATE | --changed-since STAMP]\n"
-"         [--format csv|json|ndjson] [--bom] [--map FILE]\n"
+"         [--format csv|json|ndjson] [--bom] [--csv-safe] [--map FILE]\n"
 "                                the records for a CRM: one row per\n"
 "                                referral, or per history entry\n",
 	cmd_export,
@@ -508,10 +524,15 @@ const struct cli_cmd cli_export_cmd = { "export",
 "  --changed-since S   only those changed after stamp S; each export ends\n"
 "                      by printing the stamp for the next on stderr\n"
 "  --bom               start the CSV with a UTF-8 BOM (Excel in Japan)\n"
+"  --csv-safe          a cell starting with = + - @, TAB or CR gets a leading\n"
+"                      ' so a spreadsheet shows it rather than runs it as a\n"
+"                      formula (off by default: it changes the data, e.g.\n"
+"                      phone numbers \"+81 ...\", for a CRM import)\n"
 "  --map FILE          \"our_column = CRM column\" lines: only these\n"
 "                      columns, in this order, under these names\n"
 "\n"
 "Example:\n"
 "  refbot export referrals --format csv --bom > referrals.csv\n"
+"  refbot export referrals --csv-safe --bom > for-excel.csv\n"
 "  refbot export referrals --changed-since 1234 --map hubspot.map\n"
 "  refbot export history --format ndjson --since 2026-10-01\n" };

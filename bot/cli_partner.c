@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "db_contacts.h"
 #include "db_ledger.h"
 #include "db_partners.h"
 #include "db_staff.h"
@@ -24,6 +25,7 @@ struct popts {
 	const char *contacts;	/* import: the contacts column */
 	const char *owner;	/* set: the account manager ("-": none) */
 	const char *client_contact;	/* set: the client survey allowed */
+	const char *email;	/* set: the new main address */
 	char *domains;		/* appended with each --domain */
 	int json;
 	int welcome;		/* add/import: queue the welcome kit */
@@ -410,6 +412,44 @@ set_owner(struct refbot *rb, const struct partner *p, const char *owner)
 	return found != 0 ? cli_db_error(rb) : 0;
 }
 
+/*
+ * "partner set P --email NEW": NEW becomes the firm's address (its main
+ * contact) and the old one stops being the firm's: mail from it is a
+ * stranger's and "forget OLD" may erase it.  To keep it, add it back as
+ * a contact.  *p is read again.
+ */
+static int
+set_email(struct refbot *rb, struct partner *p, const char *addr)
+{
+	char *old = xstrdup(p->email), idbuf[24];
+	int rc;
+
+	if (db_begin(rb->db) != 0) {
+		free(old);
+		return cli_db_error(rb);
+	}
+	rc = cli_contact_add(rb, p->id, addr, NULL, NULL, "main");
+	if (rc == 0 && db_contact_remove(rb->db, p->id, old) < 0)
+		rc = cli_db_error(rb);
+	if (rc == 0 && db_commit(rb->db) != 0)
+		rc = cli_db_error(rb);
+	if (rc != 0)
+		db_rollback(rb->db);
+	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)p->id);
+	partner_free(p);
+	if (db_partner_find(rb->db, idbuf, p) <= 0) {
+		free(old);
+		return rc != 0 ? rc : cli_db_error(rb);
+	}
+	if (rc == 0)
+		printf("partner %lld: main address %s (was %s, which is no "
+		    "longer the partner's; to keep it: refbot partner contact "
+		    "add %lld %s)\n", (long long)p->id, p->email, old,
+		    (long long)p->id, old);
+	free(old);
+	return rc;
+}
+
 static int
 set(struct refbot *rb, const char *key, const struct popts *o)
 {
@@ -420,6 +460,10 @@ set(struct refbot *rb, const char *key, const struct popts *o)
 		return bad("--client-contact must be on or off");
 	if ((rc = cli_find_partner(rb, key, &p)) != 0)
 		return rc;
+	if (o->email != NULL && (rc = set_email(rb, &p, o->email)) != 0) {
+		partner_free(&p);
+		return rc;
+	}
 	if ((rc = apply(rb, &p, o)) == 0 && (rc = set_owner(rb, &p,
 	    o->owner)) == 0) {
 		if (db_partner_update(rb->db, &p) != 0 ||
@@ -503,6 +547,7 @@ cmd_partner(const char *conf, int argc, char **argv)
 		{ "cc-main", required_argument, NULL, 'C' },
 		{ "owner", required_argument, NULL, 'o' },
 		{ "client-contact", required_argument, NULL, 'K' },
+		{ "email", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct refbot rb;
@@ -519,7 +564,7 @@ cmd_partner(const char *conf, int argc, char **argv)
 	argc--, argv++;
 	memset(&o, 0, sizeof(o));
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "f:n:l:d:t:T:r:F:N:a:wC:o:K:", opts,
+	while ((c = getopt_long(argc, argv, "f:n:l:d:t:T:r:F:N:a:wC:o:K:e:", opts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -545,6 +590,7 @@ cmd_partner(const char *conf, int argc, char **argv)
 		case 'C': o.cc_main = optarg; break;
 		case 'o': o.owner = optarg; break;
 		case 'K': o.client_contact = optarg; break;
+		case 'e': o.email = optarg; break;
 		default:
 			goto usage_err;
 		}
@@ -553,7 +599,8 @@ cmd_partner(const char *conf, int argc, char **argv)
 	if ((strcmp(verb, "list") == 0 && nargs != 0) ||
 	    (strcmp(verb, "list") != 0 && nargs != 1) ||
 	    (strcmp(verb, "add") == 0 && o.name == NULL) ||
-	    (o.welcome && strcmp(verb, "add") && strcmp(verb, "import")))
+	    (o.welcome && strcmp(verb, "add") && strcmp(verb, "import")) ||
+	    (o.email != NULL && strcmp(verb, "set") != 0))
 		goto usage_err;
 	if ((rc = cli_open(&rb, conf, 0)) != 0) {
 		free(o.domains);
@@ -636,6 +683,9 @@ const struct cli_cmd cli_partner_cmd = { "partner",
 "  --client-contact on|off  (set) the partner's terms allow refbot to mail\n"
 "                        its referrals' clients (the client survey after\n"
 "                        WON, with client_survey = on); off by default\n"
+"  --email NEW           (set) the firm's new address (its main contact);\n"
+"                        the old one is no longer the partner's, so forget\n"
+"                        may erase it (keep it with contact add)\n"
 "  --format text|json    (list, show; show adds the partner's tier this\n"
 "                        year and what would raise it)\n"
 "PARTNER is the partner's id or address.\n"
@@ -647,12 +697,14 @@ const struct cli_cmd cli_partner_cmd = { "partner",
 "      --name \"Keiri\" --lang ja --role billing\n"
 "  refbot partner contact set partner@firm.example sales@firm.example \\\n"
 "      --newsletter on --welcome\n"
-"  refbot partner set partner@firm.example --owner yamamoto@firm.example\n" };
+"  refbot partner set partner@firm.example --owner yamamoto@firm.example\n"
+"  refbot partner set partner@firm.example --email info@firm.example\n" };
 
 /* Help text only: what "partner add" and "partner set" take. */
 const struct cli_cmd cli_partner_options = { NULL,
 "    PARTNER OPTIONS: --name N --lang en|ja|auto --domain D (repeatable)\n"
 "      --tier 1|2|3 --terms percent|recurring|flat|reciprocal\n"
 "      --rate 15% --fee AMOUNT --newsletter on|off --active on|off\n"
-"      --cc-main on|off --owner EMAIL (set) --client-contact on|off (set)\n",
+"      --cc-main on|off --owner EMAIL (set) --client-contact on|off (set)\n"
+"      --email NEW (set)\n",
 	NULL, NULL };

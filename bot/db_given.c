@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <sqlite3.h>
 
@@ -99,4 +100,52 @@ db_given_counts(struct db *db, int64_t partner_id, int64_t from, int64_t to,
 	return db_row(db, sql, ARGS(arg_int(partner_id), arg_int(from),
 	    arg_int(to)), COLS(col_int64(&n->given), col_int64(&n->won),
 	    col_int64(&n->lost))) == 1 ? 0 : -1;
+}
+
+int
+db_given_draft_add(struct db *db, const struct given_draft *d, int64_t at,
+    int64_t *id)
+{
+	static const char sql[] = "INSERT INTO given_drafts (partner_id, "
+	    "author, client, contact, note, message_row, created_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+	return db_insert(db, sql, ARGS(arg_int(d->partner_id),
+	    arg_text(d->author), arg_text(d->client), arg_text(d->contact),
+	    arg_text(d->note), arg_id(d->message_row), arg_int(at)), id);
+}
+
+int
+db_given_draft_get(struct db *db, int64_t id, struct given_draft *d)
+{
+	static const char sql[] = "SELECT id, partner_id, author, client, "
+	    "contact, note, coalesce(message_row, 0), coalesce(given_id, 0), "
+	    "coalesce(confirmed_at, 0) FROM given_drafts WHERE id = ?";
+
+	memset(d, 0, sizeof(*d));
+	return db_row(db, sql, ARGS(arg_int(id)), COLS(col_int64(&d->id),
+	    col_int64(&d->partner_id), col_text(&d->author),
+	    col_text(&d->client), col_text(&d->contact), col_text(&d->note),
+	    col_int64(&d->message_row), col_int64(&d->given_id),
+	    col_int64(&d->confirmed_at)));
+}
+
+int
+db_given_draft_done(struct db *db, int64_t id, int64_t given_id, int64_t at)
+{
+	static const char sql[] = "UPDATE given_drafts SET confirmed_at = ?, "
+	    "given_id = ? WHERE id = ? AND confirmed_at IS NULL";
+
+	return db_changes(db, sql, ARGS(arg_int(at), arg_id(given_id),
+	    arg_int(id)));
+}
+
+void
+given_draft_free(struct given_draft *d)
+{
+	free(d->author);
+	free(d->client);
+	free(d->contact);
+	free(d->note);
+	memset(d, 0, sizeof(*d));
 }

@@ -41,4 +41,28 @@ struct given_counts {
 int db_given_counts(struct db *, int64_t partner_id, int64_t from,
     int64_t to, struct given_counts *);
 
+/*
+ * A GIVEN mail from staff, kept until its author confirms the signed
+ * preview (the given_drafts table).
+ */
+struct given_draft {
+	int64_t id;
+	int64_t partner_id;
+	char *author;		/* the staff member who sent it */
+	char *client;
+	char *contact;		/* or NULL */
+	char *note;		/* or NULL */
+	int64_t message_row;
+	int64_t given_id;	/* once confirmed; 0 before (or cancelled) */
+	int64_t confirmed_at;	/* 0: open */
+};
+int db_given_draft_add(struct db *, const struct given_draft *, int64_t at,
+    int64_t *id);
+/* 1 with *d filled (given_draft_free), 0 if there is none, -1. */
+int db_given_draft_get(struct db *, int64_t id, struct given_draft *d);
+/* Closes it (given_id 0: cancelled): 1, 0 if it already was, -1. */
+int db_given_draft_done(struct db *, int64_t id, int64_t given_id,
+    int64_t at);
+void given_draft_free(struct given_draft *);
+
 #endif

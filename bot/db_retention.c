@@ -23,7 +23,7 @@ static const char *const table_names[ER_NTABLES] = {
 	[ER_ATTACHMENTS] = "attachments",
 	[ER_OUTBOX] = "outbox",
 	[ER_PENDING] = "pending_requests",
-	[ER_DRAFTS] = "drafts (newsletters, forwards)",
+	[ER_DRAFTS] = "drafts (newsletters, forwards, given)",
 	[ER_PROFILES] = "newsletter_profiles",
 	[ER_LEDGER] = "ledger (notes)",
 	[ER_GIVEN] = "given",
@@ -257,11 +257,15 @@ db_forget(struct db *db, const char *email, int64_t now, struct erasure *e)
 	    HAS("comment") " OR survey_id IN (SELECT id FROM surveys WHERE "
 	    HAS("recipient") "))",
 	    "UPDATE surveys SET recipient = ?3 WHERE " HAS("recipient"),
+	    "UPDATE given_drafts SET " SCRUB("author") ", " SCRUB("client")
+	    ", " SCRUB("contact") ", " SCRUB("note") " WHERE " HAS("author")
+	    " OR " HAS("client") " OR " HAS("contact") " OR " HAS("note"),
 	};
 	static const enum erased_table table[] = {
 	    ER_REFERRALS, ER_MESSAGES, ER_ATTACHMENTS, ER_OUTBOX, ER_HISTORY,
 	    ER_PENDING, ER_DRAFTS, ER_PROFILES, ER_LEDGER, ER_GIVEN, ER_COSTS,
 	    ER_CONTACTS, ER_MEETINGS, ER_DRAFTS, ER_SURVEYS, ER_SURVEYS,
+	    ER_DRAFTS,
 	};
 	size_t i;
 

@@ -579,6 +579,22 @@ const char *const db_migrations[] = {
 	"  WHERE status = 'NEW' AND sla_reminded = 0;"
 	"CREATE INDEX referrals_sla_escalate ON referrals(created_at) "
 	"  WHERE status = 'NEW' AND sla_escalated = 0;",
+	/*
+	 * Issue 19 item 4 by mail: a staff member's GIVEN mail, kept until
+	 * they confirm its signed preview; given_id is the given row their
+	 * OK recorded (NULL while open, or once cancelled).
+	 */
+	"CREATE TABLE given_drafts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  partner_id INTEGER NOT NULL REFERENCES partners(id),"
+	"  author TEXT NOT NULL,"
+	"  client TEXT NOT NULL,"
+	"  contact TEXT,"
+	"  note TEXT,"
+	"  message_row INTEGER REFERENCES messages(id),"
+	"  created_at INTEGER NOT NULL,"
+	"  confirmed_at INTEGER,"
+	"  given_id INTEGER REFERENCES given(id));",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);

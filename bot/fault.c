@@ -11,6 +11,7 @@
 
 #define HANG_SUBJECT "hang-subject:"
 #define SCHEMA_STOP "schema-stop:"
+#define SLOW_SCRUB "slow-scrub:"
 
 void
 fault_hang_subject(const char *subject)
@@ -42,6 +43,21 @@ fault_schema_stop(int target)
 		return target;
 	stop = atoi(f + strlen(SCHEMA_STOP));
 	return stop >= 0 && stop < target ? stop : target;
+}
+
+/* Before the VACUUM: N seconds asleep, as a long one takes. */
+void
+fault_slow_scrub(void)
+{
+	const char *f = getenv("REFBOT_FAULT");
+	unsigned n;
+
+	if (f == NULL || strncmp(f, SLOW_SCRUB, strlen(SLOW_SCRUB)) != 0)
+		return;
+	n = (unsigned)atoi(f + strlen(SLOW_SCRUB));
+	log_warnx("fault injection: a VACUUM of %u s", n);
+	while (n > 0)
+		n = sleep(n);
 }
 #else
 /* ISO C forbids an empty translation unit. */

@@ -19,10 +19,12 @@
 #ifdef REFBOT_FAULT_INJECTION
 void fault_hang_subject(const char *subject);
 int fault_schema_stop(int target);
+void fault_slow_scrub(void);
 #define FAULT_BUILD_NOTE " (with fault injection, for tests only)"
 #else
 #define fault_hang_subject(subject) ((void)0)
 #define fault_schema_stop(target) (target)
+#define fault_slow_scrub() ((void)0)
 #define FAULT_BUILD_NOTE ""
 #endif
 

@@ -308,6 +308,9 @@ decide(struct job *j)
 		/* Answers to a survey (intake_survey.c). */
 		if ((r = intake_survey(j)) != 0)
 			return r < 0 ? -1 : 0;
+		/* Staff's OK to the preview of their GIVEN mail. */
+		if ((r = intake_given_reply(j)) != 0)
+			return r < 0 ? -1 : 0;
 		/* An answer to our mail about no referral (intake_answer.c). */
 		if ((r = intake_answer(j)) != 0)
 			return r < 0 ? -1 : 0;
@@ -343,6 +346,9 @@ decide(struct job *j)
 		/* To a referral's signed address (the morning queue's). */
 		if (replies_token(rb, &j->a, &tid, &role) && role == ROLE_STAFF)
 			return intake_reply(j);
+		/* GIVEN partner@...: a referral the firm gave, to preview. */
+		if ((r = intake_given(j)) != 0)
+			return r < 0 ? -1 : 0;
 		/* A partner's mail forwarded, for a signed preview. */
 		if ((r = intake_forward(j)) != 0)
 			return r < 0 ? -1 : 0;
@@ -447,17 +453,19 @@ intake_too_large(struct refbot *rb, int64_t row, const char *hdr,
 }
 
 /*
- * Records a message's attachments, keeping the bytes of each while the
- * message's total stays within attachment_store_limit (the rest: "not
- * kept", by name, type and size).  In the caller's transaction.
+ * Records n attachments of a message, keeping the bytes of each while
+ * the message's total (*kept_so_far) stays within attachment_store_limit
+ * (the rest: "not kept", by name, type and size).  In the caller's
+ * transaction.
  */
 static int
-store_attachments(struct refbot *rb, int64_t row, const struct message *m)
+store_files(struct refbot *rb, int64_t row, const struct attachment *files,
+    size_t n, size_t *kept_so_far)
 {
-	size_t i, kept = 0;
+	size_t i, kept = *kept_so_far;
 
-	for (i = 0; i < m->nattachments; i++) {
-		const struct attachment *a = &m->attachments[i];
+	for (i = 0; i < n; i++) {
+		const struct attachment *a = &files[i];
 		int keep = a->data != NULL &&
 		    a->len <= rb->cfg.attachment_store_limit - kept;
 
@@ -468,7 +476,28 @@ store_attachments(struct refbot *rb, int64_t row, const struct message *m)
 		    a->len) != 0)
 			return -1;
 	}
+	*kept_so_far = kept;
 	return 0;
+}
+
+/*
+ * A message's files, and for staff's forward sent as an attached
+ * message, that message's own files after them (its client's PDF is
+ * the referral's, once confirmed).
+ */
+static int
+store_attachments(struct refbot *rb, int64_t row, const struct analysis *a)
+{
+	size_t kept = 0;
+
+	if (store_files(rb, row, a->msg.attachments, a->msg.nattachments,
+	    &kept) != 0)
+		return -1;
+	if (a->attached.from_addr == NULL || a->msg.from_addr == NULL ||
+	    !staff_is(rb, a->msg.from_addr))
+		return 0;
+	return store_files(rb, row, a->attached_files, a->nattached_files,
+	    &kept);
 }
 
 enum intake_result
@@ -523,7 +552,7 @@ intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len,
 		return INTAKE_RETRY;
 	}
 	fault_hang_subject(j.a.msg.subject);	/* test builds only */
-	if (store_attachments(rb, row, &j.a.msg) != 0)
+	if (store_attachments(rb, row, &j.a) != 0)
 		goto retry;
 	if (decide(&j) != 0)
 		goto retry;

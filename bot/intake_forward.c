@@ -1,12 +1,14 @@
 /*
  * intake_forward: a partner's mail that a staff member forwarded to the
- * intake address.  Nothing is recorded on the forward alone: it is kept
- * as a draft and the staff member gets a preview (what refbot read, for
- * which partner) with a signed reply address; their OK through it
- * records the referral on the partner's behalf, attributed to the
- * original sender, exactly as if the partner had mailed it
- * (intake_referral_add).  Called by decide() inside the message's
- * transaction; -1 means roll back and retry.
+ * intake address, inline or as an attached message.  Nothing is
+ * recorded on the forward alone: it is kept as a draft and the staff
+ * member gets a preview (what refbot read, for which partner) with a
+ * signed reply address; their OK through it records the referral on
+ * the partner's behalf, attributed to the original sender, exactly as
+ * if the partner had mailed it (intake_referral_add); a forward of a
+ * non-partner's mail records nothing and tells them so.  Called by
+ * decide() inside the message's transaction; -1 means roll back and
+ * retry.
  */
 #include "config.h"
 
@@ -86,43 +88,78 @@ preview(struct job *j, const struct partner *p, const struct forwarded *fw,
 	return rc;
 }
 
+/*
+ * A forward whose original sender is no active partner: nothing to
+ * record, and the staff member is told why and what they can do.
+ */
+static int
+not_partner(struct job *j, const struct forwarded *fw)
+{
+	const struct render_var vars[] = {
+		{ "sender", fw->from_addr },
+		{ "subject", fw->subject ? fw->subject : "" },
+		{ "marker", REPLY_MARKER },
+	};
+	struct notify n;
+	int rc;
+
+	memset(&n, 0, sizeof(n));
+	n.name = "staff-forward-not-partner";
+	n.rcpt = j->a.msg.from_addr;
+	n.lang = staff_lang(j->rb, n.rcpt);
+	n.vars = vars;
+	n.nvars = nitems(vars);
+	n.in_reply_to = j->a.msg.message_id;
+	n.auto_reply = 1;
+	if ((rc = notify_queue(j->rb, &n, NULL)) == NOTIFY_WITHHELD)
+		rc = 0;
+	return rc;
+}
+
 int
 intake_forward(struct job *j)
 {
 	struct refbot *rb = j->rb;
 	struct forward_draft d;
 	struct forwarded fw;
+	const struct forwarded *src = &fw;
 	struct partner p;
 	struct form f;
 	int64_t id;
 	int r;
 
-	if (!forward_parse(j->a.msg.text, &fw))
+	/* Attached (message/rfc822) is unambiguous; else an inline one. */
+	memset(&fw, 0, sizeof(fw));
+	if (j->a.attached.from_addr != NULL)
+		src = &j->a.attached;
+	else if (!forward_parse(j->a.msg.text, &fw))
 		return 0;
-	if ((r = db_partner_by_sender(rb->db, fw.from_addr, &p)) <= 0 ||
+	if ((r = db_partner_by_sender(rb->db, src->from_addr, &p)) <= 0 ||
 	    !p.active) {
 		if (r > 0)
 			partner_free(&p);
+		r = r < 0 ? -1 : not_partner(j, src);
 		forwarded_free(&fw);
 		if (r < 0)
 			return -1;
 		j->disposition = "forward";
 		j->detail = xstrdup("staff forwarded mail whose original sender "
-		    "is not an active partner: nothing recorded");
+		    "is not an active partner: nothing recorded; the staff "
+		    "member was told");
 		log_info("message %lld: forward of a non-partner's mail "
-		    "recorded", (long long)j->row);
+		    "recorded, staff member told", (long long)j->row);
 		return 1;
 	}
-	form_read(rb->tmpl, fw.text, &f);
+	form_read(rb->tmpl, src->text, &f);
 	memset(&d, 0, sizeof(d));
 	d.partner_id = p.id;
 	d.author = j->a.msg.from_addr;
-	d.sender = fw.from_addr;
-	d.subject = fw.subject;
-	d.body = fw.text;
+	d.sender = src->from_addr;
+	d.subject = src->subject;
+	d.body = src->text;
 	d.message_row = j->row;
 	r = db_forward_add(rb->db, &d, &id) != 0 ? -1 :
-	    preview(j, &p, &fw, &f, id);
+	    preview(j, &p, src, &f, id);
 	if (r == 0) {
 		j->disposition = "forward-preview";
 		j->detail = xasprintf("forward of partner %lld's mail kept as "
@@ -189,36 +226,63 @@ confirm(struct job *j, const struct forward_draft *d)
 	return rc;
 }
 
+/*
+ * The staff answer to a signed preview of role (a forward's, a GIVEN
+ * mail's): 0 when the mail is not one; 1 when it was handled here (not
+ * from staff, or unverified: the disposition says so, with what, the
+ * draft's name, in its detail); 2 with *id and *answer (PREVIEW_OK,
+ * PREVIEW_CANCEL, PREVIEW_UNCLEAR).
+ */
 int
-intake_forward_reply(struct job *j)
+intake_preview_answer(struct job *j, int role, const char *refused,
+    const char *what, int64_t *id, int *answer)
 {
-	static const char roles[] = { ROLE_FORWARD, 0 };
 	static const char *cancel[] = { "cancel", "no", "取消", "キャンセル" };
+	const char roles[] = { (char)role, 0 };
 	struct refbot *rb = j->rb;
-	struct forward_draft d;
 	struct reply_text rt;
-	int64_t id;
 	size_t i;
-	int role, r, no = 0;
+	int got, no = 0;
 
-	if (!replies_token_for(rb, &j->a, roles, &id, &role))
+	if (!replies_token_for(rb, &j->a, roles, id, &got))
 		return 0;
 	/* The token proves the mail was seen; only its staff may answer. */
 	if (!staff_is(rb, j->a.msg.from_addr)) {
-		j->disposition = "forward-refused";
-		j->detail = xasprintf("reply to forward draft %lld's preview "
-		    "from a non-staff address: nothing recorded",
-		    (long long)id);
+		j->disposition = refused;
+		j->detail = xasprintf("reply to %s %lld's preview from a "
+		    "non-staff address: nothing recorded", what,
+		    (long long)*id);
 		log_info("message %lld: %s", (long long)j->row, j->detail);
 		return 1;
 	}
 	if (rb->cfg.require_auth && !replies_auth_ok(rb, &j->a.msg)) {
 		j->disposition = "staff-unverified";
-		j->detail = xasprintf("reply to forward draft %lld's preview "
-		    "without DKIM or SPF pass from the trusted server",
-		    (long long)id);
+		j->detail = xasprintf("reply to %s %lld's preview without DKIM "
+		    "or SPF pass from the trusted server", what,
+		    (long long)*id);
 		return 1;
 	}
+	reply_extract(j->a.msg.text, REPLY_MARKER, &rt);
+	for (i = 0; i < nitems(cancel); i++)
+		no |= ascii_strncasecmp(rt.visible, cancel[i],
+		    strlen(cancel[i])) == 0;
+	*answer = no ? PREVIEW_CANCEL : replies_just_ok(rt.visible) ?
+	    PREVIEW_OK : PREVIEW_UNCLEAR;
+	reply_text_free(&rt);
+	return 2;
+}
+
+int
+intake_forward_reply(struct job *j)
+{
+	struct refbot *rb = j->rb;
+	struct forward_draft d;
+	int64_t id;
+	int r, answer;
+
+	if ((r = intake_preview_answer(j, ROLE_FORWARD, "forward-refused",
+	    "forward draft", &id, &answer)) != 2)
+		return r;
 	if ((r = db_forward_get(rb->db, id, &d)) <= 0) {
 		if (r < 0)
 			return -1;
@@ -227,21 +291,17 @@ intake_forward_reply(struct job *j)
 		    (long long)id);
 		return 1;
 	}
-	reply_extract(j->a.msg.text, REPLY_MARKER, &rt);
-	for (i = 0; i < nitems(cancel); i++)
-		no |= ascii_strncasecmp(rt.visible, cancel[i],
-		    strlen(cancel[i])) == 0;
 	r = 0;
 	if (d.confirmed_at != 0) {
 		j->disposition = "forward-confirmed";
 		j->detail = xasprintf("forward draft %lld was already %s",
 		    (long long)id, d.referral_id ? "confirmed" : "cancelled");
-	} else if (no) {
+	} else if (answer == PREVIEW_CANCEL) {
 		r = db_forward_done(rb->db, id, 0) < 0 ? -1 : 0;
 		j->disposition = "forward-cancelled";
 		j->detail = xasprintf("forward draft %lld cancelled by staff",
 		    (long long)id);
-	} else if (replies_just_ok(rt.visible))
+	} else if (answer == PREVIEW_OK)
 		r = confirm(j, &d);
 	else {
 		j->disposition = "forward-unclear";
@@ -249,7 +309,6 @@ intake_forward_reply(struct job *j)
 		    "is neither OK nor CANCEL: nothing recorded",
 		    (long long)id);
 	}
-	reply_text_free(&rt);
 	forward_draft_free(&d);
 	return r < 0 ? -1 : 1;
 }

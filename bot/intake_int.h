@@ -103,6 +103,25 @@ int intake_forward_reply(struct job *);
  */
 int intake_survey(struct job *);
 
+/*
+ * The staff answer to a signed preview of role (a forward's, a GIVEN
+ * mail's): 0 when the mail is not one; 1 when handled here (not from
+ * staff: disposition refused; or unverified), detail naming what and
+ * the draft; 2 with the draft's *id and *answer.
+ */
+enum { PREVIEW_OK, PREVIEW_CANCEL, PREVIEW_UNCLEAR };
+int intake_preview_answer(struct job *, int role, const char *refused,
+    const char *what, int64_t *id, int *answer);
+
+/*
+ * intake_given.c.  New mail from staff whose first line (or subject) is
+ * GIVEN partner@...: kept as a draft, previewed with a signed address;
+ * 1 when it was one, 0 when not, -1.  intake_given_reply: the staff
+ * member's OK (recorded as refbot given add does) or CANCEL to it.
+ */
+int intake_given(struct job *);
+int intake_given_reply(struct job *);
+
 /* Copies what replies.c decided into the job. */
 void intake_take(struct job *, struct reply_outcome *);
 

@@ -158,12 +158,6 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 		if (rc == NOTIFY_WITHHELD)
 			rc = 0;
 		if (rc == 0 && tell_staff && f->outcome != OUTCOME_INCOMPLETE) {
-			struct attach_set files;
-
-			if (attach_load(rb, j->referral_id, 1, &files) != 0) {
-				rc = NOTIFY_RETRY;
-				goto out;
-			}
 			/* Staff see the fields as read, in their language. */
 			const struct render_var svars[] = {
 				{ "ref", ref },
@@ -173,7 +167,6 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 				{ "fields", sf.fields[0] },
 				{ "reasons", sf.reasons[0] },
 				{ "due", due },
-				{ "attachments", files.text },
 				{ "marker", REPLY_MARKER },
 			};
 			memset(&n, 0, sizeof(n));
@@ -183,19 +176,13 @@ send_outcome(struct job *j, const struct form *f, const struct partner *p,
 			n.role = ROLE_STAFF;
 			n.vars = svars;
 			n.nvars = nitems(svars);
-			sf.ja[2] = (struct render_var){ "attachments",
-			    files.text_ja };
 			n.vars_ja = sf.ja;
 			n.nvars_ja = nitems(sf.ja);
-			n.files = files.files;
-			n.nfiles = files.nfiles;
 			n.sheet = f->outcome == OUTCOME_QUALIFIED ? "NEW" :
 			    "DISQUALIFIED";
-			rc = notify_staff(rb, &n);
-			attach_free(&files);
+			rc = attach_notify_staff(rb, &n);
 		}
 	}
-out:
 	free(refs);
 	free(fields);
 	free(problems);
@@ -270,7 +257,7 @@ send_duplicate(struct job *j, const struct form *f, const struct partner *p,
 			n.nvars = nitems(vars);
 			n.vars_ja = sf.ja;
 			n.nvars_ja = nitems(sf.ja);
-			rc = notify_staff(rb, &n);
+			rc = attach_notify_staff(rb, &n);
 		}
 	}
 	free(same);

@@ -93,7 +93,6 @@ intake_staff_form(struct staff_form *sf, const struct form *f)
 	sf->reasons[1] = intake_rules_text(f, "ja");
 	sf->ja[0] = (struct render_var){ "fields", sf->fields[1] };
 	sf->ja[1] = (struct render_var){ "reasons", sf->reasons[1] };
-	sf->ja[2] = (struct render_var){ "attachments", NULL };
 }
 
 void

@@ -27,12 +27,12 @@ char *intake_rules_text(const struct form *, const char *lang);
 
 /*
  * Staff's {{fields}} and {{reasons}} of a form in English (fields[0],
- * reasons[0]) and in Japanese, which ja holds for notify's vars_ja (with
- * room for the caller's {{attachments}}: NULL, the English, until set).
+ * reasons[0]) and in Japanese, which ja holds for notify's vars_ja
+ * (attach_notify_staff adds the list of files in Japanese).
  */
 struct staff_form {
 	char *fields[2], *reasons[2];
-	struct render_var ja[3];
+	struct render_var ja[2];
 };
 void intake_staff_form(struct staff_form *, const struct form *);
 void intake_staff_form_free(struct staff_form *);

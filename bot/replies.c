@@ -385,6 +385,7 @@ replies_apply(struct refbot *rb, const struct referral *r,
 	case KW_UNSUBSCRIBE:
 	case KW_HOT_OPPORTUNITY:
 	case KW_TEMPLATE:
+	case KW_GIVEN:
 	case KW_NONE:
 		res->problem = cmd->name;
 		res->why = xasprintf("%s is not a staff command for a "

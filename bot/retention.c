@@ -9,22 +9,39 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "addr.h"
 #include "clock.h"
 #include "db_partners.h"
+#include "fault.h"
 #include "log.h"
 #include "retention.h"
+#include "sdnotify.h"
 #include "util.h"
 
 #define DAY (24 * 60 * 60)
 #define DONE_KEY "retention.day"	/* the local date it last ran */
 
-/* VACUUM and WAL checkpoint; says what it could not do. */
+/*
+ * VACUUM and WAL checkpoint; says what it could not do.  VACUUM rewrites
+ * the whole file, so on a large database it may outlast the watchdog
+ * (WatchdogSec=180): the interval is stretched for it, by a minute
+ * plus a second for every 4 MiB (a slow disk's pace).
+ */
 static void
 scrub(struct refbot *rb)
 {
-	int r = db_scrub(rb->db);
+	unsigned long long secs = 60;
+	struct stat st;
+	int r;
+
+	if (stat(rb->cfg.database, &st) == 0 && st.st_size > 0)
+		secs += (unsigned long long)st.st_size >> 22;
+	sdnotify_extend(secs * 1000000ULL);
+	fault_slow_scrub();
+	r = db_scrub(rb->db);
+	sdnotify_extend(0);
 
 	if (r < 0)
 		log_warnx("retention: the purged bytes are still in the "

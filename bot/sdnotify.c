@@ -83,6 +83,23 @@ sdnotify_alive(void)
 }
 
 void
+sdnotify_extend(unsigned long long usec)
+{
+	char msg[80];
+
+	if (watchdog_usec == 0 || !pthread_equal(owner, pthread_self()))
+		return;
+	if (usec > watchdog_usec)
+		snprintf(msg, sizeof(msg), "WATCHDOG=1\nWATCHDOG_USEC=%llu",
+		    usec);
+	else
+		snprintf(msg, sizeof(msg), "WATCHDOG_USEC=%llu\nWATCHDOG=1",
+		    (unsigned long long)watchdog_usec);
+	last_ping = now_usec();
+	sd_notify(0, msg);
+}
+
+void
 sdnotify_reloading(void)
 {
 	char msg[64];

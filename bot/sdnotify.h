@@ -27,6 +27,13 @@ void sdnotify_status(const char *fmt, ...)
  * and restarts the daemon.
  */
 void sdnotify_alive(void);
+/*
+ * Before one step that may outlast the watchdog interval (the VACUUM of
+ * a large database): a ping and WATCHDOG_USEC=usec, a longer interval
+ * for now (systemd 236 and later); sdnotify_extend(0) after it puts
+ * back the interval systemd set, with a ping.  No-op without a watchdog.
+ */
+void sdnotify_extend(unsigned long long usec);
 /* RELOADING=1 before a SIGHUP reload; sdnotify_ready() after it. */
 void sdnotify_reloading(void);
 /* STOPPING=1, once, when a stop was asked for. */

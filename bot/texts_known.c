@@ -66,13 +66,21 @@ const struct known known[] = {
 	{ "mail/staff-new", MAIL, MAILTEXTS, 2, STAFF_REFERRAL_VARS, NULL },
 	{ "mail/staff-disqualified", MAIL, MAILTEXTS, 2, STAFF_REFERRAL_VARS,
 	    NULL },
-	{ "mail/staff-duplicate", MAIL, MAILTEXTS, 2, DUPLICATE_VARS, NULL },
+	{ "mail/staff-duplicate", MAIL, MAILTEXTS, 2, DUPLICATE_VARS
+	    " attachments", NULL },
 	{ "mail/staff-error", MAIL, MAILTEXTS, 2, "ref client problem error "
 	    "status allowed marker", NULL },
 	/* intake_forward.c: a partner's mail staff forwarded, to confirm. */
 	{ "mail/staff-forward-preview", MAIL, MAILTEXTS, 2, "draft "
 	    "partner_name partner_email sender subject outcome fields problems "
 	    "reasons marker", NULL },
+	/* intake_given.c: a staff member's GIVEN mail, to confirm. */
+	{ "mail/staff-given-preview", MAIL, MAILTEXTS, 2, "draft partner_name "
+	    "partner_email client contact note marker", NULL },
+	{ "mail/staff-given-problem", MAIL, MAILTEXTS, 2, "partner problem "
+	    "marker", NULL },
+	{ "mail/staff-forward-not-partner", MAIL, MAILTEXTS, 2, "sender "
+	    "subject marker", NULL },
 	{ "mail/staff-forward", MAIL, MAILTEXTS, 2, "ref client partner_name "
 	    "partner_email status text marker", NULL },
 	{ "mail/staff-unknown", MAIL, MAILTEXTS, 2, UNKNOWN_VARS, NULL },

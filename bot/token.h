@@ -42,6 +42,8 @@
 #define ROLE_FORWARD 'v'
 /* Issue 20.1: the answers to one survey (the id is the survey's). */
 #define ROLE_SURVEY 'q'
+/* Issue 19.4: staff: OK to a GIVEN mail's preview (its draft). */
+#define ROLE_GIVEN 'g'
 
 /* Writes the token for (id, role) into out (TOKEN_LEN + 1 bytes). */
 void token_make(const char *key, size_t keylen, int64_t id, int role,

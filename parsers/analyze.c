@@ -181,6 +181,8 @@ analyze(const char *raw, size_t len, const struct analyze_opts *o,
 		else {
 			/* Only when nothing is found there is all read. */
 			a->kind = KIND_SUBMISSION;
+			forward_attached(&a->msg, o->max_size, &a->attached,
+			    &a->attached_files, &a->nattached_files);
 			form_read(o->tmpl, rt.visible, &a->form);
 			if (a->form.nvalues == 0) {
 				form_free(&a->form);
@@ -201,6 +203,8 @@ analysis_free(struct analysis *a)
 	free(a->dsn_action);
 	free(a->dsn_status);
 	free(a->dsn_message_id);
+	forwarded_free(&a->attached);
+	attachments_free(a->attached_files, a->nattached_files);
 	message_free(&a->msg);
 	form_free(&a->form);
 	memset(a, 0, sizeof(*a));

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "forward.h"
 #include "message.h"
 #include "template.h"
 
@@ -36,6 +37,15 @@ struct analysis {
 	char *dsn_action;	/* "failed", "delayed", ... */
 	char *dsn_status;	/* "5.1.1" */
 	char *dsn_message_id;	/* the returned message's Message-ID */
+
+	/*
+	 * A submission's attached message (message/rfc822), read as a
+	 * forward (forward_attached), and the files attached to it; from_addr
+	 * NULL and no files when there is none.
+	 */
+	struct forwarded attached;
+	struct attachment *attached_files;	/* its own files (a PDF) */
+	size_t nattached_files;
 };
 
 struct analyze_opts {

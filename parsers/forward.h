@@ -11,6 +11,8 @@
 #ifndef REFBOT_FORWARD_H
 #define REFBOT_FORWARD_H
 
+#include <stddef.h>
+
 struct forwarded {
 	char *from_addr;	/* the original sender, lowercased addr-spec */
 	char *from_name;	/* its display name; NULL if none */
@@ -26,6 +28,17 @@ struct forwarded {
  * From: names a valid address, else 0 (*out empty).  Never fails.
  */
 int forward_parse(const char *text, struct forwarded *out);
+/*
+ * The same for a forward sent as an attached message: the first
+ * message/rfc822 attachment of msg (forward_attached.c, MIME-parsed
+ * with max_size as its cap); note is msg's own text, date NULL; *files
+ * (*nfiles of them; free with attachments_free) are the files attached
+ * to it, when files is not NULL.  1 or 0 as above (0: no files).
+ */
+struct message;
+struct attachment;
+int forward_attached(const struct message *msg, size_t max_size,
+    struct forwarded *out, struct attachment **files, size_t *nfiles);
 void forwarded_free(struct forwarded *);
 
 #endif

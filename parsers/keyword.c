@@ -69,6 +69,7 @@ static const struct kwinfo {
 	[KW_TEMPLATE] = { "TEMPLATE", KW_ARG_NONE, 0, "TEMPLATE" },
 	[KW_AMEND] = { "AMEND", KW_ARG_AMOUNT, 1, "AMEND <amount> [why]" },
 	[KW_ASSIGN] = { "ASSIGN", KW_ARG_WHO, 1, "ASSIGN <who>" },
+	[KW_GIVEN] = { "GIVEN", KW_ARG_WHO, 1, "GIVEN <partner>" },
 };
 
 /* What an attempt at an amount starts with, to tell it from plain text. */

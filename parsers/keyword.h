@@ -43,6 +43,7 @@ enum kw {
 	KW_TEMPLATE,		/* a partner asks for the blank form */
 	KW_AMEND,		/* a WON referral's amount corrected */
 	KW_ASSIGN,		/* an open referral to another owner */
+	KW_GIVEN,		/* staff: a referral the firm gave a partner */
 };
 
 enum kw_arg {
@@ -94,6 +95,30 @@ struct keyword_cmd {
 int keyword_parse(const struct keyword_table *, const char *text,
     const char *currency, const struct tm *today, struct keyword_cmd *cmd);
 void keyword_cmd_free(struct keyword_cmd *);
+
+/*
+ * Issue 19.4: a staff member's mail to the intake recording a referral
+ * the firm gave a partner: "GIVEN partner@firm.example" (or 紹介先) on
+ * the first line of the text, or as the subject, and below it the form:
+ * "Client: Acme KK" (required), "Contact: cfo@acme.example", "Note: tax
+ * advice" (Japanese labels: 顧客/クライアント, 連絡先/メール, メモ/備考).
+ * Every member is owned: given_mail_free.
+ */
+struct given_mail {
+	char *partner;		/* the partner as written: an address or id */
+	char *client;
+	char *contact;		/* a valid address, or NULL */
+	char *note;		/* or NULL */
+	char *error;		/* NULL, or a sentence saying what is wrong */
+};
+/*
+ * Returns 1 when text's first line (else the subject, NULL for none) is
+ * GIVEN: *g filled, with g->error set when something is missing or
+ * unreadable; 0 when it is not a GIVEN mail (*g empty).
+ */
+int given_mail_parse(const struct keyword_table *, const char *subject,
+    const char *text, struct given_mail *g);
+void given_mail_free(struct given_mail *);
 
 /* The keyword and its argument for help text: "WON <amount>"; static. */
 const char *keyword_arg_help(enum kw);

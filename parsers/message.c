@@ -735,13 +735,21 @@ message_free(struct message *msg)
 	free(msg->text);
 	free(msg->text_type);
 	free(msg->charset);
-	for (i = 0; i < msg->nattachments; i++) {
-		free(msg->attachments[i].name);
-		free(msg->attachments[i].type);
-		free(msg->attachments[i].data);
-	}
-	free(msg->attachments);
+	attachments_free(msg->attachments, msg->nattachments);
 	memset(msg, 0, sizeof(*msg));
+}
+
+void
+attachments_free(struct attachment *a, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(a[i].name);
+		free(a[i].type);
+		free(a[i].data);
+	}
+	free(a);
 }
 
 const char *

@@ -65,6 +65,8 @@ enum message_err {
 int message_parse(const char *raw, size_t len, size_t max_size,
     struct message *msg, char **errstr);
 void message_free(struct message *);
+/* Frees n attachments and the array. */
+void attachments_free(struct attachment *, size_t n);
 
 /* The first header with this name (case-insensitive), or NULL. */
 const char *message_header(const struct message *, const char *name);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "classify.h"
 #include "wire.h"
 
@@ -99,6 +100,20 @@ group_index(const struct template *t, const struct tgroup *g, uint32_t *i)
 }
 
 static void
+put_files(struct buf *b, const struct attachment *a, size_t n)
+{
+	size_t i;
+
+	put_u32(b, (uint32_t)n);
+	for (i = 0; i < n; i++) {
+		put_str(b, a[i].name);
+		put_str(b, a[i].type);
+		put_u64(b, a[i].size);
+		put_bytes(b, a[i].data, a[i].len);
+	}
+}
+
+static void
 put_message(struct buf *b, const struct message *m)
 {
 	size_t i;
@@ -122,13 +137,7 @@ put_message(struct buf *b, const struct message *m)
 	put_str(b, m->text);
 	put_str(b, m->text_type);
 	put_str(b, m->charset);
-	put_u32(b, (uint32_t)m->nattachments);
-	for (i = 0; i < m->nattachments; i++) {
-		put_str(b, m->attachments[i].name);
-		put_str(b, m->attachments[i].type);
-		put_u64(b, m->attachments[i].size);
-		put_bytes(b, m->attachments[i].data, m->attachments[i].len);
-	}
+	put_files(b, m->attachments, m->nattachments);
 }
 
 static int
@@ -193,6 +202,13 @@ wire_put(const struct analysis *a, const struct template *tmpl,
 	put_str(out, a->dsn_action);
 	put_str(out, a->dsn_status);
 	put_str(out, a->dsn_message_id);
+	put_str(out, a->attached.from_addr);
+	put_str(out, a->attached.from_name);
+	put_str(out, a->attached.subject);
+	put_str(out, a->attached.date);
+	put_str(out, a->attached.note);
+	put_str(out, a->attached.text);
+	put_files(out, a->attached_files, a->nattached_files);
 	return 0;
 }
 
@@ -347,11 +363,35 @@ get_field(struct rd *r, const struct template *t, const struct tfield **f)
 	return 0;
 }
 
+/* Files put_files wrote; *n counts those read, for the freeing. */
+static int
+get_files(struct rd *r, struct attachment **files, size_t *nfiles)
+{
+	struct attachment *a;
+	uint64_t size;
+	size_t i, n;
+
+	if (get_count(r, 20, &n))
+		return -1;
+	if (n == 0)
+		return 0;
+	*files = a = xcalloc(n, sizeof(*a));
+	for (i = 0; i < n; i++) {
+		*nfiles = i + 1;
+		if (get_str(r, &a[i].name, 0) || get_str(r, &a[i].type, 0) ||
+		    get_u64(r, &size) || get_bytes(r, &a[i].data, &a[i].len))
+			return -1;
+		if (size > SIZE_MAX)
+			return fail(r, "an attachment size out of range");
+		a[i].size = (size_t)size;
+	}
+	return 0;
+}
+
 static int
 get_message(struct rd *r, struct message *m)
 {
 	size_t i, n;
-	uint64_t size;
 
 	if (get_str(r, &m->from_addr, 1) || get_str(r, &m->from_name, 1) ||
 	    get_str(r, &m->reply_to_addr, 1) || get_str(r, &m->to_addrs, 1) ||
@@ -370,22 +410,9 @@ get_message(struct rd *r, struct message *m)
 			return -1;
 	}
 	if (get_str(r, &m->text, 1) || get_str(r, &m->text_type, 1) ||
-	    get_str(r, &m->charset, 1) || get_count(r, 20, &n))
+	    get_str(r, &m->charset, 1))
 		return -1;
-	if (n > 0)
-		m->attachments = xcalloc(n, sizeof(*m->attachments));
-	for (i = 0; i < n; i++) {
-		m->nattachments = i + 1;
-		if (get_str(r, &m->attachments[i].name, 0) ||
-		    get_str(r, &m->attachments[i].type, 0) ||
-		    get_u64(r, &size) || get_bytes(r, &m->attachments[i].data,
-		    &m->attachments[i].len))
-			return -1;
-		if (size > SIZE_MAX)
-			return fail(r, "an attachment size out of range");
-		m->attachments[i].size = (size_t)size;
-	}
-	return 0;
+	return get_files(r, &m->attachments, &m->nattachments);
 }
 
 static int
@@ -502,7 +529,14 @@ wire_get(const char *bytes, size_t len, const struct template *tmpl,
 	    get_str(&r, &a->dsn_recipient, 1) ||
 	    get_str(&r, &a->dsn_action, 1) ||
 	    get_str(&r, &a->dsn_status, 1) ||
-	    get_str(&r, &a->dsn_message_id, 1))
+	    get_str(&r, &a->dsn_message_id, 1) ||
+	    get_str(&r, &a->attached.from_addr, 1) ||
+	    get_str(&r, &a->attached.from_name, 1) ||
+	    get_str(&r, &a->attached.subject, 1) ||
+	    get_str(&r, &a->attached.date, 1) ||
+	    get_str(&r, &a->attached.note, 1) ||
+	    get_str(&r, &a->attached.text, 1) ||
+	    get_files(&r, &a->attached_files, &a->nattached_files))
 		goto bad;
 	if (r.left != 0) {
 		fail(&r, "bytes after the analysis");
@@ -522,6 +556,16 @@ wire_get(const char *bytes, size_t len, const struct template *tmpl,
 	    a->msg.to_addrs == NULL || a->msg.content_type == NULL ||
 	    a->msg.text == NULL || a->msg.text_type == NULL)) {
 		fail(&r, "a message without a field it always has");
+		goto bad;
+	}
+	/* An attached forward: a valid sender, its text, or nothing. */
+	if (a->attached.from_addr != NULL ? addr_check(a->attached.from_addr,
+	    strlen(a->attached.from_addr)) != ADDR_OK ||
+	    a->attached.note == NULL || a->attached.text == NULL :
+	    a->attached.from_name != NULL || a->attached.subject != NULL ||
+	    a->attached.date != NULL || a->attached.note != NULL ||
+	    a->attached.text != NULL || a->nattached_files > 0) {
+		fail(&r, "an attached forward without its sender or text");
 		goto bad;
 	}
 	return 0;

@@ -72,4 +72,19 @@ check "the notification lists all three, which is attached and which not kept" b
 check "the staff keyword sheet is still there" bash -c 'grep -q "CONTACTED" <<<"$1"' _ "$(echo "$mail" | pyjson 'j["text"]')"
 check "the partner's ack does not carry the files" [ "$(fetch partner1 | pyjson 'len(j[0]["attachments"])')" = 0 ]
 
+# The same client again, with the PDF: a DUPLICATE, whose staff
+# notification carries its files as a new referral's does (#19, gap 4).
+rb partner add partner2@example.test --name "Partner Two" >/dev/null
+sed -e 's/^From: partner1@example.test/From: partner2@example.test/' \
+	-e 's/^Message-ID: <attached@partner.example>/Message-ID: <dup-attached@partner.example>/' \
+	"$SB/attached.eml" >"$SB/dup.eml"
+"$MAILTOOL" send --env "$SB/env" --from partner2 --to intake --eml "$SB/dup.eml" >/dev/null
+"$MAILTOOL" wait --env "$SB/env" --user intake --count 1 --timeout 20 >/dev/null
+rb run --once 2>>"$SB/run.log"
+check "the same client from partner2 is a DUPLICATE" [ "$(rb referral show REF-000002 --format json | pyjson 'j["status"]')" = DUPLICATE ]
+"$MAILTOOL" wait --env "$SB/env" --user staff1 --count 2 --timeout 20 >/dev/null
+dup=$(fetch staff1 | /usr/bin/python3 -c 'import json,sys; print(json.dumps([m for m in json.load(sys.stdin) if "Duplicate referral" in m["headers"]["Subject"]][0]))')
+check "the duplicate's staff notification carries the PDF, byte for byte" [ "$(echo "$dup" | pyjson '",".join(a["filename"] + ":" + a["sha256"] for a in j["attachments"])')" = "brief.pdf:$pdfsum" ]
+check "and lists the files" bash -c 'grep -q "1\. brief.pdf (application/pdf, [0-9]* KB, attached)" <<<"$1" && grep -q "3\. big.zip (application/zip, 98 KB, not kept)" <<<"$1"' _ "$(echo "$dup" | pyjson 'j["text"]')"
+
 finish

@@ -100,4 +100,32 @@ assert ("REF-000002", "NEW", "CONTACTED") in moves, moves
 PY
 check "history since the last stamp: only the newer entries" [ "$(rb export history --format json --changed-since "$s2" 2>/dev/null | pyjson '",".join(r["to_status"] for r in j)')" = CONTACTED,MEETING ]
 
+
+# ------------------------------------------------ --csv-safe (#19, gap 7)
+formula='=HYPERLINK("http://evil.example/","click")'
+for f in "challenge=$formula" "context=@SUM(A1)" "promises=+81 3 1234 5678"; do
+	rb referral amend REF-000002 --field "$f" --note "formula test" >/dev/null 2>&1
+done
+rb export referrals --format csv >"$SB/plain.csv" 2>/dev/null
+rb export referrals --format csv --csv-safe >"$SB/safe.csv" 2>/dev/null
+check "export --csv-safe exits 0" [ $? -eq 0 ]
+check "by default cells are exported as they are (a CRM import gets the data)" /usr/bin/python3 - "$SB/plain.csv" "$formula" <<'PY'
+import csv, sys
+r = list(csv.DictReader(open(sys.argv[1], encoding="utf-8", newline="")))[1]
+assert r["challenge"] == sys.argv[2] and r["context"] == "@SUM(A1)", r
+assert r["promises"] == "+81 3 1234 5678", r["promises"]
+PY
+check "--csv-safe: cells starting with = + - @ get a leading quote, the rest unchanged" /usr/bin/python3 - "$SB/safe.csv" "$formula" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8", newline="")))
+r = rows[1]
+assert r["challenge"] == "'" + sys.argv[2], r["challenge"]
+assert r["context"] == "'@SUM(A1)" and r["promises"] == "'+81 3 1234 5678", r
+assert r["client"] == "株式会社サンプル" and rows[0]["ref"] == "REF-000001", r
+assert all(not v.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for v in row.values()), rows
+PY
+check "and quotes them on the wire" grep -q '"'"'"'=HYPERLINK(""http' "$SB/safe.csv"
+rb export referrals --format json --csv-safe >/dev/null 2>&1
+check "--csv-safe with another format is refused" [ $? -ne 0 ]
+
 finish

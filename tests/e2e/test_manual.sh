@@ -118,4 +118,70 @@ wait_intake
 rb run --once 2>>"$SB/run.log"
 check "a second OK records nothing more" [ "$(refs)" = 3 ]
 
+# --- forwarded as an attached message (message/rfc822) ----------------
+# Outlook's "Forward as Attachment": the partner's mail, with its own
+# PDF, inside the staff member's.
+n1=$(count partner1)
+ns=$(count staff1)
+send --from staff1 --to intake --eml "$REFBOT_SRC/tests/data/forward/outlook-attached.eml"
+wait_intake
+rb run --once 2>>"$SB/run.log"
+check "an Outlook forward as attachment is kept as a draft, with a preview" [ "$(last)" = forward-preview ]
+check "nothing recorded before the OK" [ "$(refs)" = 3 ]
+check "its preview reaches the staff member" arrives staff1 $((ns + 1))
+pv=$(fetch staff1 | pyjson 'json.dumps([m for m in j if "Forwarded referral" in m["headers"]["Subject"]][-1])')
+to=$(pyjson 'j["headers"]["Reply-To"].strip("<>")' <<<"$pv")
+check "the preview shows the attached mail's sender and form" bash -c 'grep -q "partner1@example.test" <<<"$1" && grep -q "Attached Client KK" <<<"$1" && grep -q "form: qualified" <<<"$1"' _ "$(pyjson 'j["text"]' <<<"$pv")"
+send --from staff1 --to "$to" --subject "Re: x" --body "OK"
+wait_intake
+rb run --once 2>>"$SB/run.log"
+check "OK records the attached mail as Partner One's referral" [ "$(last)" = forward-confirmed ]
+show=$(rb referral show REF-000004 --format json)
+check "with the attached mail's client and subject" [ "$(pyjson 'j["partner"] + "/" + j["fields"]["client"] + "/" + j["subject"]' <<<"$show")" = "Partner One/Attached Client KK/Referral - Attached Client KK" ]
+check "attributed to the attached mail's sender" [ "$(db "select submitted_by from referrals where id = 4")" = partner1@example.test ]
+check "who gets the acknowledgement" arrives partner1 $((n1 + 1))
+check "the attached mail's own PDF is one of the referral's files" [ "$(pyjson '",".join(a["name"] + ":" + a["type"] for a in j["attachments"] if a["kept"])' <<<"$show")" = ":message/rfc822,brief.pdf:application/pdf" ]
+rb referral attachment REF-000004 2 >"$SB/brief.pdf"
+check "written out, it is the PDF" [ "$(head -c 5 "$SB/brief.pdf")" = "%PDF-" ]
+check "and it reaches staff attached to the new-referral notification" grep -q "brief.pdf" <<<"$(fetch staff1 | pyjson '" ".join(a["filename"] or "" for m in j if "REF-000004" in m["headers"]["Subject"] for a in m["attachments"])')"
+# Apple Mail's, in Japanese, for the other partner.
+send --from staff1 --to intake --eml "$REFBOT_SRC/tests/data/forward/apple-attached.eml"
+wait_intake
+rb run --once 2>>"$SB/run.log"
+check "an Apple Mail forward as attachment is kept as a draft" [ "$(last)" = forward-preview ]
+check "its draft is Partner Two's, from the attached sender" [ "$(db "select partner_id || '/' || sender || '/' || subject from forward_drafts order by id desc limit 1")" = "2/partner2@example.test/ご紹介（添付）" ]
+
+# --- a forward of a non-partner's mail: the staff member is told -------
+ns=$(count staff1)
+send --from staff1 --to intake --subject "FW: hello" --body "Can we take this one?
+
+-----Original Message-----
+From: Sam Someone <sam@elsewhere.example>
+Sent: Friday, December 4, 2026 5:02 PM
+To: Staff One <staff1@example.test>
+Subject: A client for you
+
+Client: Elsewhere Client KK"
+wait_intake
+rb run --once 2>>"$SB/run.log"
+check "a forward of a non-partner's mail records nothing" [ "$(last)/$(refs)" = forward/4 ]
+check "the forwarding staff member gets a reply" arrives staff1 $((ns + 1))
+np=$(fetch staff1 | pyjson 'json.dumps([m for m in j if "not a partner" in m["headers"]["Subject"]][-1])')
+check "saying the sender is not a partner and how to add them" grep -q "refbot partner add sam@elsewhere.example" <<<"$(pyjson 'j["text"]' <<<"$np")"
+check "in reply to the forward" [ -n "$(pyjson 'j["headers"].get("In-Reply-To", "")' <<<"$np")" ]
+# In Japanese for a staff member who reads Japanese.
+rb staff set staff2@example.test --lang ja >/dev/null 2>&1 || rb staff add staff2@example.test --name "Staff Two" --lang ja >/dev/null
+n2=$(count staff2)
+send --from staff2 --to intake --subject "FW: hello" --body "-----Original Message-----
+From: Sam Someone <sam@elsewhere.example>
+Sent: Friday, December 4, 2026 5:02 PM
+To: Staff Two <staff2@example.test>
+Subject: A client for you
+
+Client: Elsewhere Client KK"
+wait_intake
+rb run --once 2>>"$SB/run.log"
+arrives staff2 $((n2 + 1))
+check "a Japanese-reading staff member is told in Japanese" grep -q "パートナーではありません" <<<"$(fetch staff2 | pyjson '" ".join(m["headers"]["Subject"] for m in j)')"
+
 finish

@@ -62,4 +62,25 @@ subj=$("$MAILTOOL" fetch --env "$SB/env" --user staff1 --format json |
 diag "staff notice subject: $subj"
 check "staff hear of it, the bad bytes shown as U+FFFD" grep -q "Bad"$'\xef\xbf\xbd' <<<"$subj"
 
+# --- partner set --email: the firm's address replaced (#19, gap 5) ----
+rb partner add old.addr@moving.example --name "Moving KK" >/dev/null
+pid=$(rb partner show old.addr@moving.example --format json | pyjson 'j["id"]')
+out=$(rb partner set old.addr@moving.example --email New.Addr@moving.example 2>&1)
+check "set --email replaces the main address, and says what became of the old" grep -q "main address new.addr@moving.example (was old.addr@moving.example" <<<"$out"
+check "the partner is found by the new address" [ "$(rb partner show new.addr@moving.example --format json | pyjson 'j["id"]')" = "$pid" ]
+rb partner show old.addr@moving.example >/dev/null 2>&1
+check "and no longer by the old one" [ $? -ne 0 ]
+check "its contacts: the new address as main, the old gone" [ "$(rb partner contact list "$pid" --format json | pyjson '",".join(c["email"] + ":" + c["role"] for c in j)')" = "new.addr@moving.example:main" ]
+out=$(rb forget old.addr@moving.example 2>&1)
+check "forget of the old address now works" [ $? -eq 0 ]
+rb forget new.addr@moving.example >/dev/null 2>&1
+check "forget of the new one is refused, as a partner's address" [ $? -ne 0 ]
+out=$(rb partner set "$pid" --email partner2@example.test 2>&1)
+check "another partner's address is refused" bash -c '[ "$1" -ne 0 ] && grep -q "already a contact of partner" <<<"$2"' _ $? "$out"
+rb partner set "$pid" --email not-an-address >/dev/null 2>&1
+check "an invalid address is refused" [ $? -ne 0 ]
+check "and after both the address is unchanged" [ "$(rb partner show "$pid" --format json | pyjson 'j["email"]')" = new.addr@moving.example ]
+rb partner set "$pid" --email other.addr@moving.example --tier 1 >/dev/null
+check "--email with other options sets both" [ "$(rb partner show "$pid" --format json | pyjson 'j["email"] + "/" + str(j["tier"])')" = other.addr@moving.example/1 ]
+
 finish

@@ -5,6 +5,9 @@
  * whole: a known keyword, text that is valid UTF-8, amounts >= -1, a
  * meeting's time of day only with its date.
  *
+ * The same text is read as a GIVEN mail (issue 19.4): a partner only
+ * with a client or an error, a contact only a valid address.
+ *
  * The input's first byte picks the currency; the rest is the mail text.
  */
 #include "config.h"
@@ -16,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "addr.h"
 #include "keyword.h"
 #include "util.h"
 
@@ -58,6 +62,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct keyword_cmd cmd;
+	struct given_mail g;
 	struct tm today = { .tm_year = 126, .tm_mon = 11, .tm_mday = 6 };
 	const char *currency;
 	char *text;
@@ -68,7 +73,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The daemon hands the parser sanitised UTF-8, as here. */
 	text = utf8_sanitize((const char *)data + 1, size - 1);
 	if (keyword_parse(table(), text, currency, &today, &cmd) == 0) {
-		if (cmd.kw == KW_NONE || cmd.kw > KW_ASSIGN ||
+		if (cmd.kw == KW_NONE || cmd.kw > KW_GIVEN ||
 		    cmd.amount_minor < -1 || cmd.ref < 0 ||
 		    cmd.minute < -1 || cmd.minute >= 24 * 60 ||
 		    (cmd.minute >= 0 && cmd.date == NULL))
@@ -80,6 +85,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	whole(cmd.relay);
 	whole(cmd.error);
 	keyword_cmd_free(&cmd);
+	if (given_mail_parse(table(), text, text, &g) == 1) {
+		if ((g.error == NULL) != (g.partner != NULL &&
+		    g.client != NULL && (g.contact == NULL ||
+		    addr_check(g.contact, strlen(g.contact)) == ADDR_OK)))
+			abort();
+		whole(g.partner);
+		whole(g.client);
+		whole(g.contact);
+		whole(g.note);
+		whole(g.error);
+	} else if (g.partner != NULL || g.client != NULL || g.error != NULL)
+		abort();
+	given_mail_free(&g);
 	free(text);
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "analyze.h"
 #include "util.h"
 
@@ -47,6 +48,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (a.kind != KIND_UNREADABLE && !utf8_valid(a.msg.text,
 	    strlen(a.msg.text)))
 		abort();	/* invalid UTF-8 must never get through */
+	/* An attached forward (issue 19.1): a valid sender, UTF-8 text. */
+	if (a.attached.from_addr != NULL && (addr_check(a.attached.from_addr,
+	    strlen(a.attached.from_addr)) != ADDR_OK ||
+	    !utf8_valid(a.attached.text, strlen(a.attached.text)) ||
+	    !utf8_valid(a.attached.note, strlen(a.attached.note))))
+		abort();
+	/* Its files come only with it, each named in UTF-8. */
+	if (a.nattached_files > 0 && a.attached.from_addr == NULL)
+		abort();
+	for (size_t i = 0; i < a.nattached_files; i++)
+		if (!utf8_valid(a.attached_files[i].name,
+		    strlen(a.attached_files[i].name)))
+			abort();
 	analysis_free(&a);
 	return 0;
 }

@@ -114,6 +114,82 @@ test_form(void)
 	free(err);
 }
 
+/*
+ * Forwards sent as an attached message (Outlook's and Apple Mail's
+ * "Forward as Attachment"): read from the message/rfc822 part, after the
+ * MIME parse, never from the forwarder's own text.
+ */
+static const struct {
+	const char *file;
+	const char *from, *name, *subject, *body, *note, *attached;
+} attached[] = {
+	{ "outlook-attached", "partner1@example.test", "Pat Partner",
+	    "Referral - Attached Client KK", "Client: Attached Client KK",
+	    "Please record this one for Partner One.", "brief.pdf" },
+	{ "apple-attached", "partner2@example.test", "パートナー 太郎",
+	    "ご紹介（添付）", "クライアント名：株式会社添付転送", "", NULL },
+	{ "outlook", NULL, NULL, NULL, NULL, NULL, NULL },
+};
+
+static void
+test_attached(void)
+{
+	struct forwarded f, inl;
+	struct attachment *files;
+	size_t nfiles;
+	struct message m;
+	char *rel, *raw, *err = NULL;
+	size_t i, len;
+	int r;
+
+	for (i = 0; i < nitems(attached); i++) {
+		rel = xasprintf("tests/data/forward/%s.eml", attached[i].file);
+		raw = check_slurp(rel, &len);
+		EXPECT(raw != NULL);
+		if (raw == NULL || message_parse(raw, len, 1 << 20, &m,
+		    &err) != MESSAGE_OK) {
+			EXPECT(!"parsed");
+			free(raw);
+			free(rel);
+			continue;
+		}
+		/* Outlook's and Apple's text is the note, no inline forward. */
+		EXPECT(forward_parse(m.text, &inl) == (attached[i].from ==
+		    NULL));
+		forwarded_free(&inl);
+		r = forward_attached(&m, 1 << 20, &f, &files, &nfiles);
+		EXPECT(r == (attached[i].from != NULL));
+		if (r == 1 && attached[i].from != NULL) {
+			EXPECT_STR(f.from_addr, attached[i].from);
+			EXPECT_STR(f.from_name, attached[i].name);
+			EXPECT_STR(f.subject, attached[i].subject);
+			EXPECT_CONTAINS(f.text, attached[i].body);
+			EXPECT_CONTAINS(f.note, attached[i].note);
+			/* Outlook's carries the client's brief. */
+			EXPECT(nfiles == (attached[i].attached != NULL));
+			if (nfiles == 1 && attached[i].attached != NULL) {
+				EXPECT_STR(files[0].name, attached[i].attached);
+				EXPECT(files[0].data != NULL &&
+				    files[0].len > 4 &&
+				    memcmp(files[0].data, "%PDF", 4) == 0);
+			}
+		} else
+			EXPECT(nfiles == 0 && files == NULL);
+		attachments_free(files, nfiles);
+		forwarded_free(&f);
+		/* A cap below its size: the attached mail is not read. */
+		if (attached[i].from != NULL) {
+			EXPECT(forward_attached(&m, 64, &f, NULL, NULL) ==
+			    0);
+			EXPECT(f.from_addr == NULL);
+			forwarded_free(&f);
+		}
+		message_free(&m);
+		free(raw);
+		free(rel);
+	}
+}
+
 /* Odd From: lines and cut-off input: an address only when a valid one. */
 static void
 test_edges(void)
@@ -182,6 +258,7 @@ main(void)
 		free(name);
 	}
 	RUN(test_form);
+	RUN(test_attached);
 	RUN(test_edges);
 	RUN(test_mutations);
 	return check_done();

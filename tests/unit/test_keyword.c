@@ -634,7 +634,7 @@ test_default_file_aliases(void)
 		{ "CREDIT REF-1", KW_CREDIT }, { "売上 1", KW_REVENUE },
 		{ "訂正 1", KW_AMEND },
 		{ "テンプレート", KW_TEMPLATE }, { "help", KW_TEMPLATE },
-		{ "ヘルプ", KW_TEMPLATE },
+		{ "ヘルプ", KW_TEMPLATE }, { "紹介先 p@firm.example", KW_GIVEN },
 	};
 	struct keyword_cmd cmd;
 	size_t i;
@@ -701,6 +701,78 @@ test_form_request(void)
 	}
 }
 
+/* Issue 19.4: GIVEN partner@... with the form below it, by mail. */
+static void
+test_given_mail(void)
+{
+	static const struct {
+		const char *what, *subject, *text;
+		int is;
+		const char *partner, *client, *contact, *note, *error;
+	} cases[] = {
+		{ "keyword line and the form", NULL,
+		    "GIVEN partner@firm.example\nClient: Acme KK\n"
+		    "Contact: cfo@acme.example\nNote: tax advice\n", 1,
+		    "partner@firm.example", "Acme KK", "cfo@acme.example",
+		    "tax advice", NULL },
+		{ "Japanese alias, full-width colon and labels", NULL,
+		    "紹介先　<tanaka@firm.example>\n顧客：山田商事\n"
+		    "連絡先：yamada@yamada.example\n備考：相続の相談\n", 1,
+		    "tanaka@firm.example", "山田商事", "yamada@yamada.example",
+		    "相続の相談", NULL },
+		{ "in the subject, the form in the body",
+		    "given partner@firm.example", "Hi,\nclient: Beta LLC\n",
+		    1, "partner@firm.example", "Beta LLC", NULL, NULL, NULL },
+		{ "no client", NULL, "GIVEN partner@firm.example\nNote: x\n",
+		    1, "partner@firm.example", NULL, NULL, "x",
+		    "needs the client" },
+		{ "no partner", NULL, "GIVEN\nClient: Acme\n", 1, NULL,
+		    "Acme", NULL, NULL, "needs the partner" },
+		{ "a contact that is not an address", NULL,
+		    "GIVEN p@firm.example\nClient: Acme\nContact: call Jane\n",
+		    1, "p@firm.example", "Acme", "call Jane", NULL,
+		    "not an email address" },
+		{ "first of two client lines counts", NULL,
+		    "GIVEN p@firm.example\nClient: One\nClient: Two\n", 1,
+		    "p@firm.example", "One", NULL, NULL, NULL },
+		{ "another keyword", "GIVEN p@firm.example",
+		    "NOTE hello\nClient: Acme\n", 1, "p@firm.example",
+		    "Acme", NULL, NULL, NULL },
+		{ "not a GIVEN mail", "Hello", "Client: Acme\n", 0, NULL,
+		    NULL, NULL, NULL, NULL },
+		{ "a word that starts like it", NULL,
+		    "Givenchy bag\nClient: Acme\n", 0, NULL, NULL, NULL, NULL,
+		    NULL },
+	};
+	struct given_mail g;
+	size_t i;
+
+	for (i = 0; i < nitems(cases); i++) {
+		int is = given_mail_parse(table, cases[i].subject,
+		    cases[i].text, &g);
+		if (is != cases[i].is) {
+			printf("#   %s: got %d\n", cases[i].what, is);
+			check_cur_failed = 1;
+		}
+#define SAME(a, b) do { if ((a) == NULL ? (b) != NULL : (b) == NULL || \
+	strcmp((a), (b)) != 0) { printf("#   %s: %s is \"%s\"\n", \
+	cases[i].what, #a, (a) ? (a) : "(null)"); check_cur_failed = 1; } \
+	} while (0)
+		SAME(g.partner, cases[i].partner);
+		SAME(g.client, cases[i].client);
+		SAME(g.contact, cases[i].contact);
+		SAME(g.note, cases[i].note);
+#undef SAME
+		if (cases[i].error == NULL ? g.error != NULL :
+		    g.error == NULL || strstr(g.error, cases[i].error) == NULL) {
+			printf("#   %s: error \"%s\"\n", cases[i].what,
+			    g.error ? g.error : "(null)");
+			check_cur_failed = 1;
+		}
+		given_mail_free(&g);
+	}
+}
+
 static int
 load_table(void)
 {
@@ -761,6 +833,7 @@ main(void)
 	RUN(test_full_date_ignores_today);
 	RUN(test_arg_help);
 	RUN(test_form_request);
+	RUN(test_given_mail);
 	RUN(test_hostile_long_line);
 	RUN(test_hostile_long_amounts);
 	RUN(test_hostile_long_note_and_relay);
