@@ -96,4 +96,14 @@ waitsubj staff2 'ほかに 1 件の通知を保留しました'
 t=$(mail_of staff2 'ほかに 1 件の通知を保留しました')
 check "the hourly summary names the kind in Japanese" has "$t" "保留したメール（読み取れない、隔離、サイズ超過）と配信エラー"
 check "not in English" lacks "$t" "messages set aside"
+# 4. The same client again, with its file: the duplicate's notice lists the
+# file in Japanese too (the list was English on the merge of #19's gap 4).
+sed -e 's/<att@partner.example>/<att2@partner.example>/' "$SB/attached.eml" >"$SB/again.eml"
+send --from partner1 --to intake --eml "$SB/again.eml"
+arrived
+at 7300
+waitsubj staff2 '重複した紹介: Acme'
+t=$(mail_of staff2 '重複した紹介: Acme')
+check "the duplicate's notice lists its file in Japanese" has "$t" "添付ファイル:" "brief.pdf"
+check "with no English label" lacks "$t" "Attachments:" ", attached"
 finish
