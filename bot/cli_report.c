@@ -104,7 +104,7 @@ health_texts(const struct scorecard_row *r, struct health_text *h)
 
 /*
  * The text report's health part (#20.4): satisfaction and trend per
- * partner, conversion by tier, and what needs attention.
+ * partner, conversion by commission tier, and what needs attention.
  */
 static void
 health_text(struct totals *t)
@@ -125,16 +125,17 @@ health_text(struct totals *t)
 		    i < sc->nrows ? s->name : "overall", h.tier, h.rate, h.sat,
 		    h.prev, h.trend, (long long)s->sat_n);
 	}
-	buf_addf(&t->out, "\nconversion by tier\n%-4s %8s %8s %4s %5s %6s\n",
-	    "tier", "partners", "received", "won", "conv", "rate");
+	buf_addf(&t->out, "\nconversion by commission tier (the tier each "
+	    "partner is on now)\n%8s %8s %4s %5s %6s  %s\n", "partners",
+	    "received", "won", "conv", "rate", "commission tier");
 	for (i = 0; i < sc->ntiers; i++) {
 		scorecard_tier_conversion(&sc->tiers[i], conv, sizeof(conv));
 		scorecard_rate(sc->tiers[i].rate_bp, h.rate, sizeof(h.rate));
-		buf_addf(&t->out, "%-4lld %8lld %8lld %4lld %5s %6s\n",
-		    (long long)sc->tiers[i].tier,
+		buf_addf(&t->out, "%8lld %8lld %4lld %5s %6s  %s\n",
 		    (long long)sc->tiers[i].partners,
 		    (long long)sc->tiers[i].received,
-		    (long long)sc->tiers[i].won, conv, h.rate);
+		    (long long)sc->tiers[i].won, conv, h.rate,
+		    sc->tiers[i].label);
 	}
 	buf_adds(&t->out, "\nneeds attention\n");
 	for (i = 0; i < sc->nrows; i++)
@@ -145,7 +146,7 @@ health_text(struct totals *t)
 		buf_adds(&t->out, "  -\n");
 }
 
-/* The JSON report's conversion by tier. */
+/* The JSON report's conversion by commission tier. */
 static void
 health_json(struct totals *t)
 {
@@ -158,7 +159,7 @@ health_json(struct totals *t)
 		scorecard_tier_conversion(&sc->tiers[i], conv, sizeof(conv));
 		scorecard_rate(sc->tiers[i].rate_bp, rate, sizeof(rate));
 		buf_adds(&t->out, i ? ",{" : "{");
-		json_kv_int(&t->out, "tier", sc->tiers[i].tier, 1);
+		json_kv_str(&t->out, "commission_tier", sc->tiers[i].label, 1);
 		json_kv_int(&t->out, "partners", sc->tiers[i].partners, 0);
 		json_kv_int(&t->out, "received", sc->tiers[i].received, 0);
 		json_kv_int(&t->out, "won", sc->tiers[i].won, 0);
@@ -203,7 +204,8 @@ emit(struct totals *t, const char *rowname, const struct scorecard_row *r)
 		    (long long)r->given_won);
 	if (t->format == F_CSV) {
 		/* The health columns (#20.4); points by key. */
-		buf_addf(&t->out, ",%s,%s,%s,%s,%s,%lld,\"", h.tier, h.rate,
+		buf_addf(&t->out, ",%s,\"%s\",%s,%s,%s,%s,%lld,\"", h.tier,
+		    r->commission_tier ? r->commission_tier : "-", h.rate,
 		    h.sat, h.prev, h.trend, (long long)r->sat_n);
 		for (i = 0; i < r->npoints; i++)
 			buf_addf(&t->out, "%s%s", i ? " " : "",
@@ -226,6 +228,7 @@ emit(struct totals *t, const char *rowname, const struct scorecard_row *r)
 		json_kv_int(&t->out, "given_won", r->given_won, 0);
 		if (r->tier > 0)
 			json_kv_int(&t->out, "tier", r->tier, 0);
+		json_kv_str(&t->out, "commission_tier", r->commission_tier, 0);
 		json_kv_str(&t->out, "commission_rate", h.rate, 0);
 		json_kv_str(&t->out, "satisfaction", h.sat, 0);
 		json_kv_str(&t->out, "satisfaction_previous", h.prev, 0);
@@ -506,7 +509,8 @@ cmd_report(const char *conf, int argc, char **argv)
 	else if (t.format == F_CSV)
 		buf_adds(&t.out, "partner_id,partner,received,given,won,"
 		    "conversion,revenue,commission,median_first_response_hours,"
-		    "sla_breaches,duplicates,given_won,tier,commission_rate,"
+		    "sla_breaches,duplicates,given_won,tier,commission_tier,"
+		    "commission_rate,"
 		    "satisfaction,satisfaction_previous,satisfaction_trend,"
 		    "survey_answers,needs_attention\n");
 	else
@@ -653,9 +657,10 @@ const struct cli_cmd cli_report_cmd = { "report",
 "                                per partner and overall: received, given,\n"
 "                                won, conversion, revenue, commission,\n"
 "                                median first response, SLA breaches,\n"
-"                                duplicates, given and won (g.won); tier,\n"
-"                                commission rate, satisfaction and its\n"
-"                                trend, conversion by tier, what needs\n"
+"                                duplicates, given and won (g.won); SLA\n"
+"                                tier, commission tier and rate,\n"
+"                                satisfaction and its trend, conversion\n"
+"                                by commission tier, what needs\n"
 "                                attention; html: the scorecard page with\n"
 "                                charts; --review: one partner's\n"
 "                                quarterly review pack as that page\n",

@@ -52,29 +52,13 @@ raises(const struct refbot *rb, const struct rate_now *n, struct raise *v,
 	return k;
 }
 
-/* Own terms, not tiered: what they are, or NULL when the tier decides. */
-static char *
-own_terms(const struct partner *p)
-{
-	char pct[16];
-
-	if (strcmp(p->terms, "reciprocal") == 0)
-		return xstrdup("reciprocal terms");
-	if (strcmp(p->terms, "flat") == 0)
-		return xstrdup("a flat fee");
-	if (p->rate_bp >= 0)
-		return xasprintf("their own rate, %s",
-		    commission_percent_text(p->rate_bp, pct, sizeof(pct)));
-	return NULL;
-}
-
 int
 cli_partner_tier(struct refbot *rb, const struct partner *p,
     struct list_ctx *lc)
 {
 	struct rate_now n;
 	struct raise up[TIERS_MAX];
-	char pct[16], conv[16], *own = own_terms(p);
+	char pct[16], conv[16], *own = rate_own_terms(p);
 	int64_t c;
 	size_t i, nup;
 	struct buf *b = &lc->out;

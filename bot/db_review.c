@@ -6,10 +6,6 @@
 #include "db_int.h"
 #include "db_review.h"
 
-/* The current answers: each question's latest row (the schema's rule). */
-#define CURRENT "a.id IN (SELECT max(id) FROM survey_answers " \
-	"GROUP BY survey_id, question)"
-
 /* A callback of any of the types below, and its argument. */
 typedef void (*anyfn)(void);
 struct fwd {
@@ -22,69 +18,6 @@ opt_int(sqlite3_stmt *st, int i)
 {
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 :
 	    sqlite3_column_int64(st, i);
-}
-
-static int
-score_row(sqlite3_stmt *st, void *arg)
-{
-	const struct fwd *f = arg;
-	int (*cb)(const struct survey_score *, void *) =
-	    (int (*)(const struct survey_score *, void *))f->cb;
-	struct survey_score s;
-
-	s.kind = (const char *)sqlite3_column_text(st, 0);
-	s.question = (const char *)sqlite3_column_text(st, 1);
-	s.avg = opt_int(st, 2);
-	s.n = sqlite3_column_int64(st, 3);
-	return cb(&s, f->arg);
-}
-
-int
-db_review_scores(struct db *db, int64_t partner_id, int64_t from, int64_t to,
-    int (*cb)(const struct survey_score *, void *), void *arg)
-{
-	static const char sql[] = "SELECT s.kind, a.question,"
-	    " CAST(round(avg(a.score) * 100) AS INTEGER), count(a.score)"
-	    " FROM survey_answers a JOIN surveys s ON s.id = a.survey_id"
-	    " WHERE " CURRENT " AND s.partner_id = ?1 AND"
-	    " a.answered_at >= ?2 AND a.answered_at < ?3"
-	    " GROUP BY 1, 2 ORDER BY 1 DESC, a.question <> 'satisfaction', 2";
-	struct fwd f = { (anyfn)cb, arg };
-
-	return db_each(db, sql, ARGS(arg_int(partner_id), arg_int(from),
-	    arg_int(to)), score_row, &f);
-}
-
-static int
-comment_row(sqlite3_stmt *st, void *arg)
-{
-	const struct fwd *f = arg;
-	int (*cb)(const struct survey_comment *, void *) =
-	    (int (*)(const struct survey_comment *, void *))f->cb;
-	struct survey_comment c;
-
-	c.kind = (const char *)sqlite3_column_text(st, 0);
-	c.question = (const char *)sqlite3_column_text(st, 1);
-	c.comment = (const char *)sqlite3_column_text(st, 2);
-	c.score = opt_int(st, 3);
-	c.at = sqlite3_column_int64(st, 4);
-	return cb(&c, f->arg);
-}
-
-int
-db_review_comments(struct db *db, int64_t partner_id, int64_t from,
-    int64_t to, int (*cb)(const struct survey_comment *, void *), void *arg)
-{
-	static const char sql[] = "SELECT s.kind, a.question, a.comment,"
-	    " a.score, a.answered_at FROM survey_answers a"
-	    " JOIN surveys s ON s.id = a.survey_id WHERE " CURRENT
-	    " AND s.partner_id = ?1 AND a.answered_at >= ?2 AND"
-	    " a.answered_at < ?3 AND trim(coalesce(a.comment, '')) <> ''"
-	    " ORDER BY a.answered_at, a.id";
-	struct fwd f = { (anyfn)cb, arg };
-
-	return db_each(db, sql, ARGS(arg_int(partner_id), arg_int(from),
-	    arg_int(to)), comment_row, &f);
 }
 
 static int
@@ -188,51 +121,36 @@ health_row(sqlite3_stmt *st, void *arg)
 	h.partner_id = sqlite3_column_int64(st, 0);
 	h.tier = sqlite3_column_int64(st, 1);
 	h.rate_bp = opt_int(st, 2);
-	h.rate_n = sqlite3_column_int64(st, 8);
-	h.active = sqlite3_column_int(st, 9);
-	h.sat = opt_int(st, 3);
-	h.sat_n = sqlite3_column_int64(st, 4);
-	h.sat_prev = opt_int(st, 5);
-	h.sat_prev_n = sqlite3_column_int64(st, 6);
-	h.disqualified = sqlite3_column_int64(st, 7);
+	h.rate_n = sqlite3_column_int64(st, 3);
+	h.disqualified = sqlite3_column_int64(st, 4);
+	h.active = sqlite3_column_int(st, 5);
 	return cb(&h, f->arg);
 }
 
 int
 db_health_partners(struct db *db, int64_t partner_id, int64_t from,
-    int64_t to, int64_t prev_from,
+    int64_t to,
     int (*cb)(const struct health_db_row *, void *), void *arg)
 {
-	/* ?1 from, ?2 to, ?3 partner (0: all), ?4 the previous period. */
+	/* ?1 from, ?2 to, ?3 partner (0: all). */
 	static const char sql[] =
-	    "WITH c AS (SELECT s.partner_id, a.score, a.answered_at AS t"
-	    "   FROM survey_answers a JOIN surveys s ON s.id = a.survey_id"
-	    "   WHERE " CURRENT " AND a.question = 'satisfaction' AND"
-	    "   a.score IS NOT NULL AND (?3 = 0 OR s.partner_id = ?3)),"
-	    " s AS (SELECT partner_id,"
-	    "   CAST(round(avg(CASE WHEN t >= ?1 AND t < ?2 THEN score END)"
-	    "   * 100) AS INTEGER) AS sat, sum(t >= ?1 AND t < ?2) AS n,"
-	    "   CAST(round(avg(CASE WHEN t >= ?4 AND t < ?1 THEN score END)"
-	    "   * 100) AS INTEGER) AS prev, sum(t >= ?4 AND t < ?1) AS pn"
-	    "   FROM c GROUP BY partner_id),"
-	    " l AS (SELECT partner_id, CAST(round(avg(rate_bp)) AS INTEGER)"
+	    "WITH l AS (SELECT partner_id, CAST(round(avg(rate_bp)) AS INTEGER)"
 	    "   AS rate, count(*) AS n FROM ledger WHERE kind = 'earned' AND"
 	    "   rate_bp IS NOT NULL AND created_at >= ?1 AND created_at < ?2 GROUP BY"
 	    "   partner_id),"
 	    " d AS (SELECT partner_id, count(*) AS dq FROM referrals WHERE"
 	    "   status = {DISQUALIFIED} AND created_at >= ?1 AND"
 	    "   created_at < ?2 GROUP BY partner_id)"
-	    " SELECT p.id, p.tier, l.rate, s.sat, coalesce(s.n, 0), s.prev,"
-	    " coalesce(s.pn, 0), coalesce(d.dq, 0), coalesce(l.n, 0), p.active"
+	    " SELECT p.id, p.tier, l.rate, coalesce(l.n, 0),"
+	    " coalesce(d.dq, 0), p.active"
 	    " FROM partners p"
-	    " LEFT JOIN s ON s.partner_id = p.id"
 	    " LEFT JOIN l ON l.partner_id = p.id"
 	    " LEFT JOIN d ON d.partner_id = p.id"
 	    " WHERE ?3 = 0 OR p.id = ?3 ORDER BY p.id";
 	struct fwd f = { (anyfn)cb, arg };
 
 	return db_each(db, sql, ARGS(arg_int(from), arg_int(to),
-	    arg_int(partner_id), arg_int(prev_from)), health_row, &f);
+	    arg_int(partner_id)), health_row, &f);
 }
 
 int

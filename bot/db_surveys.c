@@ -10,9 +10,9 @@
 /* The current answer rows: each (survey, question)'s highest id. */
 #define CURRENT "a.id = (SELECT max(id) FROM survey_answers b WHERE " \
 	"b.survey_id = a.survey_id AND b.question = a.question)"
-/* The surveys a query API call covers: ?1 kind, ?2 partner, ?3..?4. */
+/* The answers a query API call covers: ?1 kind, ?2 partner, ?3..?4. */
 #define COVERED "(?1 IS NULL OR s.kind = ?1) AND (?2 = 0 OR " \
-	"s.partner_id = ?2) AND s.sent_at >= ?3 AND s.sent_at < ?4"
+	"s.partner_id = ?2) AND a.answered_at >= ?3 AND a.answered_at < ?4"
 
 void
 survey_row_free(struct survey_row *s)
@@ -280,38 +280,45 @@ db_partner_set_client_contact(struct db *db, int64_t partner_id, int on)
 	    "id = ?", ARGS(arg_int(on != 0), arg_int(partner_id)));
 }
 
-struct averages {
-	int (*cb)(const char *, double, int64_t, void *);
+struct scores {
+	int (*cb)(const struct survey_score *, void *);
 	void *arg;
 };
 
 static int
-average_row(sqlite3_stmt *st, void *arg)
+score_row(sqlite3_stmt *st, void *arg)
 {
-	struct averages *c = arg;
+	struct scores *c = arg;
+	struct survey_score s;
 
-	return c->cb((const char *)sqlite3_column_text(st, 0),
-	    sqlite3_column_double(st, 1), sqlite3_column_int64(st, 2),
-	    c->arg);
+	s.partner_id = sqlite3_column_int64(st, 0);
+	s.kind = (const char *)sqlite3_column_text(st, 1);
+	s.question = (const char *)sqlite3_column_text(st, 2);
+	s.avg = sqlite3_column_int64(st, 3);
+	s.n = sqlite3_column_int64(st, 4);
+	return c->cb(&s, c->arg);
 }
 
 int
-db_survey_averages(struct db *db, const char *kind, int64_t partner_id,
-    int64_t from, int64_t to,
-    int (*cb)(const char *, double, int64_t, void *), void *arg)
+db_survey_scores(struct db *db, const char *kind, int64_t partner_id,
+    const char *question, int64_t from, int64_t to,
+    int (*cb)(const struct survey_score *, void *), void *arg)
 {
-	static const char sql[] = "SELECT a.question, avg(a.score), "
-	    "count(*) FROM survey_answers a JOIN surveys s ON s.id = "
-	    "a.survey_id WHERE " COVERED " AND a.score IS NOT NULL AND "
-	    CURRENT " GROUP BY a.question ORDER BY a.question";
-	struct averages c = { cb, arg };
+	/* ?1 NULL: the kinds together (the column is NULL too). */
+	static const char sql[] = "SELECT s.partner_id, ?1, a.question, "
+	    "CAST(round(avg(a.score) * 100) AS INTEGER), count(*) FROM "
+	    "survey_answers a JOIN surveys s ON s.id = a.survey_id WHERE "
+	    COVERED " AND (?5 IS NULL OR a.question = ?5) AND a.score IS "
+	    "NOT NULL AND " CURRENT " GROUP BY 1, 3 ORDER BY 1, "
+	    "a.question <> 'satisfaction', 3";
+	struct scores c = { cb, arg };
 
 	return db_each(db, sql, ARGS(arg_text(kind), arg_int(partner_id),
-	    arg_int(from), arg_int(to)), average_row, &c);
+	    arg_int(from), arg_int(to), arg_text(question)), score_row, &c);
 }
 
 struct comments {
-	int (*cb)(int64_t, const char *, const char *, int64_t, void *);
+	int (*cb)(const struct survey_comment *, void *);
 	void *arg;
 };
 
@@ -319,24 +326,29 @@ static int
 comment_row(sqlite3_stmt *st, void *arg)
 {
 	struct comments *c = arg;
+	struct survey_comment x;
 
-	return c->cb(sqlite3_column_int64(st, 0),
-	    (const char *)sqlite3_column_text(st, 1),
-	    (const char *)sqlite3_column_text(st, 2),
-	    sqlite3_column_int64(st, 3), c->arg);
+	x.survey_id = sqlite3_column_int64(st, 0);
+	x.partner_id = sqlite3_column_int64(st, 1);
+	x.kind = (const char *)sqlite3_column_text(st, 2);
+	x.question = (const char *)sqlite3_column_text(st, 3);
+	x.comment = (const char *)sqlite3_column_text(st, 4);
+	x.score = sqlite3_column_int64(st, 5);
+	x.at = sqlite3_column_int64(st, 6);
+	return c->cb(&x, c->arg);
 }
 
 int
 db_survey_comments(struct db *db, const char *kind, int64_t partner_id,
     int64_t from, int64_t to,
-    int (*cb)(int64_t, const char *, const char *, int64_t, void *),
-    void *arg)
+    int (*cb)(const struct survey_comment *, void *), void *arg)
 {
-	static const char sql[] = "SELECT a.survey_id, a.question, "
-	    "a.comment, a.answered_at FROM survey_answers a JOIN surveys s "
-	    "ON s.id = a.survey_id WHERE " COVERED " AND a.comment IS NOT "
-	    "NULL AND a.comment <> '' AND " CURRENT " ORDER BY s.sent_at, "
-	    "s.id, a.id";
+	static const char sql[] = "SELECT a.survey_id, s.partner_id, "
+	    "s.kind, a.question, a.comment, coalesce(a.score, -1), "
+	    "a.answered_at FROM "
+	    "survey_answers a JOIN surveys s ON s.id = a.survey_id WHERE "
+	    COVERED " AND trim(coalesce(a.comment, '')) <> '' AND " CURRENT
+	    " ORDER BY a.answered_at, a.id";
 	struct comments c = { cb, arg };
 
 	return db_each(db, sql, ARGS(arg_text(kind), arg_int(partner_id),

@@ -10,10 +10,13 @@
  * is the survey template's field name ("satisfaction" is the overall
  * satisfaction in both kinds).
  *
- * The query API for reports and the review pack is at the end
- * (db_survey_averages, db_survey_comments): current answers only, of
- * surveys sent in [from, to).  Returns as in db.h; strings in the
- * structs handed to callbacks are borrowed for the call.
+ * The query API for the report, the scorecard and the review pack is
+ * at the end (db_survey_scores, db_survey_comments), the one place
+ * survey answers are counted: current answers only (a question's
+ * latest row), GIVEN in [from, to) — a quarterly review discusses what
+ * partners said that quarter, whenever the survey was sent.  Returns
+ * as in db.h; strings in the structs handed to callbacks are borrowed
+ * for the call.
  */
 #ifndef REFBOT_DB_SURVEYS_H
 #define REFBOT_DB_SURVEYS_H
@@ -100,23 +103,36 @@ int db_partner_client_contact(struct db *, int64_t partner_id);
 int db_partner_set_client_contact(struct db *, int64_t partner_id, int on);
 
 /*
- * The query API.  The average of the current scores per question, over
- * surveys of kind ("partner" or "client"; NULL both) of partner_id (0:
- * every partner) sent in [from, to): cb(question, average, answers, arg)
- * per question, by name.  0 or -1.
+ * The query API.  The current scores given in [from, to), of surveys of
+ * kind ("partner" or "client"; NULL: both together) of partner_id (0:
+ * each partner), of question (NULL: every question): one row per
+ * partner (by id), kind (partner first) and question (satisfaction
+ * first, then by name).  avg in hundredths (450: 4.5).  0 or -1.
  */
-int db_survey_averages(struct db *, const char *kind, int64_t partner_id,
-    int64_t from, int64_t to,
-    int (*cb)(const char *question, double average, int64_t n, void *),
-    void *arg);
+struct survey_score {
+	int64_t partner_id;
+	const char *kind;		/* NULL when asked for both */
+	const char *question;		/* the survey template's field */
+	int64_t avg;			/* hundredths */
+	int64_t n;			/* answers scored */
+};
+int db_survey_scores(struct db *, const char *kind, int64_t partner_id,
+    const char *question, int64_t from, int64_t to,
+    int (*cb)(const struct survey_score *, void *), void *arg);
+
 /*
- * The current free-text answers (and the words after a score) of the
- * same surveys, oldest survey first: cb(survey_id, question, comment,
- * answered_at, arg).  0 or -1.
+ * The current answers with words (a free-text answer, or the words
+ * after a score) given in [from, to), of the same surveys, oldest
+ * answer first.  0 or -1.
  */
+struct survey_comment {
+	int64_t survey_id, partner_id;
+	const char *kind, *question, *comment;
+	int64_t score;			/* -1: none */
+	int64_t at;
+};
 int db_survey_comments(struct db *, const char *kind, int64_t partner_id,
     int64_t from, int64_t to,
-    int (*cb)(int64_t survey_id, const char *question, const char *comment,
-    int64_t answered_at, void *), void *arg);
+    int (*cb)(const struct survey_comment *, void *), void *arg);
 
 #endif

@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "db_review.h"
+#include "db_surveys.h"
 #include "health.h"
 #include "log.h"
+#include "rate.h"
 #include "render.h"
 #include "scorecard.h"
 #include "status.h"
@@ -314,29 +316,66 @@ struct report {
 	struct scorecard *sc;
 	struct health *v;
 	char *active;			/* by row: the partner is active */
+	int64_t *rate_n;		/* by row: the entries behind rate_bp */
 	int64_t sat_sum, sat_prev_sum;	/* hundredths times answers */
 };
 
 static struct scorecard_tier *
-tier_of(struct scorecard *sc, int64_t tier)
+tier_of(struct scorecard *sc, const char *label, int64_t rate)
 {
 	struct scorecard_tier *t;
 	size_t i;
 
 	for (i = 0; i < sc->ntiers; i++)
-		if (sc->tiers[i].tier == tier)
+		if (strcmp(sc->tiers[i].label, label) == 0)
 			return &sc->tiers[i];
-	/* Kept in order of tier: a handful at most. */
+	/* Kept by rate, own terms last: a handful at most. */
 	sc->tiers = xreallocarray(sc->tiers, sc->ntiers + 1,
 	    sizeof(*sc->tiers));
-	for (i = sc->ntiers; i > 0 && sc->tiers[i - 1].tier > tier; i--)
+	for (i = sc->ntiers; i > 0 && (rate < 0 ? 0 :
+	    sc->tiers[i - 1].tier_rate < 0 ||
+	    sc->tiers[i - 1].tier_rate > rate); i--)
 		sc->tiers[i] = sc->tiers[i - 1];
 	sc->ntiers++;
 	t = &sc->tiers[i];
 	memset(t, 0, sizeof(*t));
-	t->tier = tier;
+	t->label = xstrdup(label);
+	t->tier_rate = rate;
 	t->rate_bp = -1;
 	return t;
+}
+
+/* Row i's partner into the commission tier it is on now. */
+static int
+add_to_tier(struct refbot *rb, struct report *r, size_t i)
+{
+	struct scorecard_row *row = &r->sc->rows[i];
+	struct scorecard_tier *t;
+	struct partner p;
+	char key[24], *label;
+	int64_t rate, n = r->rate_n[i];
+	int rc;
+
+	snprintf(key, sizeof(key), "%lld", (long long)row->partner_id);
+	if ((rc = db_partner_find(rb->db, key, &p)) <= 0)
+		return rc;
+	rc = rate_tier_label(rb, &p, &label, &rate);
+	partner_free(&p);
+	if (rc != 0)
+		return -1;
+	row->commission_tier = label;
+	t = tier_of(r->sc, label, rate);
+	t->partners++;
+	t->received += row->received;
+	t->counted += row->received - row->duplicates;
+	t->won += row->won;
+	/* The tier's rate: the mean of its entries' rates. */
+	if (n > 0) {
+		t->rate_bp = ((t->rate_bp < 0 ? 0 : t->rate_bp * t->rate_n) +
+		    row->rate_bp * n) / (t->rate_n + n);
+		t->rate_n += n;
+	}
+	return 0;
 }
 
 static int
@@ -346,33 +385,46 @@ health_row_cb(const struct health_db_row *d, void *arg)
 	struct scorecard *sc = r->sc;
 	struct health *h = find(r->v, sc->nrows, d->partner_id);
 	struct scorecard_row *row;
-	struct scorecard_tier *t;
 
 	if (h == NULL)
 		return 0;
 	row = &sc->rows[h - r->v];
 	r->active[h - r->v] = (char)d->active;
+	r->rate_n[h - r->v] = d->rate_n;
 	row->tier = d->tier;
 	row->rate_bp = d->rate_bp;
-	row->sat = h->sat = d->sat;
-	row->sat_prev = h->sat_prev = d->sat_prev;
-	row->sat_n = d->sat_n;
-	row->sat_prev_n = d->sat_prev_n;
 	h->disqualified = d->disqualified;
-	r->sat_sum += d->sat >= 0 ? d->sat * d->sat_n : 0;
-	r->sat_prev_sum += d->sat_prev >= 0 ? d->sat_prev * d->sat_prev_n : 0;
-	sc->all.sat_n += d->sat_n;
-	sc->all.sat_prev_n += d->sat_prev_n;
-	/* The tier's rate: the mean of its entries' rates. */
-	t = tier_of(sc, d->tier);
-	t->partners++;
-	t->received += row->received;
-	t->counted += row->received - row->duplicates;
-	t->won += row->won;
-	if (d->rate_n > 0) {
-		t->rate_bp = ((t->rate_bp < 0 ? 0 : t->rate_bp * t->rate_n) +
-		    d->rate_bp * d->rate_n) / (t->rate_n + d->rate_n);
-		t->rate_n += d->rate_n;
+	return 0;
+}
+
+/* A partner's satisfaction (both kinds of survey) in the period or before. */
+struct sat {
+	struct report *r;
+	int prev;
+};
+
+static int
+sat_cb(const struct survey_score *s, void *arg)
+{
+	const struct sat *x = arg;
+	struct report *r = x->r;
+	struct scorecard *sc = r->sc;
+	struct health *h = find(r->v, sc->nrows, s->partner_id);
+	struct scorecard_row *row;
+
+	if (h == NULL)
+		return 0;
+	row = &sc->rows[h - r->v];
+	if (x->prev) {
+		row->sat_prev = h->sat_prev = s->avg;
+		row->sat_prev_n = s->n;
+		r->sat_prev_sum += s->avg * s->n;
+		sc->all.sat_prev_n += s->n;
+	} else {
+		row->sat = h->sat = s->avg;
+		row->sat_n = s->n;
+		r->sat_sum += s->avg * s->n;
+		sc->all.sat_n += s->n;
 	}
 	return 0;
 }
@@ -395,6 +447,7 @@ health_scorecard(struct refbot *rb, struct scorecard *sc, int64_t partner_id,
     const char *lang)
 {
 	struct report r;
+	struct sat now_s = { &r, 0 }, prev_s = { &r, 1 };
 	size_t i;
 	int rc = 0;
 
@@ -402,6 +455,7 @@ health_scorecard(struct refbot *rb, struct scorecard *sc, int64_t partner_id,
 	r.sc = sc;
 	r.v = xcalloc(sc->nrows + 1, sizeof(*r.v));
 	r.active = xcalloc(sc->nrows + 1, 1);
+	r.rate_n = xcalloc(sc->nrows + 1, sizeof(*r.rate_n));
 	sc->all.sat = sc->all.sat_prev = sc->all.rate_bp = -1;
 	for (i = 0; i < sc->nrows; i++) {
 		const struct scorecard_row *row = &sc->rows[i];
@@ -417,10 +471,17 @@ health_scorecard(struct refbot *rb, struct scorecard *sc, int64_t partner_id,
 		sc->rows[i].rate_bp = -1;
 	}
 	if (db_health_partners(rb->db, partner_id, sc->from, sc->to,
-	    sc->prev_from, health_row_cb, &r) != 0 ||
+	    health_row_cb, &r) != 0 ||
+	    db_survey_scores(rb->db, NULL, partner_id, "satisfaction",
+	    sc->from, sc->to, sat_cb, &now_s) != 0 ||
+	    db_survey_scores(rb->db, NULL, partner_id, "satisfaction",
+	    sc->prev_from, sc->from, sat_cb, &prev_s) != 0 ||
 	    health_gather(rb, partner_id, sc->from, sc->to, sc->generated,
 	    lang, r.v, sc->nrows, NULL) != 0)
 		rc = -1;
+	for (i = 0; rc == 0 && i < sc->nrows; i++)
+		if (add_to_tier(rb, &r, i) < 0)
+			rc = -1;
 	/* A partner no longer active needs no attention. */
 	for (i = 0; rc == 0 && i < sc->nrows; i++)
 		if (r.active[i] && health_points(rb, lang, sc->rows[i].name, rb->sla_hours,
@@ -432,6 +493,7 @@ health_scorecard(struct refbot *rb, struct scorecard *sc, int64_t partner_id,
 		sc->all.sat_prev = r.sat_prev_sum / sc->all.sat_prev_n;
 	free(r.v);
 	free(r.active);
+	free(r.rate_n);
 	return rc;
 }
 
@@ -447,6 +509,9 @@ health_scorecard_free(struct scorecard *sc)
 		}
 		free(sc->rows[i].points);
 		free(sc->rows[i].point_keys);
+		free(sc->rows[i].commission_tier);
 	}
+	for (i = 0; i < sc->ntiers; i++)
+		free(sc->tiers[i].label);
 	free(sc->tiers);
 }

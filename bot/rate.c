@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "clock.h"
@@ -87,5 +88,43 @@ rate_now(struct refbot *rb, const struct partner *p, struct rate_now *n)
 	else
 		n->rate = tier_rate(&rb->cfg.tiers, n->st.count > 0 ?
 		    n->st.count : 1);
+	return 0;
+}
+
+char *
+rate_own_terms(const struct partner *p)
+{
+	char pct[16];
+
+	if (strcmp(p->terms, "reciprocal") == 0)
+		return xstrdup("reciprocal terms");
+	if (strcmp(p->terms, "flat") == 0)
+		return xstrdup("a flat fee");
+	if (p->rate_bp >= 0)
+		return xasprintf("their own rate, %s",
+		    commission_percent_text(p->rate_bp, pct, sizeof(pct)));
+	return NULL;
+}
+
+int
+rate_tier_label(struct refbot *rb, const struct partner *p, char **label,
+    int64_t *rate)
+{
+	struct rate_now n;
+	char pct[16], *own = rate_own_terms(p);
+
+	*label = NULL;
+	*rate = -1;
+	if (own != NULL) {
+		free(own);
+		*label = xstrdup("own terms");
+		return 0;
+	}
+	if (rate_now(rb, p, &n) != 0)
+		return -1;
+	*rate = n.rate;
+	*label = n.row != NULL ? xstrdup(n.row->text) :
+	    xasprintf("tier_rates → %s", commission_percent_text(n.rate, pct,
+	    sizeof(pct)));
 	return 0;
 }

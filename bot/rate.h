@@ -40,4 +40,17 @@ struct rate_now {
 
 int rate_now(struct refbot *, const struct partner *, struct rate_now *);
 
+/* Own terms, not tiered: what they are ("a flat fee"), or NULL when the
+ * tier decides.  Caller frees. */
+char *rate_own_terms(const struct partner *);
+
+/*
+ * The commission tier p is on now, in words that name it: "own terms"
+ * (not tiered), the tiers.txt row met ("count>=4 → 15%"), or the
+ * tier_rates step ("tier_rates → 10%"); *rate its rate in basis points
+ * (-1: own terms).  Caller frees *label.  0, or -1 on a database error.
+ */
+int rate_tier_label(struct refbot *, const struct partner *, char **label,
+    int64_t *rate);
+
 #endif

@@ -11,6 +11,7 @@
 #include "db_partners.h"
 #include "db_reports.h"
 #include "db_review.h"
+#include "db_surveys.h"
 #include "db_staff.h"
 #include "log.h"
 #include "notify.h"
@@ -126,6 +127,16 @@ score_cb(const struct survey_score *s, void *arg)
 	return 0;
 }
 
+/* The scores of each kind, partner survey first. */
+static int
+scores(struct refbot *rb, int64_t partner_id, int64_t from, int64_t to,
+    struct scores *x)
+{
+	return db_survey_scores(rb->db, "partner", partner_id, NULL, from, to,
+	    score_cb, x) != 0 || db_survey_scores(rb->db, "client",
+	    partner_id, NULL, from, to, score_cb, x) != 0 ? -1 : 0;
+}
+
 static int
 comment_cb(const struct survey_comment *c, void *arg)
 {
@@ -148,8 +159,14 @@ health_cb(const struct health_db_row *d, void *arg)
 	struct review *rv = arg;
 
 	rv->h.disqualified = d->disqualified;
-	rv->h.sat = d->sat;
-	rv->h.sat_prev = d->sat_prev;
+	return 0;
+}
+
+/* The satisfaction of both kinds together, into the int64_t at arg. */
+static int
+sat_cb(const struct survey_score *s, void *arg)
+{
+	*(int64_t *)arg = s->avg;
 	return 0;
 }
 
@@ -188,14 +205,16 @@ review_build(struct refbot *rb, const struct partner *p,
 	    db_review_statuses(rb->db, p->id, q->from, q->to, status_cb,
 	    rv) != 0 ||
 	    db_given_counts(rb->db, p->id, q->from, q->to, &g) != 0 ||
-	    db_review_scores(rb->db, p->id, q->from, to, score_cb,
-	    &now_s) != 0 ||
-	    db_review_scores(rb->db, p->id, rv->prev.from, q->from, score_cb,
-	    &prev_s) != 0 ||
-	    db_review_comments(rb->db, p->id, q->from, to, comment_cb,
+	    scores(rb, p->id, q->from, to, &now_s) != 0 ||
+	    scores(rb, p->id, rv->prev.from, q->from, &prev_s) != 0 ||
+	    db_survey_comments(rb->db, NULL, p->id, q->from, to, comment_cb,
 	    rv) != 0 ||
-	    db_health_partners(rb->db, p->id, q->from, to, rv->prev.from,
-	    health_cb, rv) != 0 ||
+	    db_survey_scores(rb->db, NULL, p->id, "satisfaction", q->from, to,
+	    sat_cb, &rv->h.sat) != 0 ||
+	    db_survey_scores(rb->db, NULL, p->id, "satisfaction",
+	    rv->prev.from, q->from, sat_cb, &rv->h.sat_prev) != 0 ||
+	    db_health_partners(rb->db, p->id, q->from, to, health_cb,
+	    rv) != 0 ||
 	    health_gather(rb, p->id, q->from, q->to, now, rv->lang, &rv->h, 1,
 	    &rv->stalled) != 0)
 		return -1;

@@ -26,7 +26,8 @@ struct scorecard_row {
 	int64_t median;		/* seconds to the first response; -1: none */
 	int64_t given_won;	/* of those given, the ones won */
 	/* Health (#20.4): tier, mean commission rate, satisfaction. */
-	int64_t tier;		/* partners.tier; 0 for the overall row */
+	int64_t tier;		/* partners.tier (SLA); 0 for the overall row */
+	char *commission_tier;	/* rate_tier_label now; NULL: overall */
 	int64_t rate_bp;	/* of the period's commission; -1: none */
 	int64_t sat, sat_prev;	/* hundredths (1-5), -1: no answers */
 	int64_t sat_n, sat_prev_n;	/* answers behind them */
@@ -35,9 +36,15 @@ struct scorecard_row {
 	size_t npoints;
 };
 
-/* Conversion by partner tier. */
+/*
+ * Conversion by commission tier: the partners grouped by the tier each
+ * is on now (rate_tier_label: a tiers.txt row, a tier_rates step, or
+ * own terms), with their referrals of the period.
+ */
 struct scorecard_tier {
-	int64_t tier, partners, received, counted, won;
+	char *label;		/* "count>=4 → 15%", "own terms" */
+	int64_t tier_rate;	/* its rate in basis points; -1: own terms */
+	int64_t partners, received, counted, won;
 	int64_t rate_bp;	/* mean rate of the commission; -1: none */
 	int64_t rate_n;		/* the ledger entries behind it */
 };

@@ -43,8 +43,9 @@ static const char *const hwords[H_N][2] = {
 	[H_TREND] = { "Trend", "傾向" },
 	[H_ANSWERS] = { "Answers", "回答数" },
 	[H_OVERALL] = { "Overall", "合計" },
-	[H_TIERS] = { "Conversion by tier", "ティア別の成約率" },
-	[H_TIER] = { "Tier", "ティア" },
+	[H_TIERS] = { "Conversion by commission tier",
+	    "手数料ティア別の成約率" },
+	[H_TIER] = { "Commission tier (now)", "手数料ティア（現在）" },
 	[H_PARTNERS] = { "Partners", "パートナー数" },
 	[H_RECEIVED] = { "Received", "受けた紹介" },
 	[H_WON] = { "Won", "成約" },
@@ -284,8 +285,7 @@ tiers(struct hp *p)
 	size_t i;
 
 	for (i = 0; i < sc->ntiers; i++) {
-		labels[i] = xasprintf("%s %lld", hw(p, H_TIER),
-		    (long long)sc->tiers[i].tier);
+		labels[i] = xstrdup(sc->tiers[i].label);
 		a[i] = sc->tiers[i].received;
 		b[i] = sc->tiers[i].won;
 	}

@@ -164,8 +164,10 @@ check "unedited: reciprocity and SLA points, in English" bash -c 'grep -qF -- "-
 rb review --quarter 2026Q5 >/dev/null 2>&1
 check "a bad quarter is a usage error" [ $? -eq 64 ]
 
-# Item 4: health in the reports.  Partner Two moves to tier 1, so the
-# conversion by tier has two rows.
+# Item 4: health in the reports.  Partner Two moves to (SLA) tier 1;
+# conversion by tier groups by the COMMISSION tier each partner is on
+# now (tier_rates here: Partner One's 4 referrals that count → 15%, the
+# others' none → 10%), not by that SLA tier.
 rb partner set partner2@example.test --tier 1 >/dev/null
 json=$(rb report --quarter "$QNAME" --format json)
 printf '%s\n' "$json" >"$SB/report.json"
@@ -177,21 +179,23 @@ check "JSON: satisfaction 3.0 against 4.5, trend -1.5, 2 answers" \
 check "JSON: needs attention, from the talking points" \
 	[ "$(pyjson "[[a['point'] for a in p['needs_attention']] for p in j['partners']]" <<<"$json")" = "[['reciprocity', 'disqualified', 'conversion', 'sla', 'stalled', 'satisfaction_fell', 'satisfaction_low'], ['quiet'], ['quiet']]" ]
 check "JSON: the words are the file's" grep -qF "Reciprocity 6:2 (received:given)" <<<"$(p1 "['needs_attention'][0]['text']")"
-check "JSON: conversion by tier" \
-	[ "$(pyjson "[(t['tier'], t['partners'], t['received'], t['won'], t['conversion'], t['commission_rate']) for t in j['tiers']]" <<<"$json")" = "[(1, 1, 0, 0, '-', '-'), (3, 2, 6, 1, '16%', '10.0%')]" ]
+check "JSON: conversion by commission tier" \
+	[ "$(pyjson "[(t['commission_tier'], t['partners'], t['received'], t['won'], t['conversion'], t['commission_rate']) for t in j['tiers']]" <<<"$json")" = "[('tier_rates → 10%', 2, 0, 0, '-', '-'), ('tier_rates → 15%', 1, 6, 1, '16%', '10.0%')]" ]
+check "JSON: each partner's commission tier beside its SLA tier" \
+	[ "$(pyjson "[(p['tier'], p['commission_tier']) for p in j['partners']]" <<<"$json")" = "[(3, 'tier_rates → 15%'), (1, 'tier_rates → 10%'), (3, 'tier_rates → 10%')]" ]
 check "JSON: overall satisfaction" [ "$(pyjson "(j['overall']['satisfaction'], j['overall']['satisfaction_previous'])" <<<"$json")" = "('3.0', '4.5')" ]
 csv=$(rb report --quarter "$QNAME" --format csv)
 col() { /usr/bin/python3 -c '
 import csv, sys
 rows = list(csv.DictReader(sys.stdin))
 print(" | ".join(",".join(r[c] for c in sys.argv[1:]) for r in rows))' "$@" <<<"$csv"; }
-check "CSV: tier, rate, satisfaction, trend, answers per partner" \
-	[ "$(col partner tier commission_rate satisfaction satisfaction_previous satisfaction_trend survey_answers)" = "Partner One,3,10.0%,3.0,4.5,-1.5,2 | Partner Two,1,-,-,-,-,0 | Late Partner,3,-,-,-,-,0 | overall,-,-,3.0,4.5,-1.5,2" ]
+check "CSV: tier, commission tier, rate, satisfaction, trend, answers per partner" \
+	[ "$(col partner tier commission_tier commission_rate satisfaction satisfaction_previous satisfaction_trend survey_answers)" = "Partner One,3,tier_rates → 15%,10.0%,3.0,4.5,-1.5,2 | Partner Two,1,tier_rates → 10%,-,-,-,-,0 | Late Partner,3,tier_rates → 10%,-,-,-,-,0 | overall,-,-,-,3.0,4.5,-1.5,2" ]
 check "CSV: needs attention by key" \
 	[ "$(col partner needs_attention)" = "Partner One,reciprocity disqualified conversion sla stalled satisfaction_fell satisfaction_low | Partner Two,quiet | Late Partner,quiet | overall," ]
 text=$(rb report --quarter "$QNAME")
 check "text: satisfaction per partner" grep -qE '^Partner One +3 +10.0% +3.0 +4.5 +-1.5 +2$' <<<"$text"
-check "text: conversion by tier" grep -qE '^3 +2 +6 +1 +16% +10.0%$' <<<"$text"
+check "text: conversion by commission tier" bash -c 'grep -qF "conversion by commission tier (the tier each partner is on now)" <<<"$1" && grep -qE "^ +1 +6 +1 +16% +10.0%  tier_rates → 15%$" <<<"$1" && grep -qE "^ +2 +0 +0 +- +-  tier_rates → 10%$" <<<"$1"' _ "$text"
 check "text: needs attention" grep -qF "  Partner Two: No referrals received from Partner Two" <<<"$text"
 check "text: all time (5, 4, 3, 3), no trend without a previous period" grep -qE '^Partner One +3 +10.0% +3.8 +- +- +4$' <<<"$(rb report)"
 
@@ -201,7 +205,7 @@ render health
 check "DOM: needs attention" shows "t-attention|Partner Two|No referrals received from Partner Two — ask what would help before referrals dry up." \
 	"t-attention|Partner One|Satisfaction fell from 4.5 to 3.0 — ask what changed."
 check "DOM: satisfaction and trend" shows "t-satisfaction|Partner One|3.0|4.5|-1.5|2" "t-satisfaction|Overall|3.0|4.5|-1.5|2"
-check "DOM: conversion by tier" shows "t-tiers|Tier 1|1|0|0|-|-" "t-tiers|Tier 3|2|6|1|16%|10.0%"
+check "DOM: conversion by commission tier" shows "t-tiers|tier_rates → 10%|2|0|0|-|-" "t-tiers|tier_rates → 15%|1|6|1|16%|10.0%"
 check "the scorecard has seven charts" [ "$(grep -o '<svg class="chart' "$SB/health.html" | wc -l)" -eq 7 ]
 rb report --partner partner1@example.test --quarter "$QNAME" --format html --review >"$SB/review.html"
 render review

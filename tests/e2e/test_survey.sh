@@ -127,6 +127,22 @@ check "survey show: the current answer and the earlier one" \
 	bash -c 'grep -qE "^  satisfaction +4 .*current" <<<"$1" && grep -qE "^  satisfaction +5 .*earlier" <<<"$1"' _ "$show"
 check "survey list --kind partner lists both" [ "$(rbat "2027-06-04 10:00" survey list --kind partner --format json | pyjson 'len(j)')" = 2 ]
 
+# --- The answer read by mail, in the report and the review pack (#20) ---------
+# What the ISO-2022-JP answer above stored is what the report (the
+# current satisfaction, 4 — not the replaced 5) and partner1's quarterly
+# review pack (every score, and the open answer's words) show.
+json=$(rbat "2027-06-04 12:00" report --quarter 2027Q2 --format json)
+check "report JSON: partner1's satisfaction from the mailed answer, 1 answer" \
+	[ "$(pyjson "[(p['partner'], p['satisfaction'], p['survey_answers']) for p in j['partners']]" <<<"$json")" = "[('パートナー一', '4.0', 1), ('Partner Two', '-', 0)]" ]
+check "report JSON: the overall satisfaction too" [ "$(pyjson "j['overall']['satisfaction']" <<<"$json")" = 4.0 ]
+pack=$(rbat "2027-06-04 12:00" review --quarter 2027Q2 --partner partner1@example.test)
+printf '%s\n' "$pack" >"$SB/review.txt"
+artifact "$SB/review.txt"
+check "review pack: the scores of the mailed answer (current ones only)" \
+	bash -c 'for l in "satisfaction: 4.0 / -" "ease: 5.0 / -" "follow_up: 3.0 / -"; do grep -qF "$l" <<<"$1" || exit 1; done' _ "$pack"
+check "review pack: the open answer's words and the score's" \
+	bash -c 'grep -qF "もう少し早くいただけると助かります。" <<<"$1" && grep -qF "まあまあ" <<<"$1" && ! grep -qF "とても良い" <<<"$1"' _ "$pack"
+
 # --- No token, no survey: ordinary mail --------------------------------------
 n=$(sql "select count(*) from survey_answers")
 send --from partner2 --to intake --subject "Survey" --body $'1: 1\n2: 1\n3: 1\n'

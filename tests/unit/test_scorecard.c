@@ -20,13 +20,14 @@
 
 static struct scorecard_row rows[] = {
 	{ "Alpha <b>&amp;</b> \"Co\"", 1, 4, 0, 1, 1000000, 100000, 60000, 2,
-	    3, 30 * 3600, 0, 3, 1000, 450, 400, 2, 1, NULL, NULL, 0 },
+	    3, 30 * 3600, 0, 3, "count>=4 → 15%", 1000, 450, 400, 2, 1, NULL,
+	    NULL, 0 },
 	{ "ベータ会計事務所", 2, 3, 1, 1, 500000, 50000, 0, 0, 0, 3 * 3600, 0,
-	    1, -1, -1, -1, 0, 0, NULL, NULL, 0 },
+	    1, "tier_rates → 10%", -1, -1, -1, 0, 0, NULL, NULL, 0 },
 };
 static struct scorecard_tier tiers[] = {
-	{ 1, 1, 3, 2, 1, -1, 0 },
-	{ 3, 1, 4, 4, 1, 1000, 1 },
+	{ "tier_rates → 10%", 1000, 1, 3, 2, 1, -1, 0 },
+	{ "count>=4 → 15%", 1500, 1, 4, 4, 1, 1000, 1 },
 };
 static struct scorecard_month months[] = {
 	{ "2026-06", 2, 2, 1, 20 * 3600 },
@@ -47,7 +48,8 @@ fill(struct scorecard *sc, const char *lang)
 	sc->rows = rows;
 	sc->nrows = nitems(rows);
 	sc->all = (struct scorecard_row){ NULL, 0, 7, 1, 2, 1500000, 150000,
-	    60000, 2, 3, 10 * 3600, 0, 0, -1, 450, 400, 2, 1, NULL, NULL, 0 };
+	    60000, 2, 3, 10 * 3600, 0, 0, NULL, -1, 450, 400, 2, 1, NULL, NULL,
+	    0 };
 	sc->funnel[STAGE_RECEIVED] = 6;
 	sc->funnel[STAGE_CONTACTED] = 5;
 	sc->funnel[STAGE_MEETING] = 4;
@@ -169,8 +171,9 @@ test_english_numbers(void)
 	EXPECT_ROW(doc, "t-satisfaction", 2,
 	    "Alpha <b>&amp;</b> \"Co\"|4.5|4.0|+0.5|2");
 	EXPECT_ROW(doc, "t-satisfaction", 3, "ベータ会計事務所|-|-|-|0");
-	EXPECT_ROW(doc, "t-tiers", 2, "Tier 1|1|3|1|50%|-");
-	EXPECT_ROW(doc, "t-tiers", 3, "Tier 3|1|4|1|25%|10.0%");
+	/* Grouped by the commission tier (a label), not the SLA tier. */
+	EXPECT_ROW(doc, "t-tiers", 2, "tier_rates → 10%|1|3|1|50%|-");
+	EXPECT_ROW(doc, "t-tiers", 3, "count>=4 → 15%|1|4|1|25%|10.0%");
 	EXPECT_ROW(doc, "t-attention", 2, "Nothing needs attention");
 	EXPECT_XP(doc, "count(//svg)", "7");
 	EXPECT_XP(doc, "count(//b)", "0");
