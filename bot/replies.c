@@ -73,6 +73,23 @@ staff_error(struct refbot *rb, const struct analysis *a,
 	return rc < 0 ? -1 : 0;	/* a withheld reply is not a failure */
 }
 
+/* The same for a keyword line not understood, in the reader's words. */
+static int
+keyword_error(struct refbot *rb, const struct analysis *a,
+    const struct referral *r, const struct keyword_cmd *cmd)
+{
+	struct render_var vars[KEYWORD_ERR_NVARS];
+	const char *lang = staff_lang(rb, a->msg.from_addr);
+	size_t nv = keyword_err_vars(cmd, vars);
+	char *problem = notify_line(rb, lang, "keyword.problem", NULL, 0);
+	char *why = notify_line(rb, lang, keyword_err_key(cmd->err), vars, nv);
+	int rc = staff_error(rb, a, r, problem, *why ? why : cmd->error);
+
+	free(problem);
+	free(why);
+	return rc;
+}
+
 static int
 progress_line(struct refbot *rb, const char *lang, const char *kw,
     const struct render_var *vars, size_t nvars, char **line, char **word)
@@ -506,8 +523,7 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 		out->detail = xasprintf("%s: %s", ref, cmd.error);
 		log_info("message %lld: staff command about %s not "
 		    "understood", (long long)row, ref);
-		rc = staff_error(rb, a, r, "keyword not understood",
-		    cmd.error);
+		rc = keyword_error(rb, a, r, &cmd);
 		goto done;
 	}
 	if ((rc = replies_apply(rb, r, &cmd, a->msg.from_addr,

@@ -27,6 +27,15 @@ waitsubj() {
 	done
 	return 1
 }
+# waitn USER REGEX N: until USER has N mails whose subject matches.
+waitn() {
+	local i
+	for i in $(seq 100); do
+		[ "$(mt fetch --user "$1" --format json | pyjson "len([m for m in j if __import__('re').search(r'''$2''', m['headers']['Subject'] or '')])")" -ge "$3" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
 # has TEXT WORD...: every word is in the text; lacks TEXT WORD...: none is.
 has() { local t=$1 w; shift; for w; do [[ $t == *"$w"* ]] || { diag "missing: $w"; return 1; }; done; }
 lacks() { local t=$1 w; shift; for w; do [[ $t != *"$w"* ]] || { diag "left in: $w"; return 1; }; done; }
@@ -106,4 +115,27 @@ waitsubj staff2 '重複した紹介: Acme'
 t=$(mail_of staff2 '重複した紹介: Acme')
 check "the duplicate's notice lists its file in Japanese" has "$t" "添付ファイル:" "brief.pdf"
 check "with no English label" lacks "$t" "Attachments:" ", attached"
+# 5. A keyword line not understood: why, in the reader's language (the
+# parser's sentence was English in Japanese mail before #18's item 2 gap).
+rto=$(mt fetch --user staff2 --format json | pyjson "[m for m in j if 'REF-000001' in m['headers']['Subject']][0]['headers']['Reply-To'].strip('<>')")
+send --from staff2 --to "$rto" --subject "Re: [REF-000001]" --body "WON"
+arrived
+at 7400
+waitsubj staff2 'REF-000001\] 処理されませんでした: キーワードを読み取れませんでした'
+t=$(mail_of staff2 'REF-000001\] 処理されませんでした')
+check "a keyword error's subject and sentence are Japanese" has "$t" "キーワードを読み取れませんでした" "WON には金額が必要です（例:「WON 1,200,000」）"
+check "with no English sentence" lacks "$t" "keyword not understood" "needs an amount"
+send --from staff2 --to "$rto" --subject "Re: [REF-000001]" --body "MEETING 2026-13-45"
+arrived
+at 7410
+waitn staff2 'REF-000001\] 処理されませんでした' 2
+t=$(mail_of staff2 'REF-000001\] 処理されませんでした')
+check "a date it cannot read is said in Japanese" has "$t" "MEETING: 「2026-13-45」は正しい日付ではありません"
+check "not in English" lacks "$t" "is not a valid date"
+send --from staff1 --to "$rto" --subject "Re: [REF-000001]" --body "WON"
+arrived
+at 7420
+waitsubj staff1 'REF-000001\] Not done'
+e=$(mail_of staff1 'REF-000001\] Not done')
+check "the English reader's keyword error is English" has "$e" "Not done: keyword not understood" 'WON needs an amount, e.g. "WON 1,200,000".'
 finish
