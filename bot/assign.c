@@ -77,12 +77,14 @@ tell_owner(struct refbot *rb, const struct referral *r, const char *owner,
 int
 assign_apply(struct refbot *rb, const struct referral *r, const char *who,
     const char *actor, const char *message_id, const char *note,
-    char **why)
+    char **why, const char **key, char **whom)
 {
 	char *owner = NULL, *before = NULL, *detail;
 	int found, rc = -1;
 
 	*why = NULL;
+	*key = NULL;
+	*whom = NULL;
 	if ((found = db_staff_find(rb->db, who, &owner)) < 0 ||
 	    db_referral_owner(rb->db, r->id, &before) < 0)
 		goto out;
@@ -91,11 +93,15 @@ assign_apply(struct refbot *rb, const struct referral *r, const char *who,
 		    "registry is '%s' (refbot staff list)" : "more than one "
 		    "person in the staff registry is '%s': write the address",
 		    who);
+		*key = found == 0 ? "assign.nobody" : "assign.several";
+		*whom = xstrdup(who);
 		rc = 1;
 		goto out;
 	}
 	if (before != NULL && strcmp(before, owner) == 0) {
 		*why = xasprintf("%s owns it already", owner);
+		*key = "assign.owner-already";
+		*whom = xstrdup(owner);
 		rc = 1;
 		goto out;
 	}

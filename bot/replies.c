@@ -90,6 +90,32 @@ keyword_error(struct refbot *rb, const struct analysis *a,
 	return rc;
 }
 
+/* The same for a command refused, in the reader's words. */
+static int
+refused(struct refbot *rb, const struct analysis *a, const struct referral *r,
+    const struct keyword_cmd *cmd, const struct apply_result *res)
+{
+	char ref[24], *pkey = xasprintf("problem.%s", res->problem), *problem;
+	const char *lang = staff_lang(rb, a->msg.from_addr);
+	const struct render_var vars[] = {
+		{ "keyword", cmd->name }, { "ref", ref },
+		{ "status", r->status }, { "who", res->who ? res->who : "" },
+	};
+	char *why;
+	int rc;
+
+	refbot_ref(r->id, ref, sizeof(ref));
+	why = notify_line(rb, lang, res->key ? res->key : "", vars,
+	    nitems(vars));
+	problem = notify_line(rb, lang, pkey, NULL, 0);
+	rc = staff_error(rb, a, r, *problem ? problem : res->problem,
+	    *why ? why : res->why);
+	free(pkey);
+	free(problem);
+	free(why);
+	return rc;
+}
+
 static int
 progress_line(struct refbot *rb, const char *lang, const char *kw,
     const struct render_var *vars, size_t nvars, char **line, char **word)
@@ -397,6 +423,8 @@ replies_apply(struct refbot *rb, const struct referral *r,
 	res->to = r->status;
 	res->problem = NULL;
 	res->why = NULL;
+	res->key = NULL;
+	res->who = NULL;
 	switch (cmd->kw) {
 	case KW_STATUS:
 	case KW_UNSUBSCRIBE:
@@ -407,6 +435,7 @@ replies_apply(struct refbot *rb, const struct referral *r,
 		res->problem = cmd->name;
 		res->why = xasprintf("%s is not a staff command for a "
 		    "referral in this version", cmd->name);
+		res->key = "refused.not-staff";
 		return 1;
 	default:
 		break;
@@ -416,16 +445,17 @@ replies_apply(struct refbot *rb, const struct referral *r,
 		return -1;
 	if ((to = state_name(status_next(r->status, cmd->kw, reopen))) ==
 	    NULL) {
-		res->problem = "not allowed now";
+		res->problem = "not-now";
 		res->why = xasprintf("%s is not possible while %s is %s",
 		    cmd->name, ref, r->status);
+		res->key = "refused.not-now";
 		rc = 1;
 		goto done;
 	}
 	if (cmd->kw == KW_ASSIGN) {
 		if ((rc = assign_apply(rb, r, cmd->text, actor, message_id,
-		    cmd->relay, &res->why)) > 0)
-			res->problem = "not possible";
+		    cmd->relay, &res->why, &res->key, &res->who)) > 0)
+			res->problem = "not-possible";
 		goto done;
 	}
 	if (cmd->kw == KW_CREDIT) {
@@ -436,9 +466,10 @@ replies_apply(struct refbot *rb, const struct referral *r,
 		if (e == 2)
 			to = r->status;
 		else if (e > 0) {
-			res->problem = "not possible";
+			res->problem = "not-possible";
 			res->why = xasprintf("CREDIT names %s or the referral "
 			    "it duplicates", ref);
+			res->key = "refused.credit";
 			rc = 1;
 			goto done;
 		}
@@ -449,9 +480,10 @@ replies_apply(struct refbot *rb, const struct referral *r,
 		goto done;
 	if (cmd->kw == KW_REVENUE && (found == 0 ||
 	    strcmp(p.terms, "recurring") != 0)) {
-		res->problem = "not possible";
+		res->problem = "not-possible";
 		res->why = xstrdup("REVENUE counts only for partners on "
 		    "recurring terms");
+		res->key = "refused.revenue";
 		rc = 1;
 		goto done;
 	}
@@ -501,7 +533,7 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 	struct keyword_cmd cmd;
 	struct tm today;
 	struct reply_text rt;
-	struct apply_result res = { NULL, NULL, NULL };
+	struct apply_result res = { NULL, NULL, NULL, NULL, NULL };
 	char ref[24];
 	int64_t tid;
 	int role, rc = 0;
@@ -534,7 +566,7 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 		out->detail = xasprintf("%s: %s", ref, res.why);
 		log_info("message %lld: %s not accepted for %s (%s)",
 		    (long long)row, cmd.name, ref, r->status);
-		rc = staff_error(rb, a, r, res.problem, res.why);
+		rc = refused(rb, a, r, &cmd, &res);
 		goto done;
 	}
 	out->disposition = "command";
@@ -544,6 +576,7 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 	    cmd.name, r->status, res.to);
 done:
 	free(res.why);
+	free(res.who);
 	keyword_cmd_free(&cmd);
 	reply_text_free(&rt);
 	return rc;

@@ -138,4 +138,26 @@ at 7420
 waitsubj staff1 'REF-000001\] Not done'
 e=$(mail_of staff1 'REF-000001\] Not done')
 check "the English reader's keyword error is English" has "$e" "Not done: keyword not understood" 'WON needs an amount, e.g. "WON 1,200,000".'
+# 6. A command refused (ASSIGN to nobody, to the owner already): the
+# subject and why in the reader's language.
+send --from staff2 --to "$rto" --subject "Re: [REF-000001]" --body "ASSIGN nobody-here"
+arrived
+at 7430
+waitn staff2 'REF-000001\] 処理されませんでした' 3
+t=$(mail_of staff2 'REF-000001\] 処理されませんでした')
+check "an ASSIGN to nobody is refused in Japanese" has "$t" "処理されませんでした: 実行できません" "スタッフの登録に「nobody-here」という有効な人はいません"
+check "with no English sentence" lacks "$t" "not possible" "nobody active in the staff registry"
+send --from staff2 --to "$rto" --subject "Re: [REF-000001]" --body "ASSIGN staff2@example.test"
+arrived
+at 7440
+waitn staff2 'REF-000001\] 処理されませんでした' 4
+t=$(mail_of staff2 'REF-000001\] 処理されませんでした')
+check "an ASSIGN to the owner already is refused in Japanese" has "$t" "staff2@example.test が既に担当しています"
+check "not in English" lacks "$t" "owns it already"
+send --from staff1 --to "$rto" --subject "Re: [REF-000001]" --body "ASSIGN nobody-here"
+arrived
+at 7450
+waitn staff1 'REF-000001\] Not done' 2
+e=$(mail_of staff1 'REF-000001\] Not done')
+check "the English reader's refusal is English" has "$e" "Not done: not possible" "nobody active in the staff registry is 'nobody-here' (refbot staff list)"
 finish
