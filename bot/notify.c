@@ -255,6 +255,20 @@ notify_kind_text(struct refbot *rb, const char *lang, const char *name)
 	return s != NULL ? s : xstrdup(name);
 }
 
+char *
+notify_line_or(struct refbot *rb, const char *lang, const char *key,
+    const struct render_var *vars, size_t nvars, const char *fallback)
+{
+	struct kvfile kv;
+	char *s = NULL;
+
+	if (refbot_mail_lines(rb, "staff-lines", lang, &kv) == 0) {
+		s = refbot_line(&kv, key, vars, nvars);
+		kvfile_free(&kv);
+	}
+	return s != NULL ? s : xstrdup(fallback);
+}
+
 int
 notify_alert(struct refbot *rb, int64_t row, const char *key,
     const struct render_var *vars, size_t nvars, const char *folder,

@@ -100,6 +100,9 @@ char *notify_line(struct refbot *, const char *lang, const char *key,
 
 /* What staff read for the mail text name, in lang (caller frees). */
 char *notify_kind_text(struct refbot *, const char *lang, const char *name);
+/* As notify_line, but a copy of fallback when lang has no such line. */
+char *notify_line_or(struct refbot *, const char *lang, const char *key,
+    const struct render_var *vars, size_t nvars, const char *fallback);
 
 /*
  * Queues one summary per kind and clock hour that ended before now with

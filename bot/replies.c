@@ -82,8 +82,9 @@ keyword_error(struct refbot *rb, const struct analysis *a,
 	const char *lang = staff_lang(rb, a->msg.from_addr);
 	size_t nv = keyword_err_vars(cmd, vars);
 	char *problem = notify_line(rb, lang, "keyword.problem", NULL, 0);
-	char *why = notify_line(rb, lang, keyword_err_key(cmd->err), vars, nv);
-	int rc = staff_error(rb, a, r, problem, *why ? why : cmd->error);
+	char *why = notify_line_or(rb, lang, keyword_err_key(cmd->err), vars,
+	    nv, cmd->error);
+	int rc = staff_error(rb, a, r, problem, why);
 
 	free(problem);
 	free(why);
@@ -105,11 +106,10 @@ refused(struct refbot *rb, const struct analysis *a, const struct referral *r,
 	int rc;
 
 	refbot_ref(r->id, ref, sizeof(ref));
-	why = notify_line(rb, lang, res->key ? res->key : "", vars,
-	    nitems(vars));
-	problem = notify_line(rb, lang, pkey, NULL, 0);
-	rc = staff_error(rb, a, r, *problem ? problem : res->problem,
-	    *why ? why : res->why);
+	why = notify_line_or(rb, lang, res->key ? res->key : "", vars,
+	    nitems(vars), res->why);
+	problem = notify_line_or(rb, lang, pkey, NULL, 0, res->problem);
+	rc = staff_error(rb, a, r, problem, why);
 	free(pkey);
 	free(problem);
 	free(why);

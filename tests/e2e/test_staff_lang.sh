@@ -160,4 +160,19 @@ at 7450
 waitn staff1 'REF-000001\] Not done' 2
 e=$(mail_of staff1 'REF-000001\] Not done')
 check "the English reader's refusal is English" has "$e" "Not done: not possible" "nobody active in the staff registry is 'nobody-here' (refbot staff list)"
+# 7. ASSIGN there and back: the new owner's history lines name refbot's
+# events and actors in their language (the recorded details as they are).
+send --from staff2 --to "$rto" --subject "Re: [REF-000001]" --body "ASSIGN staff1@example.test"
+arrived
+at 7460
+waitsubj staff1 'REF-000001\] Now yours'
+e=$(mail_of staff1 'REF-000001\] Now yours')
+check "the English owner's history is unchanged" has "$e" "  received   partner  - -> NEW" "  assigned   refbot  owner staff2@example.test"
+send --from staff1 --to "$rto" --subject "Re: [REF-000001]" --body "ASSIGN staff2@example.test"
+arrived
+at 7470
+waitsubj staff2 'REF-000001\] 担当になりました'
+t=$(mail_of staff2 'REF-000001\] 担当になりました')
+check "the Japanese owner's history names its events in Japanese" has "$t" "UTC  受付 " " パートナー  - -> NEW" "  担当の割り当て refbot  owner staff2@example.test"
+check "not in English" lacks "$t" " received " " assigned " " partner  - -> NEW"
 finish
