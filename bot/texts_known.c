@@ -157,8 +157,8 @@ const struct known known[] = {
 	    "date", NULL },
 	/* notify.c and intake: what refbot composes inside staff mail. */
 	{ "mail/staff-lines", LINES, MAILTEXTS, 2, "reason size limit outbox "
-	    "kind action status name ref rcpt days keyword text known near who",
-	    "problem.not-now problem.not-possible refused.not-staff "
+	    "kind action status name ref rcpt days keyword text known near who count",
+	    "rows.more problem.not-now problem.not-possible refused.not-staff "
 	    "refused.not-now refused.credit refused.revenue assign.nobody "
 	    "assign.several assign.owner-already keyword.problem keyword.empty keyword.unknown keyword.unknown-near "
 	    "keyword.needs-amount keyword.amount keyword.not-amount "
