@@ -178,42 +178,7 @@ check "not in English" lacks "$t" " received " " assigned " " partner  - -> NEW"
 # 8. A delivery report for REF-1's acknowledgement: the bounce alert
 # names the mail's kind in the reader's words, not refbot's name for it.
 ack_id=$(sqlite3 "$SB/refbot.db" "select message_id from outbox where kind = 'ack' and referral_id = 1 order by id limit 1")
-/usr/bin/python3 - "$SB/dsn.eml" "$ack_id" <<'PY'
-import sys
-path, mid = sys.argv[1], sys.argv[2]
-open(path, "w").write(f"""Return-Path: <>
-From: MAILER-DAEMON@example.test (Mail Delivery System)
-To: intake@example.test
-Subject: Undelivered Mail Returned to Sender
-Message-ID: <dsn-lang@mail.example.test>
-MIME-Version: 1.0
-Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
-
---b1
-Content-Type: text/plain
-
-The mail system could not deliver your message.
-
---b1
-Content-Type: message/delivery-status
-
-Reporting-MTA: dns; mail.example.test
-
-Final-Recipient: rfc822; partner1@example.test
-Action: failed
-Status: 5.1.1
-
---b1
-Content-Type: text/rfc822-headers
-
-From: Referrals <intake@example.test>
-To: <partner1@example.test>
-Message-ID: <{mid}>
-
---b1--
-""")
-PY
-doveadm -c "$DOVECOT_CONF" save -u intake <"$SB/dsn.eml"
+dsn_save partner1@example.test "$ack_id" lang
 at 14400
 waitsubj staff2 '^\[refbot\] パートナーのアドレスにメールが届きませんでした'
 t=$(mail_of staff2 '^\[refbot\] パートナーのアドレスにメールが届きませんでした')
