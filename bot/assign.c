@@ -41,8 +41,7 @@ history_text(struct refbot *rb, const struct referral *r, const char *lang)
 	char when[48], *ev = NULL, *who = NULL;
 	size_t i;
 
-	if (refbot_mail_lines(rb, "staff-lines", lang, &kv) != 0)
-		memset(&kv, 0, sizeof(kv));
+	(void)refbot_mail_lines(rb, "staff-lines", lang, &kv);	/* or empty */
 	buf_init(&b);
 	for (i = 0; i < r->nhistory; i++) {
 		const struct history_entry *e = &r->history[i];
