@@ -8,6 +8,7 @@
 #include "assign.h"
 #include "clock.h"
 #include "db_staff.h"
+#include "kvfile.h"
 #include "log.h"
 #include "notify.h"
 #include "reply.h"
@@ -15,20 +16,39 @@
 #include "token.h"
 #include "util.h"
 
-/* The referral's story so far, a line an entry, oldest first. */
-static char *
-history_text(const struct referral *r)
+/* The word for an event or actor in the reader's language, else s. */
+static const char *
+word(const struct kvfile *kv, const char *kind, const char *s, char **tmp)
 {
+	char *key = xasprintf("%s.%s", kind, s);
+
+	free(*tmp);
+	*tmp = kv->n > 0 ? refbot_line(kv, key, NULL, 0) : NULL;
+	free(key);
+	return *tmp != NULL ? *tmp : s;
+}
+
+/*
+ * The referral's story so far, a line an entry, oldest first, with
+ * refbot's own events and actors in lang (mail/staff-lines event.*,
+ * actor.*); keywords, addresses and the recorded details as they are.
+ */
+static char *
+history_text(struct refbot *rb, const struct referral *r, const char *lang)
+{
+	struct kvfile kv;
 	struct buf b;
-	char when[48];
+	char when[48], *ev = NULL, *who = NULL;
 	size_t i;
 
+	(void)refbot_mail_lines(rb, "staff-lines", lang, &kv);	/* or empty */
 	buf_init(&b);
 	for (i = 0; i < r->nhistory; i++) {
 		const struct history_entry *e = &r->history[i];
 
 		clock_text(e->at, 0, when, sizeof(when));
-		buf_addf(&b, "%s  %-10s %s", when, e->event, e->actor);
+		buf_addf(&b, "%s  %-10s %s", when, word(&kv, "event",
+		    e->event, &ev), word(&kv, "actor", e->actor, &who));
 		if (e->to_status != NULL && (e->from_status == NULL ||
 		    strcmp(e->from_status, e->to_status) != 0))
 			buf_addf(&b, "  %s -> %s", e->from_status ?
@@ -37,6 +57,9 @@ history_text(const struct referral *r)
 			buf_addf(&b, "  %s", e->detail);
 		buf_adds(&b, "\n");
 	}
+	free(ev);
+	free(who);
+	kvfile_free(&kv);
 	return buf_steal(&b);
 }
 
@@ -45,7 +68,8 @@ tell_owner(struct refbot *rb, const struct referral *r, const char *owner,
     const char *before, const char *actor, const char *note)
 {
 	struct notify n;
-	char ref[24], *history = history_text(r);
+	const char *lang = staff_lang(rb, owner);
+	char ref[24], *history = history_text(rb, r, lang);
 	int rc;
 
 	refbot_ref(r->id, ref, sizeof(ref));
@@ -62,7 +86,7 @@ tell_owner(struct refbot *rb, const struct referral *r, const char *owner,
 		memset(&n, 0, sizeof(n));
 		n.name = "staff-assigned";
 		n.rcpt = owner;
-		n.lang = staff_lang(rb, owner);
+		n.lang = lang;
 		n.referral_id = r->id;
 		n.role = ROLE_STAFF;
 		n.vars = vars;
@@ -77,12 +101,14 @@ tell_owner(struct refbot *rb, const struct referral *r, const char *owner,
 int
 assign_apply(struct refbot *rb, const struct referral *r, const char *who,
     const char *actor, const char *message_id, const char *note,
-    char **why)
+    char **why, const char **key, char **whom)
 {
 	char *owner = NULL, *before = NULL, *detail;
 	int found, rc = -1;
 
 	*why = NULL;
+	*key = NULL;
+	*whom = NULL;
 	if ((found = db_staff_find(rb->db, who, &owner)) < 0 ||
 	    db_referral_owner(rb->db, r->id, &before) < 0)
 		goto out;
@@ -91,11 +117,15 @@ assign_apply(struct refbot *rb, const struct referral *r, const char *who,
 		    "registry is '%s' (refbot staff list)" : "more than one "
 		    "person in the staff registry is '%s': write the address",
 		    who);
+		*key = found == 0 ? "assign.nobody" : "assign.several";
+		*whom = xstrdup(who);
 		rc = 1;
 		goto out;
 	}
 	if (before != NULL && strcmp(before, owner) == 0) {
 		*why = xasprintf("%s owns it already", owner);
+		*key = "assign.owner-already";
+		*whom = xstrdup(owner);
 		rc = 1;
 		goto out;
 	}

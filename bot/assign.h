@@ -14,10 +14,11 @@
  * the new owner's mail with note (the lines under the keyword, may be
  * NULL) inside the caller's transaction.  Returns 0, 1 when refused
  * (*why, caller frees: nobody or several by that name, the owner
- * already), or -1 on a database error.
+ * already; *key the line of mail/staff-lines that says it, with {{who}}
+ * from *whom, caller frees), or -1 on a database error.
  */
 int assign_apply(struct refbot *, const struct referral *r, const char *who,
     const char *actor, const char *message_id, const char *note,
-    char **why);
+    char **why, const char **key, char **whom);
 
 #endif

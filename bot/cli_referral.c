@@ -212,7 +212,7 @@ staff_command(struct refbot *rb, int64_t id, const char *words,
     const char *note)
 {
 	struct keyword_cmd cmd;
-	struct apply_result res = { NULL, NULL, NULL };
+	struct apply_result res = { NULL, NULL, NULL, NULL, NULL };
 	struct referral r;
 	struct tm today;
 	char ref[24], *text;
@@ -261,6 +261,7 @@ staff_command(struct refbot *rb, int64_t id, const char *words,
 		    strcmp(cmd.name, "NOTE") != 0 ? " (the partner's update "
 		    "is sent by refbot run)" : "");
 	free(res.why);
+	free(res.who);
 	referral_free(&r);
 	keyword_cmd_free(&cmd);
 	return rc;

@@ -255,6 +255,20 @@ notify_kind_text(struct refbot *rb, const char *lang, const char *name)
 	return s != NULL ? s : xstrdup(name);
 }
 
+char *
+notify_line_or(struct refbot *rb, const char *lang, const char *key,
+    const struct render_var *vars, size_t nvars, const char *fallback)
+{
+	struct kvfile kv;
+	char *s = NULL;
+
+	if (refbot_mail_lines(rb, "staff-lines", lang, &kv) == 0) {
+		s = refbot_line(&kv, key, vars, nvars);
+		kvfile_free(&kv);
+	}
+	return s != NULL ? s : xstrdup(fallback);
+}
+
 int
 notify_alert(struct refbot *rb, int64_t row, const char *key,
     const struct render_var *vars, size_t nvars, const char *folder,
@@ -263,17 +277,26 @@ notify_alert(struct refbot *rb, int64_t row, const char *key,
 	static const char *langs[] = { "en", "ja" };
 	struct notify n;
 	char msg[32], num[24], *what[2], *reason[2], *sender[2];
-	char *k;
+	char *k, *kind[2] = { NULL, NULL };
+	struct render_var *lv = xcalloc(nvars ? nvars : 1, sizeof(*lv));
+	size_t v;
 	int i, rc;
 
 	snprintf(msg, sizeof(msg), "#%lld", (long long)row);
 	snprintf(num, sizeof(num), "%lld", (long long)row);
 	for (i = 0; i < 2; i++) {
+		/* A mail kind ("ack") in the reader's words. */
+		for (v = 0; v < nvars; v++) {
+			lv[v] = vars[v];
+			if (strcmp(vars[v].name, "kind") == 0 && kind[i] == NULL)
+				lv[v].value = kind[i] = notify_kind_text(rb,
+				    langs[i], vars[v].value);
+		}
 		k = xasprintf("%s.title", key);
-		what[i] = notify_line(rb, langs[i], k, vars, nvars);
+		what[i] = notify_line(rb, langs[i], k, lv, nvars);
 		free(k);
 		k = xasprintf("%s.reason", key);
-		reason[i] = notify_line(rb, langs[i], k, vars, nvars);
+		reason[i] = notify_line(rb, langs[i], k, lv, nvars);
 		free(k);
 		k = xasprintf("told.%s", told);
 		sender[i] = notify_line(rb, langs[i], k, NULL, 0);
@@ -302,7 +325,9 @@ notify_alert(struct refbot *rb, int64_t row, const char *key,
 		free(what[i]);
 		free(reason[i]);
 		free(sender[i]);
+		free(kind[i]);
 	}
+	free(lv);
 	return rc;
 }
 
@@ -315,11 +340,13 @@ cmp_row(const void *a, const void *b)
 }
 
 char *
-notify_rows_text(const int64_t *rows, size_t n, size_t max)
+notify_rows_text(const int64_t *rows, size_t n, size_t max,
+    const char *more_text)
 {
 	int64_t *s = xcalloc(n ? n : 1, sizeof(*s));
 	struct buf b;
 	size_t i, k, ranges = 0, more = 0;
+	char count[24], *m;
 
 	for (i = k = 0; i < n; i++)
 		if (rows[i] > 0)
@@ -342,8 +369,14 @@ notify_rows_text(const int64_t *rows, size_t n, size_t max)
 				more += i == 0 || s[i] != s[i - 1];
 		i = j + 1;
 	}
-	if (more > 0)
-		buf_addf(&b, "%sand %zu more", b.len ? ", " : "", more);
+	if (more > 0) {
+		const struct render_var v[] = { { "count", count } };
+
+		snprintf(count, sizeof(count), "%zu", more);
+		m = render(more_text, v, 1, NULL);
+		buf_addf(&b, "%s%s", b.len ? ", " : "", m);
+		free(m);
+	}
 	if (b.len == 0)
 		buf_adds(&b, "-");
 	free(s);
@@ -379,14 +412,18 @@ alert_summary(struct refbot *rb, const char *kind, int64_t period,
 	struct alert_period ap;
 	struct notify n;
 	char from[48], to[48], first[48], last[48], count[24], sent[24];
-	char *rows = NULL, *tally = NULL, *key = xasprintf("alerts.%s", kind);
+	char *rows = NULL, *rows_ja = NULL, *tally = NULL;
+	char *key = xasprintf("alerts.%s", kind);
+	char *more_en = notify_line(rb, "en", "rows.more", NULL, 0);
+	char *more_ja = notify_line(rb, "ja", "rows.more", NULL, 0);
 	char *what_en = notify_line(rb, "en", key, NULL, 0);
 	char *what_ja = notify_line(rb, "ja", key, NULL, 0);
 	int rc = -1;
 
 	if (db_alert_held(rb->db, kind, period, &ap) != 0)
 		goto out;
-	rows = notify_rows_text(ap.rows, ap.nheld, 200);
+	rows = notify_rows_text(ap.rows, ap.nheld, 200, more_en);
+	rows_ja = notify_rows_text(ap.rows, ap.nheld, 200, more_ja);
 	tally = notify_tally_text(ap.disp, ap.nheld);
 	clock_text(period, 1, from, sizeof(from));
 	clock_text(period + 3600, 1, to, sizeof(to));
@@ -404,6 +441,7 @@ alert_summary(struct refbot *rb, const char *kind, int64_t period,
 		};
 		const struct render_var ja[] = {
 			{ "kind", *what_ja ? what_ja : kind },
+			{ "messages", rows_ja },
 		};
 		memset(&n, 0, sizeof(n));
 		n.name = "staff-alert-summary";
@@ -420,6 +458,9 @@ alert_summary(struct refbot *rb, const char *kind, int64_t period,
 	rc = 0;
 out:
 	free(rows);
+	free(rows_ja);
+	free(more_en);
+	free(more_ja);
 	free(tally);
 	free(key);
 	free(what_en);

@@ -100,6 +100,9 @@ char *notify_line(struct refbot *, const char *lang, const char *key,
 
 /* What staff read for the mail text name, in lang (caller frees). */
 char *notify_kind_text(struct refbot *, const char *lang, const char *name);
+/* As notify_line, but a copy of fallback when lang has no such line. */
+char *notify_line_or(struct refbot *, const char *lang, const char *key,
+    const struct render_var *vars, size_t nvars, const char *fallback);
 
 /*
  * Queues one summary per kind and clock hour that ended before now with
@@ -120,9 +123,11 @@ int64_t notify_alert_period(int64_t t);
 
 /*
  * "#3-#5, #9" for message rows (any order; zeros and repeats left out),
- * at most max ranges, then "and N more" (caller frees).
+ * at most max ranges, then more with {{count}} the rows left out ("and
+ * {{count}} more", mail/staff-lines rows.more; caller frees).
  */
-char *notify_rows_text(const int64_t *rows, size_t n, size_t max);
+char *notify_rows_text(const int64_t *rows, size_t n, size_t max,
+    const char *more);
 
 /* "unreadable 3, quarantined 1": how often each word occurs, in order. */
 char *notify_tally_text(char *const *words, size_t n);

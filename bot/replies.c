@@ -73,6 +73,49 @@ staff_error(struct refbot *rb, const struct analysis *a,
 	return rc < 0 ? -1 : 0;	/* a withheld reply is not a failure */
 }
 
+/* The same for a keyword line not understood, in the reader's words. */
+static int
+keyword_error(struct refbot *rb, const struct analysis *a,
+    const struct referral *r, const struct keyword_cmd *cmd)
+{
+	struct render_var vars[KEYWORD_ERR_NVARS];
+	const char *lang = staff_lang(rb, a->msg.from_addr);
+	size_t nv = keyword_err_vars(cmd, vars);
+	char *problem = notify_line(rb, lang, "keyword.problem", NULL, 0);
+	char *why = notify_line_or(rb, lang, keyword_err_key(cmd->err), vars,
+	    nv, cmd->error);
+	int rc = staff_error(rb, a, r, problem, why);
+
+	free(problem);
+	free(why);
+	return rc;
+}
+
+/* The same for a command refused, in the reader's words. */
+static int
+refused(struct refbot *rb, const struct analysis *a, const struct referral *r,
+    const struct keyword_cmd *cmd, const struct apply_result *res)
+{
+	char ref[24], *pkey = xasprintf("problem.%s", res->problem), *problem;
+	const char *lang = staff_lang(rb, a->msg.from_addr);
+	const struct render_var vars[] = {
+		{ "keyword", cmd->name }, { "ref", ref },
+		{ "status", r->status }, { "who", res->who ? res->who : "" },
+	};
+	char *why;
+	int rc;
+
+	refbot_ref(r->id, ref, sizeof(ref));
+	why = notify_line_or(rb, lang, res->key ? res->key : "", vars,
+	    nitems(vars), res->why);
+	problem = notify_line_or(rb, lang, pkey, NULL, 0, res->problem);
+	rc = staff_error(rb, a, r, problem, why);
+	free(pkey);
+	free(problem);
+	free(why);
+	return rc;
+}
+
 static int
 progress_line(struct refbot *rb, const char *lang, const char *kw,
     const struct render_var *vars, size_t nvars, char **line, char **word)
@@ -380,6 +423,8 @@ replies_apply(struct refbot *rb, const struct referral *r,
 	res->to = r->status;
 	res->problem = NULL;
 	res->why = NULL;
+	res->key = NULL;
+	res->who = NULL;
 	switch (cmd->kw) {
 	case KW_STATUS:
 	case KW_UNSUBSCRIBE:
@@ -390,6 +435,7 @@ replies_apply(struct refbot *rb, const struct referral *r,
 		res->problem = cmd->name;
 		res->why = xasprintf("%s is not a staff command for a "
 		    "referral in this version", cmd->name);
+		res->key = "refused.not-staff";
 		return 1;
 	default:
 		break;
@@ -399,16 +445,17 @@ replies_apply(struct refbot *rb, const struct referral *r,
 		return -1;
 	if ((to = state_name(status_next(r->status, cmd->kw, reopen))) ==
 	    NULL) {
-		res->problem = "not allowed now";
+		res->problem = "not-now";
 		res->why = xasprintf("%s is not possible while %s is %s",
 		    cmd->name, ref, r->status);
+		res->key = "refused.not-now";
 		rc = 1;
 		goto done;
 	}
 	if (cmd->kw == KW_ASSIGN) {
 		if ((rc = assign_apply(rb, r, cmd->text, actor, message_id,
-		    cmd->relay, &res->why)) > 0)
-			res->problem = "not possible";
+		    cmd->relay, &res->why, &res->key, &res->who)) > 0)
+			res->problem = "not-possible";
 		goto done;
 	}
 	if (cmd->kw == KW_CREDIT) {
@@ -419,9 +466,10 @@ replies_apply(struct refbot *rb, const struct referral *r,
 		if (e == 2)
 			to = r->status;
 		else if (e > 0) {
-			res->problem = "not possible";
+			res->problem = "not-possible";
 			res->why = xasprintf("CREDIT names %s or the referral "
 			    "it duplicates", ref);
+			res->key = "refused.credit";
 			rc = 1;
 			goto done;
 		}
@@ -432,9 +480,10 @@ replies_apply(struct refbot *rb, const struct referral *r,
 		goto done;
 	if (cmd->kw == KW_REVENUE && (found == 0 ||
 	    strcmp(p.terms, "recurring") != 0)) {
-		res->problem = "not possible";
+		res->problem = "not-possible";
 		res->why = xstrdup("REVENUE counts only for partners on "
 		    "recurring terms");
+		res->key = "refused.revenue";
 		rc = 1;
 		goto done;
 	}
@@ -484,7 +533,7 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 	struct keyword_cmd cmd;
 	struct tm today;
 	struct reply_text rt;
-	struct apply_result res = { NULL, NULL, NULL };
+	struct apply_result res = { NULL, NULL, NULL, NULL, NULL };
 	char ref[24];
 	int64_t tid;
 	int role, rc = 0;
@@ -506,8 +555,7 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 		out->detail = xasprintf("%s: %s", ref, cmd.error);
 		log_info("message %lld: staff command about %s not "
 		    "understood", (long long)row, ref);
-		rc = staff_error(rb, a, r, "keyword not understood",
-		    cmd.error);
+		rc = keyword_error(rb, a, r, &cmd);
 		goto done;
 	}
 	if ((rc = replies_apply(rb, r, &cmd, a->msg.from_addr,
@@ -518,7 +566,7 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 		out->detail = xasprintf("%s: %s", ref, res.why);
 		log_info("message %lld: %s not accepted for %s (%s)",
 		    (long long)row, cmd.name, ref, r->status);
-		rc = staff_error(rb, a, r, res.problem, res.why);
+		rc = refused(rb, a, r, &cmd, &res);
 		goto done;
 	}
 	out->disposition = "command";
@@ -528,6 +576,7 @@ replies_staff(struct refbot *rb, int64_t row, const struct analysis *a,
 	    cmd.name, r->status, res.to);
 done:
 	free(res.why);
+	free(res.who);
 	keyword_cmd_free(&cmd);
 	reply_text_free(&rt);
 	return rc;

@@ -44,8 +44,16 @@ struct keyword_cmd;
 /* What replies_apply did, or why it did not. */
 struct apply_result {
 	const char *to;		/* the state r is in now (static) */
-	const char *problem;	/* refused: in a few words (static) */
+	/* refused: a line problem.PROBLEM of mail/staff-lines, else itself */
+	const char *problem;	/* (static) */
 	char *why;		/* refused: the sentence (the caller frees) */
+	/*
+	 * refused: why in the reader's language, a line of mail/staff-lines
+	 * ({{keyword}} {{ref}} {{status}} {{who}}; static), and its {{who}}
+	 * (the caller frees), or NULL.
+	 */
+	const char *key;
+	char *who;
 };
 
 /*

@@ -440,8 +440,7 @@ read_amount(struct keyword_cmd *cmd, const char *currency)
 
 	if (cmd->arg == NULL) {
 		if (ki->arg == KW_ARG_AMOUNT)
-			cmd->error = xasprintf("%s needs an amount, e.g. "
-			    "\"%s 1,200,000\".", ki->name, ki->name);
+			keyword_fail(cmd, KWE_NEEDS_AMOUNT, NULL, NULL, NULL);
 		return;
 	}
 	f = fold(cmd->arg);
@@ -450,13 +449,11 @@ read_amount(struct keyword_cmd *cmd, const char *currency)
 		cmd->amount_minor = v;
 		cmd->text = rest_of(cmd->arg, f, end);
 	} else if (v == -1) {
-		cmd->error = xasprintf("%s: %s", ki->name, err);
+		keyword_fail(cmd, KWE_AMOUNT, err, NULL, NULL);
 	} else if (ki->arg == KW_ARG_AMOUNT || rx(AMOUNT_START_RE, f, ov,
 	    1) > 0) {
 		ex = excerpt(cmd->arg);
-		cmd->error = xasprintf("%s: \"%s\" is not an amount; write it "
-		    "first, like \"%s 1,200,000\", \"%s 120万円\" or \"%s "
-		    "12k\".", ki->name, ex, ki->name, ki->name, ki->name);
+		keyword_fail(cmd, KWE_NOT_AMOUNT, ex, NULL, NULL);
 		free(ex);
 	} else
 		cmd->text = xstrdup(cmd->arg);
@@ -481,9 +478,8 @@ read_date(struct keyword_cmd *cmd, const struct tm *today)
 		cmd->text = rest_of(cmd->arg, f, end + tend);
 	} else if (r != 0) {
 		ex = strtrim(t < 0 ? xstrndup(f + end, tend) : xstrndup(f, end));
-		cmd->error = xasprintf("%s: \"%s\" is not a valid %s; write it "
-		    "like %s.", cmd->name, ex, t < 0 ? "time" : "date", t < 0 ?
-		    "14:00, 2pm or 14時" : "2026-12-03, 12/3 or 12月3日");
+		keyword_fail(cmd, t < 0 ? KWE_BAD_TIME : KWE_BAD_DATE, ex, NULL,
+		    NULL);
 		free(ex);
 	} else
 		cmd->text = xstrdup(cmd->arg);	/* "next week" */
@@ -505,8 +501,7 @@ read_ref(struct keyword_cmd *cmd)
 		free(f);
 	}
 	if (cmd->ref == 0 && kwinfo[cmd->kw].required)
-		cmd->error = xasprintf("%s needs the referral it is about, "
-		    "e.g. \"%s REF-000123\".", cmd->name, cmd->name);
+		keyword_fail(cmd, KWE_NEEDS_REF, NULL, NULL, NULL);
 }
 
 /*
@@ -524,12 +519,9 @@ read_text(struct keyword_cmd *cmd)
 	else if (a != KW_ARG_WHO)	/* ASSIGN's lines are for the person */
 		cmd->text = first_line(cmd->relay);
 	if (cmd->text == NULL && a == KW_ARG_WHO)
-		cmd->error = xasprintf("%s needs the person: an address or a "
-		    "name after it (\"%s yamamoto\").", cmd->name, cmd->name);
+		keyword_fail(cmd, KWE_NEEDS_WHO, NULL, NULL, NULL);
 	else if (cmd->text == NULL && a == KW_ARG_TEXT_REQUIRED)
-		cmd->error = xasprintf("%s needs a reason: write it after the "
-		    "keyword (\"%s the client chose another firm\") or on the "
-		    "next line.", cmd->name, cmd->name);
+		keyword_fail(cmd, KWE_NEEDS_REASON, NULL, NULL, NULL);
 }
 
 /*
@@ -566,8 +558,7 @@ keyword_parse(const struct keyword_table *t, const char *text,
 			break;
 		if (*eol == '\0') {
 			known = known_list(t);
-			cmd->error = xasprintf("The reply is empty: start it "
-			    "with a keyword; known: %s.", known);
+			keyword_fail(cmd, KWE_EMPTY, NULL, known, NULL);
 			free(known);
 			free(clean);
 			return -1;
@@ -582,13 +573,8 @@ keyword_parse(const struct keyword_table *t, const char *text,
 	if (cmd->kw == KW_NONE) {
 		known = known_list(t);
 		ex = excerpt(line);
-		if (near != NULL)
-			cmd->error = xasprintf("\"%s\" is not a keyword; "
-			    "known: %s.  Write %s alone, or followed by a "
-			    "space and its argument.", ex, known, near);
-		else
-			cmd->error = xasprintf("\"%s\" is not a keyword; "
-			    "known: %s.", ex, known);
+		keyword_fail(cmd, near != NULL ? KWE_UNKNOWN_NEAR : KWE_UNKNOWN,
+		    ex, known, near);
 		free(ex);
 		free(known);
 		free(folded);
@@ -639,6 +625,9 @@ keyword_cmd_free(struct keyword_cmd *cmd)
 	free(cmd->text);
 	free(cmd->relay);
 	free(cmd->error);
+	free(cmd->err_text);
+	free(cmd->err_known);
+	free(cmd->err_near);
 	memset(cmd, 0, sizeof(*cmd));
 	cmd->name = "";
 	cmd->amount_minor = -1;

@@ -57,6 +57,25 @@ enum kw_arg {
 	KW_ARG_WHO,		/* a staff address or name, on the line */
 };
 
+/*
+ * Why a keyword line was not understood (parsers/keyword_error.c): with
+ * the command's err_* words, a line of mail/staff-lines in each language.
+ */
+enum keyword_err {
+	KWE_NONE = 0,
+	KWE_EMPTY,		/* known */
+	KWE_UNKNOWN,		/* text (the line), known */
+	KWE_UNKNOWN_NEAR,	/* text, known, near (an alias run into text) */
+	KWE_NEEDS_AMOUNT,
+	KWE_AMOUNT,		/* text: the amount reader's English sentence */
+	KWE_NOT_AMOUNT,		/* text: what stands where the amount goes */
+	KWE_BAD_DATE,		/* text */
+	KWE_BAD_TIME,		/* text */
+	KWE_NEEDS_REF,
+	KWE_NEEDS_WHO,
+	KWE_NEEDS_REASON,
+};
+
 /* Every pointer member is owned by the command: keyword_cmd_free. */
 struct keyword_cmd {
 	enum kw kw;
@@ -77,6 +96,10 @@ struct keyword_cmd {
 	char *text;
 	char *relay;		/* the lines after the keyword line, or "" */
 	char *error;		/* NULL, or a sentence saying what is wrong */
+	enum keyword_err err;	/* with error: why, as a code */
+	char *err_text;		/* and its words, or NULL: see enum keyword_err */
+	char *err_known;
+	char *err_near;
 };
 
 /*
@@ -119,6 +142,16 @@ struct given_mail {
 int given_mail_parse(const struct keyword_table *, const char *subject,
     const char *text, struct given_mail *g);
 void given_mail_free(struct given_mail *);
+
+struct render_var;
+#define KEYWORD_ERR_NVARS 4
+/*
+ * cmd's error as a line key of mail/staff-lines ("keyword.needs-amount";
+ * static, "" for KWE_NONE) and the values of its placeholders (keyword,
+ * text, known, near) in vars[KEYWORD_ERR_NVARS], pointing into cmd.
+ */
+const char *keyword_err_key(enum keyword_err);
+size_t keyword_err_vars(const struct keyword_cmd *, struct render_var *vars);
 
 /* The keyword and its argument for help text: "WON <amount>"; static. */
 const char *keyword_arg_help(enum kw);

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "keyword.h"
+
 #define AMOUNT_NONE (-2)		/* amount_scan: no amount here */
 
 /* keyword.c */
@@ -17,6 +19,10 @@ char *fold(const char *s);
 int rx(const char *pattern, const char *s, size_t *ov, int nov);
 const char *orig_pos(const char *orig, const char *folded, size_t off);
 char *excerpt(const char *s);
+
+/* keyword_error.c: sets cmd's err, its words (copied) and error. */
+void keyword_fail(struct keyword_cmd *cmd, enum keyword_err e,
+    const char *text, const char *known, const char *near);
 
 /* keyword_amount.c */
 int64_t amount_scan(const char *orig, const char *f, const char *currency,

@@ -131,6 +131,44 @@ shows() {
 
 rows=""
 
+# dsn_save RCPT MESSAGE_ID TAG: puts a delivery report (a hard bounce,
+# 5.1.1) for our mail MESSAGE_ID to RCPT in the intake mailbox, as the
+# receiving server would (<dsn-TAG@mail.example.test>).
+dsn_save() {
+	cat >"$SB/dsn-$3.eml" <<EOF2
+From: MAILER-DAEMON@example.test (Mail Delivery System)
+To: intake@example.test
+Subject: Undelivered Mail Returned to Sender
+Message-ID: <dsn-$3@mail.example.test>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
+
+--b1
+Content-Type: text/plain
+
+The mail system could not deliver your message.
+
+--b1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mail.example.test
+
+Final-Recipient: rfc822; $1
+Action: failed
+Status: 5.1.1
+
+--b1
+Content-Type: text/rfc822-headers
+
+From: Referrals <intake@example.test>
+To: <$1>
+Message-ID: <$2>
+
+--b1--
+EOF2
+	doveadm -c "$DOVECOT_CONF" save -u intake <"$SB/dsn-$3.eml"
+}
+
 # Runs python3 (Debian's, which has the mail modules) on a JSON document
 # on stdin: py 'expression using j' prints the result.
 pyjson() { /usr/bin/python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }

@@ -43,42 +43,7 @@ check "and no more mail is queued to the bounced contact" [ "$(sql "select count
 # A delivery report about the other contact: flagged too, staff told.
 ack_id=$(sql "select message_id from outbox where rcpt = 'partner1@example.test' order by id limit 1")
 sql "update outbox set rcpt = 'partner2@example.test' where message_id = '$ack_id'"
-/usr/bin/python3 - "$SB/dsn.eml" "$ack_id" <<'PY'
-import sys
-path, mid = sys.argv[1], sys.argv[2]
-open(path, "w").write(f"""Return-Path: <>
-From: MAILER-DAEMON@example.test (Mail Delivery System)
-To: intake@example.test
-Subject: Undelivered Mail Returned to Sender
-Message-ID: <dsn-2@mail.example.test>
-MIME-Version: 1.0
-Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
-
---b1
-Content-Type: text/plain
-
-The mail system could not deliver your message.
-
---b1
-Content-Type: message/delivery-status
-
-Reporting-MTA: dns; mail.example.test
-
-Final-Recipient: rfc822; partner2@example.test
-Action: failed
-Status: 5.1.1
-
---b1
-Content-Type: text/rfc822-headers
-
-From: Referrals <intake@example.test>
-To: <partner2@example.test>
-Message-ID: <{mid}>
-
---b1--
-""")
-PY
-doveadm -c "$DOVECOT_CONF" save -u intake <"$SB/dsn.eml"
+dsn_save partner2@example.test "$ack_id" 2
 rb run --once 2>>"$SB/run.log"
 check "a delivery report about a contact flags that contact" \
 	[ "$(rb partner contact list partner1@example.test --format json | pyjson '[c["bounced"] for c in j if c["email"] == "partner2@example.test"][0]')" = "failed 5.1.1" ]

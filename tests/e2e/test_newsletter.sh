@@ -171,38 +171,7 @@ check "every message has a disposition" [ "$(sql "select count(*) from messages 
 
 # A hard bounce of partner 9's issue suppresses the address.
 mid=$(sql "select o.message_id from outbox o join newsletter_sends s on s.outbox_id = o.id join partners p on p.id = s.partner_id where p.email = 'p09@example.test'")
-sed "s/@MID@/$mid/" >"$SB/dsn.eml" <<'EOF'
-From: MAILER-DAEMON@example.test (Mail Delivery System)
-To: intake@example.test
-Subject: Undelivered Mail Returned to Sender
-Message-ID: <dsn-nl@mail.example.test>
-MIME-Version: 1.0
-Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
-
---b1
-Content-Type: text/plain
-
-The mail system could not deliver your message.
-
---b1
-Content-Type: message/delivery-status
-
-Reporting-MTA: dns; mail.example.test
-
-Final-Recipient: rfc822; p09@example.test
-Action: failed
-Status: 5.1.1
-
---b1
-Content-Type: text/rfc822-headers
-
-From: Referrals <intake@example.test>
-To: <p09@example.test>
-Message-ID: <@MID@>
-
---b1--
-EOF
-doveadm -c "$DOVECOT_CONF" save -u intake <"$SB/dsn.eml"
+dsn_save p09@example.test "$mid" nl
 once
 check "the bounced address is flagged" [ "$(sql "select bounced from partners where email = 'p09@example.test'")" = "failed 5.1.1" ]
 

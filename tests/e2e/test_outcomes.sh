@@ -78,45 +78,8 @@ check "every message has a disposition" [ "$(sqlite3 "$SB/refbot.db" "select cou
 # 5. A delivery report for our acknowledgement to partner1 (a hard
 # bounce): the outbox row is marked, the partner flagged, staff told.
 ack_id=$(sqlite3 "$SB/refbot.db" "select message_id from outbox where kind = 'ack' order by id limit 1")
-/usr/bin/python3 - "$SB/dsn.eml" "$ack_id" <<'PY'
-import sys
-path, mid = sys.argv[1], sys.argv[2]
-open(path, "w").write(f"""Return-Path: <>
-From: MAILER-DAEMON@example.test (Mail Delivery System)
-To: intake@example.test
-Subject: Undelivered Mail Returned to Sender
-Message-ID: <dsn-1@mail.example.test>
-MIME-Version: 1.0
-Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
-
---b1
-Content-Type: text/plain
-
-The mail system could not deliver your message.
-
---b1
-Content-Type: message/delivery-status
-
-Reporting-MTA: dns; mail.example.test
-
-Final-Recipient: rfc822; partner1@example.test
-Action: failed
-Status: 5.1.1
-Diagnostic-Code: smtp; 550 5.1.1 User unknown
-
---b1
-Content-Type: text/rfc822-headers
-
-From: Referrals <intake@example.test>
-To: <partner1@example.test>
-Subject: [REF-000001] Referral received
-Message-ID: <{mid}>
-
---b1--
-""")
-PY
 staff_before=$("$MAILTOOL" count --env "$SB/env" --user staff1)
-doveadm -c "$DOVECOT_CONF" save -u intake <"$SB/dsn.eml"
+dsn_save partner1@example.test "$ack_id" 1
 rb run --once 2>>"$SB/run.log"
 check "the report is recorded as a bounce" [ "$(sqlite3 "$SB/refbot.db" "select disposition from messages order by id desc limit 1")" = bounce ]
 check "the acknowledgement is marked bounced with the status" [ "$(sqlite3 "$SB/refbot.db" "select status || ' ' || last_error from outbox where message_id = '$ack_id'")" = "bounced failed 5.1.1" ]

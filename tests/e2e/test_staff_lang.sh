@@ -27,6 +27,15 @@ waitsubj() {
 	done
 	return 1
 }
+# waitn USER REGEX N: until USER has N mails whose subject matches.
+waitn() {
+	local i
+	for i in $(seq 100); do
+		[ "$(mt fetch --user "$1" --format json | pyjson "len([m for m in j if __import__('re').search(r'''$2''', m['headers']['Subject'] or '')])")" -ge "$3" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
 # has TEXT WORD...: every word is in the text; lacks TEXT WORD...: none is.
 has() { local t=$1 w; shift; for w; do [[ $t == *"$w"* ]] || { diag "missing: $w"; return 1; }; done; }
 lacks() { local t=$1 w; shift; for w; do [[ $t != *"$w"* ]] || { diag "left in: $w"; return 1; }; done; }
@@ -106,4 +115,55 @@ waitsubj staff2 '重複した紹介: Acme'
 t=$(mail_of staff2 '重複した紹介: Acme')
 check "the duplicate's notice lists its file in Japanese" has "$t" "添付ファイル:" "brief.pdf"
 check "with no English label" lacks "$t" "Attachments:" ", attached"
+# 5. A keyword line not understood: why, in the reader's language (the
+# parser's sentence was English in Japanese mail before #18's item 2 gap).
+rto=$(mt fetch --user staff2 --format json | pyjson "[m for m in j if 'REF-000001' in m['headers']['Subject']][0]['headers']['Reply-To'].strip('<>')")
+# answer USER BODY REGEX N [READER]: USER replies BODY about REF-1;
+# prints READER's (else USER's) last mail whose subject matches REGEX once
+# there are N of them.
+answer() {
+	send --from "$1" --to "$rto" --subject "Re: [REF-000001]" --body "$2"
+	arrived
+	at 7400 >/dev/null
+	waitn "${5:-$1}" "$3" "$4"
+	mail_of "${5:-$1}" "$3"
+}
+no='REF-000001\] 処理されませんでした'
+t=$(answer staff2 "WON" "$no" 1)
+check "a keyword error's subject and sentence are Japanese" has "$t" "処理されませんでした: キーワードを読み取れませんでした" "WON には金額が必要です（例:「WON 1,200,000」）"
+check "with no English sentence" lacks "$t" "keyword not understood" "needs an amount"
+t=$(answer staff2 "MEETING 2026-13-45" "$no" 2)
+check "a date it cannot read is said in Japanese" has "$t" "MEETING: 「2026-13-45」は正しい日付ではありません"
+check "not in English" lacks "$t" "is not a valid date"
+e=$(answer staff1 "WON" 'REF-000001\] Not done' 1)
+check "the English reader's keyword error is English" has "$e" "Not done: keyword not understood" 'WON needs an amount, e.g. "WON 1,200,000".'
+# 6. A command refused (ASSIGN to nobody, to the owner already): the
+# subject and why in the reader's language.
+t=$(answer staff2 "ASSIGN nobody-here" "$no" 3)
+check "an ASSIGN to nobody is refused in Japanese" has "$t" "処理されませんでした: 実行できません" "スタッフの登録に「nobody-here」という有効な人はいません"
+check "with no English sentence" lacks "$t" "not possible" "nobody active in the staff registry"
+t=$(answer staff2 "ASSIGN staff2@example.test" "$no" 4)
+check "an ASSIGN to the owner already is refused in Japanese" has "$t" "staff2@example.test が既に担当しています"
+check "not in English" lacks "$t" "owns it already"
+e=$(answer staff1 "ASSIGN nobody-here" 'REF-000001\] Not done' 2)
+check "the English reader's refusal is English" has "$e" "Not done: not possible" "nobody active in the staff registry is 'nobody-here' (refbot staff list)"
+# 7. ASSIGN there and back: the new owner's history lines name refbot's
+# events and actors in their language (the recorded details as they are).
+e=$(answer staff2 "ASSIGN staff1@example.test" 'REF-000001\] Now yours' 1 staff1)
+check "the English owner's history is unchanged" has "$e" "  received   partner  - -> NEW" "  assigned   refbot  owner staff2@example.test"
+t=$(answer staff1 "ASSIGN staff2@example.test" 'REF-000001\] 担当になりました' 1 staff2)
+check "the Japanese owner's history names its events in Japanese" has "$t" "UTC  受付 " " パートナー  - -> NEW" "  担当の割り当て refbot  owner staff2@example.test"
+check "not in English" lacks "$t" " received " " assigned " " partner  - -> NEW"
+# 8. A delivery report for REF-1's acknowledgement: the bounce alert
+# names the mail's kind in the reader's words, not refbot's name for it.
+ack_id=$(sqlite3 "$SB/refbot.db" "select message_id from outbox where kind = 'ack' and referral_id = 1 order by id limit 1")
+dsn_save partner1@example.test "$ack_id" lang
+at 14400
+waitsubj staff2 '^\[refbot\] パートナーのアドレスにメールが届きませんでした'
+t=$(mail_of staff2 '^\[refbot\] パートナーのアドレスにメールが届きませんでした')
+check "the bounce alert's title names the kind in Japanese" has "$t" "、受付のお知らせ（ack））"
+check "not by its bare name" lacks "$t" "、ack）"
+waitsubj staff1 "^\[refbot\] A partner's address bounced"
+e=$(mail_of staff1 "^\[refbot\] A partner's address bounced")
+check "the English reader's bounce alert is unchanged" has "$e" ", ack)"
 finish

@@ -80,6 +80,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	} else if (cmd.kw != KW_NONE || cmd.error == NULL)
 		abort();	/* "not a keyword" always says why */
+	/* An error says why as a code too, for the reader's language. */
+	if ((cmd.error == NULL) != (cmd.err == KWE_NONE) ||
+	    (*keyword_err_key(cmd.err) == '\0') != (cmd.err == KWE_NONE))
+		abort();
+	whole(cmd.err_text);
+	whole(cmd.err_known);
+	whole(cmd.err_near);
 	whole(cmd.arg);
 	whole(cmd.text);
 	whole(cmd.relay);

@@ -35,22 +35,28 @@ test_rows_text(void)
 {
 	const int64_t runs[] = { 9, 3, 4, 5, 12, 11, 0, 4, 20 };
 	const int64_t one[] = { 7 };
-	char *s;
+	char *s, *s2;
 
-	s = notify_rows_text(runs, nitems(runs), 10);
+	const char *more = "and {{count}} more";
+
+	s = notify_rows_text(runs, nitems(runs), 10, more);
 	EXPECT_STR(s, "#3-#5, #9, #11-#12, #20");
 	free(s);
-	s = notify_rows_text(one, 1, 10);
+	s = notify_rows_text(one, 1, 10, more);
 	EXPECT_STR(s, "#7");
 	free(s);
-	s = notify_rows_text(NULL, 0, 10);
+	s = notify_rows_text(NULL, 0, 10, more);
 	EXPECT_STR(s, "-");
 	free(s);
 	/* Two ranges shown; the rest counted as distinct rows. */
-	s = notify_rows_text(runs, nitems(runs), 2);
+	s = notify_rows_text(runs, nitems(runs), 2, more);
 	EXPECT_STR(s, "#3-#5, #9, and 3 more");
+	/* In the reader's words (mail/staff-lines rows.more). */
+	s2 = notify_rows_text(runs, nitems(runs), 2, "ほか {{count}} 件");
+	EXPECT_STR(s2, "#3-#5, #9, ほか 3 件");
+	free(s2);
 	free(s);
-	s = notify_rows_text(runs, nitems(runs), 0);
+	s = notify_rows_text(runs, nitems(runs), 0, more);
 	EXPECT_STR(s, "and 7 more");
 	free(s);
 }

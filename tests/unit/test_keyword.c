@@ -12,6 +12,7 @@
 #include "check.h"
 #include "classify.h"
 #include "keyword.h"
+#include "render.h"
 #include "util.h"
 
 static struct keyword_table *table;
@@ -796,6 +797,61 @@ load_table(void)
 	return rc;
 }
 
+/*
+ * Every error carries its code and words, so the bot can say it in the
+ * reader's language; the English sentence is made from the same.
+ */
+static void
+test_error_codes(void)
+{
+	static const struct {
+		const char *text;
+		enum keyword_err err;
+		const char *words, *near;	/* err_text, err_near */
+	} cases[] = {
+		{ "CONTACTED", KWE_NONE, NULL, NULL },
+		{ " \n\n", KWE_EMPTY, NULL, NULL },
+		{ "frobnicate now", KWE_UNKNOWN, "frobnicate now", NULL },
+		{ "成約しました", KWE_UNKNOWN_NEAR, "成約しました", "成約" },
+		{ "WON", KWE_NEEDS_AMOUNT, NULL, NULL },
+		{ "WON -5", KWE_AMOUNT, "\"-5\": an amount cannot be negative.",
+		    NULL },
+		{ "WON lots", KWE_NOT_AMOUNT, "lots", NULL },
+		{ "MEETING 2026-13-45", KWE_BAD_DATE, "2026-13-45", NULL },
+		{ "MEETING 12/3 25:99", KWE_BAD_TIME, "25:99", NULL },
+		{ "CREDIT", KWE_NEEDS_REF, NULL, NULL },
+		{ "ASSIGN", KWE_NEEDS_WHO, NULL, NULL },
+		{ "LOST", KWE_NEEDS_REASON, NULL, NULL },
+	};
+	struct keyword_cmd cmd;
+	struct render_var vars[KEYWORD_ERR_NVARS];
+	size_t i, nv;
+
+	for (i = 0; i < nitems(cases); i++) {
+		keyword_parse(table, cases[i].text, NULL, &today, &cmd);
+		if (cmd.err != cases[i].err)
+			printf("#   \"%s\": err %d, expected %d\n",
+			    cases[i].text, (int)cmd.err, (int)cases[i].err);
+		EXPECT(cmd.err == cases[i].err);
+		EXPECT((cmd.err == KWE_NONE) == (cmd.error == NULL));
+		EXPECT((*keyword_err_key(cmd.err) == '\0') ==
+		    (cmd.err == KWE_NONE));
+		EXPECT_NSTR(cmd.err_text, cases[i].words);
+		EXPECT_NSTR(cmd.err_near, cases[i].near);
+		EXPECT((cmd.err_known != NULL) == (cmd.err == KWE_EMPTY ||
+		    cmd.err == KWE_UNKNOWN || cmd.err == KWE_UNKNOWN_NEAR));
+		nv = keyword_err_vars(&cmd, vars);
+		EXPECT(nv == KEYWORD_ERR_NVARS);
+		EXPECT_STR(vars[0].value, cmd.name);
+		/* The words are in the English sentence. */
+		if (cmd.err_text != NULL)
+			EXPECT_CONTAINS(cmd.error, cmd.err_text);
+		if (cmd.err_known != NULL)
+			EXPECT_CONTAINS(cmd.error, cmd.err_known);
+		keyword_cmd_free(&cmd);
+	}
+}
+
 int
 main(void)
 {
@@ -834,6 +890,7 @@ main(void)
 	RUN(test_arg_help);
 	RUN(test_form_request);
 	RUN(test_given_mail);
+	RUN(test_error_codes);
 	RUN(test_hostile_long_line);
 	RUN(test_hostile_long_amounts);
 	RUN(test_hostile_long_note_and_relay);
