@@ -48,9 +48,12 @@ struct survey_reply {
 	 * The words no answer holds: each line (right-trimmed, "\n" between)
 	 * that is not blank, quoted, below the signature, an answer line,
 	 * a problem about a question the survey has ("range",
-	 * "unreadable"), or a text answer's continuation; NULL when none.
-	 * A line numbered like no question ("7: call me", "10:30 works")
-	 * is such words too.  A person should read them (intake_survey).
+	 * "unreadable"), or a text answer's continuation (the first 8000
+	 * bytes).  A line numbered like no question ("7: call me", "10:30
+	 * works") is such words too.  NULL when there are none, or when
+	 * they are only courtesy: greetings, closings and the short name
+	 * lines after a closing ("Hi,", "Thanks,\nBob", "よろしくお願い
+	 * します。").  A person should read them (intake_survey).
 	 */
 	char *unplaced;
 };
