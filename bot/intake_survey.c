@@ -5,7 +5,12 @@
  * answer lines (parsers/survey.c) are stored one row each, a later
  * answer to a question beside the earlier one (the history); what is
  * still missing or unreadable gets one reply asking for just those
- * lines, once per survey, under the per-sender cap.  Called by decide()
+ * lines, once per survey, under the per-sender cap.  Words written
+ * beside the answers (survey_reply.unplaced: a question, "please call
+ * me") answer no question, so they go to staff as a partner's message
+ * does — the partner's account manager, else all staff — with replies
+ * to the sender.  The open question's text is an answer: it is stored
+ * and shown in the review pack, not forwarded.  Called by decide()
  * inside the message's transaction; -1 means roll back and retry.
  */
 #include "config.h"
@@ -112,6 +117,30 @@ ask(struct job *j, const struct survey_row *s, struct wanted *w,
 	return db_survey_asked(j->rb->db, s->id, clock_now()) < 0 ? -1 : 0;
 }
 
+/* Passes the words beside the answers to staff: 0, or -1. */
+static int
+forward(struct job *j, const struct survey_row *s, const char *words)
+{
+	char id[24];
+	const struct render_var vars[] = {
+		{ "partner_name", s->partner_name },
+		{ "sender", j->a.msg.from_addr },
+		{ "subject", j->a.msg.subject },
+		{ "survey", id }, { "period", s->period },
+		{ "text", words },
+	};
+	struct notify n;
+
+	snprintf(id, sizeof(id), "%lld", (long long)s->id);
+	memset(&n, 0, sizeof(n));
+	n.name = "staff-survey-message";
+	n.vars = vars;
+	n.nvars = nitems(vars);
+	n.reply_to = j->a.msg.from_addr;
+	n.partner_id = s->partner_id;
+	return notify_staff(j->rb, &n) != 0 ? -1 : 0;
+}
+
 static int
 answered(struct job *j, const struct survey_row *s)
 {
@@ -130,7 +159,8 @@ answered(struct job *j, const struct survey_row *s)
 	reply_extract(j->a.msg.text, REPLY_MARKER, &rt);
 	survey_read(t, rt.visible, &sr);
 	reply_text_free(&rt);
-	if (store(j, s, &sr, now) != 0 || still_wanted(j, s, &sr, &w) != 0) {
+	if (store(j, s, &sr, now) != 0 || still_wanted(j, s, &sr, &w) != 0 ||
+	    (sr.unplaced != NULL && forward(j, s, sr.unplaced) != 0)) {
 		buf_free(&w.text);
 		free(w.qs);
 		survey_reply_free(&sr);
@@ -144,12 +174,13 @@ answered(struct job *j, const struct survey_row *s)
 		buf_addf(&nums, "%s%zu", i ? ", " : "", w.qs[i]);
 	j->disposition = w.n > 0 ? "survey-partial" : "survey-answered";
 	j->detail = xasprintf("%s survey %lld (%s, partner %lld): %zu "
-	    "answer%s recorded%s%s%s%s%s", s->kind, (long long)s->id,
+	    "answer%s recorded%s%s%s%s%s%s", s->kind, (long long)s->id,
 	    s->period, (long long)s->partner_id, sr.nanswers,
 	    sr.nanswers == 1 ? "" : "s", before && sr.nanswers ?
 	    " (a later answer: the earlier ones kept as history)" : "",
 	    w.n ? "; still wanted: question " : "", w.n ? nums.data : "",
-	    said ? "; " : "", said ? said : "");
+	    said ? "; " : "", said ? said : "", sr.unplaced ? "; the words "
+	    "beside the answers forwarded to staff" : "");
 	buf_free(&nums);
 	log_info("message %lld: survey %lld answered (%zu answers, %zu "
 	    "wanted)", (long long)j->row, (long long)s->id, sr.nanswers,

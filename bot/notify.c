@@ -214,7 +214,10 @@ notify_staff(struct refbot *rb, struct notify *n)
 			log_warnx("staff alerts: %s", db_errmsg(rb->db));
 		return held < 0 ? NOTIFY_RETRY : 0;
 	}
-	if (staff_recipients(rb, n->to != STAFF_TO_ALL ? (enum staff_to)n->to :
+	if (n->referral_id <= 0 && n->partner_id > 0 ?
+	    staff_partner_recipients(rb, n->partner_id, (enum staff_to)n->to,
+	    &who, &nwho) != 0 :
+	    staff_recipients(rb, n->to != STAFF_TO_ALL ? (enum staff_to)n->to :
 	    n->referral_id > 0 ? STAFF_TO_OWNER : STAFF_TO_ALL, n->referral_id,
 	    &who, &nwho) != 0)
 		return NOTIFY_RETRY;

@@ -50,9 +50,11 @@ struct notify {
 	/*
 	 * notify_staff: who gets it (staff.h; STAFF_TO_ALL is 0, but mail
 	 * about a referral goes to its owner unless to says managers), and
-	 * sets rcpt and lang for each person.
+	 * sets rcpt and lang for each person.  Mail about no referral but
+	 * about partner_id goes to its account manager, else as to says.
 	 */
 	int to;
+	int64_t partner_id;
 	/* Non-NULL: {{keywords}} is this state's cheat sheet, in lang. */
 	const char *sheet;
 };

@@ -365,19 +365,7 @@ int
 review_recipients(struct refbot *rb, const struct partner *p,
     struct staff_rcpt **out, size_t *n)
 {
-	char *owner = NULL;
-
-	if (db_partner_owner(rb->db, p->id, &owner) < 0)
-		return -1;
-	if (owner != NULL && staff_is(rb, owner)) {
-		*out = xcalloc(1, sizeof(**out));
-		(*out)[0].email = owner;
-		(*out)[0].lang = staff_lang(rb, owner);
-		*n = 1;
-		return 0;
-	}
-	free(owner);
-	return staff_recipients(rb, STAFF_TO_MANAGERS, 0, out, n);
+	return staff_partner_recipients(rb, p->id, STAFF_TO_MANAGERS, out, n);
 }
 
 int

@@ -50,6 +50,13 @@ int staff_recipients(struct refbot *, enum staff_to, int64_t referral_id,
 void staff_rcpts_free(struct staff_rcpt *, size_t n);
 
 /*
+ * The people mail about partner_id goes to: its account manager while
+ * staff, else as otherwise says (staff_recipients, no referral).
+ */
+int staff_partner_recipients(struct refbot *, int64_t partner_id,
+    enum staff_to otherwise, struct staff_rcpt **out, size_t *n);
+
+/*
  * Nobody to get staff mail: 1 when staff_addresses is empty and the
  * registry has no active person (refbot run and doctor refuse to go on),
  * else 0; -1 on a database error.  *why (caller frees) says what to do,

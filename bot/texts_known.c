@@ -116,6 +116,9 @@ const struct known known[] = {
 	    NULL },
 	{ "mail/staff-partner-message", MAIL, MAILTEXTS, 2,
 	    PARTNER_MESSAGE_VARS, NULL },
+	/* intake_survey.c: the words in a survey answer beside the answers. */
+	{ "mail/staff-survey-message", MAIL, MAILTEXTS, 2, "partner_name "
+	    "sender subject survey period text", NULL },
 	{ "mail/staff-enquiry", MAIL, MAILTEXTS, 2, "sender subject message "
 	    "text", NULL },
 	/* assign.c, stall.c, digest.c: owners, stalls, the partner's note. */

@@ -12,6 +12,7 @@
 #include "util.h"
 
 #define MAX_COMMENT 4000	/* bytes of one answer's text kept */
+#define MAX_UNPLACED 8000	/* bytes of the words outside answers kept */
 
 /* A digit at p (ASCII or U+FF10..U+FF19): its bytes, with *d; else 0. */
 static size_t
@@ -234,16 +235,21 @@ trimmed(const unsigned char *p, const unsigned char *end)
 	return xstrndup((const char *)p, n > MAX_COMMENT ? MAX_COMMENT : n);
 }
 
-/* Reads one answer's value; returns the answer to continue, or NULL. */
+/*
+ * Reads one answer's value; returns the answer to continue, or NULL.
+ * *placed is 0 when the line is no answer to any question.
+ */
 static struct survey_answer *
 take(struct survey_reply *r, const struct tfield *f, size_t question,
-    const unsigned char *value, const unsigned char *end, int line)
+    const unsigned char *value, const unsigned char *end, int line,
+    int *placed)
 {
 	struct survey_answer *a;
 	const char *rest;
 	const unsigned char *c;
 	int score;
 
+	*placed = f != NULL;
 	if (skip_space(value) >= end)
 		return NULL;		/* left blank: no answer */
 	if (f == NULL) {
@@ -306,6 +312,104 @@ extend(struct survey_answer *a, const unsigned char *p,
 	}
 }
 
+/*
+ * Courtesy lines: a greeting or a closing alone (folded, its trailing
+ * punctuation gone).  After a closing, up to NAME_LINES short lines
+ * without a question mark are the writer's name.  Words made only of
+ * these need no person: "Hi,", "Thanks,\nBob", "よろしくお願いします。".
+ */
+#define NAME_LINES 3
+static const struct {
+	const char *s;
+	int closing;
+} courtesies[] = {
+	{ "hi", 0 }, { "hello", 0 }, { "dear all", 0 }, { "dear team", 0 },
+	{ "good morning", 0 }, { "お世話になっております", 0 },
+	{ "いつもお世話になっております", 0 }, { "お世話になります", 0 },
+	{ "thanks", 1 }, { "thank you", 1 }, { "many thanks", 1 },
+	{ "thanks a lot", 1 }, { "thank you very much", 1 }, { "best", 1 },
+	{ "best regards", 1 }, { "kind regards", 1 }, { "regards", 1 },
+	{ "warm regards", 1 }, { "cheers", 1 }, { "sincerely", 1 },
+	{ "yours sincerely", 1 }, { "all the best", 1 },
+	{ "よろしくお願いします", 1 }, { "よろしくお願いいたします", 1 },
+	{ "よろしくお願い致します", 1 }, { "宜しくお願いします", 1 },
+	{ "宜しくお願い致します", 1 }, { "ありがとうございます", 1 },
+	{ "ありがとうございました", 1 }, { "以上", 1 }, { "以上です", 1 },
+};
+
+/* 2 a closing, 1 a greeting, 0 words; [p, end) one line. */
+static int
+courtesy(const unsigned char *p, const unsigned char *end)
+{
+	char *line = xstrndup((const char *)p, (size_t)(end - p));
+	char *f = text_fold(line);
+	size_t n, i;
+	int r = 0;
+
+	strtrim(f);
+	n = strlen(f);
+	for (;;) {
+		if (n > 0 && strchr(",.!:~ ", f[n - 1]) != NULL)
+			n--;
+		else if (n >= 3 && (unsigned char)f[n - 3] == 0xe3 &&
+		    (unsigned char)f[n - 2] == 0x80 &&
+		    ((unsigned char)f[n - 1] == 0x81 ||
+		    (unsigned char)f[n - 1] == 0x82))
+			n -= 3;		/* "、" "。" */
+		else
+			break;
+	}
+	f[n] = '\0';
+	for (i = 0; i < sizeof(courtesies) / sizeof(courtesies[0]); i++)
+		if (strcmp(f, courtesies[i].s) == 0)
+			r = courtesies[i].closing ? 2 : 1;
+	/* "Hi Ken", "Dear Mr Sato", "山田様", "ABC株式会社 御中". */
+	if (r == 0 && n > 0 && n <= 60 && strchr(f, '?') == NULL &&
+	    (strncmp(f, "hi ", 3) == 0 || strncmp(f, "hello ", 6) == 0 ||
+	    strncmp(f, "dear ", 5) == 0 || (n >= 3 &&
+	    strcmp(f + n - 3, "\xe6\xa7\x98") == 0) || (n >= 6 &&
+	    strcmp(f + n - 6, "\xe5\xbe\xa1\xe4\xb8\xad") == 0)))
+		r = 1;
+	free(f);
+	free(line);
+	return r;
+}
+
+/* The words no answer holds, as survey_read gathers them. */
+struct words {
+	struct buf text;
+	int substance;		/* a line other than courtesy */
+	int names;		/* name lines still allowed after a closing */
+};
+
+/* Keeps the line [p, end) among the words no answer holds. */
+static void
+words_add(struct words *w, const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *q;
+	int c;
+
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' ||
+	    end[-1] == '\r'))
+		end--;
+	if ((c = courtesy(p, end)) > 0)
+		w->names = c == 2 ? NAME_LINES : 0;
+	else if (w->names > 0 && end - p <= 60) {
+		for (q = p; q < end && *q != '?' && !(q[0] == 0xef &&
+		    q[1] == 0xbc && q[2] == 0x9f); q++)
+			;
+		if (q < end)
+			w->substance = 1;
+		w->names--;
+	} else
+		w->substance = 1;
+	if (w->text.len + (size_t)(end - p) + 1 > MAX_UNPLACED)
+		return;
+	if (w->text.len > 0)
+		buf_adds(&w->text, "\n");
+	buf_add(&w->text, (const char *)p, (size_t)(end - p));
+}
+
 static int
 cmp_size(size_t a, size_t b)
 {
@@ -337,10 +441,13 @@ survey_read(const struct template *t, const char *text,
 	const unsigned char *p = (const unsigned char *)text, *end, *value;
 	const struct tfield *f;
 	struct survey_answer *open = NULL;
+	struct words w;
 	size_t i, k, question;
-	int line = 0, found;
+	int line = 0, found, placed;
 
 	memset(r, 0, sizeof(*r));
+	memset(&w, 0, sizeof(w));
+	buf_init(&w.text);
 	/* One line each time round: p always moves past a line's end. */
 	while (p != NULL && *p != '\0') {
 		end = (const unsigned char *)strchr((const char *)p, '\n');
@@ -356,12 +463,19 @@ survey_read(const struct template *t, const char *text,
 			open = NULL;		/* quoted */
 		else if (value >= end)
 			open = NULL;		/* blank: a text answer ends */
-		else if (answer_start(t, p, end, &question, &f, &value))
-			open = take(r, f, question, value, end, line);
-		else if (open != NULL && open->score == 0)
+		else if (answer_start(t, p, end, &question, &f, &value)) {
+			open = take(r, f, question, value, end, line, &placed);
+			if (!placed)
+				words_add(&w, p, end);
+		} else if (open != NULL && open->score == 0)
 			extend(open, p, end);
+		else
+			words_add(&w, p, end);
 		p = *end == '\n' ? end + 1 : end;
 	}
+	if (w.substance && w.text.len > 0)
+		r->unplaced = buf_steal(&w.text);
+	buf_free(&w.text);
 	if (r->nanswers > 1)
 		qsort(r->answers, r->nanswers, sizeof(*r->answers),
 		    answer_order);
@@ -392,5 +506,6 @@ survey_reply_free(struct survey_reply *r)
 		free(r->answers[i].comment);
 	free(r->answers);
 	free(r->problems);
+	free(r->unplaced);
 	memset(r, 0, sizeof(*r));
 }

@@ -44,6 +44,18 @@ struct survey_reply {
 	size_t nanswers;
 	struct survey_problem *problems;	/* in question order */
 	size_t nproblems;
+	/*
+	 * The words no answer holds: each line (right-trimmed, "\n" between)
+	 * that is not blank, quoted, below the signature, an answer line,
+	 * a problem about a question the survey has ("range",
+	 * "unreadable"), or a text answer's continuation (the first 8000
+	 * bytes).  A line numbered like no question ("7: call me", "10:30
+	 * works") is such words too.  NULL when there are none, or when
+	 * they are only courtesy: greetings, closings and the short name
+	 * lines after a closing ("Hi,", "Thanks,\nBob", "よろしくお願い
+	 * します。").  A person should read them (intake_survey).
+	 */
+	char *unplaced;
 };
 
 /*
@@ -52,7 +64,7 @@ struct survey_reply {
  * the quote first with reply_extract).  A question answered twice keeps
  * its last answer; an empty answer ("3:") is no answer.  A text answer
  * continues on the lines below it up to a blank line or the next answer.
- * Never fails.
+ * Every other line written is kept in unplaced.  Never fails.
  */
 void survey_read(const struct template *, const char *text,
     struct survey_reply *out);

@@ -8,7 +8,10 @@
 # reminder, never two; an answer without the survey's token is ordinary
 # mail; the client follow-up goes N days after WON only with client_survey
 # = on and only for a partner that allows contacting its clients; forget
-# reaches a survey's recipient and words.
+# reaches a survey's recipient and words; words written beside the
+# answers (a question for the firm) reach a person — the partner's
+# account manager, in their language — while answers alone (with a
+# greeting, a closing, the open question's text) send staff nothing.
 # The clock is moved with REFBOT_CLOCK_OFFSET to fixed dates in 2027.
 export SANDBOX_EXTRA_USERS="client1"
 . "$(dirname "$0")/lib.sh"
@@ -79,6 +82,9 @@ outbox_n() { sql "select count(*) from outbox where kind = '$1'"; }
 rbat "2027-05-20 10:00" init >/dev/null
 rbat "2027-05-20 10:00" partner add partner1@example.test --name "パートナー一" --lang ja >/dev/null
 rbat "2027-05-20 10:00" partner add partner2@example.test --name "Partner Two" --lang en >/dev/null
+rbat "2027-05-20 10:00" staff add staff1@example.test --name "Staff One" --lang en --role owner >/dev/null
+rbat "2027-05-20 10:00" staff add staff2@example.test --name "山本 花子" --lang ja --role owner >/dev/null
+rbat "2027-05-20 10:00" partner set partner1@example.test --owner staff2@example.test >/dev/null
 
 # --- The yearly partner survey ----------------------------------------------
 run_at "2027-05-31 10:00"
@@ -114,6 +120,8 @@ check "... and only one asking reply was ever queued" [ "$(outbox_n survey-missi
 
 # --- A full answer: the first answers stay as history -----------------------
 jp_reply "2027-06-04 10:00" partner1 "アンケート" $'１：４　まあまあ\n２：５\n３：３\n４：紹介後のご連絡を\nもう少し早くいただけると助かります。'
+check "answers alone (a closing, the open question's text): staff told nothing" \
+	bash -c '[ "$1" = 0 ] && [[ "$2" != *"forwarded to staff"* ]]' _ "$(outbox_n staff-survey-message)" "$(last)"
 check "full answer: recorded as survey-answered" bash -c '[[ "$1" == "survey-answered | "*"4 answers recorded (a later answer: the earlier ones kept as history)"* ]]' _ "$(last)"
 check "full answer: satisfaction now 4, the 5 kept as history" \
 	bash -c '[ "$1" = 4 ] && [ "$2" = 2 ]' _ "$(current "$s1" satisfaction)" "$(sql "select count(*) from survey_answers where survey_id = $s1 and question = 'satisfaction'")"
@@ -142,6 +150,22 @@ check "review pack: the scores of the mailed answer (current ones only)" \
 	bash -c 'for l in "satisfaction: 4.0 / -" "ease: 5.0 / -" "follow_up: 3.0 / -"; do grep -qF "$l" <<<"$1" || exit 1; done' _ "$pack"
 check "review pack: the open answer's words and the score's" \
 	bash -c 'grep -qF "もう少し早くいただけると助かります。" <<<"$1" && grep -qF "まあまあ" <<<"$1" && ! grep -qF "とても良い" <<<"$1"' _ "$pack"
+
+# --- Words beside the answers reach a person -----------------------------------
+# A later answer with a question in it: the answers are stored as ever,
+# and the question goes to partner1's account manager (staff2, who reads
+# Japanese) — not to all staff — with replies to the partner.
+jp_reply "2027-06-04 13:00" partner1 "アンケート" $'お世話になっております。\n１：４\n２：５\n３：３\n田中様の件で、お電話いただけますか？\n\nよろしくお願いします。'
+check "words beside the answers: stored, and the disposition says they went to staff" \
+	bash -c '[[ "$1" == "survey-answered | "*"3 answers recorded"*"; the words beside the answers forwarded to staff" ]] && [ "$2" = 3 ]' _ \
+	"$(last)" "$(sql "select count(*) from survey_answers where survey_id = $s1 and question = 'satisfaction'")"
+check "the account manager gets the words, in Japanese (read over IMAP)" await staff2 "アンケート回答に添えられた文面" 1
+text=$(newest staff2 "アンケート回答に添えられた文面" "['text']")
+check "... with the question's words, and replies go to the partner" \
+	bash -c 'grep -qF "田中様の件で、お電話いただけますか？" <<<"$1" && grep -qF "パートナー一" <<<"$1" && [[ "$2" == *partner1@example.test* ]]' _ \
+	"$text" "$(newest staff2 "アンケート回答に添えられた文面" "['headers']['Reply-To']")"
+check "... and only to the account manager" \
+	[ "$(sql "select group_concat(rcpt) from outbox where kind = 'staff-survey-message'")" = "staff2@example.test" ]
 
 # --- No token, no survey: ordinary mail --------------------------------------
 n=$(sql "select count(*) from survey_answers")
@@ -177,6 +201,7 @@ sed -i '/^auto_reply_limit = 1$/d' "$CONF"
 reply "2027-07-30 11:00" partner2 "A reminder" $'1: 4 good\n2) 3\n3. 9\n'
 check "an out-of-range score is a problem, asked for once" \
 	bash -c '[[ "$1" == "survey-partial"*"2 answers recorded"*"asked for them once"* ]]' _ "$(last)"
+check "answers and problems alone: staff told nothing more" [ "$(outbox_n staff-survey-message)" = 1 ]
 
 # --- The client follow-up: only when enabled and allowed ---------------------
 referral() {	# referral WHEN USER N EMAIL: USER refers client N (contact EMAIL)
@@ -191,7 +216,7 @@ won() {		# won WHEN N: staff mark REF-N WON
 	wait_intake
 	run_at "$1"
 }
-rbat "2027-08-01 10:00" partner set partner1@example.test --client-contact on >/dev/null
+rbat "2027-08-01 10:00" partner set partner1@example.test --client-contact on --owner - >/dev/null
 referral "2027-08-02 10:00" partner1 1 client1@example.test
 # (another domain: the same one would make it a duplicate of the first)
 referral "2027-08-02 11:00" partner2 2 client2@client-two.example

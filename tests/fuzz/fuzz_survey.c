@@ -2,7 +2,8 @@
  * libFuzzer target: the answers in a reply to a survey, read against
  * the shipped partner survey.  Any text must read without a crash; every
  * answer is a question of the survey, a score is 1..5 and only on a
- * score question, and every comment is valid UTF-8.
+ * score question, every comment is valid UTF-8, and the words beside
+ * the answers are non-empty valid UTF-8 no longer than the text.
  */
 #include "config.h"
 
@@ -73,6 +74,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    (r.problems[i].field == NULL) !=
 		    (strcmp(r.problems[i].code, "unknown") == 0))
 			abort();
+	/* The words beside the answers: lines of the text, never empty. */
+	if (r.unplaced != NULL && (*r.unplaced == '\0' ||
+	    !utf8_valid(r.unplaced, strlen(r.unplaced)) ||
+	    strlen(r.unplaced) > strlen(text)))
+		abort();
 	survey_reply_free(&r);
 	if (survey_score(text, &rest) < 0 || rest < text ||
 	    rest > text + strlen(text))

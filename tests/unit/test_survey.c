@@ -167,6 +167,60 @@ test_noise_is_missing(void)
 	survey_reply_free(&r);
 }
 
+/*
+ * Words beside the answers are kept for a person (intake_survey sends
+ * them to staff), with the greetings around them; the open question's
+ * text, blank lines and the quote are not among them, and courtesy
+ * alone is no words.
+ */
+static void
+test_unplaced(void)
+{
+	struct survey_reply r;
+
+	read_text(&partner, "question-en.txt", 0, &r);
+	EXPECT(r.nproblems == 0);
+	EXPECT(r.nanswers == 4);
+	EXPECT(answer(&r, "follow_up")->score == 3);
+	EXPECT_STR(answer(&r, "comment")->comment,
+	    "More calls, please.\nAnd a word on the invoice.");
+	EXPECT_STR(r.unplaced, "Hi,\nAlso, could someone call me about the "
+	    "Tanaka case?\nBest regards,\nKen");
+	survey_reply_free(&r);
+	/* Only answers, in either language: nothing for a person. */
+	read_text(&partner, "plain-en.txt", 0, &r);
+	EXPECT(r.unplaced == NULL);
+	survey_reply_free(&r);
+	read_text(&partner, "fullwidth-ja.txt", 0, &r);
+	EXPECT(r.unplaced == NULL);
+	survey_reply_free(&r);
+	/* Numbered like no question: words, not answers. */
+	read_text(&partner, "noise.txt", 0, &r);
+	EXPECT_STR(r.unplaced, "10:30 call tomorrow?\n2026: a good year");
+	survey_reply_free(&r);
+	read_text(&partner, "problems-en.txt", 0, &r);
+	EXPECT_STR(r.unplaced, "Hello,\n7: 2\nThanks,\nBob");
+	survey_reply_free(&r);
+	/* Greetings, closings and a name after one: nobody need read them. */
+	survey_read(&partner, "Hi Ken,\n1: 4\n\nThanks!\nBob Smith\n", &r);
+	EXPECT(r.unplaced == NULL);
+	survey_reply_free(&r);
+	survey_read(&partner, "山田様\nお世話になっております。\n１：４\n"
+	    "よろしくお願いいたします。\n佐藤\n", &r);
+	EXPECT(r.unplaced == NULL);
+	survey_reply_free(&r);
+	/* ... but a question after a closing is no name. */
+	survey_read(&partner, "1: 4\nThanks,\nCould you call me?\n", &r);
+	EXPECT_STR(r.unplaced, "Thanks,\nCould you call me?");
+	survey_reply_free(&r);
+	survey_read(&partner, "1: 4\nお願いします\n", &r);
+	EXPECT_STR(r.unplaced, "お願いします");
+	survey_reply_free(&r);
+	survey_read(&partner, "1: 4\r\n  call me  \r\n", &r);
+	EXPECT_STR(r.unplaced, "  call me");
+	survey_reply_free(&r);
+}
+
 static void
 test_score(void)
 {
@@ -214,6 +268,7 @@ main(void)
 	RUN(test_problems);
 	RUN(test_labels_quotes_signature);
 	RUN(test_noise_is_missing);
+	RUN(test_unplaced);
 	RUN(test_score);
 	RUN(test_hostile);
 	template_free(&partner);
