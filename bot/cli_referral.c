@@ -387,7 +387,13 @@ cmd_referral(const char *conf, int argc, char **argv)
 			note = optarg;
 		else if (c == 'a')
 			amount = optarg;
-		else if (c == 'F')
+		else if (c == 'F' && field != NULL) {
+			/* Not the last one silently: each is its own entry. */
+			fprintf(stderr, "refbot: referral %s takes one --field; "
+			    "run it again for the next (each correction is "
+			    "its own history entry)\n", verb);
+			return EX_USAGE_;
+		} else if (c == 'F')
 			field = optarg;
 		else if (c == 'o')
 			owner = optarg;

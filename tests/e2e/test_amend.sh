@@ -128,6 +128,10 @@ rb referral amend REF-000001 --field "client=$c1" >/dev/null
 check "... and back: the names as they were" \
 	[ "$(sql "select group_concat(client, '|') from (select client from referrals where id in (1, 2) order by id)")" = "$c1|$c2" ]
 check "amend of an unknown field is refused" bash -c '! "$0" --config "$1" referral amend REF-000001 --field nosuch=1 2>/dev/null' "$REFBOT" "$CONF"
+# Two --field options: refused, not the last one applied in silence.
+before=$(sql "select group_concat(key || '=' || value, '|') from referral_fields where referral_id = 1")
+check "amend with two --field is refused, saying one at a time" bash -c '"$0" --config "$1" referral amend REF-000001 --field "service=Audit" --field "client=Other KK" 2>&1 >/dev/null | grep -q "takes one --field"; [ "${PIPESTATUS[0]}" = 64 ]' "$REFBOT" "$CONF"
+check "... and changes no field" [ "$(sql "select group_concat(key || '=' || value, '|') from referral_fields where referral_id = 1")" = "$before" ]
 
 # --- item 2: set-status is the keyword path ----------------------------
 staff 4 $'CONTACTED\nWe called them today.'
