@@ -179,7 +179,15 @@ const struct known known[] = {
 	    "told.partner told.withheld undelivered.staff undelivered.partner "
 	    "undelivered.other undelivered.noref alerts.staff-unknown "
 	    "alerts.staff-unverified alerts.staff-alert alerts.staff-enquiry "
-	    "outcome.qualified outcome.incomplete outcome.disqualified kind" },
+	    "outcome.qualified outcome.incomplete outcome.disqualified kind "
+	    "history.owner-manager history.owner-rota history.owner-moved "
+	    "history.amended history.credit-moved history.waits-signed "
+	    "history.undelivered-staff history.undelivered-partner "
+	    "history.stall-owner history.stall-manager history.stall-partner "
+	    "history.paid history.paid-note history.adjusted "
+	    "history.adjusted-note history.field-corrected "
+	    "history.field-corrected-note history.changed history.forwarded "
+	    "history.by-hand" },
 	/* notify.c: the staff cheat sheet, a line per allowed keyword. */
 	{ "mail/keyword-lines", LINES, MAILTEXTS, 1, "", "CONTACTED MEETING "
 	    "PROPOSAL WON LOST DECLINED NOTE REOPEN REVENUE CREDIT AMEND "

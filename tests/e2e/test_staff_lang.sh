@@ -161,8 +161,15 @@ check "the English reader's refusal is English" has "$e" "Not done: not possible
 e=$(answer staff2 "ASSIGN staff1@example.test" 'REF-000001\] Now yours' 1 staff1)
 check "the English owner's history is unchanged" has "$e" "  received   partner  - -> NEW" "  assigned   refbot  owner staff2@example.test"
 t=$(answer staff1 "ASSIGN staff2@example.test" 'REF-000001\] 担当になりました' 1 staff2)
-check "the Japanese owner's history names its events in Japanese" has "$t" "UTC  受付 " " パートナー  - -> NEW" "  担当の割り当て refbot  owner staff2@example.test"
+check "the Japanese owner's history names its events in Japanese" has "$t" "UTC  受付 " " パートナー  - -> NEW" "  担当の割り当て refbot  "
 check "not in English" lacks "$t" " received " " assigned " " partner  - -> NEW"
+# What refbot recorded in it, in Japanese too (#18, s6): who got it and
+# why, and each handover; the English owner's lines as they always were.
+check "the Japanese owner's history says in Japanese who got it and why" has "$t" "  担当 staff2@example.test（アカウントマネージャー）" "  担当 staff2@example.test → staff1@example.test"
+check "with no English detail" lacks "$t" "owner staff2@example.test" "(account manager)" "example.test -> "
+check "the English owner's history details are unchanged" has "$e" "  owner staff2@example.test (account manager)"
+h=$(rb referral show REF-000001 --format json | pyjson "'\n'.join(h['detail'] or '' for h in j['history'])")
+check "the CLI shows the details in English, as before" has "$h" "owner staff2@example.test (account manager)" "owner staff2@example.test -> staff1@example.test" "owner staff1@example.test -> staff2@example.test"
 # 8. A delivery report for REF-1's acknowledgement: the bounce alert
 # names the mail's kind in the reader's words, not refbot's name for it.
 ack_id=$(sqlite3 "$SB/refbot.db" "select message_id from outbox where kind = 'ack' and referral_id = 1 order by id limit 1")
