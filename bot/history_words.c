@@ -66,7 +66,7 @@ history_detail_text(const struct kvfile *lines, const struct history_entry *e)
 		vars[n].name = p;
 		vars[n++].value = eq + 1;
 	}
-	if (*p == '\0')		/* every line read: the words as written */
+	if (*p == '\0')	/* every line read */
 		s = refbot_line(lines, e->detail_key, vars, n);
 	free(args);
 	if (s == NULL && e->detail != NULL)

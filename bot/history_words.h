@@ -26,7 +26,10 @@ int history_add_words(struct refbot *, int64_t referral_id,
     const char *to_status, const char *message_id, const char *key,
     const struct render_var *vars, size_t nvars, int64_t *id);
 
-/* vars as one string ("name=value" lines; newlines in values become spaces). */
+/*
+ * vars as one string, a "name=value" line each (a newline in a value
+ * becomes a space); caller frees.
+ */
 char *history_args_encode(const struct render_var *vars, size_t nvars);
 
 /*

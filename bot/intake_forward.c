@@ -204,9 +204,9 @@ confirm(struct job *j, const struct forward_draft *d)
 			{ "who", j->a.msg.from_addr }, { "draft", draft },
 		};
 		const struct intake_add o = { .actor = j->a.msg.from_addr,
-		    .submitted_by = d->sender, .detail_key = "history.forwarded",
-		    .detail_vars = vars, .ndetail_vars = nitems(vars),
-		    .subject = d->subject };
+		    .submitted_by = d->sender,
+		    .detail_key = "history.forwarded", .detail_vars = vars,
+		    .ndetail_vars = nitems(vars), .subject = d->subject };
 
 		if (intake_referral_add(rb, &p, &f, &o, d->message_row, &ref,
 		    &detail) == 0 && db_forward_done(rb->db, d->id, ref) >= 0)

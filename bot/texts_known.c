@@ -160,14 +160,15 @@ const struct known known[] = {
 	    "date", NULL },
 	/* notify.c and intake: what refbot composes inside staff mail. */
 	{ "mail/staff-lines", LINES, MAILTEXTS, 2, "reason size limit outbox "
-	    "kind action status name ref rcpt days keyword text known near who count "
-	    "currency decimals previous amount was draft",
+	    "kind action status name ref rcpt days keyword text known near who "
+	    "count currency decimals previous amount was draft",
 	    "rows.more problem.not-now problem.not-possible refused.not-staff "
 	    "refused.not-now refused.credit refused.revenue assign.nobody "
 	    "assign.several assign.owner-already keyword.problem keyword.empty keyword.unknown keyword.unknown-near "
-	    "keyword.needs-amount keyword.amount-negative keyword.amount-currency "
-	    "keyword.amount-whole keyword.amount-decimals keyword.amount-zero "
-	    "keyword.amount-ambiguous keyword.amount-too-large keyword.not-amount "
+	    "keyword.needs-amount keyword.amount-negative "
+	    "keyword.amount-currency keyword.amount-whole keyword.amount-decimals "
+	    "keyword.amount-zero keyword.amount-ambiguous "
+	    "keyword.amount-too-large keyword.not-amount "
 	    "keyword.bad-date keyword.bad-time keyword.needs-ref "
 	    "keyword.needs-who keyword.needs-reason digest.age "
 	    "digest.noreply contact-bounce.title "

@@ -32,10 +32,10 @@ load(const char *rel, struct kvfile *kv)
 	return rc;
 }
 
-/* e's detail in kv, for a row with key and vars. */
+/* A row's detail in kv, the row as stored (each may be NULL). */
 static char *
-shown(const struct kvfile *kv, const char *key,
-    const struct render_var *vars, size_t n, const char *detail)
+text_of(const struct kvfile *kv, const char *detail, const char *key,
+    const char *args)
 {
 	struct history_entry e;
 	char *s;
@@ -43,11 +43,23 @@ shown(const struct kvfile *kv, const char *key,
 	memset(&e, 0, sizeof(e));
 	e.detail = detail != NULL ? xstrdup(detail) : NULL;
 	e.detail_key = key != NULL ? xstrdup(key) : NULL;
-	e.detail_args = key != NULL ? history_args_encode(vars, n) : NULL;
+	e.detail_args = args != NULL ? xstrdup(args) : NULL;
 	s = history_detail_text(kv, &e);
 	free(e.detail);
 	free(e.detail_key);
 	free(e.detail_args);
+	return s;
+}
+
+/* The same for a row refbot wrote with key and vars. */
+static char *
+shown(const struct kvfile *kv, const char *key,
+    const struct render_var *vars, size_t n, const char *detail)
+{
+	char *args = key != NULL ? history_args_encode(vars, n) : NULL;
+	char *s = text_of(kv, detail, key, args);
+
+	free(args);
 	return s;
 }
 
@@ -110,24 +122,6 @@ test_each_reader(void)
 	}
 }
 
-/* An owner-rota row whose words are args, as stored. */
-static char *
-cut(const struct kvfile *kv, const char *args)
-{
-	struct history_entry e;
-	char *s;
-
-	memset(&e, 0, sizeof(e));
-	e.detail = xstrdup("as recorded");
-	e.detail_key = xstrdup("history.owner-rota");
-	e.detail_args = xstrdup(args);
-	s = history_detail_text(kv, &e);
-	free(e.detail);
-	free(e.detail_key);
-	free(e.detail_args);
-	return s;
-}
-
 /* Rows written before, scrubbed, or with words that do not read. */
 static void
 test_as_recorded(void)
@@ -145,10 +139,10 @@ test_as_recorded(void)
 	EXPECT_STR(s, "as recorded");
 	free(s);
 	/* Words cut short (no newline), or a line without "=". */
-	s = cut(&ja, "who=a@x.test");
+	s = text_of(&ja, "as recorded", "history.owner-rota", "who=a@x.test");
 	EXPECT_STR(s, "as recorded");
 	free(s);
-	s = cut(&ja, "who\n");
+	s = text_of(&ja, "as recorded", "history.owner-rota", "who\n");
 	EXPECT_STR(s, "as recorded");
 	free(s);
 }
