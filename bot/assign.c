@@ -8,6 +8,7 @@
 #include "assign.h"
 #include "clock.h"
 #include "db_staff.h"
+#include "history_words.h"
 #include "kvfile.h"
 #include "log.h"
 #include "notify.h"
@@ -30,15 +31,16 @@ word(const struct kvfile *kv, const char *kind, const char *s, char **tmp)
 
 /*
  * The referral's story so far, a line an entry, oldest first, with
- * refbot's own events and actors in lang (mail/staff-lines event.*,
- * actor.*); keywords, addresses and the recorded details as they are.
+ * refbot's own events, actors and details in lang (mail/staff-lines
+ * event.*, actor.*, history.*); keywords, addresses, people's words and
+ * rows recorded before as they are.
  */
 static char *
 history_text(struct refbot *rb, const struct referral *r, const char *lang)
 {
 	struct kvfile kv;
 	struct buf b;
-	char when[48], *ev = NULL, *who = NULL;
+	char when[48], *ev = NULL, *who = NULL, *detail;
 	size_t i;
 
 	(void)refbot_mail_lines(rb, "staff-lines", lang, &kv);	/* or empty */
@@ -53,8 +55,9 @@ history_text(struct refbot *rb, const struct referral *r, const char *lang)
 		    strcmp(e->from_status, e->to_status) != 0))
 			buf_addf(&b, "  %s -> %s", e->from_status ?
 			    e->from_status : "-", e->to_status);
-		if (e->detail != NULL)
-			buf_addf(&b, "  %s", e->detail);
+		if ((detail = history_detail_text(&kv, e)) != NULL)
+			buf_addf(&b, "  %s", detail);
+		free(detail);
 		buf_adds(&b, "\n");
 	}
 	free(ev);
@@ -103,7 +106,7 @@ assign_apply(struct refbot *rb, const struct referral *r, const char *who,
     const char *actor, const char *message_id, const char *note,
     char **why, const char **key, char **whom)
 {
-	char *owner = NULL, *before = NULL, *detail;
+	char *owner = NULL, *before = NULL;
 	int found, rc = -1;
 
 	*why = NULL;
@@ -129,11 +132,16 @@ assign_apply(struct refbot *rb, const struct referral *r, const char *who,
 		rc = 1;
 		goto out;
 	}
-	detail = xasprintf("owner %s -> %s", before ? before : "-", owner);
-	rc = db_referral_set_owner(rb->db, r->id, owner) != 0 ||
-	    db_history_insert(rb->db, r->id, actor, "ASSIGN", r->status,
-	    r->status, detail, message_id, NULL) != 0 ? -1 : 0;
-	free(detail);
+	{
+		const struct render_var vars[] = {
+			{ "previous", before ? before : "-" }, { "who", owner },
+		};
+
+		rc = db_referral_set_owner(rb->db, r->id, owner) != 0 ||
+		    history_add_words(rb, r->id, actor, "ASSIGN", r->status,
+		    r->status, message_id, "history.owner-moved", vars,
+		    nitems(vars), NULL) != 0 ? -1 : 0;
+	}
 	if (rc == 0)
 		rc = tell_owner(rb, r, owner, before, actor, note);
 	if (rc == 0)

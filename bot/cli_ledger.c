@@ -15,6 +15,7 @@
 #include "db_ledger.h"
 #include "db_partners.h"
 #include "db_referrals.h"
+#include "history_words.h"
 #include "json.h"
 #include "keyword.h"
 
@@ -43,7 +44,7 @@ book(const char *conf, const char *partner, const char *amount_s, int sign,
 	struct refbot rb;
 	struct partner p;
 	struct referral r;
-	char *err = NULL, *paid_s, *bal_s, *amt_s, *detail;
+	char *err = NULL, *paid_s, *bal_s, *amt_s;
 	int64_t amount, ref = 0, earned = 0, paid = 0, hid = 0;
 	int rc, found = 0, payout = strcmp(kind, LEDGER_PAYOUT) == 0;
 
@@ -77,12 +78,20 @@ book(const char *conf, const char *partner, const char *amount_s, int sign,
 		goto out;
 	}
 	amt_s = signed_amount(sign * amount, rb.cfg.currency);
-	detail = xasprintf("%s %s%s%s", amt_s, payout ? "paid" : "adjusted",
-	    note ? ": " : "", note ? note : "");
+	{
+		const struct render_var vars[] = {
+			{ "amount", amt_s }, { "text", note },
+		};
+		const char *key = payout ? (note ? "history.paid-note" :
+		    "history.paid") : note ? "history.adjusted-note" :
+		    "history.adjusted";
+
+		rc = db_begin(rb.db) != 0 || (found && history_add_words(&rb,
+		    ref, cli_actor(), payout ? "PAYOUT" : "ADJUSTMENT", NULL,
+		    NULL, NULL, key, vars, nitems(vars), &hid) != 0);
+	}
 	free(amt_s);
-	if (db_begin(rb.db) != 0 || (found && db_history_insert(rb.db, ref,
-	    cli_actor(), payout ? "PAYOUT" : "ADJUSTMENT", NULL, NULL, detail,
-	    NULL, &hid) != 0) || db_ledger_add(rb.db, p.id, ref, hid, kind,
+	if (rc != 0 || db_ledger_add(rb.db, p.id, ref, hid, kind,
 	    sign * amount, -1, -1, note) != 0 || db_commit(rb.db) != 0 ||
 	    db_ledger_totals(rb.db, p.id, &earned, &paid) != 0) {
 		db_rollback(rb.db);
@@ -96,7 +105,6 @@ book(const char *conf, const char *partner, const char *amount_s, int sign,
 		free(paid_s);
 		free(bal_s);
 	}
-	free(detail);
 out:
 	if (found > 0)
 		referral_free(&r);

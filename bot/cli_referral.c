@@ -11,6 +11,7 @@
 #include "intake.h"
 #include "clock.h"
 #include "db_referrals.h"
+#include "history_words.h"
 #include "db_staff.h"
 #include "json.h"
 #include "keyword.h"
@@ -272,7 +273,7 @@ static int
 amend_field(struct refbot *rb, int64_t id, const char *kv, const char *why)
 {
 	const char *eq = strchr(kv, '=');
-	char *key, *detail;
+	char *key;
 	int64_t earlier = 0;
 	int rc = 0;
 
@@ -287,12 +288,13 @@ amend_field(struct refbot *rb, int64_t id, const char *kv, const char *why)
 		free(key);
 		return EX_USAGE_;
 	}
-	detail = xasprintf("%s corrected%s%s", key, why ? ": " : "",
-	    why ? why : "");
+	const struct render_var vars[] = { { "name", key }, { "text", why } };
+
 	if (db_begin(rb->db) != 0 || db_referral_field(rb->db, id, key,
 	    eq + 1) != 0 || intake_rederive(rb, id, &earlier) != 0 ||
-	    db_history_add(rb->db, id, cli_actor(), "AMEND", NULL, NULL,
-	    detail) != 0 || db_commit(rb->db) != 0) {
+	    history_add_words(rb, id, cli_actor(), "AMEND", NULL, NULL, NULL,
+	    why ? "history.field-corrected-note" : "history.field-corrected",
+	    vars, nitems(vars), NULL) != 0 || db_commit(rb->db) != 0) {
 		db_rollback(rb->db);
 		rc = cli_db_error(rb);
 	} else {
@@ -306,7 +308,6 @@ amend_field(struct refbot *rb, int64_t id, const char *kv, const char *why)
 		}
 	}
 	free(key);
-	free(detail);
 	return rc;
 }
 

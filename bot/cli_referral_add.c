@@ -127,7 +127,7 @@ cli_referral_add(const char *conf, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct intake_add o = { .actor = cli_actor(),
-	    .detail = "entered by hand" };
+	    .detail_key = "history.by-hand" };
 	struct fields fs = { NULL, NULL, 0 };
 	struct refbot rb;
 	struct partner p;

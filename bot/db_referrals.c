@@ -295,13 +295,24 @@ db_history_insert(struct db *db, int64_t referral_id, const char *actor,
     const char *event, const char *from_status, const char *to_status,
     const char *detail, const char *message_id, int64_t *id)
 {
+	return db_history_insert_words(db, referral_id, actor, event,
+	    from_status, to_status, detail, NULL, NULL, message_id, id);
+}
+
+int
+db_history_insert_words(struct db *db, int64_t referral_id,
+    const char *actor, const char *event, const char *from_status,
+    const char *to_status, const char *detail, const char *detail_key,
+    const char *detail_args, const char *message_id, int64_t *id)
+{
 	static const char sql[] = "INSERT INTO history (referral_id, at, "
-	    "actor, event, from_status, to_status, detail, message_id) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+	    "actor, event, from_status, to_status, detail, detail_key, "
+	    "detail_args, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 	return db_insert(db, sql, ARGS(arg_int(referral_id),
 	    arg_int(clock_now()), arg_text(actor), arg_text(event),
 	    arg_text(from_status), arg_text(to_status), arg_text(detail),
+	    arg_text(detail_key), arg_text(detail_args),
 	    arg_text(message_id)), id);
 }
 
@@ -371,6 +382,8 @@ history_row(sqlite3_stmt *st, void *arg)
 	h->from_status = db_text(st, 3);
 	h->to_status = db_text(st, 4);
 	h->detail = db_text(st, 5);
+	h->detail_key = db_text(st, 6);
+	h->detail_args = db_text(st, 7);
 	return 0;
 }
 
@@ -381,7 +394,8 @@ db_referral_get(struct db *db, int64_t id, struct referral *r)
 	static const char fsql[] = "SELECT key, value FROM referral_fields "
 	    "WHERE referral_id = ? ORDER BY rowid";
 	static const char hsql[] = "SELECT at, actor, event, from_status, "
-	    "to_status, detail FROM history WHERE referral_id = ? ORDER BY id";
+	    "to_status, detail, detail_key, detail_args FROM history WHERE "
+	    "referral_id = ? ORDER BY id";
 	int found = db_row_with(db, sql, ARGS(arg_int(id)), referral_one, r);
 
 	if (found != 1)
@@ -504,6 +518,8 @@ referral_free(struct referral *r)
 		free(r->history[i].from_status);
 		free(r->history[i].to_status);
 		free(r->history[i].detail);
+		free(r->history[i].detail_key);
+		free(r->history[i].detail_args);
 	}
 	free(r->history);
 	memset(r, 0, sizeof(*r));

@@ -23,7 +23,9 @@ struct history_entry {
 	char *event;
 	char *from_status;
 	char *to_status;
-	char *detail;
+	char *detail;		/* as recorded, in English */
+	char *detail_key;	/* NULL, or its line key (history_words.h) */
+	char *detail_args;	/* and its words */
 };
 
 struct referral {
@@ -123,6 +125,11 @@ int db_history_add_mid(struct db *, int64_t referral_id, const char *actor,
 int db_history_insert(struct db *, int64_t referral_id, const char *actor,
     const char *event, const char *from_status, const char *to_status,
     const char *detail, const char *message_id, int64_t *id);
+/* The same, with the detail's line key and words (history_words.h). */
+int db_history_insert_words(struct db *, int64_t referral_id,
+    const char *actor, const char *event, const char *from_status,
+    const char *to_status, const char *detail, const char *detail_key,
+    const char *detail_args, const char *message_id, int64_t *id);
 /* The state a referral was in before it moved to closed; 1/0/-1. */
 int db_history_reopen_to(struct db *, int64_t referral_id, const char *closed,
     char **status);

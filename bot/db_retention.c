@@ -158,8 +158,9 @@ db_anonymise_referral(struct db *db, int64_t id, int64_t now,
 	    "WHERE id = ?1";
 	static const char fields[] = "UPDATE referral_fields SET value = ?2 "
 	    "WHERE referral_id = ?1 AND value <> ?2";
-	static const char hist[] = "UPDATE history SET detail = ?2 WHERE "
-	    "referral_id = ?1 AND detail <> '' AND detail <> ?2";
+	static const char hist[] = "UPDATE history SET detail = ?2, "
+	    "detail_key = NULL, detail_args = NULL WHERE referral_id = ?1 AND "
+	    "detail <> '' AND detail <> ?2";
 	/* Its mail: the message it came in, and every one about it. */
 #define ITS_MESSAGES "(SELECT id FROM messages WHERE referral_id = ?1 " \
 	"UNION SELECT message_row FROM referrals WHERE id = ?1)"
@@ -229,9 +230,14 @@ db_forget(struct db *db, const char *email, int64_t now, struct erasure *e)
 	    PURGE_OUTBOX ", " SCRUB("rcpt") ", " SCRUB("cc") ", "
 	    SCRUB("last_error") " WHERE " HAS("rcpt") " OR " HAS("cc") " OR "
 	    HAS("data") " OR " HAS("last_error"),
+	    /* A detail scrubbed loses its words: it reads as scrubbed. */
 	    "UPDATE history SET " SCRUB("actor") ", " SCRUB("detail") ", "
-	    SCRUB("message_id") " WHERE " HAS("actor") " OR " HAS("detail")
-	    " OR " HAS("message_id"),
+	    "detail_key = CASE WHEN " HAS("detail") " OR " HAS("detail_args")
+	    " THEN NULL ELSE detail_key END, detail_args = CASE WHEN "
+	    HAS("detail") " OR " HAS("detail_args") " THEN NULL ELSE "
+	    "detail_args END, " SCRUB("message_id") " WHERE " HAS("actor")
+	    " OR " HAS("detail") " OR " HAS("detail_args") " OR "
+	    HAS("message_id"),
 	    "UPDATE pending_requests SET body = ?3, done_at = "
 	    "coalesce(done_at, ?2) WHERE " HAS("body"),
 	    "UPDATE newsletter_drafts SET " SCRUB("author") ", " SCRUB("body")

@@ -595,6 +595,15 @@ const char *const db_migrations[] = {
 	"  created_at INTEGER NOT NULL,"
 	"  confirmed_at INTEGER,"
 	"  given_id INTEGER REFERENCES given(id));",
+	/*
+	 * Issue 18, session 6: what refbot records in a history row's
+	 * detail, as a line key of mail/staff-lines and its words
+	 * ("name=value" lines), so that each staff reader sees it in their
+	 * language; detail keeps the English.  NULL: a row from before, or
+	 * words that are not refbot's (shown as written).
+	 */
+	"ALTER TABLE history ADD COLUMN detail_key TEXT;"
+	"ALTER TABLE history ADD COLUMN detail_args TEXT;",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);

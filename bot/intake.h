@@ -47,7 +47,10 @@ enum intake_result intake_too_large(struct refbot *, int64_t row,
 struct intake_add {
 	const char *actor;	  /* for the history: "cli:USER", staff */
 	const char *submitted_by; /* who sent it in (an address), or NULL */
-	const char *detail;	  /* the history's note, or NULL */
+	/* The history's note: a line of mail/staff-lines and its words. */
+	const char *detail_key;	  /* or NULL */
+	const struct render_var *detail_vars;
+	size_t ndetail_vars;
 	int64_t created_at;	  /* when it was referred; 0: now */
 	int quiet;		  /* the partner hears nothing */
 	const char *subject;	  /* the subject it came with, or NULL */

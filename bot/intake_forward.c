@@ -181,7 +181,7 @@ static int
 confirm(struct job *j, const struct forward_draft *d)
 {
 	struct refbot *rb = j->rb;
-	char idbuf[24], *note, *detail = NULL;
+	char idbuf[24], draft[24], *detail = NULL;
 	struct partner p;
 	struct form f;
 	int64_t ref;
@@ -197,13 +197,16 @@ confirm(struct job *j, const struct forward_draft *d)
 		}
 		return found < 0 ? -1 : 0;
 	}
-	note = xasprintf("forwarded by %s, confirmed (draft %lld)",
-	    j->a.msg.from_addr, (long long)d->id);
+	snprintf(draft, sizeof(draft), "%lld", (long long)d->id);
 	form_read(rb->tmpl, d->body, &f);
 	{
+		const struct render_var vars[] = {
+			{ "who", j->a.msg.from_addr }, { "draft", draft },
+		};
 		const struct intake_add o = { .actor = j->a.msg.from_addr,
-		    .submitted_by = d->sender, .detail = note,
-		    .subject = d->subject };
+		    .submitted_by = d->sender,
+		    .detail_key = "history.forwarded", .detail_vars = vars,
+		    .ndetail_vars = nitems(vars), .subject = d->subject };
 
 		if (intake_referral_add(rb, &p, &f, &o, d->message_row, &ref,
 		    &detail) == 0 && db_forward_done(rb->db, d->id, ref) >= 0)
@@ -220,7 +223,6 @@ confirm(struct job *j, const struct forward_draft *d)
 		    (long long)ref);
 	}
 	free(detail);
-	free(note);
 	form_free(&f);
 	partner_free(&p);
 	return rc;

@@ -21,6 +21,7 @@
 #include "db_partners.h"
 #include "db_pending.h"
 #include "db_referrals.h"
+#include "history_words.h"
 #include "intake.h"
 #include "intake_int.h"
 #include "intake_text.h"
@@ -320,8 +321,10 @@ submit(struct job *j, const struct partner *p, const struct intake_add *o,
 	}
 	if (store_fields(rb->db, j->referral_id, f) != 0)
 		goto out;
-	if (db_history_add(rb->db, j->referral_id, o->actor, "received", NULL,
-	    status, o->detail) != 0 ||
+	if ((o->detail_key != NULL ? history_add_words(rb, j->referral_id,
+	    o->actor, "received", NULL, status, NULL, o->detail_key,
+	    o->detail_vars, o->ndetail_vars, NULL) : db_history_add(rb->db,
+	    j->referral_id, o->actor, "received", NULL, status, NULL)) != 0 ||
 	    staff_pick_owner(rb, j->referral_id, p->id) != 0)
 		goto out;
 	if ((first > 0 ? send_duplicate(j, f, p, rcpt, first, 1) :
@@ -451,6 +454,7 @@ correction(struct job *j, const struct referral *r, const struct partner *p,
 	char ref[24];
 	const char *status;
 	struct buf changed;
+	struct render_var changed_var = { "text", NULL };
 	int64_t first = 0;
 	size_t i, k, n = 0;
 	int rc = -1, told;
@@ -468,8 +472,9 @@ correction(struct job *j, const struct referral *r, const struct partner *p,
 	for (i = 0; i < upd.nvalues; i++) {
 		keys[n] = upd.values[i].field->key;
 		vals[n++] = upd.values[i].value;
-		buf_addf(&changed, "%s%s", i ? ", " : "changed: ", keys[i]);
+		buf_addf(&changed, "%s%s", i ? ", " : "", keys[i]);
 	}
+	changed_var.value = changed.data;
 	for (i = 0; i < r->nfields; i++) {
 		for (k = 0; k < upd.nvalues; k++)
 			if (!strcmp(upd.values[k].field->key, r->fields[i].key))
@@ -490,8 +495,8 @@ correction(struct job *j, const struct referral *r, const struct partner *p,
 	    db_referral_keys(rb->db, r->id, d.client_key, d.contact_email,
 	    d.domain, first) != 0 ||
 	    db_referral_set_status(rb->db, r->id, status) != 0 ||
-	    db_history_add(rb->db, r->id, "partner", "corrected", r->status,
-	    status, changed.data) != 0)
+	    history_add_words(rb, r->id, "partner", "corrected", r->status,
+	    status, NULL, "history.changed", &changed_var, 1, NULL) != 0)
 		goto out;
 	/* Staff knew of it unless it was INCOMPLETE: they hear the change. */
 	told = strcmp(r->status, "INCOMPLETE") != 0;
@@ -565,8 +570,8 @@ correction_unsigned(struct job *j, const struct referral *r,
 	}
 	if (db_pending_add(rb->db, "correction", p->id, r->id, j->row,
 	    rt.visible, &id) != 0 ||
-	    db_history_add(rb->db, r->id, "partner", "correction-unsigned",
-	    NULL, NULL, "waits for the partner's signed confirmation") != 0) {
+	    history_add_words(rb, r->id, "partner", "correction-unsigned",
+	    NULL, NULL, NULL, "history.waits-signed", NULL, 0, NULL) != 0) {
 		recipient_free(&to);
 		form_free(&upd);
 		reply_text_free(&rt);

@@ -11,6 +11,7 @@
 #include "db_alerts.h"
 #include "db_outbox.h"
 #include "db_referrals.h"
+#include "history_words.h"
 #include "log.h"
 #include "mailout.h"
 #include "notify.h"
@@ -547,7 +548,7 @@ undelivered(struct refbot *rb, const struct outmail *m)
 	int staff = staff_is(rb, m->rcpt), rc = 0, contact = 0;
 	const char *err = m->last_error ? m->last_error : "?";
 	const char *who;
-	char ref[24], outbox[24], *detail, *kind[2], *ref_ja, *who_en, *who_ja;
+	char ref[24], outbox[24], *kind[2], *ref_ja, *who_en, *who_ja;
 	struct notify n;
 
 	if (m->referral_id > 0)
@@ -555,14 +556,21 @@ undelivered(struct refbot *rb, const struct outmail *m)
 	else
 		snprintf(ref, sizeof(ref), "no referral");
 	snprintf(outbox, sizeof(outbox), "%lld", (long long)m->id);
-	detail = xasprintf("%s mail (outbox %s) to %s %s not delivered: %s",
-	    m->kind, outbox, staff ? "staff" : "the partner", m->rcpt, err);
-	if (m->referral_id > 0 && db_history_add(rb->db, m->referral_id,
-	    "outbox", "undelivered", NULL, NULL, detail) != 0) {
-		log_warnx("outbox %s: %s", outbox, db_errmsg(rb->db));
-		rc = NOTIFY_RETRY;
+	{
+		const struct render_var vars[] = {
+			{ "kind", m->kind }, { "outbox", outbox },
+			{ "rcpt", m->rcpt }, { "reason", err },
+		};
+
+		if (m->referral_id > 0 && history_add_words(rb,
+		    m->referral_id, "outbox", "undelivered", NULL, NULL, NULL,
+		    staff ? "history.undelivered-staff" :
+		    "history.undelivered-partner", vars, nitems(vars),
+		    NULL) != 0) {
+			log_warnx("outbox %s: %s", outbox, db_errmsg(rb->db));
+			rc = NOTIFY_RETRY;
+		}
 	}
-	free(detail);
 	/* A contact of a firm (not its main): flagged, the main gets theirs. */
 	if (rc == 0 && !staff && (contact = contacts_bounced(rb, m->rcpt,
 	    err)) < 0)

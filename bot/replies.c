@@ -13,6 +13,7 @@
 #include "db_outbox.h"
 #include "db_partners.h"
 #include "db_referrals.h"
+#include "history_words.h"
 #include "keyword.h"
 #include "ledger.h"
 #include "log.h"
@@ -252,8 +253,8 @@ replies_credit(struct refbot *rb, int64_t id)
 		return 1;
 	if (db_referral_duplicate(rb->db, id, 0, "NEW") != 0 ||
 	    db_referral_duplicate(rb->db, first, id, "DUPLICATE") != 0 ||
-	    db_history_add(rb->db, first, "staff", "CREDIT", NULL,
-	    "DUPLICATE", "credit moved to a later referral") != 0)
+	    history_add_words(rb, first, "staff", "CREDIT", NULL,
+	    "DUPLICATE", NULL, "history.credit-moved", NULL, 0, NULL) != 0)
 		return -1;
 	return 0;
 }
@@ -291,8 +292,9 @@ unverified(struct refbot *rb, int64_t row, const struct referral *r,
 		n.vars_ja = ja;
 		n.nvars_ja = nitems(ja);
 		n.alert_row = row;	/* rate-limited: a flood is summarised */
-		rc = notify_staff(rb, &n) != 0 ? -1 : db_history_add(rb->db,
-		    r->id, "mail", "unverified-command", NULL, NULL, reason);
+		rc = notify_staff(rb, &n) != 0 ? -1 : history_add_words(rb,
+		    r->id, "mail", "unverified-command", NULL, NULL, NULL,
+		    key, NULL, 0, NULL);
 	}
 	free(key);
 	free(reason);
@@ -369,26 +371,45 @@ money(struct refbot *rb, const struct referral *r,
 	return 0;
 }
 
-/* What history says about a command: amount, words, date. */
-static char *
-history_detail(struct refbot *rb, const struct referral *r,
-    const struct keyword_cmd *cmd)
+/*
+ * What history says about a command: amount, words, date; an AMEND's
+ * amount before it as words of its own (history.amended), for the
+ * reader's language.
+ */
+static int
+history_keyword(struct refbot *rb, const struct referral *r,
+    const struct keyword_cmd *cmd, const char *to, const char *actor,
+    const char *message_id, int64_t *hid)
 {
 	char *amount = format_amount(rb, cmd->amount_minor), *was = NULL;
-	char *detail, *when = meeting_when(cmd);
+	char *detail, *when = meeting_when(cmd), *rest;
 	int64_t prev = -1;
+	int rc;
 
 	if (cmd->kw == KW_AMEND && db_referral_won_amount(rb->db, r->id,
 	    &prev) == 1 && prev >= 0)
 		was = format_amount(rb, prev);
-	detail = xasprintf("%s%s%s%s%s%s%s%s", amount ? amount : "",
-	    was ? " (was " : "", was ? was : "", was ? ")" : "",
-	    amount && cmd->text ? " " : "", cmd->text ? cmd->text : "",
-	    when && (amount || cmd->text) ? " " : "", when ? when : "");
+	rest = xasprintf("%s%s%s%s", amount && cmd->text ? " " : "",
+	    cmd->text ? cmd->text : "", when && (amount || cmd->text) ? " " :
+	    "", when ? when : "");
+	if (amount != NULL && was != NULL) {
+		const struct render_var vars[] = {
+			{ "amount", amount }, { "was", was }, { "text", rest },
+		};
+		rc = history_add_words(rb, r->id, actor, cmd->name, r->status,
+		    to, message_id, "history.amended", vars, nitems(vars),
+		    hid);
+	} else {
+		detail = xasprintf("%s%s", amount ? amount : "", rest);
+		rc = db_history_insert(rb->db, r->id, actor, cmd->name,
+		    r->status, to, *detail ? detail : NULL, message_id, hid);
+		free(detail);
+	}
+	free(rest);
 	free(when);
 	free(amount);
 	free(was);
-	return detail;
+	return rc;
 }
 
 /*
@@ -414,7 +435,7 @@ replies_apply(struct refbot *rb, const struct referral *r,
 {
 	struct partner p;
 	struct recipient to_whom = { NULL, NULL, NULL };
-	char ref[24], *reopen = NULL, *detail, *earned = NULL;
+	char ref[24], *reopen = NULL, *earned = NULL;
 	const char *to, *lang = "en", *mail = "progress";
 	int64_t hid;
 	int rc = -1, found = 0;
@@ -487,15 +508,10 @@ replies_apply(struct refbot *rb, const struct referral *r,
 		rc = 1;
 		goto done;
 	}
-	detail = history_detail(rb, r, cmd);
 	if ((strcmp(to, r->status) != 0 &&
 	    db_referral_set_status(rb->db, r->id, to) != 0) ||
-	    db_history_insert(rb->db, r->id, actor, cmd->name, r->status, to,
-	    *detail ? detail : NULL, message_id, &hid) != 0) {
-		free(detail);
+	    history_keyword(rb, r, cmd, to, actor, message_id, &hid) != 0)
 		goto done;
-	}
-	free(detail);
 	res->to = to;
 	if (meeting_apply(rb, r, cmd, actor) != 0)
 		goto done;

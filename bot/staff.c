@@ -6,6 +6,7 @@
 
 #include "db_referrals.h"
 #include "db_staff.h"
+#include "history_words.h"
 #include "log.h"
 #include "staff.h"
 #include "util.h"
@@ -162,8 +163,8 @@ int
 staff_pick_owner(struct refbot *rb, int64_t referral_id, int64_t partner_id)
 {
 	struct staff_member m;
-	char *owner = NULL, *detail;
-	const char *how = "account manager";
+	char *owner = NULL;
+	const char *how = "history.owner-manager";
 	int r;
 
 	memset(&m, 0, sizeof(m));
@@ -175,17 +176,19 @@ staff_pick_owner(struct refbot *rb, int64_t referral_id, int64_t partner_id)
 	}
 	staff_member_free(&m);
 	if (owner == NULL) {
-		how = "intake rota";
+		how = "history.owner-rota";
 		if (db_staff_rota_next(rb->db, &owner) < 0)
 			return -1;
 	}
 	if (owner == NULL)
 		return 0;	/* nobody in particular: all staff */
-	detail = xasprintf("owner %s (%s)", owner, how);
-	r = db_referral_set_owner(rb->db, referral_id, owner) != 0 ||
-	    db_history_add(rb->db, referral_id, "refbot", "assigned", NULL,
-	    NULL, detail) != 0 ? -1 : 0;
-	free(detail);
+	{
+		const struct render_var vars[] = { { "who", owner } };
+
+		r = db_referral_set_owner(rb->db, referral_id, owner) != 0 ||
+		    history_add_words(rb, referral_id, "refbot", "assigned",
+		    NULL, NULL, NULL, how, vars, 1, NULL) != 0 ? -1 : 0;
+	}
 	free(owner);
 	return r;
 }

@@ -10,6 +10,7 @@
 #include "db_partners.h"
 #include "db_referrals.h"
 #include "db_staff.h"
+#include "history_words.h"
 #include "log.h"
 #include "notify.h"
 #include "reply.h"
@@ -126,7 +127,7 @@ note(struct refbot *rb, const struct stalled *s, const char *kind,
 {
 	int64_t age = now - (strcmp(kind, "partner") == 0 ? s->created_at :
 	    s->since);
-	char *detail;
+	char *key, ndays[24];
 	int rc;
 
 	if ((rc = db_stall_note(rb->db, s->id, status, since, kind, period,
@@ -139,12 +140,19 @@ note(struct refbot *rb, const struct stalled *s, const char *kind,
 		    "staff-stalled" : "staff-stall-escalation",
 		    strcmp(kind, "owner") == 0 ? STAFF_TO_OWNER :
 		    STAFF_TO_MANAGERS, days, age);
-	detail = xasprintf("%s, %lld days in %s", kind,
-	    (long long)(age / DAY), s->status);
-	if (rc == 0)
-		rc = db_history_add(rb->db, s->id, "refbot", "stall-note",
-		    NULL, NULL, detail);
-	free(detail);
+	snprintf(ndays, sizeof(ndays), "%lld", (long long)(age / DAY));
+	key = xasprintf("history.stall-%s", kind);
+	{
+		const struct render_var vars[] = {
+			{ "days", ndays }, { "status", s->status },
+		};
+
+		if (rc == 0)
+			rc = history_add_words(rb, s->id, "refbot",
+			    "stall-note", NULL, NULL, NULL, key, vars,
+			    nitems(vars), NULL);
+	}
+	free(key);
 	if (rc == 0)
 		log_info("referral %lld: stall note (%s) queued",
 		    (long long)s->id, kind);

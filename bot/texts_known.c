@@ -160,11 +160,15 @@ const struct known known[] = {
 	    "date", NULL },
 	/* notify.c and intake: what refbot composes inside staff mail. */
 	{ "mail/staff-lines", LINES, MAILTEXTS, 2, "reason size limit outbox "
-	    "kind action status name ref rcpt days keyword text known near who count",
+	    "kind action status name ref rcpt days keyword text known near who "
+	    "count currency decimals previous amount was draft",
 	    "rows.more problem.not-now problem.not-possible refused.not-staff "
 	    "refused.not-now refused.credit refused.revenue assign.nobody "
 	    "assign.several assign.owner-already keyword.problem keyword.empty keyword.unknown keyword.unknown-near "
-	    "keyword.needs-amount keyword.amount keyword.not-amount "
+	    "keyword.needs-amount keyword.amount-negative "
+	    "keyword.amount-currency keyword.amount-whole keyword.amount-decimals "
+	    "keyword.amount-zero keyword.amount-ambiguous "
+	    "keyword.amount-too-large keyword.not-amount "
 	    "keyword.bad-date keyword.bad-time keyword.needs-ref "
 	    "keyword.needs-who keyword.needs-reason digest.age "
 	    "digest.noreply contact-bounce.title "
@@ -176,7 +180,15 @@ const struct known known[] = {
 	    "told.partner told.withheld undelivered.staff undelivered.partner "
 	    "undelivered.other undelivered.noref alerts.staff-unknown "
 	    "alerts.staff-unverified alerts.staff-alert alerts.staff-enquiry "
-	    "outcome.qualified outcome.incomplete outcome.disqualified kind" },
+	    "outcome.qualified outcome.incomplete outcome.disqualified kind "
+	    "history.owner-manager history.owner-rota history.owner-moved "
+	    "history.amended history.credit-moved history.waits-signed "
+	    "history.undelivered-staff history.undelivered-partner "
+	    "history.stall-owner history.stall-manager history.stall-partner "
+	    "history.paid history.paid-note history.adjusted "
+	    "history.adjusted-note history.field-corrected "
+	    "history.field-corrected-note history.changed history.forwarded "
+	    "history.by-hand" },
 	/* notify.c: the staff cheat sheet, a line per allowed keyword. */
 	{ "mail/keyword-lines", LINES, MAILTEXTS, 1, "", "CONTACTED MEETING "
 	    "PROPOSAL WON LOST DECLINED NOTE REOPEN REVENUE CREDIT AMEND "

@@ -434,7 +434,8 @@ static void
 read_amount(struct keyword_cmd *cmd, const char *currency)
 {
 	const struct kwinfo *ki = &kwinfo[cmd->kw];
-	char *f, *err = NULL, *ex;
+	char *f, *tok = NULL, *ex;
+	enum keyword_err err = KWE_NONE;
 	size_t end = 0, ov[2];
 	int64_t v;
 
@@ -444,12 +445,12 @@ read_amount(struct keyword_cmd *cmd, const char *currency)
 		return;
 	}
 	f = fold(cmd->arg);
-	v = amount_scan(cmd->arg, f, currency, &end, &err);
+	v = amount_scan(cmd->arg, f, currency, &end, &err, &tok);
 	if (v > 0) {
 		cmd->amount_minor = v;
 		cmd->text = rest_of(cmd->arg, f, end);
 	} else if (v == -1) {
-		keyword_fail(cmd, KWE_AMOUNT, err, NULL, NULL);
+		keyword_fail_amount(cmd, err, tok, currency);
 	} else if (ki->arg == KW_ARG_AMOUNT || rx(AMOUNT_START_RE, f, ov,
 	    1) > 0) {
 		ex = excerpt(cmd->arg);
@@ -457,7 +458,7 @@ read_amount(struct keyword_cmd *cmd, const char *currency)
 		free(ex);
 	} else
 		cmd->text = xstrdup(cmd->arg);
-	free(err);
+	free(tok);
 	free(f);
 }
 
@@ -628,6 +629,7 @@ keyword_cmd_free(struct keyword_cmd *cmd)
 	free(cmd->err_text);
 	free(cmd->err_known);
 	free(cmd->err_near);
+	free(cmd->err_currency);
 	memset(cmd, 0, sizeof(*cmd));
 	cmd->name = "";
 	cmd->amount_minor = -1;

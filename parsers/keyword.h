@@ -67,7 +67,14 @@ enum keyword_err {
 	KWE_UNKNOWN,		/* text (the line), known */
 	KWE_UNKNOWN_NEAR,	/* text, known, near (an alias run into text) */
 	KWE_NEEDS_AMOUNT,
-	KWE_AMOUNT,		/* text: the amount reader's English sentence */
+	/* An amount refbot will not take: text, the amount as written. */
+	KWE_AMOUNT_NEGATIVE,
+	KWE_AMOUNT_CURRENCY,	/* text, currency (the configured one) */
+	KWE_AMOUNT_WHOLE,	/* text, currency: it has no decimals */
+	KWE_AMOUNT_DECIMALS,	/* text, currency, decimals (how many) */
+	KWE_AMOUNT_ZERO,
+	KWE_AMOUNT_AMBIGUOUS,	/* "1,2000", "12.000" */
+	KWE_AMOUNT_TOO_LARGE,
 	KWE_NOT_AMOUNT,		/* text: what stands where the amount goes */
 	KWE_BAD_DATE,		/* text */
 	KWE_BAD_TIME,		/* text */
@@ -100,6 +107,8 @@ struct keyword_cmd {
 	char *err_text;		/* and its words, or NULL: see enum keyword_err */
 	char *err_known;
 	char *err_near;
+	char *err_currency;	/* KWE_AMOUNT_*: the configured currency */
+	char err_decimals[4];	/* and its decimals, as digits */
 };
 
 /*
@@ -144,11 +153,12 @@ int given_mail_parse(const struct keyword_table *, const char *subject,
 void given_mail_free(struct given_mail *);
 
 struct render_var;
-#define KEYWORD_ERR_NVARS 4
+#define KEYWORD_ERR_NVARS 6
 /*
  * cmd's error as a line key of mail/staff-lines ("keyword.needs-amount";
  * static, "" for KWE_NONE) and the values of its placeholders (keyword,
- * text, known, near) in vars[KEYWORD_ERR_NVARS], pointing into cmd.
+ * text, known, near, currency, decimals) in vars[KEYWORD_ERR_NVARS],
+ * pointing into cmd.
  */
 const char *keyword_err_key(enum keyword_err);
 size_t keyword_err_vars(const struct keyword_cmd *, struct render_var *vars);

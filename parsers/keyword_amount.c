@@ -82,8 +82,8 @@ group(const char *s, const size_t *ov, int i)
 	return xstrndup(s + ov[2 * i], ov[2 * i + 1] - ov[2 * i]);
 }
 
-static const char *
-currency_code(const char *currency)
+const char *
+amount_code(const char *currency)
 {
 	return currency != NULL && *currency != '\0' ? currency : "JPY";
 }
@@ -100,7 +100,7 @@ minor_digits(const char *code)
 int
 amount_decimals(const char *currency)
 {
-	return minor_digits(currency_code(currency));
+	return minor_digits(amount_code(currency));
 }
 
 /* Non-zero when a currency word in the amount agrees with the config. */
@@ -123,16 +123,16 @@ money_word_ok(const char *word, const char *code)
  * Reads an amount at the start of folded text f = fold(orig) (orig is
  * quoted in errors).  Returns minor units and sets *end to where it
  * stopped in f; AMOUNT_NONE when f does not start with an amount; -1
- * with *errstr when it does but the amount is refused.
+ * with *err and *tok when it does but the amount is refused.
  */
 int64_t
 amount_scan(const char *orig, const char *f, const char *currency,
-    size_t *end, char **errstr)
+    size_t *end, enum keyword_err *err, char **tok)
 {
 	static const int money_groups[] = { 1, 3, 8 };	/* code, symbol, word */
-	const char *code = currency_code(currency);
+	const char *code = amount_code(currency);
 	size_t ov[18], i, len, sig = 0;
-	char *g[9], *tok, digits[40];
+	char *g[9], digits[40];
 	const char *q;
 	int md = minor_digits(code), exp = 0, s, commas;
 	int64_t v = 0, result = -1;
@@ -144,19 +144,17 @@ amount_scan(const char *orig, const char *f, const char *currency,
 	g[0] = xstrndup(orig, (size_t)(orig_pos(orig, f, ov[1]) - orig));
 	for (i = 1; i < 9; i++)
 		g[i] = group(f, ov, (int)i);
-	tok = excerpt(g[0]);
+	*err = KWE_NONE;
 
 	if (g[2] != NULL || g[4] != NULL) {
-		*errstr = xasprintf("\"%s\": an amount cannot be negative.",
-		    tok);
+		*err = KWE_AMOUNT_NEGATIVE;
 		goto out;
 	}
 	for (i = 0; i < nitems(money_groups); i++) {
 		const char *w = g[money_groups[i]];
 
 		if (w != NULL && !money_word_ok(w, code)) {
-			*errstr = xasprintf("\"%s\" is not in %s, the currency "
-			    "refbot keeps amounts in.", tok, code);
+			*err = KWE_AMOUNT_CURRENCY;
 			goto out;
 		}
 	}
@@ -188,12 +186,7 @@ amount_scan(const char *orig, const char *f, const char *currency,
 			s--;
 	}
 	if (s > exp + md) {
-		if (md == 0)
-			*errstr = xasprintf("\"%s\": %s amounts are whole "
-			    "numbers, without decimals.", tok, code);
-		else
-			*errstr = xasprintf("\"%s\": %s amounts have at most "
-			    "%d decimals.", tok, code, md);
+		*err = md == 0 ? KWE_AMOUNT_WHOLE : KWE_AMOUNT_DECIMALS;
 		goto out;
 	}
 	/* The significant digits, then scaled by 10^(exp + md - s). */
@@ -221,23 +214,21 @@ amount_scan(const char *orig, const char *f, const char *currency,
 	if (v > AMOUNT_MAX)
 		goto too_large;
 	if (v == 0) {
-		*errstr = xasprintf("\"%s\": the amount must be more than "
-		    "zero.", tok);
+		*err = KWE_AMOUNT_ZERO;
 		goto out;
 	}
 	result = v;
 	goto out;
 ambiguous:
-	*errstr = xasprintf("\"%s\" is ambiguous: write commas only between "
-	    "groups of three digits and a point for decimals, e.g. "
-	    "1,200,000 or 12,000.50.", tok);
+	*err = KWE_AMOUNT_AMBIGUOUS;
 	goto out;
 too_large:
-	*errstr = xasprintf("\"%s\" is too large to be an amount.", tok);
+	*err = KWE_AMOUNT_TOO_LARGE;
 out:
+	if (result < 0)
+		*tok = excerpt(g[0]);
 	for (i = 0; i < 9; i++)
 		free(g[i]);
-	free(tok);
 	return result;
 }
 
@@ -245,12 +236,15 @@ int64_t
 amount_parse(const char *s, const char *currency, char **errstr)
 {
 	char *clean = utf8_sanitize(s, strlen(s));
-	char *f = fold(clean), *ex;
+	char *f = fold(clean), *ex, *tok = NULL;
+	enum keyword_err err = KWE_NONE;
 	size_t end = 0;
 	int64_t v;
 
-	v = amount_scan(clean, f, currency, &end, errstr);
-	if (v == AMOUNT_NONE || (v > 0 && f[end] != '\0')) {
+	v = amount_scan(clean, f, currency, &end, &err, &tok);
+	if (v == -1)
+		*errstr = amount_err_sentence(err, tok, currency);
+	else if (v == AMOUNT_NONE || (v > 0 && f[end] != '\0')) {
 		ex = excerpt(clean);
 		*errstr = xasprintf("\"%s\" is not an amount; write it like "
 		    "1,200,000, ¥1,200,000, 120万円, 12k or USD 12,000.50.",
@@ -258,6 +252,7 @@ amount_parse(const char *s, const char *currency, char **errstr)
 		free(ex);
 		v = -1;
 	}
+	free(tok);
 	free(f);
 	free(clean);
 	return v;
@@ -271,7 +266,7 @@ amount_format(int64_t minor, const char *currency)
 	} signs[] = {
 		{ "JPY", "¥" }, { "USD", "$" }, { "EUR", "€" }, { "GBP", "£" },
 	};
-	const char *code = currency_code(currency), *sign = NULL;
+	const char *code = amount_code(currency), *sign = NULL;
 	int md = minor_digits(code), i;
 	uint64_t m = minor < 0 ? -(uint64_t)minor : (uint64_t)minor;
 	uint64_t unit = 1, whole;

@@ -23,10 +23,22 @@ char *excerpt(const char *s);
 /* keyword_error.c: sets cmd's err, its words (copied) and error. */
 void keyword_fail(struct keyword_cmd *cmd, enum keyword_err e,
     const char *text, const char *known, const char *near);
+/* The same for an amount refused (KWE_AMOUNT_*), in currency. */
+void keyword_fail_amount(struct keyword_cmd *cmd, enum keyword_err e,
+    const char *text, const char *currency);
+/* Why an amount was refused, in English without the keyword; caller frees. */
+char *amount_err_sentence(enum keyword_err e, const char *text,
+    const char *currency);
 
 /* keyword_amount.c */
+/*
+ * The currency's code ("JPY" when none is configured).  amount_scan:
+ * minor units with *end set; AMOUNT_NONE; or -1 with *err why and *tok
+ * the amount as written (caller frees).
+ */
+const char *amount_code(const char *currency);
 int64_t amount_scan(const char *orig, const char *f, const char *currency,
-    size_t *end, char **errstr);
+    size_t *end, enum keyword_err *err, char **tok);
 int date_scan(const char *f, const struct tm *today, char *iso,
     size_t isolen, size_t *end);
 int time_scan(const char *f, int *minute, size_t *end);

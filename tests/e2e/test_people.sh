@@ -92,7 +92,7 @@ at 1
 waitsubj staff2 'REF-000001\] 担当' 1
 check "担当 山本 made staff2 the owner of REF-1" [ "$(owner 1)" = staff2@example.test ]
 b=$(body staff2 'REF-000001')
-check "the new owner is told in Japanese, with the note and the history" bash -c '[[ $1 == *担当を* && $1 == *"She knows the client."* && $1 == *受付* && $1 == *"owner staff1@example.test (intake rota)"* ]]' _ "$b"
+check "the new owner is told in Japanese, with the note and the history" bash -c '[[ $1 == *担当を* && $1 == *"She knows the client."* && $1 == *受付* && $1 == *"担当 staff1@example.test（受付の輪番）"* ]]' _ "$b"
 check "the reassignment is in the history" [ "$(rb referral show 1 --format json | pyjson '[h["detail"] for h in j["history"] if h["event"] == "ASSIGN"]')" = "['owner staff1@example.test -> staff2@example.test']" ]
 send --from staff2 --to "$(reply_to staff2 'REF-000003')" --subject "Re: [REF-000003]" --body "ASSIGN nobody-here"
 arrived

@@ -135,25 +135,41 @@ check "with no English sentence" lacks "$t" "keyword not understood" "needs an a
 t=$(answer staff2 "MEETING 2026-13-45" "$no" 2)
 check "a date it cannot read is said in Japanese" has "$t" "MEETING: 「2026-13-45」は正しい日付ではありません"
 check "not in English" lacks "$t" "is not a valid date"
+# Why an amount was refused: its own words, in Japanese too (#18, s6).
+t=$(answer staff2 "WON ¥-5" "$no" 3)
+check "a negative amount is refused in Japanese" has "$t" "WON: 「¥-5」— 金額にマイナスは使えません。"
+check "with no English sentence" lacks "$t" "cannot be negative" "keyword not understood"
+t=$(answer staff2 "AMEND 12.5 請求書の訂正" "$no" 4)
+check "an amount with decimals in yen is refused in Japanese" has "$t" "AMEND: 「12.5」— JPY の金額は小数のない整数で書いてください。"
+check "not in English" lacks "$t" "whole numbers" "without decimals"
 e=$(answer staff1 "WON" 'REF-000001\] Not done' 1)
 check "the English reader's keyword error is English" has "$e" "Not done: keyword not understood" 'WON needs an amount, e.g. "WON 1,200,000".'
+e=$(answer staff1 "WON ¥-5" 'REF-000001\] Not done' 2)
+check "the English reader's refused amount is unchanged" has "$e" 'WON: "¥-5": an amount cannot be negative.'
 # 6. A command refused (ASSIGN to nobody, to the owner already): the
 # subject and why in the reader's language.
-t=$(answer staff2 "ASSIGN nobody-here" "$no" 3)
+t=$(answer staff2 "ASSIGN nobody-here" "$no" 5)
 check "an ASSIGN to nobody is refused in Japanese" has "$t" "処理されませんでした: 実行できません" "スタッフの登録に「nobody-here」という有効な人はいません"
 check "with no English sentence" lacks "$t" "not possible" "nobody active in the staff registry"
-t=$(answer staff2 "ASSIGN staff2@example.test" "$no" 4)
+t=$(answer staff2 "ASSIGN staff2@example.test" "$no" 6)
 check "an ASSIGN to the owner already is refused in Japanese" has "$t" "staff2@example.test が既に担当しています"
 check "not in English" lacks "$t" "owns it already"
-e=$(answer staff1 "ASSIGN nobody-here" 'REF-000001\] Not done' 2)
+e=$(answer staff1 "ASSIGN nobody-here" 'REF-000001\] Not done' 3)
 check "the English reader's refusal is English" has "$e" "Not done: not possible" "nobody active in the staff registry is 'nobody-here' (refbot staff list)"
 # 7. ASSIGN there and back: the new owner's history lines name refbot's
 # events and actors in their language (the recorded details as they are).
 e=$(answer staff2 "ASSIGN staff1@example.test" 'REF-000001\] Now yours' 1 staff1)
 check "the English owner's history is unchanged" has "$e" "  received   partner  - -> NEW" "  assigned   refbot  owner staff2@example.test"
 t=$(answer staff1 "ASSIGN staff2@example.test" 'REF-000001\] 担当になりました' 1 staff2)
-check "the Japanese owner's history names its events in Japanese" has "$t" "UTC  受付 " " パートナー  - -> NEW" "  担当の割り当て refbot  owner staff2@example.test"
+check "the Japanese owner's history names its events in Japanese" has "$t" "UTC  受付 " " パートナー  - -> NEW" "  担当の割り当て refbot  "
 check "not in English" lacks "$t" " received " " assigned " " partner  - -> NEW"
+# What refbot recorded in it, in Japanese too (#18, s6): who got it and
+# why, and each handover; the English owner's lines as they always were.
+check "the Japanese owner's history says in Japanese who got it and why" has "$t" "  担当 staff2@example.test（アカウントマネージャー）" "  担当 staff2@example.test → staff1@example.test"
+check "with no English detail" lacks "$t" "owner staff2@example.test" "(account manager)" "example.test -> "
+check "the English owner's history details are unchanged" has "$e" "  owner staff2@example.test (account manager)"
+h=$(rb referral show REF-000001 --format json | pyjson "'\n'.join(h['detail'] or '' for h in j['history'])")
+check "the CLI shows the details in English, as before" has "$h" "owner staff2@example.test (account manager)" "owner staff2@example.test -> staff1@example.test" "owner staff1@example.test -> staff2@example.test"
 # 8. A delivery report for REF-1's acknowledgement: the bounce alert
 # names the mail's kind in the reader's words, not refbot's name for it.
 ack_id=$(sqlite3 "$SB/refbot.db" "select message_id from outbox where kind = 'ack' and referral_id = 1 order by id limit 1")

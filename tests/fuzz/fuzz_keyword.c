@@ -87,6 +87,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	whole(cmd.err_text);
 	whole(cmd.err_known);
 	whole(cmd.err_near);
+	/* A refused amount names the currency it is kept in. */
+	if ((cmd.err >= KWE_AMOUNT_NEGATIVE && cmd.err <= KWE_AMOUNT_TOO_LARGE)
+	    != (cmd.err_currency != NULL))
+		abort();
 	whole(cmd.arg);
 	whole(cmd.text);
 	whole(cmd.relay);

@@ -814,8 +814,7 @@ test_error_codes(void)
 		{ "frobnicate now", KWE_UNKNOWN, "frobnicate now", NULL },
 		{ "成約しました", KWE_UNKNOWN_NEAR, "成約しました", "成約" },
 		{ "WON", KWE_NEEDS_AMOUNT, NULL, NULL },
-		{ "WON -5", KWE_AMOUNT, "\"-5\": an amount cannot be negative.",
-		    NULL },
+		{ "WON -5", KWE_AMOUNT_NEGATIVE, "-5", NULL },
 		{ "WON lots", KWE_NOT_AMOUNT, "lots", NULL },
 		{ "MEETING 2026-13-45", KWE_BAD_DATE, "2026-13-45", NULL },
 		{ "MEETING 12/3 25:99", KWE_BAD_TIME, "25:99", NULL },
@@ -848,6 +847,75 @@ test_error_codes(void)
 			EXPECT_CONTAINS(cmd.error, cmd.err_text);
 		if (cmd.err_known != NULL)
 			EXPECT_CONTAINS(cmd.error, cmd.err_known);
+		keyword_cmd_free(&cmd);
+	}
+}
+
+/*
+ * Each reason an amount is refused has its own code, with the amount as
+ * written and the currency's words; the English sentence (the CLI's)
+ * says the same as amount_parse's.
+ */
+static void
+test_amount_error_codes(void)
+{
+	static const struct {
+		const char *text, *currency;
+		enum keyword_err err;
+		const char *words, *decimals, *english;
+	} cases[] = {
+		{ "WON ¥-5", NULL, KWE_AMOUNT_NEGATIVE, "¥-5", "0",
+		    "WON: \"¥-5\": an amount cannot be negative." },
+		{ "WON $12,000", "JPY", KWE_AMOUNT_CURRENCY, "$12,000", "0",
+		    "WON: \"$12,000\" is not in JPY, the currency refbot "
+		    "keeps amounts in." },
+		{ "AMEND 12.5", "JPY", KWE_AMOUNT_WHOLE, "12.5", "0",
+		    "AMEND: \"12.5\": JPY amounts are whole numbers, without "
+		    "decimals." },
+		{ "WON 1,234.567", "USD", KWE_AMOUNT_DECIMALS, "1,234.567", "2",
+		    "WON: \"1,234.567\": USD amounts have at most 2 "
+		    "decimals." },
+		{ "WON 0", NULL, KWE_AMOUNT_ZERO, "0", "0",
+		    "WON: \"0\": the amount must be more than zero." },
+		{ "REVENUE 1,2000", NULL, KWE_AMOUNT_AMBIGUOUS, "1,2000", "0",
+		    "REVENUE: \"1,2000\" is ambiguous: write commas only "
+		    "between groups of three digits and a point for decimals, "
+		    "e.g. 1,200,000 or 12,000.50." },
+		{ "WON 10000000000001", NULL, KWE_AMOUNT_TOO_LARGE,
+		    "10000000000001", "0", "WON: \"10000000000001\" is too "
+		    "large to be an amount." },
+	};
+	struct keyword_cmd cmd;
+	struct render_var vars[KEYWORD_ERR_NVARS];
+	const char *cur;
+	char *err;
+	size_t i;
+
+	for (i = 0; i < nitems(cases); i++) {
+		cur = cases[i].currency ? cases[i].currency : "JPY";
+		keyword_parse(table, cases[i].text, cases[i].currency, &today,
+		    &cmd);
+		if (cmd.err != cases[i].err)
+			printf("#   \"%s\": err %d, expected %d\n",
+			    cases[i].text, (int)cmd.err, (int)cases[i].err);
+		EXPECT(cmd.err == cases[i].err);
+		EXPECT(strncmp(keyword_err_key(cmd.err), "keyword.amount-",
+		    15) == 0);
+		EXPECT_NSTR(cmd.err_text, cases[i].words);
+		EXPECT_NSTR(cmd.err_currency, cur);
+		EXPECT_STR(cmd.err_decimals, cases[i].decimals);
+		EXPECT_NSTR(cmd.error, cases[i].english);
+		EXPECT(keyword_err_vars(&cmd, vars) == KEYWORD_ERR_NVARS);
+		EXPECT_STR(vars[4].name, "currency");
+		EXPECT_STR(vars[4].value, cur);
+		EXPECT_STR(vars[5].name, "decimals");
+		EXPECT_STR(vars[5].value, cases[i].decimals);
+		/* The CLI's amount reader: the same sentence, no keyword. */
+		err = NULL;
+		EXPECT(amount_parse(cases[i].words, cases[i].currency,
+		    &err) == -1);
+		EXPECT_NSTR(err, strchr(cases[i].english, ' ') + 1);
+		free(err);
 		keyword_cmd_free(&cmd);
 	}
 }
@@ -891,6 +959,7 @@ main(void)
 	RUN(test_form_request);
 	RUN(test_given_mail);
 	RUN(test_error_codes);
+	RUN(test_amount_error_codes);
 	RUN(test_hostile_long_line);
 	RUN(test_hostile_long_amounts);
 	RUN(test_hostile_long_note_and_relay);
