@@ -14,6 +14,7 @@
 #include "check.h"
 #include "db.h"
 #include "db_int.h"
+#include "db_ledger.h"
 #include "db_partners.h"
 #include "db_referrals.h"
 #include "db_staff.h"
@@ -376,6 +377,54 @@ test_stall_each_grown(void)
 	EXPECT(stall_steps("MEETING", 40000, &n) < 400 && n == 1);
 }
 
+static int
+count_rows(const struct referral *r, void *arg)
+{
+	(void)r;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/*
+ * A quarter's statement on a grown database (issue 21): the partner's
+ * WON referrals and those received in the quarter, each by its index,
+ * not all 4,000 of the partner's earlier referrals.
+ */
+static void
+test_statement_grown(void)
+{
+	static const char won[] = "UPDATE referrals SET status = 'WON', "
+	    "won_amount = ? WHERE id = ?";
+	static const char hist[] = "INSERT INTO history (referral_id, at, "
+	    "actor, event, from_status, to_status) VALUES (?, ?, 'test', "
+	    "'status', 'NEW', 'WON')";
+	sqlite3 *h = sqlite3_db_handle(db_stmt(db, "SELECT 1"));
+	struct statement st;
+	int64_t pid = 0, a, b;
+	long ops = 0;
+	int i, n = 0;
+
+	EXPECT(db_partner_add(db, "W", "w@example.com", "en", &pid) == 0);
+	EXPECT(db_begin(db) == 0);
+	for (i = 0; i < 4000; i++)
+		first_case(pid, "NEW", 100 + i, "s", NULL, NULL, 0);
+	a = first_case(pid, "NEW", 200, "s", NULL, NULL, 0);
+	b = first_case(pid, "NEW", 300, "s", NULL, NULL, 0);
+	EXPECT(db_exec(db, won, ARGS(arg_int(700), arg_int(a))) == 0);
+	EXPECT(db_exec(db, hist, ARGS(arg_int(a), arg_int(55000))) == 0);
+	EXPECT(db_exec(db, won, ARGS(arg_int(90), arg_int(b))) == 0);
+	EXPECT(db_exec(db, hist, ARGS(arg_int(b), arg_int(40000))) == 0);
+	first_case(pid, "NEW", 51000, "s", NULL, NULL, 0);
+	EXPECT(db_commit(db) == 0);
+	sqlite3_progress_handler(h, 1, count_op, &ops);
+	EXPECT(db_statement(db, pid, 50000, 60000, &st, count_rows, &n) ==
+	    0);
+	sqlite3_progress_handler(h, 0, NULL, NULL);
+	printf("# db_statement: %d rows, %ld VM steps\n", n, ops);
+	EXPECT(n == 2 && st.revenue == 700);
+	EXPECT(ops < 1000);
+}
+
 /* Fields in a few statements (issue 21): all kept, in order, eight or not. */
 static void
 test_referral_fields(void)
@@ -425,6 +474,7 @@ main(void)
 	RUN(test_referral_fields);
 	RUN(test_sla_due_grown);
 	RUN(test_stall_each_grown);
+	RUN(test_statement_grown);
 	db_close(db);
 	{
 		char *cmd = xasprintf("rm -rf '%s'", dir);
