@@ -163,7 +163,9 @@ note(struct refbot *rb, const struct stalled *s, const char *kind,
  * What is due for one referral, in one transaction.  Only periods that
  * began after start count: a database that had stalled referrals before
  * stall notes existed (an upgrade) does not send them all at once; each
- * is nudged when its next period begins.
+ * is nudged when its next period begins.  The referral's stall_due
+ * becomes when its next note can be due, so the looks before then do
+ * not read it.
  */
 static int
 one(struct refbot *rb, const struct stalled *s, int64_t now, int64_t start)
@@ -173,9 +175,8 @@ one(struct refbot *rb, const struct stalled *s, int64_t now, int64_t start)
 	int days = i >= 0 ? rb->cfg.stall_days[i] : 0;
 	int64_t period = days > 0 ? (now - s->since) / ((int64_t)days * DAY) :
 	    0, month = (now - s->created_at) / ((int64_t)NOTE_DAYS * DAY);
-	int sent = 0, r1 = 0, found, owner, managers;
-
 	int64_t due = INT64_MAX, last = 0;
+	int sent = 0, r1 = 0, found, owner, managers;
 
 	/*
 	 * Nothing is due before the next period begins, nor the partner's
