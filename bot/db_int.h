@@ -139,10 +139,11 @@ int db_in_transaction(struct db *);
 
 /* A referral row (db_referrals.c), for the files that list referrals. */
 struct referral;
-#define REFERRAL_COLUMNS "r.id, r.status, r.partner_id, p.name, p.email, " \
+#define REFERRAL_COLS "r.id, r.status, r.partner_id, p.name, p.email, " \
 	"r.client, r.contact_name, r.subject, r.inbound_message_id, " \
-	"r.created_at, r.updated_at, r.owner FROM referrals r " \
-	"LEFT JOIN partners p ON p.id = r.partner_id "
+	"r.created_at, r.updated_at, r.owner "
+#define REFERRAL_JOIN "LEFT JOIN partners p ON p.id = r.partner_id "
+#define REFERRAL_COLUMNS REFERRAL_COLS "FROM referrals r " REFERRAL_JOIN
 void db_referral_row(sqlite3_stmt *, struct referral *);
 /* Hands each REFERRAL_COLUMNS row to cb (cb non-zero stops). */
 int db_referral_rows(struct db *, const char *sql, const struct dbarg *,

@@ -604,6 +604,39 @@ const char *const db_migrations[] = {
 	 */
 	"ALTER TABLE history ADD COLUMN detail_key TEXT;"
 	"ALTER TABLE history ADD COLUMN detail_args TEXT;",
+	/*
+	 * Issue 21 (a grown database): the hourly stall look (stall.c)
+	 * reads the referrals whose next note can be due, not every one
+	 * stalled long ago.  stall_due is when the look last found the
+	 * next one could be (0: look); a change of state or of created_at
+	 * sets it back to 0, and so does a change of stall_days
+	 * (stall.c).  Setting it is not a change to the referral
+	 * (change_seq, for exports).  The index serves what
+	 * referrals_status did.
+	 */
+	"ALTER TABLE referrals ADD COLUMN stall_due INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"DROP INDEX referrals_status;"
+	"CREATE INDEX referrals_stall ON referrals(status, stall_due);"
+	"CREATE TRIGGER referrals_stall_reset AFTER UPDATE OF status, "
+	"  created_at ON referrals WHEN OLD.stall_due <> 0 AND "
+	"  (NEW.status IS NOT OLD.status OR NEW.created_at IS NOT "
+	"  OLD.created_at)"
+	"  BEGIN UPDATE referrals SET stall_due = 0 WHERE id = NEW.id; END;"
+	"DROP TRIGGER referrals_changed_upd;"
+	"CREATE TRIGGER referrals_changed_upd AFTER UPDATE ON referrals"
+	"  WHEN NEW.change_seq = OLD.change_seq AND"
+	"  NOT (NEW.stall_due <> OLD.stall_due AND"
+	"  NEW.status IS OLD.status AND NEW.created_at IS OLD.created_at)"
+	"  BEGIN UPDATE change_counter SET n = n + 1;"
+	"  UPDATE referrals SET change_seq = (SELECT n FROM change_counter)"
+	"  WHERE id = NEW.id; END;"
+	/*
+	 * The quarterly statement (db_statement) reads a partner's WON
+	 * referrals by this index, not all the partner's referrals.
+	 */
+	"CREATE INDEX referrals_won ON referrals(partner_id) "
+	"  WHERE status = 'WON';",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);

@@ -213,17 +213,35 @@ stall_each_row(sqlite3_stmt *st, void *arg)
 }
 
 int
-db_stall_each(struct db *db, const char *status, int64_t created_by,
+db_stall_each(struct db *db, const char *status, int64_t now,
     int (*cb)(const struct stall_row *, void *), void *arg)
 {
-	/* referrals_status: the rows in that state, no others. */
+	/* referrals_stall: the rows in that state that can be due. */
 	static const char sql[] = "SELECT r.id, r.status, " SINCE_SQL ", "
 	    "r.created_at FROM referrals r WHERE r.status = ?1 AND "
-	    "r.created_at <= ?2 ORDER BY r.id";
+	    "r.stall_due <= ?2 ORDER BY r.id";
 	struct stall_cb c = { cb, arg };
 
-	return db_each(db, sql, ARGS(arg_text(status), arg_int(created_by)),
+	return db_each(db, sql, ARGS(arg_text(status), arg_int(now)),
 	    stall_each_row, &c);
+}
+
+int
+db_stall_due_set(struct db *db, int64_t referral_id, int64_t due)
+{
+	static const char sql[] = "UPDATE referrals SET stall_due = ? "
+	    "WHERE id = ?";
+
+	return db_exec(db, sql, ARGS(arg_int(due), arg_int(referral_id)));
+}
+
+int
+db_stall_due_reset(struct db *db)
+{
+	static const char sql[] = "UPDATE referrals SET stall_due = 0 "
+	    "WHERE stall_due <> 0";
+
+	return db_exec(db, sql, NOARGS);
 }
 
 int

@@ -73,11 +73,18 @@ struct stall_row {
 	int64_t created_at;
 };
 /*
- * Each referral in status created by created_by, by id; cb non-zero
- * stops.  0 or -1.
+ * Each referral in status whose stall_due is now or before, by id; cb
+ * non-zero stops.  0 or -1.
  */
-int db_stall_each(struct db *, const char *status, int64_t created_by,
+int db_stall_each(struct db *, const char *status, int64_t now,
     int (*cb)(const struct stall_row *, void *), void *arg);
+/*
+ * When the stall look need not read the referral again before (0:
+ * next time); a change of its state or created_at sets 0.  0 or -1.
+ */
+int db_stall_due_set(struct db *, int64_t referral_id, int64_t due);
+/* Every referral read again at the next look (stall_days changed). */
+int db_stall_due_reset(struct db *);
 /*
  * Records the note kind for period of the referral's stay in status
  * since then: 1 recorded now, 0 it was before (send nothing), -1.

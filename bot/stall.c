@@ -25,6 +25,8 @@
 #define EVERY 3600		/* open referrals looked over at most hourly */
 #define START_KEY "stall.start"	/* when stall notes began on this database */
 
+#define CONFIG_KEY "stall.config"	/* the stall_days stall_due was set by */
+
 /* An open referral, as db_stall_each read it. */
 struct stalled {
 	int64_t id, since, created_at;
@@ -47,6 +49,12 @@ collect(const struct stall_row *s, void *arg)
 	l->v[l->n].created_at = s->created_at;
 	l->v[l->n++].status = xstrdup(s->status);
 	return 0;
+}
+
+static int64_t
+min64(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
 }
 
 /* The owner's nudge (managers: the escalation) for r, queued. */
@@ -163,7 +171,9 @@ note(struct refbot *rb, const struct stalled *s, const char *kind,
  * What is due for one referral, in one transaction.  Only periods that
  * began after start count: a database that had stalled referrals before
  * stall notes existed (an upgrade) does not send them all at once; each
- * is nudged when its next period begins.
+ * is nudged when its next period begins.  The referral's stall_due
+ * becomes when its next note can be due, so the looks before then do
+ * not read it.
  */
 static int
 one(struct refbot *rb, const struct stalled *s, int64_t now, int64_t start)
@@ -173,12 +183,22 @@ one(struct refbot *rb, const struct stalled *s, int64_t now, int64_t start)
 	int days = i >= 0 ? rb->cfg.stall_days[i] : 0;
 	int64_t period = days > 0 ? (now - s->since) / ((int64_t)days * DAY) :
 	    0, month = (now - s->created_at) / ((int64_t)NOTE_DAYS * DAY);
+	int64_t due = INT64_MAX, last = 0;
 	int sent = 0, r1 = 0, found, owner, managers;
 
+	/*
+	 * Nothing is due before the next period begins, nor the partner's
+	 * note before 30 days from arrival and from the last one.
+	 */
+	if (days > 0)
+		due = s->since + (period + 1) * days * DAY;
 	owner = period >= 1 && s->since + period * days * DAY >= start;
 	managers = period >= 2 && s->since + 2 * days * DAY >= start;
-	if (!owner && !managers && (!rb->cfg.progress_note || month < 1))
-		return 0;
+	if (!owner && !managers && (!rb->cfg.progress_note || month < 1)) {
+		if (rb->cfg.progress_note)
+			due = min64(due, s->created_at + NOTE_DAYS * DAY);
+		return db_stall_due_set(rb->db, s->id, due) == 0 ? 0 : -1;
+	}
 	if (db_begin(rb->db) != 0)
 		return -1;
 	if ((found = db_referral_get(rb->db, s->id, &r)) <= 0) {
@@ -192,11 +212,20 @@ one(struct refbot *rb, const struct stalled *s, int64_t now, int64_t start)
 	if (r1 >= 0 && managers)
 		sent += r1 = note(rb, s, "manager", s->status, s->since, 2,
 		    now, &r, days);
-	if (r1 >= 0 && rb->cfg.progress_note && month >= 1 &&
-	    now - db_stall_last(rb->db, s->id, "partner") >=
-	    (int64_t)NOTE_DAYS * DAY)
-		sent += r1 = note(rb, s, "partner", "*", 0, month, now, &r, 0);
+	if (r1 >= 0 && rb->cfg.progress_note) {
+		if (month >= 1 && now - (last = db_stall_last(rb->db, s->id,
+		    "partner")) >= (int64_t)NOTE_DAYS * DAY &&
+		    (r1 = note(rb, s, "partner", "*", 0, month, now, &r,
+		    0)) > 0) {
+			sent += r1;
+			last = now;
+		}
+		due = min64(due, (s->created_at > last ? s->created_at :
+		    last) + NOTE_DAYS * DAY);
+	}
 	referral_free(&r);
+	if (r1 >= 0 && db_stall_due_set(rb->db, s->id, due) != 0)
+		r1 = -1;
 	if (r1 < 0 || db_commit(rb->db) != 0) {
 		db_rollback(rb->db);
 		return -1;
@@ -213,31 +242,56 @@ by_id(const void *a, const void *b)
 }
 
 /*
+ * Each referral's stall_due was worked out with the stall days and the
+ * partner's note as they were; when they change, every one is read
+ * again at this look.
+ */
+static int
+config_check(struct refbot *rb)
+{
+	char *v = NULL, *want, *t;
+	const char *s;
+	size_t i;
+	int r;
+
+	want = xasprintf("note:%d", rb->cfg.progress_note);
+	for (i = 0; (s = status_name(i)) != NULL; i++) {
+		t = xasprintf("%s %s:%d", want, s, rb->cfg.stall_days[i]);
+		free(want);
+		want = t;
+	}
+	if ((r = db_setting_get(rb->db, CONFIG_KEY, &v)) >= 0 &&
+	    (r == 0 || strcmp(v, want) != 0))
+		r = db_stall_due_reset(rb->db) == 0 &&
+		    db_setting_put(rb->db, CONFIG_KEY, want) == 0 ? 0 : -1;
+	else if (r > 0)
+		r = 0;
+	free(v);
+	free(want);
+	return r;
+}
+
+/*
  * The open referrals one() may have a note for, by id: those in a state
- * with stall days (all open ones when partners get progress notes) old
- * enough for one: a referral entered its state when it was created or
- * later, so one created after now less the state's days (the partner's
- * NOTE_DAYS) has no period yet.  A grown database's long list of NEW or
- * settled referrals is not read each hour.
+ * with stall days (all open ones when partners get progress notes)
+ * whose stall_due has come: one() sets it to when its next note can be
+ * due, so a grown database's long list of NEW, settled or long stalled
+ * referrals is not read each hour, only those whose time has come (and
+ * each once after it enters a state).
  */
 static int
 candidates(struct refbot *rb, int64_t now, struct stalled_list *l)
 {
 	const char *s;
-	int64_t by, days;
 	size_t i;
 
-	for (i = 0; (s = status_name(i)) != NULL; i++) {
-		if (!status_is_open(s))
-			continue;
-		days = rb->cfg.stall_days[i];
-		by = days > 0 ? now - days * DAY : INT64_MIN;
-		if (rb->cfg.progress_note && now - NOTE_DAYS * DAY > by)
-			by = now - NOTE_DAYS * DAY;
-		if (by != INT64_MIN && db_stall_each(rb->db, s, by, collect,
-		    l) != 0)
+	if (config_check(rb) != 0)
+		return -1;
+	for (i = 0; (s = status_name(i)) != NULL; i++)
+		if (status_is_open(s) && (rb->cfg.stall_days[i] > 0 ||
+		    rb->cfg.progress_note) && db_stall_each(rb->db, s, now,
+		    collect, l) != 0)
 			return -1;
-	}
 	if (l->n > 1)
 		qsort(l->v, l->n, sizeof(*l->v), by_id);
 	return 0;

@@ -14,6 +14,7 @@
 #include "check.h"
 #include "db.h"
 #include "db_int.h"
+#include "db_ledger.h"
 #include "db_partners.h"
 #include "db_referrals.h"
 #include "db_staff.h"
@@ -307,35 +308,121 @@ count_stalled(const struct stall_row *s, void *arg)
 	return 0;
 }
 
+/* VM steps of the stall look at status, now: its rows counted in *n. */
+static long
+stall_steps(const char *status, int64_t now, int *n)
+{
+	sqlite3 *h = sqlite3_db_handle(db_stmt(db, "SELECT 1"));
+	long ops = 0;
+
+	*n = 0;
+	sqlite3_progress_handler(h, 1, count_op, &ops);
+	EXPECT(db_stall_each(db, status, now, count_stalled, n) == 0);
+	sqlite3_progress_handler(h, 0, NULL, NULL);
+	return ops;
+}
+
 /*
  * The hourly stall look on a grown database (issue 21): the referrals of
- * one state old enough, read by the state's index, not every open one:
- * here among 4,000 NEW and 4,000 more CONTACTED but too recent.
+ * one state whose next note can be due (stall_due, as the last look set
+ * it), read by the state's index, not every open one nor every one
+ * stalled long ago: here among 4,000 NEW, 4,000 CONTACTED too recent
+ * and 4,000 more long stalled, none due until 50,000, three are due.
+ * A change of state makes one due again; setting stall_due is no change
+ * to the referral (change_seq, for exports), a change of state is.
  */
 static void
 test_stall_each_grown(void)
 {
-	sqlite3 *h = sqlite3_db_handle(db_stmt(db, "SELECT 1"));
-	int64_t pid = 0;
-	long ops = 0;
-	int i, n = 0;
+	static const char due[] = "UPDATE referrals SET stall_due = ? "
+	    "WHERE status = 'CONTACTED' AND client_key IN ('c', 'done')";
+	static const char seq[] = "SELECT change_seq FROM referrals "
+	    "WHERE id = ?";
+	static const char move[] = "UPDATE referrals SET status = ? "
+	    "WHERE id = ?";
+	int64_t pid = 0, id = 0, c;
+	long ops;
+	int i, n = 0, n0 = 0;
 
+	stall_steps("CONTACTED", 40000, &n0);	/* earlier tests' */
 	EXPECT(db_partner_add(db, "T", "t@example.com", "en", &pid) == 0);
 	EXPECT(db_begin(db) == 0);
 	for (i = 0; i < 4000; i++) {
 		first_case(pid, "NEW", 100 + i, "n", NULL, NULL, 0);
-		first_case(pid, "CONTACTED", 900000 + i, "c", NULL, NULL, 0);
+		first_case(pid, "CONTACTED", 30000 + i, "c", NULL, NULL, 0);
+		id = first_case(pid, "CONTACTED", 300 + i, "done", NULL, NULL,
+		    0);
 	}
+	EXPECT(db_exec(db, due, ARGS(arg_int(50000))) == 0);
 	for (i = 0; i < 3; i++)
 		first_case(pid, "CONTACTED", 200 + i, "old", NULL, NULL, 0);
 	EXPECT(db_commit(db) == 0);
-	sqlite3_progress_handler(h, 1, count_op, &ops);
-	EXPECT(db_stall_each(db, "CONTACTED", 1000, count_stalled, &n) == 0);
-	sqlite3_progress_handler(h, 0, NULL, NULL);
+	ops = stall_steps("CONTACTED", 40000, &n);
 	printf("# db_stall_each: %d rows, %ld VM steps\n", n, ops);
-	EXPECT(n == 3);
-	/* The state's 4,003 index entries at most, not the 8,003 open. */
-	EXPECT(ops < 4003 * 12);
+	EXPECT(n == n0 + 3);
+	/* Those three's index entries, not the 8,003 in the state. */
+	EXPECT(ops < 400);
+	/* Due again when the time comes, or the state changes. */
+	EXPECT(stall_steps("CONTACTED", 50000, &n) > 0 && n == n0 + 8003);
+	c = db_int64(db, seq, ARGS(arg_int(id)));
+	EXPECT(db_stall_due_set(db, id, 70000) == 0);
+	EXPECT(db_int64(db, seq, ARGS(arg_int(id))) == c);
+	EXPECT(db_exec(db, move, ARGS(arg_text("MEETING"),
+	    arg_int(id))) == 0);
+	EXPECT(db_int64(db, seq, ARGS(arg_int(id))) > c);
+	EXPECT(stall_steps("MEETING", 40000, &n) < 400 && n == 1);
+	EXPECT(db_stall_due_set(db, id, 70000) == 0);
+	EXPECT(stall_steps("MEETING", 40000, &n) < 400 && n == 0);
+	EXPECT(db_stall_due_reset(db) == 0);
+	EXPECT(stall_steps("MEETING", 40000, &n) < 400 && n == 1);
+}
+
+static int
+count_rows(const struct referral *r, void *arg)
+{
+	(void)r;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/*
+ * A quarter's statement on a grown database (issue 21): the partner's
+ * WON referrals and those received in the quarter, each by its index,
+ * not all 4,000 of the partner's earlier referrals.
+ */
+static void
+test_statement_grown(void)
+{
+	static const char won[] = "UPDATE referrals SET status = 'WON', "
+	    "won_amount = ? WHERE id = ?";
+	static const char hist[] = "INSERT INTO history (referral_id, at, "
+	    "actor, event, from_status, to_status) VALUES (?, ?, 'test', "
+	    "'status', 'NEW', 'WON')";
+	sqlite3 *h = sqlite3_db_handle(db_stmt(db, "SELECT 1"));
+	struct statement st;
+	int64_t pid = 0, a, b;
+	long ops = 0;
+	int i, n = 0;
+
+	EXPECT(db_partner_add(db, "W", "w@example.com", "en", &pid) == 0);
+	EXPECT(db_begin(db) == 0);
+	for (i = 0; i < 4000; i++)
+		first_case(pid, "NEW", 100 + i, "s", NULL, NULL, 0);
+	a = first_case(pid, "NEW", 200, "s", NULL, NULL, 0);
+	b = first_case(pid, "NEW", 300, "s", NULL, NULL, 0);
+	EXPECT(db_exec(db, won, ARGS(arg_int(700), arg_int(a))) == 0);
+	EXPECT(db_exec(db, hist, ARGS(arg_int(a), arg_int(55000))) == 0);
+	EXPECT(db_exec(db, won, ARGS(arg_int(90), arg_int(b))) == 0);
+	EXPECT(db_exec(db, hist, ARGS(arg_int(b), arg_int(40000))) == 0);
+	first_case(pid, "NEW", 51000, "s", NULL, NULL, 0);
+	EXPECT(db_commit(db) == 0);
+	sqlite3_progress_handler(h, 1, count_op, &ops);
+	EXPECT(db_statement(db, pid, 50000, 60000, &st, count_rows, &n) ==
+	    0);
+	sqlite3_progress_handler(h, 0, NULL, NULL);
+	printf("# db_statement: %d rows, %ld VM steps\n", n, ops);
+	EXPECT(n == 2 && st.revenue == 700);
+	EXPECT(ops < 1000);
 }
 
 /* Fields in a few statements (issue 21): all kept, in order, eight or not. */
@@ -387,6 +474,7 @@ main(void)
 	RUN(test_referral_fields);
 	RUN(test_sla_due_grown);
 	RUN(test_stall_each_grown);
+	RUN(test_statement_grown);
 	db_close(db);
 	{
 		char *cmd = xasprintf("rm -rf '%s'", dir);
