@@ -143,6 +143,7 @@ analyze(const char *raw, size_t len, const struct analyze_opts *o,
 
 	memset(a, 0, sizeof(*a));
 	a->lang = "en";
+	a->itip.start = a->itip.end = -1;
 	a->parse_status = message_parse(raw, len, o->max_size, &a->msg,
 	    &a->error);
 	if (a->parse_status != MESSAGE_OK) {
@@ -164,6 +165,7 @@ analyze(const char *raw, size_t len, const struct analyze_opts *o,
 	 * form is read from it, and its language is theirs (a quote of our
 	 * own bilingual mail says nothing about the partner).
 	 */
+	itip_from_message(&a->msg, &a->itip);
 	reply_extract(a->msg.text, REPLY_MARKER, &rt);
 	a->lang = detect_lang(*rt.visible ? rt.visible : a->msg.text);
 	if ((a->automatic = classify_automatic(&a->msg, o->our_domain,
@@ -207,6 +209,7 @@ analysis_free(struct analysis *a)
 	attachments_free(a->attached_files, a->nattached_files);
 	message_free(&a->msg);
 	form_free(&a->form);
+	itip_free(&a->itip);
 	memset(a, 0, sizeof(*a));
 }
 
