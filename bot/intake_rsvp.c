@@ -109,7 +109,7 @@ static int
 record(struct job *j, const struct referral *r, const struct meeting *m)
 {
 	const struct itip *t = &j->a.itip;
-	const char *who = t->attendee ? t->attendee : j->a.msg.from_addr;
+	const char *who = t->attendee ? t->attendee : j->a.msg.from_addr, *late;
 	char ref[24], *proposed = NULL, *detail;
 	int outdated, tell, rc;
 
@@ -118,14 +118,16 @@ record(struct job *j, const struct referral *r, const struct meeting *m)
 	outdated = t->sequence < m->sequence || m->cancelled_at >= 0;
 	tell = !outdated && (t->method == ITIP_COUNTER ||
 	    t->partstat == ITIP_DECLINED);
-	if (t->method == ITIP_COUNTER)
-		proposed = proposed_time(t);
+	if (t->method == ITIP_COUNTER && (proposed = proposed_time(t)) == NULL)
+		proposed = xstrdup("a time refbot could not read");
+	if (!outdated)
+		late = "";
+	else if (m->cancelled_at >= 0)
+		late = ", to a meeting since cancelled: outdated";
+	else
+		late = ", to an invitation since replaced: outdated";
 	detail = xasprintf("%s%s%s (sequence %d)%s", answer_words(t),
-	    t->method == ITIP_COUNTER ? ": " : "", t->method == ITIP_COUNTER ?
-	    (proposed ? proposed : "a time refbot could not read") : "",
-	    t->sequence, outdated ? m->cancelled_at >= 0 ? ", to a meeting "
-	    "since cancelled: outdated" : ", to an invitation since replaced: "
-	    "outdated" : "");
+	    proposed ? ": " : "", proposed ? proposed : "", t->sequence, late);
 	rc = db_history_add(j->rb->db, r->id, who, "meeting-answer", NULL,
 	    NULL, detail);
 	if (rc == 0 && tell)

@@ -160,12 +160,13 @@ analyze(const char *raw, size_t len, const struct analyze_opts *o,
 		    "be read (its boundary matches no delimiter)");
 		return;
 	}
+	/* A calendar client's answer to an invitation, whatever the kind. */
+	itip_from_message(&a->msg, &a->itip);
 	/*
 	 * What the sender wrote, without what they quoted or forwarded: the
 	 * form is read from it, and its language is theirs (a quote of our
 	 * own bilingual mail says nothing about the partner).
 	 */
-	itip_from_message(&a->msg, &a->itip);
 	reply_extract(a->msg.text, REPLY_MARKER, &rt);
 	a->lang = detect_lang(*rt.visible ? rt.visible : a->msg.text);
 	if ((a->automatic = classify_automatic(&a->msg, o->our_domain,
