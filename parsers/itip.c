@@ -12,6 +12,7 @@
 
 /* A VTIMEZONE's rules that libical may expand without end are not used. */
 #define ZONE_MAX_RULES 16
+#define ZONE_MAX_RRULES 2
 #define ZONE_MAX_RDATES 64
 #define ZONE_FIRST_YEAR 1600
 
@@ -19,13 +20,45 @@
 #define WHEN_FIRST_YEAR 1970
 #define WHEN_LAST_YEAR 2200
 
+/* How many values a BY list of a rule holds (the list ends at the MAX). */
+static int
+by_count(const short *by, size_t size)
+{
+	size_t n = 0;
+
+	while (n < size && by[n] != ICAL_RECURRENCE_ARRAY_MAX)
+		n++;
+	return (int)n;
+}
+
+/*
+ * A zone's rule as real zones write it: yearly, on one day of one month
+ * ("BYMONTH=3;BYDAY=2SU", or "BYMONTHDAY=8,...,14;BYDAY=SU"), so libical
+ * expands one change a year, not one an hour for six centuries.
+ */
+static int
+rule_tame(const struct icalrecurrencetype *r)
+{
+	return r->freq == ICAL_YEARLY_RECURRENCE &&
+	    by_count(r->by_second, ICAL_BY_SECOND_SIZE) == 0 &&
+	    by_count(r->by_minute, ICAL_BY_MINUTE_SIZE) == 0 &&
+	    by_count(r->by_hour, ICAL_BY_HOUR_SIZE) == 0 &&
+	    by_count(r->by_year_day, ICAL_BY_YEARDAY_SIZE) == 0 &&
+	    by_count(r->by_week_no, ICAL_BY_WEEKNO_SIZE) == 0 &&
+	    by_count(r->by_set_pos, ICAL_BY_SETPOS_SIZE) <= 1 &&
+	    by_count(r->by_month, ICAL_BY_MONTH_SIZE) <= 1 &&
+	    by_count(r->by_day, ICAL_BY_DAY_SIZE) <= 1 &&
+	    by_count(r->by_month_day, ICAL_BY_MONTHDAY_SIZE) <= 7;
+}
+
 static int
 zone_tame(icalcomponent *vtz)
 {
 	icalcomponent *c;
 	icalproperty *p;
 	icalvalue *v;
-	int rules = 0, rdates;
+	struct icalrecurrencetype rule;
+	int rules = 0, rrules, rdates;
 
 	for (c = icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT);
 	    c != NULL; c = icalcomponent_get_next_component(vtz,
@@ -42,15 +75,19 @@ zone_tame(icalcomponent *vtz)
 		if (icaltime_is_null_time(t) || t.year < ZONE_FIRST_YEAR ||
 		    t.year > WHEN_LAST_YEAR)
 			return 0;
+		rrules = 0;
 		for (p = icalcomponent_get_first_property(c,
 		    ICAL_RRULE_PROPERTY); p != NULL;
 		    p = icalcomponent_get_next_property(c,
-		    ICAL_RRULE_PROPERTY))
-			if ((v = icalproperty_get_value(p)) == NULL ||
-			    icalvalue_isa(v) != ICAL_RECUR_VALUE ||
-			    icalvalue_get_recur(v).freq !=
-			    ICAL_YEARLY_RECURRENCE)
+		    ICAL_RRULE_PROPERTY)) {
+			if (++rrules > ZONE_MAX_RRULES ||
+			    (v = icalproperty_get_value(p)) == NULL ||
+			    icalvalue_isa(v) != ICAL_RECUR_VALUE)
 				return 0;
+			rule = icalvalue_get_recur(v);
+			if (!rule_tame(&rule))
+				return 0;
+		}
 		rdates = 0;
 		for (p = icalcomponent_get_first_property(c,
 		    ICAL_RDATE_PROPERTY); p != NULL;
@@ -376,15 +413,18 @@ calendar_part(const struct attachment *a)
 int
 itip_from_message(const struct message *msg, struct itip *out)
 {
-	size_t i;
+	size_t i, tried = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->start = out->end = -1;
-	for (i = 0; i < msg->nattachments; i++)
-		if (calendar_part(&msg->attachments[i]) &&
-		    itip_parse(msg->attachments[i].data,
+	for (i = 0; i < msg->nattachments && tried < ITIP_MAX_PARTS; i++) {
+		if (!calendar_part(&msg->attachments[i]))
+			continue;
+		tried++;
+		if (itip_parse(msg->attachments[i].data,
 		    msg->attachments[i].len, out))
 			return 1;
+	}
 	return 0;
 }
 

@@ -10,9 +10,9 @@
  * VTIMEZONE the calendar itself carries (Outlook's "Tokyo Standard
  * Time"), never against the system's zone files; a time in a zone the
  * calendar does not define, or floating, is unknown (-1).  A VTIMEZONE
- * whose rules repeat other than yearly is not used (real zones repeat
- * yearly; libical would expand anything else for as long as it is
- * asked).
+ * whose rules change more than once a year is not used (real zones
+ * change once or twice; libical would expand anything else for as long
+ * as it is asked, for every year from the rule's start).
  */
 #ifndef REFBOT_ITIP_H
 #define REFBOT_ITIP_H
@@ -63,8 +63,10 @@ int itip_parse(const char *text, size_t len, struct itip *out);
 /*
  * The first part of msg that is a calendar answer (text/calendar,
  * application/ics or a *.ics file: Gmail sends the same object twice),
- * as itip_parse.
+ * as itip_parse; only the first ITIP_MAX_PARTS calendar parts are read
+ * (each may hold a time zone that takes libical a while).
  */
+#define ITIP_MAX_PARTS 4
 int itip_from_message(const struct message *msg, struct itip *out);
 
 void itip_free(struct itip *);

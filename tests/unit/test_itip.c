@@ -205,6 +205,33 @@ wild_zone(void *arg)
 	return r;
 }
 
+/* Every hour of every day, in sixteen rules from 1601: not used either. */
+static int
+busy_zone(void *arg)
+{
+	struct buf b;
+	struct itip t;
+	int i, r;
+
+	(void)arg;
+	buf_init(&b);
+	buf_adds(&b, "BEGIN:VCALENDAR\r\nMETHOD:COUNTER\r\n"
+	    "BEGIN:VTIMEZONE\r\nTZID:X\r\n");
+	for (i = 0; i < 16; i++)
+		buf_addf(&b, "BEGIN:STANDARD\r\nDTSTART:16010101T000000\r\n"
+		    "RRULE:FREQ=YEARLY;BYDAY=MO,TU,WE,TH,FR,SA,SU;BYHOUR=0,1,2,"
+		    "3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23\r\n"
+		    "TZOFFSETFROM:+0900\r\nTZOFFSETTO:+0%d00\r\n"
+		    "END:STANDARD\r\n", i % 10);
+	buf_adds(&b, "END:VTIMEZONE\r\n" EV("DTSTART;TZID=X:21991210T140000"
+	    "\r\n") "END:VCALENDAR\r\n");
+	r = itip_parse(b.data, b.len, &t);
+	r = r == 1 && t.start == -1 ? 0 : 1;
+	itip_free(&t);
+	buf_free(&b);
+	return r;
+}
+
 static void
 test_hostile(void)
 {
@@ -212,6 +239,7 @@ test_hostile(void)
 	char big[600];
 
 	check_cpu_bounded("a zone repeating every second", wild_zone, NULL, 2);
+	check_cpu_bounded("a zone changing every hour", busy_zone, NULL, 2);
 	EXPECT(itip_parse("", 0, &t) == 0);
 	EXPECT(parse("BEGIN:VCALENDAR\r\n", &t) == 0);
 	EXPECT(parse("garbage\r\n\r\n:;;\r\n", &t) == 0);
