@@ -109,10 +109,13 @@ static int
 record(struct job *j, const struct referral *r, const struct meeting *m)
 {
 	const struct itip *t = &j->a.itip;
-	const char *who = t->attendee ? t->attendee : j->a.msg.from_addr, *late;
+	const char *who, *late;
 	char ref[24], *proposed = NULL, *detail;
 	int outdated, tell, rc;
 
+	/* The attendee it names, else its sender (automatic mail: none). */
+	if ((who = t->attendee) == NULL && (who = j->a.msg.from_addr) == NULL)
+		who = "(no address)";
 	refbot_ref(r->id, ref, sizeof(ref));
 	/* The invitation it answers was replaced, or cancelled, since. */
 	outdated = t->sequence < m->sequence || m->cancelled_at >= 0;

@@ -83,8 +83,10 @@ send_invitation(struct refbot *rb, const struct referral *r,
 	ev.stamp = clock_now();
 	ev.summary = summary;
 	ev.description = desc;
-	/* Calendar clients answer the organizer: a signed address, so an
-	   answer is the invitee's, never anyone who knows the UID. */
+	/*
+	 * Calendar clients answer the organizer: a signed address, so an
+	 * answer is the invitee's, never anyone's who knows the UID.
+	 */
 	key = notify_key(rb, &keylen);
 	organizer = token_address(key, keylen, rb->cfg.intake_address, r->id,
 	    ROLE_MEETING);
