@@ -7,8 +7,8 @@
 # referral's history records it, its disposition says so, nobody is
 # acknowledged and nothing is forwarded; a decline or a new time is told
 # to the managers, in their language (a Japanese manager here), with the
-# time in the configured zone.  An answer to a replaced invitation is
-# recorded as outdated and told to nobody; one without the token, with a
+# time in the configured zone.  An answer to a replaced invitation (or a
+# cancelled meeting) is recorded as outdated and told to nobody; one without the token, with a
 # forged token or for another UID is ordinary mail, its disposition
 # saying why it was not counted.
 export SANDBOX_EXTRA_USERS="manager1"
@@ -223,5 +223,16 @@ check "another UID: ordinary mail, saying why" \
 check "none of them is in the history" [ "$(answers)" = "$nh" ]
 sleep 1
 check "and no manager heard of them" [ "$(count manager1)" = $((m0 + 2)) ]
+
+# LOST cancels the meeting: a later Accept of it is outdated too.
+n1=$(count staff1)
+send --from staff1 --to "$reply_to" --subject "Re: [REF-000001]" --body "LOST budget cut"
+run_once
+wait_for staff1 $((n1 + 1))
+answer outlook ACCEPTED "$SB/late.eml" >/dev/null
+send --from staff1 --to "$org" --eml "$SB/late.eml"
+run_once
+check "an answer to a cancelled meeting is outdated, told to nobody" \
+	grep -q "^meeting-answer-outdated | .*accepted (sequence 1), to a meeting since cancelled: outdated; nobody told" <<<"$(last)"
 check "refbot logged no warnings" [ "$(grep -c 'warning:' "$SB/run.log")" = 0 ]
 finish
