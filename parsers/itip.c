@@ -39,6 +39,10 @@ by_count(const short *by, size_t size)
 static int
 rule_tame(const struct icalrecurrencetype *r)
 {
+	int month = by_count(r->by_month, ICAL_BY_MONTH_SIZE);
+	int day = by_count(r->by_day, ICAL_BY_DAY_SIZE);
+	int mday = by_count(r->by_month_day, ICAL_BY_MONTHDAY_SIZE);
+
 	return r->freq == ICAL_YEARLY_RECURRENCE &&
 	    by_count(r->by_second, ICAL_BY_SECOND_SIZE) == 0 &&
 	    by_count(r->by_minute, ICAL_BY_MINUTE_SIZE) == 0 &&
@@ -46,9 +50,14 @@ rule_tame(const struct icalrecurrencetype *r)
 	    by_count(r->by_year_day, ICAL_BY_YEARDAY_SIZE) == 0 &&
 	    by_count(r->by_week_no, ICAL_BY_WEEKNO_SIZE) == 0 &&
 	    by_count(r->by_set_pos, ICAL_BY_SETPOS_SIZE) <= 1 &&
-	    by_count(r->by_month, ICAL_BY_MONTH_SIZE) <= 1 &&
-	    by_count(r->by_day, ICAL_BY_DAY_SIZE) <= 1 &&
-	    by_count(r->by_month_day, ICAL_BY_MONTHDAY_SIZE) <= 7;
+	    /*
+	     * One month and in it one day: the nth weekday ("2SU"), a
+	     * weekday among up to seven days, or a day; or none of them
+	     * (DTSTART's date).
+	     */
+	    month <= 1 && day <= 1 && (month == 1 || day + mday == 0) &&
+	    mday <= (day == 1 ? 7 : 1) && (day == 0 || mday > 0 ||
+	    icalrecurrencetype_day_position(r->by_day[0]) != 0);
 }
 
 static int

@@ -177,6 +177,23 @@ test_counter_times(void)
 	    "20261210T140000\r\n")), &t) == 1);
 	EXPECT(t.start == -1);
 	itip_free(&t);
+	/*
+	 * A zone with daylight saving, as Apple Calendar writes it: its
+	 * yearly rules are read (summer and winter differ by an hour).
+	 */
+#define NEW_YORK "BEGIN:VTIMEZONE\r\nTZID:America/New_York\r\n" \
+	"BEGIN:DAYLIGHT\r\nDTSTART:20070311T020000\r\n" \
+	"RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU\r\nTZOFFSETFROM:-0500\r\n" \
+	"TZOFFSETTO:-0400\r\nTZNAME:EDT\r\nEND:DAYLIGHT\r\n" \
+	"BEGIN:STANDARD\r\nDTSTART:20071104T020000\r\n" \
+	"RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU\r\nTZOFFSETFROM:-0400\r\n" \
+	"TZOFFSETTO:-0500\r\nTZNAME:EST\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+	EXPECT(parse(CAL("COUNTER", NEW_YORK EV("DTSTART;TZID=America/New_York:"
+	    "20260710T100000\r\nDTEND;TZID=America/New_York:20261210T100000"
+	    "\r\n")), &t) == 1);
+	EXPECT(t.start == 1783692000);	/* 2026-07-10 14:00 UTC */
+	EXPECT(t.end == 1796914800);	/* 2026-12-10 15:00 UTC */
+	itip_free(&t);
 	/* An end before the start is no end. */
 	EXPECT(parse(CAL("COUNTER", EV("DTSTART:20261210T050000Z\r\n"
 	    "DTEND:20261210T040000Z\r\n")), &t) == 1);
