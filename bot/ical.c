@@ -97,8 +97,9 @@ ical_build(const struct ical_event *ev)
 	    ICAL_ROLE_REQPARTICIPANT));
 	icalproperty_add_parameter(p, icalparameter_new_partstat(
 	    ICAL_PARTSTAT_NEEDSACTION));
-	/* Answers would come to the intake address: none are asked for. */
-	icalproperty_add_parameter(p, icalparameter_new_rsvp(ICAL_RSVP_FALSE));
+	/* Answers go to the signed organizer address (intake_rsvp.c). */
+	icalproperty_add_parameter(p, icalparameter_new_rsvp(ev->cancel ?
+	    ICAL_RSVP_FALSE : ICAL_RSVP_TRUE));
 	add(vev, p);
 	icalcomponent_add_component(cal, vev);
 	out = icalcomponent_as_ical_string_r(cal);

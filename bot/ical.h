@@ -28,7 +28,7 @@ struct ical_event {
 	int64_t stamp;			/* DTSTAMP: when this was made */
 	const char *summary;		/* UTF-8 */
 	const char *description;	/* UTF-8, or NULL */
-	const char *organizer;		/* address */
+	const char *organizer;		/* address: where answers go */
 	const char *organizer_name;	/* or NULL */
 	const char *attendee;		/* address */
 };

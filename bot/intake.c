@@ -296,6 +296,9 @@ decide(struct job *j)
 		    (long long)j->row);
 		return 0;
 	}
+	/* A calendar client's answer to a meeting invitation. */
+	if ((r = intake_rsvp(j)) != 0)
+		return r < 0 ? -1 : 0;
 	if (j->a.kind == KIND_REPLY || j->a.kind == KIND_SUBMISSION) {
 		struct reply_outcome out = { NULL, NULL };
 
@@ -556,6 +559,12 @@ intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len,
 		goto retry;
 	if (decide(&j) != 0)
 		goto retry;
+	if (j.aside != NULL) {
+		char *d = xasprintf("%s; %s", j.detail ? j.detail : "",
+		    j.aside);
+		free(j.detail);
+		j.detail = d;
+	}
 	if (rb->replies_withheld > 0 || rb->alerts_held > 0) {
 		char *d = intake_capped_detail(rb, j.detail);
 		free(j.detail);
@@ -566,6 +575,7 @@ intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len,
 	    db_commit(rb->db) != 0)
 		goto retry;
 	free(j.detail);
+	free(j.aside);
 	free(j.dedup_id);
 	analysis_free(&j.a);
 	return INTAKE_PROCESSED;
@@ -577,6 +587,7 @@ retry:
 	    db_errmsg(rb->db) : "");
 	db_rollback(rb->db);
 	free(j.detail);
+	free(j.aside);
 	free(j.dedup_id);
 	analysis_free(&j.a);
 	return rb->text_failed != NULL ? INTAKE_CONFIG : INTAKE_RETRY;

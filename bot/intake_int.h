@@ -23,6 +23,7 @@ struct job {
 	char *detail;
 	int64_t referral_id;
 	char *dedup_id;		/* Message-ID, or one made from the content */
+	char *aside;		/* added to detail: what was not counted */
 };
 
 /* A new referral from partner p: recorded, acknowledged, staff told. */
@@ -121,6 +122,16 @@ int intake_preview_answer(struct job *, int role, const char *refused,
  */
 int intake_given(struct job *);
 int intake_given_reply(struct job *);
+
+/*
+ * intake_rsvp.c.  A calendar client's answer to a meeting invitation
+ * (analysis.itip), through the meeting's signed organizer address and
+ * for the UID refbot sent: recorded in the referral's history, a decline
+ * or a new time told to the managers.  Returns 1 when counted, 0 when
+ * not (an answer without the token or with another UID: j->aside says
+ * why, and the mail is handled as any other), -1.
+ */
+int intake_rsvp(struct job *);
 
 /* Copies what replies.c decided into the job. */
 void intake_take(struct job *, struct reply_outcome *);

@@ -57,7 +57,9 @@ send_invitation(struct refbot *rb, const struct referral *r,
 {
 	struct ical_event ev;
 	struct notify n;
-	char ref[24], when[64], *uid, *summary, *desc, *ics;
+	char ref[24], when[64], *uid, *summary, *desc, *ics, *organizer;
+	const char *key;
+	size_t keylen;
 	int rc;
 
 	refbot_ref(r->id, ref, sizeof(ref));
@@ -81,7 +83,14 @@ send_invitation(struct refbot *rb, const struct referral *r,
 	ev.stamp = clock_now();
 	ev.summary = summary;
 	ev.description = desc;
-	ev.organizer = rb->cfg.intake_address;
+	/*
+	 * Calendar clients answer the organizer: a signed address, so an
+	 * answer is the invitee's, never anyone's who knows the UID.
+	 */
+	key = notify_key(rb, &keylen);
+	organizer = token_address(key, keylen, rb->cfg.intake_address, r->id,
+	    ROLE_MEETING);
+	ev.organizer = organizer;
 	ev.organizer_name = rb->cfg.from_name;
 	ev.attendee = m->attendee;
 	if ((ics = ical_build(&ev)) == NULL) {
@@ -112,6 +121,7 @@ send_invitation(struct refbot *rb, const struct referral *r,
 		    "cancellation" : "invitation", m->sequence);
 out:
 	free(ics);
+	free(organizer);
 	free(uid);
 	free(summary);
 	free(desc);

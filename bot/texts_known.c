@@ -150,6 +150,11 @@ const struct known known[] = {
 	    "when marker", NULL },
 	{ "mail/meeting-cancel", MAIL, MAILTEXTS, 2, "ref client partner_name "
 	    "when marker", NULL },
+	/* intake_rsvp.c: the invitee declined, or proposed another time. */
+	{ "mail/staff-meeting-declined", MAIL, MAILTEXTS, 2, "ref client "
+	    "partner_name who when keywords marker", NULL },
+	{ "mail/staff-meeting-counter", MAIL, MAILTEXTS, 2, "ref client "
+	    "partner_name who when proposed keywords marker", NULL },
 	/* replies.c: the keywords that change a referral's status. */
 	{ "mail/progress-lines", LINES, MAILTEXTS, 1, "client amount date text "
 	    "commission_amount commission_rate previous", "CONTACTED "

@@ -62,7 +62,8 @@ token_check(const char *key, size_t keylen, const char *s, int64_t *id,
 	    ROLE_NEWSLETTER, ROLE_UNSUBSCRIBE, ROLE_UNSUB_CONTACT,
 	    ROLE_PROFILE, ROLE_DRAFT,
 	    ROLE_CONFIRM, ROLE_WELCOME, ROLE_FORM, ROLE_STATEMENT, ROLE_NOTICE,
-	    ROLE_JOIN, ROLE_FORWARD, ROLE_SURVEY, ROLE_GIVEN, 0 };
+	    ROLE_JOIN, ROLE_FORWARD, ROLE_SURVEY, ROLE_GIVEN, ROLE_MEETING,
+	    0 };
 	char tok[TOKEN_LEN + 1], *end;
 	unsigned char c, diff = 0;
 	long long v;

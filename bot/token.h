@@ -44,6 +44,11 @@
 #define ROLE_SURVEY 'q'
 /* Issue 19.4: staff: OK to a GIVEN mail's preview (its draft). */
 #define ROLE_GIVEN 'g'
+/*
+ * Issue 18.6: a meeting invitation's ORGANIZER (the id is the
+ * referral's): where calendar clients send the invitee's answer.
+ */
+#define ROLE_MEETING 'm'
 
 /* Writes the token for (id, role) into out (TOKEN_LEN + 1 bytes). */
 void token_make(const char *key, size_t keylen, int64_t id, int role,

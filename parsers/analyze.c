@@ -143,6 +143,7 @@ analyze(const char *raw, size_t len, const struct analyze_opts *o,
 
 	memset(a, 0, sizeof(*a));
 	a->lang = "en";
+	a->itip.start = a->itip.end = -1;
 	a->parse_status = message_parse(raw, len, o->max_size, &a->msg,
 	    &a->error);
 	if (a->parse_status != MESSAGE_OK) {
@@ -159,6 +160,8 @@ analyze(const char *raw, size_t len, const struct analyze_opts *o,
 		    "be read (its boundary matches no delimiter)");
 		return;
 	}
+	/* A calendar client's answer to an invitation, whatever the kind. */
+	itip_from_message(&a->msg, &a->itip);
 	/*
 	 * What the sender wrote, without what they quoted or forwarded: the
 	 * form is read from it, and its language is theirs (a quote of our
@@ -207,6 +210,7 @@ analysis_free(struct analysis *a)
 	attachments_free(a->attached_files, a->nattached_files);
 	message_free(&a->msg);
 	form_free(&a->form);
+	itip_free(&a->itip);
 	memset(a, 0, sizeof(*a));
 }
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "forward.h"
+#include "itip.h"
 #include "message.h"
 #include "template.h"
 
@@ -46,6 +47,12 @@ struct analysis {
 	struct forwarded attached;
 	struct attachment *attached_files;	/* its own files (a PDF) */
 	size_t nattached_files;
+
+	/*
+	 * A calendar client's answer to an invitation (itip.h), read here in
+	 * the parser child; method ITIP_NONE when the mail holds none.
+	 */
+	struct itip itip;
 };
 
 struct analyze_opts {

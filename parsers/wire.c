@@ -209,6 +209,13 @@ wire_put(const struct analysis *a, const struct template *tmpl,
 	put_str(out, a->attached.note);
 	put_str(out, a->attached.text);
 	put_files(out, a->attached_files, a->nattached_files);
+	put_u8(out, (unsigned)a->itip.method);
+	put_str(out, a->itip.uid);
+	put_u32(out, (uint32_t)a->itip.sequence);
+	put_str(out, a->itip.attendee);
+	put_u8(out, (unsigned)a->itip.partstat);
+	put_u64(out, (uint64_t)a->itip.start);
+	put_u64(out, (uint64_t)a->itip.end);
 	return 0;
 }
 
@@ -480,6 +487,41 @@ get_form(struct rd *r, struct form *f, const struct template *t)
 	return 0;
 }
 
+/* A calendar answer as itip_parse gives it, or none (all empty). */
+static int
+get_itip(struct rd *r, struct itip *t)
+{
+	unsigned method, ps;
+	uint32_t seq;
+	uint64_t start, end;
+
+	if (get_u8(r, &method) || get_str(r, &t->uid, 1) ||
+	    get_u32(r, &seq) || get_str(r, &t->attendee, 1) ||
+	    get_u8(r, &ps) || get_u64(r, &start) || get_u64(r, &end))
+		return -1;
+	t->method = method <= ITIP_COUNTER ? (enum itip_method)method :
+	    ITIP_NONE;
+	t->partstat = ps <= ITIP_PS_MAX ? (enum itip_partstat)ps :
+	    ITIP_PS_NONE;
+	t->sequence = (int)seq;
+	t->start = (int64_t)start;
+	t->end = (int64_t)end;
+	if (method > ITIP_COUNTER || ps > ITIP_PS_MAX || seq > INT32_MAX ||
+	    (method == ITIP_NONE) != (t->uid == NULL) ||
+	    (t->uid != NULL && (*t->uid == '\0' ||
+	    strlen(t->uid) > ITIP_UID_MAX)) ||
+	    (method == ITIP_REPLY && ps == ITIP_PS_NONE) ||
+	    (method != ITIP_COUNTER && (t->start != -1 || t->end != -1)) ||
+	    t->start < -1 || t->end < -1 || (t->start == -1 && t->end != -1) ||
+	    (t->end != -1 && t->end <= t->start) ||
+	    (method == ITIP_NONE && (seq != 0 || t->attendee != NULL ||
+	    ps != ITIP_PS_NONE)) ||
+	    (t->attendee != NULL && addr_check(t->attendee,
+	    strlen(t->attendee)) != ADDR_OK))
+		return fail(r, "a calendar answer that contradicts itself");
+	return 0;
+}
+
 int
 wire_get(const char *bytes, size_t len, const struct template *tmpl,
     struct analysis *a, const char **errstr)
@@ -536,7 +578,8 @@ wire_get(const char *bytes, size_t len, const struct template *tmpl,
 	    get_str(&r, &a->attached.date, 1) ||
 	    get_str(&r, &a->attached.note, 1) ||
 	    get_str(&r, &a->attached.text, 1) ||
-	    get_files(&r, &a->attached_files, &a->nattached_files))
+	    get_files(&r, &a->attached_files, &a->nattached_files) ||
+	    get_itip(&r, &a->itip))
 		goto bad;
 	if (r.left != 0) {
 		fail(&r, "bytes after the analysis");

@@ -27,7 +27,7 @@
 #include "template.h"
 #include "util.h"
 
-#define WIRE_VERSION 3
+#define WIRE_VERSION 4
 
 /*
  * Appends a (read with tmpl) to out.  Returns 0, or -1 when a points

@@ -94,8 +94,8 @@ check "METHOD:REQUEST, SEQUENCE 0, CONFIRMED" \
 check "14:00 in Tokyo is 05:00 UTC, an hour long" \
 	[ "$(echo "$inv" | pyjson '(j[0]["start"], j[0]["offset"], j[0]["minutes"])')" = "('2026-12-10T05:00:00+00:00', 0.0, 60.0)" ]
 check "the invite.ics attachment is the same object" [ "$(echo "$inv" | pyjson 'j[0]["attachment_same"]')" = True ]
-check "organizer is the intake address, attendee the sender" \
-	[ "$(echo "$inv" | pyjson '(j[0]["organizer"].lower(), j[0]["attendee"].lower())')" = "('mailto:intake@example.test', 'mailto:staff1@example.test')" ]
+check "organizer is the referral's signed meeting address (#18.6), attendee the sender" \
+	[ "$(echo "$inv" | pyjson '(bool(__import__("re").fullmatch(r"mailto:intake\+r1\.m\.[a-z0-9]{16}@example\.test", j[0]["organizer"].lower())), j[0]["attendee"].lower())')" = "(True, 'mailto:staff1@example.test')" ]
 check "the summary names the referral and client" \
 	[ "$(echo "$inv" | pyjson 'j[0]["summary"]')" = "REF-000001: Acme Widgets Ltd" ]
 check "the text gives the local time with its offset" \

@@ -100,6 +100,9 @@ test_request_parses_back(void)
 	    "mailto:yamamoto@example.test");
 	EXPECT(icalproperty_get_first_parameter(p, ICAL_RSVP_PARAMETER) !=
 	    NULL);
+	/* Answers are asked for: they are understood (intake_rsvp.c). */
+	EXPECT(icalparameter_get_rsvp(icalproperty_get_first_parameter(p,
+	    ICAL_RSVP_PARAMETER)) == ICAL_RSVP_TRUE);
 	EXPECT(icaltime_as_timet(icalcomponent_get_dtstamp(vev)) ==
 	    START - 86400);
 	icalcomponent_free(cal);
