@@ -235,6 +235,12 @@ handle_group(struct runner *r, const size_t *idx, size_t n)
 		/* The previous message is done: the loop makes progress. */
 		sdnotify_alive();
 		f = &r->got[idx[i]];
+		/* The next one is parsed while this one is decided. */
+		if (i + 1 < n && r->got[idx[i + 1]].size == 0)
+			intake_next(rb, r->got[idx[i + 1]].raw,
+			    r->got[idx[i + 1]].len, counts[i + 1]);
+		else
+			intake_next(rb, NULL, 0, 0);
 		res[i] = f->size ? intake_too_large(rb, f->row, f->raw, f->len,
 		    f->size, counts[i]) : intake_process(rb, f->row, f->raw,
 		    f->len, counts[i]);
@@ -243,6 +249,7 @@ handle_group(struct runner *r, const size_t *idx, size_t n)
 			    "text cannot be built; fix it (refbot doctor "
 			    "checks it)", (long long)f->row, rb->text_failed);
 	}
+	intake_next_end();
 	if (db_commit(rb->db) != 0) {
 		log_warnx("%zu messages: not processed, will retry: %s", n,
 		    db_errmsg(rb->db));
