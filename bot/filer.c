@@ -4,17 +4,15 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "clock.h"
 #include "db_messages.h"
 #include "filer.h"
 #include "log.h"
 #include "sdnotify.h"
+#include "thread.h"
 #include "util.h"
 
 /* Records that the rows were moved, in one transaction. */
@@ -153,22 +151,12 @@ filer_main(void *arg)
 int
 filer_start(struct filer *f, const struct refbot *rb, uint32_t uidvalidity)
 {
-	sigset_t all, old;
-	int rc;
-
 	memset(f, 0, sizeof(*f));
 	f->cfg = rb->cfg;
 	f->uidvalidity = uidvalidity;
 	pthread_mutex_init(&f->mu, NULL);
 	pthread_cond_init(&f->cv, NULL);
-	(void)clock_now();	/* its first call reads the environment */
-	/* Signals go to the main loop, whose waits they must end. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	rc = pthread_create(&f->thread, NULL, filer_main, f);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
-		log_warnx("filer: cannot start a thread: %s", strerror(rc));
+	if (thread_start(&f->thread, filer_main, f, "filer") != 0) {
 		pthread_cond_destroy(&f->cv);
 		pthread_mutex_destroy(&f->mu);
 		return -1;
