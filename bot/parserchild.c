@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "html.h"
 #include "parserchild.h"
 #include "sdnotify.h"
@@ -122,6 +123,7 @@ child_main(const struct analyze_opts *o, int fd)
 			    soft > rl.rlim_max ? rl.rlim_max : soft;
 			setrlimit(RLIMIT_CPU, &rl);
 		}
+		fault_crash_parser(buf, (size_t)len);	/* test builds only */
 		analyze(buf, (size_t)len, o, &a);
 		buf_reset(&out);
 		if (wire_put(&a, o->tmpl, &out) != 0)
