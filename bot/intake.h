@@ -78,8 +78,8 @@ int intake_rederive(struct refbot *, int64_t id, int64_t *earlier);
 void intake_probe_stop(void);
 
 /*
- * The message (raw, len, stored as row) that intake_process will be
- * given after the next one, at attempt: its parsing starts ahead, beside
+ * The message (raw, len) that intake_process will be given after the
+ * next one, at attempt: its parsing starts ahead, beside
  * the next one's work (parserchild_next; NULL: none).  raw stays as it
  * is until then, or until intake_next_end(): the run of messages is
  * over.
