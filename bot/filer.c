@@ -180,7 +180,7 @@ wait_thread(struct filer *f)
 	pthread_cond_timedwait(&f->cv, &f->mu, &ts);
 }
 
-/* Records what the thread moved so far; called with f->mu held. */
+/* Records what the thread moved so far (f->mu held, or the thread gone). */
 static void
 record_thread_moved(struct filer *f, struct db *db)
 {
