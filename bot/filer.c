@@ -42,8 +42,8 @@ static int
 move_batch(const struct config *cfg, struct imap *im,
     const struct filing *todo, size_t ntodo, int64_t *moved, size_t *nmoved)
 {
-	uint32_t uids[FILER_BATCH];
-	int64_t rows[FILER_BATCH];
+	uint32_t uids[FILER_MAX];
+	int64_t rows[FILER_MAX];
 	size_t i, n;
 	int rej, rc = IMAP_OK;
 	char *err = NULL;
@@ -52,7 +52,7 @@ move_batch(const struct config *cfg, struct imap *im,
 		const char *folder = rej ? cfg->rejected_folder :
 		    cfg->processed_folder;
 
-		for (i = n = 0; i < ntodo && n < FILER_BATCH; i++)
+		for (i = n = 0; i < ntodo && n < FILER_MAX; i++)
 			if (todo[i].rejected == rej) {
 				uids[n] = todo[i].uid;
 				rows[n++] = todo[i].row;
@@ -85,7 +85,7 @@ int
 filer_move(const struct config *cfg, struct imap *im, struct db *db,
     const struct filing *todo, size_t ntodo)
 {
-	int64_t moved[FILER_BATCH];
+	int64_t moved[FILER_MAX];
 	size_t n = 0;
 	int rc = move_batch(cfg, im, todo, ntodo, moved, &n);
 
@@ -99,8 +99,8 @@ static void *
 filer_main(void *arg)
 {
 	struct filer *f = arg;
-	struct filing hand[FILER_BATCH];
-	int64_t moved[FILER_BATCH];
+	struct filing hand[FILER_MAX];
+	int64_t moved[FILER_MAX];
 	struct imap *im = NULL;
 	char *err = NULL;
 	size_t n = 0, nmoved;
@@ -198,12 +198,12 @@ filer_give(struct filer *f, struct refbot *rb, struct imap *im,
 	if (!f->running)
 		return filer_move(&rb->cfg, im, rb->db, todo, n);
 	pthread_mutex_lock(&f->mu);
-	while (f->nslot > 0 && !f->done)
+	while (f->nslot + n > FILER_MAX && !f->done)
 		wait_thread(f);
 	record_thread_moved(f, rb->db);
 	if (!f->done) {
-		memcpy(f->slot, todo, n * sizeof(todo[0]));
-		f->nslot = n;
+		memcpy(f->slot + f->nslot, todo, n * sizeof(todo[0]));
+		f->nslot += n;
 		pthread_cond_broadcast(&f->cv);
 		pthread_mutex_unlock(&f->mu);
 		return IMAP_OK;
@@ -234,7 +234,7 @@ filer_stop(struct filer *f, struct refbot *rb, struct imap *im)
 	record_thread_moved(f, rb->db);
 	/* What it handed back: filed here (im NULL: on a later pass). */
 	for (i = 0; im != NULL && i < f->nslot && rc == IMAP_OK; i += n) {
-		n = f->nslot - i < FILER_BATCH ? f->nslot - i : FILER_BATCH;
+		n = f->nslot - i < FILER_MAX ? f->nslot - i : FILER_MAX;
 		rc = filer_move(&rb->cfg, im, rb->db, f->slot + i, n);
 	}
 	f->nslot = 0;

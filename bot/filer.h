@@ -24,6 +24,13 @@
 #include "refbot.h"
 
 #define FILER_BATCH 50
+/*
+ * Batches handed over while the thread is still moving are moved
+ * together, up to this many messages: the server's work on a MOVE grows
+ * with the mailbox (Dovecot rewrites its index), so when it lags, fewer
+ * and larger MOVEs catch up.
+ */
+#define FILER_MAX (8 * FILER_BATCH)
 
 /* A message handled and recorded, waiting to be moved with its batch. */
 struct filing {
@@ -37,9 +44,9 @@ struct filer {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	/* The batch handed over; and the one the thread held when its
+	/* The batches handed over; and those the thread held when its
 	   connection was lost, handed back. */
-	struct filing slot[2 * FILER_BATCH];
+	struct filing slot[2 * FILER_MAX];
 	size_t nslot;
 	int done;		/* the thread has ended (its connection is
 				   gone or could not be opened) */
@@ -51,7 +58,7 @@ struct filer {
 };
 
 /*
- * Moves n handled messages (at most FILER_BATCH) on im, one MOVE per
+ * Moves n handled messages (at most FILER_MAX) on im, one MOVE per
  * folder, and records it in db.  When a batch move is refused, each
  * message is tried alone, so one bad message does not hold back the
  * others.  Returns IMAP_ECONN if the connection is gone, else IMAP_OK (a
@@ -69,10 +76,10 @@ int filer_move(const struct config *, struct imap *, struct db *,
 int filer_start(struct filer *, const struct refbot *, uint32_t uidvalidity);
 
 /*
- * Hands n filings (at most FILER_BATCH) to the thread, waiting while it
- * has not yet taken the previous batch.  Without a thread (never started,
- * or its connection is gone) they are filed now on im and db, the main
- * loop's connection and rb's database, with what the thread handed
+ * Hands n filings (at most FILER_BATCH) to the thread, waiting only
+ * while it holds FILER_MAX not yet taken.  Without a thread (never
+ * started, or its connection is gone) they are filed now on im, the main
+ * loop's connection, and rb's database, with what the thread handed
  * back.  Returns as filer_move.
  */
 int filer_give(struct filer *, struct refbot *, struct imap *,
