@@ -122,12 +122,28 @@ sql_has_address(sqlite3_context *ctx, int argc, sqlite3_value **v)
 int
 db_open(const char *path, int create, struct db **out, char **errstr)
 {
+	static int configured;
 	struct db *db = xcalloc(1, sizeof(*db));
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	char *err = NULL;
 
 	if (create)
 		flags |= SQLITE_OPEN_CREATE;
+	/*
+	 * Issue 21: each message is a savepoint in its batch's transaction,
+	 * and SQLite keeps the pages it changes in a statement journal that
+	 * goes to a temporary file past 64 KiB, and then stays there for the
+	 * rest of the transaction: ~80 pwrite a message, none of them
+	 * needed.  It stays in memory instead (a savepoint's pages: ~100 KiB
+	 * for a referral; as much as a message's size for one whose stored
+	 * row is rewritten).  A limit between the two spills wrongly in
+	 * SQLite 3.40 past 128 KiB ("database or disk is full").  Once,
+	 * before the first connection (SQLite refuses it afterwards).
+	 */
+	if (!configured) {
+		(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
+		configured = 1;
+	}
 	db_private(path, create);
 	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
 		*errstr = xasprintf("%s: %s%s", path, db->h ?

@@ -10,6 +10,7 @@
 #include "log.h"
 
 #define HANG_SUBJECT "hang-subject:"
+#define CRASH_PARSER "crash-parser:"
 #define SCHEMA_STOP "schema-stop:"
 #define SLOW_SCRUB "slow-scrub:"
 
@@ -30,6 +31,20 @@ fault_hang_subject(const char *subject)
 	 */
 	for (;;)
 		sleep(60);
+}
+
+void
+fault_crash_parser(const char *raw, size_t len)
+{
+	const char *f = getenv("REFBOT_FAULT");
+	size_t n;
+
+	if (f == NULL || strncmp(f, CRASH_PARSER, strlen(CRASH_PARSER)) != 0)
+		return;
+	f += strlen(CRASH_PARSER);
+	n = strlen(f);
+	if (n > 0 && memmem(raw, len, f, n) != NULL)
+		abort();
 }
 
 /* The schema version to migrate to: target, or less under schema-stop. */

@@ -9,6 +9,11 @@
  * would; tests/e2e/test_watchdog.sh uses it to show the watchdog, the
  * restart and the quarantine.
  *
+ * REFBOT_FAULT=crash-parser:TEXT makes the parser child abort on a
+ * message whose bytes contain TEXT, as a crash in libetpan would;
+ * tests/e2e/test_parser_batch.sh uses it to show that a crash is laid
+ * at the right message while the next is parsed ahead.
+ *
  * REFBOT_FAULT=schema-stop:N migrates a database no further than schema
  * version N, so a test can make a database as an older refbot left it
  * and then watch the current one migrate it.
@@ -16,13 +21,17 @@
 #ifndef REFBOT_FAULT_H
 #define REFBOT_FAULT_H
 
+#include <stddef.h>
+
 #ifdef REFBOT_FAULT_INJECTION
 void fault_hang_subject(const char *subject);
+void fault_crash_parser(const char *raw, size_t len);
 int fault_schema_stop(int target);
 void fault_slow_scrub(void);
 #define FAULT_BUILD_NOTE " (with fault injection, for tests only)"
 #else
 #define fault_hang_subject(subject) ((void)0)
+#define fault_crash_parser(raw, len) ((void)0)
 #define fault_schema_stop(target) (target)
 #define fault_slow_scrub() ((void)0)
 #define FAULT_BUILD_NOTE ""

@@ -423,6 +423,23 @@ intake_probe_stop(void)
 	parserchild_stop();
 }
 
+void
+intake_next(const struct refbot *rb, const char *raw, size_t len,
+    int attempt)
+{
+	/* Only what intake_process will hand to the parser child. */
+	if (raw != NULL && (len > rb->cfg.max_message_size ||
+	    attempt > INTAKE_MAX_ATTEMPTS))
+		raw = NULL, len = 0;
+	parserchild_next(raw, len);
+}
+
+void
+intake_next_end(void)
+{
+	parserchild_next_end();
+}
+
 /*
  * detail, and what the caps (notify.c) held back while this message was
  * handled, so that nothing they hold back is silent (caller frees).

@@ -80,4 +80,15 @@ int intake_rederive(struct refbot *, int64_t id, int64_t *earlier);
 /* Stops the parser child (a new one starts with the next message). */
 void intake_probe_stop(void);
 
+/*
+ * The message (raw, len) that intake_process will be given after the
+ * next one, at attempt: its parsing starts ahead, beside
+ * the next one's work (parserchild_next; NULL: none).  raw stays as it
+ * is until then, or until intake_next_end(): the run of messages is
+ * over.
+ */
+void intake_next(const struct refbot *, const char *raw, size_t len,
+    int attempt);
+void intake_next_end(void);
+
 #endif

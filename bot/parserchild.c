@@ -17,18 +17,28 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "html.h"
 #include "parserchild.h"
 #include "sdnotify.h"
 #include "util.h"
 #include "wire.h"
 
-/* The child: its pid, our end of its socket, messages served. */
+/*
+ * The child: its pid, our end of its socket, messages served, and the
+ * message it was sent ahead whose answer is not read yet (parserchild_next).
+ */
 static struct {
 	pid_t pid;
 	int fd;
 	unsigned served;
-} child = { -1, -1, 0 };
+	const char *inflight;
+	size_t inflight_len;
+} child = { -1, -1, 0, NULL, 0 };
+
+/* The message the caller will ask about next (parserchild_next). */
+static const char *next_raw;
+static size_t next_len;
 
 static int
 read_full(int fd, void *buf, size_t len)
@@ -113,6 +123,7 @@ child_main(const struct analyze_opts *o, int fd)
 			    soft > rl.rlim_max ? rl.rlim_max : soft;
 			setrlimit(RLIMIT_CPU, &rl);
 		}
+		fault_crash_parser(buf, (size_t)len);	/* test builds only */
 		analyze(buf, (size_t)len, o, &a);
 		buf_reset(&out);
 		if (wire_put(&a, o->tmpl, &out) != 0)
@@ -132,6 +143,10 @@ parserchild_stop(void)
 
 	if (child.pid < 0)
 		return;
+	/* A message sent ahead is not waited for (it may never end). */
+	if (child.inflight != NULL)
+		kill(child.pid, SIGKILL);
+	child.inflight = NULL;
 	close(child.fd);
 	while (waitpid(child.pid, &status, 0) < 0 && errno == EINTR)
 		;
@@ -222,6 +237,44 @@ answer_max(size_t len)
 	return (uint64_t)len * 16 + 2 * (uint64_t)HTML_MAX_TEXT + 65536;
 }
 
+/*
+ * The message asked about next goes to the child now, while the caller
+ * acts on this one (raw): the child parses it meanwhile.  Not when the
+ * child is due to be recycled; a child that refuses it is stopped (the
+ * next call starts another).
+ */
+static void
+send_next(const char *raw)
+{
+	uint64_t n = next_len;
+
+	if (next_raw != NULL && next_raw != raw &&
+	    child.served < PARSERCHILD_RECYCLE) {
+		if (send_full(child.fd, &n, sizeof(n)) == 0 &&
+		    send_full(child.fd, next_raw, next_len) == 0) {
+			child.inflight = next_raw;
+			child.inflight_len = next_len;
+		} else
+			parserchild_stop();
+	}
+	next_raw = NULL;
+}
+
+void
+parserchild_next(const char *raw, size_t len)
+{
+	next_raw = raw;
+	next_len = len;
+}
+
+void
+parserchild_next_end(void)
+{
+	next_raw = NULL;
+	if (child.inflight != NULL)
+		parserchild_stop();
+}
+
 int
 parserchild_analyze(const struct analyze_opts *o, const char *raw,
     size_t len, struct analysis *a, char **why)
@@ -232,13 +285,19 @@ parserchild_analyze(const struct analyze_opts *o, const char *raw,
 	int status, tries, waited = 0, r;
 
 	memset(a, 0, sizeof(*a));
-	if (child.pid >= 0 && child.served >= PARSERCHILD_RECYCLE)
+	/* Sent ahead, but another is asked about: that answer is lost. */
+	if (child.inflight != NULL && (child.inflight != raw ||
+	    child.inflight_len != len))
+		parserchild_stop();
+	if (child.pid >= 0 && child.served >= PARSERCHILD_RECYCLE &&
+	    child.inflight == NULL)
 		parserchild_stop();
 	/*
-	 * A child that is already gone (killed from outside between two
-	 * messages) refuses the bytes: start another and send them again.
+	 * Unless it was sent ahead: a child that is already gone (killed
+	 * from outside between two messages) refuses the bytes, so start
+	 * another and send them again.
 	 */
-	for (tries = 0; tries < 2; tries++) {
+	for (tries = 0; child.inflight == NULL && tries < 2; tries++) {
 		if (child.pid < 0 && child_start(o) != 0) {
 			*why = xstrdup("cannot fork the parser");
 			return -1;
@@ -252,6 +311,7 @@ parserchild_analyze(const struct analyze_opts *o, const char *raw,
 		*why = xstrdup("cannot reach the parser");
 		return -1;
 	}
+	child.inflight = NULL;
 	r = read_answer(&alen, sizeof(alen), &waited);
 	if (r > 0 && alen > answer_max(len)) {
 		err = "an answer longer than any analysis";
@@ -264,8 +324,10 @@ parserchild_analyze(const struct analyze_opts *o, const char *raw,
 	if (r > 0 && wire_get(ans, (size_t)alen, o->tmpl, a, &err) == 0) {
 		free(ans);
 		child.served++;
+		send_next(raw);
 		return 0;
 	}
+	next_raw = NULL;
 	free(ans);
 	/* Whatever went wrong, this child is not asked again. */
 	if (r != -1 || err != NULL)

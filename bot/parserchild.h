@@ -34,6 +34,19 @@
 int parserchild_analyze(const struct analyze_opts *o, const char *raw,
     size_t len, struct analysis *a, char **why);
 
+/*
+ * raw is the message the next parserchild_analyze will be asked about:
+ * the one after it sends it to the child as soon as its own answer is
+ * read, so that the child parses it while the caller acts on the
+ * current one (NULL: none).  raw must stay as it is until asked about,
+ * or until parserchild_next_end(), which ends a run of messages: a
+ * message sent ahead and never asked about is dropped (the child is
+ * stopped).  Asking about another message than the one sent ahead costs
+ * a new child, nothing else.
+ */
+void parserchild_next(const char *raw, size_t len);
+void parserchild_next_end(void);
+
 /* Closes the child's socket (it then exits) and reaps it. */
 void parserchild_stop(void);
 

@@ -14,6 +14,7 @@
 #include "db_messages.h"
 #include "db_outbox.h"
 #include "digest.h"
+#include "filer.h"
 #include "imap.h"
 #include "intake.h"
 #include "log.h"
@@ -32,19 +33,12 @@
 #include "survey_send.h"
 #include "util.h"
 
-#define FETCH_BATCH 50
+#define FETCH_BATCH FILER_BATCH
 /* Bytes one fetch may bring: at most this, or 4 x max_message_size. */
 #define FETCH_BYTES (8 * 1024 * 1024)
 /* Bytes of header fetched of a message over max_message_size. */
 #define HEADER_MAX (128 * 1024)
 #define IDLE_RENEW (25 * 60)	/* servers may drop IDLE after 30 min */
-
-/* A message handled and recorded, waiting to be moved with its batch. */
-struct filing {
-	uint32_t uid;
-	int64_t row;
-	int rejected;		/* to the rejected folder, else processed */
-};
 
 /* A message fetched, held until its batch is handled. */
 struct fetched {
@@ -70,6 +64,7 @@ struct runner {
 	struct fetched got[FETCH_BATCH];	/* the batch fetched */
 	size_t ngot;
 	struct sender sender;	/* sends while the next batch comes */
+	struct filer filer;	/* files while the next batch comes */
 	const uint32_t *wuids;	/* the batch being fetched, */
 	const uint32_t *wsizes;	/* and each one's RFC822.SIZE */
 	size_t wn;
@@ -88,74 +83,20 @@ imap_exit_code(int rc)
 	}
 }
 
-/* Records that the rows were moved, in one transaction. */
-static void
-record_moved(struct runner *r, const int64_t *rows, size_t n)
-{
-	struct db *db = r->rb->db;
-	size_t i;
-	int rc;
-
-	if ((rc = db_begin(db)) == 0) {
-		for (i = 0; i < n && rc == 0; i++)
-			rc = db_message_set_moved(db, rows[i]);
-		rc = rc == 0 ? db_commit(db) : rc;
-	}
-	if (rc != 0) {
-		log_warnx("%zu messages: moved, but recording it failed: %s",
-		    n, db_errmsg(db));
-		db_rollback(db);
-	}
-}
-
 /*
- * Moves the handled messages of one batch out of the intake mailbox, one
- * MOVE per folder, and records it.  When a batch move is refused, each
- * message is tried alone, so one bad message does not hold back the
- * others.  Returns IMAP_ECONN if the connection is gone, else IMAP_OK
- * (a message that could not be moved is filed on a later pass).
+ * Moves the handled messages of one batch out of the intake mailbox, or
+ * has the filer do it.  Returns IMAP_ECONN if the connection is gone,
+ * else IMAP_OK (a message that could not be moved is filed on a later
+ * pass).
  */
 static int
 file_messages(struct runner *r)
 {
-	uint32_t uids[FETCH_BATCH];
-	int64_t rows[FETCH_BATCH];
-	size_t i, n;
-	int rej, rc = IMAP_OK;
-	char *err = NULL;
+	int rc = r->ntodo ? filer_give(&r->filer, r->rb, r->im, r->todo,
+	    r->ntodo) : IMAP_OK;
 
-	for (rej = 0; rej < 2 && rc != IMAP_ECONN; rej++) {
-		const char *folder = rej ? r->rb->cfg.rejected_folder :
-		    r->rb->cfg.processed_folder;
-
-		for (i = n = 0; i < r->ntodo; i++)
-			if (r->todo[i].rejected == rej) {
-				uids[n] = r->todo[i].uid;
-				rows[n++] = r->todo[i].row;
-			}
-		if (n == 0)
-			continue;
-		if ((rc = imap_move(r->im, uids, n, folder, &err)) ==
-		    IMAP_OK) {
-			record_moved(r, rows, n);
-			continue;
-		}
-		log_warnx("%s", err);
-		free(err);
-		err = NULL;
-		for (i = 0; i < n && n > 1 && rc != IMAP_ECONN; i++) {
-			if ((rc = imap_move(r->im, &uids[i], 1, folder,
-			    &err)) == IMAP_OK) {
-				record_moved(r, &rows[i], 1);
-				continue;
-			}
-			log_warnx("message %lld: %s", (long long)rows[i], err);
-			free(err);
-			err = NULL;
-		}
-	}
 	r->ntodo = 0;
-	return rc == IMAP_ECONN ? IMAP_ECONN : IMAP_OK;
+	return rc;
 }
 
 /*
@@ -294,6 +235,12 @@ handle_group(struct runner *r, const size_t *idx, size_t n)
 		/* The previous message is done: the loop makes progress. */
 		sdnotify_alive();
 		f = &r->got[idx[i]];
+		/* The next one is parsed while this one is decided. */
+		if (i + 1 < n && r->got[idx[i + 1]].size == 0)
+			intake_next(rb, r->got[idx[i + 1]].raw,
+			    r->got[idx[i + 1]].len, counts[i + 1]);
+		else
+			intake_next(rb, NULL, 0, 0);
 		res[i] = f->size ? intake_too_large(rb, f->row, f->raw, f->len,
 		    f->size, counts[i]) : intake_process(rb, f->row, f->raw,
 		    f->len, counts[i]);
@@ -302,6 +249,7 @@ handle_group(struct runner *r, const size_t *idx, size_t n)
 			    "text cannot be built; fix it (refbot doctor "
 			    "checks it)", (long long)f->row, rb->text_failed);
 	}
+	intake_next_end();
 	if (db_commit(rb->db) != 0) {
 		log_warnx("%zu messages: not processed, will retry: %s", n,
 		    db_errmsg(rb->db));
@@ -406,9 +354,9 @@ fetched_header(uint32_t uid, const char *hdr, size_t len, void *arg)
 	return collect(r, uid, hdr, len, r->wsizes[i]);
 }
 
-/* One pass over the intake mailbox. */
+/* One pass over the intake mailbox (process_mailbox). */
 static int
-process_mailbox(struct runner *r)
+process_batches(struct runner *r)
 {
 	uint32_t *uids = NULL, sizes[FETCH_BATCH], big[FETCH_BATCH];
 	uint32_t small[FETCH_BATCH];
@@ -453,6 +401,9 @@ process_mailbox(struct runner *r)
 	}
 	/* A backlog shows progress on a terminal, and nothing elsewhere. */
 	tty = n >= 2 * FETCH_BATCH && isatty(STDERR_FILENO);
+	/* A backlog is filed beside the fetching (filer.h). */
+	if (n > FETCH_BATCH && !*r->stop)
+		(void)filer_start(&r->filer, r->rb, imap_uidvalidity(r->im));
 	for (i = 0; i < n && !*r->stop; i += batch) {
 		size_t want = n - i < FETCH_BATCH ? n - i : FETCH_BATCH;
 
@@ -515,6 +466,19 @@ process_mailbox(struct runner *r)
 		    n);
 	free(uids);
 	return IMAP_OK;
+}
+
+/*
+ * One pass over the intake mailbox; what the filer was given is filed
+ * before it ends.
+ */
+static int
+process_mailbox(struct runner *r)
+{
+	int rc = process_batches(r), frc;
+
+	frc = filer_stop(&r->filer, r->rb, rc == IMAP_ECONN ? NULL : r->im);
+	return rc == IMAP_OK && frc == IMAP_ECONN ? IMAP_ECONN : rc;
 }
 
 static int

@@ -14,11 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "clock.h"
 #include "log.h"
 #include "outbox.h"
 #include "sender.h"
 #include "smtp.h"
+#include "thread.h"
 
 /*
  * The thread: drains, then waits to be poked; ends at EOF, or at the
@@ -52,7 +52,6 @@ static int
 sender_start(struct sender *s, const struct refbot *rb,
     volatile sig_atomic_t *stop)
 {
-	sigset_t all, old;
 	char *err = NULL;
 	int rc;
 
@@ -69,14 +68,7 @@ sender_start(struct sender *s, const struct refbot *rb,
 	s->stop = stop;
 	s->unwell = 0;
 	pthread_mutex_init(&s->turn, NULL);
-	(void)clock_now();	/* its first call reads the environment */
-	/* Signals go to the main loop, whose waits they must end. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	rc = pthread_create(&s->thread, NULL, sender_main, s);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
-		log_warnx("sender: cannot start a thread: %s", strerror(rc));
+	if ((rc = thread_start(&s->thread, sender_main, s, "sender")) != 0) {
 		pthread_mutex_destroy(&s->turn);
 		close(s->fd[0]);
 		close(s->fd[1]);

@@ -171,6 +171,41 @@ EOF2
 
 # Runs python3 (Debian's, which has the mail modules) on a JSON document
 # on stdin: py 'expression using j' prints the result.
+# fault_injection_needed: bails out unless $REFBOT has the test-only
+# fault points (REFBOT_FAULT).
+fault_injection_needed() {
+	"$REFBOT" --version | grep -q "fault injection" && return 0
+	not_ok "$REFBOT is built with --enable-fault-injection (refbot --version: $("$REFBOT" --version))"
+	echo "Bail out! rebuild with ./configure --enable-fault-injection (scripts/check does)"
+	exit 1
+}
+
+# batch_save N TAG [I=SUBJECT]...: N plain referrals from partner1,
+# numbered 0 to N-1 (Message-ID <TAG-I@partner.example>, client "Client I
+# KK", subject "Referral I" unless an I=SUBJECT says otherwise), saved
+# straight into intake's INBOX as one backlog.
+batch_save() {
+	local n=$1 tag=$2 i s subject f
+	shift 2
+	mkdir -p "$SB/batch"
+	for i in $(seq 0 $((n - 1))); do
+		subject="Referral $i"
+		for s in "$@"; do
+			[ "${s%%=*}" = "$i" ] && subject=${s#*=}
+		done
+		printf '%s\n' "From: partner1@example.test" "To: intake@example.test" \
+			"Subject: $subject" "Message-ID: <$tag-$i@partner.example>" \
+			"Date: Fri, 27 Nov 2026 10:00:00 +0900" "" \
+			"Client: Client $i KK" "Contact name: Person $i" \
+			"Contact email: person$i@client$i.example" "Service needed: Audit" \
+			"Challenge: Case $i" "Client aware: yes" \
+			>"$SB/batch/$(printf %04d "$i").eml"
+	done
+	for f in "$SB"/batch/*.eml; do
+		doveadm -c "$DOVECOT_CONF" save -u intake <"$f" || return 1
+	done
+}
+
 pyjson() { /usr/bin/python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
 
 finish() {

@@ -11,11 +11,7 @@
 # batches, nothing twice.
 . "$(dirname "$0")/lib.sh"
 
-if ! "$REFBOT" --version | grep -q "fault injection"; then
-	not_ok "$REFBOT is built with --enable-fault-injection (refbot --version: $("$REFBOT" --version))"
-	echo "Bail out! rebuild with ./configure --enable-fault-injection (scripts/check does)"
-	exit 1
-fi
+fault_injection_needed
 sandbox_start
 
 N=30
@@ -25,21 +21,7 @@ rb init >/dev/null
 rb partner add partner1@example.test --name "Partner One" >/dev/null
 q() { sqlite3 "$SB/refbot.db" "$1"; }
 
-mkdir -p "$SB/batch"
-for i in $(seq 0 $((N - 1))); do
-	subject="Referral $i"
-	[ "$i" = "$POISON" ] && subject="Referral HANG-ME"
-	printf '%s\n' "From: partner1@example.test" "To: intake@example.test" \
-		"Subject: $subject" "Message-ID: <poison-$i@partner.example>" \
-		"Date: Fri, 27 Nov 2026 10:00:00 +0900" "" \
-		"Client: Client $i KK" "Contact name: Person $i" \
-		"Contact email: person$i@client$i.example" "Service needed: Audit" \
-		"Challenge: Case $i" "Client aware: yes" \
-		>"$SB/batch/$(printf %04d "$i").eml"
-done
-for f in "$SB"/batch/*.eml; do
-	doveadm -c "$DOVECOT_CONF" save -u intake <"$f" || break
-done
+batch_save "$N" poison "$POISON=Referral HANG-ME"
 check "$N messages wait in the intake mailbox, one of them poison" \
 	[ "$("$MAILTOOL" count --env "$SB/env" --user intake)" = "$N" ]
 

@@ -1,0 +1,95 @@
+/*
+ * filer: moving handled messages out of the intake mailbox (to the
+ * processed or rejected folder) and recording that they were moved.
+ *
+ * During a backlog a thread does it beside the main loop, on its own IMAP
+ * connection, so that the server's work on one batch's MOVE overlaps the
+ * fetching and deciding of the next (issue 21: the MOVEs were a third of
+ * a backlog's time on the clock).  The main loop records what it moved
+ * when it hands over the next batch: the database keeps one writer (a
+ * second one waits in SQLite's sleeps).  A message is filed only after
+ * its handling is committed; one whose move is lost (a dropped
+ * connection, a crash) is still recorded as handled and is filed on a
+ * later pass, never handled twice; one moved whose move was not yet
+ * recorded at a crash is gone from the mailbox, handled.
+ */
+#ifndef REFBOT_FILER_H
+#define REFBOT_FILER_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "imap.h"
+#include "refbot.h"
+
+#define FILER_BATCH 50
+/*
+ * Batches handed over while the thread is still moving are moved
+ * together, up to this many messages: the server's work on a MOVE grows
+ * with the mailbox (Dovecot rewrites its index), so when it lags, fewer
+ * and larger MOVEs catch up.
+ */
+#define FILER_MAX (8 * FILER_BATCH)
+
+/* A message handled and recorded, waiting to be moved with its batch. */
+struct filing {
+	uint32_t uid;
+	int64_t row;
+	int rejected;		/* to the rejected folder, else processed */
+};
+
+struct filer {
+	int running;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	/* The batches handed over; and those the thread held when its
+	   connection was lost, handed back. */
+	struct filing slot[2 * FILER_MAX];
+	size_t nslot;
+	int done;		/* the thread has ended (its connection is
+				   gone or could not be opened) */
+	int quit;		/* asked to end once the slot is empty */
+	int64_t *moved;		/* rows it moved, for the main loop to */
+	size_t nmoved, capmoved;	/* record */
+	uint32_t uidvalidity;	/* the main connection's */
+	struct config cfg;
+};
+
+/*
+ * Moves n handled messages (at most FILER_MAX) on im, one MOVE per
+ * folder, and records it in db.  When a batch move is refused, each
+ * message is tried alone, so one bad message does not hold back the
+ * others.  Returns IMAP_ECONN if the connection is gone, else IMAP_OK (a
+ * message that could not be moved is filed on a later pass).
+ */
+int filer_move(const struct config *, struct imap *, struct db *,
+    const struct filing *, size_t n);
+
+/*
+ * Starts the thread for a backlog: it connects while the first batch is
+ * fetched.  uidvalidity is the main connection's; the thread files
+ * nothing if its own differs.  Returns 0, or -1 (then the caller files
+ * on its own connection, as filer_give tells it).
+ */
+int filer_start(struct filer *, const struct refbot *, uint32_t uidvalidity);
+
+/*
+ * Hands n filings (at most FILER_BATCH) to the thread, waiting only
+ * while it holds FILER_MAX not yet taken.  Without a thread (never
+ * started, or its connection is gone) they are filed now on im, the main
+ * loop's connection, and rb's database, with what the thread handed
+ * back.  Returns as filer_move.
+ */
+int filer_give(struct filer *, struct refbot *, struct imap *,
+    const struct filing *, size_t n);
+
+/*
+ * Waits until the thread has filed everything handed to it and ends it,
+ * closing its connections; what it handed back is filed on im (NULL: on
+ * a later pass).  Returns as filer_move.
+ */
+int filer_stop(struct filer *, struct refbot *, struct imap *);
+
+#endif
