@@ -193,6 +193,7 @@ forward(struct refbot *rb, int64_t row, const struct analysis *a,
 		n.name = "staff-newsletter-reply";
 		n.vars = vars;
 		n.nvars = nitems(vars);
+		n.partner_id = p.id;	/* its account manager, else all */
 		r = notify_staff(rb, &n);
 	}
 	log_info("message %lld: reply to partner %lld's newsletter passed to "
