@@ -184,9 +184,11 @@ rb staff add staff2@example.test --name "山本 花子" --lang ja >/dev/null
 ref2() { invites "$1" | pyjson 'json.dumps([i for i in j if "REF-000002" in i["summary"]])'; }
 # Waits until USER has N of them.
 wait_ref2() { local i; for i in $(seq 100); do [ "$(ref2 "$1" | pyjson 'len(j)')" -ge "$2" ] && return 0; sleep 0.2; done; return 1; }
-send --from staff2 --to "$s2" --subject "Re: [REF-000002]" --body "ASSIGN staff1@example.test"
-run_once
-check "ASSIGN makes staff1 the owner" [ "$(sqlite3 "$SB/refbot.db" "select owner from referrals where id = 2")" = staff1@example.test ]
+owner2() { sqlite3 "$SB/refbot.db" "select owner from referrals where id = 2"; }
+# hand FROM REPLY-TO BODY: a staff reply about REF-000002, handled.
+hand() { send --from "$1" --to "$2" --subject "Re: [REF-000002]" --body "$3"; run_once; }
+hand staff2 "$s2" "ASSIGN staff1@example.test"
+check "ASSIGN makes staff1 the owner" [ "$(owner2)" = staff1@example.test ]
 check "staff2, invited before, gets a cancellation" wait_ref2 staff2 2
 check "staff1, the new owner, gets the invitation" wait_ref2 staff1 3
 check "staff2's is METHOD:CANCEL for 11:00 on the 16th, SEQUENCE 3, the same UID" \
@@ -194,19 +196,17 @@ check "staff2's is METHOD:CANCEL for 11:00 on the 16th, SEQUENCE 3, the same UID
 check "staff1's is METHOD:REQUEST for the same time, SEQUENCE 4, the same UID" \
 	[ "$(ref2 staff1 | pyjson '(j[-1]["method"], j[-1]["sequence"], j[-1]["start"], j[-1]["attendee"].lower(), j[-1]["uid"] == j[0]["uid"])')" = "('REQUEST', 4, '2026-12-16T02:00:00+00:00', 'mailto:staff1@example.test', True)" ]
 # 担当 山本 hands it back: the invitation follows again.
-send --from staff1 --to "$s1" --subject "Re: [REF-000002]" --body "担当 山本"
-run_once
-check "担当 山本 makes staff2 the owner" [ "$(sqlite3 "$SB/refbot.db" "select owner from referrals where id = 2")" = staff2@example.test ]
+hand staff1 "$s1" "担当 山本"
+check "担当 山本 makes staff2 the owner" [ "$(owner2)" = staff2@example.test ]
 check "staff1 gets the cancellation" wait_ref2 staff1 4
 check "staff2 the invitation" wait_ref2 staff2 3
 check "CANCEL to staff1 (SEQUENCE 5), REQUEST to staff2 (SEQUENCE 6)" \
 	[ "$(ref2 staff1 | pyjson '(j[-1]["method"], j[-1]["sequence"])')/$(ref2 staff2 | pyjson '(j[-1]["method"], j[-1]["sequence"], j[-1]["attendee"].lower())')" = "('CANCEL', 5)/('REQUEST', 6, 'mailto:staff2@example.test')" ]
 # A meeting that is over stays where it was.
 sqlite3 "$SB/refbot.db" "update meetings set starts_at = starts_at - 30 * 86400 where referral_id = 2"
-send --from staff2 --to "$s2" --subject "Re: [REF-000002]" --body "ASSIGN staff1@example.test"
-run_once
+hand staff2 "$s2" "ASSIGN staff1@example.test"
 sleep 1
 check "ASSIGN after the meeting: owner changed, no invitation moves" \
-	[ "$(sqlite3 "$SB/refbot.db" "select owner from referrals where id = 2")/$(ref2 staff1 | pyjson 'len(j)')/$(ref2 staff2 | pyjson 'len(j)')" = "staff1@example.test/4/3" ]
+	[ "$(owner2)/$(ref2 staff1 | pyjson 'len(j)')/$(ref2 staff2 | pyjson 'len(j)')" = "staff1@example.test/4/3" ]
 check "refbot logged no warnings" [ "$(grep -c 'warning:' "$SB/run.log")" = 0 ]
 finish

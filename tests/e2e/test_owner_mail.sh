@@ -7,11 +7,6 @@
 sandbox_start
 
 rb init >/dev/null
-mt() { "$MAILTOOL" "$1" --env "$SB/env" "${@:2}"; }
-sql() { sqlite3 "$SB/refbot.db" "$1"; }
-# How many of USER's mails have a subject matching REGEX.
-nsubj() { mt fetch --user "$1" --format json | pyjson "len([m for m in j if __import__('re').search(r'''$2''', m['headers']['Subject'] or '')])"; }
-waitn() { local i; for i in $(seq 100); do [ "$(nsubj "$1" "$2")" -ge "$3" ] && return 0; sleep 0.2; done; return 1; }
 run_once() { mt wait --user intake --count 1 --timeout 20 >/dev/null; rb run --once 2>>"$SB/run.log"; }
 
 rb staff add staff1@example.test --name "Alice Smith" --lang en >/dev/null
@@ -24,8 +19,8 @@ mt send --from partner1@example.test --to intake@example.test \
 	--subject "A question" --body "Could we meet next week about the programme?" >/dev/null
 run_once
 check "recorded as a partner message" [ "$(sql "select disposition from messages order by id desc limit 1")" = partner-message ]
-check "the firm's account manager gets it, in Japanese" waitn staff2 'Partner One からのメッセージ' 1
-check "the partner is told it reached the team" waitn partner1 . 1
+check "the firm's account manager gets it, in Japanese" subject_wait staff2 'Partner One からのメッセージ' 1
+check "the partner is told it reached the team" subject_wait partner1 . 1
 sleep 1
 check "nobody else on staff gets it" [ "$(mt count --user staff1)" = 0 ]
 check "the record says where it went" grep -q "forwarded to its account manager" <<<"$(sql "select detail from messages order by id desc limit 1")"
@@ -33,8 +28,8 @@ check "the record says where it went" grep -q "forwarded to its account manager"
 mt send --from partner2@example.test --to intake@example.test \
 	--subject "A question" --body "Who do we talk to about the terms?" >/dev/null
 run_once
-check "a firm without an account manager: all staff get it" waitn staff1 'Message from Partner Two' 1
-check "each in their language" waitn staff2 'Partner Two からのメッセージ' 1
+check "a firm without an account manager: all staff get it" subject_wait staff1 'Message from Partner Two' 1
+check "each in their language" subject_wait staff2 'Partner Two からのメッセージ' 1
 
 # A reply to the firm's newsletter issue that is not UNSUBSCRIBE.
 MONTH=$(date -u +%Y-%m)
@@ -42,13 +37,13 @@ printf 'Manufacturers moving into Kansai.\n' >"$SB/profile.txt"
 rb newsletter set --month "$MONTH" --file "$SB/profile.txt" >/dev/null
 rb newsletter send --month "$MONTH" >/dev/null
 rb run --once 2>>"$SB/run.log"
-waitn partner1 'the referral we are looking for' 1
+subject_wait partner1 'the referral we are looking for' 1
 issue=$(mt fetch --user partner1 --format json | pyjson "json.dumps([m for m in j if m['headers'].get('List-Id')][0])")
 n1=$(mt count --user staff1)
 mt send --from partner1@example.test --to "$(pyjson 'j["headers"]["Reply-To"].strip("<>")' <<<"$issue")" \
 	--subject "Re: $(pyjson 'j["headers"]["Subject"]' <<<"$issue")" --body "Thanks, we have a client for this." >/dev/null
 run_once
-check "a reply to the issue reaches the account manager" waitn staff2 'ニュースレター' 1
+check "a reply to the issue reaches the account manager" subject_wait staff2 'ニュースレター' 1
 sleep 1
 check "and not the rest of staff" [ "$(mt count --user staff1)" = "$n1" ]
 finish
