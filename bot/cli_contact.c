@@ -164,8 +164,8 @@ unbounce(struct refbot *rb, const struct partner *p, const struct contact *c)
 	if (r == 0)
 		printf("contact %s was not flagged as bouncing\n", c->email);
 	else {
-		printf("contact %s is no longer flagged as bouncing: mail meant "
-		    "for them goes to them again\n", c->email);
+		printf("contact %s is no longer flagged as bouncing: mail "
+		    "meant for them goes to them again\n", c->email);
 		log_info("partner %lld: contact %lld's bounce flag cleared by "
 		    "hand", (long long)p->id, (long long)c->id);
 	}
@@ -252,7 +252,7 @@ cli_contact_run(const char *conf, int argc, char **argv)
 			newsletter = optarg;
 			break;
 		case 'B':
-			/* The server flags a bounce; a person only clears it. */
+			/* The server flags a bounce; people clear it. */
 			if (strcmp(optarg, "off")) {
 				fprintf(stderr, "refbot: --bounced takes off "
 				    "(a bounce is flagged when the mail server "

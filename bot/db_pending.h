@@ -18,7 +18,7 @@ struct pending_request {
 	int64_t partner_id;
 	int64_t referral_id;	/* 0: none */
 	char *body;		/* what the request said (the correction) */
-	int64_t contact_id;	/* unsubscribe: this contact's copy; 0: firm's */
+	int64_t contact_id;	/* unsubscribe: their copy; 0: firm's */
 	int64_t done_at;	/* 0: not applied yet */
 };
 int db_pending_add(struct db *, const char *kind, int64_t partner_id,
