@@ -202,11 +202,19 @@ check "staff1 gets the cancellation" wait_ref2 staff1 4
 check "staff2 the invitation" wait_ref2 staff2 3
 check "CANCEL to staff1 (SEQUENCE 5), REQUEST to staff2 (SEQUENCE 6)" \
 	[ "$(ref2 staff1 | pyjson '(j[-1]["method"], j[-1]["sequence"])')/$(ref2 staff2 | pyjson '(j[-1]["method"], j[-1]["sequence"], j[-1]["attendee"].lower())')" = "('CANCEL', 5)/('REQUEST', 6, 'mailto:staff2@example.test')" ]
+# From the CLI, as the staff keyword: the same.
+cli_assign() { rb referral set-status REF-000002 ASSIGN "$1" >/dev/null; }
+check "referral set-status REF ASSIGN from the CLI" cli_assign staff1@example.test
+rb run --once 2>>"$SB/run.log"
+check "the CLI's ASSIGN: staff2 gets the cancellation" wait_ref2 staff2 4
+check "staff1 the invitation" wait_ref2 staff1 5
+check "CANCEL to staff2 (SEQUENCE 7), REQUEST to staff1 (SEQUENCE 8)" \
+	[ "$(ref2 staff2 | pyjson '(j[-1]["method"], j[-1]["sequence"])')/$(ref2 staff1 | pyjson '(j[-1]["method"], j[-1]["sequence"], j[-1]["attendee"].lower())')" = "('CANCEL', 7)/('REQUEST', 8, 'mailto:staff1@example.test')" ]
 # A meeting that is over stays where it was.
 sqlite3 "$SB/refbot.db" "update meetings set starts_at = starts_at - 30 * 86400 where referral_id = 2"
-hand staff2 "$s2" "ASSIGN staff1@example.test"
+hand staff1 "$s1" "担当 山本"
 sleep 1
 check "ASSIGN after the meeting: owner changed, no invitation moves" \
-	[ "$(owner2)/$(ref2 staff1 | pyjson 'len(j)')/$(ref2 staff2 | pyjson 'len(j)')" = "staff1@example.test/4/3" ]
+	[ "$(owner2)/$(ref2 staff1 | pyjson 'len(j)')/$(ref2 staff2 | pyjson 'len(j)')" = "staff2@example.test/5/4" ]
 check "refbot logged no warnings" [ "$(grep -c 'warning:' "$SB/run.log")" = 0 ]
 finish
