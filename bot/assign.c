@@ -11,6 +11,7 @@
 #include "history_words.h"
 #include "kvfile.h"
 #include "log.h"
+#include "meeting.h"
 #include "notify.h"
 #include "reply.h"
 #include "staff.h"
@@ -144,6 +145,8 @@ assign_apply(struct refbot *rb, const struct referral *r, const char *who,
 	}
 	if (rc == 0)
 		rc = tell_owner(rb, r, owner, before, actor, note);
+	if (rc == 0)
+		rc = meeting_reassign(rb, r, owner);	/* its invitation */
 	if (rc == 0)
 		log_info("referral %lld: assigned to a new owner",
 		    (long long)r->id);

@@ -15,6 +15,7 @@
 #include "db_partners.h"
 #include "enable.h"
 #include "json.h"
+#include "log.h"
 
 /* A lower-case copy of addr, or NULL (said on stderr) if it is none. */
 static char *
@@ -149,12 +150,36 @@ remove_one(struct refbot *rb, const struct partner *p, const char *addr)
 }
 
 /*
+ * set --bounced off: the contact's bounce flag cleared (they answered by
+ * phone, their mailbox is back), so mail meant for them reaches them
+ * again.  0, or an exit code.
+ */
+static int
+unbounce(struct refbot *rb, const struct partner *p, const struct contact *c)
+{
+	int r = db_contact_unbounce(rb->db, c->id);
+
+	if (r < 0)
+		return cli_db_error(rb);
+	if (r == 0)
+		printf("contact %s was not flagged as bouncing\n", c->email);
+	else {
+		printf("contact %s is no longer flagged as bouncing: mail "
+		    "meant for them goes to them again\n", c->email);
+		log_info("partner %lld: contact %lld's bounce flag cleared by "
+		    "hand", (long long)p->id, (long long)c->id);
+	}
+	return 0;
+}
+
+/*
  * After add or set: the newsletter copy on or off (newsletter: "on",
- * "off" or NULL, unchanged), and the welcome kit when welcome is set.
+ * "off" or NULL, unchanged), the bounce flag cleared when unbounced is
+ * set, and the welcome kit when welcome is set.
  */
 static int
 contact_extras(struct refbot *rb, const struct partner *p, const char *addr,
-    const char *newsletter, int welcome)
+    const char *newsletter, int unbounced, int welcome)
 {
 	struct contact c;
 	char *email = address(addr);
@@ -180,6 +205,8 @@ contact_extras(struct refbot *rb, const struct partner *p, const char *addr,
 	} else if (newsletter != NULL && db_contact_newsletter(rb->db, c.id,
 	    strcmp(newsletter, "on") == 0) < 0)
 		r = cli_db_error(rb);
+	if (r == 0 && unbounced)
+		r = unbounce(rb, p, &c);
 	if (r == 0 && welcome && enable_welcome_to(rb, p, c.email,
 	    contacts_lang(&(struct recipient){ c.email, NULL, c.lang }, p,
 	    NULL)) < 0)
@@ -197,6 +224,7 @@ cli_contact_run(const char *conf, int argc, char **argv)
 		{ "role", required_argument, NULL, 'r' },
 		{ "newsletter", required_argument, NULL, 'N' },
 		{ "welcome", no_argument, NULL, 'W' },
+		{ "bounced", required_argument, NULL, 'B' },
 		{ "format", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -205,14 +233,14 @@ cli_contact_run(const char *conf, int argc, char **argv)
 	const char *newsletter = NULL;
 	struct refbot rb;
 	struct partner p;
-	int c, rc, nargs, welcome = 0;
+	int c, rc, nargs, welcome = 0, unbounced = 0;
 
 	if (argc < 2)
 		return cli_usage();
 	verb = argv[1];
 	argc--, argv++;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "n:l:r:f:N:W", opts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "n:l:r:f:N:WB:", opts, NULL)) !=
 	    -1) {
 		switch (c) {
 		case 'N':
@@ -222,6 +250,16 @@ cli_contact_run(const char *conf, int argc, char **argv)
 				return EX_USAGE_;
 			}
 			newsletter = optarg;
+			break;
+		case 'B':
+			/* The server flags a bounce; people clear it. */
+			if (strcmp(optarg, "off")) {
+				fprintf(stderr, "refbot: --bounced takes off "
+				    "(a bounce is flagged when the mail server "
+				    "refuses the address)\n");
+				return EX_USAGE_;
+			}
+			unbounced = 1;
 			break;
 		case 'W': welcome = 1; break;
 		case 'n': name = optarg; break;
@@ -236,9 +274,9 @@ cli_contact_run(const char *conf, int argc, char **argv)
 		}
 	}
 	nargs = argc - optind;
-	if (strcmp(verb, "list") == 0 ? nargs != 1 : nargs != 2 ||
+	if ((strcmp(verb, "list") == 0 ? nargs != 1 : nargs != 2 ||
 	    (strcmp(verb, "add") && strcmp(verb, "remove") &&
-	    strcmp(verb, "set")))
+	    strcmp(verb, "set"))) || (unbounced && strcmp(verb, "set")))
 		return cli_usage();
 	if ((rc = cli_open(&rb, conf, 0)) != 0)
 		return rc;
@@ -258,7 +296,7 @@ cli_contact_run(const char *conf, int argc, char **argv)
 	else if ((strcmp(verb, "add") == 0 && (rc = cli_contact_add(&rb,
 	    p.id, argv[optind + 1], name, lang, role)) != 0) ||
 	    (rc = contact_extras(&rb, &p, argv[optind + 1], newsletter,
-	    welcome)) != 0 || db_commit(rb.db) != 0) {
+	    unbounced, welcome)) != 0 || db_commit(rb.db) != 0) {
 		db_rollback(rb.db);
 		rc = rc ? rc : cli_db_error(&rb);
 	} else

@@ -649,6 +649,7 @@ const struct cli_cmd cli_partner_cmd = { "partner",
 "  partner contact add|set|remove|list PARTNER [EMAIL] [--name N]\n"
 "                                [--lang en|ja] [--role main|billing|other]\n"
 "                                [--newsletter on|off] [--welcome]\n"
+"                                [--bounced off] (set)\n"
 "                                the people of the firm; its address is\n"
 "                                its main contact\n"
 "  partner welcome PARTNER       mail the welcome kit again, on purpose\n",
@@ -677,6 +678,9 @@ const struct cli_cmd cli_partner_cmd = { "partner",
 "  --newsletter on|off   (contact add, set) a copy of the firm's issue,\n"
 "                        with its own unsubscribe (default off)\n"
 "  --welcome             (contact add, set) the welcome kit to the contact\n"
+"  --bounced off         (contact set) the contact's address works again:\n"
+"                        mail meant for them no longer goes to the main\n"
+"                        contact\n"
 "  --welcome             queue the welcome kit, once (add, import)\n"
 "  --owner EMAIL         (set) the account manager, a staff member: owns\n"
 "                        the partner's new referrals; - for none\n"
@@ -697,6 +701,8 @@ const struct cli_cmd cli_partner_cmd = { "partner",
 "      --name \"Keiri\" --lang ja --role billing\n"
 "  refbot partner contact set partner@firm.example sales@firm.example \\\n"
 "      --newsletter on --welcome\n"
+"  refbot partner contact set partner@firm.example sales@firm.example \\\n"
+"      --bounced off\n"
 "  refbot partner set partner@firm.example --owner yamamoto@firm.example\n"
 "  refbot partner set partner@firm.example --email info@firm.example\n" };
 

@@ -63,6 +63,15 @@ db_contact_bounced(struct db *db, const char *email, const char *why)
 }
 
 int
+db_contact_unbounce(struct db *db, int64_t contact_id)
+{
+	static const char sql[] = "UPDATE contacts SET bounced_at = NULL, "
+	    "bounced = NULL WHERE id = ? AND bounced_at IS NOT NULL";
+
+	return db_changes(db, sql, ARGS(arg_int(contact_id)));
+}
+
+int
 db_contact_newsletter(struct db *db, int64_t contact_id, int on)
 {
 	static const char sql[] = "UPDATE contacts SET newsletter = ? "

@@ -35,6 +35,12 @@ int db_contact_add(struct db *, int64_t partner_id, const char *email,
  * good (not again); rows changed or -1.
  */
 int db_contact_bounced(struct db *, const char *email, const char *why);
+/*
+ * Clears a contact's bounce flag (partner contact set --bounced off):
+ * mail meant for them goes to them again; rows changed (0: it was not
+ * flagged) or -1.
+ */
+int db_contact_unbounce(struct db *, int64_t contact_id);
 /* Sets whether a contact gets the newsletter; rows changed or -1. */
 int db_contact_newsletter(struct db *, int64_t contact_id, int on);
 /* The contact with this id; 1 found, 0 not, -1 error. */

@@ -22,17 +22,29 @@ db_pending_add(struct db *db, const char *kind, int64_t partner_id,
 }
 
 int
+db_pending_add_unsubscribe(struct db *db, int64_t partner_id,
+    int64_t contact_id, int64_t message_row, int64_t *id)
+{
+	static const char sql[] = "INSERT INTO pending_requests (kind, "
+	    "partner_id, contact_id, message_row, created_at) "
+	    "VALUES ('unsubscribe', ?, ?, ?, ?)";
+
+	return db_insert(db, sql, ARGS(arg_int(partner_id), arg_id(contact_id),
+	    arg_int(message_row), arg_int(clock_now())), id);
+}
+
+int
 db_pending_get(struct db *db, int64_t id, struct pending_request *pr)
 {
 	static const char sql[] = "SELECT id, kind, partner_id, "
-	    "coalesce(referral_id, 0), body, coalesce(done_at, 0) "
-	    "FROM pending_requests WHERE id = ?";
+	    "coalesce(referral_id, 0), body, coalesce(done_at, 0), "
+	    "coalesce(contact_id, 0) FROM pending_requests WHERE id = ?";
 
 	memset(pr, 0, sizeof(*pr));
 	return db_row(db, sql, ARGS(arg_int(id)), COLS(col_int64(&pr->id),
 	    col_text(&pr->kind), col_int64(&pr->partner_id),
 	    col_int64(&pr->referral_id), col_text(&pr->body),
-	    col_int64(&pr->done_at)));
+	    col_int64(&pr->done_at), col_int64(&pr->contact_id)));
 }
 
 int

@@ -18,10 +18,17 @@ struct pending_request {
 	int64_t partner_id;
 	int64_t referral_id;	/* 0: none */
 	char *body;		/* what the request said (the correction) */
+	int64_t contact_id;	/* unsubscribe: their copy; 0: firm's */
 	int64_t done_at;	/* 0: not applied yet */
 };
 int db_pending_add(struct db *, const char *kind, int64_t partner_id,
     int64_t referral_id, int64_t message_row, const char *body, int64_t *id);
+/*
+ * An unsubscribe: of contact_id's own copy of the newsletter, or of the
+ * firm's (contact_id 0).
+ */
+int db_pending_add_unsubscribe(struct db *, int64_t partner_id,
+    int64_t contact_id, int64_t message_row, int64_t *id);
 /* 1 with *pr filled (pending_request_free), 0 if there is none, -1. */
 int db_pending_get(struct db *, int64_t id, struct pending_request *pr);
 /* Marks it applied: 1, 0 if it already was, -1. */

@@ -637,6 +637,13 @@ const char *const db_migrations[] = {
 	 */
 	"CREATE INDEX referrals_won ON referrals(partner_id) "
 	"  WHERE status = 'WON';",
+	/*
+	 * Issue 18, session 6: an unsigned UNSUBSCRIBE from a contact
+	 * other than the main one asks to stop that contact's own copy
+	 * (the contact's id; NULL: the firm's newsletter).  No foreign key:
+	 * the contact may be removed while the request waits.
+	 */
+	"ALTER TABLE pending_requests ADD COLUMN contact_id INTEGER;",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);

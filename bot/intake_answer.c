@@ -205,12 +205,16 @@ intake_partner_message(struct job *j, const struct partner *p,
 			{ "context", context }, { "attachments", files },
 			{ "text", text },
 		};
-		/* Staff reply to the partner directly. */
+		/*
+		 * To the firm's account manager, else all staff; they reply
+		 * to the partner directly.
+		 */
 		memset(&n, 0, sizeof(n));
 		n.name = "staff-partner-message";
 		n.vars = vars;
 		n.nvars = nitems(vars);
 		n.reply_to = j->a.msg.from_addr;
+		n.partner_id = p->id;
 		rc = notify_staff(rb, &n);
 		/* The partner: it reached the team; the form, if it was one. */
 		memset(&n, 0, sizeof(n));
@@ -234,8 +238,8 @@ intake_partner_message(struct job *j, const struct partner *p,
 	free(refs);
 	j->disposition = "partner-message";
 	j->detail = xasprintf("partner %lld: no referral in it (no form "
-	    "field): forwarded to staff, the partner told it reached the team",
-	    (long long)p->id);
+	    "field): forwarded to its account manager (else staff), the "
+	    "partner told it reached the team", (long long)p->id);
 	log_info("message %lld: partner %lld's message without a referral "
 	    "passed to staff", (long long)j->row, (long long)p->id);
 	return rc < 0 ? -1 : 0;

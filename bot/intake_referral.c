@@ -676,7 +676,7 @@ intake_confirmed_request(struct job *j)
 	}
 	if (strcmp(pr.kind, "unsubscribe") == 0) {
 		r = newsletter_unsubscribe(rb, j->row, &j->a, pr.partner_id,
-		    "confirmed by a signed reply", &out);
+		    pr.contact_id, "confirmed by a signed reply", &out);
 		if (out.disposition != NULL)
 			intake_take(j, &out);
 	} else if (strcmp(pr.kind, "correction") == 0)

@@ -190,3 +190,49 @@ out:
 	free(who);
 	return rc;
 }
+
+/*
+ * An invitation still to come (not cancelled, not over) held by someone
+ * other than owner: true for m.
+ */
+static int
+moves(const struct meeting *m, const char *owner)
+{
+	int64_t now = clock_now();
+	struct tm tm;
+	char today[16];
+
+	if (m->attendee == NULL || m->cancelled_at >= 0 ||
+	    strcasecmp(m->attendee, owner) == 0)
+		return 0;
+	if (m->starts_at >= 0)
+		return m->starts_at + 60 * (int64_t)m->minutes > now;
+	strftime(today, sizeof(today), "%Y-%m-%d", clock_local(now, &tm));
+	return strcmp(m->day, today) >= 0;
+}
+
+int
+meeting_reassign(struct refbot *rb, const struct referral *r,
+    const char *owner)
+{
+	struct meeting m;
+	int found, rc = 0;
+
+	if ((found = db_meeting_get(rb->db, r->id, &m)) <= 0)
+		return found;
+	if (moves(&m, owner)) {
+		/* As a MEETING by someone else does (meeting_apply). */
+		m.sequence++;
+		rc = send_invitation(rb, r, &m, 1);
+		m.sequence++;
+		free(m.attendee);
+		m.attendee = xstrdup(owner);
+		if (rc == 0 && db_meeting_put(rb->db, r->id, &m,
+		    clock_now()) != 0)
+			rc = -1;
+		if (rc == 0)
+			rc = send_invitation(rb, r, &m, 0);
+	}
+	meeting_free(&m);
+	return rc;
+}

@@ -23,6 +23,16 @@
 int meeting_apply(struct refbot *, const struct referral *r,
     const struct keyword_cmd *cmd, const char *actor);
 
+/*
+ * r was given to owner (ASSIGN): an invitation still to come that went
+ * to someone else moves, as when another staff member sends MEETING: the
+ * one invited gets METHOD:CANCEL for it, owner the invitation with the
+ * next SEQUENCE and the same UID.  A past or cancelled meeting stays as
+ * it is.  In the caller's transaction; 0, or -1 as meeting_apply.
+ */
+int meeting_reassign(struct refbot *, const struct referral *r,
+    const char *owner);
+
 /* "2026-12-10 14:00", "2026-12-10", or NULL: what cmd said.  Caller frees. */
 char *meeting_when(const struct keyword_cmd *cmd);
 

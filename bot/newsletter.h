@@ -104,11 +104,12 @@ int newsletter_inbound(struct refbot *, int64_t row, const struct analysis *,
     struct reply_outcome *out);
 
 /*
- * Turns partner_id's newsletter off (how: the signed way it was asked
- * for, for the log) and tells them.  Returns 1 with *out filled, -1.
+ * Turns partner_id's newsletter off, or only contact_id's own copy when
+ * not 0 (how: the signed way it was asked for, for the log), and tells
+ * whoever's it was.  Returns 1 with *out filled, -1.
  */
 int newsletter_unsubscribe(struct refbot *, int64_t row,
-    const struct analysis *, int64_t partner_id, const char *how,
-    struct reply_outcome *out);
+    const struct analysis *, int64_t partner_id, int64_t contact_id,
+    const char *how, struct reply_outcome *out);
 
 #endif

@@ -73,10 +73,10 @@ tell_unsubscribed(struct refbot *rb, const struct analysis *a,
 	return notify_queue(rb, &n, NULL);
 }
 
-int
-newsletter_unsubscribe(struct refbot *rb, int64_t row,
-    const struct analysis *a, int64_t partner_id, const char *how,
-    struct reply_outcome *out)
+/* Turns partner_id's newsletter off and tells them. */
+static int
+firm_unsubscribe(struct refbot *rb, int64_t row, const struct analysis *a,
+    int64_t partner_id, const char *how, struct reply_outcome *out)
 {
 	struct partner p;
 	int r;
@@ -147,6 +147,15 @@ contact_unsubscribe(struct refbot *rb, int64_t row, const struct analysis *a,
 	return r < 0 ? -1 : 1;
 }
 
+int
+newsletter_unsubscribe(struct refbot *rb, int64_t row,
+    const struct analysis *a, int64_t partner_id, int64_t contact_id,
+    const char *how, struct reply_outcome *out)
+{
+	return contact_id > 0 ? contact_unsubscribe(rb, row, a, contact_id,
+	    how, out) : firm_unsubscribe(rb, row, a, partner_id, how, out);
+}
+
 /*
  * UNSUBSCRIBE in a reply to the issue of partner_id: from a contact who
  * gets a copy, that copy stops; else the firm's issue does.
@@ -165,8 +174,8 @@ reply_unsubscribe(struct refbot *rb, int64_t row, const struct analysis *a,
 		contact_free(&c);
 	if (r < 0)
 		return -1;
-	return own ? contact_unsubscribe(rb, row, a, id, "reply", out) :
-	    newsletter_unsubscribe(rb, row, a, partner_id, "reply", out);
+	return newsletter_unsubscribe(rb, row, a, partner_id, own ? id : 0,
+	    "reply", out);
 }
 
 /* A partner's other reply to an issue: passed on to staff. */
@@ -193,6 +202,7 @@ forward(struct refbot *rb, int64_t row, const struct analysis *a,
 		n.name = "staff-newsletter-reply";
 		n.vars = vars;
 		n.nvars = nitems(vars);
+		n.partner_id = p.id;	/* its account manager, else all */
 		r = notify_staff(rb, &n);
 	}
 	log_info("message %lld: reply to partner %lld's newsletter passed to "
@@ -509,36 +519,76 @@ staff_profile(struct refbot *rb, int64_t row, const struct analysis *a,
 }
 
 /*
+ * Who an unsigned UNSUBSCRIBE from a's sender is about: one of p's
+ * contacts other than the main one (their own copy: *contact_id, and
+ * *on whether they get one), or the firm (*contact_id 0, *on p's).
+ * 0, or -1.
+ */
+static int
+whose_newsletter(struct refbot *rb, const struct analysis *a,
+    const struct partner *p, int64_t *contact_id, int *on)
+{
+	struct contact c;
+	int r = db_contact_get(rb->db, a->msg.from_addr, &c);
+
+	*contact_id = 0;
+	*on = p->newsletter;
+	if (r <= 0)
+		return r;
+	if (c.partner_id == p->id && strcmp(c.role, "main") != 0 &&
+	    ascii_strcasecmp(c.email, p->email) != 0) {
+		*contact_id = c.id;
+		*on = c.newsletter && p->newsletter;
+	}
+	contact_free(&c);
+	return 0;
+}
+
+/*
  * UNSUBSCRIBE in new mail to the intake proves only a From address: the
  * partner is asked first, by mail with a signed reply address that
- * names this request; a reply to it unsubscribes (intake.c).
+ * names this request; a reply to it unsubscribes (intake.c).  From a
+ * contact other than the main one it asks to stop only their own copy,
+ * and the mail says so; from the main contact (or another address of
+ * the firm), the firm's.
  */
 static int
 unsubscribe_unsigned(struct refbot *rb, int64_t row, const struct analysis *a,
     const struct partner *p, struct reply_outcome *out)
 {
 	struct notify n;
-	int64_t id;
-	int r;
+	char who[48];
+	int64_t id, contact_id;
+	int r, on;
 
-	if (!p->newsletter) {
+	if (whose_newsletter(rb, a, p, &contact_id, &on) != 0)
+		return -1;
+	if (contact_id > 0)
+		snprintf(who, sizeof(who), "contact %lld of partner %lld",
+		    (long long)contact_id, (long long)p->id);
+	else
+		snprintf(who, sizeof(who), "partner %lld", (long long)p->id);
+	if (!on) {
 		outcome(out, "unsubscribe-unsigned", xasprintf("unsigned "
-		    "unsubscribe for partner %lld, who already is",
-		    (long long)p->id));
+		    "unsubscribe for %s, who gets no newsletter", who));
 		return 1;
 	}
-	if (db_pending_add(rb->db, "unsubscribe", p->id, 0, row, NULL,
+	if (db_pending_add_unsubscribe(rb->db, p->id, contact_id, row,
 	    &id) != 0)
 		return -1;
 	{
 		const struct render_var vars[] = {
 			{ "partner_name", p->name },
-			{ "partner_email", p->email },
+			{ "partner_email", contact_id > 0 ?
+			    a->msg.from_addr : p->email },
 			{ "from_name", rb->cfg.from_name },
 		};
 		memset(&n, 0, sizeof(n));
-		n.name = "confirm-unsubscribe";
-		n.lang = refbot_partner_lang(p, a->lang);
+		n.name = contact_id > 0 ? "confirm-unsubscribe-contact" :
+		    "confirm-unsubscribe";
+		n.lang = contact_id > 0 ? contacts_sender_lang(rb, p,
+		    a->msg.from_addr, a->lang) : refbot_partner_lang(p,
+		    a->lang);
 		n.rcpt = a->msg.from_addr;
 		n.vars = vars;
 		n.nvars = nitems(vars);
@@ -548,12 +598,13 @@ unsubscribe_unsigned(struct refbot *rb, int64_t row, const struct analysis *a,
 		n.auto_reply = 1;
 		r = notify_queue(rb, &n, NULL);
 	}
-	log_info("message %lld: unsigned unsubscribe for partner %lld: "
-	    "request %lld waits for the partner's confirmation",
-	    (long long)row, (long long)p->id, (long long)id);
+	log_info("message %lld: unsigned unsubscribe for %s: request %lld "
+	    "waits for the partner's confirmation", (long long)row, who,
+	    (long long)id);
 	outcome(out, "unsubscribe-unsigned", xasprintf("unsubscribe for "
-	    "partner %lld without a signed address: request %lld %s",
-	    (long long)p->id, (long long)id, r == NOTIFY_WITHHELD ?
+	    "%s%s without a signed address: request %lld %s", who,
+	    contact_id > 0 ? " (their own copy)" : "", (long long)id,
+	    r == NOTIFY_WITHHELD ?
 	    "stored; confirmation withheld (reply cap)" :
 	    "waits for the partner's reply to a signed confirmation"));
 	return r < 0 ? -1 : 1;
@@ -577,7 +628,7 @@ newsletter_inbound(struct refbot *rb, int64_t row, const struct analysis *a,
 		switch (role) {
 		case ROLE_UNSUBSCRIBE:
 			/* Whatever it says: that is what the address means. */
-			return newsletter_unsubscribe(rb, row, a, id,
+			return firm_unsubscribe(rb, row, a, id,
 			    "List-Unsubscribe address", out);
 		case ROLE_UNSUB_CONTACT:
 			return contact_unsubscribe(rb, row, a, id,

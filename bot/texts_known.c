@@ -107,6 +107,9 @@ const struct known known[] = {
 	    "partner_name changes", NULL },
 	{ "mail/confirm-unsubscribe", MAIL, MAILTEXTS, 1, "partner_name "
 	    "partner_email", NULL },
+	/* A contact's own copy only (newsletter_inbound.c). */
+	{ "mail/confirm-unsubscribe-contact", MAIL, MAILTEXTS, 1,
+	    "partner_name partner_email", NULL },
 	{ "mail/staff-alert-summary", MAIL, MAILTEXTS, 2, "kind count sent "
 	    "from to first last dispositions messages", NULL },
 	{ "mail/staff-undelivered", MAIL, MAILTEXTS, 2, "kind ref outbox rcpt "

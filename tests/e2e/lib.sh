@@ -208,6 +208,15 @@ batch_save() {
 
 pyjson() { /usr/bin/python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
 
+# The sandbox's mail tool and database, for tests that want them short:
+# mt COMMAND ARGS (mt fetch --user partner1), sql 'SELECT ...'.
+mt() { "$MAILTOOL" "$1" --env "$SB/env" "${@:2}"; }
+sql() { sqlite3 "$SB/refbot.db" "$1"; }
+# subject_count USER REGEX: how many of USER's mails have a subject
+# matching REGEX; subject_wait USER REGEX N waits (20 s) for N of them.
+subject_count() { mt fetch --user "$1" --format json | pyjson "len([m for m in j if __import__('re').search(r'''$2''', m['headers']['Subject'] or '')])"; }
+subject_wait() { local i; for i in $(seq 100); do [ "$(subject_count "$1" "$2")" -ge "$3" ] && return 0; sleep 0.2; done; return 1; }
+
 finish() {
 	echo "1..$T_N"
 	[ "$T_FAILED" -eq 0 ]

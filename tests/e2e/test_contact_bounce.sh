@@ -3,7 +3,9 @@
 # other contact whose address the server refuses for good (here: no
 # mailbox, 550 at RCPT; and a delivery report about another contact) is
 # marked in "partner contact list", staff are told, and the progress
-# meant for them goes to the firm's main contact instead.
+# meant for them goes to the firm's main contact instead.  Session 6
+# item 2: "partner contact set P EMAIL --bounced off" clears the flag,
+# and mail meant for that contact reaches them again.
 . "$(dirname "$0")/lib.sh"
 sandbox_start
 
@@ -50,4 +52,30 @@ check "a delivery report about a contact flags that contact" \
 check "not the firm" [ "$(sql "select coalesce(bounced, '-') from partners where id = 1")" = - ]
 check "recorded on the message" grep -q "contact address flagged" <<<"$(sql "select detail from messages order by id desc limit 1")"
 check "staff are told, naming the contact" waitn staff1 "contact's address bounced" 1
+# Un-flagged by hand: mail meant for the contact reaches them again.
+mt send --from partner2@example.test --to intake@example.test --subject STATUS --body STATUS >/dev/null
+mt wait --user intake --count 1 --timeout 20 >/dev/null
+rb run --once 2>>"$SB/run.log"
+check "while flagged, the answer to the contact's STATUS goes to the main contact" \
+	[ "$(sql "select rcpt from outbox where kind = 'status-all' order by id desc limit 1")" = partner1@example.test ]
+check "contact set --bounced on is refused (exit 64)" \
+	[ "$(rb partner contact set partner1@example.test partner2@example.test --bounced on >/dev/null 2>&1; echo $?)" = 64 ]
+check "--bounced belongs to contact set (exit 64 with add)" \
+	[ "$(rb partner contact add partner1@example.test new@example.test --bounced off >/dev/null 2>&1; echo $?)" = 64 ]
+out=$(rb partner contact set partner1@example.test partner2@example.test --bounced off 2>"$SB/unbounce.err")
+check "contact set --bounced off says the flag is cleared" grep -q "partner2@example.test is no longer flagged as bouncing" <<<"$out"
+check "it is logged with ids, no address" bash -c 'grep -q "partner 1: contact [0-9]*.s bounce flag cleared by hand" "$1" && ! grep -q "partner2@" "$1"' _ "$SB/unbounce.err"
+list=$(rb partner contact list partner1@example.test --format json)
+check "the list no longer flags the contact" \
+	[ "$(pyjson '[(c["bounced_at"], c["bounced"]) for c in j if c["email"] == "partner2@example.test"][0]' <<<"$list")" = "(None, None)" ]
+check "the other bounced contact stays flagged" [ "$(pyjson '[c["email"] for c in j if c["bounced_at"]]' <<<"$list")" = "['gone@example.test']" ]
+check "a second time: not flagged, nothing changes (exit 0)" \
+	grep -q "was not flagged" <<<"$(rb partner contact set partner1@example.test partner2@example.test --bounced off 2>/dev/null)"
+n2=$(mt count --user partner2)
+mt send --from partner2@example.test --to intake@example.test --subject STATUS --body STATUS >/dev/null
+mt wait --user intake --count 1 --timeout 20 >/dev/null
+rb run --once 2>>"$SB/run.log"
+check "then the answer to their STATUS goes to them" \
+	[ "$(sql "select rcpt from outbox where kind = 'status-all' order by id desc limit 1")" = partner2@example.test ]
+check "and reaches their mailbox" mt wait --user partner2 --count $((n2 + 1)) --timeout 20
 finish

@@ -5,6 +5,9 @@
 # their own signed List-Unsubscribe address: using it stops their copy
 # only (the main contact's issue goes on), and an UNSUBSCRIBE reply from
 # them does the same.  --welcome sends the kit to that contact.
+# Session 6 item 1: an unsigned UNSUBSCRIBE to the intake from such a
+# contact asks (by a signed confirmation, as before) to stop their own
+# copy only, and says so; from the main contact, the firm's, saying so.
 export SANDBOX_EXTRA_USERS="sales keiri stranger"
 . "$(dirname "$0")/lib.sh"
 sandbox_start
@@ -80,4 +83,51 @@ rb run --once 2>>"$SB/run.log"
 check "their UNSUBSCRIBE reply stops their copy" \
 	[ "$(rb partner contact list partner1@example.test --format json | pyjson '[c["newsletter"] for c in j if c["email"] == "keiri@example.test"][0]')" = False ]
 check "and leaves the firm subscribed" [ "$(sql "select newsletter from partners where email = 'partner1@example.test'")" = 1 ]
+# An unsigned UNSUBSCRIBE to the intake from a contact other than the
+# main one: their own copy only, once they confirm by a signed reply.
+rb partner contact set partner1@example.test sales@example.test --newsletter on >/dev/null
+ns=$(nmails sales .)
+mt send --from sales@example.test --to intake@example.test --subject "配信停止" --body "配信停止" >/dev/null
+mt wait --user intake --count 1 --timeout 20 >/dev/null
+rb run --once 2>>"$SB/run.log"
+contact_news() { rb partner contact list partner1@example.test --format json | pyjson "[c['newsletter'] for c in j if c['email'] == '$1'][0]"; }
+check "an unsigned UNSUBSCRIBE from a contact changes nothing yet" [ "$(contact_news sales@example.test)/$(sql "select newsletter from partners where id = 1")" = True/1 ]
+check "recorded as the contact's request for their own copy" \
+	grep -q "^unsubscribe-unsigned|unsubscribe for contact [0-9]* of partner 1 (their own copy) without a signed address" <<<"$(sql "select disposition, detail from messages order by id desc limit 1")"
+check "the contact is asked to confirm, in their language" waitn sales 'ご本人宛の写し' 1
+confirm=$(mails sales 'ご本人宛の写し')
+check "the mail says only their copy stops, the firm's goes on" \
+	bash -c '[[ $1 == *"停止するのはご本人宛の写しのみです"* && $1 == *sales@example.test* ]]' _ "$(pyjson 'j[0]["text"]' <<<"$confirm")"
+mt send --from sales@example.test --to "$(pyjson 'j[0]["headers"]["Reply-To"].strip("<>")' <<<"$confirm")" \
+	--subject "Re: 確認" --body "はい" >/dev/null
+mt wait --user intake --count 1 --timeout 20 >/dev/null
+rb run --once 2>>"$SB/run.log"
+check "their confirmation stops their copy" [ "$(contact_news sales@example.test)" = False ]
+check "and not the firm's" [ "$(sql "select newsletter from partners where id = 1")" = 1 ]
+check "recorded as the contact's unsubscribe" grep -q "contact [0-9]* of partner 1 unsubscribed from the newsletter (confirmed by a signed reply)" <<<"$(sql "select detail from messages order by id desc limit 1")"
+check "they are told their copy stopped" waitn sales '配信を停止しました' 2
+
+# The same in English, for a contact in the firm's language.
+rb partner contact set partner1@example.test keiri@example.test --newsletter on >/dev/null
+mt send --from keiri@example.test --to intake@example.test --subject "UNSUBSCRIBE" --body "UNSUBSCRIBE" >/dev/null
+mt wait --user intake --count 1 --timeout 20 >/dev/null
+rb run --once 2>>"$SB/run.log"
+check "an English contact is asked in English about their copy" waitn keiri 'Please confirm: stop your copy' 1
+check "saying only their own copy stops" \
+	grep -q "Only your own copy stops" <<<"$(mails keiri 'Please confirm: stop your copy' | pyjson 'j[0]["text"]')"
+check "nothing changed yet" [ "$(contact_news keiri@example.test)" = True ]
+
+# From the main contact: the firm's newsletter, the mail says so.
+mt send --from partner1@example.test --to intake@example.test --subject "UNSUBSCRIBE" --body "UNSUBSCRIBE" >/dev/null
+mt wait --user intake --count 1 --timeout 20 >/dev/null
+rb run --once 2>>"$SB/run.log"
+check "the main contact's UNSUBSCRIBE asks to confirm the firm's" waitn partner1 'Please confirm: stop our monthly newsletter' 1
+confirm=$(mails partner1 'Please confirm: stop our monthly newsletter')
+check "saying it stops the firm's issue and the colleagues' copies" \
+	grep -q "the copies any of your colleagues asked for" <<<"$(pyjson 'j[0]["text"]' <<<"$confirm")"
+mt send --from partner1@example.test --to "$(pyjson 'j[0]["headers"]["Reply-To"].strip("<>")' <<<"$confirm")" \
+	--subject "Re: Please confirm" --body "Yes" >/dev/null
+mt wait --user intake --count 1 --timeout 20 >/dev/null
+rb run --once 2>>"$SB/run.log"
+check "the main contact's confirmation stops the firm's newsletter" [ "$(sql "select newsletter from partners where id = 1")" = 0 ]
 finish

@@ -4,8 +4,10 @@
 # the configured timezone and sends that staff member an iCalendar
 # invitation (iMIP: text/calendar; method=REQUEST beside the text, and
 # invite.ics); a new time updates the same event (same UID, higher
-# SEQUENCE); LOST cancels it (METHOD:CANCEL).  The invitations are read
-# over IMAP and parsed with an independent parser, Python's icalendar.
+# SEQUENCE); LOST cancels it (METHOD:CANCEL); ASSIGN / 担当 alone moves
+# an invitation still to come to the new owner (#18, session 6 item 3).
+# The invitations are read over IMAP and parsed with an independent
+# parser, Python's icalendar.
 . "$(dirname "$0")/lib.sh"
 sandbox_start
 
@@ -174,5 +176,45 @@ check "staff1 gets METHOD:CANCEL for the old time, SEQUENCE 1" \
 check "staff2 gets METHOD:REQUEST for the new time, same UID, SEQUENCE 2" \
 	[ "$(pyjson '(len(j), j[0]["method"], j[0]["sequence"], j[0]["start"], j[0]["attendee"].lower())' <<<"$b")" = "(1, 'REQUEST', 2, '2026-12-16T02:00:00+00:00', 'mailto:staff2@example.test')" ]
 check "the same event for both" [ "$(pyjson 'j[0]["uid"]' <<<"$a")" = "$(pyjson 'j[0]["uid"]' <<<"$b")" ]
+# ASSIGN alone moves the invitation still to come: the one invited gets
+# METHOD:CANCEL, the new owner the same event with the next SEQUENCE.
+rb staff add staff1@example.test --name "Alice Smith" >/dev/null
+rb staff add staff2@example.test --name "山本 花子" --lang ja >/dev/null
+# USER's invitations about REF-000002, as JSON.
+ref2() { invites "$1" | pyjson 'json.dumps([i for i in j if "REF-000002" in i["summary"]])'; }
+# Waits until USER has N of them.
+wait_ref2() { local i; for i in $(seq 100); do [ "$(ref2 "$1" | pyjson 'len(j)')" -ge "$2" ] && return 0; sleep 0.2; done; return 1; }
+owner2() { sqlite3 "$SB/refbot.db" "select owner from referrals where id = 2"; }
+# hand FROM REPLY-TO BODY: a staff reply about REF-000002, handled.
+hand() { send --from "$1" --to "$2" --subject "Re: [REF-000002]" --body "$3"; run_once; }
+hand staff2 "$s2" "ASSIGN staff1@example.test"
+check "ASSIGN makes staff1 the owner" [ "$(owner2)" = staff1@example.test ]
+check "staff2, invited before, gets a cancellation" wait_ref2 staff2 2
+check "staff1, the new owner, gets the invitation" wait_ref2 staff1 3
+check "staff2's is METHOD:CANCEL for 11:00 on the 16th, SEQUENCE 3, the same UID" \
+	[ "$(ref2 staff2 | pyjson '(j[-1]["method"], j[-1]["status"], j[-1]["sequence"], j[-1]["start"], j[-1]["uid"] == j[0]["uid"])')" = "('CANCEL', 'CANCELLED', 3, '2026-12-16T02:00:00+00:00', True)" ]
+check "staff1's is METHOD:REQUEST for the same time, SEQUENCE 4, the same UID" \
+	[ "$(ref2 staff1 | pyjson '(j[-1]["method"], j[-1]["sequence"], j[-1]["start"], j[-1]["attendee"].lower(), j[-1]["uid"] == j[0]["uid"])')" = "('REQUEST', 4, '2026-12-16T02:00:00+00:00', 'mailto:staff1@example.test', True)" ]
+# 担当 山本 hands it back: the invitation follows again.
+hand staff1 "$s1" "担当 山本"
+check "担当 山本 makes staff2 the owner" [ "$(owner2)" = staff2@example.test ]
+check "staff1 gets the cancellation" wait_ref2 staff1 4
+check "staff2 the invitation" wait_ref2 staff2 3
+check "CANCEL to staff1 (SEQUENCE 5), REQUEST to staff2 (SEQUENCE 6)" \
+	[ "$(ref2 staff1 | pyjson '(j[-1]["method"], j[-1]["sequence"])')/$(ref2 staff2 | pyjson '(j[-1]["method"], j[-1]["sequence"], j[-1]["attendee"].lower())')" = "('CANCEL', 5)/('REQUEST', 6, 'mailto:staff2@example.test')" ]
+# From the CLI, as the staff keyword: the same.
+cli_assign() { rb referral set-status REF-000002 ASSIGN "$1" >/dev/null; }
+check "referral set-status REF ASSIGN from the CLI" cli_assign staff1@example.test
+rb run --once 2>>"$SB/run.log"
+check "the CLI's ASSIGN: staff2 gets the cancellation" wait_ref2 staff2 4
+check "staff1 the invitation" wait_ref2 staff1 5
+check "CANCEL to staff2 (SEQUENCE 7), REQUEST to staff1 (SEQUENCE 8)" \
+	[ "$(ref2 staff2 | pyjson '(j[-1]["method"], j[-1]["sequence"])')/$(ref2 staff1 | pyjson '(j[-1]["method"], j[-1]["sequence"], j[-1]["attendee"].lower())')" = "('CANCEL', 7)/('REQUEST', 8, 'mailto:staff1@example.test')" ]
+# A meeting that is over stays where it was.
+sqlite3 "$SB/refbot.db" "update meetings set starts_at = starts_at - 30 * 86400 where referral_id = 2"
+hand staff1 "$s1" "担当 山本"
+sleep 1
+check "ASSIGN after the meeting: owner changed, no invitation moves" \
+	[ "$(owner2)/$(ref2 staff1 | pyjson 'len(j)')/$(ref2 staff2 | pyjson 'len(j)')" = "staff2@example.test/5/4" ]
 check "refbot logged no warnings" [ "$(grep -c 'warning:' "$SB/run.log")" = 0 ]
 finish
