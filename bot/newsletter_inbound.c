@@ -48,10 +48,14 @@ partner_or_gone(struct refbot *rb, int64_t id, struct partner *p,
 	return r;
 }
 
-/* Tells rcpt, of p, that their newsletter stopped; as notify_queue. */
+/*
+ * Tells rcpt, of p, text name about their newsletter (it stopped, or
+ * there was none to stop); as notify_queue.
+ */
 static int
 tell_unsubscribed(struct refbot *rb, const struct analysis *a,
-    const struct partner *p, const char *rcpt, const char *lang)
+    const struct partner *p, const char *rcpt, const char *lang,
+    const char *name)
 {
 	const struct render_var vars[] = {
 		{ "partner_name", p->name }, { "partner_email", rcpt },
@@ -60,7 +64,7 @@ tell_unsubscribed(struct refbot *rb, const struct analysis *a,
 	struct notify n;
 
 	memset(&n, 0, sizeof(n));
-	n.name = "newsletter-unsubscribed";
+	n.name = name;
 	n.lang = lang;
 	n.rcpt = rcpt;
 	n.vars = vars;
@@ -97,7 +101,7 @@ firm_unsubscribe(struct refbot *rb, int64_t row, const struct analysis *a,
 	log_info("message %lld: partner %lld unsubscribed from the newsletter "
 	    "(%s)", (long long)row, (long long)p.id, how);
 	r = tell_unsubscribed(rb, a, &p, p.email, refbot_partner_lang(&p,
-	    NULL));
+	    NULL), "newsletter-unsubscribed");
 	outcome(out, "unsubscribe", xasprintf("partner %lld unsubscribed from "
 	    "the newsletter (%s)", (long long)p.id, how));
 	partner_free(&p);
@@ -138,7 +142,8 @@ contact_unsubscribe(struct refbot *rb, int64_t row, const struct analysis *a,
 	    (long long)p.id, how);
 	if (r > 0)
 		r = tell_unsubscribed(rb, a, &p, c.email,
-		    contacts_sender_lang(rb, &p, c.email, NULL));
+		    contacts_sender_lang(rb, &p, c.email, NULL),
+		    "newsletter-unsubscribed-contact");
 	outcome(out, "unsubscribe", xasprintf("contact %lld of partner %lld "
 	    "unsubscribed from the newsletter (%s)", (long long)c.id,
 	    (long long)p.id, how));
@@ -569,9 +574,21 @@ unsubscribe_unsigned(struct refbot *rb, int64_t row, const struct analysis *a,
 	else
 		snprintf(who, sizeof(who), "partner %lld", (long long)p->id);
 	if (!on) {
+		/*
+		 * Nothing to stop, nothing to confirm; the sender is told
+		 * which (their firm's newsletter is off, or they get no
+		 * copy of their own), in their language.
+		 */
+		r = tell_unsubscribed(rb, a, p, a->msg.from_addr,
+		    contacts_sender_lang(rb, p, a->msg.from_addr, a->lang),
+		    p->newsletter ? "newsletter-no-copy" :
+		    "newsletter-already-stopped");
 		outcome(out, "unsubscribe-unsigned", xasprintf("unsigned "
-		    "unsubscribe for %s, who gets no newsletter", who));
-		return 1;
+		    "unsubscribe for %s, who gets no newsletter (%s): %s", who,
+		    p->newsletter ? "no copy of their own" :
+		    "the firm's is stopped", r == NOTIFY_WITHHELD ?
+		    "answer withheld (reply cap)" : "told so"));
+		return r < 0 ? -1 : 1;
 	}
 	if (db_pending_add_unsubscribe(rb->db, p->id, contact_id, row,
 	    &id) != 0)

@@ -93,6 +93,13 @@ const struct known known[] = {
 	    "balance open_list thanks", NULL },
 	{ "mail/newsletter-unsubscribed", MAIL, MAILTEXTS, 1, "partner_name "
 	    "partner_email", NULL },
+	/* newsletter_inbound.c: a contact's own copy stopped; nothing to stop. */
+	{ "mail/newsletter-unsubscribed-contact", MAIL, MAILTEXTS, 1,
+	    "partner_name partner_email", NULL },
+	{ "mail/newsletter-no-copy", MAIL, MAILTEXTS, 1, "partner_name "
+	    "partner_email", NULL },
+	{ "mail/newsletter-already-stopped", MAIL, MAILTEXTS, 1,
+	    "partner_name partner_email", NULL },
 	{ "mail/staff-newsletter-profile", MAIL, MAILTEXTS, 2, "month lang "
 	    "state confirm send_date partners preview marker", NULL },
 	{ "mail/staff-newsletter-reminder", MAIL, MAILTEXTS, 2, "month "
