@@ -190,7 +190,8 @@ forward(struct refbot *rb, int64_t row, const struct analysis *a,
 {
 	struct partner p;
 	struct notify n;
-	int r;
+	char *manager;
+	int r, am;
 
 	if ((r = partner_or_gone(rb, partner_id, &p, "newsletter-reply",
 	    out)) <= 0)
@@ -208,12 +209,16 @@ forward(struct refbot *rb, int64_t row, const struct analysis *a,
 		n.vars = vars;
 		n.nvars = nitems(vars);
 		n.partner_id = p.id;	/* its account manager, else all */
-		r = notify_staff(rb, &n);
+		am = staff_partner_manager(rb, p.id, &manager);
+		free(manager);
+		r = am < 0 ? -1 : notify_staff(rb, &n);
 	}
 	log_info("message %lld: reply to partner %lld's newsletter passed to "
-	    "staff", (long long)row, (long long)p.id);
+	    "%s", (long long)row, (long long)p.id, am > 0 ?
+	    "its account manager" : "all staff");
 	outcome(out, "newsletter-reply", xasprintf("reply to partner %lld's "
-	    "newsletter forwarded to staff", (long long)p.id));
+	    "newsletter forwarded to %s", (long long)p.id, am > 0 ?
+	    "its account manager" : "all staff (no account manager)"));
 	partner_free(&p);
 	return r < 0 ? -1 : 1;
 }
