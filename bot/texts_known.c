@@ -203,7 +203,11 @@ const struct known known[] = {
 	    "history.paid history.paid-note history.adjusted "
 	    "history.adjusted-note history.field-corrected "
 	    "history.field-corrected-note history.changed history.forwarded "
-	    "history.by-hand" },
+	    "history.by-hand history.meeting-accepted "
+	    "history.meeting-tentative history.meeting-declined "
+	    "history.meeting-delegated history.meeting-none "
+	    "history.meeting-counter history.meeting-replaced "
+	    "history.meeting-cancelled" },
 	/* notify.c: the staff cheat sheet, a line per allowed keyword. */
 	{ "mail/keyword-lines", LINES, MAILTEXTS, 1, "", "CONTACTED MEETING "
 	    "PROPOSAL WON LOST DECLINED NOTE REOPEN REVENUE CREDIT AMEND "
