@@ -230,6 +230,32 @@ test_size_cap(void)
 	free(err);
 }
 
+/*
+ * A multipart whose boundary matches no part is refused after its
+ * headers were read: nothing is left for the caller to free (callers
+ * such as forward_attached free nothing on failure).
+ */
+static void
+test_no_part_leaves_nothing(void)
+{
+	struct message msg;
+	char *err = NULL;
+	const char raw[] = "From: Pat <pat@example.test>\r\n"
+	    "Subject: parts lost\r\nMessage-ID: <x@example.test>\r\n"
+	    "MIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"none\"\r\n\r\n"
+	    "--other\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+	    "--other--\r\n";
+
+	EXPECT(message_parse(raw, sizeof(raw) - 1, 0, &msg, &err) ==
+	    MESSAGE_UNPARSABLE);
+	EXPECT_CONTAINS(err, "matches no part");
+	EXPECT(msg.from_addr == NULL && msg.subject == NULL &&
+	    msg.message_id == NULL && msg.content_type == NULL &&
+	    msg.nheaders == 0 && msg.headers == NULL);
+	free(err);
+}
+
 static void
 test_rfc2047(void)
 {
@@ -362,6 +388,7 @@ main(void)
 	RUN(test_invalid_bytes_replaced);
 	RUN(test_invalid_bytes_unlabelled);
 	RUN(test_size_cap);
+	RUN(test_no_part_leaves_nothing);
 	RUN(test_rfc2047);
 	RUN(test_rfc2047_linear);
 	RUN(test_our_ids);
