@@ -93,7 +93,7 @@ const struct known known[] = {
 	    "balance open_list thanks", NULL },
 	{ "mail/newsletter-unsubscribed", MAIL, MAILTEXTS, 1, "partner_name "
 	    "partner_email", NULL },
-	/* newsletter_inbound.c: a contact's own copy stopped; nothing to stop. */
+	/* newsletter_inbound.c: one copy stopped; nothing to stop. */
 	{ "mail/newsletter-unsubscribed-contact", MAIL, MAILTEXTS, 1,
 	    "partner_name partner_email", NULL },
 	{ "mail/newsletter-no-copy", MAIL, MAILTEXTS, 1, "partner_name "
