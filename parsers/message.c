@@ -686,7 +686,6 @@ message_parse(const char *raw, size_t len, size_t max_size,
 		if (!found) {
 			*errstr = xstrdup("a multipart message whose boundary "
 			    "matches no part");
-			message_free(msg);	/* nothing to free on failure */
 			mailmime_free(mime);
 			free(copy);
 			return MESSAGE_UNPARSABLE;
