@@ -77,6 +77,14 @@ tell_unsubscribed(struct refbot *rb, const struct analysis *a,
 	return notify_queue(rb, &n, NULL);
 }
 
+/* What became of an answer notify_queue was given (r >= 0). */
+static const char *
+told(int r)
+{
+	return r == NOTIFY_WITHHELD ? "answer withheld (reply cap)" :
+	    "told so";
+}
+
 /* Turns partner_id's newsletter off and tells them. */
 static int
 firm_unsubscribe(struct refbot *rb, int64_t row, const struct analysis *a,
@@ -87,11 +95,14 @@ firm_unsubscribe(struct refbot *rb, int64_t row, const struct analysis *a,
 
 	if ((r = partner_or_gone(rb, partner_id, &p, "unsubscribe", out)) <= 0)
 		return r < 0 ? -1 : 1;
-	if (!p.newsletter) {
+	if (!p.newsletter) {	/* nothing to stop: said so */
+		r = tell_unsubscribed(rb, a, &p, p.email, refbot_partner_lang(
+		    &p, NULL), "newsletter-already-stopped");
 		outcome(out, "unsubscribe", xasprintf("partner %lld was "
-		    "already unsubscribed (%s)", (long long)p.id, how));
+		    "already unsubscribed (%s): %s", (long long)p.id, how,
+		    told(r)));
 		partner_free(&p);
-		return 1;
+		return r < 0 ? -1 : 1;
 	}
 	p.newsletter = 0;
 	if (db_partner_update(rb->db, &p) != 0) {
@@ -129,9 +140,21 @@ contact_unsubscribe(struct refbot *rb, int64_t row, const struct analysis *a,
 		return r < 0 ? -1 : 1;
 	}
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)c.partner_id);
-	if (!c.newsletter || (r = db_partner_find(rb->db, idbuf, &p)) <= 0) {
+	if ((r = db_partner_find(rb->db, idbuf, &p)) <= 0 || !c.newsletter) {
+		const char *note = "";
+
+		/* Nothing to stop: said so, while the firm exists. */
+		if (r > 0) {
+			r = tell_unsubscribed(rb, a, &p, c.email,
+			    contacts_sender_lang(rb, &p, c.email, NULL),
+			    p.newsletter ? "newsletter-no-copy" :
+			    "newsletter-already-stopped");
+			note = told(r);
+			partner_free(&p);
+		}
 		outcome(out, "unsubscribe", xasprintf("contact %lld was "
-		    "already unsubscribed (%s)", (long long)c.id, how));
+		    "already unsubscribed (%s)%s%s", (long long)c.id, how,
+		    *note ? ": " : "", note));
 		contact_free(&c);
 		return r < 0 ? -1 : 1;
 	}
@@ -591,8 +614,7 @@ unsubscribe_unsigned(struct refbot *rb, int64_t row, const struct analysis *a,
 		outcome(out, "unsubscribe-unsigned", xasprintf("unsigned "
 		    "unsubscribe for %s, who gets no newsletter (%s): %s", who,
 		    p->newsletter ? "no copy of their own" :
-		    "the firm's is stopped", r == NOTIFY_WITHHELD ?
-		    "answer withheld (reply cap)" : "told so"));
+		    "the firm's is stopped", told(r)));
 		return r < 0 ? -1 : 1;
 	}
 	if (db_pending_add_unsubscribe(rb->db, p->id, contact_id, row,

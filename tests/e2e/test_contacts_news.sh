@@ -121,6 +121,12 @@ check "nothing changed, and the record says why" \
 	grep -q "^unsubscribe-unsigned|unsigned unsubscribe for contact [0-9]* of partner 1, who gets no newsletter (no copy of their own): told so" <<<"$(sql "select disposition, detail from messages order by id desc limit 1")"
 check "the answer counts under the reply cap" \
 	[ "$(sql "select auto_reply from outbox where kind = 'newsletter-no-copy'")" = 1 ]
+# Their signed List-Unsubscribe address again: no longer silent either.
+mt send --from sales@example.test --to "$unsub" --subject unsubscribe --body "" >/dev/null
+mt wait --user intake --count 1 --timeout 20 >/dev/null
+rb run --once 2>>"$SB/run.log"
+check "a signed unsubscribe with nothing to stop is answered too" waitn sales 'ニュースレターはお送りしておりません' 2
+check "recorded, saying so" grep -q "^unsubscribe|contact [0-9]* was already unsubscribed (.*): told so" <<<"$(sql "select disposition, detail from messages order by id desc limit 1")"
 
 # The same in English, for a contact in the firm's language.
 rb partner contact set partner1@example.test keiri@example.test --newsletter on >/dev/null
