@@ -191,8 +191,8 @@ intake_partner_message(struct job *j, const struct partner *p,
 	struct refbot *rb = j->rb;
 	struct notify n;
 	char *text = written(j), *files = attachment_names(&j->a.msg);
-	char *refs = intake_references(&j->a.msg);
-	int rc;
+	char *refs = intake_references(&j->a.msg), *manager;
+	int rc, am;
 
 	if (context == NULL)
 		context = "a new mail to the intake address";
@@ -215,7 +215,9 @@ intake_partner_message(struct job *j, const struct partner *p,
 		n.nvars = nitems(vars);
 		n.reply_to = j->a.msg.from_addr;
 		n.partner_id = p->id;
-		rc = notify_staff(rb, &n);
+		am = staff_partner_manager(rb, p->id, &manager);
+		free(manager);
+		rc = am < 0 ? NOTIFY_RETRY : notify_staff(rb, &n);
 		/* The partner: it reached the team; the form, if it was one. */
 		memset(&n, 0, sizeof(n));
 		n.name = "partner-message";
@@ -238,9 +240,11 @@ intake_partner_message(struct job *j, const struct partner *p,
 	free(refs);
 	j->disposition = "partner-message";
 	j->detail = xasprintf("partner %lld: no referral in it (no form "
-	    "field): forwarded to its account manager (else staff), the "
-	    "partner told it reached the team", (long long)p->id);
+	    "field): forwarded to %s, the partner told it reached the team",
+	    (long long)p->id, am > 0 ? "its account manager" :
+	    "all staff (no account manager)");
 	log_info("message %lld: partner %lld's message without a referral "
-	    "passed to staff", (long long)j->row, (long long)p->id);
+	    "passed to %s", (long long)j->row, (long long)p->id, am > 0 ?
+	    "its account manager" : "all staff");
 	return rc < 0 ? -1 : 0;
 }

@@ -20,6 +20,7 @@
 
 #include "clock.h"
 #include "db_meetings.h"
+#include "history_words.h"
 #include "intake_int.h"
 #include "log.h"
 #include "notify.h"
@@ -110,7 +111,7 @@ record(struct job *j, const struct referral *r, const struct meeting *m)
 {
 	const struct itip *t = &j->a.itip;
 	const char *who, *late;
-	char ref[24], *proposed = NULL, *detail;
+	char ref[24], seq[16], key[40], *proposed = NULL, *answer, *detail;
 	int outdated, tell, rc;
 
 	/* The attendee it names, else its sender (automatic mail: none). */
@@ -129,10 +130,24 @@ record(struct job *j, const struct referral *r, const struct meeting *m)
 		late = ", to a meeting since cancelled: outdated";
 	else
 		late = ", to an invitation since replaced: outdated";
-	detail = xasprintf("%s%s%s (sequence %d)%s", answer_words(t),
-	    proposed ? ": " : "", proposed ? proposed : "", t->sequence, late);
-	rc = db_history_add(j->rb->db, r->id, who, "meeting-answer", NULL,
-	    NULL, detail);
+	answer = xasprintf("%s%s%s", answer_words(t), proposed ? ": " : "",
+	    proposed ? proposed : "");
+	detail = xasprintf("%s (sequence %d)%s", answer, t->sequence, late);
+	/* The history in each staff reader's words (staff-lines). */
+	snprintf(seq, sizeof(seq), "%d", t->sequence);
+	snprintf(key, sizeof(key), "history.meeting-%s", outdated ?
+	    (m->cancelled_at >= 0 ? "cancelled" : "replaced") :
+	    t->method == ITIP_COUNTER ? "counter" :
+	    itip_partstat_name(t->partstat));
+	{
+		const struct render_var vars[] = {
+			{ "count", seq }, { "text", proposed ? proposed : "" },
+			{ "keyword", answer },
+		};
+		rc = history_add_words(j->rb, r->id, who, "meeting-answer",
+		    NULL, NULL, NULL, key, vars, nitems(vars), NULL);
+	}
+	free(answer);
 	if (rc == 0 && tell)
 		rc = tell_staff(j->rb, r, m, t, who);
 	if (rc == 0) {

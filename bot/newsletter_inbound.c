@@ -48,10 +48,14 @@ partner_or_gone(struct refbot *rb, int64_t id, struct partner *p,
 	return r;
 }
 
-/* Tells rcpt, of p, that their newsletter stopped; as notify_queue. */
+/*
+ * Tells rcpt, of p, text name about their newsletter (it stopped, or
+ * there was none to stop); as notify_queue.
+ */
 static int
 tell_unsubscribed(struct refbot *rb, const struct analysis *a,
-    const struct partner *p, const char *rcpt, const char *lang)
+    const struct partner *p, const char *rcpt, const char *lang,
+    const char *name)
 {
 	const struct render_var vars[] = {
 		{ "partner_name", p->name }, { "partner_email", rcpt },
@@ -60,7 +64,7 @@ tell_unsubscribed(struct refbot *rb, const struct analysis *a,
 	struct notify n;
 
 	memset(&n, 0, sizeof(n));
-	n.name = "newsletter-unsubscribed";
+	n.name = name;
 	n.lang = lang;
 	n.rcpt = rcpt;
 	n.vars = vars;
@@ -73,6 +77,14 @@ tell_unsubscribed(struct refbot *rb, const struct analysis *a,
 	return notify_queue(rb, &n, NULL);
 }
 
+/* What became of an answer notify_queue was given (r >= 0). */
+static const char *
+told(int r)
+{
+	return r == NOTIFY_WITHHELD ? "answer withheld (reply cap)" :
+	    "told so";
+}
+
 /* Turns partner_id's newsletter off and tells them. */
 static int
 firm_unsubscribe(struct refbot *rb, int64_t row, const struct analysis *a,
@@ -83,11 +95,14 @@ firm_unsubscribe(struct refbot *rb, int64_t row, const struct analysis *a,
 
 	if ((r = partner_or_gone(rb, partner_id, &p, "unsubscribe", out)) <= 0)
 		return r < 0 ? -1 : 1;
-	if (!p.newsletter) {
+	if (!p.newsletter) {	/* nothing to stop: said so */
+		r = tell_unsubscribed(rb, a, &p, p.email, refbot_partner_lang(
+		    &p, NULL), "newsletter-already-stopped");
 		outcome(out, "unsubscribe", xasprintf("partner %lld was "
-		    "already unsubscribed (%s)", (long long)p.id, how));
+		    "already unsubscribed (%s): %s", (long long)p.id, how,
+		    told(r)));
 		partner_free(&p);
-		return 1;
+		return r < 0 ? -1 : 1;
 	}
 	p.newsletter = 0;
 	if (db_partner_update(rb->db, &p) != 0) {
@@ -97,7 +112,7 @@ firm_unsubscribe(struct refbot *rb, int64_t row, const struct analysis *a,
 	log_info("message %lld: partner %lld unsubscribed from the newsletter "
 	    "(%s)", (long long)row, (long long)p.id, how);
 	r = tell_unsubscribed(rb, a, &p, p.email, refbot_partner_lang(&p,
-	    NULL));
+	    NULL), "newsletter-unsubscribed");
 	outcome(out, "unsubscribe", xasprintf("partner %lld unsubscribed from "
 	    "the newsletter (%s)", (long long)p.id, how));
 	partner_free(&p);
@@ -125,9 +140,21 @@ contact_unsubscribe(struct refbot *rb, int64_t row, const struct analysis *a,
 		return r < 0 ? -1 : 1;
 	}
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)c.partner_id);
-	if (!c.newsletter || (r = db_partner_find(rb->db, idbuf, &p)) <= 0) {
+	if ((r = db_partner_find(rb->db, idbuf, &p)) <= 0 || !c.newsletter) {
+		const char *note = "";
+
+		/* Nothing to stop: said so, while the firm exists. */
+		if (r > 0) {
+			r = tell_unsubscribed(rb, a, &p, c.email,
+			    contacts_sender_lang(rb, &p, c.email, NULL),
+			    p.newsletter ? "newsletter-no-copy" :
+			    "newsletter-already-stopped");
+			note = told(r);
+			partner_free(&p);
+		}
 		outcome(out, "unsubscribe", xasprintf("contact %lld was "
-		    "already unsubscribed (%s)", (long long)c.id, how));
+		    "already unsubscribed (%s)%s%s", (long long)c.id, how,
+		    *note ? ": " : "", note));
 		contact_free(&c);
 		return r < 0 ? -1 : 1;
 	}
@@ -138,7 +165,8 @@ contact_unsubscribe(struct refbot *rb, int64_t row, const struct analysis *a,
 	    (long long)p.id, how);
 	if (r > 0)
 		r = tell_unsubscribed(rb, a, &p, c.email,
-		    contacts_sender_lang(rb, &p, c.email, NULL));
+		    contacts_sender_lang(rb, &p, c.email, NULL),
+		    "newsletter-unsubscribed-contact");
 	outcome(out, "unsubscribe", xasprintf("contact %lld of partner %lld "
 	    "unsubscribed from the newsletter (%s)", (long long)c.id,
 	    (long long)p.id, how));
@@ -185,7 +213,8 @@ forward(struct refbot *rb, int64_t row, const struct analysis *a,
 {
 	struct partner p;
 	struct notify n;
-	int r;
+	char *manager;
+	int r, am;
 
 	if ((r = partner_or_gone(rb, partner_id, &p, "newsletter-reply",
 	    out)) <= 0)
@@ -203,12 +232,16 @@ forward(struct refbot *rb, int64_t row, const struct analysis *a,
 		n.vars = vars;
 		n.nvars = nitems(vars);
 		n.partner_id = p.id;	/* its account manager, else all */
-		r = notify_staff(rb, &n);
+		am = staff_partner_manager(rb, p.id, &manager);
+		free(manager);
+		r = am < 0 ? -1 : notify_staff(rb, &n);
 	}
 	log_info("message %lld: reply to partner %lld's newsletter passed to "
-	    "staff", (long long)row, (long long)p.id);
+	    "%s", (long long)row, (long long)p.id, am > 0 ?
+	    "its account manager" : "all staff");
 	outcome(out, "newsletter-reply", xasprintf("reply to partner %lld's "
-	    "newsletter forwarded to staff", (long long)p.id));
+	    "newsletter forwarded to %s", (long long)p.id, am > 0 ?
+	    "its account manager" : "all staff (no account manager)"));
 	partner_free(&p);
 	return r < 0 ? -1 : 1;
 }
@@ -569,9 +602,20 @@ unsubscribe_unsigned(struct refbot *rb, int64_t row, const struct analysis *a,
 	else
 		snprintf(who, sizeof(who), "partner %lld", (long long)p->id);
 	if (!on) {
+		/*
+		 * Nothing to stop, nothing to confirm; the sender is told
+		 * which (their firm's newsletter is off, or they get no
+		 * copy of their own), in their language.
+		 */
+		r = tell_unsubscribed(rb, a, p, a->msg.from_addr,
+		    contacts_sender_lang(rb, p, a->msg.from_addr, a->lang),
+		    p->newsletter ? "newsletter-no-copy" :
+		    "newsletter-already-stopped");
 		outcome(out, "unsubscribe-unsigned", xasprintf("unsigned "
-		    "unsubscribe for %s, who gets no newsletter", who));
-		return 1;
+		    "unsubscribe for %s, who gets no newsletter (%s): %s", who,
+		    p->newsletter ? "no copy of their own" :
+		    "the firm's is stopped", told(r)));
+		return r < 0 ? -1 : 1;
 	}
 	if (db_pending_add_unsubscribe(rb->db, p->id, contact_id, row,
 	    &id) != 0)

@@ -139,23 +139,39 @@ staff_rcpts_free(struct staff_rcpt *v, size_t n)
 }
 
 int
-staff_partner_recipients(struct refbot *rb, int64_t partner_id,
-    enum staff_to otherwise, struct staff_rcpt **out, size_t *n)
+staff_partner_manager(struct refbot *rb, int64_t partner_id, char **email)
 {
 	char *owner = NULL;
 
+	*email = NULL;
 	if (db_partner_owner(rb->db, partner_id, &owner) < 0) {
 		log_warnx("staff: %s", db_errmsg(rb->db));
 		return -1;
 	}
 	if (owner != NULL && staff_is(rb, owner)) {
+		*email = owner;
+		return 1;
+	}
+	free(owner);
+	return 0;
+}
+
+int
+staff_partner_recipients(struct refbot *rb, int64_t partner_id,
+    enum staff_to otherwise, struct staff_rcpt **out, size_t *n)
+{
+	char *owner;
+	int r;
+
+	if ((r = staff_partner_manager(rb, partner_id, &owner)) < 0)
+		return -1;
+	if (r > 0) {
 		*out = xcalloc(1, sizeof(**out));
 		(*out)[0].email = owner;
 		(*out)[0].lang = staff_lang(rb, owner);
 		*n = 1;
 		return 0;
 	}
-	free(owner);
 	return staff_recipients(rb, otherwise, 0, out, n);
 }
 

@@ -50,6 +50,13 @@ int staff_recipients(struct refbot *, enum staff_to, int64_t referral_id,
 void staff_rcpts_free(struct staff_rcpt *, size_t n);
 
 /*
+ * Whether mail about partner_id goes to its account manager: 1 while
+ * they are staff (*email, caller frees), else 0 (*email NULL); -1.
+ */
+int staff_partner_manager(struct refbot *, int64_t partner_id,
+    char **email);
+
+/*
  * The people mail about partner_id goes to: its account manager while
  * staff, else as otherwise says (staff_recipients, no referral).
  */

@@ -93,6 +93,13 @@ const struct known known[] = {
 	    "balance open_list thanks", NULL },
 	{ "mail/newsletter-unsubscribed", MAIL, MAILTEXTS, 1, "partner_name "
 	    "partner_email", NULL },
+	/* newsletter_inbound.c: one copy stopped; nothing to stop. */
+	{ "mail/newsletter-unsubscribed-contact", MAIL, MAILTEXTS, 1,
+	    "partner_name partner_email", NULL },
+	{ "mail/newsletter-no-copy", MAIL, MAILTEXTS, 1, "partner_name "
+	    "partner_email", NULL },
+	{ "mail/newsletter-already-stopped", MAIL, MAILTEXTS, 1,
+	    "partner_name partner_email", NULL },
 	{ "mail/staff-newsletter-profile", MAIL, MAILTEXTS, 2, "month lang "
 	    "state confirm send_date partners preview marker", NULL },
 	{ "mail/staff-newsletter-reminder", MAIL, MAILTEXTS, 2, "month "
@@ -196,7 +203,11 @@ const struct known known[] = {
 	    "history.paid history.paid-note history.adjusted "
 	    "history.adjusted-note history.field-corrected "
 	    "history.field-corrected-note history.changed history.forwarded "
-	    "history.by-hand" },
+	    "history.by-hand history.meeting-accepted "
+	    "history.meeting-tentative history.meeting-declined "
+	    "history.meeting-delegated history.meeting-none "
+	    "history.meeting-counter history.meeting-replaced "
+	    "history.meeting-cancelled" },
 	/* notify.c: the staff cheat sheet, a line per allowed keyword. */
 	{ "mail/keyword-lines", LINES, MAILTEXTS, 1, "", "CONTACTED MEETING "
 	    "PROPOSAL WON LOST DECLINED NOTE REOPEN REVENUE CREDIT AMEND "

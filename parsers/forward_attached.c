@@ -36,6 +36,7 @@ forward_attached(const struct message *msg, size_t max_size,
 		return 0;
 	if (message_parse(at->data, at->len, max_size, &inner, &err) !=
 	    MESSAGE_OK) {
+		message_free(&inner);	/* the headers it may have read */
 		free(err);
 		return 0;
 	}

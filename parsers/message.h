@@ -59,8 +59,10 @@ enum message_err {
 #define MESSAGE_MAX_DEPTH 32
 
 /*
- * Parses len bytes of a raw message.  On MESSAGE_OK *msg is filled (free
- * with message_free); otherwise *errstr says why (caller frees).
+ * Parses len bytes of a raw message.  On MESSAGE_OK *msg is filled;
+ * otherwise *errstr says why (caller frees) and *msg may hold what was
+ * read before it gave up (the headers of a multipart whose boundary
+ * matches no part): free it with message_free either way.
  */
 int message_parse(const char *raw, size_t len, size_t max_size,
     struct message *msg, char **errstr);

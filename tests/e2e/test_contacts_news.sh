@@ -8,6 +8,9 @@
 # Session 6 item 1: an unsigned UNSUBSCRIBE to the intake from such a
 # contact asks (by a signed confirmation, as before) to stop their own
 # copy only, and says so; from the main contact, the firm's, saying so.
+# Session 7 item 1: one with nothing to stop (no copy of their own, or
+# the firm's newsletter already off) is told so; the mail after the
+# confirmation says whether the firm's newsletter or one copy stopped.
 export SANDBOX_EXTRA_USERS="sales keiri stranger"
 . "$(dirname "$0")/lib.sh"
 sandbox_start
@@ -94,8 +97,8 @@ contact_news() { rb partner contact list partner1@example.test --format json | p
 check "an unsigned UNSUBSCRIBE from a contact changes nothing yet" [ "$(contact_news sales@example.test)/$(sql "select newsletter from partners where id = 1")" = True/1 ]
 check "recorded as the contact's request for their own copy" \
 	grep -q "^unsubscribe-unsigned|unsubscribe for contact [0-9]* of partner 1 (their own copy) without a signed address" <<<"$(sql "select disposition, detail from messages order by id desc limit 1")"
-check "the contact is asked to confirm, in their language" waitn sales 'ご本人宛の写し' 1
-confirm=$(mails sales 'ご本人宛の写し')
+check "the contact is asked to confirm, in their language" waitn sales 'ご本人宛の写し）の配信停止のご確認' 1
+confirm=$(mails sales 'ご本人宛の写し）の配信停止のご確認')
 check "the mail says only their copy stops, the firm's goes on" \
 	bash -c '[[ $1 == *"停止するのはご本人宛の写しのみです"* && $1 == *sales@example.test* ]]' _ "$(pyjson 'j[0]["text"]' <<<"$confirm")"
 mt send --from sales@example.test --to "$(pyjson 'j[0]["headers"]["Reply-To"].strip("<>")' <<<"$confirm")" \
@@ -106,6 +109,24 @@ check "their confirmation stops their copy" [ "$(contact_news sales@example.test
 check "and not the firm's" [ "$(sql "select newsletter from partners where id = 1")" = 1 ]
 check "recorded as the contact's unsubscribe" grep -q "contact [0-9]* of partner 1 unsubscribed from the newsletter (confirmed by a signed reply)" <<<"$(sql "select detail from messages order by id desc limit 1")"
 check "they are told their copy stopped" waitn sales '配信を停止しました' 2
+check "the mail says only their own copy stopped" \
+	bash -c '[[ $1 == *"停止したのはご本人宛の写しのみです"* ]]' _ "$(mails sales '配信を停止しました' | pyjson 'j[-1]["text"]')"
+# Session 7 item 1: nothing ends in silence.  A contact with no copy of
+# their own who asks again is told there is nothing to stop.
+mt send --from sales@example.test --to intake@example.test --subject "配信停止" --body "配信停止" >/dev/null
+mt wait --user intake --count 1 --timeout 20 >/dev/null
+rb run --once 2>>"$SB/run.log"
+check "a contact with no copy of their own is told so, in their language" waitn sales 'ニュースレターはお送りしておりません' 1
+check "nothing changed, and the record says why" \
+	grep -q "^unsubscribe-unsigned|unsigned unsubscribe for contact [0-9]* of partner 1, who gets no newsletter (no copy of their own): told so" <<<"$(sql "select disposition, detail from messages order by id desc limit 1")"
+check "the answer counts under the reply cap" \
+	[ "$(sql "select auto_reply from outbox where kind = 'newsletter-no-copy'")" = 1 ]
+# Their signed List-Unsubscribe address again: no longer silent either.
+mt send --from sales@example.test --to "$unsub" --subject unsubscribe --body "" >/dev/null
+mt wait --user intake --count 1 --timeout 20 >/dev/null
+rb run --once 2>>"$SB/run.log"
+check "a signed unsubscribe with nothing to stop is answered too" waitn sales 'ニュースレターはお送りしておりません' 2
+check "recorded, saying so" grep -q "^unsubscribe|contact [0-9]* was already unsubscribed (.*): told so" <<<"$(sql "select disposition, detail from messages order by id desc limit 1")"
 
 # The same in English, for a contact in the firm's language.
 rb partner contact set partner1@example.test keiri@example.test --newsletter on >/dev/null
@@ -130,4 +151,13 @@ mt send --from partner1@example.test --to "$(pyjson 'j[0]["headers"]["Reply-To"]
 mt wait --user intake --count 1 --timeout 20 >/dev/null
 rb run --once 2>>"$SB/run.log"
 check "the main contact's confirmation stops the firm's newsletter" [ "$(sql "select newsletter from partners where id = 1")" = 0 ]
+check "the main contact is told the firm's newsletter stopped" \
+	grep -q "Partner One's monthly hot-opportunity newsletter has" <<<"$(mails partner1 'You will no longer receive our monthly newsletter' | pyjson 'j[0]["text"]')"
+# A contact whose firm's newsletter is already stopped is told so.
+mt send --from keiri@example.test --to intake@example.test --subject "UNSUBSCRIBE" --body "UNSUBSCRIBE" >/dev/null
+mt wait --user intake --count 1 --timeout 20 >/dev/null
+rb run --once 2>>"$SB/run.log"
+check "a contact of a firm already unsubscribed is told so, in English" waitn keiri 'newsletter to you is already stopped' 1
+check "recorded with why" \
+	grep -q "partner 1, who gets no newsletter (the firm's is stopped): told so" <<<"$(sql "select detail from messages order by id desc limit 1")"
 finish

@@ -2,7 +2,8 @@
 # Issue 18 (session 6, item 4): a partner's mail that is about no
 # referral (no form field in it, or a reply to its newsletter issue)
 # goes to the firm's account manager, in their language; a firm without
-# one still reaches all staff, as before.
+# one still reaches all staff, as before.  Session 7 item 2: the record
+# and the log say which of the two it was.
 . "$(dirname "$0")/lib.sh"
 sandbox_start
 
@@ -23,13 +24,16 @@ check "the firm's account manager gets it, in Japanese" subject_wait staff2 'Par
 check "the partner is told it reached the team" subject_wait partner1 . 1
 sleep 1
 check "nobody else on staff gets it" [ "$(mt count --user staff1)" = 0 ]
-check "the record says where it went" grep -q "forwarded to its account manager" <<<"$(sql "select detail from messages order by id desc limit 1")"
+check "the record says where it went" grep -q "forwarded to its account manager, the partner" <<<"$(sql "select detail from messages order by id desc limit 1")"
+check "the log says so too, by ids" grep -q "partner 1's message without a referral passed to its account manager" "$SB/run.log"
 
 mt send --from partner2@example.test --to intake@example.test \
 	--subject "A question" --body "Who do we talk to about the terms?" >/dev/null
 run_once
 check "a firm without an account manager: all staff get it" subject_wait staff1 'Message from Partner Two' 1
 check "each in their language" subject_wait staff2 'Partner Two からのメッセージ' 1
+check "the record says all staff got it" grep -q "forwarded to all staff (no account manager)" <<<"$(sql "select detail from messages order by id desc limit 1")"
+check "and the log" grep -q "partner 2's message without a referral passed to all staff" "$SB/run.log"
 
 # A reply to the firm's newsletter issue that is not UNSUBSCRIBE.
 MONTH=$(date -u +%Y-%m)
@@ -46,4 +50,5 @@ run_once
 check "a reply to the issue reaches the account manager" subject_wait staff2 'ニュースレター' 1
 sleep 1
 check "and not the rest of staff" [ "$(mt count --user staff1)" = "$n1" ]
+check "the record says the account manager got it" grep -q "newsletter forwarded to its account manager" <<<"$(sql "select detail from messages order by id desc limit 1")"
 finish

@@ -234,5 +234,18 @@ send --from staff1 --to "$org" --eml "$SB/late.eml"
 run_once
 check "an answer to a cancelled meeting is outdated, told to nobody" \
 	grep -q "^meeting-answer-outdated | .*accepted (sequence 1), to a meeting since cancelled: outdated; nobody told" <<<"$(last)"
+
+# Session 7 item 3: the history's meeting answers in the reader's words.
+# The Japanese manager, made the owner, reads the history in Japanese.
+rb referral set-status REF-000001 REOPEN >/dev/null
+m1=$(count manager1)
+rb referral set-status REF-000001 ASSIGN manager1@example.test >/dev/null
+rb run --once 2>>"$SB/run.log"
+check "the Japanese new owner is told, with the history" wait_for manager1 $((m1 + 1))
+hist=$(fetch manager1 | pyjson "[m['text'] for m in j if '担当になりました' in m['headers']['Subject']][-1]")
+check "the meeting answers in Japanese" \
+	bash -c '[[ $1 == *"出席の返答（招待の版 0）"* && $1 == *"辞退の返答（招待の版 0）"* && $1 == *"新しい日時の提案: 2026-12-11 16:00 +0900 JST - 2026-12-11 16:30 +0900 JST（招待の版 0）"* && $1 == *"差し替え前の招待への返答（招待の版 0）: 無効"* && $1 == *"中止した面談への返答（招待の版 1）: 無効"* ]]' _ "$hist"
+check "no English answer words left" bash -c '! grep -Eq "accepted|declined|sequence" <<<"$1"' _ "$hist"
+check "the CLI keeps the English" grep -q "('staff1@example.test', 'accepted (sequence 0)')" <<<"$(answers)"
 check "refbot logged no warnings" [ "$(grep -c 'warning:' "$SB/run.log")" = 0 ]
 finish

@@ -190,6 +190,33 @@ test_attached(void)
 	}
 }
 
+/*
+ * An attached mail whose multipart boundary matches no part: not read
+ * as a forward, and (under ASan) nothing of its headers leaks.
+ */
+static void
+test_attached_no_part(void)
+{
+	struct forwarded f;
+	struct attachment *files;
+	struct message m;
+	char *raw, *err = NULL;
+	size_t len, nfiles;
+
+	raw = check_slurp("tests/data/forward/attached-no-part.eml", &len);
+	EXPECT(raw != NULL);
+	if (raw == NULL)
+		return;
+	EXPECT(message_parse(raw, len, 1 << 20, &m, &err) == MESSAGE_OK);
+	EXPECT(m.nattachments == 1);
+	EXPECT(forward_attached(&m, 1 << 20, &f, &files, &nfiles) == 0);
+	EXPECT(f.from_addr == NULL && files == NULL && nfiles == 0);
+	forwarded_free(&f);
+	message_free(&m);
+	free(raw);
+	free(err);
+}
+
 /* Odd From: lines and cut-off input: an address only when a valid one. */
 static void
 test_edges(void)
@@ -259,6 +286,7 @@ main(void)
 	}
 	RUN(test_form);
 	RUN(test_attached);
+	RUN(test_attached_no_part);
 	RUN(test_edges);
 	RUN(test_mutations);
 	return check_done();

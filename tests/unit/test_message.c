@@ -230,6 +230,32 @@ test_size_cap(void)
 	free(err);
 }
 
+/*
+ * A multipart whose boundary matches no part is refused after its
+ * headers were read: they stay (the record names its sender), for the
+ * caller's message_free, as after every failure.
+ */
+static void
+test_no_part_keeps_headers(void)
+{
+	struct message msg;
+	char *err = NULL;
+	const char raw[] = "From: Pat <pat@example.test>\r\n"
+	    "Subject: parts lost\r\nMessage-ID: <x@example.test>\r\n"
+	    "MIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"none\"\r\n\r\n"
+	    "--other\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+	    "--other--\r\n";
+
+	EXPECT(message_parse(raw, sizeof(raw) - 1, 0, &msg, &err) ==
+	    MESSAGE_UNPARSABLE);
+	EXPECT_CONTAINS(err, "matches no part");
+	EXPECT_STR(msg.from_addr, "pat@example.test");
+	message_free(&msg);
+	EXPECT(msg.from_addr == NULL && msg.nheaders == 0);
+	free(err);
+}
+
 static void
 test_rfc2047(void)
 {
@@ -362,6 +388,7 @@ main(void)
 	RUN(test_invalid_bytes_replaced);
 	RUN(test_invalid_bytes_unlabelled);
 	RUN(test_size_cap);
+	RUN(test_no_part_keeps_headers);
 	RUN(test_rfc2047);
 	RUN(test_rfc2047_linear);
 	RUN(test_our_ids);
