@@ -182,4 +182,20 @@ check "not by its bare name" lacks "$t" "、ack）"
 waitsubj staff1 "^\[refbot\] A partner's address bounced"
 e=$(mail_of staff1 "^\[refbot\] A partner's address bounced")
 check "the English reader's bounce alert is unchanged" has "$e" ", ack)"
+# 9. REF-2 (its acknowledgement refused for good) handed over and back:
+# the undelivered line of its history names the kind of mail in the
+# Japanese owner's words, not refbot's name for it (#18, s7).
+rto2=$(mt fetch --user staff2 --format json | pyjson "[m for m in j if 'REF-000002' in m['headers']['Subject'] and '+' in (m['headers'].get('Reply-To') or '')][0]['headers']['Reply-To'].strip('<>')")
+hand() {
+	send --from "$1" --to "$rto2" --subject "Re: [REF-000002]" --body "ASSIGN $2"
+	arrived
+	at 14500 >/dev/null
+	waitn "${2%@*}" "$3" 1
+	mail_of "${2%@*}" "$3"
+}
+e=$(hand staff2 staff1@example.test 'REF-000002\] Now yours')
+check "the English owner's undelivered history line is unchanged" has "$e" "  ack mail (outbox " ") to the partner gone@example.test not delivered: "
+t=$(hand staff1 staff2@example.test 'REF-000002\] 担当になりました')
+check "the Japanese owner's undelivered history line names the kind in Japanese" has "$t" "  受付のお知らせ（ack）（送信キュー " "）がパートナー gone@example.test に届きませんでした: "
+check "not by its bare name" lacks "$t" "ack のメール" "ack mail"
 finish
