@@ -136,12 +136,21 @@ void keyword_cmd_free(struct keyword_cmd *);
  * advice" (Japanese labels: 顧客/クライアント, 連絡先/メール, メモ/備考).
  * Every member is owned: given_mail_free.
  */
+/* Why a GIVEN mail cannot be recorded (the words: given_err_key). */
+enum given_err {
+	GIVEN_ERR_NONE,
+	GIVEN_ERR_NO_PARTNER,	/* no partner after the keyword */
+	GIVEN_ERR_NO_CLIENT,	/* no "Client:" line */
+	GIVEN_ERR_CONTACT,	/* the contact is not an address (err_text) */
+};
 struct given_mail {
 	char *partner;		/* the partner as written: an address or id */
 	char *client;
-	char *contact;		/* a valid address, or NULL */
+	char *contact;		/* as written, or NULL */
 	char *note;		/* or NULL */
-	char *error;		/* NULL, or a sentence saying what is wrong */
+	char *error;		/* NULL, or what is wrong, in English */
+	enum given_err err;	/* the same as a code */
+	char *err_text;		/* the words it quotes ({{text}}), or NULL */
 };
 /*
  * Returns 1 when text's first line (else the subject, NULL for none) is
@@ -151,6 +160,11 @@ struct given_mail {
 int given_mail_parse(const struct keyword_table *, const char *subject,
     const char *text, struct given_mail *g);
 void given_mail_free(struct given_mail *);
+/*
+ * e's line key in mail/staff-lines ("given.no-client"; static, "" for
+ * GIVEN_ERR_NONE); the line's {{text}} is g->err_text.
+ */
+const char *given_err_key(enum given_err e);
 
 struct render_var;
 #define KEYWORD_ERR_NVARS 6
