@@ -198,4 +198,43 @@ check "the English owner's undelivered history line is unchanged" has "$e" "  ac
 t=$(hand staff1 staff2@example.test 'REF-000002\] 担当になりました')
 check "the Japanese owner's undelivered history line names the kind in Japanese" has "$t" "  受付のお知らせ（ack）（送信キュー " "）がパートナー gone@example.test に届きませんでした: "
 check "not by its bare name" lacks "$t" "ack のメール" "ack mail"
+# 10. A partner's mail with no referral in it: what it was and its
+# attachments in the Japanese reader's words (#18, s7).
+send --from partner1@example.test --to intake --subject "A question" --body "How are fees worked out?"
+arrived
+at 14600
+waitsubj staff2 'Partner One からのメッセージ'
+t=$(mail_of staff2 'Partner One からのメッセージ')
+check "a partner's message says what it was in Japanese" has "$t" "にメールがありました:
+インテークアドレスへの新しいメール。" "添付ファイル: （なし）"
+check "with no English words" lacks "$t" "a new mail to the intake address" "添付ファイル: none"
+waitsubj staff1 '^\[refbot\] Message from Partner One'
+e=$(mail_of staff1 '^\[refbot\] Message from Partner One')
+check "the English reader's is English" has "$e" ": a new mail to the intake address."
+# 11. A newsletter profile by mail from the Japanese reader: the preview
+# and its state, and why an empty reply changed nothing, in Japanese (the
+# whole answer was English, #18 s7); the English reader's as before.
+send --from staff2@example.test --to intake --subject "HOT-OPPORTUNITY 2027-03" --body "注目案件：大阪に進出する法律事務所。"
+arrived
+at 14700
+waitsubj staff2 '^\[refbot\] ニュースレター 2027-03（ja）'
+t=$(mail_of staff2 '^\[refbot\] ニュースレター 2027-03（ja）')
+check "the profile's preview is in Japanese, with where it stands" has "$t" "注目案件 下書き 1（OK と返信すると確定します）" "これは下書きです。"
+check "with no English sentence" lacks "$t" "reply OK to confirm" "It is a draft"
+drto=$(mt fetch --user staff2 --format json | pyjson "[m for m in j if '2027-03（ja）' in m['headers']['Subject']][-1]['headers']['Reply-To'].strip('<>')")
+send --from staff2@example.test --to "$drto" --subject "Re: newsletter" --body "
+--
+山本"
+arrived
+at 14800
+waitsubj staff2 '^\[refbot\] ニュースレター 2027-03: 保存も確定もされませんでした'
+t=$(mail_of staff2 '^\[refbot\] ニュースレター 2027-03: 保存も確定もされませんでした')
+check "an empty reply to the draft is answered in Japanese" has "$t" "下書き 1（ja）への返信が空でした"
+check "with no English sentence" lacks "$t" "was empty" "Reply OK to confirm it"
+send --from staff1@example.test --to intake --subject "HOT-OPPORTUNITY 2027-04" --body "Law firms opening in Osaka."
+arrived
+at 14900
+waitsubj staff1 '^\[refbot\] Newsletter 2027-04'
+e=$(mail_of staff1 '^\[refbot\] Newsletter 2027-04')
+check "the English reader's preview is as before" has "$e" "draft 2: reply OK to confirm" "It is a draft. Reply to this mail with OK"
 finish
