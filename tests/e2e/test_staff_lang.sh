@@ -237,4 +237,13 @@ at 14900
 waitsubj staff1 '^\[refbot\] Newsletter 2027-04'
 e=$(mail_of staff1 '^\[refbot\] Newsletter 2027-04')
 check "the English reader's preview is as before" has "$e" "draft 2: reply OK to confirm" "It is a draft. Reply to this mail with OK"
+# 12. A meeting for REF-1, which the Japanese reader owns: the invitation
+# is written in Japanese (it was English, #18 s7).
+send --from staff2@example.test --to "$rto" --subject "Re: [REF-000001]" --body "MEETING 2026-12-10 14:00"
+arrived
+at 15000
+waitsubj staff2 '^\[REF-000001\] 面談: Acme Widgets Ltd'
+t=$(mail_of staff2 '^\[REF-000001\] 面談: Acme Widgets Ltd')
+check "the meeting invitation to the Japanese owner is in Japanese" has "$t" "REF-000001（Acme Widgets Ltd、Partner One様からのご紹介）の面談を "
+check "not in English" lacks "$t" "The meeting about"
 finish
