@@ -61,10 +61,8 @@ history_kind_text(const struct kvfile *lines, const char *name)
 char *
 history_detail_text(const struct kvfile *lines, const struct history_entry *e)
 {
-	char *kind = NULL;
-
 	struct render_var vars[HISTORY_MAX_ARGS];
-	char *args, *p, *nl, *eq, *s = NULL;
+	char *args, *p, *nl, *eq, *s = NULL, *kind = NULL;
 	size_t n = 0;
 
 	if (e->detail_key == NULL || e->detail_args == NULL)

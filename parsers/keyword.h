@@ -128,6 +128,14 @@ int keyword_parse(const struct keyword_table *, const char *text,
     const char *currency, const struct tm *today, struct keyword_cmd *cmd);
 void keyword_cmd_free(struct keyword_cmd *);
 
+/* Why a GIVEN mail cannot be recorded (the words: given_err_key). */
+enum given_err {
+	GIVEN_ERR_NONE,
+	GIVEN_ERR_NO_PARTNER,	/* no partner after the keyword */
+	GIVEN_ERR_NO_CLIENT,	/* no "Client:" line */
+	GIVEN_ERR_CONTACT,	/* the contact is not an address (err_text) */
+};
+
 /*
  * Issue 19.4: a staff member's mail to the intake recording a referral
  * the firm gave a partner: "GIVEN partner@firm.example" (or 紹介先) on
@@ -136,13 +144,6 @@ void keyword_cmd_free(struct keyword_cmd *);
  * advice" (Japanese labels: 顧客/クライアント, 連絡先/メール, メモ/備考).
  * Every member is owned: given_mail_free.
  */
-/* Why a GIVEN mail cannot be recorded (the words: given_err_key). */
-enum given_err {
-	GIVEN_ERR_NONE,
-	GIVEN_ERR_NO_PARTNER,	/* no partner after the keyword */
-	GIVEN_ERR_NO_CLIENT,	/* no "Client:" line */
-	GIVEN_ERR_CONTACT,	/* the contact is not an address (err_text) */
-};
 struct given_mail {
 	char *partner;		/* the partner as written: an address or id */
 	char *client;
