@@ -47,10 +47,22 @@ history_add_words(struct refbot *rb, int64_t referral_id, const char *actor,
 }
 
 char *
+history_kind_text(const struct kvfile *lines, const char *name)
+{
+	const struct render_var vars[] = { { "name", name } };
+	char *key = xasprintf("kind.%s", name), *s;
+
+	if ((s = refbot_line(lines, key, vars, 1)) == NULL)
+		s = refbot_line(lines, "kind", vars, 1);
+	free(key);
+	return s;
+}
+
+char *
 history_detail_text(const struct kvfile *lines, const struct history_entry *e)
 {
 	struct render_var vars[HISTORY_MAX_ARGS];
-	char *args, *p, *nl, *eq, *s = NULL;
+	char *args, *p, *nl, *eq, *s = NULL, *kind = NULL;
 	size_t n = 0;
 
 	if (e->detail_key == NULL || e->detail_args == NULL)
@@ -64,10 +76,16 @@ history_detail_text(const struct kvfile *lines, const struct history_entry *e)
 			break;
 		*eq = '\0';
 		vars[n].name = p;
-		vars[n++].value = eq + 1;
+		vars[n].value = eq + 1;
+		/* A kind of mail ("ack") in the reader's words. */
+		if (strcmp(p, "kind") == 0 && kind == NULL &&
+		    (kind = history_kind_text(lines, eq + 1)) != NULL)
+			vars[n].value = kind;
+		n++;
 	}
 	if (*p == '\0')	/* every line read */
 		s = refbot_line(lines, e->detail_key, vars, n);
+	free(kind);
 	free(args);
 	if (s == NULL && e->detail != NULL)
 		s = xstrdup(e->detail);

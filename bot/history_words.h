@@ -33,8 +33,16 @@ int history_add_words(struct refbot *, int64_t referral_id,
 char *history_args_encode(const struct render_var *vars, size_t nvars);
 
 /*
+ * A kind of mail (an outbox kind, "ack") as lines say it: its kind.NAME
+ * line, else the "kind" line with {{name}}; NULL if lines have neither.
+ * Caller frees.
+ */
+char *history_kind_text(const struct kvfile *lines, const char *name);
+
+/*
  * e's detail as lines (mail/staff-lines in the reader's language) say
- * it: its key's line with its words, else the detail as recorded (or
+ * it: its key's line with its words (a "kind" word, a kind of mail, as
+ * history_kind_text says it), else the detail as recorded (or
  * NULL when there is none).  Caller frees.
  */
 char *history_detail_text(const struct kvfile *lines,

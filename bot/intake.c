@@ -387,7 +387,10 @@ intake_from_partner(struct job *j, const struct partner *p,
 	if (r < 0)
 		return -1;
 	if (context != NULL) {
-		d = xasprintf("%s (%s)", j->detail ? j->detail : "", context);
+		char *en = notify_line(j->rb, "en", context, NULL, 0);
+
+		d = xasprintf("%s (%s)", j->detail ? j->detail : "", en);
+		free(en);
 		free(j->detail);
 		j->detail = d;
 	}

@@ -28,18 +28,20 @@
 #include "token.h"
 #include "util.h"
 
-/* What each signed mail of ours is, as the record and staff read it. */
+/*
+ * What each signed mail of ours is, as the record and staff read it: a
+ * line of mail/staff-lines (context.*), in the reader's language.
+ */
 static const struct {
 	int role;
-	const char *what;
+	const char *key;
 } answered[] = {
-	{ ROLE_WELCOME, "a reply to the welcome kit" },
-	{ ROLE_FORM, "a reply to the referral form we sent" },
-	{ ROLE_STATEMENT, "a reply to a quarterly statement" },
-	{ ROLE_NOTICE, "a reply to our notice that a message could not be "
-	    "read or was too large" },
-	{ ROLE_JOIN, "a reply to the how-to-join answer" },
-	{ ROLE_NEWSLETTER, "a reply to the newsletter" },
+	{ ROLE_WELCOME, "context.welcome" },
+	{ ROLE_FORM, "context.form" },
+	{ ROLE_STATEMENT, "context.statement" },
+	{ ROLE_NOTICE, "context.notice" },
+	{ ROLE_JOIN, "context.join" },
+	{ ROLE_NEWSLETTER, "context.newsletter" },
 };
 
 /* For a reply the form is read here: analyze() reads only new mail's. */
@@ -118,8 +120,11 @@ by_sender(struct job *j, const char *context, int join, int64_t msg)
 	int r;
 
 	if (staff_is(rb, j->a.msg.from_addr)) {
+		char *en = notify_line(rb, "en", context, NULL, 0);
+
 		j->disposition = "staff-mail";
-		j->detail = xasprintf("staff mail, %s: recorded", context);
+		j->detail = xasprintf("staff mail, %s: recorded", en);
+		free(en);
 		log_info("message %lld: staff mail about no referral recorded",
 		    (long long)j->row);
 		return 0;
@@ -142,7 +147,7 @@ intake_answer(struct job *j)
 {
 	static const char roles[] = { ROLE_WELCOME, ROLE_FORM, ROLE_STATEMENT,
 	    ROLE_NOTICE, ROLE_JOIN, ROLE_NEWSLETTER, 0 };
-	const char *context = "a reply to refbot's mail";
+	const char *context = "context.reply";
 	int64_t id;
 	int role;
 	size_t i;
@@ -157,30 +162,37 @@ intake_answer(struct job *j)
 	}
 	for (i = 0; i < nitems(answered); i++)
 		if (answered[i].role == role)
-			context = answered[i].what;
+			context = answered[i].key;
 	return by_sender(j, context, role == ROLE_JOIN, id) < 0 ? -1 : 1;
 }
 
 int
 intake_answer_unsigned(struct job *j)
 {
-	return by_sender(j, "a reply to refbot's mail about no referral we "
-	    "know", 0, 0);
+	return by_sender(j, "context.unsigned", 0, 0);
 }
 
-/* "a.pdf, b.xlsx", or "none" (caller frees). */
+/*
+ * "a.pdf, b.xlsx", or "(none)", in lang's words (mail/staff-lines none,
+ * attach.noname); caller frees.
+ */
 static char *
-attachment_names(const struct message *m)
+attachment_names(struct refbot *rb, const char *lang,
+    const struct message *m)
 {
+	char *noname = notify_line(rb, lang, "attach.noname", NULL, 0);
 	struct buf b;
 	size_t i;
 
 	buf_init(&b);
 	for (i = 0; i < m->nattachments; i++)
 		buf_addf(&b, "%s%s", i ? ", " : "", *m->attachments[i].name ?
-		    m->attachments[i].name : "(no name)");
-	if (b.len == 0)
-		buf_adds(&b, "none");
+		    m->attachments[i].name : noname);
+	free(noname);
+	if (b.len == 0) {
+		buf_free(&b);
+		return notify_line(rb, lang, "none", NULL, 0);
+	}
 	return buf_steal(&b);
 }
 
@@ -190,20 +202,27 @@ intake_partner_message(struct job *j, const struct partner *p,
 {
 	struct refbot *rb = j->rb;
 	struct notify n;
-	char *text = written(j), *files = attachment_names(&j->a.msg);
-	char *refs = intake_references(&j->a.msg), *manager;
+	char *text = written(j), *refs = intake_references(&j->a.msg);
+	char *files = attachment_names(rb, "en", &j->a.msg);
+	char *files_ja = attachment_names(rb, "ja", &j->a.msg);
+	char *what = notify_line(rb, "en", context ? context : "context.new",
+	    NULL, 0);
+	char *what_ja = notify_line(rb, "ja", context ? context :
+	    "context.new", NULL, 0);
+	char *manager;
 	int rc, am;
 
-	if (context == NULL)
-		context = "a new mail to the intake address";
 	{
 		const struct render_var vars[] = {
 			{ "partner_name", p->name },
 			{ "partner_email", p->email },
 			{ "sender", j->a.msg.from_addr },
 			{ "subject", j->a.msg.subject },
-			{ "context", context }, { "attachments", files },
+			{ "context", what }, { "attachments", files },
 			{ "text", text },
+		};
+		const struct render_var ja[] = {
+			{ "context", what_ja }, { "attachments", files_ja },
 		};
 		/*
 		 * To the firm's account manager, else all staff; they reply
@@ -213,6 +232,8 @@ intake_partner_message(struct job *j, const struct partner *p,
 		n.name = "staff-partner-message";
 		n.vars = vars;
 		n.nvars = nitems(vars);
+		n.vars_ja = ja;
+		n.nvars_ja = nitems(ja);
 		n.reply_to = j->a.msg.from_addr;
 		n.partner_id = p->id;
 		am = staff_partner_manager(rb, p->id, &manager);
@@ -237,6 +258,9 @@ intake_partner_message(struct job *j, const struct partner *p,
 	}
 	free(text);
 	free(files);
+	free(files_ja);
+	free(what);
+	free(what_ja);
 	free(refs);
 	j->disposition = "partner-message";
 	j->detail = xasprintf("partner %lld: no referral in it (no form "

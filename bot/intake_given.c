@@ -53,22 +53,35 @@ to_author(struct job *j, const char *name, const struct render_var *vars,
 	return rc;
 }
 
-/* A GIVEN mail that cannot be recorded: why, back to its author. */
+/*
+ * A GIVEN mail that cannot be recorded: why (key, a given.* line of
+ * mail/staff-lines, and its {{text}}), back to its author in their
+ * language; the message's detail says it in English.
+ */
 static int
-refuse(struct job *j, const char *partner, const char *why)
+refuse(struct job *j, const char *partner, const char *key,
+    const char *text)
 {
+	const struct render_var why[] = { { "text", text ? text : "" } };
+	char *en = notify_line(j->rb, "en", key, why, nitems(why));
+	char *problem = notify_line(j->rb, staff_lang(j->rb,
+	    j->a.msg.from_addr), key, why, nitems(why));
 	const struct render_var vars[] = {
 		{ "partner", partner ? partner : "" },
-		{ "problem", why },
+		{ "problem", problem },
 		{ "marker", REPLY_MARKER },
 	};
+	int r;
 
 	j->disposition = "given-refused";
-	j->detail = xasprintf("GIVEN mail from staff not recorded: %s", why);
+	j->detail = xasprintf("GIVEN mail from staff not recorded: %s", en);
 	log_info("message %lld: GIVEN mail from staff refused",
 	    (long long)j->row);
-	return to_author(j, "staff-given-problem", vars, nitems(vars), 0) < 0 ?
+	r = to_author(j, "staff-given-problem", vars, nitems(vars), 0) < 0 ?
 	    -1 : 1;
+	free(problem);
+	free(en);
+	return r;
 }
 
 int
@@ -88,16 +101,16 @@ intake_given(struct job *j)
 	reply_text_free(&rt);
 	if (r == 0)
 		return 0;
-	if (g.error != NULL) {
-		r = refuse(j, g.partner, g.error);
+	if (g.err != GIVEN_ERR_NONE) {
+		r = refuse(j, g.partner, given_err_key(g.err), g.err_text);
 		given_mail_free(&g);
 		return r;
 	}
 	if ((r = db_partner_find(rb->db, g.partner, &p)) <= 0 || !p.active) {
 		if (r > 0)
 			partner_free(&p);
-		r = r < 0 ? -1 : refuse(j, g.partner, "it is not an active "
-		    "partner: add it with \"refbot partner add\" first.");
+		r = r < 0 ? -1 : refuse(j, g.partner, "given.not-partner",
+		    NULL);
 		given_mail_free(&g);
 		return r;
 	}

@@ -49,7 +49,7 @@ int intake_is_submission(const struct form *);
 
 /*
  * Mail partner p wrote, new or an answer to refbot's mail (context says
- * which, for the record; NULL: new mail): STATUS REF-n, TEMPLATE, a
+ * which, a context.* line of mail/staff-lines; NULL: new mail): STATUS REF-n, TEMPLATE, a
  * referral, or a message for staff.  Returns 0, or -1.
  */
 int intake_from_partner(struct job *, const struct partner *p,

@@ -108,6 +108,7 @@ send_invitation(struct refbot *rb, const struct referral *r,
 		memset(&n, 0, sizeof(n));
 		n.name = cancel ? "meeting-cancel" : "meeting-invite";
 		n.rcpt = m->attendee;
+		n.lang = staff_lang(rb, m->attendee);
 		n.referral_id = r->id;
 		n.role = ROLE_STAFF;
 		n.vars = vars;

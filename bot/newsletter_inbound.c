@@ -312,30 +312,38 @@ read_month(const char *s, char *out)
 
 /*
  * Tells a staff member that their mail about the month's profile changed
- * nothing, and why; role and token_id sign the reply address (the draft
- * still waiting, or the month's reminder).
+ * nothing, and why (key, a newsletter.* line of mail/staff-lines with
+ * vars, in their language); role and token_id sign the reply address
+ * (the draft still waiting, or the month's reminder).
  */
 static int
 profile_unchanged(struct refbot *rb, const struct analysis *a,
-    const char *month, const char *why, int role, int64_t token_id)
+    const char *month, const char *key, const struct render_var *why,
+    size_t nwhy, int role, int64_t token_id)
 {
 	struct notify n;
+	const char *lang = staff_lang(rb, a->msg.from_addr);
+	char *reason = notify_line(rb, lang, key, why, nwhy);
 	const struct render_var vars[] = {
-		{ "month", month }, { "reason", why },
+		{ "month", month }, { "reason", reason },
 		{ "intake_address", rb->cfg.intake_address },
 		{ "marker", REPLY_MARKER },
 	};
+	int r;
 
 	memset(&n, 0, sizeof(n));
 	n.name = "staff-newsletter-unconfirmed";
 	n.rcpt = a->msg.from_addr;
+	n.lang = lang;
 	n.vars = vars;
 	n.nvars = nitems(vars);
 	n.role = role;
 	n.token_id = token_id;
 	n.in_reply_to = a->msg.message_id;
 	n.auto_reply = 1;
-	return notify_queue(rb, &n, NULL) < 0 ? -1 : 0;
+	r = notify_queue(rb, &n, NULL) < 0 ? -1 : 0;
+	free(reason);
+	return r;
 }
 
 /* The month's reminder and profile tokens carry the month as YYYYMM. */
@@ -362,7 +370,9 @@ take_profile(struct refbot *rb, int64_t row, const struct analysis *a,
 	struct newsletter_issue is;
 	struct partner sample;
 	struct notify n;
-	char when[48], partners[16], state[48], *err = NULL, *preview;
+	const char *rlang = staff_lang(rb, a->msg.from_addr);
+	char when[48], partners[16], num[24], *err = NULL, *preview;
+	char *state, *confirm;
 	int64_t draft = 0;
 	int r, count;
 
@@ -378,35 +388,37 @@ take_profile(struct refbot *rb, int64_t row, const struct analysis *a,
 	    &err)) != 0) {
 		log_warnx("newsletter %s: no preview: %s", month, err ? err :
 		    "no profile");
-		preview = xstrdup("(no preview: see the log)");
+		preview = notify_line(rb, rlang, "newsletter.no-preview",
+		    NULL, 0);
 		free(err);
 	} else
 		preview = xasprintf("Subject: %s\n\n%s", is.subject, is.text);
 	newsletter_format_date(newsletter_due(rb, month), when, sizeof(when));
 	snprintf(partners, sizeof(partners), "%d", count);
-	if (confirmed)
-		snprintf(state, sizeof(state), "confirmed");
-	else
-		snprintf(state, sizeof(state), "draft %lld: reply OK to confirm",
-		    (long long)draft);
+	/* Where it stands, in its author's language. */
+	snprintf(num, sizeof(num), "%lld", (long long)draft);
+	{
+		const struct render_var d[] = { { "draft", num } };
+
+		state = notify_line(rb, rlang, confirmed ?
+		    "newsletter.state-confirmed" : "newsletter.state-draft", d,
+		    nitems(d));
+		confirm = notify_line(rb, rlang, confirmed ?
+		    "newsletter.confirmed" : "newsletter.draft", NULL, 0);
+	}
 	{
 		const struct render_var vars[] = {
 			{ "month", month },
 			{ "lang", lang },
 			{ "state", state },
-			{ "confirm", confirmed ? "It is confirmed and will be "
-			    "sent as it is." : "It is a draft. Reply to this "
-			    "mail with OK to confirm exactly this draft, or "
-			    "with a corrected profile for a new draft and a "
-			    "new preview. Only a confirmed profile is sent; "
-			    "until then the month's confirmed profile, if "
-			    "any, stays as it is." },
+			{ "confirm", confirm },
 			{ "send_date", when }, { "partners", partners },
 			{ "preview", preview }, { "marker", REPLY_MARKER },
 		};
 		memset(&n, 0, sizeof(n));
 		n.name = "staff-newsletter-profile";
 		n.rcpt = a->msg.from_addr;
+		n.lang = rlang;
 		n.vars = vars;
 		n.nvars = nitems(vars);
 		n.role = confirmed ? ROLE_PROFILE : ROLE_DRAFT;
@@ -418,6 +430,8 @@ take_profile(struct refbot *rb, int64_t row, const struct analysis *a,
 	}
 	newsletter_issue_free(&is);
 	free(preview);
+	free(state);
+	free(confirm);
 	if (confirmed) {
 		log_info("message %lld: newsletter profile for %s (%s) "
 		    "confirmed", (long long)row, month, lang);
@@ -443,7 +457,7 @@ draft_reply(struct refbot *rb, int64_t row, const struct analysis *a,
     int64_t id, const char *text, struct reply_outcome *out)
 {
 	struct newsletter_draft d;
-	char *why;
+	char draft[24];
 	int r;
 
 	if ((r = db_newsletter_draft_get(rb->db, id, &d)) <= 0) {
@@ -464,12 +478,13 @@ draft_reply(struct refbot *rb, int64_t row, const struct analysis *a,
 		return 1;
 	}
 	if (*text == '\0') {
-		why = xasprintf("Your reply about draft %lld (%s) was empty "
-		    "(or only quoted text and a signature). That is not a "
-		    "confirmation: the draft is still waiting. Reply OK to "
-		    "confirm it.", (long long)id, d.lang);
-		r = profile_unchanged(rb, a, d.month, why, ROLE_DRAFT, id);
-		free(why);
+		const struct render_var why[] = {
+			{ "draft", draft }, { "lang", d.lang },
+		};
+
+		snprintf(draft, sizeof(draft), "%lld", (long long)id);
+		r = profile_unchanged(rb, a, d.month, "newsletter.draft-empty",
+		    why, nitems(why), ROLE_DRAFT, id);
 		outcome(out, "newsletter-draft", xasprintf("empty reply about "
 		    "draft %lld: not a confirmation, author told",
 		    (long long)id));
@@ -529,12 +544,8 @@ staff_profile(struct refbot *rb, int64_t row, const struct analysis *a,
 	    replies_just_ok(rt.visible))) {
 		/* Nothing, or "OK" to a mail that had no draft in it. */
 		r = profile_unchanged(rb, a, month, *rt.visible == '\0' ?
-		    "Your mail had no profile in it (it was empty, or only "
-		    "quoted text and a signature). Nothing was stored or "
-		    "confirmed." : "\"OK\" is not a profile, and this mail "
-		    "had no draft to confirm. Nothing was stored or "
-		    "confirmed.", role ? ROLE_PROFILE : 0,
-		    role ? month_token(month) : 0);
+		    "newsletter.empty" : "newsletter.ok-no-draft", NULL, 0,
+		    role ? ROLE_PROFILE : 0, role ? month_token(month) : 0);
 		outcome(out, "newsletter-profile", xasprintf("%s for %s: "
 		    "nothing stored, author told", *rt.visible == '\0' ?
 		    "empty profile mail" : "OK with no draft", month));

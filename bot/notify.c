@@ -246,16 +246,13 @@ notify_line(struct refbot *rb, const char *lang, const char *key,
 char *
 notify_kind_text(struct refbot *rb, const char *lang, const char *name)
 {
-	const struct render_var vars[] = { { "name", name } };
 	struct kvfile kv;
-	char *key = xasprintf("kind.%s", name), *s = NULL;
+	char *s = NULL;
 
 	if (refbot_mail_lines(rb, "staff-lines", lang, &kv) == 0) {
-		if ((s = refbot_line(&kv, key, vars, 1)) == NULL)
-			s = refbot_line(&kv, "kind", vars, 1);
+		s = history_kind_text(&kv, name);
 		kvfile_free(&kv);
 	}
-	free(key);
 	return s != NULL ? s : xstrdup(name);
 }
 

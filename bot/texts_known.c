@@ -176,7 +176,7 @@ const struct known known[] = {
 	/* notify.c and intake: what refbot composes inside staff mail. */
 	{ "mail/staff-lines", LINES, MAILTEXTS, 2, "reason size limit outbox "
 	    "kind action status name ref rcpt days keyword text known near who "
-	    "count currency decimals previous amount was draft",
+	    "count currency decimals previous amount was draft lang",
 	    "rows.more problem.not-now problem.not-possible refused.not-staff "
 	    "refused.not-now refused.credit refused.revenue assign.nobody "
 	    "assign.several assign.owner-already keyword.problem keyword.empty keyword.unknown keyword.unknown-near "
@@ -185,7 +185,14 @@ const struct known known[] = {
 	    "keyword.amount-zero keyword.amount-ambiguous "
 	    "keyword.amount-too-large keyword.not-amount "
 	    "keyword.bad-date keyword.bad-time keyword.needs-ref "
-	    "keyword.needs-who keyword.needs-reason digest.age "
+	    "keyword.needs-who keyword.needs-reason given.no-partner "
+	    "given.no-client given.bad-contact given.not-partner context.new "
+	    "context.reply context.unsigned context.welcome context.form "
+	    "context.statement context.notice context.join "
+	    "context.newsletter newsletter.state-confirmed "
+	    "newsletter.state-draft newsletter.confirmed newsletter.draft "
+	    "newsletter.no-preview newsletter.draft-empty newsletter.empty "
+	    "newsletter.ok-no-draft digest.age "
 	    "digest.noreply contact-bounce.title "
 	    "contact-bounce.reason undelivered.contact corrected.duplicate none unverified.sender unverified.token "
 	    "unverified.auth attach.title attach.not-kept attach.attached "

@@ -128,6 +128,14 @@ int keyword_parse(const struct keyword_table *, const char *text,
     const char *currency, const struct tm *today, struct keyword_cmd *cmd);
 void keyword_cmd_free(struct keyword_cmd *);
 
+/* Why a GIVEN mail cannot be recorded (the words: given_err_key). */
+enum given_err {
+	GIVEN_ERR_NONE,
+	GIVEN_ERR_NO_PARTNER,	/* no partner after the keyword */
+	GIVEN_ERR_NO_CLIENT,	/* no "Client:" line */
+	GIVEN_ERR_CONTACT,	/* the contact is not an address (err_text) */
+};
+
 /*
  * Issue 19.4: a staff member's mail to the intake recording a referral
  * the firm gave a partner: "GIVEN partner@firm.example" (or 紹介先) on
@@ -139,9 +147,11 @@ void keyword_cmd_free(struct keyword_cmd *);
 struct given_mail {
 	char *partner;		/* the partner as written: an address or id */
 	char *client;
-	char *contact;		/* a valid address, or NULL */
+	char *contact;		/* as written, or NULL */
 	char *note;		/* or NULL */
-	char *error;		/* NULL, or a sentence saying what is wrong */
+	char *error;		/* NULL, or what is wrong, in English */
+	enum given_err err;	/* the same as a code */
+	char *err_text;		/* the words it quotes ({{text}}), or NULL */
 };
 /*
  * Returns 1 when text's first line (else the subject, NULL for none) is
@@ -151,6 +161,11 @@ struct given_mail {
 int given_mail_parse(const struct keyword_table *, const char *subject,
     const char *text, struct given_mail *g);
 void given_mail_free(struct given_mail *);
+/*
+ * e's line key in mail/staff-lines ("given.no-client"; static, "" for
+ * GIVEN_ERR_NONE); the line's {{text}} is g->err_text.
+ */
+const char *given_err_key(enum given_err e);
 
 struct render_var;
 #define KEYWORD_ERR_NVARS 6

@@ -41,7 +41,21 @@ given_mail_free(struct given_mail *g)
 	free(g->contact);
 	free(g->note);
 	free(g->error);
+	free(g->err_text);
 	memset(g, 0, sizeof(*g));
+}
+
+const char *
+given_err_key(enum given_err e)
+{
+	static const char *keys[] = {
+		[GIVEN_ERR_NONE] = "",
+		[GIVEN_ERR_NO_PARTNER] = "given.no-partner",
+		[GIVEN_ERR_NO_CLIENT] = "given.no-client",
+		[GIVEN_ERR_CONTACT] = "given.bad-contact",
+	};
+
+	return (size_t)e < nitems(keys) ? keys[e] : "";
 }
 
 /* The colon that ends a label: ':' or the full-width '：'; or NULL. */
@@ -131,18 +145,21 @@ given_mail_parse(const struct keyword_table *t, const char *subject,
 		free(line);
 	}
 	keyword_cmd_free(&cmd);
-	if (g->partner == NULL)
+	/* The English here is mail/staff-lines.en's given.* line. */
+	if (g->partner == NULL) {
+		g->err = GIVEN_ERR_NO_PARTNER;
 		g->error = xstrdup("GIVEN needs the partner's address after "
 		    "it: \"GIVEN partner@firm.example\".");
-	else if (g->client == NULL)
+	} else if (g->client == NULL) {
+		g->err = GIVEN_ERR_NO_CLIENT;
 		g->error = xstrdup("GIVEN needs the client: a line "
 		    "\"Client: Acme KK\" below it.");
-	else if (g->contact != NULL && addr_check(g->contact,
+	} else if (g->contact != NULL && addr_check(g->contact,
 	    strlen(g->contact)) != ADDR_OK) {
-		line = excerpt(g->contact);
+		g->err = GIVEN_ERR_CONTACT;
+		g->err_text = excerpt(g->contact);
 		g->error = xasprintf("The contact \"%s\" is not an email "
-		    "address.", line);
-		free(line);
+		    "address.", g->err_text);
 	}
 	return 1;
 }

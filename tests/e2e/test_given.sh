@@ -98,6 +98,39 @@ Client: Sneaky KK"
 run
 check "a partner's GIVEN mail makes no draft" [ "$(db "select count(*) from given_drafts")" = 2 ]
 
+# A staff member who reads Japanese is told why in Japanese (#18, s7):
+# each reason the parser gives and the unknown partner; the message's
+# detail (refbot message list) stays English, as the answers above.
+rb staff add staff2@example.test --name "山本 花子" --lang ja >/dev/null
+# why_ja BODY: staff2's GIVEN mail BODY; prints the text of the answer.
+why_ja() {
+	local n
+	n=$(count staff2)
+	send --from staff2 --to intake --subject "紹介" --body "$1"
+	run
+	arrives staff2 $((n + 1))
+	mail_with staff2 "記録されませんでした" | pyjson 'j["text"]'
+}
+t=$(why_ja "紹介先 partner1@example.test
+備考：顧客なし")
+check "no client: why in Japanese" grep -q "顧客が必要です。その下に「顧客：株式会社サンプル」の行を書いてください。" <<<"$t"
+check "with no English sentence" bash -c '! grep -q "needs the client" <<<"$1"' _ "$t"
+t=$(why_ja "紹介先
+顧客：山田商事")
+check "no partner: why in Japanese" grep -q "紹介先（GIVEN）の後にパートナーのアドレスを書いてください" <<<"$t"
+check "with no English sentence" bash -c '! grep -q "needs the partner" <<<"$1"' _ "$t"
+t=$(why_ja "紹介先 partner1@example.test
+顧客：山田商事
+連絡先：山田さんに電話")
+check "a contact that is not an address: why in Japanese" grep -q "連絡先「山田さんに電話」はメールアドレスではありません。" <<<"$t"
+check "with no English sentence" bash -c '! grep -q "is not an email address" <<<"$1"' _ "$t"
+t=$(why_ja "紹介先 nobody@elsewhere.example
+顧客：山田商事")
+check "an unknown partner: why in Japanese" grep -q "有効なパートナーではありません。先に「refbot partner add」で登録してください。" <<<"$t"
+check "with no English sentence" bash -c '! grep -q "not an active partner" <<<"$1"' _ "$t"
+check "the message's detail stays English" [ "$(db "select detail from messages order by id desc limit 1")" = 'GIVEN mail from staff not recorded: it is not an active partner: add it with "refbot partner add" first.' ]
+check "nothing recorded for any of them" [ "$(db "select count(*) from given_drafts")" = 2 ]
+
 # forget reaches the drafts too.
 out=$(rb forget cfo@givenmail.example 2>&1)
 check "forget scrubs a given draft's contact" [ "$(db "select count(*) from given_drafts where contact like '%cfo@givenmail%'")" = 0 ]

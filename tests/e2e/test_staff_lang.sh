@@ -5,7 +5,8 @@
 # alert's title, reason and what the sender was told (a message set
 # aside), the kind of alerts held for the hourly summary, and what an
 # undelivered mail was and who was not reached.  An English reader gets
-# the same mails in English.  Mail is read over IMAP.
+# the same mails in English.  Mail is read over IMAP.  Later sections
+# (the gaps of sessions 5-7) follow the numbered comments.
 . "$(dirname "$0")/lib.sh"
 sandbox_start
 
@@ -182,4 +183,48 @@ check "not by its bare name" lacks "$t" "、ack）"
 waitsubj staff1 "^\[refbot\] A partner's address bounced"
 e=$(mail_of staff1 "^\[refbot\] A partner's address bounced")
 check "the English reader's bounce alert is unchanged" has "$e" ", ack)"
+# deliver FROM TO SUBJECT BODY OFFSET USER REGEX: FROM's mail, run at
+# OFFSET; prints USER's last mail whose subject matches REGEX.
+deliver() {
+	send --from "$1" --to "$2" --subject "$3" --body "$4"
+	arrived
+	at "$5" >/dev/null
+	waitsubj "$6" "$7"
+	mail_of "$6" "$7"
+}
+# 9. REF-2 (its acknowledgement refused for good) handed over and back:
+# the undelivered line of its history names the kind of mail in the
+# Japanese owner's words, not refbot's name for it (#18, s7).
+rto2=$(mt fetch --user staff2 --format json | pyjson "[m for m in j if 'REF-000002' in m['headers']['Subject'] and '+' in (m['headers'].get('Reply-To') or '')][0]['headers']['Reply-To'].strip('<>')")
+e=$(deliver staff2 "$rto2" "Re: [REF-000002]" "ASSIGN staff1@example.test" 14500 staff1 'REF-000002\] Now yours')
+check "the English owner's undelivered history line is unchanged" has "$e" "  ack mail (outbox " ") to the partner gone@example.test not delivered: "
+t=$(deliver staff1 "$rto2" "Re: [REF-000002]" "ASSIGN staff2@example.test" 14500 staff2 'REF-000002\] 担当になりました')
+check "the Japanese owner's undelivered history line names the kind in Japanese" has "$t" "  受付のお知らせ（ack）（送信キュー " "）がパートナー gone@example.test に届きませんでした: "
+check "not by its bare name" lacks "$t" "ack のメール" "ack mail"
+# 10. A partner's mail with no referral in it: what it was and its
+# attachments in the Japanese reader's words (#18, s7).
+t=$(deliver partner1@example.test intake "A question" "How are fees worked out?" 14600 staff2 'Partner One からのメッセージ')
+check "a partner's message says what it was in Japanese" has "$t" "にメールがありました:
+インテークアドレスへの新しいメール。" "添付ファイル: （なし）"
+check "with no English words" lacks "$t" "a new mail to the intake address" "添付ファイル: none"
+waitsubj staff1 '^\[refbot\] Message from Partner One'
+e=$(mail_of staff1 '^\[refbot\] Message from Partner One')
+check "the English reader's is English" has "$e" ": a new mail to the intake address."
+# 11. A newsletter profile by mail from the Japanese reader: the preview
+# and its state, and why an empty reply changed nothing, in Japanese (the
+# whole answer was English, #18 s7); the English reader's as before.
+t=$(deliver staff2@example.test intake "HOT-OPPORTUNITY 2027-03" "注目案件：大阪に進出する法律事務所。" 14700 staff2 '^\[refbot\] ニュースレター 2027-03（ja）')
+check "the profile's preview is in Japanese, with where it stands" has "$t" "注目案件 下書き 1（OK と返信すると確定します）" "これは下書きです。"
+check "with no English sentence" lacks "$t" "reply OK to confirm" "It is a draft"
+drto=$(mt fetch --user staff2 --format json | pyjson "[m for m in j if '2027-03（ja）' in m['headers']['Subject']][-1]['headers']['Reply-To'].strip('<>')")
+t=$(deliver staff2@example.test "$drto" "Re: newsletter" $'\n--\n山本' 14800 staff2 '^\[refbot\] ニュースレター 2027-03: 保存も確定もされませんでした')
+check "an empty reply to the draft is answered in Japanese" has "$t" "下書き 1（ja）への返信が空でした"
+check "with no English sentence" lacks "$t" "was empty" "Reply OK to confirm it"
+e=$(deliver staff1@example.test intake "HOT-OPPORTUNITY 2027-04" "Law firms opening in Osaka." 14900 staff1 '^\[refbot\] Newsletter 2027-04')
+check "the English reader's preview is as before" has "$e" "draft 2: reply OK to confirm" "It is a draft. Reply to this mail with OK"
+# 12. A meeting for REF-1, which the Japanese reader owns: the invitation
+# is written in Japanese (it was English, #18 s7).
+t=$(deliver staff2@example.test "$rto" "Re: [REF-000001]" "MEETING 2026-12-10 14:00" 15000 staff2 '^\[REF-000001\] 面談: Acme Widgets Ltd')
+check "the meeting invitation to the Japanese owner is in Japanese" has "$t" "REF-000001（Acme Widgets Ltd、Partner One様からのご紹介）の面談を "
+check "not in English" lacks "$t" "The meeting about"
 finish

@@ -101,12 +101,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    g.client != NULL && (g.contact == NULL ||
 		    addr_check(g.contact, strlen(g.contact)) == ADDR_OK)))
 			abort();
+		/* A reason has its code and its words (mail/staff-lines). */
+		if ((g.err == GIVEN_ERR_NONE) != (g.error == NULL) ||
+		    (*given_err_key(g.err) == '\0') != (g.error == NULL) ||
+		    (g.err == GIVEN_ERR_CONTACT) != (g.err_text != NULL))
+			abort();
+		whole(g.err_text);
 		whole(g.partner);
 		whole(g.client);
 		whole(g.contact);
 		whole(g.note);
 		whole(g.error);
-	} else if (g.partner != NULL || g.client != NULL || g.error != NULL)
+	} else if (g.partner != NULL || g.client != NULL || g.error != NULL ||
+	    g.err != GIVEN_ERR_NONE || g.err_text != NULL)
 		abort();
 	given_mail_free(&g);
 	free(text);

@@ -95,8 +95,16 @@ test_each_reader(void)
 		    { "reason", "550 5.1.1 no such user" } }, 4,
 		    "ack mail (outbox 3) to the partner p@x.test not delivered: "
 		    "550 5.1.1 no such user",
-		    "ack のメール（送信キュー 3）がパートナー p@x.test に届きませ"
-		    "んでした: 550 5.1.1 no such user" },
+		    "受付のお知らせ（ack）（送信キュー 3）がパートナー p@x.test に"
+		    "届きませんでした: 550 5.1.1 no such user" },
+		/* A kind with no words of its own: the "kind" line's. */
+		{ "history.undelivered-staff", { { "kind", "staff-new" },
+		    { "outbox", "4" }, { "rcpt", "s@x.test" },
+		    { "reason", "550 5.1.1" } }, 4,
+		    "staff-new mail (outbox 4) to staff s@x.test not delivered: "
+		    "550 5.1.1",
+		    "「staff-new」のメール（送信キュー 4）がスタッフ s@x.test に"
+		    "届きませんでした: 550 5.1.1" },
 		{ "history.paid-note", { { "amount", "¥5,000" },
 		    { "text", "bank transfer" } }, 2,
 		    "¥5,000 paid: bank transfer",

@@ -852,6 +852,46 @@ test_error_codes(void)
 }
 
 /*
+ * Why a GIVEN mail cannot be recorded is a code too (mail/staff-lines
+ * given.*), with the contact as quoted; the English keeps the same words.
+ */
+static void
+test_given_error_codes(void)
+{
+	static const struct {
+		const char *text;
+		enum given_err err;
+		const char *key, *words;
+	} cases[] = {
+		{ "GIVEN p@firm.example\nClient: Acme\n", GIVEN_ERR_NONE, "",
+		    NULL },
+		{ "GIVEN\nClient: Acme\n", GIVEN_ERR_NO_PARTNER,
+		    "given.no-partner", NULL },
+		{ "紹介先 p@firm.example\n備考：x\n", GIVEN_ERR_NO_CLIENT,
+		    "given.no-client", NULL },
+		{ "GIVEN p@firm.example\nClient: Acme\nContact: call Jane\n",
+		    GIVEN_ERR_CONTACT, "given.bad-contact", "call Jane" },
+	};
+	struct given_mail g;
+	size_t i;
+
+	for (i = 0; i < nitems(cases); i++) {
+		EXPECT(given_mail_parse(table, NULL, cases[i].text, &g) == 1);
+		if (g.err != cases[i].err)
+			printf("#   \"%s\": err %d, expected %d\n",
+			    cases[i].text, (int)g.err, (int)cases[i].err);
+		EXPECT(g.err == cases[i].err);
+		EXPECT((g.err == GIVEN_ERR_NONE) == (g.error == NULL));
+		EXPECT_STR(given_err_key(g.err), cases[i].key);
+		EXPECT_NSTR(g.err_text, cases[i].words);
+		if (g.err_text != NULL)
+			EXPECT_CONTAINS(g.error, g.err_text);
+		given_mail_free(&g);
+	}
+	EXPECT_STR(given_err_key((enum given_err)99), "");
+}
+
+/*
  * Each reason an amount is refused has its own code, with the amount as
  * written and the currency's words; the English sentence (the CLI's)
  * says the same as amount_parse's.
@@ -959,6 +999,7 @@ main(void)
 	RUN(test_form_request);
 	RUN(test_given_mail);
 	RUN(test_error_codes);
+	RUN(test_given_error_codes);
 	RUN(test_amount_error_codes);
 	RUN(test_hostile_long_line);
 	RUN(test_hostile_long_amounts);
