@@ -48,6 +48,8 @@ rb partner set partner1@example.test --owner staff2@example.test >/dev/null
 # gone@example.test: no mailbox in the sandbox, so Postfix answers 550.
 rb partner add gone@example.test --name "Gone Ltd" --lang en >/dev/null
 rb partner set gone@example.test --owner staff2@example.test >/dev/null
+# partner3: no account manager, so its mail about no referral goes to all staff.
+rb partner add partner3@example.test --name "Partner Three" --lang en >/dev/null
 
 # 1. A new referral with attachments, to its owner who reads Japanese.
 /usr/bin/python3 - "$SB/attached.eml" <<'PY'
@@ -207,8 +209,8 @@ t=$(deliver partner1@example.test intake "A question" "How are fees worked out?"
 check "a partner's message says what it was in Japanese" has "$t" "にメールがありました:
 インテークアドレスへの新しいメール。" "添付ファイル: （なし）"
 check "with no English words" lacks "$t" "a new mail to the intake address" "添付ファイル: none"
-waitsubj staff1 '^\[refbot\] Message from Partner One'
-e=$(mail_of staff1 '^\[refbot\] Message from Partner One')
+check "only to the firm's account manager" test "$(mt fetch --user staff1 --format json | pyjson "len([m for m in j if 'Partner One' in m['headers']['Subject'] and 'Message from' in m['headers']['Subject']])")" = 0
+e=$(deliver partner3@example.test intake "A question" "How are fees worked out?" 14650 staff1 '^\[refbot\] Message from Partner Three')
 check "the English reader's is English" has "$e" ": a new mail to the intake address."
 # 11. A newsletter profile by mail from the Japanese reader: the preview
 # and its state, and why an empty reply changed nothing, in Japanese (the
