@@ -358,40 +358,51 @@ void
 mailout_qp(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t col = 0, n;
+	char out[256];		/* written to b a chunk at a time */
+	size_t col = 0, o = 0;
 	unsigned char c;
-	char e[3];
+	int plain;
 
 	for (; *s != '\0'; s++) {
+		if (o > sizeof(out) - 8) {
+			buf_add(b, out, o);
+			o = 0;
+		}
 		c = (unsigned char)*s;
 		if (c == '\n' || (c == '\r' && s[1] == '\n')) {
 			s += c == '\r';
-			if (col >= 73)
-				buf_adds(b, "=\r\n");
-			buf_adds(b, "\r\n");
+			if (col >= 73) {
+				memcpy(out + o, "=\r\n", 3);
+				o += 3;
+			}
+			out[o++] = '\r';
+			out[o++] = '\n';
 			col = 0;
 			continue;
 		}
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z' &&
-		    c != 'F') || (c >= '0' && c <= '9') || (c != '\0' &&
-		    strchr("%&'()*+,-./:;<>", c) != NULL) || ((c == ' ' ||
-		    c == '\t') && s[1] != '\0' && s[1] != '\n' &&
-		    !(s[1] == '\r' && s[2] == '\n'))) {
-			e[0] = (char)c;
-			n = 1;
-		} else {
-			e[0] = '=';
-			e[1] = hex[c >> 4];
-			e[2] = hex[c & 15];
-			n = 3;
-		}
-		if (col + n > (n == 1 ? 73u : 75u)) {
-			buf_adds(b, "=\r\n");
+		/* %&'()*+,-./ and :;< are runs in ASCII. */
+		plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z' &&
+		    c != 'F') || (c >= '0' && c <= '9') || (c >= '%' &&
+		    c <= '/') || (c >= ':' && c <= '<') || c == '>' ||
+		    ((c == ' ' || c == '\t') && s[1] != '\0' && s[1] != '\n' &&
+		    !(s[1] == '\r' && s[2] == '\n'));
+		if (col + (plain ? 1 : 3) > (plain ? 73u : 75u)) {
+			memcpy(out + o, "=\r\n", 3);
+			o += 3;
 			col = 0;
 		}
-		buf_add(b, e, n);
-		col += n;
+		if (plain) {
+			out[o++] = (char)c;
+			col++;
+		} else {
+			out[o++] = '=';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+			col += 3;
+		}
 	}
+	if (o > 0)
+		buf_add(b, out, o);
 }
 
 /* Appends text as a quoted-printable body ending in CRLF. */
