@@ -535,6 +535,45 @@ test_qp_as_libetpan(void)
 	buf_free(&ours);
 }
 
+/*
+ * mailout_base64 (issue 21) writes what libetpan's base64 writer wrote,
+ * but for the CRLF it ended with: every length around the line limit,
+ * every byte value.
+ */
+static void
+test_base64_as_libetpan(void)
+{
+	unsigned seed = 21;
+	char in[400];
+	struct buf ours;
+	MMAPString *lib;
+	int i, k, n, col, diff = 0;
+
+	for (i = 0; i < 4000; i++) {
+		n = i % 400;
+		for (k = 0; k < n; k++) {
+			seed = seed * 1103515245 + 12345;
+			in[k] = (char)(seed >> 16);
+		}
+		buf_init(&ours);
+		mailout_base64(&ours, in, (size_t)n);
+		lib = mmap_string_new("");
+		col = 0;
+		mailmime_base64_write_mem(lib, &col, in, (size_t)n);
+		if (lib->len != ours.len + 2 || (ours.len > 0 &&
+		    memcmp(lib->str, ours.data, ours.len) != 0) ||
+		    memcmp(lib->str + ours.len, "\r\n", 2) != 0) {
+			if (diff++ == 0)
+				printf("#   %d bytes: libetpan: %s\n#   ours: "
+				    "%.*s\n", n, lib->str, (int)ours.len,
+				    ours.data);
+		}
+		mmap_string_free(lib);
+		buf_free(&ours);
+	}
+	EXPECT(diff == 0);
+}
+
 int
 main(void)
 {
@@ -551,5 +590,6 @@ main(void)
 	RUN(test_iso2022jp);
 	RUN(test_iso2022jp_fallback);
 	RUN(test_qp_as_libetpan);
+	RUN(test_base64_as_libetpan);
 	return check_done();
 }
