@@ -44,7 +44,11 @@ struct refbot {
 	int alerts_held;		/* staff alerts (per kind and hour) */
 	/* The mail text (static name) notify.c could not build, or NULL. */
 	const char *text_failed;
-	/* Texts built from the texts and configuration alone, by key. */
+	/*
+	 * Texts built from the texts and configuration alone, by key:
+	 * the main thread's (sender.c's copy of this struct must not use
+	 * them; it sends, it builds no mail).
+	 */
 	struct refbot_memo *memo;
 	size_t nmemo;
 };
