@@ -68,8 +68,11 @@ notify_token(struct refbot *rb, int64_t id, int role, const char *plain,
 
 	*tag = where == REPLY_TOKEN_ADDRESS ? xstrdup(plain) :
 	    token_tag(key, keylen, id, role);
+	/* One HMAC a mail where both carry it. */
 	*reply_to = where == REPLY_TOKEN_MESSAGE_ID ? NULL :
-	    token_address(key, keylen, rb->cfg.intake_address, id, role);
+	    where == REPLY_TOKEN_BOTH ? token_address_of(rb->cfg.intake_address,
+	    *tag) : token_address(key, keylen, rb->cfg.intake_address, id,
+	    role);
 }
 
 int
