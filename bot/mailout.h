@@ -75,5 +75,7 @@ char *header_clean(const char *s);
 struct buf;
 /* s (lines ending in LF or CRLF) appended to b as quoted-printable. */
 void mailout_qp(struct buf *b, const char *s);
+/* n bytes of s appended as base64 in lines of 76 (CRLF), no final end. */
+void mailout_base64(struct buf *b, const char *s, size_t n);
 
 #endif

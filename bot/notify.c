@@ -28,26 +28,34 @@ notify_key(struct refbot *rb, size_t *len)
 	return rb->secret;
 }
 
-char *
+const char *
 notify_keyword_sheet(struct refbot *rb, const char *status, const char *lang)
 {
 	struct buf b;
 	enum kw kw;
 	size_t i;
+	char *key = xasprintf("sheet %s %s", status, lang ? lang : "");
+	const char *memo = refbot_memo(rb, key);
 
+	if (memo != NULL) {
+		free(key);
+		return memo;
+	}
 	buf_init(&b);
 	for (i = 0; (kw = status_allowed_kw(status, i)) != KW_NONE; i++) {
 		const char *help = keyword_arg_help(kw);
-		char *key = xstrndup(help, strcspn(help, " "));
-		char *what = refbot_mail_line(rb, "keyword-lines", lang, key,
+		char *word = xstrndup(help, strcspn(help, " "));
+		char *what = refbot_mail_line(rb, "keyword-lines", lang, word,
 		    NULL, 0);
 
 		buf_addf(&b, "%s  %-20s %s", i ? "\n" : "", help,
 		    what != NULL ? what : "");
 		free(what);
-		free(key);
+		free(word);
 	}
-	return buf_steal(&b);
+	memo = refbot_memo_put(rb, key, buf_steal(&b));
+	free(key);
+	return memo;
 }
 
 void
@@ -60,8 +68,11 @@ notify_token(struct refbot *rb, int64_t id, int role, const char *plain,
 
 	*tag = where == REPLY_TOKEN_ADDRESS ? xstrdup(plain) :
 	    token_tag(key, keylen, id, role);
+	/* One HMAC a mail where both carry it. */
 	*reply_to = where == REPLY_TOKEN_MESSAGE_ID ? NULL :
-	    token_address(key, keylen, rb->cfg.intake_address, id, role);
+	    where == REPLY_TOKEN_BOTH ? token_address_of(rb->cfg.intake_address,
+	    *tag) : token_address(key, keylen, rb->cfg.intake_address, id,
+	    role);
 }
 
 int
@@ -104,7 +115,6 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 		 */
 		struct render_var *v = xcalloc(n->nvars + 1, sizeof(*v));
 		int ja = n->lang != NULL && strcmp(n->lang, "ja") == 0;
-		char *sheet = NULL;
 		size_t i, k, nv = n->nvars;
 
 		memcpy(v, n->vars, n->nvars * sizeof(*v));
@@ -114,13 +124,12 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 				    n->vars_ja[k].value != NULL)
 					v[i].value = n->vars_ja[k].value;
 		if (n->sheet != NULL) {
-			sheet = notify_keyword_sheet(rb, n->sheet, n->lang);
 			v[nv].name = "keywords";
-			v[nv++].value = sheet;
+			v[nv++].value = notify_keyword_sheet(rb, n->sheet,
+			    n->lang);
 		}
 		rc = refbot_mail_text(rb, n->name, n->lang, v, nv, &subject,
 		    &body, &err);
-		free(sheet);
 		free(v);
 	}
 	/* The texts were checked when loaded: this is refbot's own bug. */

@@ -137,9 +137,10 @@ char *notify_tally_text(char *const *words, size_t n);
 /*
  * The staff cheat sheet for a referral in status: one line per keyword
  * allowed from there (parsers/status), "  WON amount    what it does",
- * the words from mail/keyword-lines in lang.  Caller frees.
+ * the words from mail/keyword-lines in lang.  Built once a run, kept
+ * in rb (refbot_memo): do not free.
  */
-char *notify_keyword_sheet(struct refbot *, const char *status,
+const char *notify_keyword_sheet(struct refbot *, const char *status,
     const char *lang);
 
 /* The HMAC key: the configured secret, else the database's own. */

@@ -203,9 +203,40 @@ fail_config:
 	return EX_CONFIG_;
 }
 
+struct refbot_memo {
+	char *key, *value;
+};
+
+const char *
+refbot_memo(const struct refbot *rb, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < rb->nmemo; i++)
+		if (strcmp(rb->memo[i].key, key) == 0)
+			return rb->memo[i].value;
+	return NULL;
+}
+
+const char *
+refbot_memo_put(struct refbot *rb, const char *key, char *value)
+{
+	rb->memo = xreallocarray(rb->memo, rb->nmemo + 1, sizeof(*rb->memo));
+	rb->memo[rb->nmemo].key = xstrdup(key);
+	rb->memo[rb->nmemo++].value = value;
+	return value;
+}
+
 void
 refbot_close(struct refbot *rb)
 {
+	size_t i;
+
+	for (i = 0; i < rb->nmemo; i++) {
+		free(rb->memo[i].key);
+		free(rb->memo[i].value);
+	}
+	free(rb->memo);
 	db_close(rb->db);
 	free(rb->secret);
 	texts_free(rb->texts);

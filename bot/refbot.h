@@ -44,7 +44,23 @@ struct refbot {
 	int alerts_held;		/* staff alerts (per kind and hour) */
 	/* The mail text (static name) notify.c could not build, or NULL. */
 	const char *text_failed;
+	/*
+	 * Texts built from the texts and configuration alone, by key:
+	 * the main thread's (sender.c's copy of this struct must not use
+	 * them; it sends, it builds no mail).
+	 */
+	struct refbot_memo *memo;
+	size_t nmemo;
 };
+
+/*
+ * The text kept under key (refbot_memo_put), or NULL.  For what depends
+ * only on the loaded texts and the configuration, built once a run
+ * instead of once a mail (issue 21).
+ */
+const char *refbot_memo(const struct refbot *, const char *key);
+/* Keeps value (taken over) under key; returns it. */
+const char *refbot_memo_put(struct refbot *, const char *key, char *value);
 
 /* The words for a form problem code in lang, with {{arg}} filled in. */
 char *refbot_reason(struct refbot *, const char *lang, const char *code,

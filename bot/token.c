@@ -43,13 +43,20 @@ token_tag(const char *key, size_t keylen, int64_t id, int role)
 }
 
 char *
+token_address_of(const char *intake, const char *tag)
+{
+	const char *at = strchr(intake, '@');
+
+	return xasprintf("%.*s+%s%s", (int)(at - intake), intake, tag, at);
+}
+
+char *
 token_address(const char *key, size_t keylen, const char *intake,
     int64_t id, int role)
 {
-	const char *at = strchr(intake, '@');
 	char *tag = token_tag(key, keylen, id, role), *addr;
 
-	addr = xasprintf("%.*s+%s%s", (int)(at - intake), intake, tag, at);
+	addr = token_address_of(intake, tag);
 	free(tag);
 	return addr;
 }

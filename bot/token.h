@@ -57,6 +57,8 @@ void token_make(const char *key, size_t keylen, int64_t id, int role,
 /* The reply address "local+r<id>.<role>.<token>@domain".  Caller frees. */
 char *token_address(const char *key, size_t keylen, const char *intake,
     int64_t id, int role);
+/* The same from token_tag's tag.  Caller frees. */
+char *token_address_of(const char *intake, const char *tag);
 /* "r<id>.<role>.<token>" for a Message-ID's left part.  Caller frees. */
 char *token_tag(const char *key, size_t keylen, int64_t id, int role);
 

@@ -39,6 +39,7 @@ struct alias {
 struct keyword_table {
 	struct alias *aliases;
 	size_t n;
+	char *known;	/* known_list(), made once: every failed parse says it */
 };
 
 /* Indexed by enum kw. */
@@ -414,6 +415,8 @@ known_list(const struct keyword_table *t)
 	size_t i, j;
 	int first;
 
+	if (t != NULL && t->known != NULL)
+		return xstrdup(t->known);
 	buf_init(&b);
 	for (i = 1; i < nitems(kwinfo); i++) {
 		buf_addf(&b, "%s%s", i > 1 ? ", " : "", kwinfo[i].name);
@@ -768,6 +771,7 @@ keyword_table_parse(const char *text, size_t len, struct keyword_table **out,
 			goto fail;
 	}
 	kvfile_free(&kv);
+	t->known = known_list(t);
 	*out = t;
 	return 0;
 fail:
@@ -787,6 +791,7 @@ keyword_table_free(struct keyword_table *t)
 		free(t->aliases[i].word);
 		free(t->aliases[i].shown);
 	}
+	free(t->known);
 	free(t->aliases);
 	free(t);
 }

@@ -480,6 +480,27 @@ test_iso2022jp_fallback(void)
 }
 
 /*
+ * Counts in *diff (and shows the first) when ours is not what libetpan
+ * wrote (lib) less its ending tail; frees both.
+ */
+static void
+as_libetpan(struct buf *ours, MMAPString *lib, const char *tail,
+    const char *in, int *diff)
+{
+	size_t t = strlen(tail);
+
+	if (lib->len != ours->len + t || (ours->len > 0 && memcmp(lib->str,
+	    ours->data, ours->len) != 0) || memcmp(lib->str + ours->len, tail,
+	    t) != 0) {
+		if ((*diff)++ == 0)
+			printf("#   in: %s\n#   libetpan: %s\n#   ours: %.*s\n",
+			    in, lib->str, (int)ours->len, ours->data);
+	}
+	mmap_string_free(lib);
+	buf_free(ours);
+}
+
+/*
  * mailout_qp (issue 21) writes what libetpan's quoted-printable writer
  * wrote for the same text, byte for byte: pseudo-random lines of
  * letters, UTF-8, '=', tabs, spaces and the characters it encodes, of
@@ -518,21 +539,43 @@ test_qp_as_libetpan(void)
 		lib = mmap_string_new("");
 		col = 0;
 		mailmime_quoted_printable_write_mem(lib, &col, 1, in, (size_t)n);
-		if (lib->len != ours.len || (ours.len > 0 &&
-		    memcmp(lib->str, ours.data, ours.len) != 0)) {
-			if (diff++ == 0)
-				printf("#   in: %s\n#   libetpan: %s\n#   ours: "
-				    "%.*s\n", in, lib->str, (int)ours.len,
-				    ours.data);
-		}
-		mmap_string_free(lib);
-		buf_free(&ours);
+		as_libetpan(&ours, lib, "", in, &diff);
 	}
 	EXPECT(diff == 0);
 	buf_init(&ours);
 	mailout_qp(&ours, "a\rb=\r\nc");
 	EXPECT(ours.len == 11 && memcmp(ours.data, "a=0Db=3D\r\nc", 11) == 0);
 	buf_free(&ours);
+}
+
+/*
+ * mailout_base64 (issue 21) writes what libetpan's base64 writer wrote,
+ * but for the CRLF it ended with: every length around the line limit,
+ * every byte value.
+ */
+static void
+test_base64_as_libetpan(void)
+{
+	unsigned seed = 21;
+	char in[400];
+	struct buf ours;
+	MMAPString *lib;
+	int i, k, n, col, diff = 0;
+
+	for (i = 0; i < 4000; i++) {
+		n = i % 400;
+		for (k = 0; k < n; k++) {
+			seed = seed * 1103515245 + 12345;
+			in[k] = (char)(seed >> 16);
+		}
+		buf_init(&ours);
+		mailout_base64(&ours, in, (size_t)n);
+		lib = mmap_string_new("");
+		col = 0;
+		mailmime_base64_write_mem(lib, &col, in, (size_t)n);
+		as_libetpan(&ours, lib, "\r\n", "(bytes)", &diff);
+	}
+	EXPECT(diff == 0);
 }
 
 int
@@ -551,5 +594,6 @@ main(void)
 	RUN(test_iso2022jp);
 	RUN(test_iso2022jp_fallback);
 	RUN(test_qp_as_libetpan);
+	RUN(test_base64_as_libetpan);
 	return check_done();
 }
