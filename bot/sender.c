@@ -56,6 +56,9 @@ sender_start(struct sender *s, const struct refbot *rb,
 	int rc;
 
 	s->own = *rb;
+	/* The main thread's memo may move under it; the sender builds no mail. */
+	s->own.memo = NULL;
+	s->own.nmemo = 0;
 	if (db_open(rb->cfg.database, 0, &s->own.db, &err) != 0) {
 		log_warnx("sender: %s", err);
 		free(err);
