@@ -115,15 +115,20 @@ filer_main(void *arg)
 	}
 	pthread_mutex_lock(&f->mu);
 	while (rc == IMAP_OK) {
+		/* Waiting for a batch, it holds nothing a fork could copy. */
+		thread_quiet();
 		while (f->nslot == 0 && !f->quit)
 			pthread_cond_wait(&f->cv, &f->mu);
-		if (f->nslot == 0)
-			break;
 		n = f->nslot;
 		memcpy(hand, f->slot, n * sizeof(hand[0]));
 		f->nslot = 0;
 		pthread_cond_broadcast(&f->cv);
 		pthread_mutex_unlock(&f->mu);
+		thread_busy();
+		if (n == 0) {
+			pthread_mutex_lock(&f->mu);
+			break;
+		}
 		nmoved = 0;
 		rc = move_batch(&f->cfg, im, hand, n, moved, &nmoved);
 		pthread_mutex_lock(&f->mu);
@@ -145,6 +150,7 @@ filer_main(void *arg)
 	pthread_cond_broadcast(&f->cv);
 	pthread_mutex_unlock(&f->mu);
 	imap_close(im);
+	thread_quiet();
 	return NULL;
 }
 

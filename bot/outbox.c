@@ -17,6 +17,7 @@
 #include "db_outbox.h"
 #include "log.h"
 #include "outbox.h"
+#include "thread.h"
 #include "sdnotify.h"
 #include "smtp.h"
 #include "util.h"
@@ -240,8 +241,12 @@ drain(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
 		}
 		if (r == 0)
 			break;
-		if (turn != NULL)
+		/* The main loop may hold turn, and fork meanwhile. */
+		if (turn != NULL) {
+			thread_quiet();
 			pthread_mutex_lock(turn);
+			thread_busy();
+		}
 		r = send_one(rb, smtp, lim, &m, now);
 		if (turn != NULL)
 			pthread_mutex_unlock(turn);

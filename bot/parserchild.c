@@ -20,6 +20,7 @@
 #include "fault.h"
 #include "html.h"
 #include "parserchild.h"
+#include "thread.h"
 #include "sdnotify.h"
 #include "util.h"
 #include "wire.h"
@@ -163,7 +164,7 @@ child_start(const struct analyze_opts *o)
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 		return -1;
 	fflush(NULL);
-	if ((pid = fork()) < 0) {
+	if ((pid = thread_fork()) < 0) {
 		close(sv[0]);
 		close(sv[1]);
 		return -1;

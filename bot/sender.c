@@ -38,13 +38,16 @@ sender_main(void *arg)
 		    &s->unwell) < 0)
 			break;
 		/* Pokes that came meanwhile are one: read them all. */
+		thread_quiet();
 		while ((n = read(s->fd[0], buf, sizeof(buf))) < 0 &&
 		    errno == EINTR)
 			;
+		thread_busy();
 		if (n < 0)
 			break;
 	}
 	smtp_free(smtp);
+	thread_quiet();
 	return NULL;
 }
 

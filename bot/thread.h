@@ -5,13 +5,30 @@
 #define REFBOT_THREAD_H
 
 #include <pthread.h>
+#include <sys/types.h>
 
 /*
  * Starts fn(arg) with every signal blocked in it: signals go to the main
  * loop, whose waits they must end.  Returns 0, or pthread_create's error
- * (logged, naming who).
+ * (logged, naming who).  The thread counts as busy (below) from here:
+ * its last act before it returns is thread_quiet, so that a thread that
+ * ends on its own never holds up a fork until it is joined.
  */
 int thread_start(pthread_t *, void *(*fn)(void *), void *arg,
     const char *who);
+
+/*
+ * A fork copies every lock as it stands, and only the thread that forked:
+ * a child forked while the sender or the filer was inside malloc, libcurl
+ * or SQLite would wait forever on a lock nobody is left to release (the
+ * parser child did, under ASan: issue 21).  So the threads beside the main
+ * loop say where they hold nothing — thread_quiet before a wait (a pipe, a
+ * condition, a mutex the main loop may hold), thread_busy after it — and
+ * thread_fork forks only while none is busy.  A thread that wants to be
+ * busy while a fork waits lets the fork go first.
+ */
+void thread_quiet(void);
+void thread_busy(void);
+pid_t thread_fork(void);
 
 #endif
