@@ -40,6 +40,8 @@ struct db {
 	struct stmt_slot *cache;
 	size_t ncache, cap;
 	int depth;		/* db_begin()s open: 1 a transaction, more savepoints */
+	void (*aside)(void *);	/* told when a checkpoint is due (db.h) */
+	void *aside_arg;
 };
 
 /*
@@ -541,12 +543,6 @@ db_migrate(struct db *db, char **errstr)
 	return target;
 }
 
-/*
- * Transactions nest: a db_begin() inside an open one is a savepoint, its
- * db_commit() releases it and its db_rollback() undoes only its own
- * work.  So one message's handling keeps its all-or-nothing while the
- * batch around it (run.c) commits once.
- */
 int
 db_scrub(struct db *db)
 {
@@ -565,6 +561,64 @@ db_scrub(struct db *db)
 	}
 }
 
+/* SQLite's own point for a checkpoint, in pages of the WAL. */
+#define DB_CHECKPOINT_PAGES 1000
+/*
+ * Past this the WAL is checkpointed here all the same.  The other
+ * connection's checkpoints cannot empty a WAL that commits keep growing
+ * (only a writer restarts it from the top, and only once every page in
+ * it is in the file), so now and then the writer finishes the job: most
+ * of the pages are in the file by then.
+ */
+#define DB_CHECKPOINT_MAX (4 * DB_CHECKPOINT_PAGES)
+
+static int
+wal_hook(void *arg, sqlite3 *h, const char *schema, int frames)
+{
+	struct db *db = arg;
+	int logged, done;
+
+	(void)schema;
+	if (frames >= DB_CHECKPOINT_MAX)
+		(void)sqlite3_wal_checkpoint_v2(h, NULL,
+		    SQLITE_CHECKPOINT_PASSIVE, &logged, &done);
+	else if (frames >= DB_CHECKPOINT_PAGES)
+		db->aside(db->aside_arg);
+	return SQLITE_OK;
+}
+
+void
+db_checkpoint_aside(struct db *db, void (*due)(void *), void *arg)
+{
+	db->aside = due;
+	db->aside_arg = arg;
+	if (due != NULL)
+		(void)sqlite3_wal_hook(db->h, wal_hook, db);
+	else
+		(void)sqlite3_wal_autocheckpoint(db->h, DB_CHECKPOINT_PAGES);
+}
+
+int
+db_checkpoint(struct db *db)
+{
+	int logged, done;
+
+	switch (sqlite3_wal_checkpoint_v2(db->h, NULL,
+	    SQLITE_CHECKPOINT_PASSIVE, &logged, &done)) {
+	case SQLITE_OK:
+	case SQLITE_BUSY:	/* another checkpoint runs: it does the work */
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * Transactions nest: a db_begin() inside an open one is a savepoint, its
+ * db_commit() releases it and its db_rollback() undoes only its own
+ * work.  So one message's handling keeps its all-or-nothing while the
+ * batch around it (run.c) commits once.
+ */
 int
 db_begin(struct db *db)
 {

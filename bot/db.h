@@ -38,6 +38,19 @@ int db_schema_version(struct db *);
  */
 int db_scrub(struct db *);
 /*
+ * Checkpoints (copying the WAL into the database file, with its
+ * fdatasyncs) are done by whoever commits, once the WAL holds 1000
+ * pages.  With due set, they are another's work: due(arg) is told
+ * after such a commit (on the committing thread: it must only wake
+ * someone), and that one calls db_checkpoint on its own connection.
+ * This one still finishes the job when the WAL grows 4 times as large:
+ * only a writer can start the WAL afresh.  due NULL: back to the
+ * committer.
+ */
+void db_checkpoint_aside(struct db *, void (*due)(void *), void *arg);
+/* As much of the WAL as no reader still needs, into the file: 0, -1. */
+int db_checkpoint(struct db *);
+/*
  * Transactions nest: inside an open one, db_begin() starts a savepoint
  * that db_commit() releases and db_rollback() undoes alone.
  */

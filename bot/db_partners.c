@@ -51,14 +51,14 @@ int
 db_partner_by_sender(struct db *db, const char *email, struct partner *p)
 {
 	/* A whole domain identifies a partner firm whose staff all refer. */
-	static const char sql[] = "SELECT " PARTNER_COLUMNS "WHERE ',' || "
-	    "replace(domains, ' ', '') || ',' LIKE '%,' || ? || ',%' "
+	static const char sql[] = "SELECT " PARTNER_COLUMNS "WHERE id IN "
+	    "(SELECT partner_id FROM partner_domains WHERE domain = ?) "
 	    "ORDER BY active DESC, id LIMIT 1";
 	const char *at = email ? strrchr(email, '@') : NULL;
 	int r;
 
 	if ((r = db_partner_by_email(db, email, p)) != 0 || at == NULL ||
-	    at[1] == '\0' || strpbrk(at + 1, "%_,") != NULL)
+	    at[1] == '\0')
 		return r;
 	return db_row_with(db, sql, ARGS(arg_text(at + 1)), partner_row, p);
 }
@@ -104,12 +104,30 @@ db_partner_update(struct db *db, const struct partner *p)
 	    "rate_bp = ?, flat_fee = ?, newsletter = ?, bounced = ?, "
 	    "cc_main = ? WHERE id = ?";
 
-	return db_exec(db, sql, ARGS(arg_text(p->name), arg_text(p->email),
+	/* Its domains one per row (partner_domains): as the migration split them. */
+	static const char clear[] = "DELETE FROM partner_domains "
+	    "WHERE partner_id = ?";
+	static const char split[] = "INSERT OR IGNORE INTO partner_domains "
+	    "(domain, partner_id) WITH RECURSIVE split(rest, dom) AS ("
+	    "SELECT replace(domains, ' ', '') || ',', '' FROM partners "
+	    "WHERE id = ?1 UNION ALL SELECT substr(rest, instr(rest, ',') + 1), "
+	    "substr(rest, 1, instr(rest, ',') - 1) FROM split WHERE rest <> '') "
+	    "SELECT dom, ?1 FROM split WHERE dom <> ''";
+
+	if (db_begin(db) != 0)
+		return -1;
+	if (db_exec(db, sql, ARGS(arg_text(p->name), arg_text(p->email),
 	    arg_text(p->lang), arg_int(p->active),
 	    arg_text(p->domains ? p->domains : ""), arg_int(p->tier),
 	    arg_text(p->terms ? p->terms : "percent"), arg_opt(p->rate_bp),
 	    arg_opt(p->flat_fee), arg_int(p->newsletter),
-	    arg_text(p->bounced), arg_int(p->cc_main), arg_int(p->id)));
+	    arg_text(p->bounced), arg_int(p->cc_main), arg_int(p->id))) != 0 ||
+	    db_exec(db, clear, ARGS(arg_int(p->id))) != 0 ||
+	    db_exec(db, split, ARGS(arg_int(p->id))) != 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return db_commit(db);
 }
 
 struct partner_cb {

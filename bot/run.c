@@ -14,6 +14,7 @@
 #include "db_messages.h"
 #include "db_outbox.h"
 #include "digest.h"
+#include "checkpointer.h"
 #include "filer.h"
 #include "imap.h"
 #include "intake.h"
@@ -65,6 +66,7 @@ struct runner {
 	size_t ngot;
 	struct sender sender;	/* sends while the next batch comes */
 	struct filer filer;	/* files while the next batch comes */
+	struct checkpointer ckpt;	/* checkpoints while it is decided */
 	const uint32_t *wuids;	/* the batch being fetched, */
 	const uint32_t *wsizes;	/* and each one's RFC822.SIZE */
 	size_t wn;
@@ -401,9 +403,15 @@ process_batches(struct runner *r)
 	}
 	/* A backlog shows progress on a terminal, and nothing elsewhere. */
 	tty = n >= 2 * FETCH_BATCH && isatty(STDERR_FILENO);
-	/* A backlog is filed beside the fetching (filer.h). */
-	if (n > FETCH_BATCH && !*r->stop)
+	/*
+	 * A backlog is filed beside the fetching (filer.h), and the
+	 * database checkpointed beside the deciding (checkpointer.h).
+	 */
+	if (n > FETCH_BATCH && !*r->stop) {
 		(void)filer_start(&r->filer, r->rb, imap_uidvalidity(r->im));
+		(void)checkpointer_start(&r->ckpt, r->rb->db,
+		    r->rb->cfg.database);
+	}
 	for (i = 0; i < n && !*r->stop; i += batch) {
 		size_t want = n - i < FETCH_BATCH ? n - i : FETCH_BATCH;
 
@@ -478,6 +486,7 @@ process_mailbox(struct runner *r)
 	int rc = process_batches(r), frc;
 
 	frc = filer_stop(&r->filer, r->rb, rc == IMAP_ECONN ? NULL : r->im);
+	checkpointer_stop(&r->ckpt);
 	return rc == IMAP_OK && frc == IMAP_ECONN ? IMAP_ECONN : rc;
 }
 

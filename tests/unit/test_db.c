@@ -453,6 +453,112 @@ test_referral_fields(void)
 	referral_free(&r);
 }
 
+/* The partner by_sender finds for email (0: none); -1 on an error. */
+static int64_t
+sender_partner(const char *email)
+{
+	struct partner p;
+	int64_t id;
+	int r = db_partner_by_sender(db, email, &p);
+
+	if (r <= 0)
+		return r;
+	id = p.id;
+	partner_free(&p);
+	return id;
+}
+
+/* A partner of domains (as `partner set --domain` writes them). */
+static int64_t
+domain_partner(const char *email, const char *domains, int active)
+{
+	struct partner p;
+	int64_t id = 0;
+
+	EXPECT(db_partner_add(db, "D", email, "en", &id) == 0);
+	EXPECT(db_partner_find(db, email, &p) == 1);
+	free(p.domains);
+	p.domains = xstrdup(domains);
+	p.active = active;
+	EXPECT(db_partner_update(db, &p) == 0);
+	partner_free(&p);
+	return id;
+}
+
+/*
+ * A sender's partner by domain (issue 21): looked up by an index, not
+ * by a LIKE over every partner's list (1.2 ms per unknown sender at
+ * 1,000 partners); the same answers, also after the migration splits
+ * the lists a database already has.
+ */
+static void
+test_partner_domains(void)
+{
+	int64_t a, b, c, d;
+	long ops = 0;
+	int i;
+
+	a = domain_partner("a@firm-a.example", "firm-a.example, Firm-A.jp", 1);
+	b = domain_partner("b@firm-b.example", "shared.example,firm-b.example",
+	    0);
+	c = domain_partner("c@firm-c.example", " shared.example ,, ", 1);
+	EXPECT(sender_partner("a@firm-a.example") == a);
+	EXPECT(sender_partner("someone@FIRM-A.EXAMPLE") == a);
+	EXPECT(sender_partner("x@firm-a.jp") == a);
+	EXPECT(sender_partner("x@irm-a.example") == 0);
+	EXPECT(sender_partner("x@firm-a.example,firm-a.jp") == 0);
+	EXPECT(sender_partner("x@firm-%.example") == 0);
+	EXPECT(sender_partner("x@") == 0);
+	/* Two firms claim it: the active one, then the first. */
+	EXPECT(sender_partner("x@shared.example") == c);
+	EXPECT(sender_partner("x@firm-b.example") == b);
+
+	/* A new list replaces the old one. */
+	{
+		struct partner p;
+
+		EXPECT(db_partner_find(db, "a@firm-a.example", &p) == 1);
+		free(p.domains);
+		p.domains = xstrdup("firm-a.org");
+		EXPECT(db_partner_update(db, &p) == 0);
+		partner_free(&p);
+	}
+	EXPECT(sender_partner("x@firm-a.jp") == 0);
+	EXPECT(sender_partner("x@firm-a.org") == a);
+
+	/* The migration splits lists written before it, the same way. */
+	{
+		sqlite3 *h = sqlite3_db_handle(db_stmt(db, "SELECT 1"));
+
+		EXPECT(sqlite3_exec(h, "DROP TABLE partner_domains", NULL,
+		    NULL, NULL) == SQLITE_OK);
+		EXPECT(sqlite3_exec(h, db_migrations[db_nmigrations - 1],
+		    NULL, NULL, NULL) == SQLITE_OK);
+	}
+	EXPECT(sender_partner("x@firm-a.org") == a);
+	EXPECT(sender_partner("x@shared.example") == c);
+	EXPECT(sender_partner("x@firm-b.example") == b);
+
+	/* An unknown sender's look does not grow with the partners. */
+	EXPECT(db_begin(db) == 0);
+	for (i = 0; i < 1000; i++) {
+		char e[64], dom[64];
+
+		snprintf(e, sizeof(e), "p%d@many.example", i);
+		snprintf(dom, sizeof(dom), "many%d.example", i);
+		d = domain_partner(e, dom, 1);
+	}
+	EXPECT(db_commit(db) == 0);
+	EXPECT(sender_partner("x@many999.example") == d);
+	sqlite3_progress_handler(sqlite3_db_handle(db_stmt(db, "SELECT 1")), 1,
+	    count_op, &ops);
+	EXPECT(sender_partner("stranger@nowhere.example") == 0);
+	sqlite3_progress_handler(sqlite3_db_handle(db_stmt(db, "SELECT 1")), 0,
+	    NULL, NULL);
+	printf("# db_partner_by_sender, unknown: %ld VM steps\n", ops);
+	EXPECT(ops < 400);
+}
+
 int
 main(void)
 {
@@ -472,6 +578,7 @@ main(void)
 	RUN(test_rules_in_queries);
 	RUN(test_referral_first);
 	RUN(test_referral_fields);
+	RUN(test_partner_domains);
 	RUN(test_sla_due_grown);
 	RUN(test_stall_each_grown);
 	RUN(test_statement_grown);
