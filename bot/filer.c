@@ -138,7 +138,9 @@ filer_main(void *arg)
 			f->moved = xreallocarray(f->moved, f->capmoved,
 			    sizeof(f->moved[0]));
 		}
-		memcpy(f->moved + f->nmoved, moved, nmoved * sizeof(moved[0]));
+		if (nmoved > 0)	/* f->moved may be NULL: none yet */
+			memcpy(f->moved + f->nmoved, moved,
+			    nmoved * sizeof(moved[0]));
 		f->nmoved += nmoved;
 	}
 	/* Its connection is gone: the batch in hand goes back. */
@@ -202,7 +204,8 @@ filer_give(struct filer *f, struct refbot *rb, struct imap *im,
 	int rc;
 
 	if (!f->running)
-		return filer_move(&rb->cfg, im, rb->db, todo, n);
+		return im != NULL ? filer_move(&rb->cfg, im, rb->db, todo, n) :
+		    FILER_NEEDS_CONN;
 	pthread_mutex_lock(&f->mu);
 	while (f->nslot + n > FILER_MAX && !f->done)
 		wait_thread(f);
@@ -215,6 +218,8 @@ filer_give(struct filer *f, struct refbot *rb, struct imap *im,
 		return IMAP_OK;
 	}
 	pthread_mutex_unlock(&f->mu);
+	if (im == NULL)
+		return FILER_NEEDS_CONN;
 	/* The thread has ended: its batch, then this one, filed here. */
 	if ((rc = filer_stop(f, rb, im)) != IMAP_OK)
 		return rc;
