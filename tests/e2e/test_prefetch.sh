@@ -19,6 +19,8 @@ rb init >/dev/null
 rb partner add partner1@example.test --name "Partner One" >/dev/null
 q() { sqlite3 "$SB/refbot.db" "$1"; }
 line() { grep -n -m 1 -e "$2" "$1" | cut -d: -f1; }
+# before A B: log line A came before log line B (both found).
+before() { [ -n "$1" ] && [ -n "$2" ] && [ "$1" -lt "$2" ]; }
 
 # uids 1-50 are the first batch; uid 50 (message 50) is its last.
 batch_save "$N" pf "49=Referral SLOW-49"
@@ -31,9 +33,9 @@ decided=$(line "$SB/run1.log" "message 50: .* replies queued")
 second=$(line "$SB/run1.log" "fetched uids 51 to 100: 50 messages")
 diag "log lines: slow decision $slow, its end $decided, second batch fetched $second"
 check "the first batch's last message is decided slowly" \
-	[ -n "$slow" ] && [ -n "$decided" ] && [ "$slow" -lt "$decided" ]
+	before "$slow" "$decided"
 check "the second batch was fetched before the first one's last message was decided" \
-	[ -n "$second" ] && [ -n "$decided" ] && [ "$second" -lt "$decided" ]
+	before "$second" "$decided"
 check "every message is stored once and decided, one acknowledgement each" \
 	[ "$(q "select count(*) || '/' || count(distinct uid) || '/' || sum(disposition = 'referral') || '/' || sum(moved) from messages")/$(q "select count(distinct referral_id) from outbox where kind = 'ack'")" = "$N/$N/$N/$N/$N" ]
 check "the INBOX is empty" \
@@ -62,8 +64,8 @@ wait "$pid"
 rc=$?
 left=$("$MAILTOOL" count --env "$SB/env" --user intake)
 diag "pass 1: exit $rc, $left of $M left in the INBOX, $(q "select count(*) from messages where disposition <> 'pending'") decided"
-check "the pass ends without the server, messages left on it (exit $rc)" \
-	[ "$rc" = 69 ] && [ "$left" -gt 0 ]
+check "the pass ends without the server (exit $rc)" [ "$rc" = 69 ]
+check "messages are left on the server for the next pass" [ "$left" -gt 0 ]
 rb run --once 2>"$SB/run3.log"
 rc=$?
 check "the next pass handles the rest (exit $rc)" [ "$rc" = 0 ]
