@@ -6,7 +6,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "fetcher.h"
 #include "log.h"
@@ -191,21 +190,6 @@ fetcher_begin(struct fetcher *fe, struct imap *im, const uint32_t *uids,
 	fe->running = 1;
 }
 
-/*
- * Waits on the thread a second at a time (its IMAP commands time out),
- * telling the watchdog the main loop is alive.
- */
-static void
-wait_thread(struct fetcher *fe)
-{
-	struct timespec ts;
-
-	sdnotify_alive();
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec++;
-	pthread_cond_timedwait(&fe->cv, &fe->mu, &ts);
-}
-
 struct batch *
 fetcher_next(struct fetcher *fe)
 {
@@ -225,7 +209,7 @@ fetcher_next(struct fetcher *fe)
 	}
 	pthread_mutex_lock(&fe->mu);
 	while (fe->ready == NULL && !fe->done)
-		wait_thread(fe);
+		thread_wait(&fe->cv, &fe->mu);
 	b = fe->ready;
 	fe->ready = NULL;
 	pthread_cond_broadcast(&fe->cv);
@@ -248,7 +232,7 @@ fetcher_alone(struct fetcher *fe)
 	fe->quit = 1;
 	pthread_cond_broadcast(&fe->cv);
 	while (!fe->done)
-		wait_thread(fe);
+		thread_wait(&fe->cv, &fe->mu);
 	pthread_mutex_unlock(&fe->mu);
 	pthread_join(fe->thread, NULL);
 	fe->running = 0;
