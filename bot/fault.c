@@ -10,6 +10,7 @@
 #include "log.h"
 
 #define HANG_SUBJECT "hang-subject:"
+#define SLOW_SUBJECT "slow-subject:"
 #define CRASH_PARSER "crash-parser:"
 #define SCHEMA_STOP "schema-stop:"
 #define SLOW_SCRUB "slow-scrub:"
@@ -31,6 +32,21 @@ fault_hang_subject(const char *subject)
 	 */
 	for (;;)
 		sleep(60);
+}
+
+void
+fault_slow_subject(const char *subject)
+{
+	const char *f = getenv("REFBOT_FAULT");
+	unsigned n = 3;
+
+	if (f == NULL || strncmp(f, SLOW_SUBJECT, strlen(SLOW_SUBJECT)) != 0 ||
+	    f[strlen(SLOW_SUBJECT)] == '\0' || subject == NULL ||
+	    strstr(subject, f + strlen(SLOW_SUBJECT)) == NULL)
+		return;
+	log_warnx("fault injection: deciding slowly on purpose (%u s)", n);
+	while (n > 0)
+		n = sleep(n);
 }
 
 void

@@ -9,6 +9,11 @@
  * would; tests/e2e/test_watchdog.sh uses it to show the watchdog, the
  * restart and the quarantine.
  *
+ * REFBOT_FAULT=slow-subject:TEXT makes deciding a message whose decoded
+ * subject contains TEXT take 3 s longer (in the main process, with the
+ * transaction open); tests/e2e/test_prefetch.sh uses it to show that
+ * the next batch is fetched meanwhile.
+ *
  * REFBOT_FAULT=crash-parser:TEXT makes the parser child abort on a
  * message whose bytes contain TEXT, as a crash in libetpan would;
  * tests/e2e/test_parser_batch.sh uses it to show that a crash is laid
@@ -25,12 +30,14 @@
 
 #ifdef REFBOT_FAULT_INJECTION
 void fault_hang_subject(const char *subject);
+void fault_slow_subject(const char *subject);
 void fault_crash_parser(const char *raw, size_t len);
 int fault_schema_stop(int target);
 void fault_slow_scrub(void);
 #define FAULT_BUILD_NOTE " (with fault injection, for tests only)"
 #else
 #define fault_hang_subject(subject) ((void)0)
+#define fault_slow_subject(subject) ((void)0)
 #define fault_crash_parser(raw, len) ((void)0)
 #define fault_schema_stop(target) (target)
 #define fault_slow_scrub() ((void)0)

@@ -6,12 +6,10 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "db_messages.h"
 #include "filer.h"
 #include "log.h"
-#include "sdnotify.h"
 #include "thread.h"
 #include "util.h"
 
@@ -138,7 +136,9 @@ filer_main(void *arg)
 			f->moved = xreallocarray(f->moved, f->capmoved,
 			    sizeof(f->moved[0]));
 		}
-		memcpy(f->moved + f->nmoved, moved, nmoved * sizeof(moved[0]));
+		if (nmoved > 0)	/* f->moved may be NULL: none yet */
+			memcpy(f->moved + f->nmoved, moved,
+			    nmoved * sizeof(moved[0]));
 		f->nmoved += nmoved;
 	}
 	/* Its connection is gone: the batch in hand goes back. */
@@ -171,21 +171,6 @@ filer_start(struct filer *f, const struct refbot *rb, uint32_t uidvalidity)
 	return 0;
 }
 
-/*
- * Waits on the thread a second at a time (its IMAP commands time out),
- * telling the watchdog the main loop is alive.
- */
-static void
-wait_thread(struct filer *f)
-{
-	struct timespec ts;
-
-	sdnotify_alive();
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec++;
-	pthread_cond_timedwait(&f->cv, &f->mu, &ts);
-}
-
 /* Records what the thread moved so far (f->mu held, or the thread gone). */
 static void
 record_thread_moved(struct filer *f, struct db *db)
@@ -202,10 +187,11 @@ filer_give(struct filer *f, struct refbot *rb, struct imap *im,
 	int rc;
 
 	if (!f->running)
-		return filer_move(&rb->cfg, im, rb->db, todo, n);
+		return im != NULL ? filer_move(&rb->cfg, im, rb->db, todo, n) :
+		    FILER_NEEDS_CONN;
 	pthread_mutex_lock(&f->mu);
 	while (f->nslot + n > FILER_MAX && !f->done)
-		wait_thread(f);
+		thread_wait(&f->cv, &f->mu);
 	record_thread_moved(f, rb->db);
 	if (!f->done) {
 		memcpy(f->slot + f->nslot, todo, n * sizeof(todo[0]));
@@ -215,6 +201,8 @@ filer_give(struct filer *f, struct refbot *rb, struct imap *im,
 		return IMAP_OK;
 	}
 	pthread_mutex_unlock(&f->mu);
+	if (im == NULL)
+		return FILER_NEEDS_CONN;
 	/* The thread has ended: its batch, then this one, filed here. */
 	if ((rc = filer_stop(f, rb, im)) != IMAP_OK)
 		return rc;
@@ -233,7 +221,7 @@ filer_stop(struct filer *f, struct refbot *rb, struct imap *im)
 	f->quit = 1;
 	pthread_cond_broadcast(&f->cv);
 	while (!f->done)
-		wait_thread(f);
+		thread_wait(&f->cv, &f->mu);
 	pthread_mutex_unlock(&f->mu);
 	pthread_join(f->thread, NULL);
 	f->running = 0;

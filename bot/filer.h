@@ -80,8 +80,11 @@ int filer_start(struct filer *, const struct refbot *, uint32_t uidvalidity);
  * while it holds FILER_MAX not yet taken.  Without a thread (never
  * started, or its connection is gone) they are filed now on im, the main
  * loop's connection, and rb's database, with what the thread handed
- * back.  Returns as filer_move.
+ * back.  Returns as filer_move; or, when im is NULL (another thread
+ * uses it: fetcher.h) and it is needed, FILER_NEEDS_CONN, nothing done:
+ * then call again with it.
  */
+#define FILER_NEEDS_CONN (-2)
 int filer_give(struct filer *, struct refbot *, struct imap *,
     const struct filing *, size_t n);
 

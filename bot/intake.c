@@ -575,6 +575,7 @@ intake_process(struct refbot *rb, int64_t row, const char *raw, size_t len,
 		return INTAKE_RETRY;
 	}
 	fault_hang_subject(j.a.msg.subject);	/* test builds only */
+	fault_slow_subject(j.a.msg.subject);
 	if (store_attachments(rb, row, &j.a) != 0)
 		goto retry;
 	if (decide(&j) != 0)

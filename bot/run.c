@@ -15,6 +15,7 @@
 #include "db_outbox.h"
 #include "digest.h"
 #include "checkpointer.h"
+#include "fetcher.h"
 #include "filer.h"
 #include "imap.h"
 #include "intake.h"
@@ -34,25 +35,7 @@
 #include "survey_send.h"
 #include "util.h"
 
-#define FETCH_BATCH FILER_BATCH
-/* Bytes one fetch may bring: at most this, or 4 x max_message_size. */
-#define FETCH_BYTES (8 * 1024 * 1024)
-/* Bytes of header fetched of a message over max_message_size. */
-#define HEADER_MAX (128 * 1024)
 #define IDLE_RENEW (25 * 60)	/* servers may drop IDLE after 30 min */
-
-/* A message fetched, held until its batch is handled. */
-struct fetched {
-	uint32_t uid;
-	char *raw;
-	size_t len;
-	uint64_t size;		/* the whole message's when only its header
-				   was fetched, else 0 */
-	int64_t row;
-	int alone, batched;	/* attempts before this pass: on its own,
-				   and in a batch of more than one */
-	enum { F_TODO, F_LATER, F_FILE, F_FILE_REJECTED } state;
-};
 
 struct runner {
 	struct refbot *rb;
@@ -62,14 +45,12 @@ struct runner {
 	int retry;		/* messages left for a later pass */
 	struct filing todo[FETCH_BATCH];
 	size_t ntodo;
-	struct fetched got[FETCH_BATCH];	/* the batch fetched */
+	struct fetched *got;	/* the batch fetched */
 	size_t ngot;
 	struct sender sender;	/* sends while the next batch comes */
 	struct filer filer;	/* files while the next batch comes */
+	struct fetcher fetch;	/* fetches the next batch meanwhile */
 	struct checkpointer ckpt;	/* checkpoints while it is decided */
-	const uint32_t *wuids;	/* the batch being fetched, */
-	const uint32_t *wsizes;	/* and each one's RFC822.SIZE */
-	size_t wn;
 	/* The outbox's pace per kind: kept across reloads. */
 	struct outbox_limits limits;
 };
@@ -94,9 +75,14 @@ imap_exit_code(int rc)
 static int
 file_messages(struct runner *r)
 {
-	int rc = r->ntodo ? filer_give(&r->filer, r->rb, r->im, r->todo,
-	    r->ntodo) : IMAP_OK;
+	int rc = r->ntodo ? filer_give(&r->filer, r->rb,
+	    fetcher_conn(&r->fetch), r->todo, r->ntodo) : IMAP_OK;
 
+	/* The filer's connection is gone: the fetcher's is ours again. */
+	if (rc == FILER_NEEDS_CONN) {
+		fetcher_alone(&r->fetch);
+		rc = filer_give(&r->filer, r->rb, r->im, r->todo, r->ntodo);
+	}
 	r->ntodo = 0;
 	return rc;
 }
@@ -122,34 +108,6 @@ rejected_disposition(const char *disposition)
 	return strcmp(disposition, "unreadable") == 0 ||
 	    strcmp(disposition, "too-large") == 0 ||
 	    strcmp(disposition, "quarantined") == 0;
-}
-
-/*
- * A message fetched: raw is all of it (size 0), or for one over the size
- * limit only its header (size is then the whole message's).  It is held
- * until the fetch of its batch is over (handle_batch).
- */
-static int
-collect(struct runner *r, uint32_t uid, const char *raw, size_t len,
-    uint64_t size)
-{
-	struct fetched *f;
-	size_t i;
-
-	sdnotify_alive();
-	for (i = 0; i < r->wn && r->wuids[i] != uid; i++)
-		;
-	if (i == r->wn || r->ngot == FETCH_BATCH)	/* not asked for */
-		return IMAP_OK;
-	f = &r->got[r->ngot++];
-	memset(f, 0, sizeof(*f));
-	f->uid = uid;
-	f->raw = xmalloc(len + 1);
-	memcpy(f->raw, raw, len);
-	f->raw[len] = '\0';
-	f->len = len;
-	f->size = size;
-	return *r->stop ? -1 : IMAP_OK;
 }
 
 /*
@@ -328,44 +286,18 @@ handle_batch(struct runner *r)
 		else if (rc == IMAP_OK)
 			rc = file_later(r, f->row, f->uid,
 			    f->state == F_FILE_REJECTED);
-		free(f->raw);
 	}
 	r->ngot = 0;
 	return rc;
-}
-
-static int
-fetched(uint32_t uid, const char *raw, size_t len, void *arg)
-{
-	return collect(arg, uid, raw, len, 0);
-}
-
-/* The header of a message over the size limit; the rest never comes. */
-static int
-fetched_header(uint32_t uid, const char *hdr, size_t len, void *arg)
-{
-	struct runner *r = arg;
-	size_t i;
-
-	for (i = 0; i < r->wn && r->wuids[i] != uid; i++)
-		;
-	if (i == r->wn || r->wsizes[i] == 0)	/* not asked for */
-		return IMAP_OK;
-	log_debug("uid %u: %u bytes, over the limit: fetched its header only "
-	    "(%zu bytes)", uid, r->wsizes[i], len);
-	return collect(r, uid, hdr, len, r->wsizes[i]);
 }
 
 /* One pass over the intake mailbox (process_mailbox). */
 static int
 process_batches(struct runner *r)
 {
-	uint32_t *uids = NULL, sizes[FETCH_BATCH], big[FETCH_BATCH];
-	uint32_t small[FETCH_BATCH];
-	size_t n = 0, i, k, batch, nbig, nsmall;
-	size_t max = r->rb->cfg.max_message_size;
-	uint64_t bytes, budget = max < FETCH_BYTES / 4 ? 4 * (uint64_t)max :
-	    FETCH_BYTES;
+	uint32_t *uids = NULL;
+	size_t n = 0, i, k, at = 0;
+	struct batch *b;
 	char *err = NULL;
 	int rc, tty;
 
@@ -404,76 +336,46 @@ process_batches(struct runner *r)
 	/* A backlog shows progress on a terminal, and nothing elsewhere. */
 	tty = n >= 2 * FETCH_BATCH && isatty(STDERR_FILENO);
 	/*
-	 * A backlog is filed beside the fetching (filer.h), and the
-	 * database checkpointed beside the deciding (checkpointer.h).
+	 * A backlog is filed beside the fetching (filer.h), fetched
+	 * beside the deciding (fetcher.h) while the filer has a connection
+	 * of its own, and the database checkpointed beside the deciding
+	 * (checkpointer.h).
 	 */
 	if (n > FETCH_BATCH && !*r->stop) {
 		(void)filer_start(&r->filer, r->rb, imap_uidvalidity(r->im));
 		(void)checkpointer_start(&r->ckpt, r->rb->db,
 		    r->rb->cfg.database);
 	}
-	for (i = 0; i < n && !*r->stop; i += batch) {
-		size_t want = n - i < FETCH_BATCH ? n - i : FETCH_BATCH;
-
+	fetcher_begin(&r->fetch, r->im, uids, n, r->rb->cfg.max_message_size,
+	    r->stop, r->filer.running);
+	while (!*r->stop && (b = fetcher_next(&r->fetch)) != NULL) {
 		if (tty)
-			fprintf(stderr, "\rrefbot: %zu of %zu messages", i, n);
-		if ((rc = imap_fetch_sizes(r->im, uids + i, want, sizes,
-		    &err)) != IMAP_OK) {
-			log_warnx("%s", err);
-			free(err);
-			free(uids);
-			return rc;
-		}
-		/*
-		 * Sizes first: a batch holds up to FETCH_BATCH messages and
-		 * budget bytes (always one, so every batch advances); of a
-		 * message over max_message_size only the header is fetched.
-		 */
-		nbig = nsmall = 0;
-		bytes = 0;
-		for (batch = 0; batch < want; batch++) {
-			if (sizes[batch] > max) {
-				big[nbig++] = uids[i + batch];
-				continue;
-			}
-			if (nsmall > 0 && bytes + sizes[batch] > budget)
-				break;
-			bytes += sizes[batch];
-			small[nsmall++] = uids[i + batch];
-		}
-		log_debug("fetching %zu messages (%llu bytes) and %zu headers",
-		    nsmall, (unsigned long long)bytes, nbig);
-		r->wuids = uids + i;
-		r->wsizes = sizes;
-		r->wn = batch;
+			fprintf(stderr, "\rrefbot: %zu of %zu messages",
+			    b->first, n);
+		at = b->first + b->nuids;
+		r->got = b->got;
+		r->ngot = b->ngot;
 		r->ntodo = 0;
-		rc = imap_fetch_headers(r->im, big, nbig, HEADER_MAX,
-		    fetched_header, r, &err);
-		if (rc == IMAP_OK)
-			rc = imap_fetch(r->im, small, nsmall, fetched, r, &err);
+		rc = b->rc;
 		/* What came is handled even when the fetch ended early. */
 		if (handle_batch(r) == IMAP_ECONN && rc == IMAP_OK)
 			rc = IMAP_ECONN;
 		/* What was handled is filed even when the fetch ended early. */
 		if (rc != IMAP_ECONN && file_messages(r) == IMAP_ECONN &&
-		    rc == IMAP_OK) {
-			free(uids);
-			return IMAP_ECONN;
-		}
-		if (rc == -1)	/* stopped by a signal between messages */
+		    rc == IMAP_OK)
+			rc = IMAP_ECONN;
+		else if (rc != IMAP_OK && rc != -1)
+			log_warnx("%s", b->err ? b->err : "IMAP fetch failed");
+		batch_free(b);
+		if (rc != IMAP_OK)
 			break;
-		if (rc != IMAP_OK) {
-			log_warnx("%s", err ? err : "IMAP fetch failed");
-			free(err);
-			free(uids);
-			return rc;
-		}
 	}
+	fetcher_end(&r->fetch);
+	r->got = NULL;
 	if (tty)
-		fprintf(stderr, "\rrefbot: %zu of %zu messages\n", i < n ? i : n,
-		    n);
+		fprintf(stderr, "\rrefbot: %zu of %zu messages\n", at, n);
 	free(uids);
-	return IMAP_OK;
+	return rc == -1 ? IMAP_OK : rc;	/* -1: stopped by a signal */
 }
 
 /*

@@ -3,10 +3,12 @@
 
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
 #include "log.h"
+#include "sdnotify.h"
 #include "thread.h"
 
 static pthread_mutex_t gate_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -70,4 +72,15 @@ thread_start(pthread_t *t, void *(*fn)(void *), void *arg, const char *who)
 		thread_quiet();
 	}
 	return rc;
+}
+
+void
+thread_wait(pthread_cond_t *cv, pthread_mutex_t *mu)
+{
+	struct timespec ts;
+
+	sdnotify_alive();
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec++;
+	pthread_cond_timedwait(cv, mu, &ts);
 }

@@ -31,4 +31,12 @@ void thread_quiet(void);
 void thread_busy(void);
 pid_t thread_fork(void);
 
+/*
+ * The main loop's wait on a thread (mu held): up to a second on cv,
+ * telling the watchdog first, so that the caller, looping until the
+ * thread answers, stays alive for it while the thread's work is bounded
+ * (its IMAP commands time out).
+ */
+void thread_wait(pthread_cond_t *cv, pthread_mutex_t *mu);
+
 #endif
