@@ -665,6 +665,13 @@ const char *const db_migrations[] = {
 #define HIST_BUMP \
 	"  UPDATE history SET change_seq = (SELECT n FROM change_counter)" \
 	"  WHERE id = NEW.id AND change_seq < (SELECT n FROM change_counter);"
+	/*
+	 * A trigger whose work is done (the number taken, its rows at it)
+	 * is not run: a trigger program costs more than its WHEN.
+	 */
+#define TAKE "(SELECT once < 2 FROM change_counter)"
+#define BELOW(seq) " OR " seq " < (SELECT n FROM change_counter)"
+#define REF(id) "(SELECT change_seq FROM referrals WHERE id = " id ")"
 	"ALTER TABLE change_counter ADD COLUMN once INTEGER NOT NULL "
 	"  DEFAULT 0;"
 	"DROP TRIGGER referrals_changed_ins;"
@@ -676,28 +683,39 @@ const char *const db_migrations[] = {
 	"DROP TRIGGER history_changed_upd;"
 	"DROP TRIGGER ledger_changed;"
 	"CREATE TRIGGER referrals_changed_ins AFTER INSERT ON referrals"
+	"  WHEN " TAKE BELOW("NEW.change_seq")
 	BUMP("NEW.id") " END;"
 	"CREATE TRIGGER referrals_changed_upd AFTER UPDATE ON referrals"
 	"  WHEN NEW.change_seq = OLD.change_seq AND"
 	"  NOT (NEW.stall_due <> OLD.stall_due AND"
 	"  NEW.status IS OLD.status AND NEW.created_at IS OLD.created_at)"
+	"  AND (" TAKE BELOW("NEW.change_seq") ")"
 	BUMP("NEW.id") " END;"
 	"CREATE TRIGGER fields_changed_ins AFTER INSERT ON referral_fields"
+	"  WHEN " TAKE BELOW(REF("NEW.referral_id"))
 	BUMP("NEW.referral_id") " END;"
 	"CREATE TRIGGER fields_changed_upd AFTER UPDATE ON referral_fields"
+	"  WHEN " TAKE BELOW(REF("NEW.referral_id"))
 	BUMP("NEW.referral_id") " END;"
 	"CREATE TRIGGER fields_changed_del AFTER DELETE ON referral_fields"
+	"  WHEN " TAKE BELOW(REF("OLD.referral_id"))
 	BUMP("OLD.referral_id") " END;"
 	"CREATE TRIGGER history_changed_ins AFTER INSERT ON history"
+	"  WHEN " TAKE BELOW(REF("NEW.referral_id")) BELOW("NEW.change_seq")
 	BUMP("NEW.referral_id") HIST_BUMP " END;"
 	"CREATE TRIGGER history_changed_upd AFTER UPDATE ON history"
-	"  WHEN NEW.change_seq = OLD.change_seq"
+	"  WHEN NEW.change_seq = OLD.change_seq AND (" TAKE
+	BELOW(REF("NEW.referral_id")) BELOW("NEW.change_seq") ")"
 	BUMP("NEW.referral_id") HIST_BUMP " END;"
 	"CREATE TRIGGER ledger_changed AFTER INSERT ON ledger"
-	"  WHEN NEW.referral_id IS NOT NULL"
+	"  WHEN NEW.referral_id IS NOT NULL AND (" TAKE
+	BELOW(REF("NEW.referral_id")) ")"
 	BUMP("NEW.referral_id") " END;",
 #undef BUMP
 #undef HIST_BUMP
+#undef TAKE
+#undef BELOW
+#undef REF
 };
 
 const size_t db_nmigrations = nitems(db_migrations);
