@@ -163,4 +163,23 @@ rb referral amend REF-000003 --field "challenge=again" --note "amended" >/dev/nu
 check "an amendment after them is exported alone" [ "$(n "$s9")" = REF-000003 ]
 check "the stamps only grew" bash -c '[ "$1" -gt "$2" ] && [ "$2" -gt "$3" ] && [ "$3" -gt "$4" ] && [ "$4" -gt "$5" ] && [ "$5" -gt "$6" ]' _ "$s9" "$s8" "$s7" "$s6" "$s5" "$s4"
 
+# A database from the refbot before shared numbers (made with the fault
+# point schema-stop:N), with a referral, then opened by this refbot: its
+# triggers are a fresh database's, and a change still numbers the
+# referral above the stamp.
+if "$REFBOT" --version | grep -q "fault injection"; then
+	sed "s|$SB/refbot.db|$SB/old.db|" "$CONF" >"$SB/old.conf"
+	v=$(sql "pragma user_version")
+	REFBOT_FAULT="schema-stop:$((v - 1))" "$REFBOT" --config "$SB/old.conf" init >/dev/null 2>&1
+	old() { sqlite3 "$SB/old.db" "$1"; }
+	old "insert into partners (id, name, email, created_at) values (1, 'Old KK', 'old@example.test', 1000);
+	insert into referrals (id, partner_id, status, created_at, updated_at) values (1, 1, 'NEW', 1000, 1000)"
+	os=$(old "select n from change_counter")
+	"$REFBOT" --config "$SB/old.conf" init >/dev/null 2>&1
+	trig="select name || ':' || sql from sqlite_master where type = 'trigger' order by name"
+	check "a migrated database has a fresh one's change triggers" [ "$(old "$trig")" = "$(sql "$trig")" ]
+	old "insert into referral_fields (referral_id, key, value) values (1, 'k', 'v')"
+	check "... and a field change numbers its referral above the old stamp" [ "$(old "select change_seq > $os and once = 0 from referrals, change_counter where id = 1")" = 1 ]
+fi
+
 finish

@@ -580,7 +580,7 @@ test_fields_steps(void)
 	EXPECT(db_commit(db) == 0);
 	printf("# db_referral_fields, ten: %ld VM steps\n", ops);
 	EXPECT(seq_of("referrals", id) > s);
-	EXPECT(ops < 1200);
+	EXPECT(ops < 1000);
 }
 
 int
