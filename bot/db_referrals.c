@@ -51,7 +51,6 @@ db_referral_add(struct db *db, const struct referral_new *n, int64_t *id)
 	int64_t now = clock_now();
 
 	db_number_once(db);
-
 	return db_insert(db, sql, ARGS(arg_id(n->partner_id),
 	    arg_id(n->message_row), arg_text(n->status), arg_text(n->client),
 	    arg_text(n->contact_name), arg_text(n->subject),
