@@ -42,6 +42,7 @@ struct db {
 	int depth;		/* db_begin()s open: 1 a transaction, more savepoints */
 	void (*aside)(void *);	/* told when a checkpoint is due (db.h) */
 	void *aside_arg;
+	int once;		/* db_number_once() set change_counter.once */
 };
 
 /*
@@ -635,9 +636,33 @@ db_begin_read(struct db *db)
 	return exec_sql(db, "BEGIN");
 }
 
+/*
+ * Issue 21: the open transaction's changes share one change number
+ * (db_schema.c, change_counter.once), taken at the first of them, not
+ * one a row.  db_commit() sets it back before COMMIT; a rollback undoes
+ * it.  Outside db_begin(), or if the flag cannot be set, every change
+ * takes its own number, as before.
+ */
+void
+db_number_once(struct db *db)
+{
+	static const char sql[] = "UPDATE change_counter SET once = 1 "
+	    "WHERE once = 0";
+
+	if (db->depth > 0 && !db->once && db_exec(db, sql, NOARGS) == 0)
+		db->once = 1;
+}
+
 int
 db_commit(struct db *db)
 {
+	static const char reset[] = "UPDATE change_counter SET once = 0";
+
+	if (db->depth == 1 && db->once) {
+		if (db_exec(db, reset, NOARGS) != 0)
+			return -1;
+		db->once = 0;
+	}
 	if (exec_sql(db, db->depth > 1 ? "RELEASE nest" : "COMMIT") != 0)
 		return -1;
 	if (db->depth > 0)
@@ -656,6 +681,8 @@ db_rollback(struct db *db)
 	}
 	if (!sqlite3_get_autocommit(db->h))
 		exec_sql(db, "ROLLBACK");
+	if (sqlite3_get_autocommit(db->h))
+		db->once = 0;	/* undone with the rest */
 	db->depth = 0;
 }
 

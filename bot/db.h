@@ -59,6 +59,8 @@ int db_begin(struct db *);
 int db_begin_read(struct db *);
 int db_commit(struct db *);
 void db_rollback(struct db *);
+/* The open transaction's changes share one change number (issue 21). */
+void db_number_once(struct db *);
 
 /* refbot's own settings: 1 found, 0 not, -1 error; *value caller frees. */
 int db_setting_get(struct db *, const char *key, char **value);

@@ -27,6 +27,14 @@ db_referral_insert(struct db *db, int64_t partner_id, int64_t message_row,
 }
 
 /*
+ * The change number a row written now gets (db_schema.c): the trigger
+ * takes the next one unless this transaction has taken it (once 2).
+ * Given in the INSERT, the trigger need not write the new row again; if
+ * it is not the trigger's number, the trigger corrects it.
+ */
+#define NEXT_SEQ "(SELECT n + (once < 2) FROM change_counter)"
+
+/*
  * Issue 21: the keys and the origin in the INSERT, not in two UPDATEs
  * after it, each of which rewrote the row, its key indexes and (by the
  * change-counter trigger) the row again.
@@ -37,10 +45,12 @@ db_referral_add(struct db *db, const struct referral_new *n, int64_t *id)
 	static const char sql[] = "INSERT INTO referrals (partner_id, "
 	    "message_row, status, client, contact_name, subject, "
 	    "inbound_message_id, client_key, contact_email, email_domain, "
-	    "duplicate_of, submitted_by, created_at, updated_at) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "duplicate_of, submitted_by, created_at, updated_at, "
+	    "change_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    NEXT_SEQ ")";
 	int64_t now = clock_now();
 
+	db_number_once(db);
 	return db_insert(db, sql, ARGS(arg_id(n->partner_id),
 	    arg_id(n->message_row), arg_text(n->status), arg_text(n->client),
 	    arg_text(n->contact_name), arg_text(n->subject),
@@ -74,6 +84,7 @@ db_referral_fields(struct db *db, int64_t id, const char *const *keys,
 	struct dbarg a[17];
 	size_t i, k;
 
+	db_number_once(db);
 	for (i = 0; i < n; i += 8) {
 		a[0] = arg_int(id);
 		for (k = 0; k < 8; k++) {
@@ -307,8 +318,10 @@ db_history_insert_words(struct db *db, int64_t referral_id,
 {
 	static const char sql[] = "INSERT INTO history (referral_id, at, "
 	    "actor, event, from_status, to_status, detail, detail_key, "
-	    "detail_args, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "detail_args, message_id, change_seq) VALUES (?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, " NEXT_SEQ ")";
 
+	db_number_once(db);
 	return db_insert(db, sql, ARGS(arg_int(referral_id),
 	    arg_int(clock_now()), arg_text(actor), arg_text(event),
 	    arg_text(from_status), arg_text(to_status), arg_text(detail),

@@ -645,6 +645,78 @@ const char *const db_migrations[] = {
 	 */
 	"ALTER TABLE pending_requests ADD COLUMN contact_id INTEGER;",
 	/*
+	 * Issue 21: a transaction's changes may share one change number.
+	 * change_counter.once 0: every change takes the next number, as
+	 * before (any writer, the sqlite3 shell too); 1: this transaction
+	 * takes one number at its first change (db_number_once), which
+	 * every referral and history row it changes then carries; 2: it
+	 * has taken it.  db_commit sets it back to 0 before COMMIT, so no
+	 * committed state has it set and an export's stamp is below every
+	 * later commit's number either way.  A row already at the number
+	 * is not written again: a new referral's ten fields no longer
+	 * rewrite it (and its change_seq index entry) ten times.  A number
+	 * is only raised (change_seq < n), never lowered.
+	 */
+#define BUMP(id) \
+	"  BEGIN UPDATE change_counter SET n = n + 1, once = 2 * (once > 0)" \
+	"  WHERE once < 2;" \
+	"  UPDATE referrals SET change_seq = (SELECT n FROM change_counter)" \
+	"  WHERE id = " id " AND change_seq < (SELECT n FROM change_counter);"
+#define HIST_BUMP \
+	"  UPDATE history SET change_seq = (SELECT n FROM change_counter)" \
+	"  WHERE id = NEW.id AND change_seq < (SELECT n FROM change_counter);"
+	/*
+	 * A trigger whose work is done (the number taken, its rows at it)
+	 * is not run: a trigger program costs more than its WHEN.
+	 */
+#define TAKE "(SELECT once < 2 FROM change_counter)"
+#define BELOW(seq) " OR " seq " < (SELECT n FROM change_counter)"
+#define REF(id) "(SELECT change_seq FROM referrals WHERE id = " id ")"
+	"ALTER TABLE change_counter ADD COLUMN once INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"DROP TRIGGER referrals_changed_ins;"
+	"DROP TRIGGER referrals_changed_upd;"
+	"DROP TRIGGER fields_changed_ins;"
+	"DROP TRIGGER fields_changed_upd;"
+	"DROP TRIGGER fields_changed_del;"
+	"DROP TRIGGER history_changed_ins;"
+	"DROP TRIGGER history_changed_upd;"
+	"DROP TRIGGER ledger_changed;"
+	"CREATE TRIGGER referrals_changed_ins AFTER INSERT ON referrals"
+	"  WHEN " TAKE BELOW("NEW.change_seq")
+	BUMP("NEW.id") " END;"
+	"CREATE TRIGGER referrals_changed_upd AFTER UPDATE ON referrals"
+	"  WHEN NEW.change_seq = OLD.change_seq AND"
+	"  NOT (NEW.stall_due <> OLD.stall_due AND"
+	"  NEW.status IS OLD.status AND NEW.created_at IS OLD.created_at)"
+	"  AND (" TAKE BELOW("NEW.change_seq") ")"
+	BUMP("NEW.id") " END;"
+	"CREATE TRIGGER fields_changed_ins AFTER INSERT ON referral_fields"
+	"  WHEN " TAKE BELOW(REF("NEW.referral_id"))
+	BUMP("NEW.referral_id") " END;"
+	"CREATE TRIGGER fields_changed_upd AFTER UPDATE ON referral_fields"
+	"  WHEN " TAKE BELOW(REF("NEW.referral_id"))
+	BUMP("NEW.referral_id") " END;"
+	"CREATE TRIGGER fields_changed_del AFTER DELETE ON referral_fields"
+	"  WHEN " TAKE BELOW(REF("OLD.referral_id"))
+	BUMP("OLD.referral_id") " END;"
+	"CREATE TRIGGER history_changed_ins AFTER INSERT ON history"
+	"  WHEN " TAKE BELOW(REF("NEW.referral_id")) BELOW("NEW.change_seq")
+	BUMP("NEW.referral_id") HIST_BUMP " END;"
+	"CREATE TRIGGER history_changed_upd AFTER UPDATE ON history"
+	"  WHEN NEW.change_seq = OLD.change_seq AND (" TAKE
+	BELOW(REF("NEW.referral_id")) BELOW("NEW.change_seq") ")"
+	BUMP("NEW.referral_id") HIST_BUMP " END;"
+	"CREATE TRIGGER ledger_changed AFTER INSERT ON ledger"
+	"  WHEN NEW.referral_id IS NOT NULL AND (" TAKE
+	BELOW(REF("NEW.referral_id")) ")"
+	BUMP("NEW.referral_id") " END;",
+#undef BUMP
+#undef HIST_BUMP
+#undef TAKE
+#undef BELOW
+#undef REF
+	/*
 	 * Issue 21, session 7: a mail from an unknown sender looked for a
 	 * partner by domain with a LIKE over every partner's list (1.2 ms
 	 * per mail at 1,000 partners: spam to a public intake address grew

@@ -559,6 +559,136 @@ test_partner_domains(void)
 	EXPECT(ops < 400);
 }
 
+static const char *const ten_keys[] = { "a", "b", "c", "d", "e", "f",
+    "g", "h", "i", "j" };
+
+static int64_t
+seq_of(const char *table, int64_t id)
+{
+	static const char ref[] = "SELECT change_seq FROM referrals WHERE id = ?";
+	static const char hist[] = "SELECT change_seq FROM history WHERE id = ?";
+
+	return db_int64(db, strcmp(table, "history") ? ref : hist,
+	    ARGS(arg_int(id)));
+}
+
+static int64_t
+stamp(void)
+{
+	return db_int64(db, "SELECT n FROM change_counter", NOARGS);
+}
+
+static int64_t
+once(void)
+{
+	return db_int64(db, "SELECT once FROM change_counter", NOARGS);
+}
+
+/* A new referral as intake stores it: the row, ten fields, history. */
+static int64_t
+new_referral(int64_t pid, int64_t *hist)
+{
+	int64_t id = 0;
+
+	EXPECT(db_referral_insert(db, pid, 0, "NEW", "C", NULL, NULL, NULL,
+	    &id) == 0);
+	EXPECT(db_referral_fields(db, id, ten_keys, ten_keys, 10) == 0);
+	EXPECT(db_history_insert(db, id, "t", "received", NULL, "NEW", NULL,
+	    NULL, hist) == 0);
+	return id;
+}
+
+/*
+ * Change numbers for export (issue 21): every change, in one transaction
+ * or in several, leaves its referral (and a history row itself) above
+ * every stamp an export could have read before it committed; numbers
+ * only grow; the transaction's shared number is never left on.
+ */
+static void
+test_change_numbers(void)
+{
+	static const char *const k1[] = { "b" }, *const v1[] = { "new" };
+	int64_t pid = 0, a, b, c, ha = 0, hb = 0, h = 0, s, t;
+
+	EXPECT(db_partner_add(db, "N", "n@example.com", "en", &pid) == 0);
+	/* One transaction: the row, fields, history, a ledger entry. */
+	s = stamp();
+	EXPECT(db_begin(db) == 0);
+	a = new_referral(pid, &ha);
+	b = new_referral(pid, &hb);
+	EXPECT(db_ledger_add(db, pid, a, ha, "earned", 5, 50, 1000,
+	    "WON") == 0);
+	EXPECT(once() == 2);
+	EXPECT(db_commit(db) == 0);
+	EXPECT(once() == 0);
+	t = stamp();
+	EXPECT(seq_of("referrals", a) > s && seq_of("referrals", b) > s);
+	EXPECT(seq_of("history", ha) > s && seq_of("history", hb) > s);
+	EXPECT(seq_of("referrals", a) <= t && seq_of("history", hb) <= t);
+	/* Each change alone (no transaction): a field, history, ledger. */
+	s = t;
+	EXPECT(db_referral_fields(db, a, k1, v1, 1) == 0);
+	EXPECT(seq_of("referrals", a) > s && (s = stamp()) > 0);
+	EXPECT(db_history_insert(db, b, "t", "note", NULL, NULL, NULL, NULL,
+	    &h) == 0);
+	EXPECT(seq_of("referrals", b) > s && seq_of("history", h) > s);
+	s = stamp();
+	EXPECT(db_ledger_add(db, pid, b, h, "earned", 5, 50, 1000, "WON") ==
+	    0);
+	EXPECT(seq_of("referrals", b) > s);
+	/* A later transaction raises what an earlier one numbered. */
+	s = stamp();
+	EXPECT(db_begin(db) == 0);
+	c = new_referral(pid, &h);
+	EXPECT(db_referral_fields(db, a, k1, v1, 1) == 0);
+	EXPECT(db_exec(db, "UPDATE history SET detail = 'x' WHERE id = ?",
+	    ARGS(arg_int(hb))) == 0);
+	EXPECT(db_commit(db) == 0);
+	EXPECT(seq_of("referrals", a) > s && seq_of("referrals", c) > s);
+	EXPECT(seq_of("history", hb) > s && seq_of("referrals", b) > s);
+	EXPECT(once() == 0);
+	/* Rolled back, nested or not: nothing left on, nothing numbered. */
+	s = stamp();
+	t = seq_of("referrals", a);
+	EXPECT(db_begin(db) == 0);
+	EXPECT(db_referral_fields(db, a, k1, v1, 1) == 0);
+	db_rollback(db);
+	EXPECT(once() == 0 && stamp() == s && seq_of("referrals", a) == t);
+	EXPECT(db_begin(db) == 0);
+	EXPECT(db_begin(db) == 0);
+	EXPECT(db_referral_fields(db, a, k1, v1, 1) == 0);
+	db_rollback(db);
+	EXPECT(db_referral_fields(db, b, k1, v1, 1) == 0);
+	EXPECT(db_commit(db) == 0);
+	EXPECT(once() == 0 && seq_of("referrals", a) == t);
+	EXPECT(seq_of("referrals", b) > s);
+}
+
+/*
+ * Storing a new referral's fields (issue 21): ten field rows, not ten
+ * rewrites of the referral's row and change-number index entry.
+ */
+static void
+test_fields_steps(void)
+{
+	sqlite3 *h = sqlite3_db_handle(db_stmt(db, "SELECT 1"));
+	int64_t pid = 0, id = 0, s;
+	long ops = 0;
+
+	EXPECT(db_partner_add(db, "V", "v@example.com", "en", &pid) == 0);
+	s = stamp();
+	EXPECT(db_begin(db) == 0);
+	EXPECT(db_referral_insert(db, pid, 0, "NEW", "C", NULL, NULL, NULL,
+	    &id) == 0);
+	sqlite3_progress_handler(h, 1, count_op, &ops);
+	EXPECT(db_referral_fields(db, id, ten_keys, ten_keys, 10) == 0);
+	sqlite3_progress_handler(h, 0, NULL, NULL);
+	EXPECT(db_commit(db) == 0);
+	printf("# db_referral_fields, ten: %ld VM steps\n", ops);
+	EXPECT(seq_of("referrals", id) > s);
+	EXPECT(ops < 1000);
+}
+
 int
 main(void)
 {
@@ -582,6 +712,8 @@ main(void)
 	RUN(test_sla_due_grown);
 	RUN(test_stall_each_grown);
 	RUN(test_statement_grown);
+	RUN(test_change_numbers);
+	RUN(test_fields_steps);
 	db_close(db);
 	{
 		char *cmd = xasprintf("rm -rf '%s'", dir);
