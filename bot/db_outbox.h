@@ -34,6 +34,13 @@ int db_outbox_add(struct db *, const struct outmail *, int64_t *id);
  * is set; 1 found, 0 none, -1 error.
  */
 int db_outbox_next_due(struct db *, int64_t now, int bulk, struct outmail *);
+/*
+ * As db_outbox_next_due without bulk, but only mail after (after_at,
+ * after_id) in that order: the sender thread's next, past the mail it
+ * sent whose outcome is not recorded yet (sender.h).
+ */
+int db_outbox_next_due_after(struct db *, int64_t now, int64_t after_at,
+    int64_t after_id, struct outmail *);
 /* When the next pending mail falls due; 1 found, 0 none, -1 error. */
 int db_outbox_next_time(struct db *, int64_t *when);
 /* Mails waiting to be sent (pending), or -1 on a database error. */
@@ -47,6 +54,8 @@ int db_outbox_mark_reply(struct db *, int64_t id);
  * many rows changed, or -1.  Sent mail is never sent again.
  */
 int db_outbox_retry(struct db *, int64_t id, int all_failed);
+/* As db_outbox_sent, for a row still pending only (a journal replayed). */
+int db_outbox_sent_replay(struct db *, int64_t id, int64_t at);
 int db_outbox_sent(struct db *, int64_t id, int64_t now);
 /*
  * Marks the mail with this Message-ID bounced; fills id, referral_id,
