@@ -195,21 +195,12 @@ db_outbox_bounce(struct db *db, const char *message_id, const char *why,
 int
 db_outbox_sent(struct db *db, int64_t id, int64_t now)
 {
+	/* Once only: a journal replayed may name a row recorded already. */
 	static const char sql[] = "UPDATE outbox SET status = 'sent', "
 	    "sent_at = ?, attempts = attempts + 1, last_error = NULL "
-	    "WHERE id = ?";
+	    "WHERE id = ? AND status <> 'sent'";
 
 	return db_exec(db, sql, ARGS(arg_int(now), arg_int(id)));
-}
-
-int
-db_outbox_sent_replay(struct db *db, int64_t id, int64_t at)
-{
-	static const char sql[] = "UPDATE outbox SET status = 'sent', "
-	    "sent_at = ?, attempts = attempts + 1, last_error = NULL "
-	    "WHERE id = ? AND status = 'pending'";
-
-	return db_exec(db, sql, ARGS(arg_int(at), arg_int(id)));
 }
 
 int

@@ -54,8 +54,6 @@ int db_outbox_mark_reply(struct db *, int64_t id);
  * many rows changed, or -1.  Sent mail is never sent again.
  */
 int db_outbox_retry(struct db *, int64_t id, int all_failed);
-/* As db_outbox_sent, for a row still pending only (a journal replayed). */
-int db_outbox_sent_replay(struct db *, int64_t id, int64_t at);
 int db_outbox_sent(struct db *, int64_t id, int64_t now);
 /*
  * Marks the mail with this Message-ID bounced; fills id, referral_id,

@@ -328,7 +328,7 @@ outbox_journal_replay(struct refbot *rb)
 		at = strtoll(end + 1, &end, 10);
 		if (*end != '\n')
 			continue;
-		if (db_outbox_sent_replay(rb->db, id, at) != 0)
+		if (db_outbox_sent(rb->db, id, at) != 0)
 			rc = -1;
 		else
 			n++;

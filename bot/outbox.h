@@ -116,7 +116,7 @@ int outbox_send_lock(struct refbot *);
  * The sent journal: the sender thread appends a line for each mail the
  * server accepted before the main loop has recorded it (sender.h), so
  * that a kill leaves no mail sent and unrecorded.  Whoever takes the
- * send lock replays it first: each id in it still pending is marked sent
+ * send lock replays it first: each id in it not marked sent yet is so
  * and the journal emptied.  Returns 0, or -1 on a database error (the
  * journal is kept).
  */
