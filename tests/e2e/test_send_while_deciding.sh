@@ -17,7 +17,6 @@ N=60
 SLOW=12
 rb init >/dev/null
 rb partner add partner1@example.test --name "Partner One" >/dev/null
-q() { sqlite3 "$SB/refbot.db" "$1"; }
 
 # One fetch batch is 50: message 50 opens the second.
 batch_save "$N" sd "50=Referral SLOW-ME-50"
@@ -39,7 +38,7 @@ wait "$pid"
 rc=$?
 check "the pass ends well (exit $rc)" [ "$rc" = 0 ]
 check "every acknowledgement is recorded sent once" \
-	[ "$(q "select count(*) || '/' || count(distinct referral_id) || '/' || sum(status = 'sent') || '/' || sum(attempts) from outbox where kind = 'ack'")" = "$N/$N/$N/$N" ]
+	[ "$(sql "select count(*) || '/' || count(distinct referral_id) || '/' || sum(status = 'sent') || '/' || sum(attempts) from outbox where kind = 'ack'")" = "$N/$N/$N/$N" ]
 check "the sent journal is empty" [ ! -s "$SB/refbot.db.sent-journal" ]
 
 # Killed while the slow batch is decided: what the sender sent meanwhile
@@ -60,7 +59,7 @@ check "the next pass ends well (exit $rc)" [ "$rc" = 0 ]
 check "it recorded the journal's mail" grep -q "recorded from the sent journal" "$SB/kill.log"
 total=$((N + 60))
 check "every acknowledgement of both backlogs is recorded sent once" \
-	[ "$(q "select count(*) || '/' || sum(status = 'sent') || '/' || sum(attempts) from outbox where kind = 'ack'")" = "$total/$total/$total" ]
+	[ "$(sql "select count(*) || '/' || sum(status = 'sent') || '/' || sum(attempts) from outbox where kind = 'ack'")" = "$total/$total/$total" ]
 "$MAILTOOL" wait --env "$SB/env" --user partner1 --count "$total" --timeout 60 >/dev/null
 sleep 2
 box=$("$MAILTOOL" fetch --env "$SB/env" --user partner1 --format json)
