@@ -86,6 +86,19 @@ db_outbox_next_due(struct db *db, int64_t now, int bulk, struct outmail *m)
 	    m);
 }
 
+int
+db_outbox_next_due_after(struct db *db, int64_t now, int64_t after_at,
+    int64_t after_id, struct outmail *m)
+{
+	static const char sql[] = "SELECT " OUTBOX_COLUMNS "WHERE status "
+	    "= 'pending' AND next_attempt_at <= ? AND kind <> 'newsletter' "
+	    "AND (next_attempt_at, id) > (?, ?) "
+	    "ORDER BY next_attempt_at, id LIMIT 1";
+
+	return db_row_with(db, sql, ARGS(arg_int(now), arg_int(after_at),
+	    arg_int(after_id)), outmail_with_data, m);
+}
+
 /* Reads a min() that is NULL when there are no rows (then found is 0). */
 struct min_time {
 	int64_t *when;
@@ -182,9 +195,10 @@ db_outbox_bounce(struct db *db, const char *message_id, const char *why,
 int
 db_outbox_sent(struct db *db, int64_t id, int64_t now)
 {
+	/* Once only: a journal replayed may name a row recorded already. */
 	static const char sql[] = "UPDATE outbox SET status = 'sent', "
 	    "sent_at = ?, attempts = attempts + 1, last_error = NULL "
-	    "WHERE id = ?";
+	    "WHERE id = ? AND status <> 'sent'";
 
 	return db_exec(db, sql, ARGS(arg_int(now), arg_int(id)));
 }

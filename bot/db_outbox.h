@@ -34,6 +34,13 @@ int db_outbox_add(struct db *, const struct outmail *, int64_t *id);
  * is set; 1 found, 0 none, -1 error.
  */
 int db_outbox_next_due(struct db *, int64_t now, int bulk, struct outmail *);
+/*
+ * As db_outbox_next_due without bulk, but only mail after (after_at,
+ * after_id) in that order: the sender thread's next, past the mail it
+ * sent whose outcome is not recorded yet (sender.h).
+ */
+int db_outbox_next_due_after(struct db *, int64_t now, int64_t after_at,
+    int64_t after_id, struct outmail *);
 /* When the next pending mail falls due; 1 found, 0 none, -1 error. */
 int db_outbox_next_time(struct db *, int64_t *when);
 /* Mails waiting to be sent (pending), or -1 on a database error. */

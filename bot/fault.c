@@ -14,6 +14,7 @@
 #define CRASH_PARSER "crash-parser:"
 #define SCHEMA_STOP "schema-stop:"
 #define SLOW_SCRUB "slow-scrub:"
+#define SLOW_DECIDE "slow-decide:"
 
 void
 fault_hang_subject(const char *subject)
@@ -89,6 +90,26 @@ fault_slow_scrub(void)
 	log_warnx("fault injection: a VACUUM of %u s", n);
 	while (n > 0)
 		n = sleep(n);
+}
+
+/* Deciding a message that contains TEXT takes N seconds more. */
+void
+fault_slow_decide(const char *raw, size_t len)
+{
+	const char *f = getenv("REFBOT_FAULT"), *text;
+	unsigned n;
+
+	if (f == NULL || strncmp(f, SLOW_DECIDE, strlen(SLOW_DECIDE)) != 0)
+		return;
+	f += strlen(SLOW_DECIDE);
+	n = (unsigned)atoi(f);
+	if ((text = strchr(f, ':')) == NULL || *++text == '\0' ||
+	    memmem(raw, len, text, strlen(text)) == NULL)
+		return;
+	log_warnx("fault injection: deciding slowly for %u s", n);
+	while (n > 0)
+		n = sleep(n);
+	log_warnx("fault injection: deciding on");
 }
 #else
 /* ISO C forbids an empty translation unit. */

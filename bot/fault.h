@@ -19,6 +19,11 @@
  * tests/e2e/test_parser_batch.sh uses it to show that a crash is laid
  * at the right message while the next is parsed ahead.
  *
+ * REFBOT_FAULT=slow-decide:N:TEXT makes deciding a message whose bytes
+ * contain TEXT take N seconds more (in the main process, with its batch's
+ * transaction open); tests/e2e/test_send_while_deciding.sh uses it to
+ * show that replies go out meanwhile.
+ *
  * REFBOT_FAULT=schema-stop:N migrates a database no further than schema
  * version N, so a test can make a database as an older refbot left it
  * and then watch the current one migrate it.
@@ -34,6 +39,7 @@ void fault_slow_subject(const char *subject);
 void fault_crash_parser(const char *raw, size_t len);
 int fault_schema_stop(int target);
 void fault_slow_scrub(void);
+void fault_slow_decide(const char *raw, size_t len);
 #define FAULT_BUILD_NOTE " (with fault injection, for tests only)"
 #else
 #define fault_hang_subject(subject) ((void)0)
@@ -41,6 +47,7 @@ void fault_slow_scrub(void);
 #define fault_crash_parser(raw, len) ((void)0)
 #define fault_schema_stop(target) (target)
 #define fault_slow_scrub() ((void)0)
+#define fault_slow_decide(raw, len) ((void)0)
 #define FAULT_BUILD_NOTE ""
 #endif
 

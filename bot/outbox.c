@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -17,7 +18,6 @@
 #include "db_outbox.h"
 #include "log.h"
 #include "outbox.h"
-#include "thread.h"
 #include "sdnotify.h"
 #include "smtp.h"
 #include "util.h"
@@ -163,66 +163,88 @@ outbox_halt_done(struct outbox_pace *p, int held)
 	p->held = held;
 }
 
+int
+outbox_note_record(struct refbot *rb, const struct outbox_note *n)
+{
+	int r;
+
+	switch (n->outcome) {
+	case OUTBOX_SENT:
+		/*
+		 * A busy database (another process writing) is waited out,
+		 * not taken for a failure: the server has the mail.
+		 */
+		while ((r = db_outbox_sent(rb->db, n->id, n->when)) != 0 &&
+		    db_busy(rb->db))
+			log_warnx("outbox %lld: sent; the database is busy, "
+			    "still recording it", (long long)n->id);
+		if (r != 0)
+			log_warnx("outbox %lld: sent, but recording it failed: "
+			    "%s", (long long)n->id, db_errmsg(rb->db));
+		return r != 0 ? -1 : 0;
+	case OUTBOX_DEFERRED:
+		return db_outbox_defer(rb->db, n->id, n->when, n->err) != 0 ?
+		    -1 : 0;
+	default:
+		return db_outbox_fail(rb->db, n->id, n->err) != 0 ? -1 : 0;
+	}
+}
+
 /*
- * Sends m and records the outcome.  Returns 1 sent, 0 not (recorded as
- * failed), 2 deferred (the server is unwell: leave the rest for later),
- * -1 on a database error.
+ * Sends m and records the outcome, or hands it to h.  Returns 1 sent, 0
+ * not (failed), 2 deferred (the server is unwell: leave the rest for
+ * later), -1 on a database error.
  */
 static int
 send_one(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
-    const struct outmail *m, int64_t now)
+    const struct outmail *m, int64_t now, struct outbox_handoff *h)
 {
-	char *err = NULL;
+	struct outbox_note n = { m->id, OUTBOX_SENT, now, NULL };
 	int r, k = limit_of(lim, m->kind);
 
 	r = smtp_send(smtp, m->mail_from, m->rcpt, m->cc, m->data, m->len,
-	    &err);
+	    &n.err);
 	/*
 	 * The unavoidable window: the server has the message but we have
 	 * not yet recorded it.  Marking it right away, in its own small
-	 * transaction, keeps that window to one UPDATE; a busy database
-	 * (another process writing) is waited out, not taken for a failure.
+	 * transaction, keeps that window to one UPDATE; the sender thread
+	 * hands it to the main loop, which records it before its next
+	 * batch (sender.h).
 	 */
 	if (r == SMTP_OK) {
-		while ((r = db_outbox_sent(rb->db, m->id, now)) != 0 &&
-		    db_busy(rb->db))
-			log_warnx("outbox %lld: sent; the database is busy, "
-			    "still recording it", (long long)m->id);
-		if (r != 0) {
-			log_warnx("outbox %lld: sent, but recording it failed: "
-			    "%s", (long long)m->id, db_errmsg(rb->db));
-			return -1;
-		}
 		log_info("outbox %lld: sent %s (referral %lld)",
 		    (long long)m->id, m->kind, (long long)m->referral_id);
-		if (k >= 0)
-			paced(lim, k, m, 1, NULL);
-		return 1;
-	}
-	if (r == SMTP_PERM || now - m->created_at > OUTBOX_GIVE_UP) {
+		r = 1;
+	} else if (r == SMTP_PERM || now - m->created_at > OUTBOX_GIVE_UP) {
 		log_warnx("outbox %lld: failed permanently: %s",
-		    (long long)m->id, err);
-		r = db_outbox_fail(rb->db, m->id, err) != 0 ? -1 : 0;
+		    (long long)m->id, n.err);
+		n.outcome = OUTBOX_FAILED;
+		r = 0;
 	} else {
-		int64_t next = now + outbox_backoff(m->attempts);
+		n.outcome = OUTBOX_DEFERRED;
+		n.when = now + outbox_backoff(m->attempts);
 		log_warnx("outbox %lld: will retry in %llds: %s",
-		    (long long)m->id, (long long)(next - now), err);
-		r = db_outbox_defer(rb->db, m->id, next, err) != 0 ? -1 : 2;
+		    (long long)m->id, (long long)(n.when - now), n.err);
+		r = 2;
 	}
-	if (r >= 0 && k >= 0)
-		paced(lim, k, m, 0, err);
-	free(err);
+	if (k >= 0)
+		paced(lim, k, m, r == 1, n.err);
+	if (h != NULL)
+		return h->note(h->arg, &n) != 0 ? -1 : r;
+	if (outbox_note_record(rb, &n) != 0)
+		r = -1;
+	free(n.err);
 	return r;
 }
 
 /*
- * outbox_drain's work, under the sender lock.  With turn, each mail is
- * sent and recorded holding it (see outbox_drain_unpaced), and the
- * watchdog is not told: the main loop's progress is its own to tell.
+ * outbox_drain's work, under the send lock.  With h, each outcome is
+ * handed to it (see outbox_drain_unpaced), and the watchdog is not told:
+ * the main loop's progress is its own to tell.
  */
 static int
 drain(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
-    volatile sig_atomic_t *stop, pthread_mutex_t *turn, int *unwell)
+    volatile sig_atomic_t *stop, struct outbox_handoff *h, int *unwell)
 {
 	struct outmail m;
 	int sent = 0, r;
@@ -231,25 +253,24 @@ drain(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
 	while (!*stop) {
 		int64_t now = clock_now();
 
-		if (turn == NULL)
+		if (h == NULL) {
 			sdnotify_alive();	/* one mail at a time is progress */
-		r = db_outbox_next_due(rb->db, now, turn == NULL &&
-		    bulk_may_send(lim), &m);
+			r = db_outbox_next_due(rb->db, now, bulk_may_send(lim),
+			    &m);
+		} else
+			r = db_outbox_next_due_after(rb->db, now, h->after_at,
+			    h->after_id, &m);
 		if (r < 0) {
 			log_warnx("outbox: database: %s", db_errmsg(rb->db));
 			return -1;
 		}
 		if (r == 0)
 			break;
-		/* The main loop may hold turn, and fork meanwhile. */
-		if (turn != NULL) {
-			thread_quiet();
-			pthread_mutex_lock(turn);
-			thread_busy();
+		if (h != NULL) {
+			h->after_at = m.next_attempt_at;
+			h->after_id = m.id;
 		}
-		r = send_one(rb, smtp, lim, &m, now);
-		if (turn != NULL)
-			pthread_mutex_unlock(turn);
+		r = send_one(rb, smtp, lim, &m, now, h);
 		outmail_free(&m);
 		if (r < 0)
 			return -1;
@@ -262,14 +283,8 @@ drain(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
 	return sent;
 }
 
-/*
- * One sender at a time: "newsletter send" on a terminal and the daemon
- * must never both pick up the same row.  Returns the locked descriptor,
- * -1 when another process holds the lock, or -2 when there is no place
- * for a lock file (then nothing else can run there either).
- */
-static int
-drain_lock(struct refbot *rb)
+int
+outbox_send_lock(struct refbot *rb)
 {
 	char *path = xasprintf("%s.send-lock", rb->cfg.database);
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -284,40 +299,88 @@ drain_lock(struct refbot *rb)
 	return fd;
 }
 
-static int
-drain_locked(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
-    volatile sig_atomic_t *stop, pthread_mutex_t *turn, int *unwell)
+char *
+outbox_journal_path(const struct refbot *rb)
 {
-	int lock = drain_lock(rb), sent;
+	return xasprintf("%s.sent-journal", rb->cfg.database);
+}
 
-	if (lock == -1) {
-		log_debug("outbox: another refbot process is sending");
+int
+outbox_journal_replay(struct refbot *rb)
+{
+	char *path = outbox_journal_path(rb), *line = NULL, *end;
+	size_t cap = 0;
+	long long id, at;
+	int n = 0, rc = 0;
+	FILE *f = fopen(path, "re");
+
+	if (f == NULL) {
+		free(path);
 		return 0;
 	}
-	sent = drain(rb, smtp, lim, stop, turn, unwell);
-	if (lock >= 0)
-		close(lock);
-	return sent;
+	if (db_begin(rb->db) != 0)
+		rc = -1;
+	/* "ID SENT-AT" a line; a line cut short by a kill is skipped. */
+	while (rc == 0 && getline(&line, &cap, f) > 0) {
+		id = strtoll(line, &end, 10);
+		if (end == line || *end != ' ')
+			continue;
+		at = strtoll(end + 1, &end, 10);
+		if (*end != '\n')
+			continue;
+		if (db_outbox_sent(rb->db, id, at) != 0)
+			rc = -1;
+		else
+			n++;
+	}
+	free(line);
+	fclose(f);
+	if (rc == 0 && db_commit(rb->db) == 0) {
+		if (n > 0)
+			log_info("outbox: %d mails sent before a restart recorded "
+			    "from the sent journal", n);
+		if (truncate(path, 0) != 0)
+			log_warnx("outbox: cannot empty the sent journal");
+	} else {
+		log_warnx("outbox: cannot replay the sent journal: %s",
+		    db_errmsg(rb->db));
+		db_rollback(rb->db);
+		rc = -1;
+	}
+	free(path);
+	return rc;
 }
 
 int
 outbox_drain(struct refbot *rb, struct smtp *smtp,
     struct outbox_limits *lim, volatile sig_atomic_t *stop)
 {
-	int unwell = 0;
+	int lock = outbox_send_lock(rb), sent, unwell = 0;
 
-	return drain_locked(rb, smtp, lim, stop, NULL, &unwell);
+	if (lock == -1) {
+		log_debug("outbox: another refbot process is sending");
+		return 0;
+	}
+	if (outbox_journal_replay(rb) != 0) {
+		if (lock >= 0)
+			close(lock);
+		return -1;
+	}
+	sent = drain(rb, smtp, lim, stop, NULL, &unwell);
+	if (lock >= 0)
+		close(lock);
+	return sent;
 }
 
 int
 outbox_drain_unpaced(struct refbot *rb, struct smtp *smtp,
-    volatile sig_atomic_t *stop, pthread_mutex_t *turn, int *unwell)
+    volatile sig_atomic_t *stop, struct outbox_handoff *h, int *unwell)
 {
 	struct outbox_limits lim;
 	int sent;
 
 	memset(&lim, 0, sizeof(lim));
-	sent = drain_locked(rb, smtp, &lim, stop, turn, unwell);
+	sent = drain(rb, smtp, &lim, stop, h, unwell);
 	outbox_limits_free(&lim);
 	return sent;
 }

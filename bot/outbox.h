@@ -6,7 +6,6 @@
 #ifndef REFBOT_OUTBOX_H
 #define REFBOT_OUTBOX_H
 
-#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 
@@ -72,16 +71,57 @@ int outbox_queue(struct refbot *, int64_t referral_id, const char *kind,
 struct smtp;
 int outbox_drain(struct refbot *, struct smtp *, struct outbox_limits *lim,
     volatile sig_atomic_t *stop);
+/* What became of one mail handed to SMTP, to be recorded in its row. */
+enum outbox_outcome { OUTBOX_SENT, OUTBOX_DEFERRED, OUTBOX_FAILED };
+struct outbox_note {
+	int64_t id;
+	enum outbox_outcome outcome;
+	int64_t when;		/* sent at, or (deferred) the next attempt */
+	char *err;		/* why not sent (owned), or NULL */
+};
+/* Records n in its row.  Returns 0, or -1 on a database error. */
+int outbox_note_record(struct refbot *, const struct outbox_note *n);
+
+/*
+ * Where a drain that must not write (the sender thread, sender.h) hands
+ * its notes: note() takes n (and n->err) and returns 0, or -1 to stop.
+ * It picks only mail after the last it picked (after_at, after_id: a
+ * mail sent stays pending until its note is recorded).
+ */
+struct outbox_handoff {
+	int (*note)(void *arg, struct outbox_note *n);
+	void *arg;
+	int64_t after_at, after_id;
+};
+
 /*
  * As outbox_drain, but only mail of the kinds without a limit (not the
- * bulk kind), from a thread beside the main loop (sender.c): each mail
- * is sent and recorded holding turn, which the main loop holds while it
- * decides a batch, so no mail is in flight while a batch transaction is
- * open (a batch that hangs cannot hold up the recording of a mail the
- * server has).  *unwell is set when a temporary failure stopped it.
+ * bulk kind), from a thread beside the main loop (sender.c), which holds
+ * the send lock (outbox_send_lock) and hands each outcome to h instead
+ * of writing it.  *unwell is set when a temporary failure stopped it.
  */
 int outbox_drain_unpaced(struct refbot *, struct smtp *,
-    volatile sig_atomic_t *stop, pthread_mutex_t *turn, int *unwell);
+    volatile sig_atomic_t *stop, struct outbox_handoff *h, int *unwell);
+
+/*
+ * One sender at a time: "newsletter send" on a terminal and the daemon
+ * must never both pick up the same row.  Returns the locked descriptor
+ * (close it to unlock), -1 when another process holds the lock, or -2
+ * when there is no place for a lock file (then nothing else can run
+ * there either).
+ */
+int outbox_send_lock(struct refbot *);
+
+/*
+ * The sent journal: the sender thread appends a line for each mail the
+ * server accepted before the main loop has recorded it (sender.h), so
+ * that a kill leaves no mail sent and unrecorded.  Whoever takes the
+ * send lock replays it first: each id in it not marked sent yet is so
+ * and the journal emptied.  Returns 0, or -1 on a database error (the
+ * journal is kept).
+ */
+char *outbox_journal_path(const struct refbot *);
+int outbox_journal_replay(struct refbot *);
 
 /*
  * Holds every pending row of the halted kind (inside the caller's

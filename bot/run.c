@@ -15,6 +15,7 @@
 #include "db_outbox.h"
 #include "digest.h"
 #include "checkpointer.h"
+#include "fault.h"
 #include "fetcher.h"
 #include "filer.h"
 #include "imap.h"
@@ -184,8 +185,12 @@ handle_group(struct runner *r, const size_t *idx, size_t n)
 
 	for (i = 0; i < n; i++)
 		rows[i] = r->got[idx[i]].row;
-	/* No mail in flight while the batch is open (sender.h). */
-	sender_pause(&r->sender);
+	/*
+	 * What the sender sent meanwhile is recorded first, so that a batch
+	 * that hangs or dies holds up the recording of no more than the
+	 * mail sent while it is decided (sender.h).
+	 */
+	(void)sender_record(&r->sender, rb);
 	if (db_message_attempts(rb->db, rows, n, counts) != 0 ||
 	    db_begin(rb->db) != 0) {
 		log_warnx("%zu messages: database: %s", n, db_errmsg(rb->db));
@@ -201,6 +206,7 @@ handle_group(struct runner *r, const size_t *idx, size_t n)
 			    r->got[idx[i + 1]].len, counts[i + 1]);
 		else
 			intake_next(rb, NULL, 0, 0);
+		fault_slow_decide(f->raw, f->len);	/* test builds only */
 		res[i] = f->size ? intake_too_large(rb, f->row, f->raw, f->len,
 		    f->size, counts[i]) : intake_process(rb, f->row, f->raw,
 		    f->len, counts[i]);
@@ -216,15 +222,13 @@ handle_group(struct runner *r, const size_t *idx, size_t n)
 		db_rollback(rb->db);
 		goto later;
 	}
-	sender_resume(&r->sender);
-	/* What this group queued goes out while the next is fetched. */
+	/* What this group queued goes out while the next is decided. */
 	sender_poke(&r->sender, rb, r->stop);
 	for (i = 0; i < n; i++)
 		r->got[idx[i]].state = res[i] == INTAKE_PROCESSED ? F_FILE :
 		    res[i] == INTAKE_REJECTED ? F_FILE_REJECTED : F_LATER;
 	return;
 later:
-	sender_resume(&r->sender);
 	for (i = 0; i < n; i++)
 		r->got[idx[i]].state = F_LATER;
 }
@@ -581,7 +585,7 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 		 * unless the server failed it (then all waits, as it would
 		 * after one failure in one drain).
 		 */
-		unwell = sender_stop(&r.sender);
+		unwell = sender_stop(&r.sender, rb);
 		if (rc == IMAP_ECONN) {
 			imap_close(r.im);
 			r.im = NULL;
@@ -637,7 +641,7 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 	}
 	if (!once)
 		sdnotify_stopping();
-	sender_stop(&r.sender);
+	sender_stop(&r.sender, rb);
 	imap_close(r.im);
 	smtp_free(r.smtp);
 	outbox_limits_free(&r.limits);

@@ -183,9 +183,12 @@ fault_injection_needed() {
 # batch_save N TAG [I=SUBJECT]...: N plain referrals from partner1,
 # numbered 0 to N-1 (Message-ID <TAG-I@partner.example>, client "Client I
 # KK", subject "Referral I" unless an I=SUBJECT says otherwise), saved
-# straight into intake's INBOX as one backlog.
+# straight into intake's INBOX as one backlog.  BATCH_CLIENT=Name names
+# the clients "Name I KK" instead, for a second backlog of new referrals.
 batch_save() {
-	local n=$1 tag=$2 i s subject f
+	local n=$1 tag=$2 i s subject f c=${BATCH_CLIENT:-Client}
+	local d
+	d=$(echo "$c" | tr 'A-Z' 'a-z')
 	shift 2
 	mkdir -p "$SB/batch"
 	for i in $(seq 0 $((n - 1))); do
@@ -196,8 +199,8 @@ batch_save() {
 		printf '%s\n' "From: partner1@example.test" "To: intake@example.test" \
 			"Subject: $subject" "Message-ID: <$tag-$i@partner.example>" \
 			"Date: Fri, 27 Nov 2026 10:00:00 +0900" "" \
-			"Client: Client $i KK" "Contact name: Person $i" \
-			"Contact email: person$i@client$i.example" "Service needed: Audit" \
+			"Client: $c $i KK" "Contact name: Person $i" \
+			"Contact email: person$i@$d$i.example" "Service needed: Audit" \
 			"Challenge: Case $i" "Client aware: yes" \
 			>"$SB/batch/$(printf %04d "$i").eml"
 	done
