@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -131,6 +132,22 @@ check_cpu_bounded(const char *what, int (*fn)(void *), void *arg, int cpu)
 		printf("#   %s: wrong result\n", what);
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		check_cur_failed = 1;
+}
+
+/* 1: child pid exited 0 within 5 s; 0: it hung (then killed) or failed. */
+static inline int
+check_child_ok(pid_t pid)
+{
+	int status, i;
+
+	for (i = 0; i < 500; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return 0;
 }
 
 #endif

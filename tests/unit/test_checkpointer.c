@@ -96,22 +96,6 @@ test_given_back(void)
 	EXPECT(wal_size() <= before + (8LL << 20));
 }
 
-/* 1: the child exited 0 within 5 s; 0: it hung (killed) or failed. */
-static int
-child_ok(pid_t pid)
-{
-	int status, i;
-
-	for (i = 0; i < 500; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return 0;
-}
-
 static void
 test_waiting_lets_fork_go(void)
 {
@@ -125,7 +109,7 @@ test_waiting_lets_fork_go(void)
 	if (pid == 0)
 		_exit(0);
 	alarm(0);
-	EXPECT(pid > 0 && child_ok(pid));
+	EXPECT(pid > 0 && check_child_ok(pid));
 	checkpointer_stop(&c);
 }
 

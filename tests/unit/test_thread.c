@@ -28,24 +28,6 @@ ends(void *arg)
 	return NULL;
 }
 
-/* 1: the child exited 0 within 5 s; 0: it hung (killed) or failed. */
-static int
-child_ok(pid_t pid)
-{
-	int status, i;
-
-	for (i = 0; i < 500; i++) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-
-		if (r == pid)
-			return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return 0;
-}
-
 /* A thread that ended, not yet joined, does not hold up a fork. */
 static void
 test_ended_thread_lets_fork_go(void)
@@ -60,7 +42,7 @@ test_ended_thread_lets_fork_go(void)
 	if (pid == 0)
 		_exit(0);
 	alarm(0);
-	EXPECT(pid > 0 && child_ok(pid));
+	EXPECT(pid > 0 && check_child_ok(pid));
 	pthread_join(t, NULL);
 }
 
@@ -92,7 +74,7 @@ test_fork_waits_for_quiet(void)
 	if (pid == 0)
 		_exit(0);
 	forked_after = state;
-	EXPECT(pid > 0 && child_ok(pid));
+	EXPECT(pid > 0 && check_child_ok(pid));
 	EXPECT(forked_after == 1);
 	stop = 1;
 	pthread_join(t, NULL);
