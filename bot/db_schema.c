@@ -755,6 +755,11 @@ const char *const db_migrations[] = {
 	"CREATE INDEX referrals_first_domain ON referrals(email_domain, "
 	"  created_at, status, duplicate_of) WHERE " COUNTED ";",
 #undef COUNTED
+	/*
+	 * Issue 21, session 8: the intake rota's next member, in order,
+	 * with no sort (a sort is a temporary table, for every referral).
+	 */
+	"CREATE INDEX staff_rota ON staff(role, rota, email) WHERE active;",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);

@@ -17,6 +17,7 @@
 #include "db_ledger.h"
 #include "db_messages.h"
 #include "db_partners.h"
+#include "db_staff.h"
 #include "db_referrals.h"
 #include "db_staff.h"
 #include "db_reports.h"
@@ -264,14 +265,19 @@ temp_tables(sqlite3 *h, const char *sql)
  * messages (writes, the duplicate look, the Message-ID look) builds no
  * temporary table.  "status NOT IN (three states)" did, each time it was
  * read: in each of the three duplicate indexes' WHERE on every write,
- * and in each look.  Run after test_referral_first, which ran them.
+ * and in each look; so did the intake rota's UPDATE ... ORDER BY ...
+ * RETURNING.  Run after test_referral_first, which ran them.
  */
 static void
 test_no_temp_tables(void)
 {
 	static const char *const per_mail[] = { "INSERT INTO referrals",
 	    "UPDATE referrals", "SELECT min(id) FROM referrals WHERE",
-	    "SELECT 1 FROM messages" };
+	    "SELECT 1 FROM messages", "SELECT email FROM staff",
+	    "UPDATE staff" };
+	static const char *const rota[] = { "a@staff.test", "b@staff.test",
+	    "a@staff.test" };
+	char *who;
 	sqlite3 *h = sqlite3_db_handle(db_stmt(db, "SELECT 1"));
 	sqlite3_stmt *st = NULL;
 	int64_t pid = 0, id = 0;
@@ -284,6 +290,15 @@ test_no_temp_tables(void)
 	EXPECT(db_referral_insert(db, pid, 0, "NEW", "C", NULL, NULL, NULL,
 	    &id) == 0);
 	EXPECT(db_referral_set_status(db, id, "CONTACTED") == 0);
+	EXPECT(db_staff_rota_next(db, &who) == 0 && who == NULL);
+	EXPECT(db_staff_add(db, "b@staff.test", "B", "en", "intake", 1) == 0);
+	EXPECT(db_staff_add(db, "c@staff.test", "C", "en", "sales", 1) == 0);
+	EXPECT(db_staff_add(db, "a@staff.test", "A", "en", "intake", 1) == 0);
+	for (i = 0; i < nitems(rota); i++) {	/* by turn, then by email */
+		EXPECT(db_staff_rota_next(db, &who) == 1);
+		EXPECT_STR(who, rota[i]);
+		free(who);
+	}
 	while ((st = sqlite3_next_stmt(h, st)) != NULL)
 		for (i = 0; i < nitems(per_mail); i++) {
 			const char *sql = sqlite3_sql(st);
