@@ -260,7 +260,7 @@ static void
 sql_rule(struct buf *b, const char *name, size_t len)
 {
 	const char *s;
-	size_t i;
+	size_t i, n;
 
 	if (len == 4 && memcmp(name, "open", len) == 0) {
 		sql_states(b, status_is_open, 1);
@@ -268,6 +268,13 @@ sql_rule(struct buf *b, const char *name, size_t len)
 	}
 	if (len == 11 && memcmp(name, "not_counted", len) == 0) {
 		sql_states(b, status_counts, 0);
+		return;
+	}
+	if (len > 8 && memcmp(name, "counted:", 8) == 0) {
+		for (i = n = 0; (s = status_name(i)) != NULL; i++)
+			if (!status_counts(s))
+				buf_addf(b, "%s%.*s <> '%s'", n++ ? " AND " :
+				    "", (int)len - 8, name + 8, s);
 		return;
 	}
 	if (len > 6 && memcmp(name, "stage:", 6) == 0) {

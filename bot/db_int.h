@@ -11,6 +11,9 @@
  *
  *   {open}         'NEW', 'CONTACTED', ...: the open states (a list)
  *   {not_counted}  the states that are no formal referral (a list)
+ *   {counted:COL}  COL <> 'INCOMPLETE' AND COL <> ...: the same rule as
+ *                  comparisons (an IN list of over two constants costs a
+ *                  temporary table each time it is read)
  *   {stage:COL}    CASE COL WHEN 'CONTACTED' THEN 1 ... ELSE 0 END
  *   {WON}          'WON': one state, checked to exist
  */

@@ -39,8 +39,9 @@ int
 db_message_seen_id(struct db *db, const char *message_id, int64_t id)
 {
 	static const char sql[] = "SELECT 1 FROM messages WHERE message_id = ? "
-	    "AND id <> ? AND disposition NOT IN ('pending', 'unreadable', "
-	    "'quarantined', 'too-large') LIMIT 1";
+	    "AND id <> ? AND disposition <> 'pending' AND disposition <> "
+	    "'unreadable' AND disposition <> 'quarantined' AND disposition "
+	    "<> 'too-large' LIMIT 1";	/* no IN list: see db_int.h */
 
 	return db_row(db, sql, ARGS(arg_text(message_id), arg_int(id)),
 	    NULL, 0);

@@ -136,12 +136,12 @@ db_referral_keys(struct db *db, int64_t id, const char *client_key,
 /*
  * The first formal referral of the same client still counting: not a
  * duplicate itself, not waiting for the partner, not turned away.  One
- * query per key, each reading only its covering index (migration 17):
- * the first by id of any key is the first of all.
+ * query per key, each reading only its covering index (migration 42):
+ * the first by id of any key is the first of all.  min(id), not ORDER BY
+ * id LIMIT 1, which sorts the range in a temporary table.
  */
-#define FIRST_SQL(col) "SELECT id FROM referrals WHERE " col " = ?1 AND " \
-	"created_at >= ?2 AND duplicate_of IS NULL AND status NOT IN " \
-	"({not_counted}) ORDER BY id LIMIT 1"
+#define FIRST_SQL(col) "SELECT min(id) FROM referrals WHERE " col " = ?1 " \
+	"AND created_at >= ?2 AND duplicate_of IS NULL AND {counted:status}"
 
 int
 db_referral_first(struct db *db, int64_t since, const char *client_key,
@@ -161,7 +161,7 @@ db_referral_first(struct db *db, int64_t since, const char *client_key,
 		if ((r = db_row(db, sql[i], ARGS(arg_text(key[i]),
 		    arg_int(since)), COLS(col_int64(&one)))) < 0)
 			return -1;
-		if (r == 1 && (!found || one < *id)) {
+		if (r == 1 && one > 0 && (!found || one < *id)) {
 			*id = one;
 			found = 1;
 		}

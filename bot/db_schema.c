@@ -733,6 +733,33 @@ const char *const db_migrations[] = {
 	"    UNION ALL SELECT pid, substr(rest, instr(rest, ',') + 1),"
 	"    substr(rest, 1, instr(rest, ',') - 1) FROM split WHERE rest <> '')"
 	"  SELECT dom, pid FROM split WHERE dom <> '';",
+	/*
+	 * Issue 21, session 8: "status NOT IN (three states)" made SQLite
+	 * build a temporary table for the list each time it was read (an IN
+	 * list of more than two constants is looked up, not compared): on
+	 * every insert and status change, for each of the three duplicate
+	 * indexes, and in each duplicate lookup.  The same rule as three
+	 * comparisons costs nothing to evaluate.  The terms must read exactly
+	 * as sql_rule writes {counted:status} (parsers/status.c order), or
+	 * SQLite will not use the index; test_db checks that it does.
+	 */
+	"DROP INDEX referrals_first_client;"
+	"DROP INDEX referrals_first_email;"
+	"DROP INDEX referrals_first_domain;"
+#define COUNTED "duplicate_of IS NULL AND status <> 'INCOMPLETE' AND " \
+	"status <> 'DISQUALIFIED' AND status <> 'DUPLICATE'"
+	"CREATE INDEX referrals_first_client ON referrals(client_key, "
+	"  created_at, status, duplicate_of) WHERE " COUNTED ";"
+	"CREATE INDEX referrals_first_email ON referrals(contact_email, "
+	"  created_at, status, duplicate_of) WHERE " COUNTED ";"
+	"CREATE INDEX referrals_first_domain ON referrals(email_domain, "
+	"  created_at, status, duplicate_of) WHERE " COUNTED ";",
+#undef COUNTED
+	/*
+	 * Issue 21, session 8: the intake rota's next member, in order,
+	 * with no sort (a sort is a temporary table, for every referral).
+	 */
+	"CREATE INDEX staff_rota ON staff(role, rota, email) WHERE active;",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);

@@ -107,13 +107,25 @@ db_staff_active(struct db *db)
 int
 db_staff_rota_next(struct db *db, char **email)
 {
-	static const char sql[] = "UPDATE staff SET rota = (SELECT "
-	    "max(rota) + 1 FROM staff) WHERE email = (SELECT email FROM "
-	    "staff WHERE active AND role = 'intake' ORDER BY rota, email "
-	    "LIMIT 1) RETURNING email";
+	/*
+	 * Two statements, each on an index: one UPDATE ... RETURNING with
+	 * ORDER BY built two temporary tables for every new referral.
+	 */
+	static const char next[] = "SELECT email FROM staff WHERE active "
+	    "AND role = 'intake' ORDER BY rota, email LIMIT 1";
+	static const char last[] = "UPDATE staff SET rota = (SELECT "
+	    "max(rota) + 1 FROM staff) WHERE email = ?";
+	int r;
 
 	*email = NULL;
-	return db_row(db, sql, NOARGS, COLS(col_text(email)));
+	if ((r = db_row(db, next, NOARGS, COLS(col_text(email)))) != 1)
+		return r;
+	if (db_exec(db, last, ARGS(arg_text(*email))) != 0) {
+		free(*email);
+		*email = NULL;
+		return -1;
+	}
+	return 1;
 }
 
 int
