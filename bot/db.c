@@ -43,6 +43,8 @@ struct db {
 	void (*aside)(void *);	/* told when a checkpoint is due (db.h) */
 	void *aside_arg;
 	int once;		/* db_number_once() set change_counter.once */
+	int flat;		/* db_begin_flat(): nested levels, no savepoints */
+	int doomed;		/* a nested level of a flat one rolled back */
 };
 
 /*
@@ -630,11 +632,27 @@ db_checkpoint(struct db *db)
 int
 db_begin(struct db *db)
 {
-	if (exec_sql(db, db->depth > 0 ? "SAVEPOINT nest" :
-	    "BEGIN IMMEDIATE") != 0)
+	if ((db->depth == 0 || !db->flat) && exec_sql(db, db->depth > 0 ?
+	    "SAVEPOINT nest" : "BEGIN IMMEDIATE") != 0)
 		return -1;
 	db->depth++;
 	return 0;
+}
+
+int
+db_begin_flat(struct db *db)
+{
+	if (db->depth > 0 || db_begin(db) != 0)
+		return -1;
+	db->flat = 1;
+	db->doomed = 0;
+	return 0;
+}
+
+int
+db_doomed(struct db *db)
+{
+	return db->doomed;
 }
 
 int
@@ -665,6 +683,12 @@ db_commit(struct db *db)
 {
 	static const char reset[] = "UPDATE change_counter SET once = 0";
 
+	if (db->depth > 1 && db->flat) {
+		db->depth--;
+		return 0;
+	}
+	if (db->depth == 1 && db->doomed)
+		return -1;	/* the caller rolls it back */
 	if (db->depth == 1 && db->once) {
 		if (db_exec(db, reset, NOARGS) != 0)
 			return -1;
@@ -674,12 +698,19 @@ db_commit(struct db *db)
 		return -1;
 	if (db->depth > 0)
 		db->depth--;
+	if (db->depth == 0)
+		db->flat = 0;
 	return 0;
 }
 
 void
 db_rollback(struct db *db)
 {
+	if (db->depth > 1 && db->flat) {
+		db->doomed = 1;
+		db->depth--;
+		return;
+	}
 	if (db->depth > 1) {
 		exec_sql(db, "ROLLBACK TO nest");
 		exec_sql(db, "RELEASE nest");
@@ -691,6 +722,7 @@ db_rollback(struct db *db)
 	if (sqlite3_get_autocommit(db->h))
 		db->once = 0;	/* undone with the rest */
 	db->depth = 0;
+	db->flat = db->doomed = 0;
 }
 
 int

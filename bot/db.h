@@ -55,6 +55,16 @@ int db_checkpoint(struct db *);
  * that db_commit() releases and db_rollback() undoes alone.
  */
 int db_begin(struct db *);
+/*
+ * A transaction whose nested db_begin()s take no savepoint (issue 21: a
+ * savepoint copies every page it changes, and a batch's decisions ran
+ * one a message).  An inner db_commit() only closes its level; an inner
+ * db_rollback() cannot undo its part alone, so it dooms the whole
+ * transaction: db_doomed() says so, the outer db_commit() fails, and the
+ * caller rolls it all back (and may do the work again with db_begin()).
+ */
+int db_begin_flat(struct db *);
+int db_doomed(struct db *);
 /* A read transaction: one snapshot for several queries (db_commit ends it). */
 int db_begin_read(struct db *);
 int db_commit(struct db *);

@@ -15,6 +15,7 @@
 #define SCHEMA_STOP "schema-stop:"
 #define SLOW_SCRUB "slow-scrub:"
 #define SLOW_DECIDE "slow-decide:"
+#define FAIL_DECIDE "fail-decide:"
 
 void
 fault_hang_subject(const char *subject)
@@ -110,6 +111,19 @@ fault_slow_decide(const char *raw, size_t len)
 	while (n > 0)
 		n = sleep(n);
 	log_warnx("fault injection: deciding on");
+}
+/* Deciding a message that contains TEXT fails, as a database error would. */
+int
+fault_fail_decide(const char *raw, size_t len)
+{
+	const char *f = getenv("REFBOT_FAULT");
+
+	if (f == NULL || strncmp(f, FAIL_DECIDE, strlen(FAIL_DECIDE)) != 0 ||
+	    f[strlen(FAIL_DECIDE)] == '\0' || memmem(raw, len, f +
+	    strlen(FAIL_DECIDE), strlen(f + strlen(FAIL_DECIDE))) == NULL)
+		return 0;
+	log_warnx("fault injection: deciding fails on purpose");
+	return 1;
 }
 #else
 /* ISO C forbids an empty translation unit. */

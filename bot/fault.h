@@ -24,6 +24,11 @@
  * transaction open); tests/e2e/test_send_while_deciding.sh uses it to
  * show that replies go out meanwhile.
  *
+ * REFBOT_FAULT=fail-decide:TEXT makes deciding a message whose bytes
+ * contain TEXT fail (its work rolled back, the message left for later),
+ * as a database error would; tests/e2e/test_batch_redo.sh uses it to
+ * show that the rest of its batch is decided again and kept.
+ *
  * REFBOT_FAULT=schema-stop:N migrates a database no further than schema
  * version N, so a test can make a database as an older refbot left it
  * and then watch the current one migrate it.
@@ -40,6 +45,7 @@ void fault_crash_parser(const char *raw, size_t len);
 int fault_schema_stop(int target);
 void fault_slow_scrub(void);
 void fault_slow_decide(const char *raw, size_t len);
+int fault_fail_decide(const char *raw, size_t len);
 #define FAULT_BUILD_NOTE " (with fault injection, for tests only)"
 #else
 #define fault_hang_subject(subject) ((void)0)
@@ -48,6 +54,7 @@ void fault_slow_decide(const char *raw, size_t len);
 #define fault_schema_stop(target) (target)
 #define fault_slow_scrub() ((void)0)
 #define fault_slow_decide(raw, len) ((void)0)
+#define fault_fail_decide(raw, len) 0
 #define FAULT_BUILD_NOTE ""
 #endif
 

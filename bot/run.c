@@ -167,36 +167,19 @@ failed:
 }
 
 /*
- * Handles n messages of the batch (indexes into r->got) in one
- * transaction: each message's own is a savepoint inside it, so one that
- * fails is left for later alone.  Their attempts are counted first, in
- * a commit of their own, so that a group that kills the process (a
- * crash, the watchdog) is known on the next pass.
+ * Decides n messages of the batch (indexes into r->got), with the
+ * transaction open, their results in res; stops early if the
+ * transaction is doomed (one failed in a flat one: handle_group).
  */
 static void
-handle_group(struct runner *r, const size_t *idx, size_t n)
+decide_group(struct runner *r, const size_t *idx, size_t n,
+    const int *counts, enum intake_result *res)
 {
 	struct refbot *rb = r->rb;
-	int64_t rows[FETCH_BATCH];
-	int counts[FETCH_BATCH];
-	enum intake_result res[FETCH_BATCH];
 	struct fetched *f;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		rows[i] = r->got[idx[i]].row;
-	/*
-	 * What the sender sent meanwhile is recorded first, so that a batch
-	 * that hangs or dies holds up the recording of no more than the
-	 * mail sent while it is decided (sender.h).
-	 */
-	(void)sender_record(&r->sender, rb);
-	if (db_message_attempts(rb->db, rows, n, counts) != 0 ||
-	    db_begin(rb->db) != 0) {
-		log_warnx("%zu messages: database: %s", n, db_errmsg(rb->db));
-		goto later;
-	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !db_doomed(rb->db); i++) {
 		/* The previous message is done: the loop makes progress. */
 		sdnotify_alive();
 		f = &r->got[idx[i]];
@@ -216,6 +199,52 @@ handle_group(struct runner *r, const size_t *idx, size_t n)
 			    "checks it)", (long long)f->row, rb->text_failed);
 	}
 	intake_next_end();
+}
+
+/*
+ * Handles n messages of the batch (indexes into r->got) in one
+ * transaction.  Their attempts are counted first, in a commit of their
+ * own, so that a group that kills the process (a crash, the watchdog) is
+ * known on the next pass.  Each message's own work is a level of the
+ * transaction that takes no savepoint (db_begin_flat: a savepoint copies
+ * every page it changes, a third of a decision's database work); if one
+ * message fails, the group's work is rolled back and done again with a
+ * savepoint each, so that the one that failed is left for later alone.
+ */
+static void
+handle_group(struct runner *r, const size_t *idx, size_t n)
+{
+	struct refbot *rb = r->rb;
+	int64_t rows[FETCH_BATCH];
+	int counts[FETCH_BATCH];
+	enum intake_result res[FETCH_BATCH];
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		rows[i] = r->got[idx[i]].row;
+	/*
+	 * What the sender sent meanwhile is recorded first, so that a batch
+	 * that hangs or dies holds up the recording of no more than the
+	 * mail sent while it is decided (sender.h).
+	 */
+	(void)sender_record(&r->sender, rb);
+	if (db_message_attempts(rb->db, rows, n, counts) != 0 ||
+	    db_begin_flat(rb->db) != 0) {
+		log_warnx("%zu messages: database: %s", n, db_errmsg(rb->db));
+		goto later;
+	}
+	decide_group(r, idx, n, counts, res);
+	if (db_doomed(rb->db)) {
+		log_warnx("%zu messages: one was not processed; deciding them "
+		    "again, each on its own", n);
+		db_rollback(rb->db);
+		if (db_begin(rb->db) != 0) {
+			log_warnx("%zu messages: database: %s", n,
+			    db_errmsg(rb->db));
+			goto later;
+		}
+		decide_group(r, idx, n, counts, res);
+	}
 	if (db_commit(rb->db) != 0) {
 		log_warnx("%zu messages: not processed, will retry: %s", n,
 		    db_errmsg(rb->db));

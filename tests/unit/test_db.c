@@ -243,6 +243,51 @@ test_referral_first(void)
 	EXPECT(ops < 400);
 }
 
+/* Rows in flat_t, the scratch table of test_flat. */
+static int64_t
+flat_rows(void)
+{
+	return db_int64(db, "SELECT count(*) FROM flat_t", NOARGS);
+}
+
+/*
+ * db_begin_flat (issue 21): nested levels take no savepoint, an inner
+ * commit only closes its level, an inner rollback dooms the whole
+ * transaction, which then cannot commit; a plain transaction afterwards
+ * nests savepoints again.
+ */
+static void
+test_flat(void)
+{
+	static const char ins[] = "INSERT INTO flat_t VALUES (1)";
+	sqlite3 *h = sqlite3_db_handle(db_stmt(db, "SELECT 1"));
+
+	EXPECT(db_exec(db, "CREATE TABLE flat_t (x)", NOARGS) == 0);
+	EXPECT(db_begin_flat(db) == 0 && db_exec(db, ins, NOARGS) == 0);
+	EXPECT(db_begin(db) == 0 && db_exec(db, ins, NOARGS) == 0);
+	EXPECT(sqlite3_exec(h, "RELEASE nest", NULL, NULL, NULL) !=
+	    SQLITE_OK);		/* no savepoint was taken */
+	EXPECT(db_commit(db) == 0 && !db_doomed(db));
+	EXPECT(db_begin(db) == 0 && db_exec(db, ins, NOARGS) == 0);
+	db_rollback(db);
+	EXPECT(db_doomed(db) && flat_rows() == 3);
+	EXPECT(db_begin(db) == 0 && db_commit(db) == 0);
+	EXPECT(db_commit(db) != 0 && db_doomed(db));
+	db_rollback(db);
+	EXPECT(!db_doomed(db) && flat_rows() == 0);
+
+	EXPECT(db_begin_flat(db) == 0 && db_begin(db) == 0);
+	EXPECT(db_begin_flat(db) != 0);	/* only outermost */
+	EXPECT(db_exec(db, ins, NOARGS) == 0 && db_commit(db) == 0);
+	EXPECT(db_commit(db) == 0 && flat_rows() == 1);
+
+	EXPECT(db_begin(db) == 0 && db_exec(db, ins, NOARGS) == 0);
+	EXPECT(db_begin(db) == 0 && db_exec(db, ins, NOARGS) == 0);
+	db_rollback(db);	/* a savepoint again: undone alone */
+	EXPECT(!db_doomed(db) && db_commit(db) == 0 && flat_rows() == 2);
+	EXPECT(db_exec(db, "DROP TABLE flat_t", NOARGS) == 0);
+}
+
 /* How many temporary tables sql's program opens (EXPLAIN's OpenEphemeral). */
 static int
 temp_tables(sqlite3 *h, const char *sql)
@@ -793,6 +838,7 @@ main(void)
 	RUN(test_statement_grown);
 	RUN(test_change_numbers);
 	RUN(test_fields_steps);
+	RUN(test_flat);
 	db_close(db);
 	{
 		char *cmd = xasprintf("rm -rf '%s'", dir);
