@@ -71,9 +71,11 @@ db_message_set_moved(struct db *db, int64_t id)
 int
 db_message_attempts(struct db *db, const int64_t *ids, size_t n, int *counts)
 {
-	static const char sql[] = "UPDATE messages SET attempts = attempts + 1, "
-	    "batch_attempts = batch_attempts + ? WHERE id = ? RETURNING "
-	    "attempts - batch_attempts";
+	/* No RETURNING: it keeps the row in a temporary table, each time. */
+	static const char count[] = "UPDATE messages SET attempts = "
+	    "attempts + 1, batch_attempts = batch_attempts + ? WHERE id = ?";
+	static const char sql[] = "SELECT attempts - batch_attempts FROM "
+	    "messages WHERE id = ?";
 	size_t i;
 
 	/*
@@ -87,8 +89,9 @@ db_message_attempts(struct db *db, const int64_t *ids, size_t n, int *counts)
 	if (db_begin(db) != 0)
 		return -1;
 	for (i = 0; i < n; i++)
-		if (db_row(db, sql, ARGS(arg_int(n > 1), arg_int(ids[i])),
-		    COLS(col_int(&counts[i]))) != 1) {
+		if (db_exec(db, count, ARGS(arg_int(n > 1),
+		    arg_int(ids[i]))) != 0 || db_row(db, sql,
+		    ARGS(arg_int(ids[i])), COLS(col_int(&counts[i]))) != 1) {
 			db_rollback(db);
 			return -1;
 		}

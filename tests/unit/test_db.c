@@ -311,7 +311,7 @@ temp_tables(sqlite3 *h, const char *sql)
  * temporary table.  "status NOT IN (three states)" did, each time it was
  * read: in each of the three duplicate indexes' WHERE on every write,
  * and in each look; so did the intake rota's UPDATE ... ORDER BY ...
- * RETURNING.  Run after test_referral_first, which ran them.
+ * RETURNING, and the count of a message's attempts (RETURNING).  Run after test_referral_first, which ran them.
  */
 static void
 test_no_temp_tables(void)
@@ -319,7 +319,7 @@ test_no_temp_tables(void)
 	static const char *const per_mail[] = { "INSERT INTO referrals",
 	    "UPDATE referrals", "SELECT min(id) FROM referrals WHERE",
 	    "SELECT 1 FROM messages", "SELECT email FROM staff",
-	    "UPDATE staff" };
+	    "UPDATE staff", "UPDATE messages SET attempts" };
 	static const char *const rota[] = { "a@staff.test", "b@staff.test",
 	    "a@staff.test" };
 	char *who;
@@ -327,9 +327,12 @@ test_no_temp_tables(void)
 	sqlite3_stmt *st = NULL;
 	int64_t pid = 0, id = 0;
 	size_t i;
-	int seen = 0;
+	int seen = 0, n = 0;
 
 	EXPECT(db_message_seen_id(db, "<a@b>", 1) == 0);
+	EXPECT(db_message_insert(db, "INBOX", 1, 7, "x", 1, 1, &id) == 0);
+	EXPECT(db_message_attempts(db, &id, 1, &n) == 0 && n == 1);
+	EXPECT(db_message_attempts(db, &id, 1, &n) == 0 && n == 2);
 	EXPECT(db_partner_add(db, "Temp", "temp@example.com", "en", &pid) ==
 	    0);
 	EXPECT(db_referral_insert(db, pid, 0, "NEW", "C", NULL, NULL, NULL,
