@@ -2,6 +2,7 @@
 #include "config.h"
 
 #ifdef REFBOT_FAULT_INJECTION
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #define SCHEMA_STOP "schema-stop:"
 #define SLOW_SCRUB "slow-scrub:"
 #define SLOW_DECIDE "slow-decide:"
+#define KILL_SENT "kill-sent:"
 
 void
 fault_hang_subject(const char *subject)
@@ -110,6 +112,19 @@ fault_slow_decide(const char *raw, size_t len)
 	while (n > 0)
 		n = sleep(n);
 	log_warnx("fault injection: deciding on");
+}
+
+/* The server accepted a mail of kind: killed before it is recorded. */
+void
+fault_kill_sent(const char *kind)
+{
+	const char *f = getenv("REFBOT_FAULT");
+
+	if (f == NULL || strncmp(f, KILL_SENT, strlen(KILL_SENT)) != 0 ||
+	    strcmp(f + strlen(KILL_SENT), kind) != 0)
+		return;
+	log_warnx("fault injection: killed with a mail sent, not recorded");
+	raise(SIGKILL);
 }
 #else
 /* ISO C forbids an empty translation unit. */

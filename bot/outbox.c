@@ -16,6 +16,7 @@
 
 #include "clock.h"
 #include "db_outbox.h"
+#include "fault.h"
 #include "log.h"
 #include "outbox.h"
 #include "sdnotify.h"
@@ -231,6 +232,8 @@ send_one(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
 		paced(lim, k, m, r == 1, n.err);
 	if (h != NULL)
 		return h->note(h->arg, &n) != 0 ? -1 : r;
+	if (r == 1)
+		fault_kill_sent(m->kind);	/* test builds only */
 	if (outbox_note_record(rb, &n) != 0)
 		r = -1;
 	free(n.err);
