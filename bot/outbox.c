@@ -232,6 +232,13 @@ send_one(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
 		    (long long)m->id, (long long)(n.when - now), n.err);
 		r = 2;
 	}
+	/*
+	 * The pace follows what the server saw, whether or not the outcome
+	 * can be recorded below: a mail handed to it took its turn, and its
+	 * refusal counts in the streak.  Left out, a database that fails
+	 * would have the same mail offered again each pass, over the rate
+	 * and never halting; a mail sent is in the journal either way.
+	 */
 	if (k >= 0)
 		paced(lim, k, m, r == 1, n.err);
 	if (h != NULL)
