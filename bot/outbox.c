@@ -235,9 +235,9 @@ send_one(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
 	/*
 	 * The pace follows what the server saw, whether or not the outcome
 	 * can be recorded below: a mail handed to it took its turn, and its
-	 * refusal counts in the streak.  Left out, a database that fails
-	 * would have the same mail offered again each pass, over the rate
-	 * and never halting; a mail sent is in the journal either way.
+	 * refusal counts in the streak.  Left out, a database that keeps
+	 * failing would have the same mail offered again each pass, never
+	 * halting; a mail sent is in the journal either way.
 	 */
 	if (k >= 0)
 		paced(lim, k, m, r == 1, n.err);

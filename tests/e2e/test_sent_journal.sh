@@ -14,12 +14,8 @@ export SANDBOX_EXTRA_USERS="stranger $PARTNERS"
 fault_injection_needed
 sandbox_start
 
-cat >>"$CONF" <<'EOF'
-timezone = UTC
-newsletter_day = 1
-newsletter_hour = 0
-newsletter_rate = 120
-EOF
+# Due from the first of the month, 00:00 UTC: this month's issue always is.
+printf 'timezone = UTC\nnewsletter_hour = 0\n' >>"$CONF"
 rb init >/dev/null
 for u in $PARTNERS; do
 	rb partner add "$u@example.test" --name "Partner ${u#p}" --lang en >/dev/null
@@ -49,11 +45,18 @@ each() {
 	done
 	check "$2: every partner has $1 issues, none twice (wrong:$wrong)" [ -z "$wrong" ]
 }
-# killed RC WHAT: the run was killed after the server took an issue.
+# killed RC WHAT N: the run was killed after the server took an issue,
+# N recorded sent before.
 killed() {
 	check "$2 is killed after the server accepted an issue (exit $1)" [ "$1" = 137 ]
 	check "its issue is in the sent journal, not yet recorded" \
 		[ "$(cat "$journal" 2>/dev/null | wc -l)/$(sql "select count(*) from outbox where kind = 'newsletter' and status = 'sent'")" = "1/$3" ]
+}
+# kill_send M N: "newsletter send --month M" is killed so.
+kill_send() {
+	REFBOT_FAULT=kill-sent:newsletter "$REFBOT" --config "$CONF" newsletter \
+		send --month "$1" >/dev/null 2>>"$SB/send.log"
+	killed $? "newsletter send" "$2"
 }
 # recorded N WHAT LOG: all N issues recorded sent once, the journal empty.
 recorded() {
@@ -62,38 +65,35 @@ recorded() {
 		[ "$(sql "select count(*) || '/' || sum(status = 'sent') || '/' || sum(attempts) from outbox where kind = 'newsletter'")" = "$1/$1/$1" ]
 	check "$2: the sent journal is empty" [ ! -s "$journal" ]
 }
+# rerun N WHAT: the daemon's next pass ends well and records all N.
+rerun() {
+	rb run --once 2>"$SB/rerun$1.log"
+	local rc=$?
+	check "$2 ends well (exit $rc)" [ "$rc" = 0 ]
+	recorded "$1" "$2" "$SB/rerun$1.log"
+}
 
 # 1. The daemon's paced drain (after the pass) is killed; the next pass
 # replays the journal.
 REFBOT_FAULT=kill-sent:newsletter "$REFBOT" --config "$CONF" run --once \
 	2>"$SB/run1.log"
 killed $? "the pass sending this month's issue" 0
-rb run --once 2>"$SB/run1b.log"
-rc=$?
-check "the next pass ends well (exit $rc)" [ "$rc" = 0 ]
-recorded 3 "the next pass" "$SB/run1b.log"
+rerun 3 "the next pass"
 delivered 1
 each 1 "the daemon's drain killed"
 
 # 2. "newsletter send" is killed; sent again, it replays the journal.
-REFBOT_FAULT=kill-sent:newsletter "$REFBOT" --config "$CONF" newsletter send \
-	--month "$M1" >/dev/null 2>"$SB/send2.log"
-killed $? "newsletter send" 3
+kill_send "$M1" 3
 out=$(rb newsletter send --month "$M1" 2>"$SB/send2b.log")
-check "newsletter send again sends the rest ($out)" grep -q "3 sent, 0 failed" <<<"$out"
+check "newsletter send again sends the rest" grep -q "3 sent, 0 failed" <<<"$out"
 recorded 6 "newsletter send again" "$SB/send2b.log"
 delivered 2
 each 2 "newsletter send killed"
 
 # 3. "newsletter send" is killed; the daemon's next pass replays its
 # journal and sends the rest.
-REFBOT_FAULT=kill-sent:newsletter "$REFBOT" --config "$CONF" newsletter send \
-	--month "$M2" >/dev/null 2>"$SB/send3.log"
-killed $? "newsletter send" 6
-rb run --once 2>"$SB/run3.log"
-rc=$?
-check "the daemon's pass after it ends well (exit $rc)" [ "$rc" = 0 ]
-recorded 9 "the daemon's pass" "$SB/run3.log"
+kill_send "$M2" 6
+rerun 9 "the daemon's pass after it"
 delivered 3
 each 3 "newsletter send killed, the daemon sending the rest"
 
