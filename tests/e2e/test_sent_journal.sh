@@ -14,8 +14,9 @@ export SANDBOX_EXTRA_USERS="stranger $PARTNERS"
 fault_injection_needed
 sandbox_start
 
-# Due from the first of the month, 00:00 UTC: this month's issue always is.
-printf 'timezone = UTC\nnewsletter_hour = 0\n' >>"$CONF"
+# Due from the first of the month, 00:00 UTC: this month's issue always
+# is; 10 a second, so that one pass (--once) sends them all.
+printf 'timezone = UTC\nnewsletter_hour = 0\nnewsletter_rate = 600\n' >>"$CONF"
 rb init >/dev/null
 for u in $PARTNERS; do
 	rb partner add "$u@example.test" --name "Partner ${u#p}" --lang en >/dev/null
