@@ -2,6 +2,7 @@
 #include "config.h"
 
 #ifdef REFBOT_FAULT_INJECTION
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #define SLOW_SCRUB "slow-scrub:"
 #define SLOW_DECIDE "slow-decide:"
 #define FAIL_DECIDE "fail-decide:"
+#define KILL_SENT "kill-sent:"
 
 void
 fault_hang_subject(const char *subject)
@@ -112,6 +114,7 @@ fault_slow_decide(const char *raw, size_t len)
 		n = sleep(n);
 	log_warnx("fault injection: deciding on");
 }
+
 /* Deciding a message that contains TEXT fails, as a database error would. */
 int
 fault_fail_decide(const char *raw, size_t len)
@@ -124,6 +127,19 @@ fault_fail_decide(const char *raw, size_t len)
 		return 0;
 	log_warnx("fault injection: deciding fails on purpose");
 	return 1;
+}
+
+/* The server accepted a mail of kind: killed before it is recorded. */
+void
+fault_kill_sent(const char *kind)
+{
+	const char *f = getenv("REFBOT_FAULT");
+
+	if (f == NULL || strncmp(f, KILL_SENT, strlen(KILL_SENT)) != 0 ||
+	    strcmp(f + strlen(KILL_SENT), kind) != 0)
+		return;
+	log_warnx("fault injection: killed with a mail sent, not recorded");
+	raise(SIGKILL);
 }
 #else
 /* ISO C forbids an empty translation unit. */

@@ -29,6 +29,12 @@
  * as a database error would; tests/e2e/test_batch_redo.sh uses it to
  * show that the rest of its batch is decided again and kept.
  *
+ * REFBOT_FAULT=kill-sent:KIND kills the process (SIGKILL) right after the
+ * SMTP server accepted a mail of KIND that the main loop or "newsletter
+ * send" sends itself, before the database records it sent;
+ * tests/e2e/test_sent_journal.sh uses it to show that the restart sends
+ * it no second time.
+ *
  * REFBOT_FAULT=schema-stop:N migrates a database no further than schema
  * version N, so a test can make a database as an older refbot left it
  * and then watch the current one migrate it.
@@ -46,6 +52,7 @@ int fault_schema_stop(int target);
 void fault_slow_scrub(void);
 void fault_slow_decide(const char *raw, size_t len);
 int fault_fail_decide(const char *raw, size_t len);
+void fault_kill_sent(const char *kind);
 #define FAULT_BUILD_NOTE " (with fault injection, for tests only)"
 #else
 #define fault_hang_subject(subject) ((void)0)
@@ -55,6 +62,7 @@ int fault_fail_decide(const char *raw, size_t len);
 #define fault_slow_scrub() ((void)0)
 #define fault_slow_decide(raw, len) ((void)0)
 #define fault_fail_decide(raw, len) 0
+#define fault_kill_sent(kind) ((void)0)
 #define FAULT_BUILD_NOTE ""
 #endif
 

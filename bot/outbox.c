@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 
 #include "clock.h"
 #include "db_outbox.h"
+#include "fault.h"
 #include "log.h"
 #include "outbox.h"
 #include "sdnotify.h"
@@ -191,25 +193,28 @@ outbox_note_record(struct refbot *rb, const struct outbox_note *n)
 }
 
 /*
- * Sends m and records the outcome, or hands it to h.  Returns 1 sent, 0
- * not (failed), 2 deferred (the server is unwell: leave the rest for
- * later), -1 on a database error.
+ * Sends m and records the outcome (a mail sent first in the sent journal
+ * open as journal), or hands it to h.  Returns 1 sent, 0 not (failed), 2
+ * deferred (the server is unwell: leave the rest for later), -1 on a
+ * database error.
  */
 static int
 send_one(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
-    const struct outmail *m, int64_t now, struct outbox_handoff *h)
+    const struct outmail *m, int64_t now, struct outbox_handoff *h,
+    int journal)
 {
 	struct outbox_note n = { m->id, OUTBOX_SENT, now, NULL };
-	int r, k = limit_of(lim, m->kind);
+	int r, e, k = limit_of(lim, m->kind);
 
 	r = smtp_send(smtp, m->mail_from, m->rcpt, m->cc, m->data, m->len,
 	    &n.err);
 	/*
 	 * The unavoidable window: the server has the message but we have
-	 * not yet recorded it.  Marking it right away, in its own small
-	 * transaction, keeps that window to one UPDATE; the sender thread
-	 * hands it to the main loop, which records it before its next
-	 * batch (sender.h).
+	 * not yet recorded it.  Its line in the sent journal, written at
+	 * once, keeps that window to one write(2); then it is marked in its
+	 * own small transaction, or the sender thread (which writes the line
+	 * in its note) hands it to the main loop, which records it before
+	 * its next batch (sender.h).
 	 */
 	if (r == SMTP_OK) {
 		log_info("outbox %lld: sent %s (referral %lld)",
@@ -227,10 +232,22 @@ send_one(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
 		    (long long)m->id, (long long)(n.when - now), n.err);
 		r = 2;
 	}
+	/*
+	 * The pace follows what the server saw, whether or not the outcome
+	 * can be recorded below: a mail handed to it took its turn, and its
+	 * refusal counts in the streak.  Left out, a database that keeps
+	 * failing would have the same mail offered again each pass, never
+	 * halting; a mail sent is in the journal either way.
+	 */
 	if (k >= 0)
 		paced(lim, k, m, r == 1, n.err);
 	if (h != NULL)
 		return h->note(h->arg, &n) != 0 ? -1 : r;
+	if ((e = outbox_journal_add(journal, &n)) != 0)
+		log_warnx("outbox %lld: sent; the sent journal: %s",
+		    (long long)m->id, strerror(e));
+	if (r == 1)
+		fault_kill_sent(m->kind);	/* test builds only */
 	if (outbox_note_record(rb, &n) != 0)
 		r = -1;
 	free(n.err);
@@ -240,11 +257,13 @@ send_one(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
 /*
  * outbox_drain's work, under the send lock.  With h, each outcome is
  * handed to it (see outbox_drain_unpaced), and the watchdog is not told:
- * the main loop's progress is its own to tell.
+ * the main loop's progress is its own to tell; without, each is recorded
+ * at once, a mail sent first in the sent journal open as journal.
  */
 static int
 drain(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
-    volatile sig_atomic_t *stop, struct outbox_handoff *h, int *unwell)
+    volatile sig_atomic_t *stop, struct outbox_handoff *h, int journal,
+    int *unwell)
 {
 	struct outmail m;
 	int sent = 0, r;
@@ -270,7 +289,7 @@ drain(struct refbot *rb, struct smtp *smtp, struct outbox_limits *lim,
 			h->after_at = m.next_attempt_at;
 			h->after_id = m.id;
 		}
-		r = send_one(rb, smtp, lim, &m, now, h);
+		r = send_one(rb, smtp, lim, &m, now, h, journal);
 		outmail_free(&m);
 		if (r < 0)
 			return -1;
@@ -299,25 +318,27 @@ outbox_send_lock(struct refbot *rb)
 	return fd;
 }
 
-char *
-outbox_journal_path(const struct refbot *rb)
+static char *
+journal_path(const struct refbot *rb)
 {
 	return xasprintf("%s.sent-journal", rb->cfg.database);
 }
 
-int
-outbox_journal_replay(struct refbot *rb)
+/*
+ * Marks each mail in the journal at path sent, once, and empties it.
+ * Returns 0, or -1 on a database error (the journal is kept).
+ */
+static int
+journal_replay(struct refbot *rb, const char *path)
 {
-	char *path = outbox_journal_path(rb), *line = NULL, *end;
+	char *line = NULL, *end;
 	size_t cap = 0;
 	long long id, at;
 	int n = 0, rc = 0;
 	FILE *f = fopen(path, "re");
 
-	if (f == NULL) {
-		free(path);
+	if (f == NULL)
 		return 0;
-	}
 	if (db_begin(rb->db) != 0)
 		rc = -1;
 	/* "ID SENT-AT" a line; a line cut short by a kill is skipped. */
@@ -347,26 +368,61 @@ outbox_journal_replay(struct refbot *rb)
 		db_rollback(rb->db);
 		rc = -1;
 	}
-	free(path);
 	return rc;
+}
+
+int
+outbox_journal_open(struct refbot *rb)
+{
+	char *path = journal_path(rb);
+	int fd = -1;
+
+	if (journal_replay(rb, path) == 0 && (fd = open(path, O_WRONLY |
+	    O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0)
+		log_warnx("outbox: cannot open the sent journal %s: %s", path,
+		    strerror(errno));
+	free(path);
+	return fd;
+}
+
+int
+outbox_journal_add(int fd, const struct outbox_note *n)
+{
+	char line[64];
+	int len;
+	ssize_t w;
+
+	if (n->outcome != OUTBOX_SENT)
+		return 0;
+	len = snprintf(line, sizeof(line), "%lld %lld\n", (long long)n->id,
+	    (long long)n->when);
+	if ((w = write(fd, line, (size_t)len)) == len)
+		return 0;
+	return w < 0 ? errno : EIO;
 }
 
 int
 outbox_drain(struct refbot *rb, struct smtp *smtp,
     struct outbox_limits *lim, volatile sig_atomic_t *stop)
 {
-	int lock = outbox_send_lock(rb), sent, unwell = 0;
+	int lock = outbox_send_lock(rb), journal, sent, unwell = 0;
 
 	if (lock == -1) {
 		log_debug("outbox: another refbot process is sending");
 		return 0;
 	}
-	if (outbox_journal_replay(rb) != 0) {
+	/* Only the holder of the send lock writes or empties the journal. */
+	if ((journal = outbox_journal_open(rb)) < 0) {
 		if (lock >= 0)
 			close(lock);
 		return -1;
 	}
-	sent = drain(rb, smtp, lim, stop, NULL, &unwell);
+	sent = drain(rb, smtp, lim, stop, NULL, journal, &unwell);
+	/* Each line recorded: none is needed any longer. */
+	if (sent >= 0 && ftruncate(journal, 0) != 0)
+		log_warnx("outbox: cannot empty the sent journal: %s",
+		    strerror(errno));
+	close(journal);
 	if (lock >= 0)
 		close(lock);
 	return sent;
@@ -380,7 +436,7 @@ outbox_drain_unpaced(struct refbot *rb, struct smtp *smtp,
 	int sent;
 
 	memset(&lim, 0, sizeof(lim));
-	sent = drain(rb, smtp, &lim, stop, h, unwell);
+	sent = drain(rb, smtp, &lim, stop, h, -1, unwell);
 	outbox_limits_free(&lim);
 	return sent;
 }

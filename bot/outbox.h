@@ -63,7 +63,8 @@ int outbox_queue(struct refbot *, int64_t referral_id, const char *kind,
 
 /*
  * Sends every pending mail that is due, until none is left or *stop is
- * set, keeping to the limits in lim (set from the configuration here).
+ * set, keeping to the limits in lim (set from the configuration here),
+ * under the send lock, each mail sent a line in the sent journal first.
  * A limited kind whose failures in a row reach its cap is left halted
  * (its pace's halted set): the caller holds its rows with outbox_hold and
  * tells staff.  Returns the number sent, or -1 when the database failed.
@@ -113,15 +114,23 @@ int outbox_drain_unpaced(struct refbot *, struct smtp *,
 int outbox_send_lock(struct refbot *);
 
 /*
- * The sent journal: the sender thread appends a line for each mail the
- * server accepted before the main loop has recorded it (sender.h), so
- * that a kill leaves no mail sent and unrecorded.  Whoever takes the
- * send lock replays it first: each id in it not marked sent yet is so
- * and the journal emptied.  Returns 0, or -1 on a database error (the
- * journal is kept).
+ * The sent journal: whoever sends (the sender thread, a drain, "newsletter
+ * send") appends a line for each mail the server accepted before it is
+ * recorded sent (sender.h), so that a kill leaves no mail sent and
+ * unrecorded.  Only the holder of the send lock writes or empties it, so
+ * one process never empties another's lines.
+ *
+ * outbox_journal_open replays it (each id in it not marked sent yet is
+ * so, and the journal emptied) and opens it for appending.  Returns the
+ * descriptor, or -1 when the database failed (the journal is kept) or it
+ * cannot be opened (logged).
+ *
+ * outbox_journal_add appends n's line when n is a mail sent, and
+ * returns 0, or an errno value: the caller says so (the sender thread
+ * writes it where it must not log, thread.h).
  */
-char *outbox_journal_path(const struct refbot *);
-int outbox_journal_replay(struct refbot *);
+int outbox_journal_open(struct refbot *);
+int outbox_journal_add(int fd, const struct outbox_note *n);
 
 /*
  * Holds every pending row of the halted kind (inside the caller's

@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,22 +26,18 @@
  * the journal has it.  The line is written under the lock, so that the
  * main loop never empties the journal between it and its note; the
  * thread is quiet meanwhile (thread.h): the main loop may fork while
- * this waits for room.
+ * this waits for room (writing the line takes no lock; it is logged
+ * after).
  */
 static int
 sender_note(void *arg, struct outbox_note *n)
 {
 	struct sender *s = arg;
-	char line[64];
-	int len = 0, rc = 0, werr = 0;
+	int rc = 0, werr;
 
-	if (n->outcome == OUTBOX_SENT)
-		len = snprintf(line, sizeof(line), "%lld %lld\n",
-		    (long long)n->id, (long long)n->when);
 	thread_quiet();
 	pthread_mutex_lock(&s->lock);
-	if (len > 0 && write(s->journal_fd, line, (size_t)len) != len)
-		werr = errno ? errno : EIO;
+	werr = outbox_journal_add(s->journal_fd, n);
 	while (s->nnotes == SENDER_MAX && !s->quit)
 		pthread_cond_wait(&s->cond, &s->lock);
 	if (s->quit)
@@ -101,20 +96,15 @@ static int
 sender_start(struct sender *s, struct refbot *rb,
     volatile sig_atomic_t *stop)
 {
-	char *err = NULL, *path;
+	char *err = NULL;
 
 	/* Held until the notes are recorded (sender_stop). */
 	if ((s->lock_fd = outbox_send_lock(rb)) == -1) {
 		log_debug("sender: another refbot process is sending");
 		return -1;
 	}
-	path = outbox_journal_path(rb);
-	if (outbox_journal_replay(rb) != 0 || (s->journal_fd = open(path,
-	    O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0) {
-		free(path);
+	if ((s->journal_fd = outbox_journal_open(rb)) < 0)
 		goto fail;
-	}
-	free(path);
 	s->own = *rb;
 	/* The main thread's memo may move under it; the sender builds no mail. */
 	s->own.memo = NULL;

@@ -75,8 +75,8 @@ total=$(echo "$box" | pyjson 'len(j)')
 distinct=$(echo "$box" | pyjson 'len(set(m["headers"]["Subject"] for m in j))')
 diag "partner1 received $total acknowledgements for $N referrals ($((total - distinct)) duplicates, the documented window)"
 check "every referral was acknowledged" [ "$distinct" = "$N" ]
-# The window is one UPDATE wide; with this many kills it may be hit a few
-# times, but never for more than the number of kills.
+# The window is one write(2) wide (the sent journal); with this many
+# kills it may be hit a few times, but never more than once a kill.
 check "duplicates only from the documented window (at most one per kill)" \
 	[ $((total - distinct)) -le "$kills" ]
 
