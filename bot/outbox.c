@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 
 #include <gnutls/crypto.h>
 
@@ -336,9 +337,14 @@ journal_replay(struct refbot *rb, const char *path)
 	long long id, at;
 	int n = 0, rc = 0;
 	FILE *f = fopen(path, "re");
+	struct stat st;
 
-	if (f == NULL)
+	/* Empty, as it is after every drain: nothing to take the lock for. */
+	if (f == NULL || (fstat(fileno(f), &st) == 0 && st.st_size == 0)) {
+		if (f != NULL)
+			fclose(f);
 		return 0;
+	}
 	if (db_begin(rb->db) != 0)
 		rc = -1;
 	/* "ID SENT-AT" a line; a line cut short by a kill is skipped. */
