@@ -309,8 +309,9 @@ sql_expand(const char *sql)
 	return buf_steal(&b);
 }
 
-sqlite3_stmt *
-db_stmt(struct db *db, const char *sql)
+/* The cached statement for sql, reset (its bindings kept); NULL on error. */
+static sqlite3_stmt *
+stmt_cached(struct db *db, const char *sql)
 {
 	struct stmt_slot *slot;
 	sqlite3_stmt *st = NULL;
@@ -322,7 +323,6 @@ db_stmt(struct db *db, const char *sql)
 	slot = cache_slot(db, sql);
 	if (slot->sql != NULL) {
 		sqlite3_reset(slot->st);
-		sqlite3_clear_bindings(slot->st);
 		return slot->st;
 	}
 	text = sql_expand(sql);
@@ -337,39 +337,64 @@ db_stmt(struct db *db, const char *sql)
 }
 
 sqlite3_stmt *
-db_bound(struct db *db, const char *sql, const struct dbarg *a, size_t n)
+db_stmt(struct db *db, const char *sql)
 {
-	sqlite3_stmt *st = db_stmt(db, sql);
-	size_t i;
-	int rc = SQLITE_OK;
+	sqlite3_stmt *st = stmt_cached(db, sql);
 
-	for (i = 0; st != NULL && i < n && rc == SQLITE_OK; i++) {
-		int k = (int)i + 1;
+	if (st != NULL)
+		sqlite3_clear_bindings(st);
+	return st;
+}
 
-		switch (a[i].type) {
+/*
+ * The statement for sql with a bound and every parameter after them NULL
+ * (none keeps a value from its last use), or NULL on error.  Text is
+ * copied when copy is set; else it is used in place and must stay as it
+ * is until the statement has run: db_exec and db_row_with step and reset
+ * it before they return, and all the caller's code run meanwhile (a
+ * db_row_with fn) comes after a write's first step, which makes all its
+ * changes; db_each's fn runs between steps that may still read them.
+ */
+static sqlite3_stmt *
+db_bound(struct db *db, const char *sql, const struct dbarg *a, size_t n,
+    int copy)
+{
+	sqlite3_stmt *st = stmt_cached(db, sql);
+	int k, nparams, rc = SQLITE_OK;
+
+	if (st == NULL)
+		return NULL;
+	nparams = sqlite3_bind_parameter_count(st);
+	for (k = 1; k <= nparams && rc == SQLITE_OK; k++) {
+		const struct dbarg *v = (size_t)k <= n ? &a[k - 1] : NULL;
+
+		switch (v != NULL ? v->type : DBARG_NULL) {
 		case DBARG_NULL:
 			rc = sqlite3_bind_null(st, k);
 			break;
 		case DBARG_INT:
-			rc = sqlite3_bind_int64(st, k, a[i].i);
+			rc = sqlite3_bind_int64(st, k, v->i);
 			break;
 		case DBARG_TEXT:
-			rc = sqlite3_bind_text(st, k, a[i].p, -1,
-			    SQLITE_TRANSIENT);
+			rc = sqlite3_bind_text(st, k, v->p, -1,
+			    copy ? SQLITE_TRANSIENT : SQLITE_STATIC);
 			break;
 		case DBARG_BLOB:
-			rc = sqlite3_bind_blob64(st, k, a[i].p, a[i].len,
+			rc = sqlite3_bind_blob64(st, k, v->p, v->len,
 			    SQLITE_STATIC);
 			break;
 		}
 	}
+	/* More values than parameters: as before, the binding fails. */
+	if (rc == SQLITE_OK && n > (size_t)nparams)
+		rc = SQLITE_RANGE;
 	return rc == SQLITE_OK ? st : NULL;
 }
 
 int
 db_exec(struct db *db, const char *sql, const struct dbarg *a, size_t n)
 {
-	sqlite3_stmt *st = db_bound(db, sql, a, n);
+	sqlite3_stmt *st = db_bound(db, sql, a, n, 0);
 	int rc;
 
 	if (st == NULL)
@@ -400,7 +425,7 @@ int
 db_row_with(struct db *db, const char *sql, const struct dbarg *a, size_t n,
     db_row_fn *fn, void *arg)
 {
-	sqlite3_stmt *st = db_bound(db, sql, a, n);
+	sqlite3_stmt *st = db_bound(db, sql, a, n, 0);
 	int rc, found = 0;
 
 	if (st == NULL)
@@ -465,7 +490,7 @@ int
 db_each(struct db *db, const char *sql, const struct dbarg *a, size_t n,
     db_row_fn *fn, void *arg)
 {
-	sqlite3_stmt *st = db_bound(db, sql, a, n);
+	sqlite3_stmt *st = db_bound(db, sql, a, n, 1);
 	int rc = SQLITE_DONE, stop = 0;
 
 	if (st == NULL)
