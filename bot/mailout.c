@@ -45,6 +45,15 @@ header_clean(const char *s)
 	return c;
 }
 
+/* a, s and z appended: a header's pieces without a printf (issue 21). */
+static void
+add_str3(struct buf *b, const char *a, const char *s, const char *z)
+{
+	buf_adds(b, a);
+	buf_adds(b, s);
+	buf_adds(b, z);
+}
+
 static int
 is_ascii(const char *s)
 {
@@ -257,7 +266,7 @@ add_text_header(struct buf *b, const char *name, const char *value,
 {
 	char *v = header_clean(value);
 
-	buf_addf(b, "%s: ", name);
+	add_str3(b, name, ": ", "");
 	if (is_ascii(v) && strlen(v) < 900)
 		buf_adds(b, v);
 	else if (!jis || add_jis_words(b, v) != 0)
@@ -278,7 +287,7 @@ add_angle(struct buf *b, char *s)
 	for (p = s; *p != '\0'; p++)
 		if (*p == ' ' || *p == '<' || *p == '>')
 			*p = '_';
-	buf_addf(b, "<%s>\r\n", s);
+	add_str3(b, "<", s, ">\r\n");
 }
 
 static void
@@ -287,7 +296,7 @@ add_address_header(struct buf *b, const char *name, const char *display,
 {
 	char *d = header_clean(display), *a = header_clean(addr), *p;
 
-	buf_addf(b, "%s: ", name);
+	add_str3(b, name, ": ", "");
 	if (*d != '\0') {
 		if (!is_ascii(d)) {
 			if (!jis || add_jis_words(b, d) != 0)
@@ -315,12 +324,12 @@ add_id_list(struct buf *b, const char *name, const char *ids)
 	char *c = header_clean(ids), *save = NULL, *tok;
 	int first = 1;
 
-	buf_addf(b, "%s:", name);
+	add_str3(b, name, ":", "");
 	for (tok = strtok_r(c, " ", &save); tok != NULL;
 	    tok = strtok_r(NULL, " ", &save)) {
 		if (strpbrk(tok, "<>") != NULL)
 			continue;
-		buf_addf(b, "%s<%s>", first ? " " : "\r\n ", tok);
+		add_str3(b, first ? " <" : "\r\n <", tok, ">");
 		first = 0;
 	}
 	buf_adds(b, "\r\n");
@@ -442,7 +451,7 @@ add_qp_body(struct buf *b, const char *text)
 static void
 add_part_headers(struct buf *b, const char *type)
 {
-	buf_addf(b, "Content-Type: %s; charset=UTF-8\r\n", type);
+	add_str3(b, "Content-Type: ", type, "; charset=UTF-8\r\n");
 	buf_adds(b, "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
 }
 
@@ -620,7 +629,7 @@ mailout_compose(const struct mailout *m, size_t *len)
 	buf_init(&b);
 	clock_local(clock_now(), &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z", &tm);
-	buf_addf(&b, "Date: %s\r\n", date);
+	add_str3(&b, "Date: ", date, "\r\n");
 	add_address_header(&b, "From", m->from_name, m->from_addr, jis);
 	add_address_header(&b, "To", "", m->to_addr, 0);
 	if (m->cc_addr != NULL)
@@ -634,8 +643,8 @@ mailout_compose(const struct mailout *m, size_t *len)
 	if (m->references != NULL && *m->references != '\0')
 		add_msgid_list(&b, "References", m->references,
 		    IDLIST_REFERENCES_MAX);
-	buf_addf(&b, "Auto-Submitted: %s\r\n", m->auto_submitted ?
-	    m->auto_submitted : "auto-generated");
+	add_str3(&b, "Auto-Submitted: ", m->auto_submitted ?
+	    m->auto_submitted : "auto-generated", "\r\n");
 	buf_adds(&b, "X-Auto-Response-Suppress: All\r\n");
 	buf_adds(&b, MAILOUT_LOOP_HEADER ": 1\r\n");
 	if (m->list_unsubscribe != NULL) {
