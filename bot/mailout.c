@@ -358,22 +358,24 @@ add_msgid_list(struct buf *b, const char *name, const char *ids, size_t max)
 static char *
 rstrip_lines(const char *s)
 {
-	struct buf b;
+	char *out = xmalloc(strlen(s) + 1);	/* never longer than s */
+	size_t o = 0;
 
-	buf_init(&b);
 	while (*s != '\0') {
 		size_t n = strcspn(s, "\n"), k = n;
 
 		while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t'))
 			k--;
-		buf_add(&b, s, k);
+		memcpy(out + o, s, k);
+		o += k;
 		s += n;
 		if (*s == '\n') {
-			buf_addc(&b, '\n');
+			out[o++] = '\n';
 			s++;
 		}
 	}
-	return buf_steal(&b);
+	out[o] = '\0';
+	return out;
 }
 
 /*
