@@ -132,6 +132,9 @@ test_message_ids_unique(void)
 	EXPECT(strcmp(a, b) != 0);
 	EXPECT(strncmp(a, "r1.ack.", 7) == 0);
 	EXPECT_CONTAINS(a, "@refbot.example.test");
+	/* Ten random bytes as twenty lowercase hex digits. */
+	EXPECT(strspn(a + 7, "0123456789abcdef") == 20 && a[27] == '@');
+	EXPECT(strspn(b + 7, "0123456789abcdef") == 20 && b[27] == '@');
 	free(a);
 	free(b);
 }
