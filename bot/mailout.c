@@ -378,6 +378,34 @@ rstrip_lines(const char *s)
 	return out;
 }
 
+/* 1: a byte that goes as itself; 2: a blank, which does unless it ends a line. */
+#define QP_CLASS(c) ((((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && \
+	(c) <= 'Z' && (c) != 'F') || ((c) >= '0' && (c) <= '9') || \
+	((c) >= '%' && (c) <= '/') || ((c) >= ':' && (c) <= '<') || \
+	(c) == '>') ? 1 : (c) == ' ' || (c) == '\t' ? 2 : 0)
+#define QP_4(c) QP_CLASS(c), QP_CLASS((c) + 1), QP_CLASS((c) + 2), \
+	QP_CLASS((c) + 3)
+#define QP_16(c) QP_4(c), QP_4((c) + 4), QP_4((c) + 8), QP_4((c) + 12)
+#define QP_64(c) QP_16(c), QP_16((c) + 16), QP_16((c) + 32), QP_16((c) + 48)
+static const unsigned char qp_class[256] = {
+	QP_64(0), QP_64(64), QP_64(128), QP_64(192)
+};
+
+/* Whether *s goes as itself: see mailout_qp. */
+static inline int
+qp_plain(const char *s)
+{
+	switch (qp_class[(unsigned char)*s]) {
+	case 1:
+		return 1;
+	case 2:
+		return s[1] != '\0' && s[1] != '\n' &&
+		    !(s[1] == '\r' && s[2] == '\n');
+	default:
+		return 0;
+	}
+}
+
 /*
  * Appends s as quoted-printable text (RFC 2045 6.7), line ends as CRLF.
  * Byte for byte what libetpan's writer made (tests/unit/test_mailout
@@ -392,18 +420,18 @@ mailout_qp(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	char out[256];		/* written to b a chunk at a time */
-	size_t col = 0, o = 0;
+	size_t col = 0, o = 0, n;
 	unsigned char c;
-	int plain;
 
-	for (; *s != '\0'; s++) {
-		if (o > sizeof(out) - 8) {
+	while (*s != '\0') {
+		/* Room for the longest step: a soft break and a line's run. */
+		if (o > sizeof(out) - 80) {
 			buf_add(b, out, o);
 			o = 0;
 		}
 		c = (unsigned char)*s;
 		if (c == '\n' || (c == '\r' && s[1] == '\n')) {
-			s += c == '\r';
+			s += c == '\r' ? 2 : 1;
 			if (col >= 73) {
 				memcpy(out + o, "=\r\n", 3);
 				o += 3;
@@ -413,26 +441,32 @@ mailout_qp(struct buf *b, const char *s)
 			col = 0;
 			continue;
 		}
-		/* %&'()*+,-./ and :;< are runs in ASCII. */
-		plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z' &&
-		    c != 'F') || (c >= '0' && c <= '9') || (c >= '%' &&
-		    c <= '/') || (c >= ':' && c <= '<') || c == '>' ||
-		    ((c == ' ' || c == '\t') && s[1] != '\0' && s[1] != '\n' &&
-		    !(s[1] == '\r' && s[2] == '\n'));
-		if (col + (plain ? 1 : 3) > (plain ? 73u : 75u)) {
+		if (qp_plain(s)) {
+			if (col + 1 > 73) {
+				memcpy(out + o, "=\r\n", 3);
+				o += 3;
+				col = 0;
+			}
+			/* The run of such bytes that fits the line, in one go. */
+			for (n = 1; col + n < 73 && (qp_class[(unsigned char)s[n]] ==
+			    1 || qp_plain(s + n)); n++)
+				;
+			memcpy(out + o, s, n);
+			o += n;
+			col += n;
+			s += n;
+			continue;
+		}
+		if (col + 3 > 75) {
 			memcpy(out + o, "=\r\n", 3);
 			o += 3;
 			col = 0;
 		}
-		if (plain) {
-			out[o++] = (char)c;
-			col++;
-		} else {
-			out[o++] = '=';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 15];
-			col += 3;
-		}
+		out[o++] = '=';
+		out[o++] = hex[c >> 4];
+		out[o++] = hex[c & 15];
+		col += 3;
+		s++;
 	}
 	if (o > 0)
 		buf_add(b, out, o);
