@@ -526,10 +526,22 @@ db_in_transaction(struct db *db)
 	return !sqlite3_get_autocommit(db->h);
 }
 
+/*
+ * Runs sql (one statement without parameters: BEGIN, COMMIT, a
+ * savepoint) from the statement cache: sqlite3_exec prepared it anew
+ * each time, twice or more a message (issue 21).  0, or -1.
+ */
 static int
 exec_sql(struct db *db, const char *sql)
 {
-	return sqlite3_exec(db->h, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	sqlite3_stmt *st = stmt_cached(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int
