@@ -107,12 +107,10 @@ db_staff_active(struct db *db)
 int
 db_staff_rota_next(struct db *db, char **email)
 {
-	/* The least (rota, email) as two minimums: no sort (issue 21). */
 	static const char sql[] = "UPDATE staff SET rota = (SELECT "
-	    "max(rota) + 1 FROM staff) WHERE email = (SELECT min(email) "
-	    "FROM staff WHERE active AND role = 'intake' AND rota = (SELECT "
-	    "min(rota) FROM staff WHERE active AND role = 'intake')) "
-	    "RETURNING email";
+	    "max(rota) + 1 FROM staff) WHERE email = (SELECT email FROM "
+	    "staff WHERE active AND role = 'intake' ORDER BY rota, email "
+	    "LIMIT 1) RETURNING email";
 
 	*email = NULL;
 	return db_row(db, sql, NOARGS, COLS(col_text(email)));

@@ -603,50 +603,6 @@ test_partner_by_email(void)
 	EXPECT(ops < 50);
 }
 
-/* The next on the intake rota (NULL: nobody), moved to its end. */
-static char *
-rota_next(void)
-{
-	char *email = NULL;
-
-	EXPECT(db_staff_rota_next(db, &email) >= 0);
-	return email;
-}
-
-/*
- * The intake rota: the active intake member with the lowest rota, then
- * by email; owners, managers and inactive members never come up.
- */
-static void
-test_staff_rota(void)
-{
-	static const char *const order[] = { "a@staff.example",
-	    "b@staff.example", "c@staff.example", "a@staff.example" };
-	sqlite3 *h = sqlite3_db_handle(db_stmt(db, "SELECT 1"));
-	char *e;
-	size_t i;
-
-	EXPECT((e = rota_next()) == NULL);
-	EXPECT(db_staff_add(db, "c@staff.example", "C", "en", "intake", 1) == 0);
-	EXPECT(db_staff_add(db, "a@staff.example", "A", "en", "intake", 1) == 0);
-	EXPECT(db_staff_add(db, "0@staff.example", "O", "en", "owner", 1) == 0);
-	EXPECT(db_staff_add(db, "b@staff.example", "B", "en", "intake", 1) == 0);
-	EXPECT(db_staff_add(db, "1@staff.example", "I", "en", "intake", 1) == 0);
-	EXPECT(sqlite3_exec(h, "UPDATE staff SET active = 0 WHERE email = "
-	    "'1@staff.example'", NULL, NULL, NULL) == SQLITE_OK);
-	for (i = 0; i < nitems(order); i++) {
-		EXPECT_STR(e = rota_next(), order[i]);
-		free(e);
-	}
-	/* A lower rota goes first whatever its address. */
-	EXPECT(sqlite3_exec(h, "UPDATE staff SET rota = -1 WHERE email = "
-	    "'c@staff.example'", NULL, NULL, NULL) == SQLITE_OK);
-	EXPECT_STR(e = rota_next(), "c@staff.example");
-	free(e);
-	EXPECT_STR(e = rota_next(), "b@staff.example");
-	free(e);
-}
-
 static const char *const ten_keys[] = { "a", "b", "c", "d", "e", "f",
     "g", "h", "i", "j" };
 
@@ -798,7 +754,6 @@ main(void)
 	RUN(test_referral_fields);
 	RUN(test_partner_domains);
 	RUN(test_partner_by_email);
-	RUN(test_staff_rota);
 	RUN(test_sla_due_grown);
 	RUN(test_stall_each_grown);
 	RUN(test_statement_grown);
