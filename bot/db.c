@@ -141,10 +141,8 @@ db_open(const char *path, int create, struct db **out, char **errstr)
 	 * for a referral; as much as a message's size for one whose stored
 	 * row is rewritten).  A limit between the two spills wrongly in
 	 * SQLite 3.40 past 128 KiB ("database or disk is full").  Once,
-	 * before the first connection (SQLite refuses it afterwards).
-	 * No memory statistics either: nothing reads them, and keeping them
-	 * took a global mutex on every allocation and free, ~3% of ingest's
-	 * instructions on the main thread.
+	 * before the first connection (SQLite refuses it afterwards).  No
+	 * memory statistics: unread, they took a mutex per allocation.
 	 */
 	if (!configured) {
 		(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
@@ -313,9 +311,8 @@ sql_expand(const char *sql)
 	return buf_steal(&b);
 }
 
-/* The cached statement for sql, reset (its bindings kept); NULL on error. */
-static sqlite3_stmt *
-stmt_cached(struct db *db, const char *sql)
+sqlite3_stmt *
+db_stmt(struct db *db, const char *sql)
 {
 	struct stmt_slot *slot;
 	sqlite3_stmt *st = NULL;
@@ -340,30 +337,16 @@ stmt_cached(struct db *db, const char *sql)
 	return st;
 }
 
-sqlite3_stmt *
-db_stmt(struct db *db, const char *sql)
-{
-	sqlite3_stmt *st = stmt_cached(db, sql);
-
-	if (st != NULL)
-		sqlite3_clear_bindings(st);
-	return st;
-}
-
 /*
- * The statement for sql with a bound and every parameter after them NULL
- * (none keeps a value from its last use), or NULL on error.  Text is
- * copied when copy is set; else it is used in place and must stay as it
- * is until the statement has run: db_exec and db_row_with step and reset
- * it before they return, and all the caller's code run meanwhile (a
- * db_row_with fn) comes after a write's first step, which makes all its
- * changes; db_each's fn runs between steps that may still read them.
+ * sql with a bound, the parameters after them NULL; NULL on error.  Text
+ * is copied only if copy: db_exec and db_row_with are done with it when
+ * they return (a fn runs after a write's only changing step).
  */
 static sqlite3_stmt *
 db_bound(struct db *db, const char *sql, const struct dbarg *a, size_t n,
     int copy)
 {
-	sqlite3_stmt *st = stmt_cached(db, sql);
+	sqlite3_stmt *st = db_stmt(db, sql);
 	int k, nparams, rc = SQLITE_OK;
 
 	if (st == NULL)
@@ -389,10 +372,7 @@ db_bound(struct db *db, const char *sql, const struct dbarg *a, size_t n,
 			break;
 		}
 	}
-	/* More values than parameters: as before, the binding fails. */
-	if (rc == SQLITE_OK && n > (size_t)nparams)
-		rc = SQLITE_RANGE;
-	return rc == SQLITE_OK ? st : NULL;
+	return rc == SQLITE_OK && n <= (size_t)nparams ? st : NULL;
 }
 
 int
@@ -526,22 +506,11 @@ db_in_transaction(struct db *db)
 	return !sqlite3_get_autocommit(db->h);
 }
 
-/*
- * Runs sql (one statement without parameters: BEGIN, COMMIT, a
- * savepoint) from the statement cache: sqlite3_exec prepared it anew
- * each time, twice or more a message (issue 21).  0, or -1.
- */
+/* sql (BEGIN, COMMIT, ...) from the cache, not prepared anew: 0, -1. */
 static int
 exec_sql(struct db *db, const char *sql)
 {
-	sqlite3_stmt *st = stmt_cached(db, sql);
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return db_exec(db, sql, NOARGS);
 }
 
 int

@@ -102,7 +102,7 @@ col_text(char **p)
 /* Reads the row st is on; for db_each, non-zero stops. */
 typedef int db_row_fn(sqlite3_stmt *st, void *arg);
 
-/* The cached statement for sql, reset and unbound; NULL on error. */
+/* The cached statement for sql, reset (bindings kept); NULL on error. */
 sqlite3_stmt *db_stmt(struct db *, const char *sql);
 
 /* Runs a statement that returns no rows: 0, or -1. */
