@@ -143,10 +143,12 @@ db_open(const char *path, int create, struct db **out, char **errstr)
 	 * for a referral; as much as a message's size for one whose stored
 	 * row is rewritten).  A limit between the two spills wrongly in
 	 * SQLite 3.40 past 128 KiB ("database or disk is full").  Once,
-	 * before the first connection (SQLite refuses it afterwards).
+	 * before the first connection (SQLite refuses it afterwards).  No
+	 * memory statistics: unread, they took a mutex per allocation.
 	 */
 	if (!configured) {
 		(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
+		(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 		configured = 1;
 	}
 	db_private(path, create);
@@ -331,7 +333,6 @@ db_stmt(struct db *db, const char *sql)
 	slot = cache_slot(db, sql);
 	if (slot->sql != NULL) {
 		sqlite3_reset(slot->st);
-		sqlite3_clear_bindings(slot->st);
 		return slot->st;
 	}
 	text = sql_expand(sql);
@@ -345,40 +346,48 @@ db_stmt(struct db *db, const char *sql)
 	return st;
 }
 
-sqlite3_stmt *
-db_bound(struct db *db, const char *sql, const struct dbarg *a, size_t n)
+/*
+ * sql with a bound, the parameters after them NULL; NULL on error.  Text
+ * is copied only if copy: db_exec and db_row_with are done with it when
+ * they return (a fn runs after a write's only changing step).
+ */
+static sqlite3_stmt *
+db_bound(struct db *db, const char *sql, const struct dbarg *a, size_t n,
+    int copy)
 {
 	sqlite3_stmt *st = db_stmt(db, sql);
-	size_t i;
-	int rc = SQLITE_OK;
+	int k, nparams, rc = SQLITE_OK;
 
-	for (i = 0; st != NULL && i < n && rc == SQLITE_OK; i++) {
-		int k = (int)i + 1;
+	if (st == NULL)
+		return NULL;
+	nparams = sqlite3_bind_parameter_count(st);
+	for (k = 1; k <= nparams && rc == SQLITE_OK; k++) {
+		const struct dbarg *v = (size_t)k <= n ? &a[k - 1] : NULL;
 
-		switch (a[i].type) {
+		switch (v != NULL ? v->type : DBARG_NULL) {
 		case DBARG_NULL:
 			rc = sqlite3_bind_null(st, k);
 			break;
 		case DBARG_INT:
-			rc = sqlite3_bind_int64(st, k, a[i].i);
+			rc = sqlite3_bind_int64(st, k, v->i);
 			break;
 		case DBARG_TEXT:
-			rc = sqlite3_bind_text(st, k, a[i].p, -1,
-			    SQLITE_TRANSIENT);
+			rc = sqlite3_bind_text(st, k, v->p, -1,
+			    copy ? SQLITE_TRANSIENT : SQLITE_STATIC);
 			break;
 		case DBARG_BLOB:
-			rc = sqlite3_bind_blob64(st, k, a[i].p, a[i].len,
+			rc = sqlite3_bind_blob64(st, k, v->p, v->len,
 			    SQLITE_STATIC);
 			break;
 		}
 	}
-	return rc == SQLITE_OK ? st : NULL;
+	return rc == SQLITE_OK && n <= (size_t)nparams ? st : NULL;
 }
 
 int
 db_exec(struct db *db, const char *sql, const struct dbarg *a, size_t n)
 {
-	sqlite3_stmt *st = db_bound(db, sql, a, n);
+	sqlite3_stmt *st = db_bound(db, sql, a, n, 0);
 	int rc;
 
 	if (st == NULL)
@@ -409,7 +418,7 @@ int
 db_row_with(struct db *db, const char *sql, const struct dbarg *a, size_t n,
     db_row_fn *fn, void *arg)
 {
-	sqlite3_stmt *st = db_bound(db, sql, a, n);
+	sqlite3_stmt *st = db_bound(db, sql, a, n, 0);
 	int rc, found = 0;
 
 	if (st == NULL)
@@ -474,7 +483,7 @@ int
 db_each(struct db *db, const char *sql, const struct dbarg *a, size_t n,
     db_row_fn *fn, void *arg)
 {
-	sqlite3_stmt *st = db_bound(db, sql, a, n);
+	sqlite3_stmt *st = db_bound(db, sql, a, n, 1);
 	int rc = SQLITE_DONE, stop = 0;
 
 	if (st == NULL)
@@ -506,10 +515,11 @@ db_in_transaction(struct db *db)
 	return !sqlite3_get_autocommit(db->h);
 }
 
+/* sql (BEGIN, COMMIT, ...) from the cache, not prepared anew: 0, -1. */
 static int
 exec_sql(struct db *db, const char *sql)
 {
-	return sqlite3_exec(db->h, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	return db_exec(db, sql, NOARGS);
 }
 
 int

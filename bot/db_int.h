@@ -32,7 +32,7 @@
 struct dbarg {
 	enum { DBARG_NULL, DBARG_INT, DBARG_TEXT, DBARG_BLOB } type;
 	int64_t i;
-	const void *p;		/* text (copied) or blob (used in place) */
+	const void *p;		/* text or blob: valid during the call */
 	size_t len;
 };
 
@@ -105,11 +105,8 @@ col_text(char **p)
 /* Reads the row st is on; for db_each, non-zero stops. */
 typedef int db_row_fn(sqlite3_stmt *st, void *arg);
 
-/* The cached statement for sql, reset and unbound; NULL on error. */
+/* The cached statement for sql, reset (bindings kept); NULL on error. */
 sqlite3_stmt *db_stmt(struct db *, const char *sql);
-/* db_stmt with the parameters bound; NULL on error. */
-sqlite3_stmt *db_bound(struct db *, const char *sql, const struct dbarg *,
-    size_t nargs);
 
 /* Runs a statement that returns no rows: 0, or -1. */
 int db_exec(struct db *, const char *sql, const struct dbarg *, size_t);

@@ -38,13 +38,16 @@ partner_row(sqlite3_stmt *st, void *arg)
 int
 db_partner_by_email(struct db *db, const char *email, struct partner *p)
 {
-	/* Any contact's address is the firm's (its own is its main one). */
-	static const char sql[] = "SELECT " PARTNER_COLUMNS "WHERE email = ? "
-	    "OR id = (SELECT partner_id FROM contacts WHERE email = ?) "
-	    "ORDER BY email = ? DESC LIMIT 1";
+	/*
+	 * Any contact's address is the firm's (its own is its main one);
+	 * a firm's own address first.  Both addresses are unique: two
+	 * index searches, no OR over two indexes and no sort for one row.
+	 */
+	static const char sql[] = "SELECT " PARTNER_COLUMNS "WHERE id = "
+	    "coalesce((SELECT id FROM partners WHERE email = ?1), "
+	    "(SELECT partner_id FROM contacts WHERE email = ?1))";
 
-	return db_row_with(db, sql, ARGS(arg_text(email), arg_text(email),
-	    arg_text(email)), partner_row, p);
+	return db_row_with(db, sql, ARGS(arg_text(email)), partner_row, p);
 }
 
 int

@@ -77,14 +77,11 @@ derived_free(struct derived *d)
 int
 intake_is_submission(const struct form *f)
 {
-	struct derived d;
-	int yes;
-
-	/* A recognised field, or (where the template says) a client name. */
-	derive(f, &d);
-	yes = f->nvalues > 0 || d.client != NULL;
-	derived_free(&d);
-	return yes;
+	/*
+	 * A recognised field, or (where the template says) a client name;
+	 * not derive(): its normalised keys are not needed for this.
+	 */
+	return f->nvalues > 0 || form_role(f, FIELD_ROLE_CLIENT) != NULL;
 }
 
 /*

@@ -22,17 +22,21 @@ intake_fields_text(const struct form *f, const char *lang)
 	struct buf b;
 	size_t i;
 	const char *p;
+	size_t n;
 
 	buf_init(&b);
 	for (i = 0; i < f->nvalues; i++) {
-		if (i > 0)
-			buf_addc(&b, '\n');
-		buf_addf(&b, "  %s: ", field_title(f->values[i].field, lang));
+		buf_adds(&b, i > 0 ? "\n  " : "  ");
+		buf_adds(&b, field_title(f->values[i].field, lang));
+		buf_adds(&b, ": ");
 		/* Continuation lines stay visibly part of the field. */
-		for (p = f->values[i].value; *p != '\0'; p++) {
-			buf_addc(&b, *p);
-			if (*p == '\n')
-				buf_adds(&b, "    ");
+		for (p = f->values[i].value; *p != '\0'; p += n) {
+			n = strcspn(p, "\n");
+			buf_add(&b, p, n);
+			if (p[n] == '\n') {
+				buf_adds(&b, "\n    ");
+				n++;
+			}
 		}
 	}
 	if (b.len == 0)

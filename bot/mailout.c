@@ -45,6 +45,15 @@ header_clean(const char *s)
 	return c;
 }
 
+/* a, s and z appended: a header's pieces without a printf (issue 21). */
+static void
+add_str3(struct buf *b, const char *a, const char *s, const char *z)
+{
+	buf_adds(b, a);
+	buf_adds(b, s);
+	buf_adds(b, z);
+}
+
 static int
 is_ascii(const char *s)
 {
@@ -257,7 +266,7 @@ add_text_header(struct buf *b, const char *name, const char *value,
 {
 	char *v = header_clean(value);
 
-	buf_addf(b, "%s: ", name);
+	add_str3(b, name, ": ", "");
 	if (is_ascii(v) && strlen(v) < 900)
 		buf_adds(b, v);
 	else if (!jis || add_jis_words(b, v) != 0)
@@ -278,7 +287,7 @@ add_angle(struct buf *b, char *s)
 	for (p = s; *p != '\0'; p++)
 		if (*p == ' ' || *p == '<' || *p == '>')
 			*p = '_';
-	buf_addf(b, "<%s>\r\n", s);
+	add_str3(b, "<", s, ">\r\n");
 }
 
 static void
@@ -287,7 +296,7 @@ add_address_header(struct buf *b, const char *name, const char *display,
 {
 	char *d = header_clean(display), *a = header_clean(addr), *p;
 
-	buf_addf(b, "%s: ", name);
+	add_str3(b, name, ": ", "");
 	if (*d != '\0') {
 		if (!is_ascii(d)) {
 			if (!jis || add_jis_words(b, d) != 0)
@@ -315,12 +324,12 @@ add_id_list(struct buf *b, const char *name, const char *ids)
 	char *c = header_clean(ids), *save = NULL, *tok;
 	int first = 1;
 
-	buf_addf(b, "%s:", name);
+	add_str3(b, name, ":", "");
 	for (tok = strtok_r(c, " ", &save); tok != NULL;
 	    tok = strtok_r(NULL, " ", &save)) {
 		if (strpbrk(tok, "<>") != NULL)
 			continue;
-		buf_addf(b, "%s<%s>", first ? " " : "\r\n ", tok);
+		add_str3(b, first ? " <" : "\r\n <", tok, ">");
 		first = 0;
 	}
 	buf_adds(b, "\r\n");
@@ -349,22 +358,52 @@ add_msgid_list(struct buf *b, const char *name, const char *ids, size_t max)
 static char *
 rstrip_lines(const char *s)
 {
-	struct buf b;
+	char *out = xmalloc(strlen(s) + 1);	/* never longer than s */
+	size_t o = 0;
 
-	buf_init(&b);
 	while (*s != '\0') {
 		size_t n = strcspn(s, "\n"), k = n;
 
 		while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t'))
 			k--;
-		buf_add(&b, s, k);
+		memcpy(out + o, s, k);
+		o += k;
 		s += n;
 		if (*s == '\n') {
-			buf_addc(&b, '\n');
+			out[o++] = '\n';
 			s++;
 		}
 	}
-	return buf_steal(&b);
+	out[o] = '\0';
+	return out;
+}
+
+/* 1: a byte that goes as itself; 2: a blank, which does unless it ends a line. */
+#define QP_CLASS(c) ((((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && \
+	(c) <= 'Z' && (c) != 'F') || ((c) >= '0' && (c) <= '9') || \
+	((c) >= '%' && (c) <= '/') || ((c) >= ':' && (c) <= '<') || \
+	(c) == '>') ? 1 : (c) == ' ' || (c) == '\t' ? 2 : 0)
+#define QP_4(c) QP_CLASS(c), QP_CLASS((c) + 1), QP_CLASS((c) + 2), \
+	QP_CLASS((c) + 3)
+#define QP_16(c) QP_4(c), QP_4((c) + 4), QP_4((c) + 8), QP_4((c) + 12)
+#define QP_64(c) QP_16(c), QP_16((c) + 16), QP_16((c) + 32), QP_16((c) + 48)
+static const unsigned char qp_class[256] = {
+	QP_64(0), QP_64(64), QP_64(128), QP_64(192)
+};
+
+/* Whether *s goes as itself: see mailout_qp. */
+static inline int
+qp_plain(const char *s)
+{
+	switch (qp_class[(unsigned char)*s]) {
+	case 1:
+		return 1;
+	case 2:
+		return s[1] != '\0' && s[1] != '\n' &&
+		    !(s[1] == '\r' && s[2] == '\n');
+	default:
+		return 0;
+	}
 }
 
 /*
@@ -381,18 +420,18 @@ mailout_qp(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	char out[256];		/* written to b a chunk at a time */
-	size_t col = 0, o = 0;
+	size_t col = 0, o = 0, n;
 	unsigned char c;
-	int plain;
 
-	for (; *s != '\0'; s++) {
-		if (o > sizeof(out) - 8) {
+	while (*s != '\0') {
+		/* Room for the longest step: a soft break and a line's run. */
+		if (o > sizeof(out) - 80) {
 			buf_add(b, out, o);
 			o = 0;
 		}
 		c = (unsigned char)*s;
 		if (c == '\n' || (c == '\r' && s[1] == '\n')) {
-			s += c == '\r';
+			s += c == '\r' ? 2 : 1;
 			if (col >= 73) {
 				memcpy(out + o, "=\r\n", 3);
 				o += 3;
@@ -402,26 +441,32 @@ mailout_qp(struct buf *b, const char *s)
 			col = 0;
 			continue;
 		}
-		/* %&'()*+,-./ and :;< are runs in ASCII. */
-		plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z' &&
-		    c != 'F') || (c >= '0' && c <= '9') || (c >= '%' &&
-		    c <= '/') || (c >= ':' && c <= '<') || c == '>' ||
-		    ((c == ' ' || c == '\t') && s[1] != '\0' && s[1] != '\n' &&
-		    !(s[1] == '\r' && s[2] == '\n'));
-		if (col + (plain ? 1 : 3) > (plain ? 73u : 75u)) {
+		if (qp_plain(s)) {
+			if (col + 1 > 73) {
+				memcpy(out + o, "=\r\n", 3);
+				o += 3;
+				col = 0;
+			}
+			/* The run of such bytes that fits the line, in one go. */
+			for (n = 1; col + n < 73 && (qp_class[(unsigned char)s[n]] ==
+			    1 || qp_plain(s + n)); n++)
+				;
+			memcpy(out + o, s, n);
+			o += n;
+			col += n;
+			s += n;
+			continue;
+		}
+		if (col + 3 > 75) {
 			memcpy(out + o, "=\r\n", 3);
 			o += 3;
 			col = 0;
 		}
-		if (plain) {
-			out[o++] = (char)c;
-			col++;
-		} else {
-			out[o++] = '=';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 15];
-			col += 3;
-		}
+		out[o++] = '=';
+		out[o++] = hex[c >> 4];
+		out[o++] = hex[c & 15];
+		col += 3;
+		s++;
 	}
 	if (o > 0)
 		buf_add(b, out, o);
@@ -442,7 +487,7 @@ add_qp_body(struct buf *b, const char *text)
 static void
 add_part_headers(struct buf *b, const char *type)
 {
-	buf_addf(b, "Content-Type: %s; charset=UTF-8\r\n", type);
+	add_str3(b, "Content-Type: ", type, "; charset=UTF-8\r\n");
 	buf_adds(b, "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
 }
 
@@ -620,7 +665,7 @@ mailout_compose(const struct mailout *m, size_t *len)
 	buf_init(&b);
 	clock_local(clock_now(), &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z", &tm);
-	buf_addf(&b, "Date: %s\r\n", date);
+	add_str3(&b, "Date: ", date, "\r\n");
 	add_address_header(&b, "From", m->from_name, m->from_addr, jis);
 	add_address_header(&b, "To", "", m->to_addr, 0);
 	if (m->cc_addr != NULL)
@@ -634,8 +679,8 @@ mailout_compose(const struct mailout *m, size_t *len)
 	if (m->references != NULL && *m->references != '\0')
 		add_msgid_list(&b, "References", m->references,
 		    IDLIST_REFERENCES_MAX);
-	buf_addf(&b, "Auto-Submitted: %s\r\n", m->auto_submitted ?
-	    m->auto_submitted : "auto-generated");
+	add_str3(&b, "Auto-Submitted: ", m->auto_submitted ?
+	    m->auto_submitted : "auto-generated", "\r\n");
 	buf_adds(&b, "X-Auto-Response-Suppress: All\r\n");
 	buf_adds(&b, MAILOUT_LOOP_HEADER ": 1\r\n");
 	if (m->list_unsubscribe != NULL) {
@@ -684,13 +729,18 @@ mailout_compose(const struct mailout *m, size_t *len)
 char *
 mailout_message_id(const char *tag, const char *domain)
 {
+	static const char digits[] = "0123456789abcdef";
 	unsigned char r[10];
 	char hex[sizeof(r) * 2 + 1];
 	size_t i;
 
 	if (gnutls_rnd(GNUTLS_RND_NONCE, r, sizeof(r)) != 0)
 		fatalx("gnutls_rnd failed");
-	for (i = 0; i < sizeof(r); i++)
-		snprintf(hex + 2 * i, 3, "%02x", r[i]);
+	/* Not a snprintf per byte: they were most of its cost (issue 21). */
+	for (i = 0; i < sizeof(r); i++) {
+		hex[2 * i] = digits[r[i] >> 4];
+		hex[2 * i + 1] = digits[r[i] & 15];
+	}
+	hex[sizeof(hex) - 1] = '\0';
 	return xasprintf("%s.%s@%s", tag, hex, domain);
 }

@@ -35,10 +35,11 @@ char *
 text_fold(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	struct buf b;
+	/* Never longer than s: each character folds to as many bytes or fewer. */
+	char *out = xmalloc(strlen(s) + 1);
+	size_t n = 0;
 	int space = 0;
 
-	buf_init(&b);
 	while (*p != '\0') {
 		unsigned int c = *p;
 		size_t adv = 1;
@@ -58,26 +59,27 @@ text_fold(const char *s)
 		}
 		if (adv == 1 && c >= 0x80) {
 			/* A space before Japanese text is still a space. */
-			if (space && b.len > 0 && (c & 0xc0) != 0x80)
-				buf_addc(&b, ' ');
+			if (space && n > 0 && (c & 0xc0) != 0x80)
+				out[n++] = ' ';
 			space = 0;
-			buf_addc(&b, (char)c);
+			out[n++] = (char)c;
 			p++;
 			continue;
 		}
 		if (c == ' ' || c == '\t') {
 			space = 1;
 		} else {
-			if (space && b.len > 0)
-				buf_addc(&b, ' ');
+			if (space && n > 0)
+				out[n++] = ' ';
 			space = 0;
 			if (c >= 'A' && c <= 'Z')
 				c += 'a' - 'A';
-			buf_addc(&b, (char)c);
+			out[n++] = (char)c;
 		}
 		p += adv;
 	}
-	return buf_steal(&b);
+	out[n] = '\0';
+	return out;
 }
 
 static pcre2_code *

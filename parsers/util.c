@@ -144,15 +144,24 @@ void
 buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;
+	size_t room;
 	int n;
 
+	/* Written straight into the spare room; formatted again if short. */
+	if (b->data == NULL)
+		buf_grow(b, 0);
+	room = b->cap - b->len;
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
+	n = vsnprintf(b->data + b->len, room, fmt, ap2);
 	va_end(ap2);
-	if (n < 0)
+	if (n >= 0 && (size_t)n >= room) {
+		buf_grow(b, (size_t)n);
+		n = vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	}
+	if (n < 0) {
+		b->data[b->len] = '\0';
 		return;
-	buf_grow(b, (size_t)n);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 }
 

@@ -132,6 +132,9 @@ test_message_ids_unique(void)
 	EXPECT(strcmp(a, b) != 0);
 	EXPECT(strncmp(a, "r1.ack.", 7) == 0);
 	EXPECT_CONTAINS(a, "@refbot.example.test");
+	/* Ten random bytes as twenty lowercase hex digits. */
+	EXPECT(strspn(a + 7, "0123456789abcdef") == 20 && a[27] == '@');
+	EXPECT(strspn(b + 7, "0123456789abcdef") == 20 && b[27] == '@');
 	free(a);
 	free(b);
 }
@@ -549,6 +552,52 @@ test_qp_as_libetpan(void)
 }
 
 /*
+ * The same for every byte value but CR (above) and NUL: after k letters
+ * (every column around the limit), once, as a run of 80, and before a
+ * letter, a line end and another line; a blank never ends a line.
+ */
+static void
+test_qp_every_byte(void)
+{
+	char in[256];
+	struct buf ours;
+	MMAPString *lib;
+	int c, k, shape, col, n, diff = 0;
+
+	for (c = 1; c < 256; c++) {
+		if (c == '\r')
+			continue;
+		for (k = 0; k < 80; k++)
+			for (shape = 0; shape < 4; shape++) {
+				memset(in, 'a', (size_t)k);
+				n = k;
+				if (shape == 1) {
+					memset(in + n, c, 80);
+					n += 80;
+				} else
+					in[n++] = (char)c;
+				if (shape == 2)
+					in[n++] = 'z';
+				if (shape == 3)
+					n += snprintf(in + n, sizeof(in) -
+					    (size_t)n, "%c\nnext%c line",
+					    c == ' ' || c == '\t' ? 'y' : c, c);
+				if (in[n - 1] == ' ' || in[n - 1] == '\t')
+					in[n++] = 'y';
+				in[n] = '\0';
+				buf_init(&ours);
+				mailout_qp(&ours, in);
+				lib = mmap_string_new("");
+				col = 0;
+				mailmime_quoted_printable_write_mem(lib, &col, 1,
+				    in, (size_t)n);
+				as_libetpan(&ours, lib, "", in, &diff);
+			}
+	}
+	EXPECT(diff == 0);
+}
+
+/*
  * mailout_base64 (issue 21) writes what libetpan's base64 writer wrote,
  * but for the CRLF it ended with: every length around the line limit,
  * every byte value.
@@ -594,6 +643,7 @@ main(void)
 	RUN(test_iso2022jp);
 	RUN(test_iso2022jp_fallback);
 	RUN(test_qp_as_libetpan);
+	RUN(test_qp_every_byte);
 	RUN(test_base64_as_libetpan);
 	return check_done();
 }
