@@ -209,6 +209,17 @@ batch_save() {
 	done
 }
 
+# log_wait FILE TEXT [TRIES [PAUSE]]: until FILE has a line matching TEXT
+# (grep), at most TRIES looks PAUSE s apart (100, 0.1); 1 if none came.
+log_wait() {
+	local i
+	for i in $(seq "${3:-100}"); do
+		grep -q -- "$2" "$1" && return 0
+		sleep "${4:-0.1}"
+	done
+	return 1
+}
+
 pyjson() { /usr/bin/python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
 
 # The sandbox's mail tool and database, for tests that want them short:

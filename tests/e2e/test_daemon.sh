@@ -12,10 +12,7 @@ rb partner add partner1@example.test --name "Partner One" >/dev/null
 DAEMON_PID=$!
 
 # Wait until it is idling, so the referral really arrives during IDLE.
-for _ in $(seq 100); do
-	grep -q "(IDLE)" "$SB/daemon.log" && break
-	sleep 0.1
-done
+log_wait "$SB/daemon.log" "(IDLE)"
 check "the daemon connects and waits in IDLE" grep -q "(IDLE)" "$SB/daemon.log"
 
 "$MAILTOOL" send --env "$SB/env" --from partner1 --to intake --eml "$REFBOT_SRC/tests/data/plain-en.eml"
@@ -65,17 +62,17 @@ DAEMON_PID=""
 cp "$CONF" "$SB/live.conf"
 "$REFBOT" --config "$SB/live.conf" run 2>"$SB/hup.log" &
 DAEMON_PID=$!
-for _ in $(seq 100); do grep -q "(IDLE)" "$SB/hup.log" && break; sleep 0.1; done
+log_wait "$SB/hup.log" "(IDLE)"
 echo "bogus_key = 1" >>"$SB/live.conf"
 kill -HUP "$DAEMON_PID"
-for _ in $(seq 50); do grep -q "reload refused" "$SB/hup.log" && break; sleep 0.1; done
+log_wait "$SB/hup.log" "reload refused" 50
 check "a broken configuration is refused on SIGHUP, with the reason" \
 	grep -q "reload refused.*unknown key 'bogus_key'" "$SB/hup.log"
 check "and the daemon keeps running" kill -0 "$DAEMON_PID"
 sed -i '/^bogus_key/d' "$SB/live.conf"
 echo "from_name = Reloaded Desk" >>"$SB/live.conf"
 kill -HUP "$DAEMON_PID"
-for _ in $(seq 50); do grep -q "reloaded" "$SB/hup.log" && break; sleep 0.1; done
+log_wait "$SB/hup.log" "reloaded" 50
 check "a good configuration is taken on SIGHUP" grep -q "configuration and templates reloaded" "$SB/hup.log"
 "$MAILTOOL" send --env "$SB/env" --from partner1 --to intake --eml "$REFBOT_SRC/tests/data/ja-utf8-qp.eml" >/dev/null
 "$MAILTOOL" wait --env "$SB/env" --user partner1 --count 4 --timeout 30 >/dev/null

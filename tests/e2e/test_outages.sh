@@ -13,7 +13,7 @@ send() { "$MAILTOOL" send --env "$SB/env" --from partner1 --to intake --eml "$1"
 # 1. IMAP restarted mid-run.
 "$REFBOT" --config "$CONF" run 2>"$SB/daemon.log" &
 DAEMON_PID=$!
-for _ in $(seq 100); do grep -q "(IDLE)" "$SB/daemon.log" && break; sleep 0.1; done
+log_wait "$SB/daemon.log" "(IDLE)"
 # Dovecot's master kills only the imap processes it has registered: one
 # that logged in the same instant survived the kill once and kept serving
 # the daemon.  Let the login settle first.

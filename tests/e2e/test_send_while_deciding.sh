@@ -23,10 +23,7 @@ batch_save "$N" sd "50=Referral SLOW-ME-50"
 REFBOT_FAULT="slow-decide:$SLOW:SLOW-ME" "$REFBOT" --config "$CONF" run --once \
 	2>"$SB/run.log" &
 pid=$!
-for i in $(seq 150); do
-	grep -q "deciding slowly" "$SB/run.log" && break
-	sleep 0.2
-done
+log_wait "$SB/run.log" "deciding slowly" 150 0.2
 check "the second batch is being decided slowly" grep -q "deciding slowly" "$SB/run.log"
 "$MAILTOOL" wait --env "$SB/env" --user partner1 --count 50 --timeout $((SLOW - 4)) >/dev/null
 got=$("$MAILTOOL" count --env "$SB/env" --user partner1)

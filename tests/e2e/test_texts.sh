@@ -40,7 +40,7 @@ cp -r "$REFBOT_SRC/templates" "$SB/live"
 conf_with "$SB/live.conf" "$SB/live"
 "$REFBOT" --config "$SB/live.conf" run 2>"$SB/daemon.log" &
 DAEMON_PID=$!
-for _ in $(seq 100); do grep -q "(IDLE)" "$SB/daemon.log" && break; sleep 0.1; done
+log_wait "$SB/daemon.log" "(IDLE)"
 check "the daemon starts and waits in IDLE" grep -q "(IDLE)" "$SB/daemon.log"
 check "and takes the message left from before" mtw --user partner1 --count 1 --timeout 30
 mv "$SB/live" "$SB/away"
@@ -53,7 +53,7 @@ mv "$SB/away" "$SB/live"
 sed -i -e '1s/^Subject: /Subject: Second edition /' \
 	-e '5s/{{partner_name}}/{{partner_nmae}}/' "$SB/live/mail/ack.en.txt"
 kill -HUP "$DAEMON_PID"
-for _ in $(seq 50); do grep -q "reload refused" "$SB/daemon.log" && break; sleep 0.1; done
+log_wait "$SB/daemon.log" "reload refused" 50
 check "a broken text is refused on SIGHUP, with file and line" \
 	grep -qF "reload refused, keeping the running configuration: $SB/live/mail/ack.en.txt:5: unknown placeholder {{partner_nmae}}" "$SB/daemon.log"
 check "and the daemon keeps running" kill -0 "$DAEMON_PID"
@@ -64,7 +64,7 @@ check "with the old text" bash -c "! grep -q 'Second edition' <<<\"\$1\"" _ "$(s
 
 sed -i '5s/{{partner_nmae}}/{{partner_name}}/' "$SB/live/mail/ack.en.txt"
 kill -HUP "$DAEMON_PID"
-for _ in $(seq 50); do grep -q "templates reloaded" "$SB/daemon.log" && break; sleep 0.1; done
+log_wait "$SB/daemon.log" "templates reloaded" 50
 check "the corrected text is taken on SIGHUP" grep -q "configuration and templates reloaded" "$SB/daemon.log"
 mt send --from partner1 --to intake --eml "$REFBOT_SRC/tests/data/quoted-below.eml" >/dev/null
 mt wait --user partner1 --count 4 --timeout 30 >/dev/null

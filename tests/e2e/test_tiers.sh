@@ -162,16 +162,16 @@ CONF="$SB/tiers.conf"
 add partner2						# REF 14
 "$REFBOT" --config "$CONF" run 2>"$SB/daemon.log" &
 DAEMON_PID=$!
-for _ in $(seq 100); do grep -q "(IDLE)" "$SB/daemon.log" && break; sleep 0.1; done
+log_wait "$SB/daemon.log" "(IDLE)"
 check "the daemon starts with the tiers file" grep -q "(IDLE)" "$SB/daemon.log"
 sed -i '2s/.*/count>=5 → twenty/' "$SB/tiers/tiers.txt"
 kill -HUP "$DAEMON_PID"
-for _ in $(seq 50); do grep -q "reload refused" "$SB/daemon.log" && break; sleep 0.1; done
+log_wait "$SB/daemon.log" "reload refused" 50
 check "a broken tiers file is refused on SIGHUP, with file and line" \
 	grep -qF "reload refused, keeping the running configuration: $SB/tiers/tiers.txt:2: rate \"twenty\"" "$SB/daemon.log"
 sed -i '2s/.*/count>=5 → 25%/' "$SB/tiers/tiers.txt"
 kill -HUP "$DAEMON_PID"
-for _ in $(seq 50); do grep -q "templates reloaded" "$SB/daemon.log" && break; sleep 0.1; done
+log_wait "$SB/daemon.log" "templates reloaded" 50
 check "the corrected file is taken on SIGHUP" grep -q "configuration and templates reloaded" "$SB/daemon.log"
 to=
 for _ in $(seq 60); do

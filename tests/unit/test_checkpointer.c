@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "fork_check.h"
 #include "checkpointer.h"
 #include "db.h"
 #include "thread.h"
@@ -109,16 +110,9 @@ static void
 test_waiting_lets_fork_go(void)
 {
 	struct checkpointer c;
-	pid_t pid;
 
 	EXPECT(checkpointer_start(&c, db, path) == 0);
-	nanosleep(&(struct timespec){ 0, 100000000 }, NULL);
-	alarm(10);	/* a fork that waits forever fails the test */
-	pid = thread_fork();
-	if (pid == 0)
-		_exit(0);
-	alarm(0);
-	EXPECT(pid > 0 && check_child_ok(pid));
+	EXPECT(fork_goes());
 	checkpointer_stop(&c);
 }
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "fork_check.h"
 #include "thread.h"
 
 static volatile int stop;
@@ -33,16 +34,9 @@ static void
 test_ended_thread_lets_fork_go(void)
 {
 	pthread_t t;
-	pid_t pid;
 
 	EXPECT(thread_start(&t, ends, NULL, "ends") == 0);
-	nanosleep(&(struct timespec){ 0, 100000000 }, NULL);
-	alarm(10);	/* a fork that waits forever fails the test */
-	pid = thread_fork();
-	if (pid == 0)
-		_exit(0);
-	alarm(0);
-	EXPECT(pid > 0 && check_child_ok(pid));
+	EXPECT(fork_goes());
 	pthread_join(t, NULL);
 }
 
