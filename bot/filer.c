@@ -58,6 +58,7 @@ move_batch(const struct config *cfg, struct imap *im,
 		if (n == 0)
 			continue;
 		if ((rc = imap_move(im, uids, n, folder, &err)) == IMAP_OK) {
+			log_debug("moved %zu messages to %s", n, folder);
 			memcpy(moved + *nmoved, rows, n * sizeof(rows[0]));
 			*nmoved += n;
 			continue;
@@ -92,7 +93,10 @@ filer_move(const struct config *cfg, struct imap *im, struct db *db,
 	return rc;
 }
 
-/* The thread: connects, then files each batch handed over. */
+/*
+ * The thread: connects, then files what was handed over, FILER_MAX at a
+ * time, the rest when asked to end.
+ */
 static void *
 filer_main(void *arg)
 {
@@ -115,7 +119,7 @@ filer_main(void *arg)
 	while (rc == IMAP_OK) {
 		/* Waiting for a batch, it holds nothing a fork could copy. */
 		thread_quiet();
-		while (f->nslot == 0 && !f->quit)
+		while (f->nslot < FILER_MAX && !f->quit)
 			pthread_cond_wait(&f->cv, &f->mu);
 		n = f->nslot;
 		memcpy(hand, f->slot, n * sizeof(hand[0]));

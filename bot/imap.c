@@ -258,17 +258,28 @@ imap_search_all(struct imap *im, uint32_t **uids, size_t *n, char **errstr)
 	return IMAP_OK;
 }
 
+/*
+ * The UIDs as an IMAP set, each run of consecutive ones a range, so that
+ * a MOVE of hundreds stays a short command line ("1:500", not
+ * "1,2,...,500"; RFC 7162 asks clients to keep lines under 8192 octets).
+ */
 static struct mailimap_set *
 uid_set(const uint32_t *uids, size_t n)
 {
 	struct mailimap_set *set = mailimap_set_new_empty();
-	size_t i;
+	size_t i, j;
 
 	if (set == NULL)
 		fatalx("out of memory");
-	for (i = 0; i < n; i++)
-		if (mailimap_set_add_single(set, uids[i]) != MAILIMAP_NO_ERROR)
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && uids[j - 1] != UINT32_MAX &&
+		    uids[j] == uids[j - 1] + 1; j++)
+			;
+		if ((j - i == 1 ? mailimap_set_add_single(set, uids[i]) :
+		    mailimap_set_add_interval(set, uids[i], uids[j - 1])) !=
+		    MAILIMAP_NO_ERROR)
 			fatalx("out of memory");
+	}
 	return set;
 }
 
