@@ -17,7 +17,7 @@
  * REFBOT_FAULT=crash-parser:TEXT makes the parser child abort on a
  * message whose bytes contain TEXT, as a crash in libetpan would;
  * tests/e2e/test_parser_batch.sh uses it to show that a crash is laid
- * at the right message while the next is parsed ahead.
+ * at the right message while the next ones are parsed ahead.
  *
  * REFBOT_FAULT=slow-decide:N:TEXT makes deciding a message whose bytes
  * contain TEXT take N seconds more (in the main process, with its batch's

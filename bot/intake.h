@@ -81,11 +81,10 @@ int intake_rederive(struct refbot *, int64_t id, int64_t *earlier);
 void intake_probe_stop(void);
 
 /*
- * The message (raw, len) that intake_process will be given after the
- * next one, at attempt: its parsing starts ahead, beside
- * the next one's work (parserchild_next; NULL: none).  raw stays as it
- * is until then, or until intake_next_end(): the run of messages is
- * over.
+ * A message (raw, len) that intake_process will be given, at attempt,
+ * after those given before: its parsing starts ahead, beside the work on
+ * those before it (parserchild_next).  raw stays as it is until then, or
+ * until intake_next_end(): the run of messages is over.
  */
 void intake_next(const struct refbot *, const char *raw, size_t len,
     int attempt);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -25,21 +26,45 @@
 #include "util.h"
 #include "wire.h"
 
+/* Messages sent ahead of the caller's questions, at most. */
+#define AHEAD_MAX 8
+/* Messages the caller may say it will ask about (parserchild_next). */
+#define QUEUE_MAX 64
+
+/* A message for the child: its length (8 bytes), then its bytes. */
+struct outmsg {
+	const char *raw;
+	size_t len;
+	uint64_t hdr;		/* len, as sent */
+	int queued;		/* it came from the queue */
+};
+
 /*
- * The child: its pid, our end of its socket, messages served, and the
- * message it was sent ahead whose answer is not read yet (parserchild_next).
+ * The child: its pid, our end of its socket (non-blocking), messages
+ * served, and the messages sent to it whose answers are not read yet, in
+ * order.  Of those, sent[out] and after are not all written yet (from
+ * outoff in sent[out]): they are written as the socket takes them, so
+ * that the bot never blocks writing while the child blocks writing its
+ * answers.  deaf: writing failed (the child is gone); what it answered
+ * before is still read.
  */
 static struct {
 	pid_t pid;
 	int fd;
 	unsigned served;
-	const char *inflight;
-	size_t inflight_len;
-} child = { -1, -1, 0, NULL, 0 };
+	struct outmsg sent[AHEAD_MAX];
+	size_t nsent, out, outoff;
+	int deaf;
+} child = { .pid = -1, .fd = -1 };
 
-/* The message the caller will ask about next (parserchild_next). */
-static const char *next_raw;
-static size_t next_len;
+/* What the caller will ask about, in order: queue[qat] on. */
+static struct {
+	const char *raw;
+	size_t len;
+} queue[QUEUE_MAX];
+static size_t nqueue, qat;
+/* Children started (parserchild_starts). */
+static unsigned starts;
 
 static int
 read_full(int fd, void *buf, size_t len)
@@ -137,22 +162,37 @@ child_main(const struct analyze_opts *o, int fd)
 	}
 }
 
+/*
+ * The child is gone, or is made to go (kill): reaped, its status in
+ * *status.  What was sent to it and not answered goes back to the queue.
+ */
+static void
+child_gone(int kill_it, int *status)
+{
+	size_t i;
+
+	if (kill_it)
+		kill(child.pid, SIGKILL);
+	close(child.fd);
+	while (waitpid(child.pid, status, 0) < 0 && errno == EINTR)
+		;
+	for (i = 0; i < child.nsent; i++)
+		if (child.sent[i].queued && qat > 0)
+			qat--;
+	child.pid = -1;
+	child.fd = -1;
+	child.nsent = child.out = child.outoff = 0;
+	child.deaf = 0;
+}
+
 void
 parserchild_stop(void)
 {
 	int status;
 
-	if (child.pid < 0)
-		return;
 	/* A message sent ahead is not waited for (it may never end). */
-	if (child.inflight != NULL)
-		kill(child.pid, SIGKILL);
-	child.inflight = NULL;
-	close(child.fd);
-	while (waitpid(child.pid, &status, 0) < 0 && errno == EINTR)
-		;
-	child.pid = -1;
-	child.fd = -1;
+	if (child.pid >= 0)
+		child_gone(child.nsent > 0, &status);
 }
 
 static int
@@ -174,17 +214,87 @@ child_start(const struct analyze_opts *o)
 		child_main(o, sv[1]);
 	}
 	close(sv[1]);
+	(void)fcntl(sv[0], F_SETFL, O_NONBLOCK);
 	child.pid = pid;
 	child.fd = sv[0];
 	child.served = 0;
+	starts++;
 	return 0;
+}
+
+unsigned
+parserchild_starts(void)
+{
+	return starts;
+}
+
+/* Writes what the socket takes of the messages not yet written. */
+static void
+flush_out(void)
+{
+	while (!child.deaf && child.out < child.nsent) {
+		struct outmsg *m = &child.sent[child.out];
+		size_t off = child.outoff, n;
+		const char *p;
+		ssize_t w;
+
+		if (off < sizeof(m->hdr)) {
+			p = (const char *)&m->hdr + off;
+			n = sizeof(m->hdr) - off;
+		} else if (off - sizeof(m->hdr) < m->len) {
+			p = m->raw + (off - sizeof(m->hdr));
+			n = m->len - (off - sizeof(m->hdr));
+		} else {
+			child.out++;
+			child.outoff = 0;
+			continue;
+		}
+		if ((w = send(child.fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT)) < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				child.deaf = 1;
+			return;
+		}
+		child.outoff += (size_t)w;
+	}
+}
+
+/* Sends raw to the child after those sent (nsent < AHEAD_MAX). */
+static void
+push(const char *raw, size_t len, int queued)
+{
+	struct outmsg *m = &child.sent[child.nsent++];
+
+	m->raw = raw;
+	m->len = len;
+	m->hdr = len;
+	m->queued = queued;
+	flush_out();
+}
+
+/*
+ * Sends ahead what the caller will ask about, up to AHEAD_MAX and not
+ * past the child's recycling, so that the child parses it while the
+ * caller acts on what was answered.
+ */
+static void
+pump(void)
+{
+	while (child.pid >= 0 && !child.deaf && qat < nqueue &&
+	    child.nsent < AHEAD_MAX &&
+	    child.served + child.nsent < PARSERCHILD_RECYCLE) {
+		push(queue[qat].raw, queue[qat].len, 1);
+		qat++;
+	}
 }
 
 /*
  * Waits, a second at a time (a bounded wait, so the watchdog is told),
- * until the child's answer can be read; *waited counts the seconds, up
- * to PARSERCHILD_WALL_LIMIT for the whole answer.  Returns 1 when it can
- * be read, 0 on time out, -1 on a poll error.
+ * until the child's answer can be read, writing meanwhile what is left to
+ * write; *waited counts the seconds, up to PARSERCHILD_WALL_LIMIT for the
+ * whole answer.  Returns 1 when it can be read, 0 on time out, -1 on a
+ * poll error.
  */
 static int
 wait_answer(int *waited)
@@ -193,14 +303,20 @@ wait_answer(int *waited)
 	int r;
 
 	pfd.fd = child.fd;
-	pfd.events = POLLIN;
 	while (*waited < PARSERCHILD_WALL_LIMIT) {
+		flush_out();
+		pfd.events = POLLIN;
+		if (!child.deaf && child.out < child.nsent)
+			pfd.events |= POLLOUT;
 		sdnotify_alive();
 		if ((r = poll(&pfd, 1, 1000)) < 0 && errno == EINTR)
 			continue;
-		if (r != 0)
-			return r > 0 ? 1 : -1;
-		(*waited)++;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			(*waited)++;
+		else if (pfd.revents & ~POLLOUT)
+			return 1;
 	}
 	return 0;
 }
@@ -216,7 +332,8 @@ read_answer(void *buf, size_t len, int *waited)
 	while (len > 0) {
 		if ((r = wait_answer(waited)) <= 0)
 			return r;
-		if ((n = read(child.fd, p, len)) < 0 && errno == EINTR)
+		if ((n = read(child.fd, p, len)) < 0 &&
+		    (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
 			continue;
 		if (n <= 0)
 			return -1;
@@ -239,105 +356,146 @@ answer_max(size_t len)
 }
 
 /*
- * The message asked about next goes to the child now, while the caller
- * acts on this one (raw): the child parses it meanwhile.  Not when the
- * child is due to be recycled; a child that refuses it is stopped (the
- * next call starts another).
+ * Reads the answer to sent[0] into *ans (caller frees), and takes it off
+ * the list (a message that was not answered is not sent again: its
+ * child goes); *whole says whether all of it had been written.
+ * Returns 1, or as read_answer; *err says why an answer is refused.
  */
-static void
-send_next(const char *raw)
+static int
+take_answer(char **ans, uint64_t *alen, int *whole, const char **err)
 {
-	uint64_t n = next_len;
+	int waited = 0, r;
 
-	if (next_raw != NULL && next_raw != raw &&
-	    child.served < PARSERCHILD_RECYCLE) {
-		if (send_full(child.fd, &n, sizeof(n)) == 0 &&
-		    send_full(child.fd, next_raw, next_len) == 0) {
-			child.inflight = next_raw;
-			child.inflight_len = next_len;
-		} else
-			parserchild_stop();
+	*ans = NULL;
+	r = read_answer(alen, sizeof(*alen), &waited);
+	if (r > 0 && *alen > answer_max(child.sent[0].len)) {
+		*err = "an answer longer than any analysis";
+		r = -1;
 	}
-	next_raw = NULL;
+	if (r > 0) {
+		*ans = xmalloc(*alen > 0 ? (size_t)*alen : 1);
+		r = read_answer(*ans, (size_t)*alen, &waited);
+	}
+	/* Off the list, answered or not (then the child goes). */
+	*whole = child.out > 0;
+	if (child.out > 0)
+		child.out--;
+	else
+		child.outoff = 0;
+	child.nsent--;
+	memmove(child.sent, child.sent + 1,
+	    child.nsent * sizeof(child.sent[0]));
+	if (r > 0)
+		child.served++;
+	return r;
 }
 
 void
 parserchild_next(const char *raw, size_t len)
 {
-	next_raw = raw;
-	next_len = len;
+	if (raw != NULL && nqueue < QUEUE_MAX) {
+		queue[nqueue].raw = raw;
+		queue[nqueue++].len = len;
+	}
 }
 
 void
 parserchild_next_end(void)
 {
-	next_raw = NULL;
-	if (child.inflight != NULL)
+	nqueue = qat = 0;
+	if (child.nsent > 0)
 		parserchild_stop();
+}
+
+/* Where raw is among the messages sent, or nsent. */
+static size_t
+sent_index(const char *raw, size_t len)
+{
+	size_t k;
+
+	for (k = 0; k < child.nsent; k++)
+		if (child.sent[k].raw == raw && child.sent[k].len == len)
+			break;
+	return k;
+}
+
+/* The queue past raw, if the caller said it would ask about it. */
+static void
+queue_skip(const char *raw, size_t len)
+{
+	size_t k;
+
+	for (k = qat; k < nqueue; k++)
+		if (queue[k].raw == raw && queue[k].len == len) {
+			qat = k + 1;
+			return;
+		}
 }
 
 int
 parserchild_analyze(const struct analyze_opts *o, const char *raw,
     size_t len, struct analysis *a, char **why)
 {
-	uint64_t n = len, alen = 0;
+	uint64_t alen = 0;
 	const char *err = NULL;
 	char *ans = NULL;
-	int status, tries, waited = 0, r;
+	int status, tries, r = -1, whole = 0;
+	size_t k;
 
 	memset(a, 0, sizeof(*a));
-	/* Sent ahead, but another is asked about: that answer is lost. */
-	if (child.inflight != NULL && (child.inflight != raw ||
-	    child.inflight_len != len))
-		parserchild_stop();
-	if (child.pid >= 0 && child.served >= PARSERCHILD_RECYCLE &&
-	    child.inflight == NULL)
-		parserchild_stop();
-	/*
-	 * Unless it was sent ahead: a child that is already gone (killed
-	 * from outside between two messages) refuses the bytes, so start
-	 * another and send them again.
-	 */
-	for (tries = 0; child.inflight == NULL && tries < 2; tries++) {
-		if (child.pid < 0 && child_start(o) != 0) {
-			*why = xstrdup("cannot fork the parser");
-			return -1;
+	for (tries = 0; tries < 2; tries++) {
+		/*
+		 * Not sent ahead: another is asked about than those sent,
+		 * whose answers are then lost (a new child).
+		 */
+		if ((k = sent_index(raw, len)) == child.nsent) {
+			if (child.nsent > 0 || (child.pid >= 0 &&
+			    child.served >= PARSERCHILD_RECYCLE))
+				parserchild_stop();
+			queue_skip(raw, len);
+			if (child.pid < 0 && child_start(o) != 0) {
+				*why = xstrdup("cannot fork the parser");
+				return -1;
+			}
+			push(raw, len, 0);
+			k = 0;
 		}
-		if (send_full(child.fd, &n, sizeof(n)) == 0 &&
-		    send_full(child.fd, raw, len) == 0)
-			break;
-		parserchild_stop();
+		/* Sent ahead but not asked about: their answers dropped. */
+		for (r = 1; k > 0 && r > 0; k--) {
+			r = take_answer(&ans, &alen, &whole, &err);
+			free(ans);
+		}
+		if (r <= 0) {	/* the child went on one of those */
+			child_gone(1, &status);
+			err = NULL;
+			continue;
+		}
+		pump();
+		r = take_answer(&ans, &alen, &whole, &err);
+		if (r > 0 && wire_get(ans, (size_t)alen, o->tmpl, a,
+		    &err) == 0) {
+			free(ans);
+			pump();
+			return 0;
+		}
+		free(ans);
+		/*
+		 * A child already gone (killed from outside between two
+		 * messages) that never took this one whole: not this
+		 * message's doing; another child is asked.
+		 */
+		if (r == -1 && err == NULL && !whole) {
+			child_gone(1, &status);
+			continue;
+		}
+		break;
 	}
 	if (tries == 2) {
 		*why = xstrdup("cannot reach the parser");
 		return -1;
 	}
-	child.inflight = NULL;
-	r = read_answer(&alen, sizeof(alen), &waited);
-	if (r > 0 && alen > answer_max(len)) {
-		err = "an answer longer than any analysis";
-		r = -1;
-	}
-	if (r > 0) {
-		ans = xmalloc(alen > 0 ? (size_t)alen : 1);
-		r = read_answer(ans, (size_t)alen, &waited);
-	}
-	if (r > 0 && wire_get(ans, (size_t)alen, o->tmpl, a, &err) == 0) {
-		free(ans);
-		child.served++;
-		send_next(raw);
-		return 0;
-	}
-	next_raw = NULL;
-	free(ans);
 	/* Whatever went wrong, this child is not asked again. */
-	if (r != -1 || err != NULL)
-		kill(child.pid, SIGKILL);
-	close(child.fd);
-	while (waitpid(child.pid, &status, 0) < 0 && errno == EINTR)
-		;
-	child.pid = -1;
-	child.fd = -1;
+	child_gone(r != -1 || err != NULL, &status);
 	if (err != NULL)
 		*why = xasprintf("the MIME parser gave a malformed answer: %s",
 		    err);

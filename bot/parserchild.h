@@ -35,19 +35,25 @@ int parserchild_analyze(const struct analyze_opts *o, const char *raw,
     size_t len, struct analysis *a, char **why);
 
 /*
- * raw is the message the next parserchild_analyze will be asked about:
- * the one after it sends it to the child as soon as its own answer is
- * read, so that the child parses it while the caller acts on the
- * current one (NULL: none).  raw must stay as it is until asked about,
- * or until parserchild_next_end(), which ends a run of messages: a
- * message sent ahead and never asked about is dropped (the child is
- * stopped).  Asking about another message than the one sent ahead costs
- * a new child, nothing else.
+ * raw is a message parserchild_analyze will be asked about, after those
+ * given before (NULL: none; at most 64 are kept).  They are sent to the
+ * child ahead, up to 8 at a time, as answers are read, so that the child
+ * parses them on the other core while the caller acts on what it was
+ * answered.  raw must stay as it is until asked about, or until
+ * parserchild_next_end(), which ends a run of messages: messages sent
+ * ahead and never asked about are dropped (the child is stopped).  The
+ * answers of those sent ahead of the one asked about are dropped; asking
+ * about one that was not sent ahead, while others are, costs a new
+ * child, nothing else.  A crash or time out is laid at the message asked
+ * about: the child answers in order.
  */
 void parserchild_next(const char *raw, size_t len);
 void parserchild_next_end(void);
 
 /* Closes the child's socket (it then exits) and reaps it. */
 void parserchild_stop(void);
+
+/* How many children were started: each is a fork (for the tests). */
+unsigned parserchild_starts(void);
 
 #endif

@@ -179,16 +179,15 @@ decide_group(struct runner *r, const size_t *idx, size_t n,
 	struct fetched *f;
 	size_t i;
 
+	/* They are parsed ahead while those before them are decided. */
+	for (i = 0; i < n; i++)
+		if (r->got[idx[i]].size == 0)
+			intake_next(rb, r->got[idx[i]].raw, r->got[idx[i]].len,
+			    counts[i]);
 	for (i = 0; i < n && !db_doomed(rb->db); i++) {
 		/* The previous message is done: the loop makes progress. */
 		sdnotify_alive();
 		f = &r->got[idx[i]];
-		/* The next one is parsed while this one is decided. */
-		if (i + 1 < n && r->got[idx[i + 1]].size == 0)
-			intake_next(rb, r->got[idx[i + 1]].raw,
-			    r->got[idx[i + 1]].len, counts[i + 1]);
-		else
-			intake_next(rb, NULL, 0, 0);
 		fault_slow_decide(f->raw, f->len);	/* test builds only */
 		res[i] = f->size ? intake_too_large(rb, f->row, f->raw, f->len,
 		    f->size, counts[i]) : intake_process(rb, f->row, f->raw,
