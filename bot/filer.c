@@ -94,8 +94,10 @@ filer_move(const struct config *cfg, struct imap *im, struct db *db,
 }
 
 /*
- * The thread: connects, then files what was handed over, FILER_MAX at a
- * time, the rest when asked to end.
+ * The thread: connects, then files what was handed over once another
+ * batch might not fit beside it (FILER_MAX at most: filer_give waits
+ * only then, so the two never wait for each other), the rest when asked
+ * to end.
  */
 static void *
 filer_main(void *arg)
@@ -119,7 +121,7 @@ filer_main(void *arg)
 	while (rc == IMAP_OK) {
 		/* Waiting for a batch, it holds nothing a fork could copy. */
 		thread_quiet();
-		while (f->nslot < FILER_MAX && !f->quit)
+		while (f->nslot + FILER_BATCH <= FILER_MAX && !f->quit)
 			pthread_cond_wait(&f->cv, &f->mu);
 		n = f->nslot;
 		memcpy(hand, f->slot, n * sizeof(hand[0]));

@@ -25,8 +25,9 @@
 
 #define FILER_BATCH 50
 /*
- * The thread moves batches together, this many messages at a time (or
- * what is left at the end): the server's work on a MOVE grows with the
+ * The thread moves batches together, up to this many messages at a time
+ * (what it holds when one more batch might not fit; what is left at the
+ * end): the server's work on a MOVE grows with the
  * mailbox, not with the messages moved (Dovecot re-reads the folder's
  * directory and rewrites its index, on this connection and again on the
  * fetcher's), so one MOVE of 500 costs it about what one of 50 does.
@@ -82,7 +83,8 @@ int filer_start(struct filer *, const struct refbot *, uint32_t uidvalidity);
 
 /*
  * Hands n filings (at most FILER_BATCH) to the thread, waiting only
- * while it holds FILER_MAX not yet taken.  Without a thread (never
+ * while they would not fit beside those it holds not yet taken (it takes
+ * them then).  Without a thread (never
  * started, or its connection is gone) they are filed now on im, the main
  * loop's connection, and rb's database, with what the thread handed
  * back.  Returns as filer_move; or, when im is NULL (another thread

@@ -81,8 +81,8 @@ int intake_rederive(struct refbot *, int64_t id, int64_t *earlier);
 void intake_probe_stop(void);
 
 /*
- * A message (raw, len) that intake_process will be given, at attempt,
- * after those given before: its parsing starts ahead, beside the work on
+ * A message (raw, len) that intake_process (or intake_too_large, the
+ * header) will be given, at attempt, after those given before: its parsing starts ahead, beside the work on
  * those before it (parserchild_next).  raw stays as it is until then, or
  * until intake_next_end(): the run of messages is over.
  */

@@ -252,8 +252,15 @@ flush_out(void)
 		if ((w = send(child.fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT)) < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
+			/*
+			 * Gone, or unable to take more (ENOBUFS): it gets
+			 * no more, and reads to its end what it got (a
+			 * message cut short there is asked again).
+			 */
+			if (errno != EAGAIN && errno != EWOULDBLOCK) {
 				child.deaf = 1;
+				(void)shutdown(child.fd, SHUT_WR);
+			}
 			return;
 		}
 		child.outoff += (size_t)w;

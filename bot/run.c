@@ -179,11 +179,13 @@ decide_group(struct runner *r, const size_t *idx, size_t n,
 	struct fetched *f;
 	size_t i;
 
-	/* They are parsed ahead while those before them are decided. */
+	/*
+	 * They are parsed ahead while those before them are decided (the
+	 * header alone of one too large: intake_too_large parses that).
+	 */
 	for (i = 0; i < n; i++)
-		if (r->got[idx[i]].size == 0)
-			intake_next(rb, r->got[idx[i]].raw, r->got[idx[i]].len,
-			    counts[i]);
+		intake_next(rb, r->got[idx[i]].raw, r->got[idx[i]].len,
+		    counts[i]);
 	for (i = 0; i < n && !db_doomed(rb->db); i++) {
 		/* The previous message is done: the loop makes progress. */
 		sdnotify_alive();

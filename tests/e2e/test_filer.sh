@@ -6,7 +6,11 @@
 # point, REFBOT_FAULT=crash-parser:TEXT) and go to Rejected: every
 # message is filed in its folder and recorded as moved in one pass, with
 # at most three MOVEs to Processed (500, 500, the rest) and UID sets
-# with holes where the rejected ones were.
+# with holes where the rejected ones were.  Then 600 more, one of which
+# fails its decision (REFBOT_FAULT=fail-decide:TEXT) and is left for
+# later, so that the batches handed over are not all of 50: the pass
+# still ends (the filer once waited for 500 while the main loop waited
+# for room, for good), and the next pass takes the one left.
 . "$(dirname "$0")/lib.sh"
 
 fault_injection_needed
@@ -17,23 +21,33 @@ rb init >/dev/null
 rb partner add partner1@example.test --name "Partner One" >/dev/null
 q() { sqlite3 "$SB/refbot.db" "$1"; }
 
-# Straight into the Maildir: doveadm save would take a minute for 1,200.
+# deliver FROM TO SPECIAL...: referrals FROM to TO-1 straight into the
+# Maildir (doveadm save would take a minute for 1,200); SPECIAL is
+# I=TEXT, added to message I's subject.
 doveadm -c "$DOVECOT_CONF" mailbox status -u intake messages INBOX >/dev/null
 md="$SB/mail/intake/Maildir"
-for i in $(seq 0 $((N - 1))); do
-	subject="Referral $i"
-	case $i in 7|8|640) subject="Referral CRASH-ME-$i" ;; esac
-	f="$md/tmp/$((1700000000 + i)).M${i}P$$.filer"
-	printf '%s\n' "From: partner1@example.test" "To: intake@example.test" \
-		"Subject: $subject" "Message-ID: <fl-$i@partner.example>" \
-		"Date: Fri, 27 Nov 2026 10:00:00 +0900" "" \
-		"Client: Client $i KK" "Contact name: Person $i" \
-		"Contact email: person$i@client$i.example" \
-		"Service needed: Audit" "Challenge: Case $i" \
-		"Client aware: yes" >"$f"
-	chown nobody:nogroup "$f"
-	mv "$f" "$md/new/"
-done
+deliver() {
+	local i s from=$1 to=$2 subject f
+	shift 2
+	for i in $(seq "$from" $((to - 1))); do
+		subject="Referral $i"
+		for s in "$@"; do
+			[ "${s%%=*}" = "$i" ] && subject="$subject ${s#*=}"
+		done
+		f="$md/tmp/$((1700000000 + i)).M${i}P$$.filer"
+		printf '%s\n' "From: partner1@example.test" \
+			"To: intake@example.test" "Subject: $subject" \
+			"Message-ID: <fl-$i@partner.example>" \
+			"Date: Fri, 27 Nov 2026 10:00:00 +0900" "" \
+			"Client: Client $i KK" "Contact name: Person $i" \
+			"Contact email: person$i@client$i.example" \
+			"Service needed: Audit" "Challenge: Case $i" \
+			"Client aware: yes" >"$f"
+		chown nobody:nogroup "$f"
+		mv "$f" "$md/new/"
+	done
+}
+deliver 0 "$N" 7=CRASH-ME 8=CRASH-ME 640=CRASH-ME
 check "$N messages wait in the intake mailbox" \
 	[ "$("$MAILTOOL" count --env "$SB/env" --user intake)" = "$N" ]
 
@@ -55,5 +69,20 @@ rejected=$(grep -o "moved [0-9]* messages to Rejected" "$SB/run.log" | awk '{ n 
 diag "to Rejected (messages/MOVEs): $rejected"
 check "the three rejected in at most three MOVEs" \
 	test "${rejected%/*}" = 3 -a "${rejected#*/}" -le 3
+
+# Batches of 49 (one left for later in the first): 49, 98, ... 490 held.
+M=600
+deliver "$N" $((N + M)) $((N + 20))=FAIL-ME
+REFBOT_FAULT="fail-decide:FAIL-ME" timeout -k 10 120 "$REFBOT" --config "$CONF" -v \
+	run --once 2>"$SB/run2.log"
+rc=$?
+check "a backlog with one left for later ends (exit $rc: 75, some left; 124: it hung)" \
+	[ "$rc" = 75 ]
+check "all but the one left for later are filed" \
+	[ "$("$MAILTOOL" count --env "$SB/env" --user intake)/$(q "select count(*) from messages where moved = 0")" = "1/1" ]
+rb run --once 2>"$SB/run3.log"
+rc=$?
+check "the next pass takes it (exit $rc)" \
+	[ "$rc/$("$MAILTOOL" count --env "$SB/env" --user intake)/$(q "select count(*) from messages where moved = 0 or disposition = 'pending'")" = "0/0/0" ]
 
 finish
