@@ -26,8 +26,12 @@
 #include "util.h"
 #include "wire.h"
 
-/* Messages sent ahead of the caller's questions, at most. */
-#define AHEAD_MAX 8
+/*
+ * Messages sent ahead of the caller's questions, at most: enough that
+ * the child, sharing its core with the mail server, rarely runs dry
+ * (8 ahead: 3.07 s for 10,000, 32: 2.94 s, bench/run-all ingest).
+ */
+#define AHEAD_MAX 32
 /* Messages the caller may say it will ask about (parserchild_next). */
 #define QUEUE_MAX 64
 
