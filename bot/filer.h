@@ -27,10 +27,10 @@
 /*
  * The thread moves batches together, up to this many messages at a time
  * (what it holds when one more batch might not fit; what is left at the
- * end): the server's work on a MOVE grows with the
- * mailbox, not with the messages moved (Dovecot re-reads the folder's
- * directory and rewrites its index, on this connection and again on the
- * fetcher's), so one MOVE of 500 costs it about what one of 50 does.
+ * end): the server's work on a MOVE grows with the mailbox, not with the
+ * messages moved (Dovecot re-reads the folder's directory and rewrites
+ * its index, on this connection and again on the fetcher's), so one MOVE
+ * of 500 costs it about what one of 50 does.
  * Measured on a backlog of 10,000 (bench/fetch_floor -b): 3.3 s moving
  * 50 at a time, 1.1 s moving 500.  The price is that handled mail stays
  * in the intake mailbox a little longer during a backlog, recorded as
@@ -84,10 +84,9 @@ int filer_start(struct filer *, const struct refbot *, uint32_t uidvalidity);
 /*
  * Hands n filings (at most FILER_BATCH) to the thread, waiting only
  * while they would not fit beside those it holds not yet taken (it takes
- * them then).  Without a thread (never
- * started, or its connection is gone) they are filed now on im, the main
- * loop's connection, and rb's database, with what the thread handed
- * back.  Returns as filer_move; or, when im is NULL (another thread
+ * them then).  Without a thread (never started, or its connection is
+ * gone) they are filed now on im, the main loop's connection, and rb's
+ * database, with what the thread handed back.  Returns as filer_move; or, when im is NULL (another thread
  * uses it: fetcher.h) and it is needed, FILER_NEEDS_CONN, nothing done:
  * then call again with it.
  */
