@@ -267,6 +267,8 @@ flush_out(void)
 			}
 			return;
 		}
+		if (w == 0)	/* never for a stream socket: no spinning */
+			return;
 		child.outoff += (size_t)w;
 	}
 }
