@@ -180,16 +180,37 @@ fault_injection_needed() {
 	exit 1
 }
 
+# maildir_put FILE...: each file into intake's INBOX as it is, straight
+# into the Maildir (as a backlog looks after an outage; Dovecot indexes
+# it on the next SELECT): much faster than doveadm save, and it takes
+# mail Postfix would refuse.  Dovecot creates the Maildir first.
+maildir_put() {
+	local md="$SB/mail/intake/Maildir" f t
+	[ -d "$md/new" ] ||
+		doveadm -c "$DOVECOT_CONF" mailbox status -u intake messages \
+			INBOX >/dev/null
+	for f in "$@"; do
+		MAILDIR_N=$((${MAILDIR_N:-0} + 1))
+		t="$md/tmp/$((1700000000 + MAILDIR_N)).M${MAILDIR_N}P$$.test"
+		cp "$f" "$t" && chown nobody:nogroup "$t" && mv "$t" "$md/new/" ||
+			return 1
+	done
+}
+
 # batch_save N TAG [I=SUBJECT]...: N plain referrals from partner1,
 # numbered 0 to N-1 (Message-ID <TAG-I@partner.example>, client "Client I
 # KK", subject "Referral I" unless an I=SUBJECT says otherwise), saved
-# straight into intake's INBOX as one backlog.  BATCH_CLIENT=Name names
+# straight into intake's INBOX as one backlog (the last call's files are
+# in $SB/batch).  BATCH_CLIENT=Name names
 # the clients "Name I KK" instead, for a second backlog of new referrals.
+# BATCH_MAILDIR=1 puts them into the Maildir (maildir_put), for backlogs
+# of a thousand or more.
 batch_save() {
 	local n=$1 tag=$2 i s subject f c=${BATCH_CLIENT:-Client}
 	local d
 	d=$(echo "$c" | tr 'A-Z' 'a-z')
 	shift 2
+	rm -rf "$SB/batch"
 	mkdir -p "$SB/batch"
 	for i in $(seq 0 $((n - 1))); do
 		subject="Referral $i"
@@ -204,6 +225,10 @@ batch_save() {
 			"Challenge: Case $i" "Client aware: yes" \
 			>"$SB/batch/$(printf %04d "$i").eml"
 	done
+	if [ -n "${BATCH_MAILDIR:-}" ]; then
+		maildir_put "$SB"/batch/*.eml
+		return
+	fi
 	for f in "$SB"/batch/*.eml; do
 		doveadm -c "$DOVECOT_CONF" save -u intake <"$f" || return 1
 	done

@@ -21,33 +21,8 @@ rb init >/dev/null
 rb partner add partner1@example.test --name "Partner One" >/dev/null
 q() { sqlite3 "$SB/refbot.db" "$1"; }
 
-# deliver FROM TO SPECIAL...: referrals FROM to TO-1 straight into the
-# Maildir (doveadm save would take a minute for 1,200); SPECIAL is
-# I=TEXT, added to message I's subject.
-doveadm -c "$DOVECOT_CONF" mailbox status -u intake messages INBOX >/dev/null
-md="$SB/mail/intake/Maildir"
-deliver() {
-	local i s from=$1 to=$2 subject f
-	shift 2
-	for i in $(seq "$from" $((to - 1))); do
-		subject="Referral $i"
-		for s in "$@"; do
-			[ "${s%%=*}" = "$i" ] && subject="$subject ${s#*=}"
-		done
-		f="$md/tmp/$((1700000000 + i)).M${i}P$$.filer"
-		printf '%s\n' "From: partner1@example.test" \
-			"To: intake@example.test" "Subject: $subject" \
-			"Message-ID: <fl-$i@partner.example>" \
-			"Date: Fri, 27 Nov 2026 10:00:00 +0900" "" \
-			"Client: Client $i KK" "Contact name: Person $i" \
-			"Contact email: person$i@client$i.example" \
-			"Service needed: Audit" "Challenge: Case $i" \
-			"Client aware: yes" >"$f"
-		chown nobody:nogroup "$f"
-		mv "$f" "$md/new/"
-	done
-}
-deliver 0 "$N" 7=CRASH-ME 8=CRASH-ME 640=CRASH-ME
+BATCH_MAILDIR=1 batch_save "$N" fl "7=Referral 7 CRASH-ME" \
+	"8=Referral 8 CRASH-ME" "640=Referral 640 CRASH-ME"
 check "$N messages wait in the intake mailbox" \
 	[ "$("$MAILTOOL" count --env "$SB/env" --user intake)" = "$N" ]
 
@@ -72,7 +47,8 @@ check "the three rejected in at most three MOVEs" \
 
 # Batches of 49 (one left for later in the first): 49, 98, ... 490 held.
 M=600
-deliver "$N" $((N + M)) $((N + 20))=FAIL-ME
+BATCH_MAILDIR=1 BATCH_CLIENT=Other batch_save "$M" fm \
+	"20=Referral 20 FAIL-ME"
 REFBOT_FAULT="fail-decide:FAIL-ME" timeout -k 10 120 "$REFBOT" --config "$CONF" -v \
 	run --once 2>"$SB/run2.log"
 rc=$?

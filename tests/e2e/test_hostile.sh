@@ -25,18 +25,9 @@ N=$(/usr/bin/python3 "$REFBOT_SRC/tests/data/hostile/make-hostile" "$SB/hostile"
 diag "corpus: $N messages, $(du -sh "$SB/hostile" | cut -f1), generated in $(elapsed "$t") s"
 check "the corpus has at least 200 messages" [ "${N:-0}" -ge 200 ]
 
-# Deliver straight into the Maildir (Postfix would refuse some; this is
-# also much faster).  doveadm creates the Maildir first.
+# Straight into the Maildir (Postfix would refuse some).
 t=$EPOCHREALTIME
-doveadm -c "$DOVECOT_CONF" mailbox status -u intake messages INBOX >/dev/null
-md="$SB/mail/intake/Maildir"
-i=0
-for f in "$SB"/hostile/*.eml; do
-	i=$((i + 1))
-	cp "$f" "$md/tmp/$((1700000000 + i)).M${i}P$$.hostile"
-	chown nobody:nogroup "$md/tmp/$((1700000000 + i)).M${i}P$$.hostile"
-	mv "$md/tmp/$((1700000000 + i)).M${i}P$$.hostile" "$md/new/"
-done
+maildir_put "$SB"/hostile/*.eml
 n=$("$MAILTOOL" count --env "$SB/env" --user intake)
 diag "delivered $n into the Maildir in $(elapsed "$t") s"
 check "all $N messages are in the intake INBOX (got $n)" [ "$n" = "$N" ]

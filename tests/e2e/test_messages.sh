@@ -28,16 +28,8 @@ wait_for() { "$MAILTOOL" wait --env "$SB/env" --user "$1" --count "$2" --timeout
 fetch() { "$MAILTOOL" fetch --env "$SB/env" --user "$1" --format json; }
 db() { sqlite3 "$SB/refbot.db" "$@"; }
 row() { db "select id from messages where instr(raw, '$1') > 0" 2>/dev/null; }
-doveadm -c "$DOVECOT_CONF" mailbox status -u intake messages INBOX >/dev/null
-md="$SB/mail/intake/Maildir"
-n=0
 # deliver FILE: into the intake INBOX as it is.
-deliver() {
-	n=$((n + 1))
-	cp "$1" "$md/tmp/$((1700000000 + n)).M${n}P$$.test"
-	chown nobody:nogroup "$md/tmp/$((1700000000 + n)).M${n}P$$.test"
-	mv "$md/tmp/$((1700000000 + n)).M${n}P$$.test" "$md/new/"
-}
+deliver() { maildir_put "$1"; }
 C="$REFBOT_SRC/tests/data/corpus"
 deliver "$C/bad-boundary-mismatch.eml"            # partner1, English
 sed 's/^From: partner1@/From: partner2@/' "$C/bad-boundary-quote.eml" >"$SB/quote.eml"

@@ -49,7 +49,6 @@ mv "$SB/refbot.db" "$SB/run1.db"
 rm -f "$SB/refbot.db-wal" "$SB/refbot.db-shm"
 rb init >/dev/null
 rb partner add partner1@example.test --name "Partner One" >/dev/null
-rm -rf "$SB/batch"
 batch_save "$M" pk "49=Referral SLOW-K"
 REFBOT_FAULT="slow-subject:SLOW-K" "$REFBOT" --config "$CONF" -v run --once \
 	2>"$SB/run2.log" &
