@@ -14,13 +14,23 @@ send() { "$MAILTOOL" send --env "$SB/env" --from partner1 --to intake --eml "$1"
 "$REFBOT" --config "$CONF" run 2>"$SB/daemon.log" &
 DAEMON_PID=$!
 log_wait "$SB/daemon.log" "(IDLE)"
-# Dovecot's master kills only the imap processes it has registered: one
-# that logged in the same instant survived the kill once and kept serving
-# the daemon.  Let the login settle first.
-sleep 1
+# A restart ends every process of the server, as systemd's stop does
+# (KillMode=control-group).  Dovecot's master on its own does not: it
+# leaves an imap process that has not yet reported to it, and one that
+# served the daemon's fresh login survived its stop even a second later
+# (CI, stop 28) and kept the connection alive.
 master=$(cut -d' ' -f1 "$SB/run/dovecot.pid")
+children=
+for stat in /proc/[0-9]*/stat; do
+	fields=$(cat "$stat" 2>/dev/null) || continue
+	fields=${fields##*) }	# past the command name: state, parent, ...
+	read -r _ parent _ <<<"$fields"
+	[ "$parent" = "$master" ] && children+=" $(basename "$(dirname "$stat")")"
+done
 kill -TERM "$master"
 for _ in $(seq 100); do kill -0 "$master" 2>/dev/null || break; sleep 0.1; done
+# shellcheck disable=SC2086 # one PID a word
+kill -KILL $children 2>/dev/null || true
 check "the daemon notices the lost connection" bash -c "for _ in \$(seq 100); do grep -q 'lost\|cannot connect' '$SB/daemon.log' && exit 0; sleep 0.1; done; exit 1"
 check "and keeps running" kill -0 "$DAEMON_PID"
 dovecot -c "$DOVECOT_CONF" 9>&-
