@@ -654,47 +654,54 @@ add_file_part(struct buf *b, const struct mailout_file *f)
 	mailout_base64(b, f->data, f->len);
 }
 
-char *
-mailout_compose(const struct mailout *m, size_t *len)
+/* The header, up to MIME-Version (the content's first field). */
+static void
+add_header(struct buf *b, const struct mailout *m, int jis)
 {
-	struct buf b;
 	char date[64];
 	struct tm tm;
-	int jis = jis_mail(m);
 
-	buf_init(&b);
 	clock_local(clock_now(), &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z", &tm);
-	add_str3(&b, "Date: ", date, "\r\n");
-	add_address_header(&b, "From", m->from_name, m->from_addr, jis);
-	add_address_header(&b, "To", "", m->to_addr, 0);
+	add_str3(b, "Date: ", date, "\r\n");
+	add_address_header(b, "From", m->from_name, m->from_addr, jis);
+	add_address_header(b, "To", "", m->to_addr, 0);
 	if (m->cc_addr != NULL)
-		add_address_header(&b, "Cc", "", m->cc_addr, 0);
+		add_address_header(b, "Cc", "", m->cc_addr, 0);
 	if (m->reply_to != NULL)
-		add_address_header(&b, "Reply-To", "", m->reply_to, 0);
-	add_text_header(&b, "Subject", m->subject, jis);
-	add_id_list(&b, "Message-ID", m->message_id);
+		add_address_header(b, "Reply-To", "", m->reply_to, 0);
+	add_text_header(b, "Subject", m->subject, jis);
+	add_id_list(b, "Message-ID", m->message_id);
 	if (m->in_reply_to != NULL && *m->in_reply_to != '\0')
-		add_msgid_list(&b, "In-Reply-To", m->in_reply_to, 1);
+		add_msgid_list(b, "In-Reply-To", m->in_reply_to, 1);
 	if (m->references != NULL && *m->references != '\0')
-		add_msgid_list(&b, "References", m->references,
+		add_msgid_list(b, "References", m->references,
 		    IDLIST_REFERENCES_MAX);
-	add_str3(&b, "Auto-Submitted: ", m->auto_submitted ?
+	add_str3(b, "Auto-Submitted: ", m->auto_submitted ?
 	    m->auto_submitted : "auto-generated", "\r\n");
-	buf_adds(&b, "X-Auto-Response-Suppress: All\r\n");
-	buf_adds(&b, MAILOUT_LOOP_HEADER ": 1\r\n");
+	buf_adds(b, "X-Auto-Response-Suppress: All\r\n");
+	buf_adds(b, MAILOUT_LOOP_HEADER ": 1\r\n");
 	if (m->list_unsubscribe != NULL) {
 		char *u = header_clean(m->list_unsubscribe);
 
-		buf_adds(&b, "List-Unsubscribe: ");
-		add_angle(&b, u);
-		buf_adds(&b, "List-Unsubscribe-Post: "
+		buf_adds(b, "List-Unsubscribe: ");
+		add_angle(b, u);
+		buf_adds(b, "List-Unsubscribe-Post: "
 		    "List-Unsubscribe=One-Click\r\n");
-		buf_adds(&b, "Precedence: bulk\r\n");
+		buf_adds(b, "Precedence: bulk\r\n");
 		free(u);
 	}
 	if (m->list_id != NULL)
-		add_id_list(&b, "List-Id", m->list_id);
+		add_id_list(b, "List-Id", m->list_id);
+}
+
+void
+mailout_content(const struct mailout *m, struct mailout_content *c)
+{
+	struct buf b;
+	int jis = jis_mail(m);
+
+	buf_init(&b);
 	buf_adds(&b, "MIME-Version: 1.0\r\n");
 	if (m->nfiles == 0 && m->calendar == NULL)
 		add_body(&b, m, jis);
@@ -722,8 +729,41 @@ mailout_compose(const struct mailout *m, size_t *len)
 		buf_addf(&b, "\r\n--=_%s--\r\n", bnd);
 		free(bnd);
 	}
+	c->jis = jis;
+	c->len = b.len;
+	c->data = buf_steal(&b);
+}
+
+char *
+mailout_join(const struct mailout *m, const struct mailout_content *c,
+    size_t *len)
+{
+	struct buf b;
+
+	buf_init(&b);
+	add_header(&b, m, c->jis);
+	buf_add(&b, c->data, c->len);
 	*len = b.len;
 	return buf_steal(&b);
+}
+
+void
+mailout_content_free(struct mailout_content *c)
+{
+	free(c->data);
+	c->data = NULL;
+}
+
+char *
+mailout_compose(const struct mailout *m, size_t *len)
+{
+	struct mailout_content c;
+	char *mail;
+
+	mailout_content(m, &c);
+	mail = mailout_join(m, &c, len);
+	mailout_content_free(&c);
+	return mail;
 }
 
 char *

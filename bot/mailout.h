@@ -66,6 +66,24 @@ struct mailout {
 /* Returns the message with CRLF line ends; *len is its size.  Caller frees. */
 char *mailout_compose(const struct mailout *, size_t *len);
 
+/*
+ * The same in two steps, for one mail to several readers apart (issue
+ * 21: staff mail was made anew for each member).  The content is what
+ * follows the header (MIME-Version on): the text and files, encoded,
+ * the costly part.  mailout_join puts m's header before it; m must
+ * differ from the mail the content was made from only in the header's
+ * reader and id fields (to_addr, cc_addr, message_id).
+ */
+struct mailout_content {
+	char *data;
+	size_t len;
+	int jis;			/* ISO-2022-JP: the header too */
+};
+void mailout_content(const struct mailout *, struct mailout_content *);
+char *mailout_join(const struct mailout *, const struct mailout_content *,
+    size_t *len);
+void mailout_content_free(struct mailout_content *);
+
 /* A new unique Message-ID (without <>) "TAG.RANDOM@domain".  Caller frees. */
 char *mailout_message_id(const char *tag, const char *domain);
 

@@ -75,12 +75,118 @@ notify_token(struct refbot *rb, int64_t id, int role, const char *plain,
 	    role);
 }
 
-int
-notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
+/*
+ * What one mail's readers of one language share: its texts, its signed
+ * reply address and its content (mailout.h).  notify_staff makes it
+ * once for the staff it tells (issue 21); each reader's copy only gets
+ * a header of its own.
+ */
+struct shared {
+	const char *lang;		/* as n->lang: NULL is "en" */
+	char *subject, *body, *tag, *reply_to;
+	struct mailout_content content;
+};
+
+static void
+shared_free(struct shared *s)
 {
+	free(s->subject);
+	free(s->body);
+	free(s->tag);
+	free(s->reply_to);
+	mailout_content_free(&s->content);
+	memset(s, 0, sizeof(*s));
+}
+
+static int
+same_lang(const char *a, const char *b)
+{
+	return strcmp(a != NULL ? a : "en", b != NULL ? b : "en") == 0;
+}
+
+/* n's mail for n->rcpt, without the content (mailout_join adds it). */
+static void
+mail_of(struct refbot *rb, const struct notify *n, const struct shared *s,
+    struct mailout *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->from_name = rb->cfg.from_name;
+	m->from_addr = rb->cfg.intake_address;
+	m->to_addr = n->rcpt;
+	m->cc_addr = n->cc;
+	m->reply_to = s->reply_to ? s->reply_to : n->reply_to;
+	m->subject = s->subject;
+	m->body = s->body;
+	m->in_reply_to = n->in_reply_to;
+	m->references = n->references;
+	m->auto_submitted = n->auto_reply ? "auto-replied" : "auto-generated";
+	m->iso2022jp = refbot_iso2022jp(rb, n->lang);
+	m->calendar = n->calendar;
+	m->calendar_method = n->calendar_method;
+	m->files = n->files;
+	m->nfiles = n->nfiles;
+}
+
+/* Renders n in n->lang, signs it and makes its content: 0 or NOTIFY_*. */
+static int
+make_shared(struct refbot *rb, const struct notify *n, struct shared *s)
+{
+	/*
+	 * The values in the reader's language (vars_ja replaces vars' of
+	 * the same name), and the cheat sheet as {{keywords}}.
+	 */
+	struct render_var *v = xcalloc(n->nvars + 1, sizeof(*v));
+	int ja = n->lang != NULL && strcmp(n->lang, "ja") == 0;
+	size_t i, k, nv = n->nvars;
 	struct mailout m;
-	char *subject = NULL, *body = NULL, *err = NULL, *tag = NULL;
-	char *reply_to = NULL, *mid;
+	char *err = NULL;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->lang = n->lang;
+	memcpy(v, n->vars, n->nvars * sizeof(*v));
+	for (i = 0; ja && i < n->nvars; i++)
+		for (k = 0; k < n->nvars_ja; k++)
+			if (strcmp(v[i].name, n->vars_ja[k].name) == 0 &&
+			    n->vars_ja[k].value != NULL)
+				v[i].value = n->vars_ja[k].value;
+	if (n->sheet != NULL) {
+		v[nv].name = "keywords";
+		v[nv++].value = notify_keyword_sheet(rb, n->sheet, n->lang);
+	}
+	rc = refbot_mail_text(rb, n->name, n->lang, v, nv, &s->subject,
+	    &s->body, &err);
+	free(v);
+	/* The texts were checked when loaded: this is refbot's own bug. */
+	if (rc != 0) {
+		log_warnx("cannot build the %s mail, a configuration problem: "
+		    "%s", n->name, err);
+		free(err);
+		rb->text_failed = n->name;	/* a configuration problem */
+		return NOTIFY_CONFIG;
+	}
+	if ((n->referral_id > 0 || n->token_id > 0) && n->role != 0)
+		notify_token(rb, n->token_id > 0 ? n->token_id :
+		    n->referral_id, n->role, n->name, &s->tag, &s->reply_to);
+	else
+		s->tag = xstrdup(n->name);
+	mail_of(rb, n, s, &m);
+	mailout_content(&m, &s->content);
+	return 0;
+}
+
+/*
+ * notify_queue; sh, if not NULL, is what an earlier reader of the same
+ * mail shared (or nothing yet), and keeps what this one made.
+ */
+static int
+queue(struct refbot *rb, const struct notify *n, char **message_id,
+    struct shared *sh)
+{
+	struct shared own, *s = &own;
+	struct mailout m;
+	char *mid, *mail;
+	size_t len;
 	int64_t id = 0;
 	/*
 	 * A sender who gets more than auto_reply_limit answers an hour is
@@ -107,63 +213,20 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 			return NOTIFY_WITHHELD;
 		}
 	}
-	{
-		/*
-		 * The values in the reader's language (vars_ja replaces
-		 * vars' of the same name), and the cheat sheet as
-		 * {{keywords}}.
-		 */
-		struct render_var *v = xcalloc(n->nvars + 1, sizeof(*v));
-		int ja = n->lang != NULL && strcmp(n->lang, "ja") == 0;
-		size_t i, k, nv = n->nvars;
-
-		memcpy(v, n->vars, n->nvars * sizeof(*v));
-		for (i = 0; ja && i < n->nvars; i++)
-			for (k = 0; k < n->nvars_ja; k++)
-				if (strcmp(v[i].name, n->vars_ja[k].name) == 0 &&
-				    n->vars_ja[k].value != NULL)
-					v[i].value = n->vars_ja[k].value;
-		if (n->sheet != NULL) {
-			v[nv].name = "keywords";
-			v[nv++].value = notify_keyword_sheet(rb, n->sheet,
-			    n->lang);
-		}
-		rc = refbot_mail_text(rb, n->name, n->lang, v, nv, &subject,
-		    &body, &err);
-		free(v);
+	if (sh != NULL && sh->content.data != NULL &&
+	    same_lang(sh->lang, n->lang))
+		s = sh;
+	else if ((rc = make_shared(rb, n, &own)) != 0) {
+		shared_free(&own);
+		return rc;
 	}
-	/* The texts were checked when loaded: this is refbot's own bug. */
-	if (rc != 0) {
-		log_warnx("cannot build the %s mail, a configuration problem: "
-		    "%s", n->name, err);
-		free(err);
-		rb->text_failed = n->name;	/* a configuration problem */
-		return NOTIFY_CONFIG;
-	}
-	if ((n->referral_id > 0 || n->token_id > 0) && n->role != 0)
-		notify_token(rb, n->token_id > 0 ? n->token_id :
-		    n->referral_id, n->role, n->name, &tag, &reply_to);
-	else
-		tag = xstrdup(n->name);
-	mid = mailout_message_id(tag, rb->cfg.message_id_domain);
-	memset(&m, 0, sizeof(m));
-	m.from_name = rb->cfg.from_name;
-	m.from_addr = rb->cfg.intake_address;
-	m.to_addr = n->rcpt;
-	m.cc_addr = n->cc;
-	m.reply_to = reply_to ? reply_to : n->reply_to;
-	m.subject = subject;
-	m.body = body;
+	mid = mailout_message_id(s->tag, rb->cfg.message_id_domain);
+	mail_of(rb, n, s, &m);
 	m.message_id = mid;
-	m.in_reply_to = n->in_reply_to;
-	m.references = n->references;
-	m.auto_submitted = n->auto_reply ? "auto-replied" : "auto-generated";
-	m.iso2022jp = refbot_iso2022jp(rb, n->lang);
-	m.calendar = n->calendar;
-	m.calendar_method = n->calendar_method;
-	m.files = n->files;
-	m.nfiles = n->nfiles;
-	rc = outbox_queue(rb, n->referral_id, n->name, &m, &id);
+	mail = mailout_join(&m, &s->content, &len);
+	rc = outbox_queue_mail(rb, n->referral_id, n->name, &m, mail, len,
+	    &id);
+	free(mail);
 	if (rc == 0 && capped)
 		rc = db_outbox_mark_reply(rb->db, id);
 	if (rc != 0) {
@@ -173,13 +236,19 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 	if (rc == 0 && message_id != NULL)
 		*message_id = xstrdup(mid);
 	free(mid);
-	free(tag);
-	free(reply_to);
-	free(subject);
-	free(body);
+	if (s == &own && sh != NULL) {
+		shared_free(sh);
+		*sh = own;
+	} else if (s == &own)
+		shared_free(&own);
 	return rc;
 }
 
+int
+notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
+{
+	return queue(rb, n, message_id, NULL);
+}
 int64_t
 notify_alert_period(int64_t t)
 {
@@ -216,6 +285,7 @@ int
 notify_staff(struct refbot *rb, struct notify *n)
 {
 	struct staff_rcpt *who;
+	struct shared sh;
 	size_t i, nwho;
 	int held, rc;
 
@@ -231,12 +301,14 @@ notify_staff(struct refbot *rb, struct notify *n)
 	    n->referral_id > 0 ? STAFF_TO_OWNER : STAFF_TO_ALL, n->referral_id,
 	    &who, &nwho) != 0)
 		return NOTIFY_RETRY;
+	memset(&sh, 0, sizeof(sh));
 	for (i = 0, rc = 0; i < nwho && rc == 0; i++) {
 		n->rcpt = who[i].email;
 		n->lang = who[i].lang;
-		if ((rc = notify_queue(rb, n, NULL)) > 0)
+		if ((rc = queue(rb, n, NULL, &sh)) > 0)
 			rc = NOTIFY_RETRY;
 	}
+	shared_free(&sh);
 	n->rcpt = NULL;
 	n->lang = NULL;
 	staff_rcpts_free(who, nwho);

@@ -32,8 +32,19 @@ int
 outbox_queue(struct refbot *rb, int64_t referral_id, const char *kind,
     const struct mailout *m, int64_t *id)
 {
+	size_t len;
+	char *mail = mailout_compose(m, &len);
+	int rc = outbox_queue_mail(rb, referral_id, kind, m, mail, len, id);
+
+	free(mail);
+	return rc;
+}
+
+int
+outbox_queue_mail(struct refbot *rb, int64_t referral_id, const char *kind,
+    const struct mailout *m, const char *mail, size_t len, int64_t *id)
+{
 	struct outmail om;
-	int rc;
 
 	memset(&om, 0, sizeof(om));
 	om.referral_id = referral_id;
@@ -42,10 +53,9 @@ outbox_queue(struct refbot *rb, int64_t referral_id, const char *kind,
 	om.rcpt = (char *)m->to_addr;
 	om.cc = (char *)m->cc_addr;
 	om.message_id = (char *)m->message_id;
-	om.data = mailout_compose(m, &om.len);
-	rc = db_outbox_add(rb->db, &om, id);
-	free(om.data);
-	return rc;
+	om.data = (char *)mail;
+	om.len = len;
+	return db_outbox_add(rb->db, &om, id);
 }
 
 int64_t

@@ -60,6 +60,9 @@ struct outbox_pace *outbox_pace(struct outbox_limits *, const char *kind);
  */
 int outbox_queue(struct refbot *, int64_t referral_id, const char *kind,
     const struct mailout *m, int64_t *id);
+/* The same for m composed already: len bytes of mail. */
+int outbox_queue_mail(struct refbot *, int64_t referral_id, const char *kind,
+    const struct mailout *m, const char *mail, size_t len, int64_t *id);
 
 /*
  * Sends every pending mail that is due, until none is left or *stop is

@@ -441,6 +441,58 @@ test_iso2022jp(void)
 	free(msg);
 }
 
+/*
+ * One content, two readers (notify_staff): each mail is the content
+ * after a header of its own, with its reader and id, in the content's
+ * charset; and one reader's mail is what mailout_compose makes.
+ */
+static void
+test_content_shared(void)
+{
+	struct mailout m = sample();
+	struct mailout_content c;
+	struct mailout_file f = { "a.pdf", "application/pdf", "%PDF", 4 };
+	size_t len[3];
+	char *msg[3], *h, *h2;
+	int i;
+
+	m.iso2022jp = 1;
+	m.subject = "[REF-000002] ご紹介を受け付けました";
+	m.body = "山田様\n\nありがとうございます。\n";
+	m.files = &f;
+	m.nfiles = 1;
+	mailout_content(&m, &c);
+	EXPECT(c.jis);
+	msg[0] = mailout_join(&m, &c, &len[0]);
+	m.to_addr = "staff2@example.test";
+	m.message_id = "r1.s.0022@refbot.example.test";
+	msg[1] = mailout_join(&m, &c, &len[1]);
+	for (i = 0; i < 2; i++) {
+		EXPECT(len[i] > c.len && memcmp(msg[i] + len[i] - c.len, c.data,
+		    c.len) == 0);
+		h = headers_of(msg[i]);
+		EXPECT_CONTAINS(h, "Subject: =?ISO-2022-JP?B?");
+		EXPECT_CONTAINS(h, i ? "To: <staff2@example.test>" :
+		    "To: <partner1@example.test>");
+		EXPECT_CONTAINS(h, i ? "<r1.s.0022@refbot.example.test>" :
+		    "<r1.ack.0011@refbot.example.test>");
+		EXPECT(strstr(h, i ? "partner1@" : "staff2@") == NULL);
+		free(h);
+	}
+	/* The header after the Date is the one mailout_compose makes. */
+	msg[2] = mailout_compose(&m, &len[2]);
+	EXPECT(len[2] == len[1]);
+	h = headers_of(msg[1]);
+	h2 = headers_of(msg[2]);
+	EXPECT_STR(strchr(h, '\n'), strchr(h2, '\n'));
+	free(h);
+	free(h2);
+	for (i = 0; i < 3; i++)
+		free(msg[i]);
+	mailout_content_free(&c);
+	EXPECT(c.data == NULL);
+}
+
 static void
 test_iso2022jp_fallback(void)
 {
@@ -641,6 +693,7 @@ main(void)
 	RUN(test_header_clean_linear);
 	RUN(test_mailout_references);
 	RUN(test_iso2022jp);
+	RUN(test_content_shared);
 	RUN(test_iso2022jp_fallback);
 	RUN(test_qp_as_libetpan);
 	RUN(test_qp_every_byte);
