@@ -479,11 +479,15 @@ test_content_shared(void)
 		EXPECT(strstr(h, i ? "partner1@" : "staff2@") == NULL);
 		free(h);
 	}
-	/* The header after the Date is the one mailout_compose makes. */
+	/*
+	 * Between the Date and the content (its part boundary is random),
+	 * the header mailout_compose makes.
+	 */
 	msg[2] = mailout_compose(&m, &len[2]);
 	EXPECT(len[2] == len[1]);
 	h = headers_of(msg[1]);
 	h2 = headers_of(msg[2]);
+	*strstr(h, "MIME-Version") = *strstr(h2, "MIME-Version") = '\0';
 	EXPECT_STR(strchr(h, '\n'), strchr(h2, '\n'));
 	free(h);
 	free(h2);
