@@ -410,6 +410,7 @@ parserchild_next(const char *raw, size_t len)
 		queue[nqueue].raw = raw;
 		queue[nqueue++].len = len;
 	}
+	pump();	/* the child starts on it now, if it runs */
 }
 
 void

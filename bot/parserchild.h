@@ -37,9 +37,9 @@ int parserchild_analyze(const struct analyze_opts *o, const char *raw,
 /*
  * raw is a message parserchild_analyze will be asked about, after those
  * given before (NULL: none; at most 64 are kept).  They are sent to the
- * child ahead, up to 32 at a time, as answers are read, so that the child
- * parses them on the other core while the caller acts on what it was
- * answered.  raw must stay as it is until asked about, or until
+ * child ahead, up to 32 at a time, from now on if a child runs, else from
+ * the first question, and as answers are read, so that the child parses
+ * them on the other core while the caller acts on what it was answered.  raw must stay as it is until asked about, or until
  * parserchild_next_end(), which ends a run of messages: messages sent
  * ahead and never asked about are dropped (the child is stopped).  The
  * answers of those sent ahead of the one asked about are dropped; asking

@@ -48,6 +48,7 @@ struct runner {
 	size_t ntodo;
 	struct fetched *got;	/* the batch fetched */
 	size_t ngot;
+	size_t ahead;		/* got[0..ahead) told to the parser already */
 	struct sender sender;	/* sends while the next batch comes */
 	struct filer filer;	/* files while the next batch comes */
 	struct fetcher fetch;	/* fetches the next batch meanwhile */
@@ -125,6 +126,7 @@ store_batch(struct runner *r)
 	size_t i;
 	int found, moved;
 
+	r->ahead = 0;
 	if (db_begin(rb->db) != 0)
 		goto failed;
 	for (i = 0; i < r->ngot; i++) {
@@ -146,11 +148,23 @@ store_batch(struct runner *r)
 				    "leaving it on the server: %s", f->uid,
 				    db_errmsg(rb->db));
 				f->state = F_LATER;
-			} else
+			} else {
 				log_info("message %lld: stored (uid %u, %llu "
 				    "bytes%s)", (long long)f->row, f->uid,
 				    (unsigned long long)(f->size ? f->size :
 				    f->len), f->size ? ", header only" : "");
+				/*
+				 * A run of new messages from the first is
+				 * decided first, in order, and tried for the
+				 * first time (attempt 0): the parser can start
+				 * on it while the batch is committed (issue
+				 * 21).
+				 */
+				if (i == r->ahead) {
+					intake_next(rb, f->raw, f->len, 0);
+					r->ahead++;
+				}
+			}
 		} else if (strcmp(disp, "pending") != 0)
 			f->state = rejected_disposition(disp) ?
 			    F_FILE_REJECTED : F_FILE;
@@ -162,6 +176,8 @@ failed:
 	log_warnx("%zu messages: cannot store them, leaving them on the "
 	    "server: %s", r->ngot, db_errmsg(rb->db));
 	db_rollback(rb->db);
+	intake_next_end();
+	r->ahead = 0;
 	for (i = 0; i < r->ngot; i++)
 		r->got[i].state = F_LATER;
 }
@@ -181,11 +197,13 @@ decide_group(struct runner *r, const size_t *idx, size_t n,
 
 	/*
 	 * They are parsed ahead while those before them are decided (the
-	 * header alone of one too large: intake_too_large parses that).
+	 * header alone of one too large: intake_too_large parses that);
+	 * store_batch told the first ones.
 	 */
 	for (i = 0; i < n; i++)
-		intake_next(rb, r->got[idx[i]].raw, r->got[idx[i]].len,
-		    counts[i]);
+		if (idx[i] >= r->ahead)
+			intake_next(rb, r->got[idx[i]].raw,
+			    r->got[idx[i]].len, counts[i]);
 	for (i = 0; i < n && !db_doomed(rb->db); i++) {
 		/* The previous message is done: the loop makes progress. */
 		sdnotify_alive();
@@ -200,6 +218,7 @@ decide_group(struct runner *r, const size_t *idx, size_t n,
 			    "checks it)", (long long)f->row, rb->text_failed);
 	}
 	intake_next_end();
+	r->ahead = 0;
 }
 
 /*
