@@ -700,14 +700,18 @@ mailout_content(const struct mailout *m, struct mailout_content *c)
 {
 	struct buf b;
 	int jis = jis_mail(m);
+	size_t i, size = strlen(m->body) * 5 / 4 + 1024;
 
+	/* Quoted-printable, base64: a third more, and lines; once. */
+	for (i = 0; i < m->nfiles; i++)
+		size += m->files[i].len * 14 / 10 + 512;
 	buf_init(&b);
+	buf_reserve(&b, size);
 	buf_adds(&b, "MIME-Version: 1.0\r\n");
 	if (m->nfiles == 0 && m->calendar == NULL)
 		add_body(&b, m, jis);
 	else {
 		char *bnd = part_boundary();
-		size_t i;
 
 		buf_addf(&b, "Content-Type: multipart/mixed; "
 		    "boundary=\"=_%s\"\r\n\r\n", bnd);
@@ -741,6 +745,7 @@ mailout_join(const struct mailout *m, const struct mailout_content *c,
 	struct buf b;
 
 	buf_init(&b);
+	buf_reserve(&b, c->len + 1024);
 	add_header(&b, m, c->jis);
 	buf_add(&b, c->data, c->len);
 	*len = b.len;

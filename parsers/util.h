@@ -31,6 +31,8 @@ struct buf {
 void buf_init(struct buf *);
 void buf_free(struct buf *);
 void buf_reset(struct buf *);
+/* Room for n more bytes now, when the size is known: no regrowing. */
+void buf_reserve(struct buf *, size_t n);
 void buf_add(struct buf *, const void *, size_t);
 void buf_adds(struct buf *, const char *);
 void buf_addc(struct buf *, char);
