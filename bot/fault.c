@@ -17,6 +17,7 @@
 #define SLOW_SCRUB "slow-scrub:"
 #define SLOW_DECIDE "slow-decide:"
 #define FAIL_DECIDE "fail-decide:"
+#define FAIL_ATTEMPTS "fail-attempts:"
 #define KILL_SENT "kill-sent:"
 
 void
@@ -115,17 +116,38 @@ fault_slow_decide(const char *raw, size_t len)
 	log_warnx("fault injection: deciding on");
 }
 
+/* REFBOT_FAULT is prefix followed by a TEXT that raw contains. */
+static int
+raw_names(const char *prefix, const char *raw, size_t len)
+{
+	const char *f = getenv("REFBOT_FAULT");
+	size_t n = strlen(prefix);
+
+	return f != NULL && strncmp(f, prefix, n) == 0 && f[n] != '\0' &&
+	    memmem(raw, len, f + n, strlen(f + n)) != NULL;
+}
+
 /* Deciding a message that contains TEXT fails, as a database error would. */
 int
 fault_fail_decide(const char *raw, size_t len)
 {
-	const char *f = getenv("REFBOT_FAULT");
-
-	if (f == NULL || strncmp(f, FAIL_DECIDE, strlen(FAIL_DECIDE)) != 0 ||
-	    f[strlen(FAIL_DECIDE)] == '\0' || memmem(raw, len, f +
-	    strlen(FAIL_DECIDE), strlen(f + strlen(FAIL_DECIDE))) == NULL)
+	if (!raw_names(FAIL_DECIDE, raw, len))
 		return 0;
 	log_warnx("fault injection: deciding fails on purpose");
+	return 1;
+}
+
+/*
+ * Counting the attempts of a group with a message that contains TEXT
+ * fails, as a database error would: the group is left for later before
+ * it is decided.
+ */
+int
+fault_fail_attempts(const char *raw, size_t len)
+{
+	if (!raw_names(FAIL_ATTEMPTS, raw, len))
+		return 0;
+	log_warnx("fault injection: counting attempts fails on purpose");
 	return 1;
 }
 

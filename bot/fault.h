@@ -29,6 +29,12 @@
  * as a database error would; tests/e2e/test_batch_redo.sh uses it to
  * show that the rest of its batch is decided again and kept.
  *
+ * REFBOT_FAULT=fail-attempts:TEXT makes counting the attempts of a group
+ * with a message whose bytes contain TEXT fail, as a database error
+ * would: the group is left for later before it is decided, after the
+ * parser was told about it; tests/e2e/test_parser_batch.sh uses it to
+ * show that the batches after it are each read from their own messages.
+ *
  * REFBOT_FAULT=kill-sent:KIND kills the process (SIGKILL) right after the
  * SMTP server accepted a mail of KIND that the main loop or "newsletter
  * send" sends itself, before the database records it sent;
@@ -52,6 +58,7 @@ int fault_schema_stop(int target);
 void fault_slow_scrub(void);
 void fault_slow_decide(const char *raw, size_t len);
 int fault_fail_decide(const char *raw, size_t len);
+int fault_fail_attempts(const char *raw, size_t len);
 void fault_kill_sent(const char *kind);
 #define FAULT_BUILD_NOTE " (with fault injection, for tests only)"
 #else
@@ -62,6 +69,7 @@ void fault_kill_sent(const char *kind);
 #define fault_slow_scrub() ((void)0)
 #define fault_slow_decide(raw, len) ((void)0)
 #define fault_fail_decide(raw, len) 0
+#define fault_fail_attempts(raw, len) 0
 #define fault_kill_sent(kind) ((void)0)
 #define FAULT_BUILD_NOTE ""
 #endif

@@ -248,6 +248,9 @@ handle_group(struct runner *r, const size_t *idx, size_t n)
 	 * mail sent while it is decided (sender.h).
 	 */
 	(void)sender_record(&r->sender, rb);
+	for (i = 0; i < n; i++)	/* test builds only */
+		if (fault_fail_attempts(r->got[idx[i]].raw, r->got[idx[i]].len))
+			goto later;
 	if (db_message_attempts(rb->db, rows, n, counts) != 0 ||
 	    db_begin_flat(rb->db) != 0) {
 		log_warnx("%zu messages: database: %s", n, db_errmsg(rb->db));
@@ -331,6 +334,9 @@ handle_batch(struct runner *r)
 		if (n > 0)
 			handle_group(r, idx, n);
 	}
+	/* What store_batch told and no group asked (a group failed). */
+	intake_next_end();
+	r->ahead = 0;
 	for (i = 0; i < r->ngot; i++) {
 		struct fetched *f = &r->got[i];
 
