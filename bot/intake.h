@@ -82,8 +82,9 @@ void intake_probe_stop(void);
 
 /*
  * A message (raw, len) that intake_process (or intake_too_large, the
- * header) will be given, at attempt, after those given before: its parsing starts ahead, beside the work on
- * those before it (parserchild_next).  raw stays as it is until then, or
+ * header) will be given, at attempt, after those given before: its
+ * parsing starts ahead, beside the work on those before it
+ * (parserchild_next).  raw stays as it is until then, or
  * until intake_next_end(): the run of messages is over.
  */
 void intake_next(const struct refbot *, const char *raw, size_t len,

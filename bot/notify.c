@@ -249,6 +249,7 @@ notify_queue(struct refbot *rb, const struct notify *n, char **message_id)
 {
 	return queue(rb, n, message_id, NULL);
 }
+
 int64_t
 notify_alert_period(int64_t t)
 {

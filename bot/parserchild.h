@@ -39,7 +39,8 @@ int parserchild_analyze(const struct analyze_opts *o, const char *raw,
  * given before (NULL: none; at most 64 are kept).  They are sent to the
  * child ahead, up to 32 at a time, from now on if a child runs, else from
  * the first question, and as answers are read, so that the child parses
- * them on the other core while the caller acts on what it was answered.  raw must stay as it is until asked about, or until
+ * them on the other core while the caller acts on what it was answered.
+ * raw must stay as it is until asked about, or until
  * parserchild_next_end(), which ends a run of messages: messages sent
  * ahead and never asked about are dropped (the child is stopped).  The
  * answers of those sent ahead of the one asked about are dropped; asking

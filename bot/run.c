@@ -281,6 +281,9 @@ handle_group(struct runner *r, const size_t *idx, size_t n)
 		    res[i] == INTAKE_REJECTED ? F_FILE_REJECTED : F_LATER;
 	return;
 later:
+	/* Not decided: what store_batch told the parser is not asked. */
+	intake_next_end();
+	r->ahead = 0;
 	for (i = 0; i < n; i++)
 		r->got[idx[i]].state = F_LATER;
 }
