@@ -54,17 +54,21 @@ fault_slow_subject(const char *subject)
 		n = sleep(n);
 }
 
+/* REFBOT_FAULT is prefix followed by a TEXT that raw contains. */
+static int
+raw_names(const char *prefix, const char *raw, size_t len)
+{
+	const char *f = getenv("REFBOT_FAULT");
+	size_t n = strlen(prefix);
+
+	return f != NULL && strncmp(f, prefix, n) == 0 && f[n] != '\0' &&
+	    memmem(raw, len, f + n, strlen(f + n)) != NULL;
+}
+
 void
 fault_crash_parser(const char *raw, size_t len)
 {
-	const char *f = getenv("REFBOT_FAULT");
-	size_t n;
-
-	if (f == NULL || strncmp(f, CRASH_PARSER, strlen(CRASH_PARSER)) != 0)
-		return;
-	f += strlen(CRASH_PARSER);
-	n = strlen(f);
-	if (n > 0 && memmem(raw, len, f, n) != NULL)
+	if (raw_names(CRASH_PARSER, raw, len))
 		abort();
 }
 
@@ -114,17 +118,6 @@ fault_slow_decide(const char *raw, size_t len)
 	while (n > 0)
 		n = sleep(n);
 	log_warnx("fault injection: deciding on");
-}
-
-/* REFBOT_FAULT is prefix followed by a TEXT that raw contains. */
-static int
-raw_names(const char *prefix, const char *raw, size_t len)
-{
-	const char *f = getenv("REFBOT_FAULT");
-	size_t n = strlen(prefix);
-
-	return f != NULL && strncmp(f, prefix, n) == 0 && f[n] != '\0' &&
-	    memmem(raw, len, f + n, strlen(f + n)) != NULL;
 }
 
 /* Deciding a message that contains TEXT fails, as a database error would. */
