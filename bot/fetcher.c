@@ -1,6 +1,6 @@
 /*
  * fetcher: the intake mailbox's messages fetched in batches, by the main
- * loop or by a thread one batch ahead of it during a backlog (fetcher.h).
+ * loop or by a thread two batches ahead of it during a backlog (fetcher.h).
  */
 #include "config.h"
 
@@ -14,12 +14,12 @@
 #include "util.h"
 
 /*
- * Bytes one batch may bring: at most this, or 4 x max_message_size.  Two
- * batches may be in memory (one decided, one fetched ahead, the server's
- * answer to it with its copy), so this is half of what one batch alone
- * had.
+ * Bytes one batch may bring: at most this, or 4 x max_message_size.
+ * Three batches may be in memory (one decided, two fetched ahead, the
+ * server's answer to the last with its copy), so this is two thirds of
+ * what it was with one batch ahead.
  */
-#define FETCH_BYTES (4 * 1024 * 1024)
+#define FETCH_BYTES (8 * 1024 * 1024 / 3)
 /* Bytes of header fetched of a message over max_message_size. */
 #define HEADER_MAX (128 * 1024)
 
@@ -142,7 +142,7 @@ fetcher_main(void *arg)
 		pthread_mutex_lock(&fe->mu);
 		/* Waiting for the main loop, it holds nothing a fork could copy. */
 		thread_quiet();
-		while (fe->ready != NULL && !fe->quit)
+		while (fe->nready == FETCH_AHEAD && !fe->quit)
 			pthread_cond_wait(&fe->cv, &fe->mu);
 		next = fe->next;
 		go = !fe->quit && !*fe->stop && next < fe->n;
@@ -153,7 +153,7 @@ fetcher_main(void *arg)
 		b = fetch_batch(fe, next);
 		rc = b->rc;
 		pthread_mutex_lock(&fe->mu);
-		fe->ready = b;
+		fe->ready[fe->nready++] = b;
 		fe->next = next + b->nuids;
 		pthread_cond_broadcast(&fe->cv);
 		pthread_mutex_unlock(&fe->mu);
@@ -190,16 +190,27 @@ fetcher_begin(struct fetcher *fe, struct imap *im, const uint32_t *uids,
 	fe->running = 1;
 }
 
+/* The first batch fetched ahead, taken off the queue (NULL: none). */
+static struct batch *
+take_ready(struct fetcher *fe)
+{
+	struct batch *b = fe->ready[0];
+
+	if (fe->nready == 0)
+		return NULL;
+	fe->nready--;
+	memmove(fe->ready, fe->ready + 1, fe->nready * sizeof(b));
+	return b;
+}
+
 struct batch *
 fetcher_next(struct fetcher *fe)
 {
 	struct batch *b;
 
 	if (!fe->running) {
-		if ((b = fe->ready) != NULL) {	/* the thread's last */
-			fe->ready = NULL;
+		if ((b = take_ready(fe)) != NULL)	/* the thread's */
 			return b;
-		}
 		if (*fe->stop || fe->next >= fe->n)
 			return NULL;
 		b = fetch_batch(fe, fe->next);
@@ -208,10 +219,9 @@ fetcher_next(struct fetcher *fe)
 		return b;
 	}
 	pthread_mutex_lock(&fe->mu);
-	while (fe->ready == NULL && !fe->done)
+	while (fe->nready == 0 && !fe->done)
 		thread_wait(&fe->cv, &fe->mu);
-	b = fe->ready;
-	fe->ready = NULL;
+	b = take_ready(fe);
 	pthread_cond_broadcast(&fe->cv);
 	pthread_mutex_unlock(&fe->mu);
 	return b;
@@ -244,8 +254,8 @@ void
 fetcher_end(struct fetcher *fe)
 {
 	fetcher_alone(fe);
-	batch_free(fe->ready);
-	fe->ready = NULL;
+	while (fe->nready > 0)
+		batch_free(take_ready(fe));
 }
 
 void

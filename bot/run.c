@@ -51,7 +51,7 @@ struct runner {
 	size_t ahead;		/* got[0..ahead) told to the parser already */
 	struct sender sender;	/* sends while the next batch comes */
 	struct filer filer;	/* files while the next batch comes */
-	struct fetcher fetch;	/* fetches the next batch meanwhile */
+	struct fetcher fetch;	/* fetches the next batches meanwhile */
 	struct checkpointer ckpt;	/* checkpoints while it is decided */
 	/* The outbox's pace per kind: kept across reloads. */
 	struct outbox_limits limits;

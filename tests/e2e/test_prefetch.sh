@@ -1,10 +1,11 @@
 #!/bin/bash
-# A backlog is fetched one batch ahead (issue 21): a thread on the main
-# IMAP connection fetches the next batch while the bot decides the
-# current one.  Shown by the order of events, not by time: deciding the
-# last message of the first batch is made slow (the test-only fault
-# point, REFBOT_FAULT=slow-subject:TEXT), and the second batch's fetch
-# is logged (-v) before that message's decision.  Then the connections
+# A backlog is fetched two batches ahead (issue 21): a thread on the main
+# IMAP connection fetches the next two batches while the bot decides the
+# current one, and no more.  Shown by the order of events, not by time:
+# deciding the last message of the first batch is made slow (the
+# test-only fault point, REFBOT_FAULT=slow-subject:TEXT), and the second
+# and third batches' fetches are logged (-v) before that message's
+# decision, the fourth's after it.  Then the connections
 # are killed (doveadm kick) while the thread is ahead: the pass ends
 # with the server gone, and the next pass handles the rest; every
 # message ends with one disposition and one acknowledgement, none twice,
@@ -14,7 +15,7 @@
 fault_injection_needed
 sandbox_start
 
-N=120
+N=170
 rb init >/dev/null
 rb partner add partner1@example.test --name "Partner One" >/dev/null
 q() { sqlite3 "$SB/refbot.db" "$1"; }
@@ -31,18 +32,23 @@ check "one pass handles the backlog (exit $rc)" [ "$rc" = 0 ]
 slow=$(line "$SB/run1.log" "deciding slowly on purpose")
 decided=$(line "$SB/run1.log" "message 50: .* replies queued")
 second=$(line "$SB/run1.log" "fetched uids 51 to 100: 50 messages")
-diag "log lines: slow decision $slow, its end $decided, second batch fetched $second"
+third=$(line "$SB/run1.log" "fetched uids 101 to 150: 50 messages")
+fourth=$(line "$SB/run1.log" "fetched uids 151 to 170: 20 messages")
+diag "log lines: slow decision $slow, its end $decided, batches 2-4 fetched $second, $third, $fourth"
 check "the first batch's last message is decided slowly" \
 	before "$slow" "$decided"
 check "the second batch was fetched before the first one's last message was decided" \
 	before "$second" "$decided"
+check "so was the third" before "$third" "$decided"
+check "the fourth waited for the first batch to be done (two ahead, no more)" \
+	before "$decided" "$fourth"
 check "every message is stored once and decided, one acknowledgement each" \
 	[ "$(q "select count(*) || '/' || count(distinct uid) || '/' || sum(disposition = 'referral') || '/' || sum(moved) from messages")/$(q "select count(distinct referral_id) from outbox where kind = 'ack'")" = "$N/$N/$N/$N/$N" ]
 check "the INBOX is empty" \
 	[ "$("$MAILTOOL" count --env "$SB/env" --user intake)" = 0 ]
 
-# The connections killed while the thread holds the second batch: the
-# first two batches are decided, what was not fetched stays on the server.
+# The connections killed while the thread holds batches ahead: those
+# fetched are decided, what was not fetched stays on the server.
 # A fresh database (the same clients again would be duplicates).
 M=200
 mv "$SB/refbot.db" "$SB/run1.db"
