@@ -14,10 +14,14 @@
 #include "util.h"
 
 /*
- * Bytes one batch may bring: at most this, or 4 x max_message_size.
- * Three batches may be in memory (one decided, two fetched ahead, the
- * server's answer to the last with its copy), so this is two thirds of
- * what it was with one batch ahead.
+ * Bytes one batch may bring: this or 4 x max_message_size, whichever is
+ * smaller.  Three batches may be in memory (one decided, two fetched
+ * ahead, the server's answer to the last with its copy), so this is two
+ * thirds of what it was with one batch ahead: the same peak where the
+ * budget is what limits a batch.  It is not for a message over the
+ * budget (a batch of its own, up to max_message_size) or for the headers
+ * of those over max_message_size (HEADER_MAX each): with two batches
+ * ahead such batches can be one more in memory.
  */
 #define FETCH_BYTES (8 * 1024 * 1024 / 3)
 /* Bytes of header fetched of a message over max_message_size. */
@@ -126,9 +130,9 @@ fetch_batch(struct fetcher *fe, size_t first)
 }
 
 /*
- * The thread: fetches a batch whenever the main loop has taken the one
- * before; ends when the list is done, on a stop, or after a batch whose
- * fetch failed.
+ * The thread: fetches a batch whenever fewer than FETCH_AHEAD wait for
+ * the main loop; ends when the list is done, on a stop, or after a batch
+ * whose fetch failed.
  */
 static void *
 fetcher_main(void *arg)
@@ -194,12 +198,14 @@ fetcher_begin(struct fetcher *fe, struct imap *im, const uint32_t *uids,
 static struct batch *
 take_ready(struct fetcher *fe)
 {
-	struct batch *b = fe->ready[0];
+	struct batch *b;
 
 	if (fe->nready == 0)
 		return NULL;
+	b = fe->ready[0];
 	fe->nready--;
 	memmove(fe->ready, fe->ready + 1, fe->nready * sizeof(b));
+	fe->ready[fe->nready] = NULL;
 	return b;
 }
 

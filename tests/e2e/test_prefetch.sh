@@ -47,8 +47,8 @@ check "every message is stored once and decided, one acknowledgement each" \
 check "the INBOX is empty" \
 	[ "$("$MAILTOOL" count --env "$SB/env" --user intake)" = 0 ]
 
-# The connections killed while the thread holds batches ahead: those
-# fetched are decided, what was not fetched stays on the server.
+# The connections killed while the thread holds batches ahead: what was
+# not decided stays on the server for the next pass.
 # A fresh database (the same clients again would be duplicates).
 M=200
 mv "$SB/refbot.db" "$SB/run1.db"
