@@ -248,7 +248,12 @@ def main():
         print("latency.floor_p50_ms %.0f" % percentile(floor, 50))
         print("latency.floor_p99_ms %.0f" % percentile(floor, 99))
         print("latency.floor_max_ms %.0f" % max(floor))
-    return 0 if len(lat) == len(sent) else 1
+    if len(lat) == len(sent):
+        return 0
+    sys.stderr.write("latency: %d of %d referrals acknowledged within 30 s "
+                     "(the daemon's log: %s)\n" % (len(lat), len(sent),
+                                                   log.name))
+    return 1
 
 
 if __name__ == "__main__":
