@@ -141,7 +141,8 @@ db_referral_keys(struct db *db, int64_t id, const char *client_key,
  * id LIMIT 1, which sorts the range in a temporary table.
  */
 #define FIRST_SQL(col) "SELECT min(id) FROM referrals WHERE " col " = ?1 " \
-	"AND created_at >= ?2 AND duplicate_of IS NULL AND {counted:status}"
+	"AND created_at >= ?2 AND duplicate_of IS NULL AND {counted:status} " \
+	"AND in_window = 1"
 
 int
 db_referral_first(struct db *db, int64_t since, const char *client_key,
@@ -167,6 +168,49 @@ db_referral_first(struct db *db, int64_t since, const char *client_key,
 		}
 	}
 	return found;
+}
+
+#define WINDOW_KEY "referrals.window"	/* in_window's bound */
+#define WINDOW_SLACK (24 * 60 * 60)	/* kept past the window */
+#define WINDOW_STEP (60 * 60)	/* cleared at most this often */
+
+/*
+ * The duplicate indexes hold the referrals marked in_window (migration
+ * 44): all those created since the bound under WINDOW_KEY (0 until the
+ * first clearing).  A lookup from since needs the bound at or before
+ * it; a longer protection_days, or a clock set back more than
+ * WINDOW_SLACK, marks the referrals from there again (the whole table
+ * read once).  With tidy, those created over WINDOW_SLACK before since
+ * leave the window, at most every WINDOW_STEP.
+ */
+int
+db_referral_window(struct db *db, int64_t since, int tidy)
+{
+	static const char bound_sql[] = "SELECT coalesce((SELECT CAST(value "
+	    "AS INTEGER) FROM settings WHERE key = '" WINDOW_KEY "'), 0)";
+	static const char mark[] = "UPDATE referrals SET in_window = 1 "
+	    "WHERE in_window = 0 AND created_at >= ?";
+	static const char clear[] = "UPDATE referrals SET in_window = 0 "
+	    "WHERE in_window = 1 AND created_at < ?";
+	static const char put[] = "INSERT OR REPLACE INTO settings (key, "
+	    "value) VALUES ('" WINDOW_KEY "', ?)";
+	int64_t bound = 0, to = since - WINDOW_SLACK;
+	int widen;
+
+	if (db_row(db, bound_sql, NOARGS, COLS(col_int64(&bound))) != 1)
+		return -1;
+	widen = since < bound;
+	if (!widen && !(tidy && to >= bound + WINDOW_STEP))
+		return 0;
+	if (db_begin(db) != 0)
+		return -1;
+	if ((widen && db_exec(db, mark, ARGS(arg_int(to))) != 0) ||
+	    db_exec(db, clear, ARGS(arg_int(to))) != 0 ||
+	    db_exec(db, put, ARGS(arg_int(to))) != 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return db_commit(db);
 }
 
 int

@@ -82,6 +82,11 @@ int db_referral_keys(struct db *, int64_t id, const char *client_key,
  */
 int db_referral_first(struct db *, int64_t since, const char *client_key,
     const char *contact_email, const char *email_domain, int64_t *id);
+/*
+ * Keeps db_referral_first's indexes to the referrals since then, and a
+ * day more; tidy: also drops those older, at most hourly.  0 or -1.
+ */
+int db_referral_window(struct db *, int64_t since, int tidy);
 /* A partner's referrals counting toward its tier in [from, to), up to id. */
 int db_partner_year_count(struct db *, int64_t partner_id, int64_t from,
     int64_t to, int64_t upto_id);

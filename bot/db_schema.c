@@ -760,6 +760,33 @@ const char *const db_migrations[] = {
 	 * with no sort (a sort is a temporary table, for every referral).
 	 */
 	"CREATE INDEX staff_rota ON staff(role, rota, email) WHERE active;",
+	/*
+	 * Issue 21, session 12: a duplicate lookup only ever asks for the
+	 * protection window, yet its three indexes held every referral ever
+	 * counted.  After years, each new referral's entries landed on three
+	 * random pages of large indexes, each written to the WAL and again
+	 * to the file: per message, the cost grew with the history.  Now
+	 * they hold only referrals marked in_window, which
+	 * db_referral_window clears once a referral is older than the
+	 * window (referrals_window finds those), so they stay the window's
+	 * size.  Every referral starts in it.
+	 */
+	"ALTER TABLE referrals ADD COLUMN in_window INTEGER NOT NULL "
+	"  DEFAULT 1;"
+	"DROP INDEX referrals_first_client;"
+	"DROP INDEX referrals_first_email;"
+	"DROP INDEX referrals_first_domain;"
+#define COUNTED "duplicate_of IS NULL AND status <> 'INCOMPLETE' AND " \
+	"status <> 'DISQUALIFIED' AND status <> 'DUPLICATE' AND in_window = 1"
+	"CREATE INDEX referrals_first_client ON referrals(client_key, "
+	"  created_at, status, duplicate_of) WHERE " COUNTED ";"
+	"CREATE INDEX referrals_first_email ON referrals(contact_email, "
+	"  created_at, status, duplicate_of) WHERE " COUNTED ";"
+	"CREATE INDEX referrals_first_domain ON referrals(email_domain, "
+	"  created_at, status, duplicate_of) WHERE " COUNTED ";"
+#undef COUNTED
+	"CREATE INDEX referrals_window ON referrals(created_at) "
+	"  WHERE in_window = 1;",
 };
 
 const size_t db_nmigrations = nitems(db_migrations);

@@ -76,6 +76,11 @@ int intake_referral_add(struct refbot *, const struct partner *p,
  * caller's transaction; 0, or -1.
  */
 int intake_rederive(struct refbot *, int64_t id, int64_t *earlier);
+/*
+ * Drops referrals older than the protection window from duplicate
+ * detection's indexes, at most hourly (db_referral_window).  0 or -1.
+ */
+int intake_window_tidy(struct refbot *);
 
 /* Stops the parser child (a new one starts with the next message). */
 void intake_probe_stop(void);

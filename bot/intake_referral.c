@@ -84,6 +84,13 @@ intake_is_submission(const struct form *f)
 	return f->nvalues > 0 || form_role(f, FIELD_ROLE_CLIENT) != NULL;
 }
 
+/* Referrals created since then are protected (the first of a client wins). */
+static int64_t
+protected_since(const struct refbot *rb)
+{
+	return clock_now() - (int64_t)rb->cfg.protection_days * 86400;
+}
+
 /*
  * The first formal referral of d's client still protected: *first, or 0
  * when there is none (first referral wins).  0, or -1.
@@ -91,10 +98,19 @@ intake_is_submission(const struct form *f)
 static int
 first_referral(struct refbot *rb, const struct derived *d, int64_t *first)
 {
+	int64_t since = protected_since(rb);
+
 	*first = 0;
-	return db_referral_first(rb->db, clock_now() -
-	    (int64_t)rb->cfg.protection_days * 86400, d->client_key,
+	if (db_referral_window(rb->db, since, 0) != 0)
+		return -1;
+	return db_referral_first(rb->db, since, d->client_key,
 	    d->contact_email, d->domain, first) < 0 ? -1 : 0;
+}
+
+int
+intake_window_tidy(struct refbot *rb)
+{
+	return db_referral_window(rb->db, protected_since(rb), 1);
 }
 
 /*

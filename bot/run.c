@@ -660,7 +660,8 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 		    statement_schedule(rb, clock_now()) < 0 ||
 		    survey_schedule(rb, clock_now()) < 0 ||
 		    review_schedule(rb, clock_now()) < 0 ||
-		    retention_daily(rb, clock_now()) < 0) && once) {
+		    retention_daily(rb, clock_now()) < 0 ||
+		    intake_window_tidy(rb) < 0) && once) {
 			status = EX_IOERR_;
 			break;
 		}

@@ -53,4 +53,22 @@ send --from partner2 --to intake --subject "Other freelancer" --body $'Client: O
 run_once
 check "two clients on gmail.com are not duplicates" [ "$(rb referral show REF-000006 --format json | pyjson 'j["status"]')" = NEW ]
 
+# The protection window (90 days).  Globex (REF-000003) was referred 100
+# days ago; the hourly tidy (here two hours on) takes it out of the
+# duplicate indexes, and a new Globex referral is new.
+q() { sqlite3 "$SB/refbot.db" "$1"; }
+q "update referrals set created_at = strftime('%s', 'now') - 100 * 86400 where id = 3"
+REFBOT_CLOCK_OFFSET=7200 rb run --once 2>>"$SB/run.log"
+check "the hourly tidy takes a referral past the window out of the duplicate indexes" [ "$(q "select in_window from referrals where id = 3")" = 0 ]
+send --from partner1 --to intake --subject "Globex again" --body $'Client: Globex KK\nContact name: Ivy\nContact email: ivy@globex.example\nService needed: Tax\nChallenge: Close\nClient aware: yes\n'
+run_once
+check "past the window, the same client is new" [ "$(q "select status from referrals where id = 7")" = NEW ]
+# The firm lengthens the window to 120 days: Globex's first is protected
+# again, and the next referral is its duplicate, not REF-000007's.
+sed -i '/^protection_days/d' "$CONF"
+echo "protection_days = 120" >>"$CONF"
+send --from partner2 --to intake --subject "Globex once more" --body $'Client: Globex KK\nContact name: Joe\nContact email: joe@globex.example\nService needed: Tax\nChallenge: Close\nClient aware: yes\n'
+run_once
+check "a longer window finds the first referral again" [ "$(q "select status || ' ' || duplicate_of from referrals where id = 8")" = "DUPLICATE 3" ]
+
 finish
