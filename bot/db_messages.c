@@ -25,16 +25,14 @@ db_message_lookup(struct db *db, const char *mailbox, uint32_t uidvalidity,
 
 int
 db_message_insert(struct db *db, const char *mailbox, uint32_t uidvalidity,
-    uint32_t uid, const char *raw, size_t len, uint64_t size, int batched,
-    int64_t *id)
+    uint32_t uid, const char *raw, size_t len, uint64_t size, int64_t *id)
 {
 	static const char sql[] = "INSERT INTO messages (mailbox, uidvalidity, "
-	    "uid, size, raw, received_at, attempts, batch_attempts) VALUES "
-	    "(?, ?, ?, ?, ?, ?, ?7, ?7)";
+	    "uid, size, raw, received_at) VALUES (?, ?, ?, ?, ?, ?)";
 
 	return db_insert(db, sql, ARGS(arg_text(mailbox), arg_int(uidvalidity),
 	    arg_int(uid), arg_int((int64_t)size), arg_blob(raw, len),
-	    arg_int(clock_now()), arg_int(batched != 0)), id);
+	    arg_int(clock_now())), id);
 }
 
 int
@@ -71,12 +69,11 @@ db_message_set_moved(struct db *db, int64_t id)
 }
 
 int
-db_message_attempts(struct db *db, const int64_t *ids, size_t n,
-    const int *counted, int *counts)
+db_message_attempts(struct db *db, const int64_t *ids, size_t n, int *counts)
 {
 	/* No RETURNING: it keeps the row in a temporary table, each time. */
 	static const char count[] = "UPDATE messages SET attempts = "
-	    "attempts + ?, batch_attempts = batch_attempts + ? WHERE id = ?";
+	    "attempts + 1, batch_attempts = batch_attempts + ? WHERE id = ?";
 	static const char sql[] = "SELECT attempts - batch_attempts FROM "
 	    "messages WHERE id = ?";
 	size_t i;
@@ -91,19 +88,13 @@ db_message_attempts(struct db *db, const int64_t *ids, size_t n,
 		fatalx("%zu messages: attempts counted inside a transaction", n);
 	if (db_begin(db) != 0)
 		return -1;
-	for (i = 0; i < n; i++) {
-		/* Counted as a batch's when stored: alone, it was not. */
-		int pre = counted != NULL && counted[i];
-		int one = !pre, batched = pre ? -(n == 1) : n > 1;
-
-		if (((one || batched) && db_exec(db, count, ARGS(arg_int(one),
-		    arg_int(batched), arg_int(ids[i]))) != 0) ||
-		    db_row(db, sql, ARGS(arg_int(ids[i])),
-		    COLS(col_int(&counts[i]))) != 1) {
+	for (i = 0; i < n; i++)
+		if (db_exec(db, count, ARGS(arg_int(n > 1),
+		    arg_int(ids[i]))) != 0 || db_row(db, sql,
+		    ARGS(arg_int(ids[i])), COLS(col_int(&counts[i]))) != 1) {
 			db_rollback(db);
 			return -1;
 		}
-	}
 	if (db_commit(db) != 0) {
 		db_rollback(db);
 		return -1;

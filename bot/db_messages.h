@@ -20,12 +20,10 @@ int db_message_lookup(struct db *, const char *mailbox, uint32_t uidvalidity,
     int *batched);
 /*
  * raw is what was fetched: the whole message, or for one over the size
- * limit only its header; size is the whole message's size.  batched:
- * its first attempt, in a batch, is counted with it (db_message_attempts).
+ * limit only its header; size is the whole message's size.
  */
 int db_message_insert(struct db *, const char *mailbox, uint32_t uidvalidity,
-    uint32_t uid, const char *raw, size_t len, uint64_t size, int batched,
-    int64_t *id);
+    uint32_t uid, const char *raw, size_t len, uint64_t size, int64_t *id);
 /*
  * Another message (not id) already handled with this Message-ID?  One
  * set aside (unreadable, quarantined, too large) was not handled.
@@ -39,12 +37,10 @@ int db_message_set_moved(struct db *, int64_t id);
  * Counts one more attempt to process each of the n messages, together
  * (a batch attempt when n > 1), committed at once in one transaction (it
  * must not be called inside one); counts[i] gets the message's attempts
- * made alone, this one included.  counted (or NULL): counted[i], this
- * attempt was counted, as a batch's, when the message was stored.
- * Returns 0, or -1 (nothing counted).
+ * made alone, this one included.  Returns 0, or -1 (nothing counted).
  */
 int db_message_attempts(struct db *, const int64_t *ids, size_t n,
-    const int *counted, int *counts);
+    int *counts);
 
 /* One inbound message as recorded, for people (refbot message). */
 struct inbound {

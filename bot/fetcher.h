@@ -46,8 +46,6 @@ struct fetched {
 	int64_t row;
 	int alone, batched;	/* attempts before this pass: on its own,
 				   and in a batch of more than one */
-	int counted;		/* this pass's attempt counted, as a
-				   batch's, when stored (run.c) */
 	enum { F_TODO, F_LATER, F_FILE, F_FILE_REJECTED } state;
 };
 

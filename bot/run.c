@@ -131,7 +131,6 @@ store_batch(struct runner *r)
 		goto failed;
 	for (i = 0; i < r->ngot; i++) {
 		f = &r->got[i];
-		f->counted = 0;
 		disp = NULL;
 		found = db_message_lookup(rb->db, rb->cfg.imap_mailbox,
 		    imap_uidvalidity(r->im), f->uid, &f->row, &disp, &moved,
@@ -142,16 +141,9 @@ store_batch(struct runner *r)
 			f->state = F_LATER;
 		} else if (found == 0) {
 			f->alone = f->batched = 0;
-			/*
-			 * New messages of a batch are decided together:
-			 * their first attempt is counted in this commit,
-			 * not one of its own (handle_group).
-			 */
-			f->counted = r->ngot > 1;
 			if (db_message_insert(rb->db, rb->cfg.imap_mailbox,
 			    imap_uidvalidity(r->im), f->uid, f->raw, f->len,
-			    f->size ? f->size : f->len, f->counted,
-			    &f->row) != 0) {
+			    f->size ? f->size : f->len, &f->row) != 0) {
 				log_warnx("uid %u: cannot store the message, "
 				    "leaving it on the server: %s", f->uid,
 				    db_errmsg(rb->db));
@@ -230,34 +222,10 @@ decide_group(struct runner *r, const size_t *idx, size_t n,
 }
 
 /*
- * Counts an attempt for n messages of the batch (indexes into r->got),
- * committed before the work (db_message_attempts); *counts as there.  A
- * batch's new messages, decided together, were counted when stored
- * (store_batch).  0, or -1.
- */
-static int
-count_attempts(struct runner *r, const size_t *idx, size_t n, int *counts)
-{
-	int64_t rows[FETCH_BATCH];
-	int counted[FETCH_BATCH];
-	size_t i, pre = 0;
-
-	for (i = 0; i < n; i++) {
-		rows[i] = r->got[idx[i]].row;
-		pre += counted[i] = r->got[idx[i]].counted;
-	}
-	if (pre == n && n > 1) {	/* none alone yet */
-		memset(counts, 0, n * sizeof(*counts));
-		return 0;
-	}
-	return db_message_attempts(r->rb->db, rows, n, counted, counts);
-}
-
-/*
  * Handles n messages of the batch (indexes into r->got) in one
  * transaction.  Their attempts are counted first, in a commit of their
- * own or the one that stored them (count_attempts), so that a group that
- * kills the process (a crash, the watchdog) is known on the next pass.  Each message's own work is a level of the
+ * own, so that a group that kills the process (a crash, the watchdog) is
+ * known on the next pass.  Each message's own work is a level of the
  * transaction that takes no savepoint (db_begin_flat: a savepoint copies
  * every page it changes, a third of a decision's database work); if one
  * message fails, the group's work is rolled back and done again with a
@@ -267,10 +235,13 @@ static void
 handle_group(struct runner *r, const size_t *idx, size_t n)
 {
 	struct refbot *rb = r->rb;
+	int64_t rows[FETCH_BATCH];
 	int counts[FETCH_BATCH];
 	enum intake_result res[FETCH_BATCH];
 	size_t i;
 
+	for (i = 0; i < n; i++)
+		rows[i] = r->got[idx[i]].row;
 	/*
 	 * What the sender sent meanwhile is recorded first, so that a batch
 	 * that hangs or dies holds up the recording of no more than the
@@ -280,7 +251,7 @@ handle_group(struct runner *r, const size_t *idx, size_t n)
 	for (i = 0; i < n; i++)	/* test builds only */
 		if (fault_fail_attempts(r->got[idx[i]].raw, r->got[idx[i]].len))
 			goto later;
-	if (count_attempts(r, idx, n, counts) != 0 ||
+	if (db_message_attempts(rb->db, rows, n, counts) != 0 ||
 	    db_begin_flat(rb->db) != 0) {
 		log_warnx("%zu messages: database: %s", n, db_errmsg(rb->db));
 		goto later;

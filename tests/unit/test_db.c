@@ -244,14 +244,6 @@ test_referral_first(void)
 	EXPECT(ops < 400);
 }
 
-/* Message id's attempts, and those in a batch: 10 * attempts + batched. */
-static int64_t
-attempts(int64_t id)
-{
-	return db_int64(db, "SELECT 10 * attempts + batch_attempts FROM "
-	    "messages WHERE id = ?", ARGS(arg_int(id)));
-}
-
 /* Whether referral id is in the duplicate indexes (in_window). */
 static int64_t
 in_window(int64_t id)
@@ -391,23 +383,14 @@ test_no_temp_tables(void)
 	char *who;
 	sqlite3 *h = sqlite3_db_handle(db_stmt(db, "SELECT 1"));
 	sqlite3_stmt *st = NULL;
-	int64_t pid = 0, id = 0, two[2];
+	int64_t pid = 0, id = 0;
 	size_t i;
-	int seen = 0, n = 0, ns[2], pre[2] = { 1, 1 };
+	int seen = 0, n = 0;
 
 	EXPECT(db_message_seen_id(db, "<a@b>", 1) == 0);
-	EXPECT(db_message_insert(db, "INBOX", 1, 7, "x", 1, 1, 0, &id) == 0);
-	EXPECT(db_message_attempts(db, &id, 1, NULL, &n) == 0 && n == 1);
-	EXPECT(db_message_attempts(db, &id, 1, NULL, &n) == 0 && n == 2);
-	/* Counted as a batch's when stored: together, nothing more... */
-	EXPECT(db_message_insert(db, "INBOX", 1, 8, "x", 1, 1, 1, &two[0]) ==
-	    0 && db_message_insert(db, "INBOX", 1, 9, "x", 1, 1, 1,
-	    &two[1]) == 0);
-	EXPECT(db_message_attempts(db, two, 2, pre, ns) == 0 && ns[0] == 0 &&
-	    ns[1] == 0 && attempts(two[0]) == 11);
-	/* ...alone, it was not a batch's: its first alone. */
-	EXPECT(db_message_attempts(db, two, 1, pre, ns) == 0 && ns[0] == 1 &&
-	    attempts(two[0]) == 10);
+	EXPECT(db_message_insert(db, "INBOX", 1, 7, "x", 1, 1, &id) == 0);
+	EXPECT(db_message_attempts(db, &id, 1, &n) == 0 && n == 1);
+	EXPECT(db_message_attempts(db, &id, 1, &n) == 0 && n == 2);
 	EXPECT(db_partner_add(db, "Temp", "temp@example.com", "en", &pid) ==
 	    0);
 	EXPECT(db_referral_insert(db, pid, 0, "NEW", "C", NULL, NULL, NULL,
