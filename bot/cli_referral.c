@@ -290,7 +290,8 @@ amend_field(struct refbot *rb, int64_t id, const char *kv, const char *why)
 	}
 	const struct render_var vars[] = { { "name", key }, { "text", why } };
 
-	if (db_begin(rb->db) != 0 || db_referral_field(rb->db, id, key,
+	if (intake_window_tidy(rb) != 0 || db_begin(rb->db) != 0 ||
+	    db_referral_field(rb->db, id, key,
 	    eq + 1) != 0 || intake_rederive(rb, id, &earlier) != 0 ||
 	    history_add_words(rb, id, cli_actor(), "AMEND", NULL, NULL, NULL,
 	    why ? "history.field-corrected-note" : "history.field-corrected",

@@ -97,8 +97,9 @@ add(struct refbot *rb, const struct partner *p, const struct fields *fs,
 		form_free(&f);
 		return EX_DATAERR_;
 	}
-	if (db_begin(rb->db) != 0 || intake_referral_add(rb, p, &f, o, 0, &id,
-	    &detail) != 0 || db_commit(rb->db) != 0) {
+	if (intake_window_tidy(rb) != 0 || db_begin(rb->db) != 0 ||
+	    intake_referral_add(rb, p, &f, o, 0, &id, &detail) != 0 ||
+	    db_commit(rb->db) != 0) {
 		db_rollback(rb->db);
 		rc = rb->text_failed != NULL ? EX_CONFIG_ : cli_db_error(rb);
 		if (rb->text_failed != NULL)

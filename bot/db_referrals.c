@@ -136,7 +136,7 @@ db_referral_keys(struct db *db, int64_t id, const char *client_key,
 /*
  * The first formal referral of the same client still counting: not a
  * duplicate itself, not waiting for the partner, not turned away.  One
- * query per key, each reading only its covering index (migration 42):
+ * query per key, each reading only its covering index (migration 45):
  * the first by id of any key is the first of all.  min(id), not ORDER BY
  * id LIMIT 1, which sorts the range in a temporary table.
  */
@@ -183,21 +183,36 @@ db_referral_first(struct db *db, int64_t since, const char *client_key,
  * read once).  With tidy, those created over WINDOW_SLACK before since
  * leave the window, at most every WINDOW_STEP.
  */
+static int64_t
+window_bound(struct db *db)
+{
+	static const char sql[] = "SELECT coalesce((SELECT CAST(value AS "
+	    "INTEGER) FROM settings WHERE key = '" WINDOW_KEY "'), 0)";
+
+	return db_int64(db, sql, NOARGS);
+}
+
+int
+db_referral_window_covers(struct db *db, int64_t since)
+{
+	int64_t bound = window_bound(db);
+
+	return bound < 0 ? -1 : bound <= since;
+}
+
 int
 db_referral_window(struct db *db, int64_t since, int tidy)
 {
-	static const char bound_sql[] = "SELECT coalesce((SELECT CAST(value "
-	    "AS INTEGER) FROM settings WHERE key = '" WINDOW_KEY "'), 0)";
 	static const char mark[] = "UPDATE referrals SET in_window = 1 "
 	    "WHERE in_window = 0 AND created_at >= ?";
 	static const char clear[] = "UPDATE referrals SET in_window = 0 "
 	    "WHERE in_window = 1 AND created_at < ?";
 	static const char put[] = "INSERT OR REPLACE INTO settings (key, "
 	    "value) VALUES ('" WINDOW_KEY "', ?)";
-	int64_t bound = 0, to = since - WINDOW_SLACK;
+	int64_t bound, to = since - WINDOW_SLACK;
 	int widen;
 
-	if (db_row(db, bound_sql, NOARGS, COLS(col_int64(&bound))) != 1)
+	if ((bound = window_bound(db)) < 0)
 		return -1;
 	widen = since < bound;
 	if (!widen && !(tidy && to >= bound + WINDOW_STEP))

@@ -87,6 +87,8 @@ int db_referral_first(struct db *, int64_t since, const char *client_key,
  * day more; tidy: also drops those older, at most hourly.  0 or -1.
  */
 int db_referral_window(struct db *, int64_t since, int tidy);
+/* Whether db_referral_first can look from since: 1, 0, or -1. */
+int db_referral_window_covers(struct db *, int64_t since);
 /* A partner's referrals counting toward its tier in [from, to), up to id. */
 int db_partner_year_count(struct db *, int64_t partner_id, int64_t from,
     int64_t to, int64_t upto_id);

@@ -77,8 +77,10 @@ int intake_referral_add(struct refbot *, const struct partner *p,
  */
 int intake_rederive(struct refbot *, int64_t id, int64_t *earlier);
 /*
- * Drops referrals older than the protection window from duplicate
- * detection's indexes, at most hourly (db_referral_window).  0 or -1.
+ * Puts the referrals of a lengthened protection window back in duplicate
+ * detection's indexes, and drops those older than the window, at most
+ * hourly (db_referral_window): before any referral is looked up, outside
+ * a transaction.  0 or -1.
  */
 int intake_window_tidy(struct refbot *);
 

@@ -99,10 +99,17 @@ static int
 first_referral(struct refbot *rb, const struct derived *d, int64_t *first)
 {
 	int64_t since = protected_since(rb);
+	int r;
 
 	*first = 0;
-	if (db_referral_window(rb->db, since, 0) != 0)
+	/* Widened before, outside the transaction (intake_window_tidy). */
+	if ((r = db_referral_window_covers(rb->db, since)) <= 0) {
+		if (r == 0)
+			log_warnx("duplicate detection cannot look back %d "
+			    "days yet (the window was not widened)",
+			    rb->cfg.protection_days);
 		return -1;
+	}
 	return db_referral_first(rb->db, since, d->client_key,
 	    d->contact_email, d->domain, first) < 0 ? -1 : 0;
 }

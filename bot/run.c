@@ -637,6 +637,10 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 			}
 			backoff = 5;
 		}
+		/* Before any lookup (a lengthened protection_days). */
+		if (intake_window_tidy(rb) != 0)
+			log_warnx("duplicate detection's window: %s",
+			    db_errmsg(rb->db));
 		rc = process_mailbox(&r);
 		/*
 		 * It sends what is due, then the limited kinds go below,
@@ -660,8 +664,7 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 		    statement_schedule(rb, clock_now()) < 0 ||
 		    survey_schedule(rb, clock_now()) < 0 ||
 		    review_schedule(rb, clock_now()) < 0 ||
-		    retention_daily(rb, clock_now()) < 0 ||
-		    intake_window_tidy(rb) < 0) && once) {
+		    retention_daily(rb, clock_now()) < 0) && once) {
 			status = EX_IOERR_;
 			break;
 		}

@@ -264,7 +264,7 @@ test_referral_window(void)
 	static const char bound[] = "SELECT CAST(value AS INTEGER) FROM "
 	    "settings WHERE key = 'referrals.window'";
 	const int64_t day = 86400, t0 = 50 * day;
-	int64_t pid = 0, old, recent, got = 0;
+	int64_t pid = 0, old, recent, got = 0, seq;
 
 	EXPECT(db_partner_add(db, "Window", "window@example.com", "en",
 	    &pid) == 0);
@@ -280,8 +280,15 @@ test_referral_window(void)
 	/* Less than an hour on: nothing to do. */
 	EXPECT(db_referral_window(db, t0 + day - 1, 1) == 0);
 	EXPECT(db_int64(db, bound, NOARGS) == t0 - 3600);
+	seq = db_int64(db, "SELECT change_seq FROM referrals WHERE id = ?",
+	    ARGS(arg_int(old)));
 	EXPECT(db_referral_window(db, t0 + 5 * day, 1) == 0);
 	EXPECT(in_window(old) == 0 && in_window(recent) == 1);
+	/* Leaving the window is no change for exports (migration 45). */
+	EXPECT(db_int64(db, "SELECT change_seq FROM referrals WHERE id = ?",
+	    ARGS(arg_int(old))) == seq);
+	EXPECT(db_referral_window_covers(db, t0 + 4 * day) == 1 &&
+	    db_referral_window_covers(db, t0 - day) == 0);
 	EXPECT(db_int64(db, bound, NOARGS) == t0 + 4 * day);
 	EXPECT(db_referral_first(db, t0 + 5 * day, "w-co", NULL, NULL,
 	    &got) == 1 && got == recent);
@@ -291,7 +298,7 @@ test_referral_window(void)
 	/* ...until the window is widened to there. */
 	EXPECT(db_referral_window(db, t0 - day, 0) == 0);
 	EXPECT(in_window(old) == 1 && db_int64(db, bound, NOARGS) ==
-	    t0 - 2 * day);
+	    t0 - 2 * day && db_referral_window_covers(db, t0 - day) == 1);
 	EXPECT(db_referral_first(db, t0 - day, "w-co", NULL, NULL, &got) ==
 	    1 && got == old);
 	/* The bound as it was, for the tests after. */
@@ -378,7 +385,7 @@ test_no_temp_tables(void)
 	    "UPDATE staff", "UPDATE messages SET attempts" };
 	static const char *const rota[] = { "a@staff.test", "b@staff.test",
 	    "a@staff.test" };
-	/* db_referral_window's, hourly, reads the index it changes: may. */
+	/* db_referral_window's, before a pass, reads the index it changes. */
 	static const char hourly[] = "UPDATE referrals SET in_window";
 	char *who;
 	sqlite3 *h = sqlite3_db_handle(db_stmt(db, "SELECT 1"));
