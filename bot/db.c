@@ -534,7 +534,7 @@ int
 db_migrate(struct db *db, char **errstr)
 {
 	int v = db_schema_version(db);
-	int target = fault_schema_stop((int)db_nmigrations);
+	int target = fault_schema_stop((int)db_migration_count());
 	char *err = NULL, *sql;
 
 	if (v < 0) {
@@ -549,7 +549,7 @@ db_migrate(struct db *db, char **errstr)
 	}
 	for (; v < target; v++) {
 		sql = xasprintf("BEGIN IMMEDIATE;%s;PRAGMA user_version=%d;"
-		    "COMMIT;", db_migrations[v], v + 1);
+		    "COMMIT;", db_migration((size_t)v), v + 1);
 		if (sqlite3_exec(db->h, sql, NULL, NULL, &err) != SQLITE_OK) {
 			*errstr = xasprintf("migrating to schema version %d: "
 			    "%s", v + 1, err ? err : "?");

@@ -149,8 +149,13 @@ void db_referral_row(sqlite3_stmt *, struct referral *);
 int db_referral_rows(struct db *, const char *sql, const struct dbarg *,
     size_t, int (*cb)(const struct referral *, void *), void *arg);
 
-/* The schema, one step per version (db_schema.c). */
-extern const char *const db_migrations[];
-extern const size_t db_nmigrations;
+/*
+ * The schema, one step per version: step i (from 0) makes version i + 1
+ * (db_schema.c, and its later steps, db_schema_late.c).
+ */
+const char *db_migration(size_t i);
+size_t db_migration_count(void);
+extern const char *const db_late_steps[];
+extern const size_t db_nlate_steps;
 
 #endif

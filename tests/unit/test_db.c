@@ -719,13 +719,13 @@ test_partner_domains(void)
 
 		EXPECT(sqlite3_exec(h, "DROP TABLE partner_domains", NULL,
 		    NULL, NULL) == SQLITE_OK);
-		size_t m = db_nmigrations;
+		size_t m = db_migration_count();
 
-		while (m-- > 0 && strstr(db_migrations[m],
+		while (m-- > 0 && strstr(db_migration(m),
 		    "CREATE TABLE partner_domains") == NULL)
 			;
-		EXPECT(m < db_nmigrations && sqlite3_exec(h, db_migrations[m],
-		    NULL, NULL, NULL) == SQLITE_OK);
+		EXPECT(m < db_migration_count() && sqlite3_exec(h,
+		    db_migration(m), NULL, NULL, NULL) == SQLITE_OK);
 	}
 	EXPECT(sender_partner("x@firm-a.org") == a);
 	EXPECT(sender_partner("x@shared.example") == c);
