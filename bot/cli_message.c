@@ -217,6 +217,11 @@ message_retry(struct refbot *rb, const char *idstr)
 
 	if ((rc = get_message(rb, idstr, &m)) != 0)
 		return rc;
+	/* Before any lookup (a lengthened protection_days). */
+	if (intake_window_tidy(rb) != 0) {
+		inbound_free(&m);
+		return cli_db_error(rb);
+	}
 	if ((r = db_message_retry(rb->db, m.id)) <= 0) {
 		if (r < 0)
 			rc = cli_db_error(rb);

@@ -70,5 +70,15 @@ echo "protection_days = 120" >>"$CONF"
 send --from partner2 --to intake --subject "Globex once more" --body $'Client: Globex KK\nContact name: Joe\nContact email: joe@globex.example\nService needed: Tax\nChallenge: Close\nClient aware: yes\n'
 run_once
 check "a longer window finds the first referral again" [ "$(q "select status || ' ' || duplicate_of from referrals where id = 8")" = "DUPLICATE 3" ]
+# So does the CLI, with no pass of the daemon in between: the lone
+# consultant (REF-000005), 140 days old, leaves the 120-day window at
+# the next tidy; at 150 days, "referral add" finds it again.
+q "update referrals set created_at = strftime('%s', 'now') - 140 * 86400 where id = 5"
+REFBOT_CLOCK_OFFSET=10800 rb run --once 2>>"$SB/run.log"
+check "the tidy takes it out of the window" [ "$(q "select in_window from referrals where id = 5")" = 0 ]
+sed -i '/^protection_days/d' "$CONF"
+echo "protection_days = 150" >>"$CONF"
+check "referral add with a longer window" rb referral add --partner partner2@example.test --quiet --field client="Lone Consultant" --field contact_name=Ann --field contact_email=ann@gmail.com --field service=Tax --field challenge=Setup --field client_aware=yes
+check "finds the first referral again" [ "$(q "select status || ' ' || duplicate_of from referrals where id = 9")" = "DUPLICATE 5" ]
 
 finish
