@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -44,18 +45,16 @@ struct outmsg {
 };
 
 /*
- * The child: its pid, our end of its socket (non-blocking), messages
- * served, and the messages sent to it whose answers are not read yet, in
- * order.  Of those, sent[out] and after are not all written yet (from
- * outoff in sent[out]): they are written as the socket takes them, so
- * that the bot never blocks writing while the child blocks writing its
- * answers.  deaf: writing failed (the child is gone); what it answered
+ * The child: its pid, our end of its socket (non-blocking), and the
+ * messages sent to it whose answers are not read yet, in order.  Of
+ * those, sent[out] and after are not all written yet (from outoff in
+ * sent[out]): they are written as the socket takes them, so that the
+ * bot never blocks writing while the child blocks writing its answers.  deaf: writing failed (the child is gone); what it answered
  * before is still read.
  */
 static struct {
 	pid_t pid;
 	int fd;
-	unsigned served;
 	struct outmsg sent[AHEAD_MAX];
 	size_t nsent, out, outoff;
 	int deaf;
@@ -104,13 +103,18 @@ send_full(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+/* How a worker that served PARSERCHILD_RECYCLE messages exits. */
+#define WORKER_RECYCLED 75
+
 /*
- * The child's loop: a length, that many bytes, analyze() under a CPU
+ * A worker's loop: a length, that many bytes, analyze() under a CPU
  * limit of PARSERCHILD_CPU_LIMIT seconds more than it has used so far,
- * the analysis back.  It leaves when the bot closes the socket.
+ * the analysis back.  It leaves when the bot closes the socket (0), or
+ * after PARSERCHILD_RECYCLE messages (WORKER_RECYCLED): it reads no byte
+ * past the last of those, so the next worker takes the next message.
  */
 _Noreturn static void
-child_main(const struct analyze_opts *o, int fd)
+worker_main(const struct analyze_opts *o, int fd)
 {
 	struct analysis a;
 	struct rusage ru;
@@ -119,20 +123,10 @@ child_main(const struct analyze_opts *o, int fd)
 	char *buf = NULL;
 	size_t cap = 0;
 	uint64_t len, olen;
+	unsigned served;
 
-	/* Only the bot stops it (by closing the socket), never a signal. */
-	signal(SIGTERM, SIG_IGN);
-	signal(SIGINT, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
-	/* Nothing of the bot's (IMAP, SMTP, database) stays open here. */
-	if (fd != 3) {
-		if (dup2(fd, 3) < 0)
-			_exit(71);
-		fd = 3;
-	}
-	closefrom(4);
 	buf_init(&out);
-	for (;;) {
+	for (served = 0; served < PARSERCHILD_RECYCLE; served++) {
 		if (read_full(fd, &len, sizeof(len)) != 0)
 			_exit(0);
 		if (len > SIZE_MAX)
@@ -163,6 +157,64 @@ child_main(const struct analyze_opts *o, int fd)
 		if (send_full(fd, &olen, sizeof(olen)) != 0 ||
 		    send_full(fd, out.data, out.len) != 0)
 			_exit(0);
+	}
+	_exit(WORKER_RECYCLED);
+}
+
+/*
+ * The child: it forks a worker from itself, and a fresh one each time
+ * the last has served its PARSERCHILD_RECYCLE messages.  So the bot forks
+ * once, not every PARSERCHILD_RECYCLE messages: a fork of the bot waits
+ * for its threads to be quiet, and then costs it a page fault for each
+ * page it writes, a seventh of ingest's time (issue 21).  A worker that
+ * ends otherwise (the socket's end, a crash, its CPU limit) ends the
+ * child the same way, so the bot sees what the worker did.
+ */
+_Noreturn static void
+child_main(const struct analyze_opts *o, int fd)
+{
+	struct rlimit nocore = { 0, 0 };
+	pid_t self, pid;
+	sigset_t sig;
+	int status;
+
+	/* Only the bot stops it (by closing the socket), never a signal. */
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	/* Nothing of the bot's (IMAP, SMTP, database) stays open here. */
+	if (fd != 3) {
+		if (dup2(fd, 3) < 0)
+			_exit(71);
+		fd = 3;
+	}
+	closefrom(4);
+	self = getpid();
+	for (;;) {
+		if ((pid = fork()) < 0)
+			_exit(71);
+		if (pid == 0) {
+			/* It goes with the child (the bot's kill). */
+			if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
+			    getppid() != self)
+				_exit(71);
+			worker_main(o, fd);
+		}
+		while (waitpid(pid, &status, 0) < 0)
+			if (errno != EINTR)
+				_exit(71);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == WORKER_RECYCLED)
+			continue;
+		if (!WIFSIGNALED(status))
+			_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 71);
+		/* The worker's signal, without a second core dump. */
+		(void)setrlimit(RLIMIT_CORE, &nocore);
+		signal(WTERMSIG(status), SIG_DFL);
+		sigemptyset(&sig);
+		sigaddset(&sig, WTERMSIG(status));
+		sigprocmask(SIG_UNBLOCK, &sig, NULL);
+		raise(WTERMSIG(status));
+		_exit(71);
 	}
 }
 
@@ -221,7 +273,6 @@ child_start(const struct analyze_opts *o)
 	(void)fcntl(sv[0], F_SETFL, O_NONBLOCK);
 	child.pid = pid;
 	child.fd = sv[0];
-	child.served = 0;
 	starts++;
 	return 0;
 }
@@ -287,16 +338,14 @@ push(const char *raw, size_t len, int queued)
 }
 
 /*
- * Sends ahead what the caller will ask about, up to AHEAD_MAX and not
- * past the child's recycling, so that the child parses it while the
- * caller acts on what was answered.
+ * Sends ahead what the caller will ask about, up to AHEAD_MAX, so that
+ * the child parses it while the caller acts on what was answered.
  */
 static void
 pump(void)
 {
 	while (child.pid >= 0 && !child.deaf && qat < nqueue &&
-	    child.nsent < AHEAD_MAX &&
-	    child.served + child.nsent < PARSERCHILD_RECYCLE) {
+	    child.nsent < AHEAD_MAX) {
 		push(queue[qat].raw, queue[qat].len, 1);
 		qat++;
 	}
@@ -398,8 +447,6 @@ take_answer(char **ans, uint64_t *alen, int *whole, const char **err)
 	child.nsent--;
 	memmove(child.sent, child.sent + 1,
 	    child.nsent * sizeof(child.sent[0]));
-	if (r > 0)
-		child.served++;
 	return r;
 }
 
@@ -463,8 +510,7 @@ parserchild_analyze(const struct analyze_opts *o, const char *raw,
 		 * whose answers are then lost (a new child).
 		 */
 		if ((k = sent_index(raw, len)) == child.nsent) {
-			if (child.nsent > 0 || (child.pid >= 0 &&
-			    child.served >= PARSERCHILD_RECYCLE))
+			if (child.nsent > 0)
 				parserchild_stop();
 			queue_skip(raw, len);
 			if (child.pid < 0 && child_start(o) != 0) {

@@ -7,8 +7,9 @@
  * analysis back as bytes (parsers/wire.h) that the bot checks: each
  * message is parsed once.  The child is long-lived (a fork per message
  * cost more than the parse itself, issue 8): it is restarted after a
- * crash, every PARSERCHILD_RECYCLE messages, and by parserchild_stop on a
- * reload (it holds the configuration it was forked with).
+ * crash and by parserchild_stop on a reload (it holds the configuration
+ * it was forked with).  It parses in a worker forked from itself, a
+ * fresh one every PARSERCHILD_RECYCLE messages.
  */
 #ifndef REFBOT_PARSERCHILD_H
 #define REFBOT_PARSERCHILD_H
@@ -21,7 +22,7 @@
 #define PARSERCHILD_CPU_LIMIT 20
 /* Wall-clock seconds before a parser that neither answers nor dies is killed. */
 #define PARSERCHILD_WALL_LIMIT (6 * PARSERCHILD_CPU_LIMIT)
-/* Messages one parser child serves before a fresh one: bounds any leak. */
+/* Messages one worker serves before a fresh one: bounds any leak. */
 #define PARSERCHILD_RECYCLE 1000
 
 /*
