@@ -28,11 +28,15 @@ db_message_insert(struct db *db, const char *mailbox, uint32_t uidvalidity,
     uint32_t uid, const char *raw, size_t len, uint64_t size, int64_t *id)
 {
 	static const char sql[] = "INSERT INTO messages (mailbox, uidvalidity, "
-	    "uid, size, raw, received_at) VALUES (?, ?, ?, ?, ?, ?)";
+	    "uid, size, received_at) VALUES (?, ?, ?, ?, ?)";
+	static const char bytes[] = "INSERT INTO raw_mail (id, raw) "
+	    "VALUES (?, ?)";
 
-	return db_insert(db, sql, ARGS(arg_text(mailbox), arg_int(uidvalidity),
-	    arg_int(uid), arg_int((int64_t)size), arg_blob(raw, len),
-	    arg_int(clock_now())), id);
+	if (db_insert(db, sql, ARGS(arg_text(mailbox), arg_int(uidvalidity),
+	    arg_int(uid), arg_int((int64_t)size), arg_int(clock_now())),
+	    id) != 0)
+		return -1;
+	return db_exec(db, bytes, ARGS(arg_int(*id), arg_blob(raw, len)));
 }
 
 int
@@ -118,6 +122,8 @@ inbound_free(struct inbound *m)
 #define INBOUND_COLUMNS "id, mailbox, uidvalidity, uid, message_id, size, " \
 	"received_at, processed_at, disposition, detail, referral_id, moved, " \
 	"attempts, length(raw), "
+/* Each message with its raw bytes (raw_mail), as INBOUND_COLUMNS reads. */
+#define WITH_RAW "messages LEFT JOIN raw_mail USING (id)"
 
 /* An INBOUND_COLUMNS row, the raw bytes (or their head) last. */
 static void
@@ -171,7 +177,7 @@ db_message_each(struct db *db, const char *disp, int64_t since,
     int (*fn)(const struct inbound *, void *), void *arg)
 {
 	static const char sql[] = "SELECT " INBOUND_COLUMNS
-	    "substr(raw, 1, ?3) FROM messages WHERE (?1 IS NULL OR "
+	    "substr(raw, 1, ?3) FROM " WITH_RAW " WHERE (?1 IS NULL OR "
 	    "disposition = ?1) AND received_at >= ?2 ORDER BY id";
 	struct each_ctx c = { fn, arg };
 
@@ -189,8 +195,8 @@ get_row(sqlite3_stmt *st, void *arg)
 int
 db_message_get(struct db *db, int64_t id, struct inbound *m)
 {
-	static const char sql[] = "SELECT " INBOUND_COLUMNS "raw FROM messages "
-	    "WHERE id = ?";
+	static const char sql[] = "SELECT " INBOUND_COLUMNS "raw FROM "
+	    WITH_RAW " WHERE id = ?";
 
 	return db_row_with(db, sql, ARGS(arg_int(id)), get_row, m);
 }
@@ -202,7 +208,8 @@ db_message_retry(struct db *db, int64_t id)
 	    "disposition = 'pending', detail = NULL, processed_at = NULL, "
 	    "attempts = 1, batch_attempts = 0 WHERE id = ? "
 	    "AND disposition IN ('quarantined', 'unreadable') AND "
-	    "length(raw) >= size";
+	    "(SELECT length(raw) FROM raw_mail r WHERE r.id = messages.id) "
+	    ">= size";
 
 	return db_changes(db, sql, ARGS(arg_int(id)));
 }

@@ -1,7 +1,8 @@
 /*
  * db_messages: the inbound messages as fetched, with their processing
- * attempts and disposition (the messages table; their files are in
- * db_attachments).  Returns as in db.h.
+ * attempts and disposition (the messages table; their raw bytes are in
+ * raw_mail, written once, and their files in db_attachments).  Returns
+ * as in db.h.
  */
 #ifndef REFBOT_DB_MESSAGES_H
 #define REFBOT_DB_MESSAGES_H

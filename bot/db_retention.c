@@ -79,13 +79,13 @@ db_purge_raw(struct db *db, int64_t before, int64_t now, struct erasure *e)
 	/*
 	 * Only mail handled and filed: a pending message is read again
 	 * after a restart.  Every purge here, in db_anonymise_referral and
-	 * in db_forget sets messages.purged_at: stored attachment bytes
-	 * (issue 19 item 2) go with their message by a trigger on that
-	 * column (AFTER UPDATE OF purged_at ON messages ... WHERE
-	 * message_row = NEW.id), one hook for the three.
+	 * in db_forget sets messages.purged_at: the raw mail (raw_mail)
+	 * and stored attachment bytes (issue 19 item 2) go with their
+	 * message by triggers on that column (AFTER UPDATE OF purged_at ON
+	 * messages ... WHERE ... = NEW.id), one hook for the three.
 	 */
-	static const char msgs[] = "UPDATE messages SET raw = X'', purged_at "
-	    "= ?2 WHERE purged_at IS NULL AND received_at < ?1 AND moved = 1 "
+	static const char msgs[] = "UPDATE messages SET purged_at = ?2 "
+	    "WHERE purged_at IS NULL AND received_at < ?1 AND moved = 1 "
 	    "AND disposition <> 'pending'";
 	static const char out[] = "UPDATE outbox SET data = X'', purged_at = "
 	    "?2 WHERE purged_at IS NULL AND status IN ('sent', 'bounced') AND "
@@ -166,8 +166,8 @@ db_anonymise_referral(struct db *db, int64_t id, int64_t now,
 	"UNION SELECT message_row FROM referrals WHERE id = ?1)"
 	static const char att[] = "UPDATE attachments SET name = ?2 WHERE "
 	    "name <> ?2 AND message_row IN " ITS_MESSAGES;
-	static const char msgs[] = "UPDATE messages SET raw = X'', purged_at "
-	    "= ?2 WHERE purged_at IS NULL AND id IN " ITS_MESSAGES;
+	static const char msgs[] = "UPDATE messages SET purged_at = ?2 "
+	    "WHERE purged_at IS NULL AND id IN " ITS_MESSAGES;
 #undef ITS_MESSAGES
 	static const char out[] = PURGE_OUTBOX " WHERE referral_id = ?1 AND "
 	    "purged_at IS NULL";
@@ -222,9 +222,9 @@ db_forget(struct db *db, const char *email, int64_t now, struct erasure *e)
 	    "UPDATE referrals SET " SCRUB("inbound_message_id") ", "
 	    SCRUB("submitted_by") " WHERE " HAS("inbound_message_id") " OR "
 	    HAS("submitted_by"),
-	    "UPDATE messages SET raw = X'', purged_at = coalesce(purged_at, "
-	    "?2), " SCRUB("detail") ", " SCRUB("message_id") " WHERE "
-	    HAS("raw") " OR " HAS("detail") " OR "
+	    "UPDATE messages SET purged_at = coalesce(purged_at, ?2), "
+	    SCRUB("detail") ", " SCRUB("message_id") " WHERE id IN (SELECT "
+	    "id FROM raw_mail WHERE " HAS("raw") ") OR " HAS("detail") " OR "
 	    HAS("message_id"),
 	    "UPDATE attachments SET name = ?3 WHERE " HAS("name"),
 	    PURGE_OUTBOX ", " SCRUB("rcpt") ", " SCRUB("cc") ", "

@@ -82,7 +82,8 @@ noid=$(/usr/bin/python3 - "$SB/refbot.db" <<'PY'
 import re, sqlite3, sys
 n = 0
 for disp, mid, raw in sqlite3.connect(sys.argv[1]).execute(
-        "select disposition, message_id, raw from messages where disposition "
+        "select disposition, message_id, raw from messages join raw_mail "
+        "using (id) where disposition "
         "in ('unreadable', 'quarantined', 'too-large')"):
     head = re.split(rb"\r?\n\r?\n", bytes(raw), maxsplit=1)[0]
     m = re.search(rb"^message-id:[ \t]*<([!-=?-~]+@[!-=?-~]+)>", head, re.I | re.M)

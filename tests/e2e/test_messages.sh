@@ -27,7 +27,7 @@ count() { "$MAILTOOL" count --env "$SB/env" --user "$@"; }
 wait_for() { "$MAILTOOL" wait --env "$SB/env" --user "$1" --count "$2" --timeout 20 >/dev/null; }
 fetch() { "$MAILTOOL" fetch --env "$SB/env" --user "$1" --format json; }
 db() { sqlite3 "$SB/refbot.db" "$@"; }
-row() { db "select id from messages where instr(raw, '$1') > 0" 2>/dev/null; }
+row() { db "select id from messages join raw_mail using (id) where instr(raw, '$1') > 0" 2>/dev/null; }
 # deliver FILE: into the intake INBOX as it is.
 deliver() { maildir_put "$1"; }
 C="$REFBOT_SRC/tests/data/corpus"
@@ -48,7 +48,7 @@ deliver "$SB/hang.eml"
 # The last message hangs its handling (a test-only fault point) until the
 # run is killed: three times, then the next run quarantines it.
 for i in 1 2 3 4 5 6; do
-	[ "$(db "select disposition from messages where instr(raw, 'HANG-ME') > 0" 2>/dev/null)" = quarantined ] && break
+	[ "$(db "select disposition from messages join raw_mail using (id) where instr(raw, 'HANG-ME') > 0" 2>/dev/null)" = quarantined ] && break
 	{ REFBOT_FAULT=hang-subject:HANG-ME timeout -s KILL 10 \
 		"$REFBOT" --config "$CONF" run --once 2>>"$SB/run.log"; } 2>/dev/null
 done
@@ -147,5 +147,20 @@ created=$(rb referral show REF-000001 --format json | pyjson 'j["created_at"]')
 check "the CLI gives times with the offset ($created)" grep -qE "^[0-9-]{10}T[0-9:]{8}\+09:00$" <<<"$created"
 when=$(db "select received_at from messages where id = $r1")
 check "and message show too" grep -qF "Received:    $(TZ=Asia/Tokyo date -d "@$when" +%Y-%m-%dT%H:%M:%S+09:00)" <<<"$show"
+
+# --- Issue 21: raw mail in a table of its own (version 46).  A database
+# from before (fault point schema-stop:45) with a stored message, then
+# opened by this refbot: the bytes moved, and show --raw still gives them.
+sed "s|$SB/refbot.db|$SB/old.db|" "$CONF" >"$SB/old.conf"
+REFBOT_FAULT="schema-stop:45" "$REFBOT" --config "$SB/old.conf" init >/dev/null 2>&1
+sqlite3 "$SB/old.db" "insert into messages (id, mailbox, uidvalidity, uid,
+	size, raw, received_at, disposition) values (7, 'INBOX', 1, 1,
+	length(readfile('$C/bad-no-headers.eml')),
+	readfile('$C/bad-no-headers.eml'), 1000, 'unreadable')"
+"$REFBOT" --config "$SB/old.conf" init >/dev/null 2>&1
+check "a migrated database keeps raw mail out of its messages rows" \
+	[ "$(sqlite3 "$SB/old.db" "select (select count(*) from pragma_table_info('messages') where name = 'raw') || '/' || (select count(*) from raw_mail where id = 7)")" = 0/1 ]
+check "... and message show --raw gives the bytes stored before" \
+	cmp -s <("$REFBOT" --config "$SB/old.conf" message show 7 --raw) "$C/bad-no-headers.eml"
 
 finish

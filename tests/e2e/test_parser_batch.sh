@@ -32,7 +32,7 @@ check "the three crashes are laid at their own messages" \
 	[ "$(q "select group_concat(message_id) from (select message_id from messages where disposition = 'unreadable' and detail like '%crashed%' order by message_id)")" = "pb-5@partner.example,pb-6@partner.example,pb-70@partner.example" ]
 good=$((N - 3))
 check "$good referrals, each read from its own message" \
-	[ "$(q "select count(*) || '/' || sum(instr(m.raw, 'Client: ' || r.client) > 0) from referrals r join messages m on m.referral_id = r.id")" = "$good/$good" ]
+	[ "$(q "select count(*) || '/' || sum(instr(w.raw, 'Client: ' || r.client) > 0) from referrals r join messages m on m.referral_id = r.id join raw_mail w on w.id = m.id")" = "$good/$good" ]
 check "one acknowledgement queued per referral" \
 	[ "$(q "select count(*) || '/' || count(distinct referral_id) from outbox where kind = 'ack'")" = "$good/$good" ]
 check "every message is recorded as moved" \
@@ -55,10 +55,10 @@ mine="m.id > $N"	# rows in the order stored: batches of 50
 check "the first and third batches are decided, the second pending" \
 	[ "$(q "select sum(disposition = 'pending') || '/' || sum(disposition = 'pending' and m.id between $N + 51 and $N + 100) || '/' || count(*) from messages m where $mine")" = "50/50/$M" ]
 check "100 referrals, each read from its own message" \
-	[ "$(q "select count(*) || '/' || sum(instr(m.raw, 'Client: ' || r.client) > 0) from referrals r join messages m on m.referral_id = r.id where $mine")" = "100/100" ]
+	[ "$(q "select count(*) || '/' || sum(instr(w.raw, 'Client: ' || r.client) > 0) from referrals r join messages m on m.referral_id = r.id join raw_mail w on w.id = m.id where $mine")" = "100/100" ]
 "$REFBOT" --config "$CONF" run --once 2>>"$SB/run2.log"
 rc=$?
 check "the next pass decides the second batch (exit $rc)" \
-	[ "$rc/$(q "select count(*) || '/' || sum(instr(m.raw, 'Client: ' || r.client) > 0) from referrals r join messages m on m.referral_id = r.id where $mine")" = "0/$M/$M" ]
+	[ "$rc/$(q "select count(*) || '/' || sum(instr(w.raw, 'Client: ' || r.client) > 0) from referrals r join messages m on m.referral_id = r.id join raw_mail w on w.id = m.id where $mine")" = "0/$M/$M" ]
 
 finish

@@ -64,7 +64,7 @@ check "refbot fetched only the headers of the two" \
 # The stored rows: the size, the header, not the body.
 for who in en ja; do
 	eml="$SB/big-$who.eml"
-	row=$(db "select m.id from messages m where m.id in (select id from messages where instr(raw, cast('<big-$who@partner.example>' as blob)) > 0)")
+	row=$(db "select id from raw_mail where instr(raw, cast('<big-$who@partner.example>' as blob)) > 0")
 	check "big-$who: one row stored" [ -n "$row" ]
 	row=${row:-0}
 	check "big-$who: disposition too-large" [ "$(db "select disposition from messages where id = $row")" = too-large ]
@@ -73,11 +73,11 @@ for who in en ja; do
 	# The header as the server gives it (CRLF): the Maildir copy's header.
 	md=$(grep -l "big-$who@partner.example" "$SB"/mail/intake/Maildir/.Rejected/cur/* "$SB"/mail/intake/Maildir/.Rejected/new/* 2>/dev/null | head -1)
 	hsize=$(/usr/bin/python3 -c 'import sys; b = open(sys.argv[1], "rb").read(); h = b[:b.index(b"\n\n") + 2]; print(len(h) + h.count(b"\n"))' "$md" 2>/dev/null)
-	stored=$(db "select length(raw) from messages where id = $row")
+	stored=$(db "select length(raw) from raw_mail where id = $row")
 	check "big-$who: stored bytes ($stored) are at most the header ($hsize)" \
 		[ "$((${stored:-999999} <= ${hsize:-0}))" = 1 ]
 	check "big-$who: the body is not stored" \
-		[ "$(db "select instr(raw, cast('$MARKER' as blob)) from messages where id = $row")" = 0 ]
+		[ "$(db "select instr(raw, cast('$MARKER' as blob)) from raw_mail where id = $row")" = 0 ]
 done
 
 check "both are filed in Rejected" [ "$("$MAILTOOL" count --env "$SB/env" --user intake --mailbox Rejected)" = 2 ]

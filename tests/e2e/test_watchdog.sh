@@ -147,7 +147,7 @@ check "three attempts hung and were killed by the watchdog, no more (got $kills)
 check "the fourth start handled the rest (got $starts starts)" [ "$starts" = 4 ]
 q() { sqlite3 "$SB/refbot.db" "$1"; }
 check "the hanging message is quarantined after its 3 failed attempts" \
-	[ "$(q "select disposition || '/' || attempts from messages where instr(raw, 'HANG-ME') > 0")" = "quarantined/4" ]
+	[ "$(q "select disposition || '/' || attempts from messages join raw_mail using (id) where instr(raw, 'HANG-ME') > 0")" = "quarantined/4" ]
 check "the fault point ran exactly 3 times: quarantine does not handle it again" \
 	[ "$(count "$SB/daemon-hang.log" "hanging on purpose")" = 3 ]
 check "the referral after it is stored and acknowledged" \
