@@ -124,8 +124,10 @@ worker_main(const struct analyze_opts *o, int fd)
 	size_t cap = 0;
 	uint64_t len, olen;
 	unsigned served;
+	int limited;
 
 	buf_init(&out);
+	limited = getrlimit(RLIMIT_CPU, &rl) == 0;
 	for (served = 0; served < PARSERCHILD_RECYCLE; served++) {
 		if (read_full(fd, &len, sizeof(len)) != 0)
 			_exit(0);
@@ -138,24 +140,31 @@ worker_main(const struct analyze_opts *o, int fd)
 		}
 		if (read_full(fd, buf, (size_t)len) != 0)
 			_exit(0);
-		if (getrusage(RUSAGE_SELF, &ru) == 0 &&
-		    getrlimit(RLIMIT_CPU, &rl) == 0) {
+		if (limited && getrusage(RUSAGE_SELF, &ru) == 0) {
 			rlim_t soft = (rlim_t)ru.ru_utime.tv_sec +
 			    (rlim_t)ru.ru_stime.tv_sec +
 			    PARSERCHILD_CPU_LIMIT + 1;
-			rl.rlim_cur = rl.rlim_max != RLIM_INFINITY &&
-			    soft > rl.rlim_max ? rl.rlim_max : soft;
-			setrlimit(RLIMIT_CPU, &rl);
+
+			if (rl.rlim_max != RLIM_INFINITY && soft > rl.rlim_max)
+				soft = rl.rlim_max;
+			/* It moves once a second of CPU, not each message. */
+			if (soft != rl.rlim_cur) {
+				rl.rlim_cur = soft;
+				setrlimit(RLIMIT_CPU, &rl);
+			}
 		}
 		fault_crash_parser(buf, (size_t)len);	/* test builds only */
 		analyze(buf, (size_t)len, o, &a);
+		/* Its length, then the analysis: one send. */
 		buf_reset(&out);
+		olen = 0;
+		buf_add(&out, &olen, sizeof(olen));
 		if (wire_put(&a, o->tmpl, &out) != 0)
 			_exit(70);	/* an analysis outside its template */
 		analysis_free(&a);
-		olen = out.len;
-		if (send_full(fd, &olen, sizeof(olen)) != 0 ||
-		    send_full(fd, out.data, out.len) != 0)
+		olen = out.len - sizeof(olen);
+		memcpy(out.data, &olen, sizeof(olen));
+		if (send_full(fd, out.data, out.len) != 0)
 			_exit(0);
 	}
 	_exit(WORKER_RECYCLED);
@@ -383,7 +392,11 @@ wait_answer(int *waited)
 	return 0;
 }
 
-/* Reads len bytes of the answer, waiting as wait_answer does. */
+/*
+ * Reads len bytes of the answer, waiting as wait_answer does when none
+ * are there: during a backlog they usually are (sent ahead), and a poll
+ * before each read was two system calls a message more (issue 21).
+ */
 static int
 read_answer(void *buf, size_t len, int *waited)
 {
@@ -392,15 +405,15 @@ read_answer(void *buf, size_t len, int *waited)
 	int r;
 
 	while (len > 0) {
-		if ((r = wait_answer(waited)) <= 0)
-			return r;
-		if ((n = read(child.fd, p, len)) < 0 &&
-		    (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
-			continue;
-		if (n <= 0)
+		flush_out();
+		if ((n = read(child.fd, p, len)) > 0) {
+			p += n;
+			len -= (size_t)n;
+		} else if (n == 0 || (errno != EINTR && errno != EAGAIN &&
+		    errno != EWOULDBLOCK))
 			return -1;
-		p += n;
-		len -= (size_t)n;
+		else if (errno != EINTR && (r = wait_answer(waited)) <= 0)
+			return r;
 	}
 	return 1;
 }
