@@ -21,6 +21,7 @@
 
 #include "fault.h"
 #include "html.h"
+#include "log.h"
 #include "parserchild.h"
 #include "thread.h"
 #include "sdnotify.h"
@@ -269,6 +270,7 @@ child_start(const struct analyze_opts *o)
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 		return -1;
 	fflush(NULL);
+	log_flush();
 	if ((pid = thread_fork()) < 0) {
 		close(sv[0]);
 		close(sv[1]);

@@ -428,6 +428,8 @@ process_batches(struct runner *r)
 			rc = IMAP_ECONN;
 		else if (rc != IMAP_OK && rc != -1)
 			log_warnx("%s", b->err ? b->err : "IMAP fetch failed");
+		/* A backlog's lines come a batch at a time (log.h). */
+		log_flush();
 		batch_free(b);
 		if (rc != IMAP_OK)
 			break;
@@ -479,6 +481,7 @@ connect_imap(struct runner *r, int once)
 static void
 nap(volatile sig_atomic_t *stop, int seconds)
 {
+	log_flush();	/* what was logged shows while it sleeps */
 	while (seconds-- > 0 && !*stop) {
 		sdnotify_alive();
 		sleep(1);
@@ -687,6 +690,7 @@ run(struct refbot *rb, int once, volatile sig_atomic_t *stop,
 		if (r.retry > 0 && wait > rb->cfg.poll_interval)
 			wait = rb->cfg.poll_interval;
 		if (rb->cfg.use_idle && imap_has_idle(r.im)) {
+			log_flush();	/* an IDLE may last 25 min */
 			rc = imap_idle(r.im, wait, wake, &changed, &err);
 		} else {
 			nap(wake, wait < rb->cfg.poll_interval ? wait :

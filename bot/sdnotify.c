@@ -76,6 +76,8 @@ sdnotify_status(const char *fmt, ...)
 void
 sdnotify_alive(void)
 {
+	/* Called as work goes on and in waits: no line is held long. */
+	log_flush_stale();
 	/* Another thread's progress (the sender's) says nothing of it. */
 	if (watchdog_usec > 0 && pthread_equal(owner, pthread_self()) &&
 	    now_usec() - last_ping >= watchdog_usec / 2)

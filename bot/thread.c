@@ -19,6 +19,8 @@ static int forking;	/* a fork waits for them to be quiet */
 void
 thread_quiet(void)
 {
+	/* A thread going idle shows what it did (log.h). */
+	log_flush();
 	pthread_mutex_lock(&gate_mu);
 	busy--;
 	pthread_cond_broadcast(&gate_cv);
