@@ -31,12 +31,20 @@ db_message_insert(struct db *db, const char *mailbox, uint32_t uidvalidity,
 	    "uid, size, received_at) VALUES (?, ?, ?, ?, ?)";
 	static const char bytes[] = "INSERT INTO raw_mail (id, raw) "
 	    "VALUES (?, ?)";
+	static const char undo[] = "DELETE FROM messages WHERE id = ?";
 
 	if (db_insert(db, sql, ARGS(arg_text(mailbox), arg_int(uidvalidity),
 	    arg_int(uid), arg_int((int64_t)size), arg_int(clock_now())),
 	    id) != 0)
 		return -1;
-	return db_exec(db, bytes, ARGS(arg_int(*id), arg_blob(raw, len)));
+	if (db_exec(db, bytes, ARGS(arg_int(*id), arg_blob(raw, len))) == 0)
+		return 0;
+	/*
+	 * A failed statement undoes only itself: the row goes too, or it
+	 * would be handled without its bytes ever stored (review).
+	 */
+	(void)db_exec(db, undo, ARGS(arg_int(*id)));
+	return -1;
 }
 
 int
