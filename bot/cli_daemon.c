@@ -79,6 +79,7 @@ cmd_run(const char *conf, int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	log_batched();
 	log_info("refbot %s%s starting%s", PACKAGE_VERSION, FAULT_BUILD_NOTE,
 	    once ? " (one pass)" : "");
 	rc = run(&rb, once, &stop_flag, &hup_flag, &wake_flag);

@@ -2,19 +2,21 @@
  * log: levels, stderr or syslog.
  *
  * stderr is unbuffered: a line was a write(2) each, ~22,600 of them in a
- * 10,000-message backlog and ~4% of the main thread (issue 21).  So when
- * stderr is not a terminal (the journal, a pipe, a file) and syslog is
- * not in use, info and debug lines gather in one buffer for all threads,
- * written whole lines at a time.  What an operator waits for still comes
- * at once or soon: a warning or fatalx writes what is buffered and then
- * itself; log_flush (log.h) writes it where the process goes idle; and
- * a line that has waited a second goes with the next line or the next
- * log_flush_stale (each turn of a busy loop).
+ * 10,000-message backlog and ~4% of the main thread (issue 21).  So in
+ * the daemon (log_batched), when stderr is not a terminal (the journal,
+ * a pipe, a file) and syslog is not in use, info and debug lines gather
+ * in one buffer for all threads, written whole lines at a time.  What
+ * an operator waits for still comes at once or soon: a warning, fatalx
+ * or an abort writes what is buffered and then itself; log_flush
+ * (log.h) writes it where the process goes idle; and a line that has
+ * waited a second goes with the next line or the next log_flush_stale
+ * (each turn of a busy loop).
  */
 #include "config.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,14 +100,46 @@ log_init(int use_syslog, int verbose)
 	log_journal = getenv("JOURNAL_STREAM") != NULL;
 	if (use_syslog)
 		openlog("refbot", LOG_PID | LOG_NDELAY, LOG_MAIL);
-	/* At a terminal someone watches each line as it comes. */
-	log_buffered = !use_syslog && !isatty(STDERR_FILENO);
 	if (!once) {
 		once = 1;
 		/* exit() writes what a command logged; _exit() does not. */
 		atexit(log_flush);
 		pthread_atfork(fork_prepare, fork_parent, fork_child);
 	}
+}
+
+/*
+ * An abort (systemd's watchdog, fatalx, a library's assertion) writes
+ * what is buffered first: those are the lines an operator needs.  Best
+ * effort, without the lock: the thread that hangs may hold it.
+ */
+static void
+on_abort(int sig)
+{
+	size_t n = lb.len;
+	ssize_t w;
+
+	if (n <= sizeof(lb.data)) {
+		w = write(STDERR_FILENO, lb.data, n);
+		(void)w;
+	}
+	raise(sig);	/* SA_RESETHAND: the default action when this returns */
+}
+
+void
+log_batched(void)
+{
+	struct sigaction sa;
+
+	/* At a terminal someone watches each line as it comes. */
+	if (log_syslog || isatty(STDERR_FILENO))
+		return;
+	log_buffered = 1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_abort;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGABRT, &sa, NULL);
 }
 
 void

@@ -4,12 +4,12 @@
  * Referrals carry personal data: messages at info level and above name
  * ids (referral, message, outbox row), never bodies or addresses.
  *
- * Off a terminal and without syslog, info and debug lines are buffered
- * (a write(2) per line cost ~4% of a backlog: issue 21) and written
- * whole lines at a time: before a warning or fatalx, by log_flush, at
- * exit(), and once the oldest waited a second (checked as a line comes
- * and by log_flush_stale).  At a terminal or with syslog each line goes
- * at once.
+ * The daemon's info and debug lines, off a terminal and without syslog,
+ * are buffered (log_batched: a write(2) per line cost ~4% of a backlog,
+ * issue 21) and written whole lines at a time: before a warning or
+ * fatalx, by log_flush, at exit() and on an abort, and normally once
+ * the oldest waited a second (checked as a line comes and by
+ * log_flush_stale).  Otherwise each line goes at once.
  */
 #ifndef REFBOT_LOG_H
 #define REFBOT_LOG_H
@@ -21,6 +21,12 @@ void log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * From now on, off a terminal and without syslog, info and debug lines
+ * are buffered (the daemon's: a command's few lines stay in order with
+ * what it prints on stderr itself); an abort writes them first.
+ */
+void log_batched(void);
 /*
  * Writes the buffered lines.  Called where a process goes quiet, so that
  * what it did shows while it waits: a thread before it waits for work

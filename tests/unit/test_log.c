@@ -7,9 +7,11 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -36,6 +38,7 @@ capture(int verbose)
 	dup2(fd, STDERR_FILENO);
 	close(fd);
 	log_init(0, verbose);
+	log_batched();
 }
 
 static void
@@ -187,6 +190,33 @@ test_exit_and_fork(void)
 	release();
 }
 
+/*
+ * An abort (systemd's watchdog sends SIGABRT to a hung daemon) writes
+ * the lines buffered before it, and still ends the process by SIGABRT
+ * (review: they were lost).
+ */
+static void
+test_abort_writes_buffered(void)
+{
+	pid_t pid;
+	int status;
+
+	capture(0);
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		struct rlimit nocore = { 0, 0 };
+
+		setrlimit(RLIMIT_CORE, &nocore);
+		log_info("line 0");
+		log_info("line 1");
+		abort();
+	}
+	EXPECT(pid > 0 && waitpid(pid, &status, 0) == pid &&
+	    WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+	EXPECT_STR(written(), expected("info", 0, 2));
+	release();
+}
+
 int
 main(void)
 {
@@ -203,6 +233,7 @@ main(void)
 	RUN(test_full_buffer_writes_whole_lines);
 	RUN(test_old_line_goes_with_the_next);
 	RUN(test_exit_and_fork);
+	RUN(test_abort_writes_buffered);
 	unlink(path);
 	return check_done();
 }
