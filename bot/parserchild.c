@@ -50,8 +50,9 @@ struct outmsg {
  * messages sent to it whose answers are not read yet, in order.  Of
  * those, sent[out] and after are not all written yet (from outoff in
  * sent[out]): they are written as the socket takes them, so that the
- * bot never blocks writing while the child blocks writing its answers.  deaf: writing failed (the child is gone); what it answered
- * before is still read.
+ * bot never blocks writing while the child blocks writing its answers.
+ * deaf: writing failed (the child is gone); what it answered before is
+ * still read.
  */
 static struct {
 	pid_t pid;
@@ -106,6 +107,8 @@ send_full(int fd, const void *buf, size_t len)
 
 /* How a worker that served PARSERCHILD_RECYCLE messages exits. */
 #define WORKER_RECYCLED 75
+/* How the child exits when it cannot run a worker (fork, dup2, prctl). */
+#define CHILD_UNABLE 71
 
 /*
  * A worker's loop: a length, that many bytes, analyze() under a CPU
@@ -195,28 +198,28 @@ child_main(const struct analyze_opts *o, int fd)
 	/* Nothing of the bot's (IMAP, SMTP, database) stays open here. */
 	if (fd != 3) {
 		if (dup2(fd, 3) < 0)
-			_exit(71);
+			_exit(CHILD_UNABLE);
 		fd = 3;
 	}
 	closefrom(4);
 	self = getpid();
 	for (;;) {
 		if ((pid = fork()) < 0)
-			_exit(71);
+			_exit(CHILD_UNABLE);
 		if (pid == 0) {
 			/* It goes with the child (the bot's kill). */
 			if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
 			    getppid() != self)
-				_exit(71);
+				_exit(CHILD_UNABLE);
 			worker_main(o, fd);
 		}
 		while (waitpid(pid, &status, 0) < 0)
 			if (errno != EINTR)
-				_exit(71);
+				_exit(CHILD_UNABLE);
 		if (WIFEXITED(status) && WEXITSTATUS(status) == WORKER_RECYCLED)
 			continue;
-		if (!WIFSIGNALED(status))
-			_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 71);
+		if (WIFEXITED(status))
+			_exit(WEXITSTATUS(status));
 		/* The worker's signal, without a second core dump. */
 		(void)setrlimit(RLIMIT_CORE, &nocore);
 		signal(WTERMSIG(status), SIG_DFL);
@@ -224,7 +227,7 @@ child_main(const struct analyze_opts *o, int fd)
 		sigaddset(&sig, WTERMSIG(status));
 		sigprocmask(SIG_UNBLOCK, &sig, NULL);
 		raise(WTERMSIG(status));
-		_exit(71);
+		_exit(CHILD_UNABLE);
 	}
 }
 
@@ -580,6 +583,8 @@ parserchild_analyze(const struct analyze_opts *o, const char *raw,
 	else if (WIFSIGNALED(status))
 		*why = xasprintf("the MIME parser crashed on it (signal %d)",
 		    WTERMSIG(status));
+	else if (WEXITSTATUS(status) == CHILD_UNABLE)	/* not its doing */
+		*why = xstrdup("cannot fork the parser");
 	else
 		*why = xasprintf("the MIME parser failed on it (status %d)",
 		    WEXITSTATUS(status));
